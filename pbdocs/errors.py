@@ -1,0 +1,49 @@
+"""Typed errors raised by the library; the CLI maps them to exit codes."""
+from __future__ import annotations
+
+
+class PbdocsError(Exception):
+    """Base class of every error pbdocs raises on purpose."""
+
+    exit_code = 1
+
+
+class ReadError(PbdocsError):
+    """A file could not be turned into text: corrupt, encrypted, empty, unsupported, too large."""
+
+    exit_code = 3
+
+    def __init__(self, path, reason: str):
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+class UnsupportedFormat(ReadError):
+    """The file's type is not one pbdocs reads."""
+
+
+class MissingDependency(ReadError):
+    """Reading the file needs a tool or package that is not installed."""
+
+
+class RulePackError(PbdocsError):
+    """A rule pack file is malformed."""
+
+    exit_code = 2
+
+
+class SearchIndexError(PbdocsError):
+    """A search index is missing, stale beyond repair, or corrupt."""
+
+    exit_code = 3
+
+
+class CorpusError(PbdocsError):
+    """The corpus manifest or one of its files is inconsistent."""
+
+    exit_code = 3
+
+
+class UnsafeArchive(ReadError):
+    """An archive member would escape the work directory or inflate past the limits."""
