@@ -1,0 +1,157 @@
+"""Turn any file users bring into a :class:`~pbdocs.models.Document`.
+
+``extract(path)`` sniffs the real format from the bytes (a .pdf that is really a .docx is read as
+a .docx, with a warning), applies size limits before reading, and dispatches to one reader per
+format. Readers return :class:`Extracted`; metadata is parsed here, once, for every format.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from ..errors import ReadError, UnsupportedFormat
+from ..models import Document, Metadata, Page
+from .metadata import parse_metadata
+
+__all__ = ["ExtractOptions", "Extracted", "extract", "sniff_format", "SUPPORTED_SUFFIXES"]
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    """Everything that tunes extraction, in one place.
+
+    ``ocr``: "auto" reads scanned or broken pages by OCR, "never" refuses them with an error,
+    "always" OCRs every page. Limits protect batch runs from hostile or accidental huge inputs.
+    """
+
+    ocr: str = "auto"
+    ocr_dpi: int = 200
+    max_file_bytes: int = 200 * 1024 * 1024
+    max_pages: int = 2000
+    max_inflated_bytes: int = 256 * 1024 * 1024
+    strip_boilerplate: bool = True
+    min_chars: int = 1
+
+
+@dataclass
+class Extracted:
+    """What a format reader hands back before metadata parsing."""
+
+    pages: list[Page]
+    warnings: list[str] = field(default_factory=list)
+    title: str | None = None
+    header_lines: list[str] = field(default_factory=list)
+
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".doc")
+
+
+def sniff_format(head: bytes, suffix: str) -> str:
+    """The format named by the bytes, falling back on the file name for text formats."""
+    if head.startswith(b"%PDF") or b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return "docx" if suffix != ".zip" else "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "doc"
+    if suffix in (".pdf", ".docx", ".doc"):
+        # A binary format was promised but the bytes are not it; text sniffing decides below.
+        return "mislabeled"
+    probe = head[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if suffix in (".html", ".htm") or probe.startswith((b"<!doctype html", b"<html", b"<?xml")) or (
+        b"<body" in probe or b"<head" in probe
+    ):
+        return "html"
+    return "text"
+
+
+def _reader(fmt: str) -> Callable[[Path, ExtractOptions], Extracted]:
+    if fmt == "text":
+        from .text import read_text
+
+        return read_text
+    if fmt == "html":
+        from .html import read_html
+
+        return read_html
+    if fmt == "pdf":
+        from .pdf import read_pdf
+
+        return read_pdf
+    if fmt == "docx":
+        from .docx import read_docx
+
+        return read_docx
+    if fmt == "doc":
+        from .docx import read_doc
+
+        return read_doc
+    raise UnsupportedFormat("", f"unsupported format {fmt}")
+
+
+def extract(path: str | os.PathLike, options: ExtractOptions | None = None) -> Document:
+    """Read ``path`` into a Document, or raise :class:`~pbdocs.errors.ReadError` naming the file."""
+    options = options or ExtractOptions()
+    p = Path(path)
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        raise ReadError(p, "no such file") from None
+    except OSError as exc:
+        raise ReadError(p, f"cannot open: {exc.strerror or exc}") from None
+    if p.is_dir():
+        raise ReadError(p, "is a directory")
+    if st.st_size == 0:
+        raise ReadError(p, "empty file")
+    if st.st_size > options.max_file_bytes:
+        raise ReadError(
+            p, f"file is {st.st_size / 1e6:.0f} MB, over the {options.max_file_bytes / 1e6:.0f} MB limit"
+        )
+    suffix = p.suffix.lower()
+    try:
+        with p.open("rb") as fh:
+            head = fh.read(8192)
+    except OSError as exc:
+        raise ReadError(p, f"cannot read: {exc.strerror or exc}") from None
+    fmt = sniff_format(head, suffix)
+    warnings: list[str] = []
+    if fmt == "mislabeled":
+        raise ReadError(p, f"not a valid {suffix[1:].upper()} file (its bytes are not that format)")
+    if fmt == "zip":
+        raise UnsupportedFormat(p, "zip archive: use `pbdocs screen` to read archives")
+    if suffix not in SUPPORTED_SUFFIXES and fmt == "text" and not _looks_textual(head):
+        raise UnsupportedFormat(p, f"unsupported file type {suffix or '(no extension)'}")
+    expected = {".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".html": "html", ".htm": "html"}.get(suffix)
+    if expected and expected != fmt and not (expected == "html" and fmt == "text"):
+        warnings.append(f"named {suffix} but the content is {fmt}; read as {fmt}")
+    try:
+        result = _reader(fmt)(p, options)
+    except ReadError as exc:
+        if not exc.path:
+            exc.path = str(p)
+            exc.args = (f"{exc.path}: {exc.reason}",)
+        raise
+    except MemoryError:
+        raise ReadError(p, "too large to read in memory") from None
+    except RecursionError:
+        raise ReadError(p, "structure nested too deeply to read") from None
+    pages = result.pages
+    if sum(len(pg.text.strip()) for pg in pages) < options.min_chars:
+        raise ReadError(p, "no text found in the file")
+    doc = Document(
+        path=str(path),
+        format=fmt,
+        pages=pages,
+        metadata=Metadata(),
+        warnings=warnings + result.warnings,
+    )
+    doc.metadata = parse_metadata(doc.text, title_hint=result.title, header_lines=result.header_lines)
+    return doc
+
+
+def _looks_textual(head: bytes) -> bool:
+    if b"\x00" in head[:4096] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    return True

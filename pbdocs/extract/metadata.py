@@ -1,0 +1,124 @@
+"""Metadata read off the text: title, 发文机关 (issuer), 文号 (document number), 成文日期 (date)."""
+from __future__ import annotations
+
+import re
+
+from ..models import Metadata
+
+# 民函〔2018〕78号, 中办发[2015]51号, 国发(2016)1号, 组通字〔2018〕1号
+DOC_NUMBER = re.compile(
+    r"[\u4e00-\u9fa5]{1,12}\s*[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*\d{1,4}\s*号"
+)
+_CN_DIGITS = "〇零一二三四五六七八九十"
+DATE = re.compile(
+    r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
+    r"|((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})"
+    r"|([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
+)
+_ISSUER_IN_TITLE = re.compile(
+    r"^(?P<issuer>(?:中共中央|国务院|中共[\u4e00-\u9fa5]{1,12}?委员会|[\u4e00-\u9fa5]{2,20}?"
+    r"(?:部|厅|局|委员会|委|办公厅|办公室|政府|人大常委会|党委|组织部|民政厅|民政局)))"
+    r"(?:、[\u4e00-\u9fa5]{2,20}?(?:部|厅|局|委员会|委|办公厅|办公室))*"
+    r"关于"
+)
+_LABELLED = {
+    "issuer": re.compile(r"^\s*(?:发文机关|发布机关|制定机关|颁布机关)\s*[:：]\s*(\S.{0,40}?)\s*$", re.M),
+    "source": re.compile(r"(?:来源|来\s*源|出处)\s*[:：]\s*([^\s　]{2,30})"),
+    "date": re.compile(r"(?:成文日期|发文日期|发布日期|发布时间|发布于|公布日期|印发日期)\s*[:：]?\s*"
+                       r"((?:19|20)\d{2}[-年./]\s*\d{1,2}[-月./]\s*\d{1,2}日?)"),
+}
+
+
+def _iso_date(match: re.Match) -> str | None:
+    g = match.groups()
+    if g[0]:
+        y, m, d = int(g[0]), int(g[1]), int(g[2])
+    elif g[3]:
+        y, m, d = int(g[3]), int(g[4]), int(g[5])
+    else:
+        y = int("".join(str(_CN_DIGITS.index(c) % 10 if c != "〇" else 0) for c in g[6]))
+        m, d = _cn_number(g[7]), _cn_number(g[8])
+    if not (1 <= m <= 12 and 1 <= d <= 31):
+        return None
+    return f"{y:04d}-{m:02d}-{d:02d}"
+
+
+def _cn_number(s: str) -> int:
+    digits = {c: i for i, c in enumerate("零一二三四五六七八九")}
+    if s == "十":
+        return 10
+    if s.startswith("十"):
+        return 10 + digits[s[1]]
+    if "十" in s:
+        tens, _, ones = s.partition("十")
+        return digits[tens] * 10 + (digits[ones] if ones else 0)
+    return digits.get(s, 0)
+
+
+def parse_date(text: str) -> str | None:
+    m = DATE.search(text)
+    return _iso_date(m) if m else None
+
+
+def _first_title_line(text: str) -> str | None:
+    for line in text.splitlines()[:15]:
+        line = line.strip().strip("#").strip()
+        if re.search(r"(来源|发布时间|发布于|作者|时间)\s*[:：]", line):
+            continue
+        if 4 <= len(line) <= 60 and not line.startswith("第") and not re.search(r"[。;；]$", line):
+            if not line.startswith(("# source", "source:")):
+                return line
+    return None
+
+
+def parse_metadata(text: str, *, title_hint: str | None = None, header_lines=()) -> Metadata:
+    """Parse metadata from the head and tail of ``text`` plus header lines the reader set aside."""
+    head = "\n".join(header_lines) + "\n" + text[:1500]
+    tail = text[-600:]
+    meta = Metadata()
+    meta.title = (title_hint or _first_title_line(text) or None)
+    if meta.title:
+        meta.title = re.sub(r"\s+", " ", meta.title).strip()
+
+    # A notice's own 文号 stands on a line of its own near the top (or after a label); numbers
+    # inside sentences are citations of other documents.
+    for line in list(header_lines) + text.splitlines()[:15]:
+        line = line.strip()
+        number = DOC_NUMBER.search(line)
+        if number and (len(line) <= len(number.group(0)) + 6 or re.match(r"^\s*文\s*号", line)):
+            meta.doc_number = re.sub(r"\s+", "", number.group(0))
+            break
+
+    labelled = _LABELLED["issuer"].search(head)
+    if labelled:
+        meta.issuer = labelled.group(1)
+    elif meta.title and (m := _ISSUER_IN_TITLE.match(meta.title)):
+        meta.issuer = m.group("issuer")
+    elif meta.doc_number:
+        meta.issuer = _issuer_from_signature(tail)
+
+    labelled_date = _LABELLED["date"].search(head)
+    if labelled_date:
+        meta.date = parse_date(labelled_date.group(1).replace(".", "-").replace("/", "-")
+                               .replace("年", "-").replace("月", "-").replace("日", ""))
+    elif header_lines and (m := DATE.search("\n".join(header_lines))):
+        meta.date = _iso_date(m)
+    else:
+        # A notice is dated under its signature, at the end.
+        tail_dates = list(DATE.finditer(tail))
+        if tail_dates:
+            meta.date = _iso_date(tail_dates[-1])
+    source = _LABELLED["source"].search(head)
+    if source:
+        meta.source = source.group(1)
+    return meta
+
+
+def _issuer_from_signature(tail: str) -> str | None:
+    lines = [ln.strip() for ln in tail.splitlines() if ln.strip()]
+    for i, line in enumerate(lines):
+        if DATE.fullmatch(line) and i > 0:
+            cand = lines[i - 1]
+            if 2 <= len(cand) <= 30 and not re.search(r"[。,，;；:：]", cand):
+                return cand
+    return None
