@@ -30,6 +30,12 @@ _ARTICLE_INFO = re.compile(r"(?:来源|作者|发布时间|发布于|发布日�
 _SENTENCE_END = re.compile(r"[。！？；!?;」”）)]\s*$")
 _PUNCT = re.compile(r"[，。、；,;]")
 INFO = "\x00INFO"
+_CLOSING = re.compile(
+    r"^(?:[（(].{2,60}[)）]"
+    r"|[\u4e00-\u9fa5（）()]{2,24}(?:部|厅|局|委员会|委|办公室|办公厅|政府|党委|组织部|协会|中心)"
+    r"|(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+    r"|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)$"
+)
 
 
 @dataclass
@@ -96,10 +102,13 @@ def strip_web_boilerplate(text: str, *, force: bool = False) -> Cleaned:
             title = kept[heads[0]].strip()
         last = content[-1]
         end = last
-        for i in idx:
-            # A short closing line in brackets (author, attribution) still belongs to the article.
-            if i > last and re.match(r"^[（(].{2,60}[)）]$", kept[i].strip()):
+        for i in [i for i in idx if i > last][:4]:
+            # Short closing lines still belong to the article: an attribution in brackets, or a
+            # notice's signature (issuing body, then date).
+            if _CLOSING.match(kept[i].strip()):
                 end = i
+            else:
+                break
         removed += sum(1 for i in idx if i < start or i > end)
         body = [ln for ln in kept[start:end + 1] if ln != INFO]
     else:

@@ -94,7 +94,7 @@ def parse_metadata(text: str, *, title_hint: str | None = None, header_lines=())
         meta.issuer = labelled.group(1)
     elif meta.title and (m := _ISSUER_IN_TITLE.match(meta.title)):
         meta.issuer = m.group("issuer")
-    elif meta.doc_number:
+    else:
         meta.issuer = _issuer_from_signature(tail)
 
     labelled_date = _LABELLED["date"].search(head)
