@@ -21,7 +21,7 @@ _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>")
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 _BLOCK = frozenset(
     "address article aside blockquote br dd div dl dt figcaption figure footer form h1 h2 h3 h4 h5 h6 "
-    "header hr li main nav ol p pre section table tbody td tfoot th thead tr ul".split()
+    "header hr li main nav ol p pre section table tbody tfoot thead tr ul".split()
 )
 _DROP_TAGS = ("script", "style", "noscript", "nav", "footer", "aside", "form", "iframe", "select",
               "button", "svg", "template", "object", "head")
@@ -105,6 +105,8 @@ def _article_text(markup: str) -> tuple[str | None, str]:
             node.decompose()
     root = _densest_node(body) or body
     text = _block_text(root)
+    if not text.strip():
+        return title, ""
     if title and title not in text[:200]:
         heading = root.css_first("h1, h2") if root is not body else None
         if heading is None:

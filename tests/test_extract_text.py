@@ -1,0 +1,168 @@
+"""Plain text in every encoding users bring, and saved web pages with their site chrome."""
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pbdocs.cli import cli
+from pbdocs.extract import extract
+from pbdocs.extract.text import decode_bytes
+
+DATA = Path(__file__).parent / "data"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SEEDS = sorted((SHARED / "seeds").glob("*.txt"))
+CLAUSE = "本会坚持中国共产党的全面领导，根据中国共产党章程的规定，设立中国共产党的组织，开展党的活动，为党组织的活动提供必要条件。"
+CLAUSE_NORM = CLAUSE.replace("，", ",")
+TRADITIONAL = (
+    "某某市青年志願者協會章程\n\n第一章　總　則\n\n第三條　本會堅持中國共產黨的全面領導，根據中國共產黨章程的規定，"
+    "設立中國共產\n黨的組織，開展黨的活動，為黨組織的活動提供必要條件。\n"
+)
+
+
+@pytest.mark.parametrize(
+    "codec, prefix",
+    [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("gbk", b""), ("gb18030", b""), ("big5", b""), ("utf-16", b"")],
+)
+def test_encodings_are_detected_from_the_bytes(tmp_path, codec, prefix):
+    text = (DATA / "text" / "charter-utf8.txt").read_text(encoding="utf-8")
+    if codec == "big5":
+        text = TRADITIONAL
+    path = tmp_path / f"charter-{codec}.txt"
+    path.write_bytes(prefix + text.encode(codec))
+    doc = extract(path)
+    assert doc.text.strip() == text.strip()
+    assert CLAUSE_NORM in doc.normalized.text
+
+
+def test_gbk_and_big5_that_decode_both_ways_pick_the_plausible_one():
+    simplified = "社会组织应当在章程中写明党建工作要求，设立党的组织，开展党的活动。" * 3
+    data = simplified.encode("gbk")
+    text, codec = decode_bytes(data)
+    assert (text, codec) == (simplified, "gb18030")
+
+
+def test_charter_text_is_not_mistaken_for_a_web_page():
+    doc = extract(DATA / "text" / "charter-utf8.txt")
+    assert doc.text.startswith("某某市青年志愿者协会章程\n\n第一章　总　则")
+    assert "第二章　业务范围" in doc.text
+    assert doc.metadata.title == "某某市青年志愿者协会章程"
+    assert not doc.warnings
+
+
+def test_clause_across_a_line_break_is_contiguous_after_normalization():
+    doc = extract(DATA / "text" / "charter-utf8.txt")
+    norm = doc.normalized
+    start = norm.text.index(CLAUSE_NORM)
+    quoted = norm.original_text(start, start + len(CLAUSE_NORM))
+    assert quoted.replace("\n", "") == CLAUSE
+    assert doc.page_at(doc.text.index("第三条")) == 1
+
+
+CHROME = ("Internet Explorer", "当前位置", "您现在的位置", "ICP备", "Copyright", "在线客服", "关注官方微信",
+          "返回列表", "最新评论", "热点关键词", "扫一扫", "全站变灰", "【打印】", "相关文章", "责编")
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=[p.name for p in SEEDS])
+def test_seed_pages_lose_their_site_chrome_and_keep_the_article(seed):
+    raw = seed.read_text(encoding="utf-8")
+    doc = extract(seed)
+    for marker in CHROME:
+        assert marker not in doc.text, marker
+    paragraphs = [ln.strip() for ln in raw.splitlines() if len(ln.strip()) > 60 and "，" not in ln[:0]]
+    article = [p for p in paragraphs if not any(m in p for m in CHROME)]
+    assert article, "seed has article paragraphs"
+    for paragraph in article:
+        assert paragraph in doc.text
+    assert len(doc.text) > 0.6 * sum(len(p) for p in article)
+
+
+@pytest.mark.parametrize(
+    "name, title, date, source",
+    [
+        ("000_3a5683b52580cf25.txt", "民政部全力推进部管社会组织党建工作", "2019-07-08", "中科服"),
+        ("001_8a263f2e768824c1.txt", "以新时代党的建设总要求为根本遵循 创新和加强社会组织党建工作", "2021-03-23", "党建先锋网"),
+        ("002_3933d1552c9bd586.txt", "甘肃省社会组织党建呈现新气象新作为", None, "中国社会报"),
+        ("004_e9b618edeaa0a069.txt", "北京:党建与社会组织发展互促互融", "2015-11-27", "中国组织人事报"),
+    ],
+)
+def test_seed_metadata(name, title, date, source):
+    meta = extract(SHARED / "seeds" / name).metadata
+    assert (meta.title, meta.date, meta.source) == (title, date, source)
+
+
+def test_notice_metadata_issuer_number_and_date(tmp_path):
+    path = tmp_path / "notice.txt"
+    path.write_text(
+        "民政部关于在社会组织章程增加党的建设和社会主义核心价值观有关内容的通知\n民函〔2018〕78号\n\n"
+        "各省、自治区、直辖市民政厅（局）：\n为贯彻落实中办《关于加强社会组织党的建设工作的意见（试行）》"
+        "（中办发〔2015〕51号），现就有关事项通知如下。\n\n民政部\n2018年4月28日\n",
+        encoding="gbk",
+    )
+    meta = extract(path).metadata
+    assert meta.as_dict() == {
+        "title": "民政部关于在社会组织章程增加党的建设和社会主义核心价值观有关内容的通知",
+        "issuer": "民政部",
+        "doc_number": "民函〔2018〕78号",
+        "date": "2018-04-28",
+        "source": None,
+    }
+
+
+def test_cited_document_numbers_are_not_the_notice_number():
+    meta = extract(SHARED / "seeds" / "003_63aea367893a2ace.txt").metadata
+    assert meta.doc_number is None
+
+
+def test_cli_extract_json_contract(tmp_path):
+    result = CliRunner().invoke(cli, ["extract", "--format", "json", str(DATA / "text" / "charter-utf8.txt")])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert set(data) >= {"path", "format", "pages", "text", "metadata", "warnings", "ocr_pages"}
+    assert data["format"] == "text"
+    assert data["pages"][0]["number"] == 1
+    assert set(data["metadata"]) == {"title", "issuer", "doc_number", "date", "source"}
+
+
+def test_cli_extract_text_goes_to_stdout_and_warnings_to_stderr(tmp_path):
+    path = tmp_path / "gbk.txt"
+    path.write_bytes(CLAUSE.encode("gbk") * 2)
+    result = CliRunner().invoke(cli, ["extract", str(path)])
+    assert result.exit_code == 0
+    assert result.stdout.strip() == CLAUSE * 2
+    assert result.stderr == f"{path}: decoded as gb18030\n"
+
+
+@pytest.mark.parametrize(
+    "setup, reason",
+    [
+        (lambda p: p.write_bytes(b""), "empty file"),
+        (lambda p: None, "no such file"),
+        (lambda p: p.write_bytes(b"   \n\n\t  \n"), "no text found in the file"),
+    ],
+    ids=["empty", "missing", "blank"],
+)
+def test_cli_extract_unreadable_files_exit_3_with_one_error_line(tmp_path, setup, reason):
+    path = tmp_path / "charter.txt"
+    setup(path)
+    result = CliRunner().invoke(cli, ["extract", str(path)])
+    assert result.exit_code == 3
+    assert result.stdout == ""
+    assert result.stderr == f"Error: {path}: {reason}\n"
+
+
+def test_cli_extract_goes_on_after_a_bad_file(tmp_path):
+    good = DATA / "text" / "charter-utf8.txt"
+    bad = tmp_path / "empty.txt"
+    bad.write_bytes(b"")
+    result = CliRunner().invoke(cli, ["extract", str(bad), str(good)])
+    assert result.exit_code == 3
+    assert "某某市青年志愿者协会章程" in result.stdout
+    assert result.stderr.splitlines() == [f"Error: {bad}: empty file"]
+
+
+def test_cli_usage_error_exits_2():
+    result = CliRunner().invoke(cli, ["extract"])
+    assert result.exit_code == 2
+    result = CliRunner().invoke(cli, ["extract", "--format", "xml", "a.txt"])
+    assert result.exit_code == 2
