@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Set up pbdocs on a fresh Debian/Ubuntu machine: system packages, then the Python package.
+#   bash scripts/setup.sh        run-time: CJK fonts, antiword for .doc, pbdocs with every extra
+#   bash scripts/setup.sh test   also what the test suite needs: Chromium for the browser tests
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+apt_packages=(fonts-wqy-zenhei fonts-wqy-microhei antiword)
+pip_extras="all"
+if [[ "${1:-}" == "test" ]]; then
+  apt_packages+=(chromium poppler-utils)
+  pip_extras="all,test"
+fi
+
+if command -v apt-get >/dev/null 2>&1; then
+  missing=()
+  for pkg in "${apt_packages[@]}"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  if ((${#missing[@]})); then
+    sudo=""
+    [[ "$(id -u)" -ne 0 ]] && sudo="sudo"
+    echo "setup: installing ${missing[*]}" >&2
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+else
+  echo "setup: no apt-get; install ${apt_packages[*]} (or equivalents) yourself" >&2
+fi
+
+python3 -m pip install -q --disable-pip-version-check -e ".[${pip_extras}]"
