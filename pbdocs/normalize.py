@@ -136,24 +136,27 @@ def _collapse_whitespace(src: Normalized, keep_paragraphs: bool) -> Normalized:
 
 
 @functools.lru_cache(maxsize=1)
-def _t2s_converter():
-    from opencc import OpenCC
+def _t2s_table() -> dict[int, str]:
+    """Per-character traditional-to-simplified table from OpenCC's own dictionary."""
+    from importlib import resources
 
-    return OpenCC("t2s")
+    table: dict[int, str] = {}
+    source = resources.files("opencc").joinpath("dictionary/TSCharacters.txt")
+    for line in source.read_text(encoding="utf-8").splitlines():
+        trad, _, simp = line.partition("\t")
+        simp = simp.split(" ")[0]
+        if len(trad) == 1 and len(simp) == 1 and trad != simp:
+            table[ord(trad)] = simp
+    return table
 
 
 def to_simplified(src: Normalized) -> Normalized:
     """Traditional to simplified, character for character so the offset map stays exact.
 
-    Phrase-level conversion can change lengths; charters quote statutes, where per-character
-    conversion is what matters (黨→党, 組織→组织, 設立→设立).
+    Phrase-level conversion would change lengths; what matching needs is per character
+    (黨→党, 組織→组织, 設立→设立).
     """
-    conv = _t2s_converter()
-    text = src.text
-    converted = conv.convert(text)
-    if len(converted) != len(text):
-        converted = "".join(c if len(c2 := conv.convert(c)) != 1 else c2 for c in text)
-    return Normalized(converted, src.offsets, src.original)
+    return Normalized(src.text.translate(_t2s_table()), src.offsets, src.original)
 
 
 def normalize(text: str, *, simplified: bool = True, keep_paragraphs: bool = False) -> Normalized:
