@@ -166,3 +166,13 @@ def test_cli_usage_error_exits_2():
     assert result.exit_code == 2
     result = CliRunner().invoke(cli, ["extract", "--format", "xml", "a.txt"])
     assert result.exit_code == 2
+
+
+def test_random_bytes_named_txt_are_refused(tmp_path):
+    import random
+
+    path = tmp_path / "noise.txt"
+    path.write_bytes(random.Random(7).randbytes(30000))
+    result = CliRunner().invoke(cli, ["extract", str(path)])
+    assert result.exit_code == 3
+    assert result.stderr == f"Error: {path}: binary data, not text\n"

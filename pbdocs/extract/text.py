@@ -59,6 +59,14 @@ def _canonical_codec(name: str) -> str:
     return name
 
 
+def _looks_binary(text: str) -> bool:
+    if "\x00" in text:
+        return True
+    sample = text[:20000]
+    controls = sum(1 for ch in sample if ch < " " and ch not in "\n\r\t\f" or ch == "\ufffd")
+    return controls > max(8, len(sample) // 50)
+
+
 def read_bytes_limited(path: Path, limit: int) -> bytes:
     with path.open("rb") as fh:
         data = fh.read(limit + 1)
@@ -72,7 +80,7 @@ def read_text(path: Path, options) -> "Extracted":
 
     data = read_bytes_limited(path, options.max_file_bytes)
     text, codec = decode_bytes(data)
-    if "\x00" in text:
+    if _looks_binary(text):
         raise ReadError(path, "binary data, not text")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     warnings = [] if codec in ("utf-8", "ascii") else [f"decoded as {codec}"]
