@@ -73,6 +73,86 @@ def extract(paths, fmt, ocr):
     sys.exit(EXIT_UNREADABLE if failed else EXIT_OK)
 
 
+# --- screen --------------------------------------------------------------------------------------
+
+class _ProgressBar:
+    """Files done, rate and time left on one rewritten stderr line; only drawn on a terminal."""
+
+    def __init__(self):
+        import time
+
+        self._clock = time.monotonic
+        self._started = self._clock()
+        self._first_done: int | None = None
+        self._drawn = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._first_done is None:
+            # Documents reused from a journal finish instantly and must not inflate the rate.
+            self._first_done = done
+            self._started = self._clock()
+        elapsed = max(self._clock() - self._started, 1e-6)
+        rate = (done - self._first_done) / elapsed
+        left = f"{(total - done) / rate:.0f}s left" if rate > 0 and done < total else ""
+        width = 30
+        filled = int(width * done / total) if total else width
+        line = f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}  {rate:.1f} docs/s  {left}"
+        click.echo(line.ljust(80), err=True, nl=False)
+        self._drawn = True
+
+    def finish(self) -> None:
+        if self._drawn:
+            click.echo("", err=True)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=str))
+@click.option("--out", "-o", "out", required=True, type=click.Path(dir_okay=False, path_type=str),
+              help="Report file; its extension picks the format: .csv, .xlsx, .json or .html.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Worker processes for the local executor [default: all cores].")
+@click.option("--pack", type=click.Choice(["party", "statutory", "all"]), default="party", show_default=True,
+              help="Rule pack to check each charter against.")
+@click.option("--org-type", type=click.Choice(["社会团体", "基金会", "社会服务机构"]), default=None,
+              help="Organization type of every charter [default: detected from each text].")
+@click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=str),
+              help="An extra rule pack file of your own.")
+@click.option("--ocr", type=click.Choice(["auto", "never", "always"]), default="auto", show_default=True,
+              help="OCR scanned PDF pages (auto), refuse them (never), or OCR every page.")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local: a process pool on this machine; dask: a Dask distributed cluster.")
+@click.option("--scheduler", default=None, help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")
+@click.option("--restart", is_flag=True, help="Ignore the journal of an interrupted run and start over.")
+def screen(paths, out, workers, pack, org_type, rules_file, ocr, executor, scheduler, restart):
+    """Screen folders, zip archives and files of charters into one report.
+
+    Exit codes as `pbdocs check`: 0 every document compliant, 1 any not compliant, 2 usage,
+    3 any document unreadable. An interrupted run resumes when the same command is run again.
+    """
+    from .extract import ExtractOptions
+    from .screen import CheckSettings, screen as screen_batch
+
+    if scheduler and executor != "dask":
+        raise click.UsageError("--scheduler needs --executor dask")
+    settings = CheckSettings.from_rules_file(rules_file, pack=pack, org_type=org_type,
+                                             extract_options=ExtractOptions(ocr=ocr))
+    bar = _ProgressBar() if sys.stderr.isatty() else None
+    try:
+        result = screen_batch(list(paths), out, settings=settings, workers=workers, executor=executor,
+                              scheduler=scheduler, resume=not restart, on_progress=bar)
+    finally:
+        if bar:
+            bar.finish()
+    for note in result.notes:
+        click.echo(note, err=True)
+    click.echo(result.summary_line(), err=True)
+    click.echo(f"Report: {result.report}", err=True)
+    counts = result.counts
+    if counts["error"]:
+        sys.exit(EXIT_UNREADABLE)
+    sys.exit(EXIT_OK if counts["compliant"] == len(result.records) else EXIT_FINDINGS)
+
+
 # --- entry point ---------------------------------------------------------------------------------
 
 main = cli

@@ -47,3 +47,9 @@ class CorpusError(PbdocsError):
 
 class UnsafeArchive(ReadError):
     """An archive member would escape the work directory or inflate past the limits."""
+
+
+class ScreenError(PbdocsError):
+    """A batch cannot be screened at all: no documents, an unknown report type, no cluster."""
+
+    exit_code = 2

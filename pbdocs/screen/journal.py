@@ -1,0 +1,102 @@
+"""An append-only JSON Lines journal beside the report, so an interrupted batch resumes.
+
+The first line names the screening configuration; every further line is one screened document
+keyed by the SHA-256 of its content and is flushed and fsync'd before the next is written. A run
+killed mid-line leaves at most one torn last line, which is ignored on resume. A journal written
+under another configuration (rule pack, organization type, rules file, pbdocs version) is
+discarded, because its results would not match what this run would produce.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Journal", "journal_path"]
+
+_KIND = "pbdocs-screen-journal"
+_VERSION = 1
+
+
+def journal_path(report: str | os.PathLike) -> Path:
+    report = Path(report)
+    return report.with_name(f".{report.name}.journal.jsonl")
+
+
+class Journal:
+    """Results already screened, by content hash, plus the open file new results go to."""
+
+    def __init__(self, path: str | os.PathLike, config: dict[str, Any], *, resume: bool = True):
+        self.path = Path(path)
+        self.config = config
+        self.done: dict[str, dict[str, Any]] = {}
+        self.discarded_reason: str | None = None
+        if resume and self.path.exists():
+            self._load()
+        else:
+            self._start_new()
+        self._fh = open(self.path, "a", encoding="utf-8")
+
+    def _load(self) -> None:
+        try:
+            with open(self.path, encoding="utf-8") as fh:
+                lines = fh.read().split("\n")
+        except (OSError, UnicodeDecodeError) as exc:
+            self.discarded_reason = f"unreadable journal ({exc}); starting over"
+            self._start_new()
+            return
+        header = _parse(lines[0]) if lines else None
+        if not header or header.get("kind") != _KIND or header.get("config") != self.config:
+            self.discarded_reason = "journal written with other settings; starting over"
+            self._start_new()
+            return
+        for line in lines[1:]:
+            entry = _parse(line)
+            if entry and isinstance(entry.get("sha256"), str) and "check" in entry and "row" in entry:
+                self.done[entry["sha256"]] = entry
+        if lines[-1] != "":
+            # A torn last line from a kill: end it so the next append starts on its own line.
+            with open(self.path, "a", encoding="utf-8") as fh:
+                fh.write("\n")
+
+    def _start_new(self) -> None:
+        self.done = {}
+        header = {"kind": _KIND, "version": _VERSION, "config": self.config}
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(json.dumps(header, ensure_ascii=False) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.path)
+
+    def record(self, sha256: str, check: dict[str, Any], row: dict[str, Any]) -> None:
+        entry = {"sha256": sha256, "check": check, "row": row}
+        self._fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+        self.done[sha256] = entry
+
+    def close(self) -> None:
+        if not self._fh.closed:
+            self._fh.close()
+
+    def remove(self) -> None:
+        self.close()
+        self.path.unlink(missing_ok=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def _parse(line: str) -> dict[str, Any] | None:
+    if not line.strip():
+        return None
+    try:
+        value = json.loads(line)
+    except json.JSONDecodeError:
+        return None
+    return value if isinstance(value, dict) else None

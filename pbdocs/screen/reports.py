@@ -1,0 +1,329 @@
+"""Write the screening report; the file extension picks the format.
+
+- ``.csv``: one row per document, UTF-8 with a BOM so Excel shows Chinese correctly;
+- ``.xlsx``: the same rows with a frozen header, filters, verdict colours, and a summary sheet;
+- ``.json``: a list of the per-file objects of ``pbdocs check --format json``;
+- ``.html``: one self-contained page (inline CSS, JS and SVG, nothing fetched) with the summary,
+  charts, a sortable and filterable table, and each row expandable to its evidence and fix.
+
+Every report is written to a temporary file beside the target and moved into place, so a reader
+never sees half a report.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import html
+import json
+import os
+import re
+import tempfile
+from collections import Counter
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Callable
+
+from .. import __version__
+from ..errors import ScreenError
+
+__all__ = ["COLUMNS", "VERDICTS", "REPORT_FORMATS", "report_format", "write_report", "summarize",
+           "labels", "csv_cell"]
+
+COLUMNS = ("path", "name", "org_type", "verdict", "party_clause", "missing_elements", "core_values",
+           "article", "ocr_pages", "error")
+VERDICTS = ("compliant", "partial", "missing", "contradicted", "error")
+REPORT_FORMATS = (".csv", ".xlsx", ".json", ".html")
+LIST_SEPARATOR = ";"
+
+_FILLS = {"compliant": "C8E6C9", "partial": "FFE0B2", "missing": "FFCDD2", "contradicted": "E1BEE7",
+          "error": "E0E0E0"}
+_BAR_COLOURS = {"compliant": "#2e7d32", "partial": "#ef8f00", "missing": "#c62828",
+                "contradicted": "#6a1b9a", "error": "#616161"}
+
+
+def report_format(out: str | os.PathLike) -> str:
+    """The report format for ``out`` (".csv", ...), or :class:`ScreenError` for any other name."""
+    suffix = Path(out).suffix.lower()
+    if suffix not in REPORT_FORMATS:
+        raise ScreenError(f"{out}: unknown report type {suffix or '(no extension)'}; "
+                          f"use one of {', '.join(REPORT_FORMATS)}")
+    return suffix
+
+
+@lru_cache(maxsize=1)
+def labels() -> dict[str, dict[str, str]]:
+    """Chinese labels for verdicts, statuses, elements, rules and columns (package data)."""
+    text = resources.files("pbdocs").joinpath("data/screen/labels.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Verdict counts in the canonical order and missing elements by how often they are missing."""
+    verdicts = Counter(r.get("verdict") for r in rows)
+    missing = Counter(e for r in rows for e in (r.get("missing_elements") or []))
+    return {
+        "total": len(rows),
+        "verdicts": {v: verdicts.get(v, 0) for v in VERDICTS},
+        "missing_elements": dict(missing.most_common()),
+    }
+
+
+def write_report(out: str | os.PathLike, records: list[dict[str, Any]]) -> Path:
+    """Write ``records`` (each ``{"check": ..., "row": ...}``) to ``out`` atomically."""
+    writer: dict[str, Callable[[Path, list[dict[str, Any]]], None]] = {
+        ".csv": _write_csv, ".xlsx": _write_xlsx, ".json": _write_json, ".html": _write_html,
+    }
+    out = Path(out)
+    write = writer[report_format(out)]
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        write(tmp, records)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        # mkstemp creates the file private; a report gets the permissions of any file the user makes.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return out
+
+
+def csv_cell(value: Any) -> str:
+    """A row value as CSV/spreadsheet text: lists joined by ';', booleans as true/false."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return LIST_SEPARATOR.join(str(v) for v in value)
+    return str(value)
+
+
+def _write_csv(path: Path, records: list[dict[str, Any]]) -> None:
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(COLUMNS)
+        for record in records:
+            writer.writerow([csv_cell(record["row"].get(c)) for c in COLUMNS])
+
+
+def _write_json(path: Path, records: list[dict[str, Any]]) -> None:
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump([r["check"] for r in records], fh, ensure_ascii=False, indent=2)
+        fh.write("\n")
+
+
+def _write_xlsx(path: Path, records: list[dict[str, Any]]) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    names = labels()
+    rows = [r["row"] for r in records]
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "筛查结果"
+    sheet.append([names["columns"].get(c, c) for c in COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    verdict_col = COLUMNS.index("verdict") + 1
+    for row in rows:
+        sheet.append([_xlsx_value(row, c) for c in COLUMNS])
+        verdict = row.get("verdict")
+        if verdict in _FILLS:
+            sheet.cell(sheet.max_row, verdict_col).fill = PatternFill("solid", fgColor=_FILLS[verdict])
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(sheet.max_row, 1)}"
+    widths = {"path": 48, "name": 30, "error": 40, "missing_elements": 28, "article": 16}
+    for index, column in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = widths.get(column, 13)
+    for line in sheet.iter_rows(min_row=2):
+        for cell in line:
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+
+    summary = summarize(rows)
+    totals = book.create_sheet("汇总")
+    totals.append(["结论", "verdict", "份数"])
+    for verdict, count in summary["verdicts"].items():
+        totals.append([names["verdicts"].get(verdict, verdict), verdict, count])
+        totals.cell(totals.max_row, 1).fill = PatternFill("solid", fgColor=_FILLS[verdict])
+    totals.append(["合计", "total", summary["total"]])
+    totals.append([])
+    totals.append(["缺少的要素", "element", "份数"])
+    element_header = totals.max_row
+    for element, count in summary["missing_elements"].items():
+        totals.append([names["elements"].get(element, element), element, count])
+    for row_index in (1, element_header):
+        for cell in totals[row_index]:
+            cell.font = Font(bold=True)
+    for letter, width in (("A", 24), ("B", 16), ("C", 10)):
+        totals.column_dimensions[letter].width = width
+    book.save(path)
+
+
+def _xlsx_value(row: dict[str, Any], column: str):
+    value = row.get(column)
+    if column == "verdict":
+        return value
+    if isinstance(value, (list, tuple, bool)) or value is None:
+        return csv_cell(value) or None
+    return value
+
+
+# --- HTML ----------------------------------------------------------------------------------------
+
+def _esc(value: Any) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+@lru_cache(maxsize=1)
+def _template() -> str:
+    return resources.files("pbdocs").joinpath("data/screen/report.html").read_text(encoding="utf-8")
+
+
+def _write_html(path: Path, records: list[dict[str, Any]]) -> None:
+    path.write_text(render_html(records), encoding="utf-8")
+
+
+def render_html(records: list[dict[str, Any]]) -> str:
+    names = labels()
+    rows = [r["row"] for r in records]
+    summary = summarize(rows)
+    values = {
+        "VERSION": _esc(__version__),
+        "TOTAL": str(summary["total"]),
+        "GENERATED": _esc(_dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")),
+        "CARDS": _cards(summary, names),
+        "VERDICT_CHART": _bar_chart(
+            [(names["verdicts"].get(v, v), n, _BAR_COLOURS[v]) for v, n in summary["verdicts"].items()],
+            "verdict-chart"),
+        "MISSING_CHART": _bar_chart(
+            [(names["elements"].get(e, e), n, "#c62828")
+             for e, n in list(summary["missing_elements"].items())[:8]],
+            "missing-chart", empty="没有缺少的要素"),
+        "VERDICT_OPTIONS": "".join(
+            f'<option value="{v}">{_esc(names["verdicts"].get(v, v))}</option>' for v in VERDICTS),
+        "HEADERS": "".join(
+            f'<th scope="col" data-key="{c}">{_esc(names["columns"].get(c, c))}</th>' for c in COLUMNS),
+        "ROWS": "\n".join(_document_body(r, names) for r in records),
+    }
+    # One pass over the template only: text from documents is never scanned for placeholders.
+    return re.sub(r"\{\{([A-Z_]+)\}\}", lambda m: values[m.group(1)], _template())
+
+
+def _cards(summary: dict[str, Any], names) -> str:
+    cards = [f'<div class="card total"><div class="n">{summary["total"]}</div><div>份文件</div></div>']
+    for verdict, count in summary["verdicts"].items():
+        cards.append(f'<div class="card {verdict}" data-verdict="{verdict}"><div class="n">{count}</div>'
+                     f'<div>{_esc(names["verdicts"].get(verdict, verdict))}</div></div>')
+    return "".join(cards)
+
+
+def _bar_chart(bars: list[tuple[str, int, str]], element_id: str, *, empty: str = "无数据") -> str:
+    """A horizontal bar chart as inline SVG: label, bar scaled to the largest value, count."""
+    if not bars or not any(n for _, n, _ in bars):
+        return f'<svg id="{element_id}" width="360" height="40" role="img"><text x="0" y="24">{_esc(empty)}</text></svg>'
+    label_width, bar_width, row_height = 130, 190, 26
+    largest = max(n for _, n, _ in bars)
+    height = row_height * len(bars) + 6
+    parts = [f'<svg id="{element_id}" width="{label_width + bar_width + 50}" height="{height}" role="img" '
+             f'xmlns="http://www.w3.org/2000/svg">']
+    for index, (label, count, colour) in enumerate(bars):
+        y = index * row_height + 4
+        width = 0 if not largest else max(round(bar_width * count / largest), 2 if count else 0)
+        parts.append(
+            f'<g class="bar" data-count="{count}"><title>{_esc(label)}: {count}</title>'
+            f'<text x="{label_width - 8}" y="{y + 15}" text-anchor="end">{_esc(label)}</text>'
+            f'<rect x="{label_width}" y="{y + 2}" width="{width}" height="17" rx="3" fill="{colour}"></rect>'
+            f'<text x="{label_width + width + 6}" y="{y + 15}">{count}</text></g>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _document_body(record: dict[str, Any], names) -> str:
+    row, check = record["row"], record["check"]
+    verdict = row.get("verdict") or "error"
+    cells = []
+    for column in COLUMNS:
+        value = row.get(column)
+        if column == "verdict":
+            cells.append(f'<td data-sort="{VERDICTS.index(verdict) if verdict in VERDICTS else 9}">'
+                         f'<span class="badge {_esc(verdict)}">{_esc(names["verdicts"].get(verdict, verdict))}'
+                         f'</span></td>')
+        elif column == "party_clause":
+            cells.append(f"<td>{_esc(names['statuses'].get(value, value) if value else '')}</td>")
+        elif column == "missing_elements":
+            cells.append(f"<td>{_esc('、'.join(names['elements'].get(e, e) for e in value or []))}</td>")
+        elif column == "core_values":
+            cells.append(f"<td>{'' if value is None else ('是' if value else '否')}</td>")
+        elif column == "path":
+            cells.append(f'<td class="path">{_esc(value)}</td>')
+        elif column == "error":
+            cells.append(f'<td class="err">{_esc(value)}</td>')
+        else:
+            cells.append(f"<td>{_esc(csv_cell(value))}</td>")
+    detail = _detail(check, names)
+    return (f'<tbody data-verdict="{_esc(verdict)}"><tr class="doc" tabindex="0" aria-expanded="false">'
+            f'{"".join(cells)}</tr><tr class="detail" hidden><td colspan="{len(COLUMNS)}">{detail}</td></tr>'
+            f"</tbody>")
+
+
+def _detail(check: dict[str, Any], names) -> str:
+    if check.get("error"):
+        return f'<p class="err">无法读取：{_esc(check["error"])}</p>'
+    parts = []
+    for finding in check.get("findings") or []:
+        rule = finding.get("rule", "")
+        status = finding.get("status", "")
+        title = names["rules"].get(rule, finding.get("title") or rule)
+        parts.append(f'<div class="finding" data-rule="{_esc(rule)}"><h3>{_esc(title)}：'
+                     f'{_esc(names["statuses"].get(status, status))}</h3>')
+        elements = finding.get("elements") or {}
+        if elements:
+            parts.append('<table class="elements">')
+            for element_id, element in elements.items():
+                parts.append(_element_row(element_id, element or {}, names))
+            parts.append("</table>")
+        basis = _basis_text(finding.get("basis"))
+        if basis:
+            parts.append(f'<div class="basis">依据：{_esc(basis)}</div>')
+        fix = finding.get("fix") or {}
+        if isinstance(fix, dict) and fix.get("text"):
+            where = f'<div class="where">位置：{_esc(fix.get("where"))}</div>' if fix.get("where") else ""
+            parts.append(f'<div>修改建议：</div><blockquote class="fix">{_esc(fix["text"])}</blockquote>{where}')
+        parts.append("</div>")
+    return "".join(parts) or "<p>没有详细结果。</p>"
+
+
+def _element_row(element_id: str, element: dict[str, Any], names) -> str:
+    found = bool(element.get("found"))
+    mark = '<span class="found">✓</span>' if found else '<span class="notfound">✗</span>'
+    evidence = element.get("evidence") or {}
+    where = []
+    if evidence.get("page"):
+        where.append(f"第{evidence['page']}页")
+    if evidence.get("article"):
+        where.append(str(evidence["article"]))
+    confidence = element.get("confidence")
+    confidence_text = f"（置信度 {confidence:.2f}）" if isinstance(confidence, (int, float)) and found else ""
+    quote = f"<blockquote>{_esc(evidence.get('text'))}</blockquote>" if evidence.get("text") else ""
+    return (f'<tr><td>{mark} {_esc(names["elements"].get(element_id, element_id))}</td>'
+            f'<td>{_esc(" ".join(where))}{_esc(confidence_text)}{quote}</td></tr>')
+
+
+def _basis_text(basis: Any) -> str:
+    if not basis:
+        return ""
+    if isinstance(basis, str):
+        return basis
+    if isinstance(basis, dict):
+        return " ".join(str(v) for v in basis.values() if v)
+    if isinstance(basis, list):
+        return "；".join(_basis_text(b) for b in basis)
+    return str(basis)
