@@ -1,0 +1,193 @@
+"""Word documents: .docx with python-docx after a zip safety check, .doc through antiword or LibreOffice.
+
+A .docx is a zip archive, and a hostile one can declare a member that inflates to gigabytes.
+The archive's directory is inspected first, without inflating anything, and refused when the
+declared sizes or compression ratios are beyond what any real document needs. Python's zipfile
+never inflates past a member's declared size, so checking declared sizes bounds the work.
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+import zipfile
+import zlib
+from pathlib import Path
+
+from ..errors import MissingDependency, ReadError, UnsafeArchive
+from ..models import Page
+from . import ExtractOptions, Extracted
+
+__all__ = ["read_docx", "read_doc", "check_archive"]
+
+# Word packages hold a few dozen parts; tens of thousands mean a crafted archive.
+_MAX_MEMBERS = 5000
+# XML compresses about 5-20x; deflate cannot exceed ~1030x, which only runs of one byte reach.
+_MAX_RATIO = 200
+# Small members may compress absurdly well without mattering (an empty styles part).
+_RATIO_EXEMPT_BYTES = 1 << 20
+_CONVERTER_TIMEOUT_S = 120
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# mc:Fallback repeats a text box already read from mc:Choice; w:moveFrom is the old place of moved
+# text, still stored as w:t.
+_SKIPPED_WRAPPERS = frozenset({
+    "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback",
+    f"{_W}moveFrom",
+})
+
+
+def check_archive(path: Path, options: ExtractOptions) -> None:
+    """Refuse a zip whose declared contents are too large, too compressed, or not a Word document."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
+        raise ReadError(path, f"corrupt DOCX (bad zip archive: {exc})") from None
+    if len(members) > _MAX_MEMBERS:
+        raise UnsafeArchive(path, f"DOCX archive has {len(members)} parts, over the {_MAX_MEMBERS} limit")
+    limit = options.max_inflated_bytes
+    total = 0
+    for member in members:
+        if member.file_size > limit:
+            raise UnsafeArchive(
+                path,
+                f"DOCX part {member.filename} would inflate to {_megabytes(member.file_size)}, "
+                f"over the {_megabytes(limit)} limit (zip bomb?)",
+            )
+        if member.file_size > _RATIO_EXEMPT_BYTES and member.file_size > _MAX_RATIO * max(member.compress_size, 1):
+            raise UnsafeArchive(
+                path,
+                f"DOCX part {member.filename} is compressed {member.file_size // max(member.compress_size, 1)}:1 "
+                "(zip bomb?)",
+            )
+        total += member.file_size
+    if total > limit:
+        raise UnsafeArchive(
+            path, f"DOCX would inflate to {_megabytes(total)} in total, over the {_megabytes(limit)} limit"
+        )
+    if "word/document.xml" not in {member.filename for member in members}:
+        raise ReadError(path, "not a Word document (the archive has no word/document.xml)")
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1e6:,.0f} MB"
+
+
+def read_docx(path: Path, options: ExtractOptions) -> Extracted:
+    check_archive(path, options)
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+    from lxml import etree
+
+    try:
+        document = docx.Document(str(path))
+        body = document.element.body
+        lines = list(_block_lines(body))
+        title = document.core_properties.title or None
+    except (PackageNotFoundError, zipfile.BadZipFile, zlib.error, KeyError, ValueError, EOFError,
+            etree.XMLSyntaxError) as exc:
+        raise ReadError(path, f"corrupt DOCX: {exc.__class__.__name__}: {exc}".rstrip(": ")) from None
+    text = "\n".join(lines).strip("\n")
+    return Extracted(pages=[Page(number=1, text=text)], title=title)
+
+
+def _block_lines(container):
+    """Lines of a body-like element in document order: paragraphs, table rows, content controls."""
+    for child in container.iterchildren():
+        tag = child.tag
+        if tag == f"{_W}p":
+            yield _paragraph_text(child)
+        elif tag == f"{_W}tbl":
+            yield from _table_lines(child)
+        elif tag == f"{_W}sdt":
+            content = child.find(f"{_W}sdtContent")
+            if content is not None:
+                yield from _block_lines(content)
+        elif tag == f"{_W}customXml":
+            yield from _block_lines(child)
+
+
+def _table_lines(table):
+    """One line per row, cells separated by a tab; a merged cell is read once."""
+    for row in table.iterchildren(f"{_W}tr"):
+        cells: list[str] = []
+        for cell in row.iterchildren(f"{_W}tc"):
+            if _is_vertical_merge_continuation(cell):
+                continue
+            cells.append("\n".join(line for line in _block_lines(cell) if line))
+        if any(cells):
+            yield "\t".join(cells)
+
+
+def _is_vertical_merge_continuation(cell) -> bool:
+    merge = cell.find(f"{_W}tcPr/{_W}vMerge")
+    return merge is not None and merge.get(f"{_W}val", "continue") == "continue"
+
+
+def _paragraph_text(paragraph) -> str:
+    """All visible text of a paragraph, runs joined, whatever wraps them (links, insertions,
+    fields, content controls); deleted or moved-away text, field codes and duplicate fallback
+    drawings skipped."""
+    parts: list[str] = []
+    for node in paragraph.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr", f"{_W}noBreakHyphen"):
+        if _inside_skipped_wrapper(node, paragraph):
+            continue
+        tag = node.tag
+        if tag == f"{_W}t":
+            parts.append(node.text or "")
+        elif tag == f"{_W}tab":
+            parts.append("\t")
+        elif tag == f"{_W}noBreakHyphen":
+            parts.append("-")
+        else:
+            parts.append("\n")
+    return "".join(parts)
+
+
+def _inside_skipped_wrapper(node, stop) -> bool:
+    parent = node.getparent()
+    while parent is not None and parent is not stop:
+        if parent.tag in _SKIPPED_WRAPPERS:
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def read_doc(path: Path, options: ExtractOptions) -> Extracted:
+    """Legacy Word 97-2003 through antiword, or LibreOffice when antiword is not installed."""
+    antiword = shutil.which("antiword")
+    if antiword:
+        text = _run_converter(path, [antiword, "-m", "UTF-8.txt", "-w", "0", str(path.resolve())], "antiword")
+        return Extracted(pages=[Page(number=1, text=text.strip("\n"))])
+    office = shutil.which("libreoffice") or shutil.which("soffice")
+    if office:
+        with tempfile.TemporaryDirectory(prefix="pbdocs-doc-") as outdir:
+            _run_converter(
+                path,
+                [office, "--headless", "--norestore", "--convert-to", "txt:Text (encoded):UTF8",
+                 "--outdir", outdir, str(path.resolve())],
+                "LibreOffice",
+            )
+            converted = Path(outdir) / (path.stem + ".txt")
+            if not converted.is_file():
+                raise ReadError(path, "LibreOffice could not convert this .doc file")
+            text = converted.read_text(encoding="utf-8-sig", errors="replace")
+        return Extracted(pages=[Page(number=1, text=text.strip("\n"))])
+    raise MissingDependency(
+        path, "reading .doc files needs antiword or LibreOffice: apt-get install antiword"
+    )
+
+
+def _run_converter(path: Path, command: list[str], tool: str) -> str:
+    try:
+        done = subprocess.run(command, capture_output=True, timeout=_CONVERTER_TIMEOUT_S, check=False)
+    except subprocess.TimeoutExpired:
+        raise ReadError(path, f"{tool} took longer than {_CONVERTER_TIMEOUT_S} s; file skipped") from None
+    except OSError as exc:
+        raise ReadError(path, f"{tool} could not be started: {exc.strerror or exc}") from None
+    if done.returncode != 0:
+        detail = done.stderr.decode("utf-8", errors="replace").strip().splitlines()
+        reason = detail[-1] if detail else f"exit status {done.returncode}"
+        raise ReadError(path, f"{tool} could not read this .doc file: {reason}")
+    return done.stdout.decode("utf-8", errors="replace")

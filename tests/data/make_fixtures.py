@@ -1,0 +1,369 @@
+"""Build the binary extraction fixtures (DOCX, text/scanned/broken/encrypted PDFs, bad inputs).
+
+Binary files are generated rather than committed so that what each one exercises is visible here.
+Run ``python tests/data/make_fixtures.py OUTDIR`` to write them all; the test suite and
+``benchmarks/extract.py`` import the functions and build into a temporary directory.
+"""
+from __future__ import annotations
+
+import os
+import random
+import struct
+import sys
+import zlib
+from pathlib import Path
+
+CLAUSE = (
+    "本会坚持中国共产党的全面领导，根据中国共产党章程的规定，设立中国共产党的组织，"
+    "开展党的活动，为党组织的活动提供必要条件。"
+)
+ORG_NAME = "某市青年志愿服务协会"
+RUNNING_HEADER = f"{ORG_NAME}章程（2024年5月修订）"
+
+# Body paragraphs of a small charter; the party clause is 第四条. Filler articles are real-looking
+# so that page layout, header detection and OCR face ordinary charter prose.
+CHARTER_PARAGRAPHS = [
+    f"{ORG_NAME}章程",
+    "第一章　总则",
+    f"第一条　本会的名称是{ORG_NAME}。",
+    "第二条　本会是由本市从事志愿服务的单位和个人自愿结成的地方性、非营利性社会组织。",
+    "第三条　本会的宗旨是：遵守宪法、法律、法规和国家政策，践行社会主义核心价值观，"
+    "弘扬爱国主义精神，遵守社会道德风尚，自觉加强诚信自律建设，团结广大志愿者服务社会。",
+    "第四条　" + CLAUSE,
+    "第五条　本会接受登记管理机关市民政局和行业管理部门的业务指导和监督管理。",
+    "第六条　本会的住所设在本市中山路一百二十号。",
+    "第二章　业务范围",
+    "第七条　本会的业务范围：组织开展志愿服务活动；开展志愿者培训和交流；"
+    "宣传志愿服务理念；承接政府委托的有关事项。",
+    "第三章　会员",
+    "第八条　本会的会员为单位会员和个人会员。",
+    "第九条　申请加入本会的会员，必须具备下列条件：拥护本会的章程；有加入本会的意愿；"
+    "在本会的业务领域内具有一定的影响。",
+    "第十条　会员入会的程序是：提交入会申请书；经理事会讨论通过；由理事会或者理事会授权的机构发给会员证。",
+]
+
+# Charter lines per page before the page that ends inside the party clause; chosen so that the
+# clause's first line is the last line of page 1.
+LINES_PER_PAGE = 12
+FONT_SIZE = 12
+PAGE_W, PAGE_H = 595.0, 842.0  # A4 in points
+MARGIN_X = 72.0
+BODY_TOP = PAGE_H - 110.0
+LINE_GAP = 20.0
+
+# Footer and header page-number styles seen on charters; each text PDF uses one of them.
+PAGE_NUMBER_STYLES = {
+    "dash": lambda n, total: f"- {n} -",
+    "di-ye": lambda n, total: f"第 {n} 页 共 {total} 页",
+    "slash": lambda n, total: f"{n}/{total}",
+    "bare": lambda n, total: f"{n}",
+}
+
+_FONT_NAME = "PbdocsFixtureCJK"
+
+
+def find_cjk_font() -> Path:
+    """A TrueType collection or font with Chinese glyphs, preferring the WenQuanYi fonts."""
+    roots = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts"]
+    preferred = ("wqy-zenhei.ttc", "wqy-microhei.ttc")
+    found: list[Path] = []
+    for root in roots:
+        if root.is_dir():
+            found.extend(p for p in root.rglob("*") if p.name.lower() in preferred)
+    if not found:
+        raise FileNotFoundError(
+            "no CJK font found under /usr/share/fonts: apt-get install fonts-wqy-zenhei"
+        )
+    return sorted(found, key=lambda p: preferred.index(p.name.lower()))[0]
+
+
+def _register_font() -> str:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    if _FONT_NAME not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(_FONT_NAME, str(find_cjk_font()), subfontIndex=0))
+    return _FONT_NAME
+
+
+def _wrap(paragraph: str, width_chars: int) -> list[str]:
+    """Break a CJK paragraph into lines of at most ``width_chars`` characters, as a typesetter would."""
+    return [paragraph[i:i + width_chars] for i in range(0, len(paragraph), width_chars)] or [""]
+
+
+def charter_lines(width_chars: int = 36) -> list[str]:
+    lines: list[str] = []
+    for paragraph in CHARTER_PARAGRAPHS:
+        lines.extend(_wrap(paragraph, width_chars))
+    return lines
+
+
+def paginate(lines: list[str]) -> list[list[str]]:
+    """Split lines into pages so the page break falls inside the party clause."""
+    clause_first = next(i for i, line in enumerate(lines) if line.startswith("第四条"))
+    first_page_end = clause_first + 1
+    pages = [lines[:first_page_end]]
+    rest = lines[first_page_end:]
+    while rest:
+        pages.append(rest[:LINES_PER_PAGE])
+        rest = rest[LINES_PER_PAGE:]
+    return pages
+
+
+def make_text_pdf(
+    path: Path,
+    *,
+    page_number_style: str = "dash",
+    fake_bold: bool = False,
+    header: str = RUNNING_HEADER,
+) -> Path:
+    """A charter PDF with a running header, page numbers and the party clause across pages 1-2.
+
+    ``fake_bold`` draws every line a second time shifted by 0.3 pt, the way office suites and
+    some PDF printers render bold for fonts without a bold face.
+    """
+    from reportlab.pdfgen import canvas
+
+    font = _register_font()
+    pages = paginate(charter_lines())
+    numbering = PAGE_NUMBER_STYLES[page_number_style]
+    pdf = canvas.Canvas(str(path), pagesize=(PAGE_W, PAGE_H))
+    pdf.setTitle(f"{ORG_NAME}章程")
+    for number, lines in enumerate(pages, start=1):
+        pdf.setFont(font, 10)
+        pdf.drawCentredString(PAGE_W / 2, PAGE_H - 50, header)
+        pdf.line(MARGIN_X, PAGE_H - 58, PAGE_W - MARGIN_X, PAGE_H - 58)
+        pdf.drawCentredString(PAGE_W / 2, 40, numbering(number, len(pages)))
+        pdf.setFont(font, FONT_SIZE)
+        for row, line in enumerate(lines):
+            y = BODY_TOP - row * LINE_GAP
+            pdf.drawString(MARGIN_X, y, line)
+            if fake_bold:
+                pdf.drawString(MARGIN_X + 0.3, y, line)
+        pdf.showPage()
+    pdf.save()
+    return path
+
+
+def _parse_bfchar(cmap: bytes) -> dict[int, int]:
+    """Code -> Unicode code point from a ToUnicode CMap's bfchar and bfrange sections."""
+    import re
+
+    mapping: dict[int, int] = {}
+    text = cmap.decode("latin-1")
+    for block in re.findall(r"beginbfchar(.*?)endbfchar", text, re.S):
+        for src, dst in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+            mapping[int(src, 16)] = int(dst[:4], 16)
+    for block in re.findall(r"beginbfrange(.*?)endbfrange", text, re.S):
+        for lo, hi, dst in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+            for offset, code in enumerate(range(int(lo, 16), int(hi, 16) + 1)):
+                mapping[code] = int(dst, 16) + offset
+    return mapping
+
+
+def _cmap_stream(mapping: dict[int, int]) -> bytes:
+    entries = "\n".join(f"<{code:02X}> <{uni:04X}>" for code, uni in sorted(mapping.items()))
+    return (
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+        "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+        "1 begincodespacerange\n<00> <FF>\nendcodespacerange\n"
+        f"{len(mapping)} beginbfchar\n{entries}\nendbfchar\n"
+        "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"
+    ).encode("ascii")
+
+
+def _garble(code_point: int, mode: str) -> int:
+    if mode == "private-use":
+        return 0xE000 + code_point % 0x1000
+    # A wrong but valid hanzi: what a font whose cmap was built against another encoding yields.
+    if 0x4E00 <= code_point <= 0x9FFF:
+        return 0x4E00 + (code_point - 0x4E00 + 7919) % (0x9FA5 - 0x4E00)
+    return code_point
+
+
+def make_broken_text_pdf(path: Path, source: Path, *, mode: str = "private-use") -> Path:
+    """Copy ``source`` with every font's ToUnicode CMap rewritten so its text layer lies.
+
+    The page still looks right (glyphs are unchanged), so OCR of the rendering recovers the text.
+    ``mode``: "private-use" maps glyphs to U+E000.., "wrong-hanzi" to other, mostly rare, hanzi.
+    """
+    import pikepdf
+
+    with pikepdf.open(source) as pdf:
+        seen: set[tuple[int, int]] = set()
+        for page in pdf.pages:
+            for _, font in page.resources.get("/Font", {}).items():
+                if font.objgen in seen or "/ToUnicode" not in font:
+                    continue
+                seen.add(font.objgen)
+                original = _parse_bfchar(font.ToUnicode.read_bytes())
+                garbled = {code: _garble(uni, mode) for code, uni in original.items()}
+                font.ToUnicode = pdf.make_stream(_cmap_stream(garbled))
+        pdf.save(path)
+    return path
+
+
+def make_scanned_pdf(path: Path, source: Path, *, dpi: int = 200) -> Path:
+    """An image-only PDF: every page of ``source`` rendered at ``dpi`` and saved as a picture."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(source))
+    try:
+        images = [page.render(scale=dpi / 72).to_pil().convert("L") for page in document]
+    finally:
+        document.close()
+    images[0].save(path, "PDF", resolution=float(dpi), save_all=True, append_images=images[1:])
+    return path
+
+
+def make_encrypted_pdf(path: Path, source: Path, *, password: str = "secret") -> Path:
+    import pikepdf
+
+    with pikepdf.open(source) as pdf:
+        pdf.save(path, encryption=pikepdf.Encryption(user=password, owner=password + "-owner", R=6))
+    return path
+
+
+def make_truncated(path: Path, source: Path, *, keep: float = 0.5) -> Path:
+    data = source.read_bytes()
+    path.write_bytes(data[: int(len(data) * keep)])
+    return path
+
+
+def make_random_bytes(path: Path, *, size: int = 4096, seed: int = 2) -> Path:
+    path.write_bytes(random.Random(seed).randbytes(size))
+    return path
+
+
+def make_empty(path: Path) -> Path:
+    path.write_bytes(b"")
+    return path
+
+
+def make_docx(path: Path) -> Path:
+    """A charter .docx: clause split across formatted runs, a table, and a header/footer.
+
+    The header and footer hold text that must never show up in the extracted body.
+    """
+    import docx
+    from docx.shared import Pt
+
+    document = docx.Document()
+    section = document.sections[0]
+    section.header.paragraphs[0].text = "页眉：" + RUNNING_HEADER
+    section.footer.paragraphs[0].text = "页脚：内部资料 注意保存"
+    for paragraph in CHARTER_PARAGRAPHS:
+        if paragraph.startswith("第四条"):
+            para = document.add_paragraph()
+            para.add_run("第四条　")
+            # Word splits runs at every formatting or revision boundary, often mid-word.
+            pieces = ["本会坚持中国共产", "党的全面领导，", "根据中国共产党章程的规定，设立中国", "共产党的组织，开展党的活动，",
+                      "为党组织的活动提供必要条件。"]
+            assert "".join(pieces) == CLAUSE
+            for i, piece in enumerate(pieces):
+                run = para.add_run(piece)
+                run.bold = i % 2 == 0
+                run.font.size = Pt(12 if i % 2 else 14)
+            continue
+        document.add_paragraph(paragraph)
+        if paragraph.startswith("第七条"):
+            table = document.add_table(rows=3, cols=2)
+            cells = [("职务", "人数"), ("理事长", "一名"), ("副理事长", "二至四名")]
+            for row, (left, right) in zip(table.rows, cells):
+                row.cells[0].text = left
+                row.cells[1].text = right
+    document.core_properties.title = f"{ORG_NAME}章程"
+    document.save(str(path))
+    return path
+
+
+def make_docx_without_body(path: Path) -> Path:
+    """A valid zip holding no word/document.xml: an .xlsx-like package renamed .docx."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        zf.writestr("xl/workbook.xml", '<?xml version="1.0"?><workbook/>')
+    return path
+
+
+def make_zip_bomb_docx(path: Path, *, declared: int = 4_000_000_000) -> Path:
+    """A .docx whose word/document.xml really inflates to ``declared`` zero bytes (~4 GB).
+
+    Deflating gigabytes would take seconds, so one megabyte of zeros is compressed once, ending in
+    a full flush (byte-aligned, dictionary reset), and that segment is repeated: each copy
+    inflates to the same megabyte. The CRC is left 0; a reader must refuse before inflating.
+    """
+    chunk = 1_000_000
+    if declared % chunk:
+        raise ValueError("declared size must be a multiple of 1,000,000")
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    segment = compressor.compress(bytes(chunk)) + compressor.flush(zlib.Z_FULL_FLUSH)
+    final = zlib.compressobj(9, zlib.DEFLATED, -15).flush(zlib.Z_FINISH)
+    compressed_size = len(segment) * (declared // chunk) + len(final)
+    members = [
+        ("[Content_Types].xml", b'<?xml version="1.0"?><Types/>'),
+        ("word/document.xml", None),
+    ]
+    with path.open("wb") as out:
+        central = []
+        for name, data in members:
+            offset = out.tell()
+            raw = name.encode()
+            if data is None:
+                crc, size, csize, method = 0, declared, compressed_size, 8
+            else:
+                crc, size, csize, method = zlib.crc32(data), len(data), len(data), 0
+            out.write(struct.pack("<4s5H3I2H", b"PK\x03\x04", 20, 0, method, 0, 0x21, crc, csize, size,
+                                  len(raw), 0))
+            out.write(raw)
+            if data is None:
+                for _ in range(declared // chunk):
+                    out.write(segment)
+                out.write(final)
+            else:
+                out.write(data)
+            central.append(struct.pack("<4s6H3I5H2I", b"PK\x01\x02", 20, 20, 0, method, 0, 0x21, crc, csize,
+                                       size, len(raw), 0, 0, 0, 0, 0, offset) + raw)
+        start = out.tell()
+        directory = b"".join(central)
+        out.write(directory)
+        out.write(struct.pack("<4s4H2IH", b"PK\x05\x06", 0, 0, len(central), len(central), len(directory),
+                              start, 0))
+    return path
+
+
+def make_corrupt_docx(path: Path, source: Path) -> Path:
+    """A real .docx cut in half: the zip signature is there, the central directory is not."""
+    return make_truncated(path, source, keep=0.5)
+
+
+def build_all(outdir: Path) -> dict[str, Path]:
+    """Write every fixture into ``outdir``; returns name -> path."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    made: dict[str, Path] = {}
+    for style in PAGE_NUMBER_STYLES:
+        made[f"text-{style}.pdf"] = make_text_pdf(outdir / f"text-{style}.pdf", page_number_style=style)
+    text_pdf = made["text-dash.pdf"]
+    made["fake-bold.pdf"] = make_text_pdf(outdir / "fake-bold.pdf", fake_bold=True)
+    for mode in ("private-use", "wrong-hanzi"):
+        made[f"broken-{mode}.pdf"] = make_broken_text_pdf(outdir / f"broken-{mode}.pdf", text_pdf, mode=mode)
+    made["scanned.pdf"] = make_scanned_pdf(outdir / "scanned.pdf", text_pdf)
+    made["encrypted.pdf"] = make_encrypted_pdf(outdir / "encrypted.pdf", text_pdf)
+    made["truncated.pdf"] = make_truncated(outdir / "truncated.pdf", text_pdf)
+    made["random.pdf"] = make_random_bytes(outdir / "random.pdf")
+    made["random.docx"] = make_random_bytes(outdir / "random.docx", seed=3)
+    made["empty.pdf"] = make_empty(outdir / "empty.pdf")
+    made["empty.docx"] = make_empty(outdir / "empty.docx")
+    made["charter.docx"] = make_docx(outdir / "charter.docx")
+    made["corrupt.docx"] = make_corrupt_docx(outdir / "corrupt.docx", made["charter.docx"])
+    made["no-body.docx"] = make_docx_without_body(outdir / "no-body.docx")
+    made["zip-bomb.docx"] = make_zip_bomb_docx(outdir / "zip-bomb.docx")
+    return made
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1] if len(sys.argv) > 1 else "tests/data/extract/generated")
+    for name, made_path in build_all(target).items():
+        print(f"{made_path}\t{os.path.getsize(made_path)}")
