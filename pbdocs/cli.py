@@ -153,6 +153,47 @@ def screen(paths, out, workers, pack, org_type, rules_file, ocr, executor, sched
     sys.exit(EXIT_OK if counts["compliant"] == len(result.records) else EXIT_FINDINGS)
 
 
+# --- serve ---------------------------------------------------------------------------------------
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 opens the page to the whole office network.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=str), default=None,
+              help="Search index directory (default: the bundled corpus's index, built when missing).")
+@click.option("--max-upload-mb", type=click.IntRange(min=1), default=20, show_default=True,
+              help="Largest request body accepted; bigger uploads are refused with 413.")
+@click.option("--max-files", type=click.IntRange(min=1), default=200, show_default=True,
+              help="Most documents per upload, archive members included.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Threads checking documents, shared by all requests [default: CPU count].")
+def serve(host, port, index_dir, max_upload_mb, max_files, workers):
+    """Serve the upload page and the JSON API (/api/check, /api/search; docs at /docs)."""
+    try:
+        import uvicorn
+
+        from .web import create_app
+    except ImportError as exc:
+        _error(f"pbdocs serve needs the web extra ({exc.name} is missing): pip install 'pbdocs[web]'")
+        sys.exit(EXIT_USAGE)
+    if not _is_loopback(host):
+        click.echo(f"Warning: listening on {host}: anyone who can reach this machine can upload files "
+                   f"and use the page; there is no login.", err=True)
+    app = create_app(index_dir=index_dir, max_upload_mb=max_upload_mb, max_files=max_files, workers=workers)
+    uvicorn.run(app, host=host, port=port, log_level="info")
+
+
 # --- entry point ---------------------------------------------------------------------------------
 
 main = cli

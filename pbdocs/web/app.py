@@ -1,0 +1,431 @@
+"""ASGI app for registration offices: upload charters, see verdicts, download the report, ask questions.
+
+Uploads are parsed straight off the request stream and written to numbered files in a per-request
+temporary directory, counting bytes and files as they arrive, so an oversized or overcrowded request
+is refused with 413 before it is ever held whole. The names users gave their files are labels only.
+Checking is CPU-bound, so it runs in one app-wide bounded thread pool: the event loop keeps answering
+(the page, searches, other uploads) while a batch is checked, and many batches never oversubscribe
+the machine.
+"""
+from __future__ import annotations
+
+import asyncio
+import io
+import os
+import secrets
+import shutil
+import tempfile
+import threading
+import zipfile
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import quote
+
+from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from ..errors import PbdocsError, SearchIndexError
+from ..extract import SUPPORTED_SUFFIXES
+
+__all__ = ["create_app"]
+
+MIB = 1024 * 1024
+ARCHIVE_SUFFIX = ".zip"
+ACCEPTED_SUFFIXES = tuple(SUPPORTED_SUFFIXES) + (ARCHIVE_SUFFIX,)
+# Charters compress about fivefold; an archive inflating past ten times the upload limit is a bomb.
+ARCHIVE_INFLATION_FACTOR = 10
+# Finished batches kept for report downloads; older ones are forgotten first.
+REPORTS_KEPT = 64
+COPY_CHUNK = 64 * 1024
+UPLOAD_FIELD = b"files"
+# The page has no inline code and loads nothing from elsewhere, so it can forbid both.
+PAGE_SECURITY_HEADERS = [
+    (b"content-security-policy",
+     b"default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+]
+# FastAPI's /docs page pulls Swagger UI from a CDN with an inline script; a strict policy would blank it.
+PATHS_WITHOUT_CSP = ("/docs", "/redoc")
+
+
+@dataclass
+class _Upload:
+    """One uploaded file: ``label`` is what the user called it, ``path`` where its bytes are."""
+
+    label: str
+    path: Path
+
+
+def _suffix(name: str) -> str:
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    return os.path.splitext(base)[1].lower()
+
+
+class _MultipartSpool:
+    """Feeds a multipart body through python-multipart, writing each ``files`` part to its own file.
+
+    Parts are stored as ``0001.docx``, ``0002.pdf``...: the suffix comes from an allow-list, nothing
+    else of the user's file name touches the file system.
+    """
+
+    def __init__(self, boundary: bytes, workdir: Path, max_files: int):
+        from python_multipart.multipart import MultipartParser
+
+        self.workdir = workdir
+        self.max_files = max_files
+        self.uploads: list[_Upload] = []
+        self.finished = False
+        self._header_field = bytearray()
+        self._header_value = bytearray()
+        self._headers: dict[bytes, bytes] = {}
+        self._out: io.BufferedWriter | None = None
+        self._parser = MultipartParser(boundary, {
+            "on_part_begin": self._on_part_begin,
+            "on_header_field": lambda data, start, end: self._header_field.extend(data[start:end]),
+            "on_header_value": lambda data, start, end: self._header_value.extend(data[start:end]),
+            "on_header_end": self._on_header_end,
+            "on_headers_finished": self._on_headers_finished,
+            "on_part_data": self._on_part_data,
+            "on_part_end": self._close_part,
+            "on_end": self._on_end,
+        })
+
+    def write(self, chunk: bytes) -> None:
+        self._parser.write(chunk)
+
+    def close(self) -> None:
+        self._close_part()
+
+    def _on_part_begin(self) -> None:
+        self._headers = {}
+
+    def _on_header_end(self) -> None:
+        self._headers[bytes(self._header_field).lower()] = bytes(self._header_value)
+        self._header_field.clear()
+        self._header_value.clear()
+
+    def _on_headers_finished(self) -> None:
+        from python_multipart.multipart import parse_options_header
+
+        _, params = parse_options_header(self._headers.get(b"content-disposition", b""))
+        filename = params.get(b"filename")
+        if params.get(b"name") != UPLOAD_FIELD or not filename:
+            return
+        label = filename.decode("utf-8", "replace")
+        suffix = _suffix(label)
+        if suffix not in ACCEPTED_SUFFIXES:
+            raise HTTPException(415, f"{label}: unsupported file type {suffix or '(no extension)'}; "
+                                     f"accepted: {' '.join(ACCEPTED_SUFFIXES)}")
+        if len(self.uploads) >= self.max_files:
+            raise HTTPException(413, f"too many files: at most {self.max_files} per upload")
+        path = self.workdir / f"{len(self.uploads) + 1:04d}{suffix}"
+        self._out = path.open("xb")
+        self.uploads.append(_Upload(label, path))
+
+    def _on_part_data(self, data: bytes, start: int, end: int) -> None:
+        if self._out is not None:
+            self._out.write(data[start:end])
+
+    def _close_part(self) -> None:
+        if self._out is not None:
+            self._out.close()
+            self._out = None
+
+    def _on_end(self) -> None:
+        self.finished = True
+
+
+async def _spool_request(request: Request, workdir: Path, max_bytes: int, max_files: int) -> list[_Upload]:
+    from python_multipart.multipart import parse_options_header
+
+    content_type, params = parse_options_header(request.headers.get("content-type", ""))
+    boundary = params.get(b"boundary")
+    if content_type != b"multipart/form-data" or not boundary:
+        raise HTTPException(415, "send the files as multipart/form-data in the field `files`")
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+        raise HTTPException(413, f"upload is {int(declared) / MIB:.1f} MB, over the {max_bytes // MIB} MB limit")
+    spool = _MultipartSpool(boundary, workdir, max_files)
+    received = 0
+    try:
+        async for chunk in request.stream():
+            received += len(chunk)
+            if received > max_bytes:
+                raise HTTPException(413, f"upload is over the {max_bytes // MIB} MB limit")
+            spool.write(chunk)
+    finally:
+        spool.close()
+    if not spool.finished:
+        raise HTTPException(400, "the upload ended before the multipart body was complete")
+    if not spool.uploads:
+        raise HTTPException(400, "no files: send one or more files in the multipart field `files`")
+    return spool.uploads
+
+
+@dataclass
+class _Document:
+    """What the checker gets: a local file, or the reason it was refused before reading."""
+
+    label: str
+    local: str | None
+    error: str | None = None
+
+
+def _count_archive_documents(path: Path) -> int:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return sum(1 for info in archive.infolist() if not info.is_dir())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return 1  # one error row, reported by the unpacking below
+
+
+def _collect_documents(uploads: list[_Upload], workdir: Path, max_files: int, max_inflated: int) -> list[_Document]:
+    """Each upload, with each uploaded zip replaced by its members (``archive.zip/member``), in order.
+
+    Archives are unpacked by the batch screener's own safe unpacker, so the page and ``pbdocs screen``
+    refuse the same members (``../`` names, symlinks, bombs, nested archives) the same way.
+    """
+    from ..screen.inputs import ArchiveLimits, collect_sources
+
+    archives = [u for u in uploads if u.path.suffix == ARCHIVE_SUFFIX]
+    total = len(uploads) - len(archives) + sum(_count_archive_documents(u.path) for u in archives)
+    if total > max_files:
+        raise HTTPException(413, f"too many files: {total} documents, at most {max_files} per upload "
+                                 f"(archive members included)")
+    limits = ArchiveLimits(max_members=max_files, max_member_bytes=max_inflated, max_total_bytes=max_inflated)
+    documents: list[_Document] = []
+    for upload in uploads:
+        if upload.path.suffix != ARCHIVE_SUFFIX:
+            documents.append(_Document(upload.label, str(upload.path)))
+            continue
+        stored = str(upload.path)
+        members = collect_sources([stored], workdir / f"{upload.path.stem}-members", limits=limits)
+        for source in members:
+            label = upload.label + source.display[len(stored):]
+            documents.append(_Document(label, source.local, source.error))
+    return documents
+
+
+def _relabel(record: dict[str, Any], document: _Document) -> dict[str, Any]:
+    """The checker saw ``0003.pdf``; the officer must see the name they uploaded."""
+    record = dict(record)
+    record["path"] = document.label
+    if document.local and isinstance(record.get("error"), str):
+        record["error"] = record["error"].replace(document.local, document.label)
+    return record
+
+
+def _check_document(document: _Document, pack: str, org_type: str | None) -> dict[str, dict]:
+    """``{"check": <pbdocs check --format json object>, "row": <report row>}``, never raising."""
+    from ..screen.runner import CheckSettings, Task, error_record, screen_document
+
+    if document.error is not None:
+        outcome = error_record(document.label, document.error)
+    else:
+        task = Task(sha256="", path=document.local, settings=CheckSettings(pack=pack, org_type=org_type))
+        outcome = screen_document(task)
+    return {"check": _relabel(outcome["check"], document), "row": _relabel(outcome["row"], document)}
+
+
+class _ReportStore:
+    """The check objects and rows of recent batches, for report downloads by an unguessable id."""
+
+    def __init__(self, capacity: int):
+        self._capacity = capacity
+        self._records: OrderedDict[str, list[dict]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def add(self, records: list[dict]) -> str:
+        report_id = secrets.token_urlsafe(16)
+        with self._lock:
+            self._records[report_id] = records
+            while len(self._records) > self._capacity:
+                self._records.popitem(last=False)
+        return report_id
+
+    def get(self, report_id: str) -> list[dict]:
+        with self._lock:
+            records = self._records.get(report_id)
+        if records is None:
+            raise HTTPException(404, "no such report: it expired or the id is wrong; check the files again")
+        return records
+
+
+REPORT_MEDIA_TYPES = {
+    ".csv": "text/csv; charset=utf-8",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".json": "application/json",
+    ".html": "text/html; charset=utf-8",
+}
+
+
+def _report_bytes(records: list[dict], suffix: str) -> bytes:
+    """The batch screener's own report, so a download here matches ``pbdocs screen --out``."""
+    from ..screen.reports import write_report
+
+    with tempfile.TemporaryDirectory(prefix="pbdocs-report-") as scratch:
+        return write_report(Path(scratch) / f"report{suffix}", records).read_bytes()
+
+
+def _download(content: bytes, suffix: str) -> Response:
+    disposition = (f"attachment; filename=\"pbdocs-report{suffix}\"; "
+                   f"filename*=UTF-8''{quote(f'章程审查报告{suffix}')}")
+    return Response(content, media_type=REPORT_MEDIA_TYPES[suffix], headers={"content-disposition": disposition})
+
+
+class _SearchService:
+    """Loads the search index on the first question, once, and shares it between requests."""
+
+    def __init__(self, index_dir: str | os.PathLike | None):
+        self._index_dir = index_dir
+        self._searcher = None
+        self._lock = threading.Lock()
+
+    def search(self, query: str, k: int) -> dict:
+        with self._lock:
+            if self._searcher is None:
+                from ..search import Searcher
+
+                self._searcher = Searcher.load(self._index_dir)
+        return self._searcher.search(query, k=k).as_dict()
+
+
+class _SecurityHeaders:
+    """Pure ASGI middleware (no body buffering) adding the page's security headers."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["path"].startswith(PATHS_WITHOUT_CSP):
+            return await self.app(scope, receive, send)
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                message = dict(message)
+                message["headers"] = list(message.get("headers", [])) + PAGE_SECURITY_HEADERS
+            await send(message)
+
+        return await self.app(scope, receive, send_with_headers)
+
+
+def _static_dir() -> Path:
+    return Path(str(resources.files("pbdocs.web") / "static"))
+
+
+def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 20, max_files: int = 200,
+               workers: int | None = None) -> FastAPI:
+    """The pbdocs web app: the upload page at ``/``, the JSON API under ``/api``, OpenAPI at ``/docs``.
+
+    ``max_upload_mb`` bounds one request's body, ``max_files`` the documents in it (archive members
+    included), ``workers`` the threads checking documents across all requests (default: CPU count).
+    """
+    if max_upload_mb < 1:
+        raise ValueError("max_upload_mb must be at least 1")
+    if max_files < 1:
+        raise ValueError("max_files must be at least 1")
+    if workers is not None and workers < 1:
+        raise ValueError("workers must be at least 1")
+    max_bytes = max_upload_mb * MIB
+    max_inflated = max_bytes * ARCHIVE_INFLATION_FACTOR
+    pool = ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1, thread_name_prefix="pbdocs-check")
+    reports = _ReportStore(REPORTS_KEPT)
+    searcher = _SearchService(index_dir)
+
+    @asynccontextmanager
+    async def lifespan(_app):
+        yield
+        pool.shutdown(wait=False, cancel_futures=True)
+
+    app = FastAPI(
+        title="pbdocs",
+        summary="社会组织章程党建条款审查与政策问答 / party-building clause checks and policy search",
+        version=_version(),
+        lifespan=lifespan,
+    )
+    app.add_middleware(_SecurityHeaders)
+    app.mount("/static", StaticFiles(directory=_static_dir()), name="static")
+
+    @app.exception_handler(PbdocsError)
+    async def library_error(_request: Request, exc: PbdocsError):
+        status = 503 if isinstance(exc, SearchIndexError) else 500
+        return JSONResponse({"detail": str(exc)}, status_code=status)
+
+    @app.get("/", include_in_schema=False)
+    async def page():
+        return FileResponse(_static_dir() / "index.html", media_type="text/html; charset=utf-8")
+
+    @app.get("/api/config", summary="Upload limits, accepted file types and the Chinese labels of report values")
+    async def config():
+        from ..screen.reports import labels
+
+        return {"max_upload_mb": max_upload_mb, "max_files": max_files, "accepted": list(ACCEPTED_SUFFIXES),
+                "labels": labels()}
+
+    @app.post(
+        "/api/check",
+        summary="Check uploaded charters for the party-building clause",
+        description=(
+            "Multipart field `files`, one or more documents or .zip archives (members are checked and "
+            "named `archive.zip/member`). Answers a JSON list of the per-file objects of "
+            "`pbdocs check --format json`, `path` being the uploaded name, in upload order. The header "
+            "`X-Report-Id` names the batch for `/api/reports/{id}.csv` and `.xlsx`. 413 when the body "
+            "or the number of documents is over the limit, 415 for a file type pbdocs does not read."
+        ),
+        openapi_extra={"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+            "type": "object", "required": ["files"],
+            "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}},
+        }}}}},
+    )
+    async def check(
+        request: Request,
+        pack: Literal["party", "statutory", "all"] = Query("party", description="rule pack to run"),
+        org_type: Literal["社会团体", "基金会", "社会服务机构"] | None = Query(
+            None, description="organization type; detected from the text when omitted"),
+    ):
+        workdir = Path(tempfile.mkdtemp(prefix="pbdocs-upload-"))
+        try:
+            uploads = await _spool_request(request, workdir, max_bytes, max_files)
+            loop = asyncio.get_running_loop()
+            documents = await loop.run_in_executor(
+                None, _collect_documents, uploads, workdir, max_files, max_inflated)
+            records = await asyncio.gather(*(
+                loop.run_in_executor(pool, _check_document, document, pack, org_type)
+                for document in documents
+            ))
+        finally:
+            await asyncio.get_running_loop().run_in_executor(None, shutil.rmtree, workdir, True)
+        report_id = reports.add(list(records))
+        return JSONResponse([record["check"] for record in records], headers={"x-report-id": report_id})
+
+    @app.get("/api/search", summary="Answer a policy question from the indexed corpus")
+    async def search(
+        q: str = Query(..., min_length=1, max_length=500, description="the question"),
+        k: int = Query(5, ge=1, le=50, description="number of passages"),
+    ):
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(None, searcher.search, q, k)
+
+    @app.get("/api/reports/{report_id}.{fmt}", summary="A checked batch as a report file")
+    async def report(report_id: str, fmt: Literal["csv", "xlsx", "json", "html"]):
+        """The report `pbdocs screen --out report.<fmt>` would write for the batch `X-Report-Id` named:
+        CSV (UTF-8 with BOM), XLSX (colours, filters, summary sheet), JSON, or a self-contained HTML page."""
+        records = reports.get(report_id)
+        suffix = f".{fmt}"
+        content = await asyncio.get_running_loop().run_in_executor(None, _report_bytes, records, suffix)
+        return _download(content, suffix)
+
+    return app
+
+
+def _version() -> str:
+    from .. import __version__
+
+    return __version__

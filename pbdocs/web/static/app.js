@@ -1,0 +1,334 @@
+"use strict";
+// Every piece of user or document text is inserted with textContent: file names and charter
+// sentences are data, never markup.
+
+// Labels come from /api/config (the same package data the screening reports use).
+const labels = { verdicts: {}, statuses: {}, elements: {}, rules: {} };
+const VERDICT_ORDER = ["compliant", "partial", "missing", "contradicted", "error"];
+const label = (kind, id) => labels[kind][id] || id;
+
+const HTTP_MESSAGES = {
+  400: "上传内容不完整，请重新选择文件后再试。",
+  413: "超出上传限制（文件过大或数量过多），请分批上传。",
+  415: "含有不支持的文件类型。",
+  503: "政策检索暂不可用（检索索引未就绪）。",
+};
+
+const config = { max_upload_mb: 20, max_files: 200, accepted: [".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".doc", ".zip"] };
+let chosen = [];
+
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (key === "class") node.className = value;
+    else node.setAttribute(key, value);
+  }
+  for (const child of children) {
+    if (child === null || child === undefined) continue;
+    node.append(child instanceof Node ? child : String(child));
+  }
+  return node;
+}
+
+function suffixOf(name) {
+  const base = name.split(/[\\/]/).pop();
+  const dot = base.lastIndexOf(".");
+  return dot > 0 ? base.slice(dot).toLowerCase() : "";
+}
+
+function formatSize(bytes) {
+  return bytes >= 1048576 ? (bytes / 1048576).toFixed(1) + " MB" : Math.max(1, Math.round(bytes / 1024)) + " KB";
+}
+
+async function errorMessage(response) {
+  let detail = "";
+  try {
+    const body = await response.json();
+    detail = typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail);
+  } catch (_) { /* a proxy's HTML error page: the status text is all we have */ }
+  const base = HTTP_MESSAGES[response.status] || `服务器返回错误（${response.status}）。`;
+  return detail ? `${base}（${detail}）` : base;
+}
+
+// ---- choosing files -------------------------------------------------------------------------
+
+function problemsWith(files) {
+  const problems = [];
+  const rejected = files.filter((f) => !config.accepted.includes(suffixOf(f.name)));
+  if (rejected.length) problems.push(`不支持的文件类型：${rejected.map((f) => f.name).join("、")}`);
+  if (files.length > config.max_files) problems.push(`一次最多上传 ${config.max_files} 个文件，当前 ${files.length} 个`);
+  const total = files.reduce((sum, f) => sum + f.size, 0);
+  if (total > config.max_upload_mb * 1048576) problems.push(`合计 ${formatSize(total)}，超过 ${config.max_upload_mb} MB 上限`);
+  return problems;
+}
+
+function showChosen() {
+  const list = document.getElementById("chosen-files");
+  list.replaceChildren(...chosen.map((f) => el("li",
+    { class: config.accepted.includes(suffixOf(f.name)) ? "" : "rejected" }, `${f.name}（${formatSize(f.size)}）`)));
+  const problems = problemsWith(chosen);
+  const status = document.getElementById("check-status");
+  status.className = problems.length ? "status error" : "status";
+  status.textContent = problems.length ? problems.join("；") : (chosen.length ? `已选择 ${chosen.length} 个文件` : "");
+  document.getElementById("check-button").disabled = chosen.length === 0 || problems.length > 0;
+}
+
+function addFiles(fileList) {
+  const seen = new Set(chosen.map((f) => `${f.name}|${f.size}`));
+  for (const file of fileList) {
+    if (!seen.has(`${file.name}|${file.size}`)) chosen.push(file);
+  }
+  showChosen();
+}
+
+// ---- checking ---------------------------------------------------------------------------------
+
+function partyFinding(result) {
+  return (result.findings || []).find((f) => f.rule === "party-clause");
+}
+
+function missingElements(result) {
+  const finding = partyFinding(result);
+  if (!finding || !finding.elements) return [];
+  return Object.entries(finding.elements).filter(([, e]) => !e.found).map(([id]) => label("elements", id));
+}
+
+function clauseArticle(result) {
+  const finding = partyFinding(result);
+  if (!finding || !finding.elements) return "";
+  const found = Object.values(finding.elements).find((e) => e.found && e.evidence);
+  if (!found) return "";
+  const where = [];
+  if (found.evidence.page) where.push(`第${found.evidence.page}页`);
+  if (found.evidence.article) where.push(found.evidence.article);
+  return where.join(" ");
+}
+
+function coreValues(result) {
+  const finding = (result.findings || []).find((f) => f.rule === "core-values");
+  return finding ? label("statuses", finding.status) : "";
+}
+
+function verdictBadge(verdict) {
+  return el("span", { class: `verdict verdict-${verdict}`, "data-verdict": verdict }, label("verdicts", verdict));
+}
+
+function evidenceLine(evidence) {
+  const where = [];
+  if (evidence.page) where.push(`第${evidence.page}页`);
+  if (evidence.article) where.push(evidence.article);
+  return el("span", { class: "evidence" }, `${where.join(" ")}${where.length ? "：" : ""}`, el("q", {}, evidence.text || ""));
+}
+
+function basisLine(basis) {
+  if (!basis) return null;
+  const parts = [];
+  if (basis.title) parts.push(`《${basis.title.replace(/^《|》$/g, "")}》`);
+  if (basis.doc_number) parts.push(basis.doc_number);
+  if (basis.date) parts.push(basis.date);
+  if (basis.article) parts.push(basis.article);
+  return parts.length ? el("div", { class: "basis" }, `依据：${parts.join(" ")}`) : null;
+}
+
+function findingBlock(finding) {
+  const title = labels.rules[finding.rule] || finding.title || finding.rule;
+  const block = el("div", { class: "finding" },
+    el("h4", {}, title, el("span", { class: `status-tag status-${finding.status}` }, label("statuses", finding.status))));
+  if (finding.elements && Object.keys(finding.elements).length) {
+    const list = el("ul", { class: "elements" });
+    for (const [id, element] of Object.entries(finding.elements)) {
+      list.append(el("li", {},
+        el("span", { class: element.found ? "mark-ok" : "mark-no" }, element.found ? "✓ " : "✗ "),
+        label("elements", id), element.found ? "　" : "（缺失）",
+        element.found && element.evidence ? evidenceLine(element.evidence) : null));
+    }
+    block.append(list);
+  }
+  block.append(basisLine(finding.basis) || "");
+  if (finding.fix && finding.fix.text && finding.status !== "present") {
+    block.append(el("div", { class: "fix" },
+      `修改建议${finding.fix.where ? `（${finding.fix.where}）` : ""}：`, el("span", { class: "fix-text" }, finding.fix.text)));
+  }
+  return block;
+}
+
+function detailRow(result, columns) {
+  const cell = el("td", { colspan: String(columns) });
+  if (result.error) cell.append(el("p", { class: "error-text" }, `无法读取：${result.error}`));
+  for (const finding of result.findings || []) cell.append(findingBlock(finding));
+  if ((result.ocr_pages || []).length) cell.append(el("p", { class: "basis" }, `以下页面经文字识别（OCR）读取：${result.ocr_pages.join("、")}`));
+  const row = el("tr", { class: "detail" }, cell);
+  row.hidden = true;
+  return row;
+}
+
+function showSummary(results) {
+  const counts = {};
+  for (const r of results) counts[r.verdict] = (counts[r.verdict] || 0) + 1;
+  const summary = document.getElementById("summary");
+  summary.replaceChildren(el("span", { class: "total" }, `共 ${results.length} 份`));
+  for (const verdict of VERDICT_ORDER) {
+    if (counts[verdict]) summary.append(el("span", { class: `verdict verdict-${verdict}` }, `${label("verdicts", verdict)} ${counts[verdict]}`));
+  }
+}
+
+function showResults(results, reportId) {
+  const body = document.querySelector("#results-table tbody");
+  const columns = document.querySelectorAll("#results-table thead th").length;
+  body.replaceChildren();
+  results.forEach((result, index) => {
+    const missing = missingElements(result);
+    const detail = detailRow(result, columns);
+    const toggle = el("button", { type: "button", class: "small secondary", "aria-expanded": "false" }, "展开");
+    toggle.addEventListener("click", () => {
+      detail.hidden = !detail.hidden;
+      toggle.textContent = detail.hidden ? "展开" : "收起";
+      toggle.setAttribute("aria-expanded", String(!detail.hidden));
+    });
+    body.append(el("tr", { class: "result", "data-path": result.path },
+      el("td", {}, index + 1),
+      el("td", { class: "file" }, result.path),
+      el("td", {}, result.name || "—"),
+      el("td", {}, result.org_type || "—"),
+      el("td", {}, verdictBadge(result.verdict)),
+      el("td", { class: "missing-list" }, result.verdict === "error" ? "—" : (missing.join("、") || "无")),
+      el("td", {}, coreValues(result) || "—"),
+      el("td", {}, clauseArticle(result) || "—"),
+      el("td", {}, toggle)), detail);
+  });
+  showSummary(results);
+  document.getElementById("download-xlsx").href = `/api/reports/${encodeURIComponent(reportId)}.xlsx`;
+  for (const fmt of ["csv", "html"]) {
+    document.getElementById(`download-${fmt}`).href = `/api/reports/${encodeURIComponent(reportId)}.${fmt}`;
+  }
+  document.getElementById("results").hidden = false;
+}
+
+async function submitFiles(event) {
+  event.preventDefault();
+  if (!chosen.length) return;
+  const status = document.getElementById("check-status");
+  const button = document.getElementById("check-button");
+  const form = new FormData();
+  for (const file of chosen) form.append("files", file, file.name);
+  button.disabled = true;
+  status.className = "status";
+  status.textContent = `正在审查 ${chosen.length} 个文件，请稍候……`;
+  try {
+    const response = await fetch("/api/check", { method: "POST", body: form });
+    if (!response.ok) throw new Error(await errorMessage(response));
+    const results = await response.json();
+    showResults(results, response.headers.get("x-report-id"));
+    status.textContent = `审查完成：${results.length} 份文件。点击“展开”查看原文依据和修改建议。`;
+  } catch (error) {
+    status.className = "status error";
+    status.textContent = error instanceof TypeError ? "无法连接服务器，请检查网络或文件大小后重试。" : error.message;
+  } finally {
+    button.disabled = false;
+  }
+}
+
+// ---- searching --------------------------------------------------------------------------------
+
+function termRanges(text, terms) {
+  const ranges = [];
+  for (const term of terms) {
+    if (!term) continue;
+    for (let at = text.indexOf(term); at !== -1; at = text.indexOf(term, at + term.length)) {
+      ranges.push([at, at + term.length]);
+    }
+  }
+  ranges.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  const merged = [];
+  for (const range of ranges) {
+    const last = merged[merged.length - 1];
+    if (last && range[0] <= last[1]) last[1] = Math.max(last[1], range[1]);
+    else merged.push([...range]);
+  }
+  return merged;
+}
+
+function highlighted(tag, attrs, text, ranges, markClass) {
+  const node = el(tag, attrs);
+  let position = 0;
+  for (const [start, end] of ranges) {
+    node.append(text.slice(position, start), el("mark", markClass ? { class: markClass } : {}, text.slice(start, end)));
+    position = end;
+  }
+  node.append(text.slice(position));
+  return node;
+}
+
+function hitItem(hit) {
+  const terms = [...new Set((hit.highlights || []).map((h) => h.term))];
+  const answer = hit.answer || hit.text || "";
+  const source = [hit.title ? `《${hit.title.replace(/^《|》$/g, "")}》` : hit.doc_id, hit.article].filter(Boolean).join(" ");
+  const item = el("li", { class: "hit" },
+    highlighted("div", { class: "answer" }, answer, termRanges(answer, terms)),
+    el("div", { class: "source" }, `出处：${source}`, hit.source ? `　来源：${hit.source}` : ""));
+  if (hit.text && hit.text !== answer) {
+    const at = hit.answer ? hit.text.indexOf(hit.answer) : -1;
+    const ranges = at >= 0 ? [[at, at + hit.answer.length]] : [];
+    item.append(el("details", {}, el("summary", {}, "查看条文全文"),
+      highlighted("p", {}, hit.text, ranges, "answer-span")));
+  }
+  return item;
+}
+
+async function submitSearch(event) {
+  event.preventDefault();
+  const query = document.getElementById("search-input").value.trim();
+  if (!query) return;
+  const status = document.getElementById("search-status");
+  const list = document.getElementById("search-results");
+  status.className = "status";
+  status.textContent = "正在检索……";
+  list.replaceChildren();
+  try {
+    const response = await fetch(`/api/search?q=${encodeURIComponent(query)}&k=5`);
+    if (!response.ok) throw new Error(await errorMessage(response));
+    const result = await response.json();
+    if (!result.confident) {
+      status.className = "status no-answer";
+      status.textContent = `未找到可靠的答案${result.message ? "：" + result.message : ""}。以下为最接近的条文，仅供参考。`;
+    } else {
+      status.textContent = `找到 ${result.hits.length} 条相关条文，标黄处为答案所在的句子。`;
+    }
+    list.replaceChildren(...result.hits.map(hitItem));
+  } catch (error) {
+    status.className = "status error";
+    status.textContent = error instanceof TypeError ? "无法连接服务器。" : error.message;
+  }
+}
+
+// ---- wiring -----------------------------------------------------------------------------------
+
+async function loadConfig() {
+  try {
+    const response = await fetch("/api/config");
+    if (response.ok) {
+      Object.assign(config, await response.json());
+      Object.assign(labels, config.labels || {});
+    }
+  } catch (_) { /* the defaults above match the server's defaults */ }
+  document.getElementById("limits-hint").textContent =
+    `支持 Word（.docx .doc）、PDF（含扫描件）、文本、网页及 ZIP 压缩包；一次最多 ${config.max_files} 个文件，合计不超过 ${config.max_upload_mb} MB`;
+  showChosen();
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  const zone = document.getElementById("drop-zone");
+  const input = document.getElementById("file-input");
+  input.addEventListener("change", () => { addFiles(input.files); input.value = ""; });
+  for (const name of ["dragenter", "dragover"]) {
+    zone.addEventListener(name, (event) => { event.preventDefault(); zone.classList.add("dragging"); });
+  }
+  for (const name of ["dragleave", "drop"]) {
+    zone.addEventListener(name, () => zone.classList.remove("dragging"));
+  }
+  zone.addEventListener("drop", (event) => { event.preventDefault(); addFiles(event.dataTransfer.files); });
+  document.getElementById("clear-button").addEventListener("click", () => { chosen = []; showChosen(); });
+  document.getElementById("upload-form").addEventListener("submit", submitFiles);
+  document.getElementById("search-form").addEventListener("submit", submitSearch);
+  loadConfig();
+});
