@@ -1,0 +1,112 @@
+"""From a retrieved passage to an answer: the best one or two sentences, and where terms matched."""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from ..normalize import normalize
+from .passages import split_sentences
+from .tokenize import BIGRAM_PREFIX
+
+__all__ = ["Highlight", "best_answer", "highlights", "matched_weight"]
+
+_LEAD_IN = re.compile(r"[：:]\s*$")
+_SHORT_SENTENCE = 16
+_CONTINUATION_CHARS = 220
+_LENGTH_SCALE = 300.0
+_NEIGHBOUR_SHARE = 0.6
+
+
+@dataclass(frozen=True)
+class Highlight:
+    term: str
+    start: int
+    end: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"term": self.term, "start": self.start, "end": self.end}
+
+
+def matched_weight(text: str, term_weights: Mapping[str, float]) -> float:
+    """Sum of the weights of the distinct query terms (words and bigrams) found in ``text``."""
+    folded = normalize(text).text.lower()
+    total = 0.0
+    for term, weight in term_weights.items():
+        needle = term[1:] if term.startswith(BIGRAM_PREFIX) else term
+        if needle and needle in folded:
+            total += weight
+    return total
+
+
+def best_answer(text: str, term_weights: Mapping[str, float]) -> tuple[int, int]:
+    """Span in ``text`` of the one or two sentences that best answer.
+
+    A sentence scores the weights of the query terms it contains, each scaled by how rare the
+    term is among the passage's sentences: the words a whole passage shares with the question
+    (its subject) found the passage, and the sentence that also holds the rarer ones answers.
+    A neighbour that scores nearly as well joins it; a sentence leading into a list (ends with a
+    colon) takes the list with it, and a very short one its successor.
+    """
+    spans = split_sentences(text)
+    if not spans:
+        return 0, len(text)
+    present = [_present_terms(text[a:b], term_weights) for a, b in spans]
+    n = len(spans)
+    spread: dict[str, int] = {}
+    for terms in present:
+        for t in terms:
+            spread[t] = spread.get(t, 0) + 1
+    scores = [
+        sum(term_weights[t] * (1.0 + math.log(n / spread[t])) for t in terms) / (1.0 + (b - a) / _LENGTH_SCALE)
+        for terms, (a, b) in zip(present, spans)
+    ]
+    best = max(range(n), key=lambda i: (scores[i], -i))
+    start, end = spans[best]
+    neighbours = [j for j in (best - 1, best + 1) if 0 <= j < n and scores[j] >= _NEIGHBOUR_SHARE * scores[best]]
+    if neighbours and scores[best] > 0:
+        j = max(neighbours, key=lambda j: scores[j])
+        if max(end, spans[j][1]) - min(start, spans[j][0]) <= _CONTINUATION_CHARS:
+            start, end = min(start, spans[j][0]), max(end, spans[j][1])
+    if _LEAD_IN.search(text[start:end]):
+        following = [span for span in spans if span[0] >= end and span[1] - start <= _CONTINUATION_CHARS]
+        if not following:
+            following = [span for span in spans if span[0] >= end][:1]
+        if following:
+            end = following[-1][1]
+    elif end - start < _SHORT_SENTENCE:
+        following = [span for span in spans if span[0] >= end][:1]
+        if following:
+            end = following[0][1]
+    return start, end
+
+
+def _present_terms(sentence: str, term_weights: Mapping[str, float]) -> list[str]:
+    folded = normalize(sentence).text.lower()
+    return [t for t in term_weights if (t[1:] if t.startswith(BIGRAM_PREFIX) else t) in folded]
+
+
+def highlights(text: str, terms: list[str]) -> list[Highlight]:
+    """Where the query's words occur in ``text``: longest terms first, no overlaps, in order."""
+    norm = normalize(text)
+    folded = norm.text.lower()
+    taken: list[tuple[int, int]] = []
+    out: list[Highlight] = []
+    for term in sorted(set(terms), key=lambda t: (-len(t), t)):
+        if len(term) < 2 and not _is_han(term):
+            continue
+        pos = folded.find(term)
+        while pos >= 0:
+            end = pos + len(term)
+            if all(end <= a or pos >= b for a, b in taken):
+                taken.append((pos, end))
+                a, b = norm.span(pos, end)
+                out.append(Highlight(text[a:b], a, b))
+            pos = folded.find(term, end)
+    out.sort(key=lambda h: h.start)
+    return out
+
+
+def _is_han(term: str) -> bool:
+    return bool(term) and all("\u3400" <= ch <= "\u9fff" for ch in term)

@@ -1,0 +1,341 @@
+"""The policy corpus: a folder of documents plus ``manifest.json`` describing each one.
+
+A manifest entry holds id, file (relative to the corpus folder), title, issuer (发文机关),
+doc_number (文号), date, source and the file's sha256. ``ingest`` adds files of any format the
+extractor reads; their metadata comes from the text (the extractor's parse, ``# source:``-style
+header lines, and the promulgation lines under a statute's title) unless given explicitly.
+
+Locations: the corpus is ``$PBDOCS_CORPUS`` or ``corpus/`` of the checkout pbdocs runs from; the
+default index is ``$PBDOCS_INDEX`` or ``index/bundled`` of that checkout (a per-user cache
+folder when pbdocs is installed without a checkout).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any, Iterable
+
+from ..errors import CorpusError, ReadError
+from ..models import Document
+
+__all__ = [
+    "CorpusEntry",
+    "Corpus",
+    "MANIFEST",
+    "default_corpus_dir",
+    "default_index_dir",
+    "ingest",
+    "header_fields",
+    "body_start",
+]
+
+MANIFEST = "manifest.json"
+METADATA_FIELDS = ("title", "issuer", "doc_number", "date", "source")
+_HEADER_LINE = re.compile(r"^#\s*(source|origin|title|note|issuer|date|doc_number)\s*:\s*(.*?)\s*$", re.I)
+_INFO_END = "<!-- INFO END -->"
+_PROMULGATION = re.compile(r"^\s*((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日\s*(.*)$")
+_DECREE = re.compile(r"((?:中华人民共和国)?(?:国务院|主席)令第\s*\d+\s*号)")
+_LEGISLATURE = re.compile(r"(全国|[\u4e00-\u9fa5]{2,8}?[省市区州县])(?:第[^届]{1,6}届)?(人民代表大会)(常务委员会)?")
+_VERSION_IN_SOURCE = re.compile(r"\(((?:19|20)\d{2}-\d{2}-\d{2})\)\.\w+\b")
+
+
+@dataclass(frozen=True)
+class CorpusEntry:
+    id: str
+    file: str
+    title: str | None = None
+    issuer: str | None = None
+    doc_number: str | None = None
+    date: str | None = None
+    source: str | None = None
+    sha256: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def _repo_root() -> Path | None:
+    """The checkout holding this package when installed editable (it has a corpus/ folder)."""
+    root = Path(__file__).resolve().parents[2]
+    return root if (root / "corpus").is_dir() else None
+
+
+def default_corpus_dir() -> Path:
+    env = os.environ.get("PBDOCS_CORPUS")
+    if env:
+        return Path(env)
+    root = _repo_root()
+    if root is None:
+        raise CorpusError("no corpus found: set PBDOCS_CORPUS to a folder with a manifest.json")
+    return root / "corpus"
+
+
+def default_index_dir() -> Path:
+    env = os.environ.get("PBDOCS_INDEX")
+    if env:
+        return Path(env)
+    root = _repo_root()
+    if root is not None:
+        return root / "index" / "bundled"
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return cache / "pbdocs" / "index"
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def header_fields(text: str) -> dict[str, str]:
+    """``# key: value`` lines at the top of a file (how the bundled regulations cite their source)."""
+    found: dict[str, str] = {}
+    for line in text.split("\n"):
+        if not line.strip():
+            continue
+        m = _HEADER_LINE.match(line.strip())
+        if not m:
+            break
+        found.setdefault(m.group(1).lower(), m.group(2))
+    return found
+
+
+def body_start(text: str) -> int:
+    """Offset where the document proper begins, after its ``# key: value`` header lines."""
+    pos = 0
+    for line in text.split("\n"):
+        if line.strip() and not _HEADER_LINE.match(line.strip()):
+            break
+        pos += len(line) + 1
+    return min(pos, len(text))
+
+
+def statute_fields(text: str) -> dict[str, str]:
+    """Date, issuer and decree number from the promulgation lines under a statute's title.
+
+    The latest line that passes, promulgates or amends the text dates the version (施行 lines give
+    the effective date, not the version); the decree (国务院令第250号) or the legislature named on
+    that line is the issuer.
+    """
+    head = text[:3000]
+    if _INFO_END in head:
+        head = head[: head.index(_INFO_END)]
+    found: dict[str, str] = {}
+    latest = ""
+    for line in head.split("\n"):
+        m = _PROMULGATION.match(line.strip().lstrip("（("))
+        if not m or re.fullmatch(r"\s*施行\s*", m.group(4)) or "批准" in m.group(4):
+            continue
+        date = f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+        if date < latest:
+            continue
+        latest = date
+        rest = m.group(4)
+        if decree := _DECREE.search(rest):
+            found["doc_number"] = re.sub(r"\s+", "", decree.group(1))
+            found["issuer"] = "国务院" if "国务院" in decree.group(1) else "国家主席"
+        elif body := _LEGISLATURE.search(rest):
+            found["issuer"] = body.group(1) + body.group(2) + (body.group(3) or "")
+    if latest:
+        found["date"] = latest
+    return found
+
+
+def describe(doc: Document) -> dict[str, str | None]:
+    """Metadata of an extracted document: header lines over statute lines over the extractor's parse."""
+    meta = {k: v for k, v in doc.metadata.as_dict().items() if v}
+    headers = header_fields(doc.text)
+    if headers:
+        # The extractor takes the first line for a title; with header lines that is a header.
+        meta.pop("title", None)
+    meta.update(statute_fields(doc.text))
+    for key in METADATA_FIELDS:
+        if headers.get(key):
+            meta[key] = headers[key]
+    # LawRefBook names each file after the version's date: 社会团体登记管理条例(2016-02-06).md.
+    if version := _VERSION_IN_SOURCE.search(headers.get("source", "")):
+        meta["date"] = version.group(1)
+    if "title" not in meta:
+        first = doc.text[body_start(doc.text):].lstrip().split("\n", 1)[0].strip().lstrip("#").strip()
+        if 2 <= len(first) <= 60:
+            meta["title"] = first
+    return {key: meta.get(key) for key in METADATA_FIELDS}
+
+
+class Corpus:
+    """A corpus folder and its manifest; documents are extracted on demand."""
+
+    def __init__(self, root: str | os.PathLike, entries: list[CorpusEntry]):
+        self.root = Path(root)
+        self.entries = entries
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.root / MANIFEST
+
+    @classmethod
+    def load(cls, root: str | os.PathLike | None = None) -> "Corpus":
+        root = Path(root) if root is not None else default_corpus_dir()
+        path = root / MANIFEST
+        if not root.is_dir():
+            raise CorpusError(f"{root}: corpus folder not found")
+        if not path.is_file():
+            return cls(root, [])
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise CorpusError(f"{path}: not a readable JSON manifest ({exc})") from None
+        docs = raw.get("documents") if isinstance(raw, dict) else None
+        if not isinstance(docs, list):
+            raise CorpusError(f"{path}: expected an object with a \"documents\" list")
+        entries: list[CorpusEntry] = []
+        seen: set[str] = set()
+        known = {f.name for f in fields(CorpusEntry)}
+        for i, item in enumerate(docs):
+            if not isinstance(item, dict) or not item.get("id") or not item.get("file"):
+                raise CorpusError(f"{path}: entry {i + 1} needs an \"id\" and a \"file\"")
+            if item["id"] in seen:
+                raise CorpusError(f"{path}: duplicate id {item['id']!r}")
+            seen.add(item["id"])
+            entries.append(CorpusEntry(**{k: v for k, v in item.items() if k in known}))
+        return cls(root, entries)
+
+    def file_path(self, entry: CorpusEntry) -> Path:
+        return self.root / entry.file
+
+    def fingerprint(self) -> str:
+        """Identifies the corpus content: the manifest lists every file's sha256."""
+        digest = hashlib.sha256()
+        digest.update(json.dumps([e.as_dict() for e in self.entries], ensure_ascii=False).encode())
+        return digest.hexdigest()[:16]
+
+    def newest_mtime(self) -> float:
+        paths = [self.manifest_path] + [self.file_path(e) for e in self.entries]
+        return max((p.stat().st_mtime for p in paths if p.exists()), default=0.0)
+
+    def read(self, entry: CorpusEntry) -> Document:
+        """Extract one corpus document, checking it is the file the manifest describes."""
+        from ..extract import extract
+
+        path = self.file_path(entry)
+        if not path.is_file():
+            raise CorpusError(f"{path}: listed in {self.manifest_path} but missing")
+        if entry.sha256 and sha256_file(path) != entry.sha256:
+            raise CorpusError(f"{path}: changed since it was ingested (sha256 differs); run `pbdocs ingest` on it again")
+        doc = extract(path)
+        for key in METADATA_FIELDS:
+            setattr(doc.metadata, key, getattr(entry, key))
+        return doc
+
+    def documents(self) -> Iterable[tuple[CorpusEntry, Document]]:
+        for entry in self.entries:
+            yield entry, self.read(entry)
+
+    def save(self) -> None:
+        payload = {"version": 1, "documents": [e.as_dict() for e in self.entries]}
+        write_atomic(self.manifest_path, json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
+
+
+def write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
+    """Files named, and the readable files inside folders named, in a stable order."""
+    from ..extract import SUPPORTED_SUFFIXES
+
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES
+                              and not f.name.startswith(".")))
+        elif p.exists():
+            out.append(p)
+        else:
+            raise ReadError(p, "no such file or folder")
+    return out
+
+
+def _slug(stem: str) -> str:
+    slug = re.sub(r"[^\w\u3400-\u9fff.-]+", "-", stem).strip("-")
+    return slug or "document"
+
+
+def ingest(
+    paths: Iterable[str | os.PathLike],
+    corpus_dir: str | os.PathLike | None = None,
+    *,
+    subdir: str = "",
+    overrides: dict[str, str | None] | None = None,
+) -> list[CorpusEntry]:
+    """Copy documents into the corpus and record them in its manifest; returns their entries.
+
+    Each file is extracted first, so an unreadable one raises :class:`ReadError` before anything
+    is written. Ingesting a file already present (same content) updates its entry in place.
+    """
+    from ..extract import extract
+
+    corpus = _load_or_create(Path(corpus_dir) if corpus_dir is not None else default_corpus_dir())
+    overrides = {k: v for k, v in (overrides or {}).items() if v}
+    staged: list[tuple[Path, CorpusEntry]] = []
+    for path in expand_paths(paths):
+        doc = extract(path)
+        meta = describe(doc)
+        meta.update({k: v for k, v in overrides.items() if k in METADATA_FIELDS})
+        digest = sha256_file(path)
+        existing = next((e for e in corpus.entries if e.sha256 == digest), None)
+        if existing is not None:
+            staged.append((path, replace(existing, **meta)))
+            continue
+        rel = _free_name(corpus, Path(subdir) / path.name, digest)
+        entry_id = _free_id(corpus, [e.id for _, e in staged], _slug(path.stem))
+        staged.append((path, CorpusEntry(id=entry_id, file=rel.as_posix(), sha256=digest, **meta)))
+    for path, entry in staged:
+        target = corpus.root / entry.file
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(f".{target.name}.tmp")
+            shutil.copyfile(path, tmp)
+            os.replace(tmp, target)
+        corpus.entries = [e for e in corpus.entries if e.id != entry.id] + [entry]
+    corpus.save()
+    return [entry for _, entry in staged]
+
+
+def _load_or_create(root: Path) -> Corpus:
+    root.mkdir(parents=True, exist_ok=True)
+    return Corpus.load(root)
+
+
+def _free_name(corpus: Corpus, rel: Path, digest: str) -> Path:
+    candidate, n = rel, 1
+    while (corpus.root / candidate).exists() and sha256_file(corpus.root / candidate) != digest:
+        n += 1
+        candidate = rel.with_name(f"{rel.stem}-{n}{rel.suffix}")
+    return candidate
+
+
+def _free_id(corpus: Corpus, staged_ids: list[str], base: str) -> str:
+    taken = {e.id for e in corpus.entries} | set(staged_ids)
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate

@@ -1,0 +1,279 @@
+"""The on-disk search index: built into a temporary folder, renamed into place, read memory-mapped.
+
+Layout of an index folder:
+
+- ``meta.json``: format, parameters, counts, the corpus fingerprint it was built from (written
+  last, so a folder without it is incomplete);
+- ``data.npy``, ``indices.npy``, ``indptr.npy``: the passage x term BM25 weights in CSC form;
+  ``idf.npy``: each term's idf;
+- ``terms.bin`` + ``term_offsets.npy``: the sorted vocabulary as UTF-8, looked up by bisection
+  on the memory map, so loading does not build a dictionary of a million terms;
+- ``passages.jsonl`` + ``passage_offsets.npy``: passage records read one by one for the hits;
+- ``docs.json``: per document its metadata and where each of its articles is.
+"""
+from __future__ import annotations
+
+import bisect
+import json
+import mmap
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+
+from ..errors import SearchIndexError
+from ..models import Document
+from .bm25 import BM25Matrix, BM25Params, build_bm25
+from .passages import Passage, article_number, split_passages
+
+__all__ = ["IndexedDocument", "build_index", "IndexReader", "FORMAT_VERSION", "recover"]
+
+FORMAT_VERSION = 1
+_ARRAYS = ("data", "indices", "indptr", "idf", "term_offsets", "passage_offsets")
+_OLD_SUFFIX = ".old-"
+
+
+@dataclass
+class IndexedDocument:
+    """A document as the index sees it: an id, its metadata, and its text from ``body_start``."""
+
+    doc_id: str
+    document: Document
+    body_start: int = 0
+    file: str | None = None
+
+    @property
+    def title(self) -> str:
+        return self.document.metadata.title or self.doc_id
+
+
+def passages_of(docs: Iterable[IndexedDocument]) -> list[Passage]:
+    out: list[Passage] = []
+    for d in docs:
+        out.extend(split_passages(d.document.text, d.doc_id, d.title, body_start=d.body_start))
+    return out
+
+
+def index_text(p: Passage) -> str:
+    """What is tokenized for a passage: its law title and labels too, so that a question naming
+    the law (基金会 ... 原始基金) finds that law's articles."""
+    return " ".join(x for x in (p.title, p.chapter, p.article, p.text) if x)
+
+
+def build_index(
+    docs: Sequence[IndexedDocument],
+    index_dir: str | os.PathLike,
+    *,
+    params: BM25Params = BM25Params(),
+    fingerprint: str | None = None,
+    processes: int | None = None,
+) -> dict[str, Any]:
+    """Tokenize, weight and write an index for ``docs`` to ``index_dir``; returns its meta.
+
+    The folder is written under a temporary name beside ``index_dir`` and swapped in by rename:
+    a crash at any point leaves the previous index whole (at worst under its ``.old-`` name, which
+    :func:`recover` puts back).
+    """
+    from ..normalize import normalize
+    from .tokenize import data_fingerprint, tokenize_many
+
+    if not docs:
+        raise SearchIndexError("nothing to index: the corpus has no documents")
+    started = time.perf_counter()
+    passages = passages_of(docs)
+    if not passages:
+        raise SearchIndexError("nothing to index: the documents have no text")
+    tokens = tokenize_many([normalize(index_text(p)).text for p in passages], processes=processes)
+    tokenized = time.perf_counter()
+    try:
+        matrix, vocab = build_bm25(tokens, params=params, dtype=np.float32)
+    except ValueError as exc:
+        raise SearchIndexError(f"cannot build the index: {exc}") from None
+    terms = sorted(vocab)
+    order = np.fromiter((vocab[t] for t in terms), dtype=np.int64, count=len(terms))
+    if not np.array_equal(order, np.arange(len(terms))):
+        matrix = _reorder_columns(matrix, order)
+
+    target = Path(index_dir)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    recover(target)
+    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.tmp-"))
+    try:
+        _write_arrays(tmp, matrix, terms)
+        _write_passages(tmp, passages)
+        _write_docs(tmp, docs, passages)
+        meta = {
+            "format": FORMAT_VERSION,
+            "tokenizer": data_fingerprint(),
+            "params": params.as_dict(),
+            "fingerprint": fingerprint,
+            "n_documents": len(docs),
+            "n_passages": len(passages),
+            "n_terms": len(terms),
+            "n_postings": int(matrix.data.shape[0]),
+            "tokenize_seconds": round(tokenized - started, 3),
+            "build_seconds": round(time.perf_counter() - started, 3),
+            "built_at": time.time(),
+        }
+        (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+        _swap_in(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return meta
+
+
+def _reorder_columns(matrix: BM25Matrix, order: np.ndarray) -> BM25Matrix:
+    from scipy import sparse
+
+    csc = sparse.csc_matrix((matrix.data, matrix.indices, matrix.indptr), shape=(matrix.n_docs, len(order)))
+    csc = csc[:, order]
+    csc.sort_indices()
+    return BM25Matrix(csc.data, csc.indices.astype(np.int32), csc.indptr.astype(np.int64),
+                      matrix.idf[order], matrix.n_docs)
+
+
+def _write_arrays(folder: Path, matrix: BM25Matrix, terms: list[str]) -> None:
+    np.save(folder / "data.npy", np.ascontiguousarray(matrix.data, dtype=np.float32))
+    np.save(folder / "indices.npy", np.ascontiguousarray(matrix.indices, dtype=np.int32))
+    np.save(folder / "indptr.npy", np.ascontiguousarray(matrix.indptr, dtype=np.int64))
+    np.save(folder / "idf.npy", np.asarray(matrix.idf, dtype=np.float32))
+    encoded = [t.encode("utf-8") for t in terms]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum([len(b) for b in encoded], out=offsets[1:])
+    (folder / "terms.bin").write_bytes(b"".join(encoded))
+    np.save(folder / "term_offsets.npy", offsets)
+
+
+def _write_passages(folder: Path, passages: list[Passage]) -> None:
+    offsets = [0]
+    with (folder / "passages.jsonl").open("wb") as fh:
+        for p in passages:
+            line = (json.dumps(p.as_dict(), ensure_ascii=False) + "\n").encode("utf-8")
+            fh.write(line)
+            offsets.append(offsets[-1] + len(line))
+    np.save(folder / "passage_offsets.npy", np.asarray(offsets, dtype=np.int64))
+
+
+def _write_docs(folder: Path, docs: Sequence[IndexedDocument], passages: list[Passage]) -> None:
+    articles: dict[str, dict[int, int]] = {}
+    for pid, p in enumerate(passages):
+        number = article_number(p.article)
+        if number is not None:
+            # The first passage of a long article stands for it.
+            articles.setdefault(p.doc_id, {}).setdefault(number, pid)
+    payload = {
+        d.doc_id: {
+            **d.document.metadata.as_dict(),
+            "title": d.title,
+            "file": d.file,
+            "articles": {str(k): v for k, v in articles.get(d.doc_id, {}).items()},
+        }
+        for d in docs
+    }
+    (folder / "docs.json").write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+
+
+def _swap_in(tmp: Path, target: Path) -> None:
+    if target.exists():
+        old = target.with_name(f"{target.name}{_OLD_SUFFIX}{os.getpid()}-{time.time_ns()}")
+        os.rename(target, old)
+        os.rename(tmp, target)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.rename(tmp, target)
+
+
+def recover(target: Path) -> None:
+    """Put back an index a crash left under its ``.old-`` name between the two renames."""
+    if (target / "meta.json").exists():
+        return
+    olds = sorted(target.parent.glob(f"{target.name}{_OLD_SUFFIX}*"))
+    complete = [o for o in olds if (o / "meta.json").exists()]
+    if complete and not target.exists():
+        os.rename(complete[-1], target)
+
+
+class _Terms:
+    """The sorted vocabulary, decoded lazily from the memory map for bisection."""
+
+    def __init__(self, blob: mmap.mmap | bytes, offsets: np.ndarray):
+        self._blob = blob
+        self._offsets = offsets
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def __getitem__(self, i: int) -> str:
+        return self._blob[int(self._offsets[i]):int(self._offsets[i + 1])].decode("utf-8")
+
+    def column(self, term: str) -> int | None:
+        i = bisect.bisect_left(self, term)
+        return i if i < len(self) and self[i] == term else None
+
+
+class IndexReader:
+    """A loaded index. Arrays are memory-mapped; nothing is read until a query needs it."""
+
+    def __init__(self, folder: Path, meta: dict[str, Any], matrix: BM25Matrix, terms: _Terms,
+                 passages_blob, passage_offsets: np.ndarray, docs: dict[str, Any]):
+        self.folder = folder
+        self.meta = meta
+        self.matrix = matrix
+        self.terms = terms
+        self._passages_blob = passages_blob
+        self._passage_offsets = passage_offsets
+        self.docs = docs
+
+    @classmethod
+    def open(cls, folder: str | os.PathLike) -> "IndexReader":
+        folder = Path(folder)
+        recover(folder)
+        meta_path = folder / "meta.json"
+        if not meta_path.is_file():
+            raise SearchIndexError(f"{folder}: no search index here (run `pbdocs index build`)")
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            if meta.get("format") != FORMAT_VERSION:
+                raise SearchIndexError(
+                    f"{folder}: index format {meta.get('format')} is not {FORMAT_VERSION}; rebuild it"
+                )
+            arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in _ARRAYS}
+            terms_blob = _map(folder / "terms.bin")
+            passages_blob = _map(folder / "passages.jsonl")
+            docs = json.loads((folder / "docs.json").read_text(encoding="utf-8"))
+        except SearchIndexError:
+            raise
+        except (OSError, ValueError, json.JSONDecodeError) as exc:
+            raise SearchIndexError(f"{folder}: corrupt search index ({exc}); rebuild it") from None
+        n_terms = len(arrays["term_offsets"]) - 1
+        if len(arrays["indptr"]) != n_terms + 1 or n_terms != meta.get("n_terms"):
+            raise SearchIndexError(f"{folder}: corrupt search index (term counts disagree); rebuild it")
+        matrix = BM25Matrix(arrays["data"], arrays["indices"], arrays["indptr"], arrays["idf"],
+                            int(meta["n_passages"]))
+        return cls(folder, meta, matrix, _Terms(terms_blob, arrays["term_offsets"]), passages_blob,
+                   arrays["passage_offsets"], docs)
+
+    @property
+    def n_passages(self) -> int:
+        return self.matrix.n_docs
+
+    def passage(self, pid: int) -> Passage:
+        a, b = int(self._passage_offsets[pid]), int(self._passage_offsets[pid + 1])
+        return Passage(**json.loads(self._passages_blob[a:b].decode("utf-8")))
+
+    def article_passage(self, doc_id: str, number: int) -> int | None:
+        pid = self.docs.get(doc_id, {}).get("articles", {}).get(str(number))
+        return int(pid) if pid is not None else None
+
+
+def _map(path: Path):
+    with path.open("rb") as fh:
+        if os.fstat(fh.fileno()).st_size == 0:
+            return b""
+        return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)

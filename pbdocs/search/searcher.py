@@ -1,0 +1,288 @@
+"""Questions in, answers out: :class:`Searcher` over an index, :class:`SearchResult` records out."""
+from __future__ import annotations
+
+import math
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import numpy as np
+
+from ..errors import ReadError, SearchIndexError
+from .answer import Highlight, best_answer, highlights, matched_weight
+from .corpus import Corpus, body_start, default_corpus_dir, default_index_dir, describe, expand_paths
+from .index import IndexedDocument, IndexReader, build_index
+from .passages import cn_to_int
+
+__all__ = ["Hit", "SearchResult", "Searcher", "build", "index_is_fresh"]
+
+# Below this share of the query's idf weight found in the best passage, the hit is not an answer.
+MIN_COVERAGE = 0.45
+_CANDIDATES = 50
+_ARTICLE_REF = re.compile(r"第\s*([零〇一二三四五六七八九十百千两0-9]+)\s*条")
+NO_ANSWER = "没有找到可信的答案 (no confident answer): the corpus does not seem to address this question."
+
+
+@dataclass
+class Hit:
+    rank: int
+    score: float
+    doc_id: str
+    title: str
+    source: str | None
+    article: str | None
+    chapter: str | None
+    issuer: str | None
+    doc_number: str | None
+    date: str | None
+    text: str
+    answer: str
+    answer_start: int
+    answer_end: int
+    highlights: list[Highlight] = field(default_factory=list)
+    start: int = 0
+    end: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rank": self.rank,
+            "score": round(self.score, 4),
+            "doc_id": self.doc_id,
+            "title": self.title,
+            "source": self.source,
+            "article": self.article,
+            "chapter": self.chapter,
+            "issuer": self.issuer,
+            "doc_number": self.doc_number,
+            "date": self.date,
+            "text": self.text,
+            "answer": self.answer,
+            "answer_span": [self.answer_start, self.answer_end],
+            "highlights": [h.as_dict() for h in self.highlights],
+            "offsets": [self.start, self.end],
+        }
+
+
+@dataclass
+class SearchResult:
+    query: str
+    hits: list[Hit]
+    confident: bool
+    message: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "hits": [h.as_dict() for h in self.hits],
+            "confident": self.confident,
+            "message": self.message,
+        }
+
+
+def index_is_fresh(index_dir: Path, corpus: Corpus) -> bool:
+    """An index is fresh when built by this tokenizer from this manifest, after its last change."""
+    import json
+
+    from .tokenize import data_fingerprint
+
+    meta_path = index_dir / "meta.json"
+    if not meta_path.is_file():
+        return False
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    from .index import FORMAT_VERSION
+
+    return (
+        meta.get("format") == FORMAT_VERSION
+        and meta.get("fingerprint") == corpus.fingerprint()
+        and meta.get("tokenizer") == data_fingerprint()
+        and float(meta.get("built_at", 0)) >= corpus.newest_mtime()
+    )
+
+
+def collect_documents(sources: Iterable[str | os.PathLike]) -> tuple[list[IndexedDocument], str | None]:
+    """Documents to index from corpus folders (with a manifest) and plain files or folders.
+
+    Returns them with the corpus fingerprint when the sources are exactly one corpus.
+    """
+    from ..extract import extract
+
+    sources = [Path(s) for s in sources]
+    docs: list[IndexedDocument] = []
+    fingerprint = None
+    for src in sources:
+        if src.is_dir() and (src / "manifest.json").is_file():
+            corpus = Corpus.load(src)
+            if len(sources) == 1:
+                fingerprint = corpus.fingerprint()
+            for entry, doc in corpus.documents():
+                docs.append(IndexedDocument(entry.id, doc, body_start(doc.text), entry.file))
+            continue
+        root = src if src.is_dir() else src.parent
+        for path in expand_paths([src]):
+            doc = extract(path)
+            meta = describe(doc)
+            for key, value in meta.items():
+                setattr(doc.metadata, key, value)
+            doc_id = path.relative_to(root).with_suffix("").as_posix()
+            docs.append(IndexedDocument(doc_id, doc, body_start(doc.text), str(path)))
+    seen: set[str] = set()
+    for d in docs:
+        if d.doc_id in seen:
+            raise ReadError(d.file or d.doc_id, f"two documents would share the id {d.doc_id!r}")
+        seen.add(d.doc_id)
+    return docs, fingerprint
+
+
+def build(
+    sources: Iterable[str | os.PathLike] | None = None,
+    index_dir: str | os.PathLike | None = None,
+    *,
+    processes: int | None = None,
+) -> dict[str, Any]:
+    """Build an index of ``sources`` (default: the bundled corpus) into ``index_dir``; returns meta."""
+    sources = list(sources or [default_corpus_dir()])
+    target = Path(index_dir) if index_dir is not None else default_index_dir()
+    docs, fingerprint = collect_documents(sources)
+    return build_index(docs, target, fingerprint=fingerprint, processes=processes)
+
+
+class Searcher:
+    """Answers questions from one loaded index. Load once, search many times."""
+
+    def __init__(self, reader: IndexReader):
+        self.reader = reader
+
+    @classmethod
+    def load(
+        cls,
+        index_dir: str | os.PathLike | None = None,
+        *,
+        on_build: Callable[[Path], None] | None = None,
+    ) -> "Searcher":
+        """Open ``index_dir``; ``None`` means the default index of the bundled corpus, which is
+        (re)built first when missing or older than the corpus (``on_build`` is told so)."""
+        if index_dir is None:
+            corpus = Corpus.load(default_corpus_dir())
+            target = default_index_dir()
+            if not index_is_fresh(target, corpus):
+                if on_build is not None:
+                    on_build(target)
+                docs = [IndexedDocument(e.id, d, body_start(d.text), e.file) for e, d in corpus.documents()]
+                build_index(docs, target, fingerprint=corpus.fingerprint())
+            return cls(IndexReader.open(target))
+        return cls(IndexReader.open(index_dir))
+
+    # -- query side ---------------------------------------------------------------------------
+
+    def _weighted_columns(self, query: str) -> tuple[dict[int, float], dict[str, float], list[str], float]:
+        """Query columns with summed weights, each term's idf weight, the query words, and the
+        idf weight of the question's own terms (synonyms excluded)."""
+        from .tokenize import BIGRAM_PREFIX, query_terms
+
+        columns: dict[int, float] = {}
+        term_weights: dict[str, float] = {}
+        words: list[str] = []
+        own: dict[str, float] = {}
+        # A term the corpus lacks weighs as much as its rarest one: the question asks for it.
+        max_idf = math.log(self.reader.n_passages - 0.5) - math.log(1.5)
+        for term, weight in query_terms(query):
+            col = self.reader.terms.column(term)
+            idf = float(self.reader.matrix.idf[col]) if col is not None else max_idf
+            if col is not None:
+                columns[col] = columns.get(col, 0.0) + weight
+            term_weights[term] = max(term_weights.get(term, 0.0), weight * max(idf, 0.0))
+            if not term.startswith(BIGRAM_PREFIX):
+                words.append(term)
+            if weight >= 1.0:
+                own[term] = max(idf, 0.0)
+        return columns, term_weights, words, sum(own.values())
+
+    def _article_reference(self, query: str) -> int | None:
+        """The passage of the article a query names (社会团体登记管理条例第十四条), if any."""
+        from ..normalize import normalize
+
+        text = normalize(query).text
+        m = _ARTICLE_REF.search(text)
+        if not m:
+            return None
+        number = cn_to_int(m.group(1))
+        if number is None:
+            return None
+        named = text[: m.start()].strip("《》 ") + text[m.end():]
+        best: tuple[int, str, str] | None = None
+        for doc_id, info in self.reader.docs.items():
+            title = normalize(info.get("title") or "").text
+            for name in {title, title.removeprefix("中华人民共和国")}:
+                if len(name) >= 2 and name in named and str(number) in info.get("articles", {}):
+                    # The longest title named wins; among versions of one law, the latest.
+                    key = (len(name), info.get("date") or "", doc_id)
+                    if best is None or key > best:
+                        best = key
+        if best is None:
+            return None
+        return self.reader.article_passage(best[2], number)
+
+    def search(self, query: str, k: int = 5) -> SearchResult:
+        if not isinstance(query, str) or not query.strip():
+            raise SearchIndexError("empty query")
+        k = max(1, int(k))
+        columns, term_weights, words, own_weight = self._weighted_columns(query)
+        scores = self.reader.matrix.scores(columns.items())
+        pinned = self._article_reference(query)
+        order = _top(scores, max(k, _CANDIDATES))
+        order = [int(i) for i in order if scores[i] > 0]
+        if pinned is not None:
+            order = [pinned] + [i for i in order if i != pinned]
+        hits = [self._hit(rank, pid, float(scores[pid]), term_weights, words)
+                for rank, pid in enumerate(order[:k], start=1)]
+        confident = bool(hits) and (
+            pinned is not None or _coverage(hits[0].text, term_weights, own_weight) >= MIN_COVERAGE
+        )
+        return SearchResult(query, hits, confident, None if confident else NO_ANSWER)
+
+    def search_many(self, queries: Iterable[str], k: int = 5) -> list[SearchResult]:
+        return [self.search(q, k) for q in queries]
+
+    def _hit(self, rank: int, pid: int, score: float, term_weights: dict[str, float], words: list[str]) -> Hit:
+        p = self.reader.passage(pid)
+        info = self.reader.docs.get(p.doc_id, {})
+        a, b = best_answer(p.text, term_weights)
+        return Hit(
+            rank=rank,
+            score=score,
+            doc_id=p.doc_id,
+            title=p.title,
+            source=info.get("source"),
+            article=p.article,
+            chapter=p.chapter,
+            issuer=info.get("issuer"),
+            doc_number=info.get("doc_number"),
+            date=info.get("date"),
+            text=p.text,
+            answer=p.text[a:b],
+            answer_start=a,
+            answer_end=b,
+            highlights=highlights(p.text, words),
+            start=p.start,
+            end=p.end,
+        )
+
+
+def _coverage(text: str, term_weights: dict[str, float], own_weight: float) -> float:
+    """Share of the question's idf weight found in ``text``; a synonym found stands in for the
+    lay word it expands, so the share is capped at 1."""
+    if own_weight <= 0:
+        return 0.0
+    return min(1.0, matched_weight(text, term_weights) / own_weight)
+
+
+def _top(scores: np.ndarray, n: int) -> np.ndarray:
+    if n >= len(scores):
+        return np.argsort(-scores, kind="stable")
+    part = np.argpartition(-scores, n)[:n]
+    return part[np.argsort(-scores[part], kind="stable")]

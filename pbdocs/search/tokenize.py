@@ -1,0 +1,174 @@
+"""Tokens for BM25: jieba words (search mode, domain dictionary) plus Han character bigrams.
+
+Words give precise matches on the field's terms (社会组织, 党建工作指导员, 三会一课); bigrams catch
+what segmentation splits differently in question and passage (有3名以上正式党员 vs 正式党员三人以上).
+Bigrams live in their own namespace (a leading "\u00b7") so that a two-character word and the same
+bigram count as two pieces of evidence, which is what made the combination score best here.
+
+jieba is imported on first use only, so checking charters never pays for its dictionary.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import re
+from importlib import resources
+from typing import Iterable, Sequence
+
+from ..normalize import normalize
+
+__all__ = [
+    "BIGRAM_PREFIX",
+    "TOKENIZER_VERSION",
+    "domain_terms",
+    "query_stopwords",
+    "synonyms",
+    "words",
+    "tokenize",
+    "tokenize_many",
+    "data_fingerprint",
+]
+
+BIGRAM_PREFIX = "\u00b7"
+# Bump when tokenization changes so that indexes built by older code are rebuilt.
+TOKENIZER_VERSION = 1
+
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_WORD_CHAR = re.compile(r"[\w\u3400-\u4dbf\u4e00-\u9fff]")
+_PARALLEL_MIN_TEXTS = 2000
+
+
+def _data_text(name: str) -> str:
+    return resources.files("pbdocs.data.search").joinpath(name).read_text(encoding="utf-8")
+
+
+def _data_lines(name: str) -> list[str]:
+    return [ln.strip() for ln in _data_text(name).splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+@functools.lru_cache(maxsize=1)
+def domain_terms() -> tuple[str, ...]:
+    """The field's terms from the user dictionary, which jieba must keep whole."""
+    return tuple(line.split()[0] for line in _data_lines("userdict.txt"))
+
+
+@functools.lru_cache(maxsize=1)
+def query_stopwords() -> frozenset[str]:
+    return frozenset(_data_lines("query_stopwords.txt"))
+
+
+@functools.lru_cache(maxsize=1)
+def synonyms() -> dict[str, tuple[str, ...]]:
+    """Lay word -> the official wordings a query using it should also look for."""
+    table: dict[str, tuple[str, ...]] = {}
+    for line in _data_lines("synonyms.txt"):
+        lay, _, official = line.partition("\t")
+        table[lay.strip()] = tuple(w.strip() for w in official.split(",") if w.strip())
+    return table
+
+
+def data_fingerprint() -> str:
+    """Changes whenever the dictionary or the tokenizer does: part of an index's freshness key."""
+    import hashlib
+
+    digest = hashlib.sha256(f"v{TOKENIZER_VERSION}".encode())
+    digest.update(_data_text("userdict.txt").encode())
+    return digest.hexdigest()[:16]
+
+
+@functools.lru_cache(maxsize=1)
+def _jieba():
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    with resources.as_file(resources.files("pbdocs.data.search").joinpath("userdict.txt")) as path:
+        tokenizer.load_userdict(str(path))
+    return tokenizer
+
+
+def words(text: str, *, normalized: bool = False) -> list[str]:
+    """jieba search-mode words of ``text`` (long words also yield their parts), no punctuation."""
+    if not normalized:
+        text = normalize(text).text
+    return [w for w in _jieba().cut_for_search(text.lower()) if _WORD_CHAR.search(w)]
+
+
+def bigrams(text: str) -> list[str]:
+    out: list[str] = []
+    for run in _HAN_RUN.findall(text):
+        if len(run) == 1:
+            out.append(BIGRAM_PREFIX + run)
+        else:
+            out.extend(BIGRAM_PREFIX + run[i:i + 2] for i in range(len(run) - 1))
+    return out
+
+
+def tokenize(text: str, *, normalized: bool = False) -> list[str]:
+    """Index tokens of ``text``: words then bigrams. ``normalized`` skips normalization."""
+    if not normalized:
+        text = normalize(text).text
+    return words(text, normalized=True) + bigrams(text)
+
+
+def _tokenize_normalized(text: str) -> list[str]:
+    return tokenize(text, normalized=True)
+
+
+def tokenize_many(texts: Sequence[str], *, processes: int | None = None) -> list[list[str]]:
+    """Tokenize normalized texts, on all cores when there are enough of them to pay for it.
+
+    The pool forks after jieba is loaded here, so workers share the dictionary instead of each
+    loading it again; where fork is unavailable they load it themselves.
+    """
+    import multiprocessing
+
+    processes = processes or os.cpu_count() or 1
+    if processes <= 1 or len(texts) < _PARALLEL_MIN_TEXTS:
+        return [_tokenize_normalized(t) for t in texts]
+    _jieba()
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    ctx = multiprocessing.get_context(method)
+    chunk = max(64, len(texts) // (processes * 8))
+    with ctx.Pool(processes) as pool:
+        return pool.map(_tokenize_normalized, texts, chunksize=chunk)
+
+
+def query_terms(query: str) -> list[tuple[str, float]]:
+    """Weighted query tokens: content words and their bigrams, synonyms at half weight.
+
+    Stop words of lay questions (请问, 怎么办, 哪些...) are dropped along with their bigrams, so a
+    question's phrasing does not pull in passages that merely share it.
+    """
+    text = normalize(query).text
+    stop = query_stopwords()
+    kept_words = [w for w in _jieba().cut(text.lower()) if _WORD_CHAR.search(w)]
+    content = [w for w in kept_words if w not in stop]
+    terms: list[tuple[str, float]] = []
+    for w in content:
+        terms.extend((t, 1.0) for t in words(w, normalized=True))
+    # Bigrams only within runs of content words, so that none straddles a dropped stop word.
+    for run in _content_runs(kept_words, stop):
+        terms.extend((t, 1.0) for t in bigrams(run))
+    table = synonyms()
+    for w in content:
+        for official in table.get(w, ()):
+            terms.extend((t, 0.5) for t in words(official, normalized=True) + bigrams(official))
+    return terms
+
+
+def _content_runs(tokens: Iterable[str], stop: frozenset[str]) -> list[str]:
+    runs: list[str] = []
+    current: list[str] = []
+    for tok in tokens:
+        if tok in stop:
+            if current:
+                runs.append("".join(current))
+            current = []
+        else:
+            current.append(tok)
+    if current:
+        runs.append("".join(current))
+    return runs
