@@ -53,3 +53,9 @@ class ScreenError(PbdocsError):
     """A batch cannot be screened at all: no documents, an unknown report type, no cluster."""
 
     exit_code = 2
+
+
+class InvalidOption(PbdocsError):
+    """An option value the library cannot use (an unknown organization type...)."""
+
+    exit_code = 2

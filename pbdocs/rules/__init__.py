@@ -1,0 +1,80 @@
+"""Checking charters against rule packs: the party-building clause, core values, statutory contents.
+
+``check_document(doc)`` checks a :class:`~pbdocs.models.Document`; ``check_path(path)`` reads a
+file first and never raises for an unreadable one (its verdict is ``error``). Rule packs are TOML
+package data under ``pbdocs/data/rules/``; ``load_pack`` and ``list_rules`` expose them.
+"""
+from __future__ import annotations
+
+import os
+
+from ..errors import InvalidOption, PbdocsError
+from ..models import Document
+from .packs import LegalBasis, Pack, RuleSpec, builtin_pack_names, lexicon, list_rules, load_pack, resolve_packs
+from .results import STATUSES, VERDICTS, CheckResult, ElementResult, Finding, Fix
+
+__all__ = [
+    "check_document", "check_path", "load_pack", "list_rules", "builtin_pack_names", "org_type_name",
+    "CheckResult", "Finding", "ElementResult", "Fix", "LegalBasis", "Pack", "RuleSpec",
+    "STATUSES", "VERDICTS", "ORG_TYPE_ALIASES", "MIN_TEXT_CHARS",
+]
+
+# Fewer meaningful characters than this is a failed extraction, never a charter without a clause.
+MIN_TEXT_CHARS = 40
+
+ORG_TYPE_ALIASES = {
+    "社会团体": "社会团体", "社团": "社会团体", "social-group": "社会团体",
+    "基金会": "基金会", "foundation": "基金会",
+    "社会服务机构": "社会服务机构", "民办非企业单位": "社会服务机构", "民非": "社会服务机构",
+    "social-service": "社会服务机构",
+}
+
+
+def org_type_name(value: str) -> str:
+    """The canonical organization type for ``value`` (Chinese name or English alias)."""
+    try:
+        return ORG_TYPE_ALIASES[value.strip()]
+    except KeyError:
+        raise InvalidOption(f"unknown organization type {value!r} (one of: {', '.join(ORG_TYPE_ALIASES)})") from None
+
+
+def _meaningful_chars(doc: Document) -> int:
+    return sum(1 for ch in doc.normalized.text if ch.isalnum())
+
+
+def check_document(doc: Document, *, pack: str = "party", org_type: str | None = None,
+                   rules_file: str | os.PathLike | None = None) -> CheckResult:
+    """Check ``doc`` against ``pack`` ("party", "statutory", "all" or a pack file) plus ``rules_file``.
+
+    Raises :class:`~pbdocs.errors.RulePackError` for a bad pack; a near-empty document gets the
+    verdict ``error``.
+    """
+    from .engine import evaluate
+
+    packs = resolve_packs(pack, rules_file)
+    canonical_type = org_type_name(org_type) if org_type else None
+    chars = _meaningful_chars(doc)
+    if chars < MIN_TEXT_CHARS:
+        return CheckResult(path=doc.path, verdict="error", org_type=canonical_type,
+                           error=f"near-empty text ({chars} characters): nothing to check",
+                           ocr_pages=doc.ocr_pages)
+    return evaluate(doc, packs, lexicon(), canonical_type)
+
+
+def check_path(path: str | os.PathLike, *, pack: str = "party", org_type: str | None = None,
+               rules_file: str | os.PathLike | None = None, extract_options=None) -> CheckResult:
+    """Read and check ``path``. An unreadable file gives ``verdict="error"`` with the reason."""
+    from ..extract import extract
+
+    resolve_packs(pack, rules_file)  # a bad pack is the caller's mistake: raise before reading
+    canonical_type = org_type_name(org_type) if org_type else None
+    try:
+        doc = extract(path, extract_options)
+    except PbdocsError as exc:
+        return CheckResult(path=str(path), verdict="error", org_type=canonical_type, error=str(exc))
+    except Exception as exc:  # noqa: BLE001 - a reader crash on one file must not stop a batch
+        return CheckResult(path=str(path), verdict="error", org_type=canonical_type,
+                           error=f"{path}: cannot read ({type(exc).__name__}: {exc})")
+    result = check_document(doc, pack=pack, org_type=canonical_type, rules_file=rules_file)
+    result.warnings[:0] = doc.warnings
+    return result

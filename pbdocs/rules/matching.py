@@ -1,0 +1,193 @@
+"""Finding an element of a rule in a charter: exact, then normalized, then OCR-tolerant, then fuzzy.
+
+Each hit carries a confidence that says how it was found:
+
+- 1.00 ``exact``: the canonical wording, character for character in the original text;
+- 0.95 ``normalized``: the canonical wording once width, spacing, line breaks and traditional
+  characters are normalized;
+- 0.90 ``variant``: an accepted variant wording (建立党的组织, 依照《中国共产党章程》...);
+- 0.80 ``ocr``: a wording that matches only when OCR look-alikes (觉 for 党...) are allowed;
+- <= 0.75 ``fuzzy``: within a small edit distance of the canonical wording.
+
+Hits also say whether they are negated or deferred (不设立, 暂不设立...) and are dropped where
+they are not the charter's own obligation (a preamble or 附则 citing the notice, quotations,
+clauses about member units' party organizations).
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from .packs import ElementSpec, Lexicon
+from .structure import Layout, Segment
+
+__all__ = ["Hit", "Matcher", "expand_ocr"]
+
+CONFIDENCE = {"exact": 1.0, "normalized": 0.95, "variant": 0.9, "ocr": 0.8}
+FUZZY_SCALE = 0.75
+_QUOTES = {"“": "”", "「": "」", "『": "』", "‘": "’"}
+
+
+@dataclass(frozen=True)
+class Hit:
+    start: int
+    end: int
+    confidence: float
+    method: str
+    negated: bool = False
+
+
+def expand_ocr(pattern: str, confusions: dict[str, str]) -> str:
+    """``pattern`` with each confusable character also matching its OCR look-alikes."""
+    out: list[str] = []
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern):
+            out.append(pattern[i:i + 2])
+            i += 2
+            continue
+        if in_class:
+            if ch == "]":
+                in_class = False
+            out.append(ch + confusions.get(ch, "") if ch != "]" else ch)
+        elif ch == "[":
+            in_class = True
+            out.append(ch)
+        elif ch in confusions:
+            out.append(f"[{ch}{confusions[ch]}]")
+        else:
+            out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=1024)
+def _compiled(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
+
+
+class Matcher:
+    """Finds elements in one charter's :class:`Layout`."""
+
+    def __init__(self, layout: Layout, lexicon: Lexicon):
+        self.layout = layout
+        self.text = layout.text
+        self.lexicon = lexicon
+        self._negation = _compiled("|".join(f"(?:{p})" for p in lexicon.negation))
+        self._mention = _compiled("|".join(f"(?:{p})" for p in lexicon.mention))
+        self._citation = _compiled("|".join(f"(?:{p})" for p in lexicon.citation))
+        self._quoted = self._quote_spans()
+        self._ineligible = {id(s) for s in layout.segments if self._describes_notice(s)}
+
+    # -- where a hit counts ---------------------------------------------------------------------
+
+    def _describes_notice(self, seg: Segment) -> bool:
+        """A preamble, or an article of the 附则, that cites the notice: it reports, not adopts."""
+        if seg.kind == "preamble" or (seg.chapter is not None and seg.chapter.is_appendix):
+            return bool(self._citation.search(self.text, seg.start, seg.end))
+        return False
+
+    def _quote_spans(self) -> list[tuple[int, int]]:
+        spans, stack = [], []
+        straight_open: int | None = None
+        for i, ch in enumerate(self.text):
+            if ch in _QUOTES:
+                stack.append((i, _QUOTES[ch]))
+            elif stack and ch == stack[-1][1]:
+                start, _ = stack.pop()
+                spans.append((start, i + 1))
+            elif ch == '"':
+                if straight_open is None:
+                    straight_open = i
+                else:
+                    spans.append((straight_open, i + 1))
+                    straight_open = None
+        return spans
+
+    def _in_quotes(self, start: int, end: int) -> bool:
+        return any(qs < start and end < qe for qs, qe in self._quoted)
+
+    def eligible(self, start: int, end: int) -> bool:
+        seg = self.layout.segment_at(start)
+        if seg is not None and id(seg) in self._ineligible:
+            return False
+        if self._in_quotes(start, end):
+            return False
+        cs, ce = self.layout.clause(start, end)
+        return not self._mention.search(self.text, cs, ce)
+
+    def negated(self, start: int) -> bool:
+        clause_start = self.layout.clause_start(start)
+        lo = max(clause_start, start - self.lexicon.negation_window)
+        return bool(self._negation.search(self.text[lo:start]))
+
+    # -- finding --------------------------------------------------------------------------------
+
+    def regex_hits(self, element: ElementSpec, patterns: tuple[str, ...], *, obligations: bool) -> list[Hit]:
+        """Hits of ``patterns``; with ``obligations`` only those that state the charter's own duty."""
+        hits: dict[tuple[int, int], Hit] = {}
+        for index, pattern in enumerate(patterns):
+            plain = _compiled(pattern)
+            fuzzy_chars = _compiled(expand_ocr(pattern, self.lexicon.ocr_confusions))
+            for m in fuzzy_chars.finditer(self.text):
+                start, end = m.span()
+                if start == end or (start, end) in hits:
+                    continue
+                if obligations and not self.eligible(start, end):
+                    continue
+                method = self._method(element, m.group(), plain, start, end)
+                negated = obligations and self.negated(start)
+                hits[(start, end)] = Hit(start, end, CONFIDENCE[method], method, negated)
+        return sorted(hits.values(), key=lambda h: h.start)
+
+    def _method(self, element: ElementSpec, found: str, plain: re.Pattern, start: int, end: int) -> str:
+        if not plain.fullmatch(found):
+            return "ocr"
+        if element.canonical and found == element.canonical:
+            a, b = self.layout.norm.span(start, end)
+            return "exact" if self.layout.doc.text[a:b] == element.canonical else "normalized"
+        return "variant"
+
+    def fuzzy_hits(self, element: ElementSpec) -> list[Hit]:
+        """Near-misses of the canonical wording, for OCR errors no look-alike table foresees.
+
+        Only stretches holding an anchor character (党...) qualify, and only within a small edit
+        distance, so that 为会员的活动提供必要条件 or a shortened 坚持中国共产党的领导 never pass.
+        """
+        canonical = element.canonical
+        if not canonical or len(canonical) < 6:
+            return []
+        from rapidfuzz.distance import Levenshtein
+        from rapidfuzz.fuzz import partial_ratio_alignment
+
+        anchors = set(element.anchors)
+        for ch in element.anchors:
+            anchors.update(self.lexicon.ocr_confusions.get(ch, ""))
+        allowed = max(1, len(canonical) // 6)
+        hits = []
+        for seg in self.layout.segments:
+            start = seg.body_start
+            while start < seg.end:
+                s, e = self.layout.sentence(start, start)
+                e = max(e, start + 1)
+                sentence = self.text[s:e]
+                start = e
+                if anchors and not anchors.intersection(sentence):
+                    continue
+                aligned = partial_ratio_alignment(canonical, sentence, score_cutoff=70)
+                if aligned is None:
+                    continue
+                a, b = s + aligned.dest_start, s + aligned.dest_end
+                candidate = self.text[a:b]
+                if abs(len(candidate) - len(canonical)) > 1 or Levenshtein.distance(canonical, candidate) > allowed:
+                    continue
+                if anchors and not anchors.intersection(candidate):
+                    continue
+                if not self.eligible(a, b):
+                    continue
+                score = round(aligned.score / 100 * FUZZY_SCALE, 2)
+                hits.append(Hit(a, b, score, "fuzzy", self.negated(a)))
+        return hits

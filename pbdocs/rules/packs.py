@@ -1,0 +1,384 @@
+"""Rule packs: TOML files of rules, loaded from package data or a user's file and validated.
+
+A pack is data only (ids, legal basis, fix templates, regular expressions); what each rule
+``kind`` means is decided by :mod:`pbdocs.rules.engine`.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import string
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ..errors import RulePackError
+
+__all__ = [
+    "LegalBasis", "ElementSpec", "Alternative", "RuleSpec", "Pack", "Lexicon",
+    "load_pack", "resolve_packs", "builtin_pack_names", "list_rules", "lexicon",
+]
+
+RULE_KINDS = ("clause", "contents", "placement", "mention")
+SEVERITIES = ("error", "warning", "info")
+ORG_TYPES = ("社会团体", "基金会", "社会服务机构")
+# Fix templates may only use what the engine can fill in from the charter.
+FIX_FIELDS = frozenset({"subject", "after", "purpose", "supervision", "article", "missing"})
+
+
+@dataclass(frozen=True)
+class LegalBasis:
+    title: str
+    doc_number: str | None
+    date: str | None
+    article: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"title": self.title, "doc_number": self.doc_number, "date": self.date, "article": self.article}
+
+    def cite(self) -> str:
+        parts = [f"《{self.title}》"]
+        if self.doc_number:
+            parts.append(self.doc_number)
+        if self.article:
+            parts.append(self.article)
+        if self.date:
+            parts.append(f"({self.date})")
+        return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class ElementSpec:
+    id: str
+    title: str
+    canonical: str | None
+    patterns: tuple[str, ...]
+    weak: tuple[str, ...] = ()
+    anchors: str = ""
+    required: bool = True
+    article: str | None = None
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """Another arrangement that satisfies some elements (the small-organization clause)."""
+
+    title: str
+    replaces: tuple[str, ...]
+    patterns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    id: str
+    title: str
+    kind: str
+    severity: str
+    basis: LegalBasis
+    fix_text: str | None
+    fix_where: str | None
+    elements: tuple[ElementSpec, ...] = ()
+    gate: bool = False
+    primary: bool = False
+    org_types: tuple[str, ...] = ()
+    target: str | None = None
+    alternative: Alternative | None = None
+    pack: str = ""
+
+
+@dataclass(frozen=True)
+class Pack:
+    name: str
+    title: str
+    source: str
+    rules: tuple[RuleSpec, ...]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Shared vocabulary: OCR look-alikes, subject words, negation and mention cues."""
+
+    ocr_confusions: dict[str, str]
+    subjects: tuple[str, ...]
+    default_subjects: dict[str, str]
+    negation_window: int
+    negation: tuple[str, ...]
+    mention: tuple[str, ...]
+    citation: tuple[str, ...]
+    org_type_order: tuple[str, ...]
+    org_type_self: dict[str, str]
+    org_type_name: dict[str, str]
+
+
+def _data_dir():
+    return resources.files("pbdocs").joinpath("data", "rules")
+
+
+def builtin_pack_names() -> list[str]:
+    return sorted(
+        entry.name[: -len(".toml")]
+        for entry in _data_dir().iterdir()
+        if entry.name.endswith(".toml") and not entry.name.startswith("_")
+    )
+
+
+def _parse_toml(text: str, source: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RulePackError(f"{source}: not valid TOML: {exc}") from None
+
+
+class _Checker:
+    """Reads typed fields out of TOML tables, naming the file and table in every complaint."""
+
+    def __init__(self, source: str):
+        self.source = source
+
+    def fail(self, where: str, message: str):
+        raise RulePackError(f"{self.source}: {where}: {message}")
+
+    def table(self, data: Any, where: str) -> dict[str, Any]:
+        if not isinstance(data, dict):
+            self.fail(where, "must be a table")
+        return data
+
+    def only(self, data: dict[str, Any], allowed: set[str], where: str) -> None:
+        unknown = sorted(set(data) - allowed)
+        if unknown:
+            self.fail(where, f"unknown key(s) {', '.join(unknown)} (allowed: {', '.join(sorted(allowed))})")
+
+    def text(self, data: dict[str, Any], key: str, where: str, *, required: bool = True) -> str | None:
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.fail(where, f"missing '{key}'")
+            return None
+        if not isinstance(value, str) or (required and not value.strip()):
+            self.fail(where, f"'{key}' must be a non-empty string")
+        return value
+
+    def flag(self, data: dict[str, Any], key: str, where: str, default: bool) -> bool:
+        value = data.get(key, default)
+        if not isinstance(value, bool):
+            self.fail(where, f"'{key}' must be true or false")
+        return value
+
+    def strings(self, data: dict[str, Any], key: str, where: str, *, required: bool = False) -> tuple[str, ...]:
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            self.fail(where, f"'{key}' must be a list of non-empty strings")
+        if required and not value:
+            self.fail(where, f"'{key}' must not be empty")
+        return tuple(value)
+
+    def patterns(self, data: dict[str, Any], key: str, where: str, *, required: bool = False) -> tuple[str, ...]:
+        values = self.strings(data, key, where, required=required)
+        for pattern in values:
+            try:
+                compiled = re.compile(pattern)
+            except re.error as exc:
+                self.fail(where, f"bad regular expression {pattern!r} in '{key}': {exc}")
+            if compiled.match(""):
+                self.fail(where, f"regular expression {pattern!r} in '{key}' matches empty text")
+        return values
+
+    def template(self, value: str | None, where: str) -> str | None:
+        if value is None:
+            return None
+        try:
+            fields = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+        except ValueError as exc:
+            self.fail(where, f"bad fix template {value!r}: {exc}")
+        unknown = fields - FIX_FIELDS
+        if unknown:
+            self.fail(where, f"fix template uses unknown field(s) {', '.join(sorted(unknown))} "
+                             f"(allowed: {', '.join(sorted(FIX_FIELDS))})")
+        return value
+
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def _parse_basis(check: _Checker, data: Any, where: str) -> LegalBasis:
+    data = check.table(data, f"{where}.basis")
+    check.only(data, {"title", "doc_number", "date", "article"}, f"{where}.basis")
+    return LegalBasis(
+        title=check.text(data, "title", f"{where}.basis"),
+        doc_number=check.text(data, "doc_number", f"{where}.basis", required=False) or None,
+        date=check.text(data, "date", f"{where}.basis", required=False) or None,
+        article=check.text(data, "article", f"{where}.basis", required=False) or None,
+    )
+
+
+def _parse_element(check: _Checker, data: Any, where: str) -> ElementSpec:
+    data = check.table(data, where)
+    check.only(data, {"id", "title", "canonical", "patterns", "weak", "anchors", "required", "article"}, where)
+    element_id = check.text(data, "id", where)
+    if not _ID.match(element_id):
+        check.fail(where, f"element id {element_id!r} must be lower-case letters, digits and dashes")
+    return ElementSpec(
+        id=element_id,
+        title=check.text(data, "title", where),
+        canonical=check.text(data, "canonical", where, required=False),
+        patterns=check.patterns(data, "patterns", f"{where} ({element_id})", required=True),
+        weak=check.patterns(data, "weak", f"{where} ({element_id})"),
+        anchors=check.text(data, "anchors", where, required=False) or "",
+        required=check.flag(data, "required", where, True),
+        article=check.text(data, "article", where, required=False),
+    )
+
+
+def _parse_rule(check: _Checker, data: Any, index: int, pack_name: str) -> RuleSpec:
+    where = f"rules[{index}]"
+    data = check.table(data, where)
+    check.only(data, {"id", "title", "kind", "severity", "basis", "fix", "elements", "gate", "primary",
+                      "org_types", "target", "alternative"}, where)
+    rule_id = check.text(data, "id", where)
+    if not _ID.match(rule_id):
+        check.fail(where, f"rule id {rule_id!r} must be lower-case letters, digits and dashes")
+    where = f"rule '{rule_id}'"
+    kind = check.text(data, "kind", where)
+    if kind not in RULE_KINDS:
+        check.fail(where, f"kind {kind!r} is not one of {', '.join(RULE_KINDS)}")
+    severity = check.text(data, "severity", where)
+    if severity not in SEVERITIES:
+        check.fail(where, f"severity {severity!r} is not one of {', '.join(SEVERITIES)}")
+    if "basis" not in data:
+        check.fail(where, "missing 'basis' (the legal basis: title, doc_number, date, article)")
+    basis = _parse_basis(check, data["basis"], where)
+    fix = check.table(data.get("fix", {}), f"{where}.fix")
+    check.only(fix, {"text", "where"}, f"{where}.fix")
+    fix_text = check.template(check.text(fix, "text", f"{where}.fix", required=False), f"{where}.fix")
+    fix_where = check.template(check.text(fix, "where", f"{where}.fix", required=False), f"{where}.fix")
+    raw_elements = data.get("elements", [])
+    if not isinstance(raw_elements, list):
+        check.fail(where, "'elements' must be an array of tables")
+    elements = tuple(_parse_element(check, e, f"{where} elements[{i}]") for i, e in enumerate(raw_elements))
+    ids = [e.id for e in elements]
+    if len(set(ids)) != len(ids):
+        check.fail(where, "element ids must be unique")
+    if kind in ("clause", "contents", "mention") and not elements:
+        check.fail(where, f"a '{kind}' rule needs at least one element")
+    target = check.text(data, "target", where, required=kind == "placement")
+    org_types = check.strings(data, "org_types", where)
+    for org_type in org_types:
+        if org_type not in ORG_TYPES:
+            check.fail(where, f"org type {org_type!r} is not one of {', '.join(ORG_TYPES)}")
+    alternative = None
+    if "alternative" in data:
+        alt = check.table(data["alternative"], f"{where}.alternative")
+        check.only(alt, {"title", "replaces", "patterns"}, f"{where}.alternative")
+        replaces = check.strings(alt, "replaces", f"{where}.alternative", required=True)
+        for element_id in replaces:
+            if element_id not in ids:
+                check.fail(f"{where}.alternative", f"replaces unknown element {element_id!r}")
+        alternative = Alternative(
+            title=check.text(alt, "title", f"{where}.alternative"),
+            replaces=replaces,
+            patterns=check.patterns(alt, "patterns", f"{where}.alternative", required=True),
+        )
+    return RuleSpec(
+        id=rule_id,
+        title=check.text(data, "title", where),
+        kind=kind,
+        severity=severity,
+        basis=basis,
+        fix_text=fix_text,
+        fix_where=fix_where,
+        elements=elements,
+        gate=check.flag(data, "gate", where, False),
+        primary=check.flag(data, "primary", where, False),
+        org_types=org_types,
+        target=target,
+        alternative=alternative,
+        pack=pack_name,
+    )
+
+
+def parse_pack(text: str, source: str) -> Pack:
+    """Validate the TOML ``text`` of a pack; ``source`` names it in error messages."""
+    check = _Checker(source)
+    data = _parse_toml(text, source)
+    check.only(data, {"pack", "rules"}, "top level")
+    header = check.table(data.get("pack"), "[pack]") if "pack" in data else check.fail("top level", "missing [pack] table")
+    check.only(header, {"name", "title"}, "[pack]")
+    name = check.text(header, "name", "[pack]")
+    rules_data = data.get("rules")
+    if not isinstance(rules_data, list) or not rules_data:
+        check.fail("top level", "needs at least one [[rules]] entry")
+    rules = tuple(_parse_rule(check, r, i, name) for i, r in enumerate(rules_data))
+    ids = [r.id for r in rules]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        check.fail("rules", f"duplicate rule id(s) {', '.join(duplicates)}")
+    for rule in rules:
+        if rule.kind == "placement" and rule.target not in ids:
+            check.fail(f"rule '{rule.id}'", f"target {rule.target!r} is not a rule of this pack")
+    return Pack(name=name, title=check.text(header, "title", "[pack]"), source=source, rules=rules)
+
+
+@functools.lru_cache(maxsize=16)
+def _builtin(name: str) -> Pack:
+    resource = _data_dir().joinpath(f"{name}.toml")
+    return parse_pack(resource.read_text(encoding="utf-8"), f"pbdocs/data/rules/{name}.toml")
+
+
+def load_pack(name_or_path: str | Path) -> Pack:
+    """A built-in pack by name (``party``, ``statutory``) or a pack file by path."""
+    name = str(name_or_path)
+    if name in builtin_pack_names():
+        return _builtin(name)
+    path = Path(name_or_path)
+    if not path.suffix and path.parent == Path("."):
+        raise RulePackError(f"unknown rule pack {name!r} (built in: {', '.join(builtin_pack_names())}, "
+                            "or give a .toml file)")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RulePackError(f"{path}: no such rule pack file") from None
+    except UnicodeDecodeError:
+        raise RulePackError(f"{path}: rule pack is not UTF-8 text") from None
+    except OSError as exc:
+        raise RulePackError(f"{path}: cannot read rule pack: {exc.strerror or exc}") from None
+    return parse_pack(text, str(path))
+
+
+def resolve_packs(pack: str = "party", rules_file: str | Path | None = None) -> list[Pack]:
+    """The packs a check runs: ``pack`` ("all" = every built-in pack) plus the user's file."""
+    packs = [load_pack(n) for n in builtin_pack_names()] if pack == "all" else [load_pack(pack)]
+    if rules_file is not None:
+        extra = load_pack(rules_file)
+        known = {r.id for p in packs for r in p.rules}
+        clash = sorted(known & {r.id for r in extra.rules})
+        if clash:
+            raise RulePackError(f"{extra.source}: rule id(s) {', '.join(clash)} already defined by a built-in pack")
+        packs.append(extra)
+    return packs
+
+
+def list_rules(pack: str = "party", rules_file: str | Path | None = None) -> list[RuleSpec]:
+    return [rule for p in resolve_packs(pack, rules_file) for rule in p.rules]
+
+
+@functools.lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    source = "pbdocs/data/rules/_lexicon.toml"
+    data = _parse_toml(_data_dir().joinpath("_lexicon.toml").read_text(encoding="utf-8"), source)
+    try:
+        return Lexicon(
+            ocr_confusions=dict(data["ocr_confusions"]),
+            subjects=tuple(data["subjects"]["words"]),
+            default_subjects=dict(data["subjects"]["default"]),
+            negation_window=int(data["negation"]["window"]),
+            negation=tuple(data["negation"]["patterns"]),
+            mention=tuple(data["mention"]["patterns"]),
+            citation=tuple(data["citation"]["patterns"]),
+            org_type_order=tuple(data["org_types"]["order"]),
+            org_type_self=dict(data["org_types"]["self"]),
+            org_type_name=dict(data["org_types"]["name"]),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise RulePackError(f"{source}: malformed lexicon: {exc!r}") from None

@@ -1,0 +1,299 @@
+"""The layout of a charter: chapters (第X章), articles (第X条), preamble, pages, sentences.
+
+Matching runs on normalized text (``pbdocs.normalize``); the layout says which article and
+chapter each normalized position belongs to, and turns a match into evidence quoted from the
+original ``doc.text``. Table-of-contents lines and running page headers/footers are blanked
+before normalizing, so they neither count as a clause nor split one across a page break.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from ..models import Document
+from ..normalize import Normalized, normalize
+
+__all__ = ["Chapter", "Segment", "Evidence", "Layout", "cn_number"]
+
+_NUM = r"[一二三四五六七八九十百零〇两\d]+"
+_CHAPTER_LINE = re.compile(rf"^\s*第\s*({_NUM})\s*章\s*(\S.{{0,30}}?)?\s*$")
+_ARTICLE_LINE = re.compile(rf"^\s*第\s*({_NUM})\s*[条條]")
+# Text without line structure (one long line): an article starts after sentence punctuation.
+_ARTICLE_INLINE = re.compile(rf"(?:^|(?<=[。;:!?]))第({_NUM})条")
+_TOC_LEADER = re.compile(r"(?:\.{3,}|…+|·{3,}|．{3,}|-{4,}|_{4,}|—{2,})\s*\d+\s*$")
+_TOC_TITLE = re.compile(r"^\s*目\s*录\s*$")
+_PAGE_MARK = re.compile(
+    r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d+|page\s*\d+)\s*$",
+    re.IGNORECASE,
+)
+_SENTENCE_END = frozenset("。;!?")
+_CLAUSE_END = frozenset(",。;:!?")
+
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+
+
+def cn_number(text: str) -> int | None:
+    """第X章/第X条 numbers: Arabic digits or Chinese numerals up to the hundreds."""
+    if text.isdigit():
+        return int(text)
+    total, current = 0, 0
+    for ch in text:
+        if ch in _CN_DIGITS:
+            current = _CN_DIGITS[ch]
+        elif ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif ch == "百":
+            total += (current or 1) * 100
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+@dataclass(frozen=True)
+class Chapter:
+    number: int | None
+    label: str
+    title: str
+
+    @property
+    def display(self) -> str:
+        return f"{self.label} {self.title}".strip()
+
+    @property
+    def is_general(self) -> bool:
+        """第一章 总则: where the 2019 notice puts the party clause."""
+        return self.number == 1 or "总则" in self.title
+
+    @property
+    def is_appendix(self) -> bool:
+        return "附则" in self.title
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A stretch of normalized text: one article, the preamble, or (unstructured) the whole."""
+
+    kind: str  # "article", "preamble" or "text"
+    label: str | None
+    chapter: Chapter | None
+    start: int
+    end: int
+    body_start: int
+
+
+@dataclass(frozen=True)
+class Evidence:
+    page: int
+    article: str | None
+    chapter: str | None
+    text: str
+    start: int
+    end: int
+    match: str
+    match_start: int
+    match_end: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "page": self.page, "article": self.article, "chapter": self.chapter, "text": self.text,
+            "start": self.start, "end": self.end,
+            "match": self.match, "match_start": self.match_start, "match_end": self.match_end,
+        }
+
+
+@dataclass(frozen=True)
+class _Line:
+    start: int
+    end: int
+    text: str
+
+
+def _lines(text: str) -> list[_Line]:
+    out, pos = [], 0
+    for raw in text.split("\n"):
+        out.append(_Line(pos, pos + len(raw), raw))
+        pos += len(raw) + 1
+    return out
+
+
+class Layout:
+    """Chapters, articles and sentences of ``doc``, over the text the matchers see."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        lines = _lines(doc.text)
+        masked = self._masked_lines(doc, lines)
+        if masked:
+            chars = list(doc.text)
+            for line in masked:
+                chars[line.start:line.end] = " " * (line.end - line.start)
+            # Same length as doc.text, so offsets from this normalization still point into it.
+            self.norm: Normalized = normalize("".join(chars))
+        else:
+            self.norm = doc.normalized
+        self.masked_lines = len(masked)
+        self.text: str = self.norm.text
+        self.chapters: list[Chapter] = []
+        self.segments: list[Segment] = self._segments([ln for ln in lines if ln not in masked])
+        self._segment_starts = [s.start for s in self.segments]
+
+    # -- masking --------------------------------------------------------------------------------
+
+    @staticmethod
+    def _masked_lines(doc: Document, lines: list[_Line]) -> set[_Line]:
+        masked: set[_Line] = set()
+        headings = [i for i, ln in enumerate(lines) if _CHAPTER_LINE.match(ln.text)]
+        nonblank = [i for i, ln in enumerate(lines) if ln.text.strip()]
+        next_nonblank = {a: b for a, b in zip(nonblank, nonblank[1:])}
+        for i, line in enumerate(lines):
+            if _TOC_LEADER.search(line.text) or _TOC_TITLE.match(line.text):
+                masked.add(line)
+        # A chapter heading directly followed by another heading is a table-of-contents entry.
+        for i in headings:
+            j = next_nonblank.get(i)
+            if j is not None and _CHAPTER_LINE.match(lines[j].text):
+                masked.add(lines[i])
+        if len(doc.pages) > 1:
+            masked |= Layout._running_lines(doc, lines)
+        return masked
+
+    @staticmethod
+    def _running_lines(doc: Document, lines: list[_Line]) -> set[_Line]:
+        """Page numbers and headers/footers repeated at page edges."""
+        starts = [bisect.bisect_left([ln.start for ln in lines], s) for s in doc.page_starts]
+        bounds = list(zip(starts, starts[1:] + [len(lines)]))
+        edges: list[tuple[int, _Line]] = []
+        for page_index, (a, b) in enumerate(bounds):
+            content = [ln for ln in lines[a:b] if ln.text.strip()]
+            for line in content[:2] + content[-2:]:
+                edges.append((page_index, line))
+        keys: dict[str, set[int]] = {}
+        for page_index, line in edges:
+            keys.setdefault(_edge_key(line.text), set()).add(page_index)
+        masked = set()
+        for page_index, line in edges:
+            if _CHAPTER_LINE.match(line.text) or _ARTICLE_LINE.match(line.text):
+                continue
+            repeated = len(keys[_edge_key(line.text)]) >= 2 and len(_edge_key(line.text)) <= 40
+            is_title = page_index == 0 and line is next((ln for ln in lines if ln.text.strip()), None)
+            if _PAGE_MARK.match(line.text) or (repeated and not is_title):
+                masked.add(line)
+        return masked
+
+    # -- structure ------------------------------------------------------------------------------
+
+    def to_norm(self, original_offset: int) -> int:
+        return bisect.bisect_left(self.norm.offsets, original_offset, 0, len(self.text))
+
+    def _segments(self, lines: list[_Line]) -> list[Segment]:
+        marks: list[tuple[int, str, Any]] = []  # (normalized start, kind, payload)
+        for line in lines:
+            m = _CHAPTER_LINE.match(line.text)
+            if m:
+                title = normalize(m.group(2) or "").text
+                number = cn_number(m.group(1))
+                chapter = Chapter(number, f"第{m.group(1)}章", title)
+                marks.append((self.to_norm(line.start), "chapter", chapter))
+                continue
+            m = _ARTICLE_LINE.match(line.text)
+            if m:
+                start = self.to_norm(line.start)
+                label_end = self.to_norm(line.start + m.end())
+                marks.append((start, "article", (f"第{m.group(1)}条", label_end)))
+        if not any(kind == "article" for _, kind, _ in marks):
+            for m in _ARTICLE_INLINE.finditer(self.text):
+                marks.append((m.start(), "article", (f"第{m.group(1)}条", m.end())))
+            marks.sort(key=lambda mark: mark[0])
+        if not any(kind == "article" for _, kind, _ in marks):
+            return [Segment("text", None, None, 0, len(self.text), 0)]
+        segments: list[Segment] = []
+        chapter: Chapter | None = None
+        first = marks[0][0]
+        if first > 0:
+            segments.append(Segment("preamble", None, None, 0, first, 0))
+        bounds = [m[0] for m in marks] + [len(self.text)]
+        for (start, kind, payload), end in zip(marks, bounds[1:]):
+            if kind == "chapter":
+                chapter = payload
+                self.chapters.append(payload)
+                continue
+            label, body_start = payload
+            segments.append(Segment("article", label, chapter, start, end, min(body_start, end)))
+        return segments
+
+    def segment_at(self, pos: int) -> Segment | None:
+        i = bisect.bisect_right(self._segment_starts, pos) - 1
+        if i < 0:
+            return None
+        seg = self.segments[i]
+        return seg if seg.start <= pos < seg.end else None
+
+    # -- sentences and evidence -----------------------------------------------------------------
+
+    def _bounds(self, start: int, end: int, stops: frozenset[str]) -> tuple[int, int]:
+        seg = self.segment_at(start)
+        lo, hi = (seg.body_start, seg.end) if seg else (0, len(self.text))
+        lo = min(lo, start)
+        s = start
+        while s > lo and not self._is_stop(s - 1, stops):
+            s -= 1
+        e = max(end, s)
+        while e < hi and not self._is_stop(e, stops):
+            e += 1
+        return s, min(e + 1, hi) if e < hi else hi
+
+    def _is_stop(self, i: int, stops: frozenset[str]) -> bool:
+        ch = self.text[i]
+        if ch in stops:
+            return True
+        # A half-width full stop ends a Chinese sentence, not a number like 3.5.
+        return ch == "." and i > 0 and not self.text[i - 1].isascii()
+
+    def sentence(self, start: int, end: int) -> tuple[int, int]:
+        return self._bounds(start, end, _SENTENCE_END)
+
+    def clause_start(self, pos: int) -> int:
+        return self._bounds(pos, pos, _CLAUSE_END)[0]
+
+    def clause(self, start: int, end: int) -> tuple[int, int]:
+        return self._bounds(start, end, _CLAUSE_END)
+
+    def _original(self, start: int, end: int) -> tuple[int, int, str]:
+        a, b = self.norm.span(start, end)
+        raw = self.doc.text[a:b]
+        lead = len(raw) - len(raw.lstrip())
+        trail = len(raw) - len(raw.rstrip())
+        return a + lead, b - trail, raw.strip()
+
+    def evidence(self, start: int, end: int) -> Evidence:
+        s, e = self.sentence(start, end)
+        sent_a, sent_b, sentence = self._original(s, e)
+        match_a, match_b, match = self._original(start, end)
+        seg = self.segment_at(start)
+        return Evidence(
+            page=self.doc.page_at(match_a),
+            article=seg.label if seg else None,
+            chapter=seg.chapter.display if seg and seg.chapter else None,
+            text=sentence,
+            start=sent_a,
+            end=sent_b,
+            match=match,
+            match_start=match_a,
+            match_end=match_b,
+        )
+
+    @cached_property
+    def general_chapter(self) -> Chapter | None:
+        return next((c for c in self.chapters if c.is_general), None)
+
+    def articles_in(self, chapter: Chapter | None) -> list[Segment]:
+        return [s for s in self.segments if s.kind == "article" and s.chapter == chapter]
+
+
+def _edge_key(line: str) -> str:
+    return re.sub(r"\d+", "#", normalize(line).text)
