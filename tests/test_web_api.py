@@ -1,0 +1,368 @@
+"""The JSON API behind `pbdocs serve`: verdicts per format, upload limits, hostile names, archives,
+reports, search, and staying responsive under concurrent uploads."""
+from __future__ import annotations
+
+import asyncio
+import csv
+import importlib.util
+import io
+import tempfile
+import threading
+import warnings
+import zipfile
+from pathlib import Path
+
+import httpx
+import pytest
+
+import pbdocs.web.app as web_app
+from pbdocs.web import create_app
+
+with warnings.catch_warnings():
+    # Starlette warns at import that its client will move to httpx2; the client itself works unchanged.
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+DATA = Path(__file__).parent / "data" / "web"
+MIB = 1024 * 1024
+CHECK_KEYS = {"path", "verdict", "org_type", "findings", "name", "error", "ocr_pages"}
+
+
+def _load_render():
+    spec = importlib.util.spec_from_file_location("web_render", DATA / "render.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+render = _load_render()
+EXPECTED = render.expected_verdicts()
+
+
+@pytest.fixture
+def spool_dir(tmp_path, monkeypatch):
+    """Where the app's per-request temporary directories go, to see what is left behind."""
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spool))
+    return spool
+
+
+@pytest.fixture
+def client(spool_dir):
+    with TestClient(create_app()) as test_client:
+        yield test_client
+
+
+def _charter(name: str) -> bytes:
+    return (DATA / name).read_bytes()
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+# --- verdicts --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("suffix", [".txt", ".docx", ".pdf"])
+def test_check_gives_each_charter_its_verdict(client, spool_dir, tmp_path, suffix):
+    rendered = [render.render(path, suffix, tmp_path) for path in render.charter_paths()]
+    response = client.post("/api/check", files=[("files", (f.name, f.read_bytes())) for f in rendered])
+    assert response.status_code == 200
+    results = response.json()
+    assert [r["path"] for r in results] == [f.name for f in rendered]
+    assert all(CHECK_KEYS <= set(r) for r in results)
+    expected = {Path(name).stem + suffix: verdict for name, verdict in EXPECTED.items()}
+    assert {r["path"]: r["verdict"] for r in results} == expected
+    assert list(spool_dir.iterdir()) == []
+
+
+def test_evidence_quotes_the_uploaded_charter(client):
+    name = next(n for n, verdict in EXPECTED.items() if verdict == "compliant")
+    text = _charter(name).decode("utf-8")
+    [result] = client.post("/api/check", files=[("files", (name, text.encode()))]).json()
+    party = next(f for f in result["findings"] if f["rule"] == "party-clause")
+    assert party["status"] == "present"
+    for element in party["elements"].values():
+        evidence = element["evidence"]
+        assert element["found"] and evidence["text"]
+        assert text[evidence["start"]:evidence["end"]] == evidence["text"]
+
+
+def test_an_unreadable_file_is_an_error_row_named_as_uploaded(client):
+    response = client.post("/api/check", files=[
+        ("files", ("扫描件.pdf", b"this is not a PDF at all")),
+        ("files", ("broken.zip", b"PK\x03\x04 truncated")),
+    ])
+    assert response.status_code == 200
+    results = response.json()
+    assert [(r["path"], r["verdict"]) for r in results] == [("扫描件.pdf", "error"), ("broken.zip", "error")]
+    for result in results:
+        assert result["error"]
+        assert "pbdocs-upload" not in result["error"], "the temporary path leaked into the message"
+
+
+# --- limits ----------------------------------------------------------------------------------------
+
+def test_an_upload_over_the_size_limit_is_refused_with_413(client, spool_dir):
+    response = client.post("/api/check", files=[("files", ("big.txt", b"\x20" * (60 * MIB)))])
+    assert response.status_code == 413
+    assert "20 MB" in response.json()["detail"]
+    assert list(spool_dir.iterdir()) == []
+
+
+def test_an_upload_without_a_length_stops_being_read_at_the_limit(spool_dir):
+    """A chunked body is counted while it streams: the app stops reading just past 1 MB of 15 MB."""
+    app = create_app(max_upload_mb=1)
+    boundary = "pbdocs-test-boundary"
+    head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"big.txt\"\r\n"
+            f"Content-Type: text/plain\r\n\r\n").encode()
+    chunk, chunks_total = b"x" * (256 * 1024), 60
+    received = 0
+
+    async def receive():
+        nonlocal received
+        received += 1
+        return {"type": "http.request", "body": head if received == 1 else chunk,
+                "more_body": received < chunks_total}
+
+    messages = []
+
+    async def send(message):
+        messages.append(message)
+
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+        "scheme": "http", "path": "/api/check", "raw_path": b"/api/check", "query_string": b"",
+        "root_path": "", "client": ("127.0.0.1", 50000), "server": ("testserver", 80),
+        "headers": [(b"host", b"testserver"),
+                    (b"content-type", f"multipart/form-data; boundary={boundary}".encode())],
+    }
+    asyncio.run(app(scope, receive, send))
+    start = next(m for m in messages if m["type"] == "http.response.start")
+    assert start["status"] == 413
+    assert received <= 1 + MIB // len(chunk) + 1
+    assert list(spool_dir.iterdir()) == []
+
+
+def test_too_many_files_are_refused_with_413(spool_dir):
+    charter = _charter("compliant-association.txt")
+    with TestClient(create_app(max_files=3)) as client:
+        allowed = client.post("/api/check", files=[("files", (f"{i}.txt", charter)) for i in range(3)])
+        assert allowed.status_code == 200 and len(allowed.json()) == 3
+        too_many = client.post("/api/check", files=[("files", (f"{i}.txt", charter)) for i in range(4)])
+        assert too_many.status_code == 413
+        assert "at most 3" in too_many.json()["detail"]
+        archive = _zip({f"{i}.txt": charter for i in range(4)})
+        inside_zip = client.post("/api/check", files=[("files", ("batch.zip", archive))])
+        assert inside_zip.status_code == 413
+    assert list(spool_dir.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["charter.exe", "章程.jpg", "passwd", "archive.tar.gz"])
+def test_an_unknown_file_type_is_refused_with_415(client, spool_dir, name):
+    response = client.post("/api/check", files=[
+        ("files", ("fine.txt", _charter("compliant-association.txt"))), ("files", (name, b"data"))])
+    assert response.status_code == 415
+    assert name in response.json()["detail"]
+    assert list(spool_dir.iterdir()) == []
+
+
+def test_a_body_that_is_not_multipart_is_refused_with_415(client):
+    response = client.post("/api/check", content=b"charter text", headers={"content-type": "text/plain"})
+    assert response.status_code == 415
+    assert "multipart/form-data" in response.json()["detail"]
+
+
+def test_a_multipart_body_without_files_is_a_clear_400(client):
+    response = client.post("/api/check", files=[("comment", (None, "no files here"))])
+    assert response.status_code == 400
+    assert "`files`" in response.json()["detail"]
+
+
+# --- names are labels ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", [
+    "../../etc/passwd.txt",
+    "/etc/cron.d/charter.txt",
+    "..\\..\\Windows\\章程.txt",
+    "<img src=x onerror=alert(1)>.txt",
+])
+def test_a_file_name_is_only_a_label(client, spool_dir, tmp_path, name):
+    response = client.post("/api/check", files=[("files", (name, _charter("compliant-association.txt")))])
+    assert response.status_code == 200
+    [result] = response.json()
+    assert result["path"] == name
+    assert result["verdict"] == "compliant"
+    assert list(spool_dir.iterdir()) == []
+    assert not (tmp_path.parent / "etc").exists()
+
+
+def test_zip_members_are_checked_as_archive_slash_member(client):
+    archive = _zip({
+        "章程/compliant-association.txt": _charter("compliant-association.txt"),
+        "missing-center.txt": _charter("missing-center.txt"),
+        "../escape.txt": _charter("compliant-association.txt"),
+        "__MACOSX/._missing-center.txt": b"\x00\x05\x16\x07",
+    })
+    response = client.post("/api/check", files=[
+        ("files", ("partial-foundation.txt", _charter("partial-foundation.txt"))),
+        ("files", ("二季度.zip", archive)),
+    ])
+    assert response.status_code == 200
+    verdicts = {r["path"]: r["verdict"] for r in response.json()}
+    assert verdicts == {
+        "partial-foundation.txt": EXPECTED["partial-foundation.txt"],
+        "二季度.zip/章程/compliant-association.txt": EXPECTED["compliant-association.txt"],
+        "二季度.zip/missing-center.txt": EXPECTED["missing-center.txt"],
+        "二季度.zip/../escape.txt": "error",
+    }
+
+
+# --- reports ---------------------------------------------------------------------------------------
+
+def test_reports_download_the_checked_batch(client):
+    response = client.post("/api/check", files=[("files", (p.name, p.read_bytes())) for p in render.charter_paths()])
+    checked = response.json()
+    report_id = response.headers["x-report-id"]
+
+    as_csv = client.get(f"/api/reports/{report_id}.csv")
+    assert as_csv.status_code == 200
+    assert as_csv.content.startswith("\ufeff".encode("utf-8"))
+    rows = list(csv.DictReader(io.StringIO(as_csv.content.decode("utf-8-sig"))))
+    assert [(r["path"], r["verdict"]) for r in rows] == [(c["path"], c["verdict"]) for c in checked]
+    assert "filename*=UTF-8''" in as_csv.headers["content-disposition"]
+
+    from openpyxl import load_workbook
+
+    as_xlsx = client.get(f"/api/reports/{report_id}.xlsx")
+    sheet = load_workbook(io.BytesIO(as_xlsx.content)).worksheets[0]
+    paths = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert paths == [c["path"] for c in checked]
+
+    assert client.get(f"/api/reports/{report_id}.json").json() == checked
+    as_html = client.get(f"/api/reports/{report_id}.html").text
+    assert all(c["path"] in as_html for c in checked)
+
+    assert client.get("/api/reports/no-such-batch.csv").status_code == 404
+    assert client.get(f"/api/reports/{report_id}.exe").status_code == 422
+
+
+# --- search ----------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def policy_index(tmp_path_factory):
+    from pbdocs.search import build
+
+    index_dir = tmp_path_factory.mktemp("policy-index") / "index"
+    build([DATA / "policy"], index_dir)
+    return index_dir
+
+
+def test_search_answers_with_the_source_and_article(policy_index):
+    with TestClient(create_app(index_dir=policy_index)) as client:
+        response = client.get("/api/search", params={"q": "社会团体的章程应当包括哪些事项？", "k": 2})
+        assert response.status_code == 200
+        result = response.json()
+        assert {"query", "hits", "confident", "message"} <= set(result)
+        assert 1 <= len(result["hits"]) <= 2
+        top = result["hits"][0]
+        assert top["article"] == "第十四条"
+        assert "社会团体登记管理条例" in top["title"]
+        assert top["answer"] and top["answer"] in top["text"]
+
+        clause = client.get("/api/search", params={"q": "章程里要写进什么党建条款"}).json()
+        assert any("设立中国共产党的组织" in hit["answer"] for hit in clause["hits"])
+
+
+@pytest.mark.parametrize("params", [{"q": ""}, {"q": "党建", "k": 0}, {"q": "党建", "k": 1000}, {}])
+def test_a_malformed_search_is_a_422(client, params):
+    assert client.get("/api/search", params=params).status_code == 422
+
+
+def test_search_without_an_index_says_so_with_503(tmp_path):
+    with TestClient(create_app(index_dir=tmp_path / "no-index")) as client:
+        response = client.get("/api/search", params={"q": "党建"})
+    assert response.status_code == 503
+    assert "no-index" in response.json()["detail"]
+
+
+# --- the page and the docs -------------------------------------------------------------------------
+
+def test_the_page_is_self_contained_and_locked_down(client):
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "章程审查" in page.text
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    assert page.headers["x-content-type-options"] == "nosniff"
+    for asset in ("/static/app.js", "/static/style.css"):
+        body = client.get(asset)
+        assert body.status_code == 200
+        assert "http://" not in body.text and "https://" not in body.text
+    assert "https://" not in page.text and "http://" not in page.text
+
+
+def test_openapi_describes_the_api(client):
+    spec = client.get("/openapi.json").json()
+    upload = spec["paths"]["/api/check"]["post"]["requestBody"]["content"]["multipart/form-data"]
+    assert "files" in upload["schema"]["properties"]
+    assert "/api/search" in spec["paths"]
+    assert client.get("/docs").status_code == 200
+
+
+def test_config_tells_clients_the_limits(spool_dir):
+    with TestClient(create_app(max_upload_mb=5, max_files=7)) as client:
+        config = client.get("/api/config").json()
+    assert (config["max_upload_mb"], config["max_files"]) == (5, 7)
+    assert ".docx" in config["accepted"] and ".zip" in config["accepted"]
+    assert config["labels"]["verdicts"]["compliant"]
+
+
+# --- concurrency -----------------------------------------------------------------------------------
+
+def test_64_concurrent_uploads_all_succeed(spool_dir):
+    charters = render.charter_paths()
+    names = [charters[i % len(charters)].name for i in range(64)]
+
+    async def scenario():
+        transport = httpx.ASGITransport(app=create_app(workers=2))
+        async with httpx.AsyncClient(transport=transport, base_url="http://pbdocs.test", timeout=120) as client:
+            return await asyncio.gather(*(
+                client.post("/api/check", files=[("files", (name, _charter(name)))]) for name in names))
+
+    responses = asyncio.run(scenario())
+    assert [r.status_code for r in responses] == [200] * 64
+    assert [r.json()[0]["verdict"] for r in responses] == [EXPECTED[name] for name in names]
+    assert len({r.headers["x-report-id"] for r in responses}) == 64
+    assert list(spool_dir.iterdir()) == []
+
+
+def test_the_server_answers_while_a_batch_is_being_checked(monkeypatch, spool_dir):
+    started, release = threading.Event(), threading.Event()
+    check_document = web_app._check_document
+
+    def held_check(*args):
+        started.set()
+        release.wait(60)
+        return check_document(*args)
+
+    monkeypatch.setattr(web_app, "_check_document", held_check)
+
+    async def scenario():
+        transport = httpx.ASGITransport(app=create_app(workers=1))
+        async with httpx.AsyncClient(transport=transport, base_url="http://pbdocs.test", timeout=120) as client:
+            name = "compliant-association.txt"
+            batch = asyncio.create_task(client.post("/api/check", files=[("files", (name, _charter(name)))]))
+            assert await asyncio.to_thread(started.wait, 60)
+            page = await client.get("/")
+            still_checking = not batch.done()
+            release.set()
+            return page, still_checking, await batch
+
+    page, still_checking, batch = asyncio.run(scenario())
+    assert page.status_code == 200 and still_checking
+    assert batch.status_code == 200 and batch.json()[0]["verdict"] == "compliant"
