@@ -46,6 +46,9 @@ _PAGE_NUMBER = re.compile(
     """
 )
 _DIGITS = re.compile(r"\d+")
+# The end of a PDF: %%EOF must sit in this many trailing bytes, with no object after it.
+_TAIL_BYTES = 4096
+_UPDATE_START = re.compile(rb"\d+\s+\d+\s+obj\b|\bstream\b|\bxref\b|\btrailer\b")
 
 
 @dataclass(frozen=True)
@@ -109,9 +112,9 @@ def _open(path: Path, pdfium):
         raise ReadError(path, f"corrupt PDF: {_pdfium_reason(exc)}") from None
     # pdfium rebuilds a missing cross-reference table and then silently serves whatever pages
     # survived; a cut-off download must not pass as a shorter charter.
-    if not _has_end_marker(path):
+    if _is_cut_off(path):
         document.close()
-        raise ReadError(path, "corrupt PDF: truncated (no %%EOF at the end of the file)")
+        raise ReadError(path, "corrupt PDF: truncated (the file does not end with %%EOF)")
     return document
 
 
@@ -121,12 +124,17 @@ def _pdfium_reason(exc: Exception) -> str:
     return (match.group(1) if match else message).strip().rstrip(".").lower() or "unreadable"
 
 
-def _has_end_marker(path: Path) -> bool:
+def _is_cut_off(path: Path) -> bool:
+    """True when the file does not end with a complete revision: no %%EOF near the end, or
+    objects of an incremental update begun after the last %%EOF."""
     with path.open("rb") as fh:
         fh.seek(0, 2)
-        size = fh.tell()
-        fh.seek(max(0, size - 2048))
-        return b"%%EOF" in fh.read()
+        fh.seek(max(0, fh.tell() - _TAIL_BYTES))
+        tail = fh.read()
+    marker = tail.rfind(b"%%EOF")
+    if marker < 0:
+        return True
+    return _UPDATE_START.search(tail, marker) is not None
 
 
 def _text_layer(page) -> tuple[list[PdfLine], str | None]:
@@ -247,7 +255,7 @@ def _ocr_page(path: Path, page, number: int, reason: str, options: ExtractOption
         image = bitmap.to_pil()
     finally:
         bitmap.close()
-    return [PdfLine(line.text, line.top, line.bottom) for line in ocr_image(image)]
+    return [PdfLine(_drop_cjk_spaces(list(line.text)), line.top, line.bottom) for line in ocr_image(image)]
 
 
 def is_page_number(text: str) -> bool:

@@ -217,6 +217,18 @@ def make_scanned_pdf(path: Path, source: Path, *, dpi: int = 200) -> Path:
     return path
 
 
+def make_mixed_pdf(path: Path, text_source: Path, scanned_source: Path) -> Path:
+    """Page 1 from the text PDF, page 2 from its scan: OCR must be decided page by page."""
+    import pikepdf
+
+    with pikepdf.open(text_source) as text_pdf, pikepdf.open(scanned_source) as scanned_pdf:
+        mixed = pikepdf.new()
+        mixed.pages.append(text_pdf.pages[0])
+        mixed.pages.append(scanned_pdf.pages[1])
+        mixed.save(path)
+    return path
+
+
 def make_encrypted_pdf(path: Path, source: Path, *, password: str = "secret") -> Path:
     import pikepdf
 
@@ -231,8 +243,25 @@ def make_truncated(path: Path, source: Path, *, keep: float = 0.5) -> Path:
     return path
 
 
+def make_cut_update(path: Path, source: Path) -> Path:
+    """``source`` plus the start of an incremental update cut off before its xref and %%EOF.
+
+    This is what an interrupted download of an edited or signed PDF looks like; pdfium still
+    opens it (it finds the old revision's xref) and would silently serve the old text.
+    """
+    update = b"\n8 0 obj\n<< /Length 60 >>\nstream\nBT /F1 12 Tf 72 700 Td (revised text of article 4"
+    path.write_bytes(source.read_bytes() + update)
+    return path
+
+
 def make_random_bytes(path: Path, *, size: int = 4096, seed: int = 2) -> Path:
     path.write_bytes(random.Random(seed).randbytes(size))
+    return path
+
+
+def make_garbage_doc(path: Path) -> Path:
+    """The OLE2 signature of a Word 97 file followed by noise: sniffed as .doc, unreadable."""
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + random.Random(5).randbytes(8192))
     return path
 
 
@@ -350,8 +379,11 @@ def build_all(outdir: Path) -> dict[str, Path]:
     for mode in ("private-use", "wrong-hanzi"):
         made[f"broken-{mode}.pdf"] = make_broken_text_pdf(outdir / f"broken-{mode}.pdf", text_pdf, mode=mode)
     made["scanned.pdf"] = make_scanned_pdf(outdir / "scanned.pdf", text_pdf)
+    made["mixed.pdf"] = make_mixed_pdf(outdir / "mixed.pdf", text_pdf, made["scanned.pdf"])
     made["encrypted.pdf"] = make_encrypted_pdf(outdir / "encrypted.pdf", text_pdf)
     made["truncated.pdf"] = make_truncated(outdir / "truncated.pdf", text_pdf)
+    made["truncated-tail.pdf"] = make_truncated(outdir / "truncated-tail.pdf", text_pdf, keep=0.98)
+    made["cut-update.pdf"] = make_cut_update(outdir / "cut-update.pdf", text_pdf)
     made["random.pdf"] = make_random_bytes(outdir / "random.pdf")
     made["random.docx"] = make_random_bytes(outdir / "random.docx", seed=3)
     made["empty.pdf"] = make_empty(outdir / "empty.pdf")
@@ -360,6 +392,9 @@ def build_all(outdir: Path) -> dict[str, Path]:
     made["corrupt.docx"] = make_corrupt_docx(outdir / "corrupt.docx", made["charter.docx"])
     made["no-body.docx"] = make_docx_without_body(outdir / "no-body.docx")
     made["zip-bomb.docx"] = make_zip_bomb_docx(outdir / "zip-bomb.docx")
+    # Under the size limit but compressed 1000:1: no real document part looks like that.
+    made["ratio-bomb.docx"] = make_zip_bomb_docx(outdir / "ratio-bomb.docx", declared=100_000_000)
+    made["garbage.doc"] = make_garbage_doc(outdir / "garbage.doc")
     return made
 
 
