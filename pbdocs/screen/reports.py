@@ -281,9 +281,11 @@ def _detail(check: dict[str, Any], names) -> str:
     for finding in check.get("findings") or []:
         rule = finding.get("rule", "")
         status = finding.get("status", "")
-        title = names["rules"].get(rule, finding.get("title") or rule)
+        title = finding.get("title") or names["rules"].get(rule, rule)
         parts.append(f'<div class="finding" data-rule="{_esc(rule)}"><h3>{_esc(title)}：'
                      f'{_esc(names["statuses"].get(status, status))}</h3>')
+        if finding.get("message"):
+            parts.append(f"<div>{_esc(finding['message'])}</div>")
         elements = finding.get("elements") or {}
         if elements:
             parts.append('<table class="elements">')
@@ -294,7 +296,7 @@ def _detail(check: dict[str, Any], names) -> str:
         if basis:
             parts.append(f'<div class="basis">依据：{_esc(basis)}</div>')
         fix = finding.get("fix") or {}
-        if isinstance(fix, dict) and fix.get("text"):
+        if isinstance(fix, dict) and fix.get("text") and status != "present":
             where = f'<div class="where">位置：{_esc(fix.get("where"))}</div>' if fix.get("where") else ""
             parts.append(f'<div>修改建议：</div><blockquote class="fix">{_esc(fix["text"])}</blockquote>{where}')
         parts.append("</div>")
@@ -304,26 +306,38 @@ def _detail(check: dict[str, Any], names) -> str:
 def _element_row(element_id: str, element: dict[str, Any], names) -> str:
     found = bool(element.get("found"))
     mark = '<span class="found">✓</span>' if found else '<span class="notfound">✗</span>'
-    evidence = element.get("evidence") or {}
+    title = element.get("title") or names["elements"].get(element_id, element_id)
+    confidence = element.get("confidence")
+    confidence_text = f"（置信度 {confidence:.2f}）" if isinstance(confidence, (int, float)) and found else ""
+    quotes = []
+    for key, caption in (("evidence", ""), ("negated_evidence", "相悖表述："), ("weak_evidence", "相近表述：")):
+        evidence = element.get(key)
+        if isinstance(evidence, dict) and evidence.get("text"):
+            quotes.append(f"<div>{_esc(caption)}{_esc(_where(evidence))}{_esc(confidence_text if key == 'evidence' else '')}"
+                          f"</div><blockquote>{_esc(evidence['text'])}</blockquote>")
+    return f'<tr><td>{mark} {_esc(title)}</td><td>{"".join(quotes)}</td></tr>'
+
+
+def _where(evidence: dict[str, Any]) -> str:
     where = []
     if evidence.get("page"):
         where.append(f"第{evidence['page']}页")
     if evidence.get("article"):
         where.append(str(evidence["article"]))
-    confidence = element.get("confidence")
-    confidence_text = f"（置信度 {confidence:.2f}）" if isinstance(confidence, (int, float)) and found else ""
-    quote = f"<blockquote>{_esc(evidence.get('text'))}</blockquote>" if evidence.get("text") else ""
-    return (f'<tr><td>{mark} {_esc(names["elements"].get(element_id, element_id))}</td>'
-            f'<td>{_esc(" ".join(where))}{_esc(confidence_text)}{quote}</td></tr>')
+    return " ".join(where)
 
 
 def _basis_text(basis: Any) -> str:
+    """A legal basis as one citation: 《title》 文号 article (date)."""
     if not basis:
         return ""
     if isinstance(basis, str):
         return basis
     if isinstance(basis, dict):
-        return " ".join(str(v) for v in basis.values() if v)
+        parts = [f"《{basis['title']}》" if basis.get("title") else ""]
+        parts += [str(basis[k]) for k in ("doc_number", "article") if basis.get(k)]
+        parts += [f"({basis['date']})"] if basis.get("date") else []
+        return " ".join(p for p in parts if p)
     if isinstance(basis, list):
         return "；".join(_basis_text(b) for b in basis)
     return str(basis)

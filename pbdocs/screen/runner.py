@@ -76,11 +76,10 @@ class Task:
 
 def error_record(path: str, reason: str) -> dict[str, Any]:
     """The check object and report row of a document that could not be screened."""
-    check = {"path": path, "verdict": "error", "org_type": None, "findings": [], "name": None,
-             "error": reason, "ocr_pages": []}
-    row = {"path": path, "name": None, "org_type": None, "verdict": "error", "party_clause": None,
-           "missing_elements": [], "core_values": None, "article": None, "ocr_pages": [], "error": reason}
-    return {"check": check, "row": row}
+    from ..rules.results import CheckResult
+
+    result = CheckResult(path=path, verdict="error", error=reason)
+    return {"check": result.as_dict(), "row": result.row()}
 
 
 def screen_document(task: Task) -> dict[str, Any]:
