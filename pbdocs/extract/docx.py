@@ -45,15 +45,15 @@ def check_archive(path: Path, options: ExtractOptions) -> None:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
         raise ReadError(path, f"corrupt DOCX (bad zip archive: {exc})") from None
     if len(members) > _MAX_MEMBERS:
-        raise UnsafeArchive(path, f"DOCX archive has {len(members)} parts, over the {_MAX_MEMBERS} limit")
+        raise UnsafeArchive(path, f"DOCX archive has {len(members)} parts, over the limit of {_MAX_MEMBERS}")
     limit = options.max_inflated_bytes
     total = 0
     for member in members:
         if member.file_size > limit:
             raise UnsafeArchive(
                 path,
-                f"DOCX part {member.filename} would inflate to {_megabytes(member.file_size)}, "
-                f"over the {_megabytes(limit)} limit (zip bomb?)",
+                f"DOCX part {member.filename} would inflate to {_size(member.file_size)}, "
+                f"over the limit of {_size(limit)} (zip bomb?)",
             )
         if member.file_size > _RATIO_EXEMPT_BYTES and member.file_size > _MAX_RATIO * max(member.compress_size, 1):
             raise UnsafeArchive(
@@ -64,14 +64,14 @@ def check_archive(path: Path, options: ExtractOptions) -> None:
         total += member.file_size
     if total > limit:
         raise UnsafeArchive(
-            path, f"DOCX would inflate to {_megabytes(total)} in total, over the {_megabytes(limit)} limit"
+            path, f"DOCX would inflate to {_size(total)} in total, over the limit of {_size(limit)}"
         )
     if "word/document.xml" not in {member.filename for member in members}:
         raise ReadError(path, "not a Word document (the archive has no word/document.xml)")
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / 1e6:,.0f} MB"
+def _size(size: int) -> str:
+    return f"{size:,} bytes"
 
 
 def read_docx(path: Path, options: ExtractOptions) -> Extracted:
