@@ -90,7 +90,9 @@ function partyFinding(result) {
 function missingElements(result) {
   const finding = partyFinding(result);
   if (!finding || !finding.elements) return [];
-  return Object.entries(finding.elements).filter(([, e]) => !e.found).map(([id]) => label("elements", id));
+  return Object.entries(finding.elements)
+    .filter(([, e]) => !e.found && e.required !== false)
+    .map(([id, e]) => labels.elements[id] || e.title || id);
 }
 
 function clauseArticle(result) {
@@ -113,11 +115,11 @@ function verdictBadge(verdict) {
   return el("span", { class: `verdict verdict-${verdict}`, "data-verdict": verdict }, label("verdicts", verdict));
 }
 
-function evidenceLine(evidence) {
+function place(evidence) {
   const where = [];
   if (evidence.page) where.push(`第${evidence.page}页`);
   if (evidence.article) where.push(evidence.article);
-  return el("span", { class: "evidence" }, `${where.join(" ")}${where.length ? "：" : ""}`, el("q", {}, evidence.text || ""));
+  return where.join(" ");
 }
 
 function basisLine(basis) {
@@ -130,20 +132,48 @@ function basisLine(basis) {
   return parts.length ? el("div", { class: "basis" }, `依据：${parts.join(" ")}`) : null;
 }
 
+// Several elements are usually found in one sentence: quote it once, marking each matched phrase.
+function quotedSentences(elements) {
+  const sentences = new Map();
+  for (const element of elements) {
+    const evidence = element.found && element.evidence;
+    if (!evidence || !evidence.text) continue;
+    const key = `${evidence.page}|${evidence.start}|${evidence.end}`;
+    if (!sentences.has(key)) sentences.set(key, { evidence, ranges: [] });
+    if (Number.isInteger(evidence.match_start) && Number.isInteger(evidence.match_end)) {
+      const start = evidence.match_start - evidence.start;
+      const end = evidence.match_end - evidence.start;
+      if (start >= 0 && end <= evidence.text.length && start < end) sentences.get(key).ranges.push([start, end]);
+    }
+  }
+  return [...sentences.values()].map(({ evidence, ranges }) => el("blockquote", { class: "evidence" },
+    el("span", { class: "where" }, `原文（${place(evidence) || "位置未知"}）：`),
+    highlighted("span", { class: "quote" }, evidence.text, mergeRanges(ranges))));
+}
+
 function findingBlock(finding) {
-  const title = labels.rules[finding.rule] || finding.title || finding.rule;
-  const block = el("div", { class: "finding" },
-    el("h4", {}, title, el("span", { class: `status-tag status-${finding.status}` }, label("statuses", finding.status))));
-  if (finding.elements && Object.keys(finding.elements).length) {
+  const title = finding.title || labels.rules[finding.rule] || finding.rule;
+  const advisory = finding.severity === "info" || finding.severity === "warning";
+  const heading = el("h4", {}, title,
+    el("span", { class: `status-tag status-${advisory && finding.status !== "present" ? "info" : finding.status}` },
+      label("statuses", finding.status)),
+    finding.severity === "info" ? el("span", { class: "severity" }, "提示项，不影响审查结论") : null);
+  const block = el("div", { class: "finding" }, heading);
+  if (finding.message) block.append(el("div", { class: "message" }, finding.message));
+  const elements = Object.entries(finding.elements || {});
+  if (elements.length > 1 || (elements.length === 1 && elements[0][1].found)) {
     const list = el("ul", { class: "elements" });
-    for (const [id, element] of Object.entries(finding.elements)) {
+    for (const [id, element] of elements) {
+      const name = element.title || label("elements", id);
       list.append(el("li", {},
         el("span", { class: element.found ? "mark-ok" : "mark-no" }, element.found ? "✓ " : "✗ "),
-        label("elements", id), element.found ? "　" : "（缺失）",
-        element.found && element.evidence ? evidenceLine(element.evidence) : null));
+        name,
+        element.found && element.evidence ? el("span", { class: "where" }, `　${place(element.evidence)}`)
+          : el("span", { class: "mark-no" }, "　缺失")));
     }
     block.append(list);
   }
+  block.append(...quotedSentences(elements.map(([, element]) => element)));
   block.append(basisLine(finding.basis) || "");
   if (finding.fix && finding.fix.text && finding.status !== "present") {
     block.append(el("div", { class: "fix" },
@@ -186,15 +216,15 @@ function showResults(results, reportId) {
       toggle.setAttribute("aria-expanded", String(!detail.hidden));
     });
     body.append(el("tr", { class: "result", "data-path": result.path },
-      el("td", {}, index + 1),
+      el("td", { class: "nowrap" }, index + 1),
       el("td", { class: "file" }, result.path),
       el("td", {}, result.name || "—"),
       el("td", {}, result.org_type || "—"),
-      el("td", {}, verdictBadge(result.verdict)),
+      el("td", { class: "nowrap" }, verdictBadge(result.verdict)),
       el("td", { class: "missing-list" }, result.verdict === "error" ? "—" : (missing.join("、") || "无")),
       el("td", {}, coreValues(result) || "—"),
-      el("td", {}, clauseArticle(result) || "—"),
-      el("td", {}, toggle)), detail);
+      el("td", { class: "nowrap" }, clauseArticle(result) || "—"),
+      el("td", { class: "nowrap" }, toggle)), detail);
   });
   showSummary(results);
   document.getElementById("download-xlsx").href = `/api/reports/${encodeURIComponent(reportId)}.xlsx`;
@@ -238,6 +268,10 @@ function termRanges(text, terms) {
       ranges.push([at, at + term.length]);
     }
   }
+  return mergeRanges(ranges);
+}
+
+function mergeRanges(ranges) {
   ranges.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
   const merged = [];
   for (const range of ranges) {
@@ -292,7 +326,7 @@ async function submitSearch(event) {
       status.className = "status no-answer";
       status.textContent = `未找到可靠的答案${result.message ? "：" + result.message : ""}。以下为最接近的条文，仅供参考。`;
     } else {
-      status.textContent = `找到 ${result.hits.length} 条相关条文，标黄处为答案所在的句子。`;
+      status.textContent = `找到 ${result.hits.length} 条相关条文。每条先列出回答问题的句子（标黄处为与问题匹配的词语），可展开查看条文全文。`;
     }
     list.replaceChildren(...result.hits.map(hitItem));
   } catch (error) {
