@@ -194,12 +194,12 @@ class _Evaluation:
             message = f"{rule.title}被否定或推迟：「{bad.text}」" + (f"（{bad.article}）" if bad.article else "")
             fix = self._fix(rule)
             if fix and bad.article:
-                fix = Fix(fix.text, f"删除{bad.article}中的否定表述，改为上述条款")
+                fix = Fix(fix.text, f"替换{bad.article}（删除否定或推迟的表述）")
         elif status == "partial":
             message = f"{rule.title}不完整，缺少：" + "、".join(missing_titles)
             fix = self._fix(rule)
             if fix and article:
-                fix = Fix(fix.text, f"将{article}改为上述完整表述")
+                fix = Fix(fix.text, f"替换{article}的现有表述")
         else:
             message, fix = f"未找到{rule.title}", self._fix(rule)
         return Finding(rule.id, rule.title, rule.severity, status, rule.basis, elements, fix, message,
@@ -237,7 +237,8 @@ class _Evaluation:
             result = ElementResult(element.id, element.title, False, 0.0, required=element.required,
                                    statute_article=element.article)
             if hits:
-                best = max(hits, key=lambda h: (h.confidence, -h.start))
+                # An article saying it beats a chapter heading naming it.
+                best = max(hits, key=lambda h: (self._in_article(h), h.confidence, -h.start))
                 result.found, result.confidence, result.method = True, best.confidence, best.method
                 result.evidence = self.layout.evidence(best.start, best.end)
             elements[element.id] = result
@@ -253,6 +254,10 @@ class _Evaluation:
             message, fix = f"{rule.basis.article or ''}规定的事项齐全", None
         return Finding(rule.id, rule.title, rule.severity, status, rule.basis, elements, fix, message,
                        None, None, rule.gate, rule.primary)
+
+    def _in_article(self, hit: Hit) -> bool:
+        segment = self.layout.segment_at(hit.start)
+        return segment is not None and segment.kind == "article"
 
     def placement(self, rule: RuleSpec) -> Finding:
         target = self.findings.get(rule.target or "")

@@ -180,14 +180,31 @@ class Matcher:
                 aligned = partial_ratio_alignment(canonical, sentence, score_cutoff=70)
                 if aligned is None:
                     continue
-                a, b = s + aligned.dest_start, s + aligned.dest_end
+                a, b, distance = self._closest(canonical, s + aligned.dest_start, s, e, Levenshtein.distance)
                 candidate = self.text[a:b]
-                if abs(len(candidate) - len(canonical)) > 1 or Levenshtein.distance(canonical, candidate) > allowed:
+                if distance > allowed:
                     continue
                 if anchors and not anchors.intersection(candidate):
                     continue
                 if not self.eligible(a, b):
                     continue
-                score = round(aligned.score / 100 * FUZZY_SCALE, 2)
+                score = round((1 - distance / len(canonical)) * FUZZY_SCALE, 2)
                 hits.append(Hit(a, b, score, "fuzzy", self.negated(a)))
         return hits
+
+    def _closest(self, canonical: str, near: int, lo: int, hi: int, distance) -> tuple[int, int, int]:
+        """The stretch around ``near`` of about the canonical length that is closest to it.
+
+        partial-ratio alignments can be off by a character or two (",设立...的组" for "设立...的组锐").
+        """
+        n = len(canonical)
+        best = (near, near + n, n)
+        for a in range(max(lo, near - 2), min(hi, near + 3)):
+            for length in (n, n - 1, n + 1):
+                b = a + length
+                if b > hi:
+                    continue
+                d = distance(canonical, self.text[a:b])
+                if d < best[2]:
+                    best = (a, b, d)
+        return best

@@ -87,6 +87,26 @@ class RuleSpec:
     alternative: Alternative | None = None
     pack: str = ""
 
+    def as_dict(self) -> dict[str, Any]:
+        """What `pbdocs rules` shows: identity, legal basis, elements and fix template."""
+        return {
+            "id": self.id,
+            "pack": self.pack,
+            "title": self.title,
+            "kind": self.kind,
+            "severity": self.severity,
+            "gate": self.gate,
+            "org_types": list(self.org_types),
+            "basis": self.basis.as_dict(),
+            "elements": [
+                {"id": e.id, "title": e.title, "canonical": e.canonical, "required": e.required,
+                 "article": e.article}
+                for e in self.elements
+            ],
+            "alternative": self.alternative.title if self.alternative else None,
+            "fix": {"text": self.fix_text, "where": self.fix_where} if self.fix_text else None,
+        }
+
 
 @dataclass(frozen=True)
 class Pack:
@@ -303,7 +323,9 @@ def parse_pack(text: str, source: str) -> Pack:
     check = _Checker(source)
     data = _parse_toml(text, source)
     check.only(data, {"pack", "rules"}, "top level")
-    header = check.table(data.get("pack"), "[pack]") if "pack" in data else check.fail("top level", "missing [pack] table")
+    if "pack" not in data:
+        check.fail("top level", "missing [pack] table")
+    header = check.table(data["pack"], "[pack]")
     check.only(header, {"name", "title"}, "[pack]")
     name = check.text(header, "name", "[pack]")
     rules_data = data.get("rules")
