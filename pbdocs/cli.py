@@ -194,6 +194,127 @@ def serve(host, port, index_dir, max_upload_mb, max_files, workers):
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 
+# --- check ---------------------------------------------------------------------------------------
+
+# Verdicts that fail a run, by --fail-on: "partial" (default) fails anything short of compliant;
+# "missing" lets partial charters pass and fails only missing or contradicted clauses.
+_FAILING = {
+    "partial": frozenset({"partial", "missing", "contradicted"}),
+    "missing": frozenset({"missing", "contradicted"}),
+}
+_ORG_TYPE_CHOICES = ["社会团体", "基金会", "社会服务机构", "民办非企业单位", "social-group", "foundation",
+                     "social-service"]
+
+
+def _quote(text: str, limit: int = 90) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _where(evidence) -> str:
+    place = "，".join(p for p in (evidence.chapter, evidence.article) if p)
+    return f"{place + '，' if place else ''}第{evidence.page}页"
+
+
+def _check_report(result) -> list[str]:
+    """The human-readable report of one file: verdict, each rule's elements with evidence, fixes."""
+    about = " · ".join(x for x in (result.org_type, result.name) if x)
+    lines = [f"{result.path}: {result.verdict}" + (f"  ({about})" if about else "")]
+    if result.error:
+        lines.append(f"  error: {result.error}")
+        return lines
+    if result.ocr_pages:
+        lines.append(f"  OCR pages: {', '.join(map(str, result.ocr_pages))}")
+    for finding in result.findings:
+        lines.append(f"  [{finding.severity}] {finding.rule} {finding.title}: {finding.status} — {finding.message}")
+        sentences: dict[tuple[int, int], object] = {}
+        for element in finding.elements.values():
+            mark = "✓" if element.found else ("·" if not element.required else "✗")
+            line = f"    {mark} {element.title}"
+            if element.evidence:
+                evidence = element.evidence
+                sentences.setdefault((evidence.start, evidence.end), evidence)
+                line += f"  {_where(evidence)}「{_quote(evidence.match, 30)}」"
+                if element.method != "exact":
+                    line += f"  [{element.method} {element.confidence:.2f}]"
+            lines.append(line)
+            if element.note:
+                lines.append(f"        {element.note}")
+        for evidence in sentences.values():
+            lines.append(f"    “{_quote(evidence.text)}”")
+        if finding.fix:
+            lines.append(f"    fix: {finding.fix.where}：“{finding.fix.text}”")
+        lines.append(f"    basis: {finding.basis.cite()}")
+    for warning in result.warnings:
+        lines.append(f"  warning: {warning}")
+    return lines
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: a report for people; json: one JSON object per file (JSON Lines).")
+@click.option("--pack", type=click.Choice(["party", "statutory", "all"]), default="party", show_default=True,
+              help="Rule pack: the party clause and core values, the statutory charter contents, or both.")
+@click.option("--org-type", type=click.Choice(_ORG_TYPE_CHOICES), default=None,
+              help="Organization type for the statutory pack (default: detected from the text).")
+@click.option("--rules", "rules_file", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="An extra rule pack file (TOML) checked with the chosen pack.")
+@click.option("--fail-on", type=click.Choice(["partial", "missing"]), default="partial", show_default=True,
+              help="Exit 1 for any charter short of compliant (partial), or only for missing and "
+                   "contradicted clauses (missing).")
+@click.option("--ocr", type=click.Choice(["auto", "never", "always"]), default="auto", show_default=True,
+              help="OCR scanned PDF pages (auto), refuse them (never), or OCR every page.")
+def check(paths, fmt, pack, org_type, rules_file, fail_on, ocr):
+    """Check charters for the party-building clause, element by element, with evidence and fix.
+
+    Exit status: 0 every charter compliant, 1 a charter not compliant (see --fail-on),
+    2 usage error (bad option or rules file), 3 a file could not be read (wins over 1).
+    """
+    from .extract import ExtractOptions
+    from .rules import check_path, list_rules
+
+    list_rules(pack, rules_file)  # a bad rules file stops the run before any file is read
+    options = ExtractOptions(ocr=ocr)
+    unreadable = failing = False
+    for path in paths:
+        result = check_path(path, pack=pack, org_type=org_type, rules_file=rules_file, extract_options=options)
+        if result.verdict == "error":
+            unreadable = True
+            _error(result.error or f"{path}: cannot be read")
+        elif result.verdict in _FAILING[fail_on]:
+            failing = True
+        if fmt == "json":
+            click.echo(_json_line(result.as_dict()))
+        else:
+            click.echo("\n".join(_check_report(result)))
+    sys.exit(EXIT_UNREADABLE if unreadable else EXIT_FINDINGS if failing else EXIT_OK)
+
+
+@cli.command("rules")
+@click.option("--pack", type=click.Choice(["party", "statutory", "all"]), default="all", show_default=True)
+@click.option("--rules", "rules_file", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="Also list the rules of this pack file (validating it).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def rules_command(pack, rules_file, fmt):
+    """List the rules of a pack with their legal basis."""
+    from .rules import list_rules
+
+    for rule in list_rules(pack, rules_file):
+        if fmt == "json":
+            click.echo(_json_line(rule.as_dict()))
+            continue
+        scope = f"  ({'、'.join(rule.org_types)})" if rule.org_types else ""
+        click.echo(f"{rule.id}  [{rule.severity}]  {rule.title}{scope}")
+        click.echo(f"    basis: {rule.basis.cite()}")
+        for element in rule.elements:
+            required = "" if element.required else "（可选）"
+            source = f"  {element.article}" if element.article else ""
+            click.echo(f"    - {element.id}: {element.canonical or element.title}{required}{source}")
+        if rule.alternative:
+            click.echo(f"    alternative: {rule.alternative.title}")
+
+
 # --- entry point ---------------------------------------------------------------------------------
 
 main = cli
