@@ -178,6 +178,25 @@ def test_a_body_that_is_not_multipart_is_refused_with_415(client):
     assert "multipart/form-data" in response.json()["detail"]
 
 
+@pytest.mark.parametrize("body", [
+    b"not multipart at all --edge\r\n",
+    b"--edge\r\nContent-Disposition: form-data; name=\"files\"; filename=\"cut.txt\"\r\n\r\n\xe6\x9c\xac\xe4\xbc\x9a",
+])
+def test_a_malformed_or_truncated_body_is_a_400(client, spool_dir, body):
+    response = client.post("/api/check", content=body, headers={"content-type": "multipart/form-data; boundary=edge"})
+    assert response.status_code == 400
+    assert list(spool_dir.iterdir()) == []
+
+
+def test_an_rfc5987_file_name_is_decoded(client):
+    body = (b"--edge\r\nContent-Disposition: form-data; name=\"files\"; "
+            b"filename*=UTF-8''%E5%8D%8F%E4%BC%9A%E7%AB%A0%E7%A8%8B.txt\r\n\r\n"
+            + _charter("compliant-association.txt") + b"\r\n--edge--\r\n")
+    response = client.post("/api/check", content=body, headers={"content-type": "multipart/form-data; boundary=edge"})
+    assert response.status_code == 200
+    assert [r["path"] for r in response.json()] == ["协会章程.txt"]
+
+
 def test_a_multipart_body_without_files_is_a_clear_400(client):
     response = client.post("/api/check", files=[("comment", (None, "no files here"))])
     assert response.status_code == 400

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import io
 import os
+import re
 import secrets
 import shutil
 import tempfile
@@ -24,13 +25,13 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from ..errors import PbdocsError, SearchIndexError
+from ..errors import CorpusError, PbdocsError, SearchIndexError
 from ..extract import SUPPORTED_SUFFIXES
 
 __all__ = ["create_app"]
@@ -42,8 +43,9 @@ ACCEPTED_SUFFIXES = tuple(SUPPORTED_SUFFIXES) + (ARCHIVE_SUFFIX,)
 ARCHIVE_INFLATION_FACTOR = 10
 # Finished batches kept for report downloads; older ones are forgotten first.
 REPORTS_KEPT = 64
-COPY_CHUNK = 64 * 1024
 UPLOAD_FIELD = b"files"
+# RFC 5987 extended file names (filename*=UTF-8''%E7%AB%A0...), which python-multipart drops.
+EXTENDED_FILENAME = re.compile(rb"filename\*\s*=\s*([\w!#$&+.^`|~-]+)'[^']*'([^;\s]+)", re.IGNORECASE)
 # The page has no inline code and loads nothing from elsewhere, so it can forbid both.
 PAGE_SECURITY_HEADERS = [
     (b"content-security-policy",
@@ -66,6 +68,18 @@ class _Upload:
 def _suffix(name: str) -> str:
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
     return os.path.splitext(base)[1].lower()
+
+
+def _filename(disposition: bytes, params: dict[bytes, bytes]) -> str | None:
+    extended = EXTENDED_FILENAME.search(disposition)
+    if extended:
+        charset = extended.group(1).decode("ascii")
+        try:
+            return unquote(extended.group(2).decode("ascii"), encoding=charset, errors="replace")
+        except LookupError:
+            pass  # an unknown charset: fall back on the plain filename parameter
+    filename = params.get(b"filename")
+    return filename.decode("utf-8", "replace") if filename else None
 
 
 class _MultipartSpool:
@@ -114,11 +128,11 @@ class _MultipartSpool:
     def _on_headers_finished(self) -> None:
         from python_multipart.multipart import parse_options_header
 
-        _, params = parse_options_header(self._headers.get(b"content-disposition", b""))
-        filename = params.get(b"filename")
-        if params.get(b"name") != UPLOAD_FIELD or not filename:
+        disposition = self._headers.get(b"content-disposition", b"")
+        _, params = parse_options_header(disposition)
+        label = _filename(disposition, params)
+        if params.get(b"name") != UPLOAD_FIELD or not label:
             return
-        label = filename.decode("utf-8", "replace")
         suffix = _suffix(label)
         if suffix not in ACCEPTED_SUFFIXES:
             raise HTTPException(415, f"{label}: unsupported file type {suffix or '(no extension)'}; "
@@ -143,6 +157,7 @@ class _MultipartSpool:
 
 
 async def _spool_request(request: Request, workdir: Path, max_bytes: int, max_files: int) -> list[_Upload]:
+    from python_multipart.exceptions import MultipartParseError
     from python_multipart.multipart import parse_options_header
 
     content_type, params = parse_options_header(request.headers.get("content-type", ""))
@@ -160,6 +175,8 @@ async def _spool_request(request: Request, workdir: Path, max_bytes: int, max_fi
             if received > max_bytes:
                 raise HTTPException(413, f"upload is over the {max_bytes // MIB} MB limit")
             spool.write(chunk)
+    except MultipartParseError as exc:
+        raise HTTPException(400, f"malformed multipart body: {exc}") from None
     finally:
         spool.close()
     if not spool.finished:
@@ -355,7 +372,8 @@ def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 
 
     @app.exception_handler(PbdocsError)
     async def library_error(_request: Request, exc: PbdocsError):
-        status = 503 if isinstance(exc, SearchIndexError) else 500
+        # A missing or broken index or corpus is the server's state, not the client's request.
+        status = 503 if isinstance(exc, (SearchIndexError, CorpusError)) else 500
         return JSONResponse({"detail": str(exc)}, status_code=status)
 
     @app.get("/", include_in_schema=False)
@@ -376,7 +394,7 @@ def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 
             "Multipart field `files`, one or more documents or .zip archives (members are checked and "
             "named `archive.zip/member`). Answers a JSON list of the per-file objects of "
             "`pbdocs check --format json`, `path` being the uploaded name, in upload order. The header "
-            "`X-Report-Id` names the batch for `/api/reports/{id}.csv` and `.xlsx`. 413 when the body "
+            "`X-Report-Id` names the batch for `/api/reports/{id}.csv` (`.xlsx`, `.json`, `.html`). 413 when the body "
             "or the number of documents is over the limit, 415 for a file type pbdocs does not read."
         ),
         openapi_extra={"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
