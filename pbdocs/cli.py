@@ -194,6 +194,105 @@ def serve(host, port, index_dir, max_upload_mb, max_files, workers):
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 
+# --- search --------------------------------------------------------------------------------------
+
+def _hit_lines(hit, color: bool) -> list[str]:
+    place = " · ".join(x for x in (hit["title"], hit.get("chapter"), hit["article"]) if x)
+    answer = hit["answer"].replace("\n", " ").strip()
+    answer = click.style(answer, bold=True, fg="yellow") if color else f"【{answer}】"
+    origin = " · ".join(x for x in (hit.get("issuer"), hit.get("doc_number"), hit.get("date")) if x)
+    lines = [f"[{hit['rank']}] {place}  (score {hit['score']:.2f})", f"    {answer}"]
+    lines.append(f"    来源: {origin or hit['doc_id']}" + (f" | {hit['source']}" if hit.get("source") else ""))
+    return lines
+
+
+@cli.command()
+@click.argument("query", required=False)
+@click.option("-k", "k", type=click.IntRange(min=1, max=100), default=5, show_default=True,
+              help="Number of passages to return.")
+@click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=str), default=None,
+              help="Index directory [default: the bundled corpus's index, built when missing or stale].")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: answers with their sources; json: the SearchResult object.")
+@click.option("--batch", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help='JSON Lines of {"id", "q"}; writes one {"id", "query", "hits"} line per question.')
+def search(query, k, index_dir, fmt, batch):
+    """Answer a question about party-building and social-organization rules from the policy corpus."""
+    from .search import Searcher
+    from .search.searcher import read_batch
+
+    if (query is None) == (batch is None):
+        raise click.UsageError("give either a QUERY or --batch FILE")
+    questions = read_batch(batch) if batch else None
+    searcher = Searcher.load(
+        index_dir, on_build=lambda path: click.echo(f"Building the search index in {path} ...", err=True)
+    )
+    if questions is not None:
+        for qid, question in questions:
+            result = searcher.search(question, k=k).as_dict()
+            click.echo(_json_line({"id": qid, **result}))
+        return
+    result = searcher.search(query, k=k).as_dict()
+    if fmt == "json":
+        click.echo(_json_line(result))
+        return
+    if not result["confident"]:
+        click.echo(result["message"])
+        return
+    color = sys.stdout.isatty()
+    for hit in result["hits"]:
+        click.echo("\n".join(_hit_lines(hit, color)))
+
+
+@cli.group("index")
+def index_group():
+    """Build search indexes."""
+
+
+@index_group.command("build")
+@click.argument("sources", nargs=-1, type=click.Path(exists=True, path_type=str))
+@click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=str), default=None,
+              help="Where to write the index [default: index/bundled, or $PBDOCS_INDEX].")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes tokenizing a large corpus [default: CPU count].")
+def index_build(sources, index_dir, workers):
+    """Index SOURCES (corpus folders with a manifest.json, document files or folders) [default: the
+    bundled corpus]."""
+    from .search import build
+
+    meta = build(sources or None, index_dir, processes=workers)
+    click.echo(f"Indexed {meta['n_documents']} documents, {meta['n_passages']} passages, {meta['n_terms']} "
+               f"terms in {meta['build_seconds']:.1f} s", err=True)
+
+
+def _iso_date(ctx, param, value):
+    import re
+
+    if value is not None and not re.fullmatch(r"(?:19|20)\d{2}-\d{2}-\d{2}", value):
+        raise click.BadParameter("expected YYYY-MM-DD")
+    return value
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=str))
+@click.option("--corpus", "corpus_dir", type=click.Path(file_okay=False, path_type=str), default=None,
+              help="Corpus folder [default: the bundled corpus/, or $PBDOCS_CORPUS].")
+@click.option("--title", default=None, help="Title, instead of the one read from the text.")
+@click.option("--issuer", default=None, help="发文机关, instead of the one read from the text.")
+@click.option("--doc-number", default=None, help="文号, instead of the one read from the text.")
+@click.option("--date", default=None, callback=_iso_date, help="Date as YYYY-MM-DD.")
+@click.option("--source", default=None, help="Where the document comes from (URL or citation).")
+def ingest(paths, corpus_dir, title, issuer, doc_number, date, source):
+    """Add documents (any format pbdocs reads, or folders of them) to a search corpus."""
+    from .search import ingest as ingest_documents
+
+    overrides = {"title": title, "issuer": issuer, "doc_number": doc_number, "date": date, "source": source}
+    entries = ingest_documents(paths, corpus_dir, overrides=overrides)
+    for entry in entries:
+        click.echo(_json_line(entry.as_dict()))
+    click.echo(f"Added {len(entries)} documents; the default index is rebuilt on the next search.", err=True)
+
+
 # --- check ---------------------------------------------------------------------------------------
 
 # Verdicts that fail a run, by --fail-on: "partial" (default) fails anything short of compliant;

@@ -47,7 +47,8 @@ def best_answer(text: str, term_weights: Mapping[str, float]) -> tuple[int, int]
     term is among the passage's sentences: the words a whole passage shares with the question
     (its subject) found the passage, and the sentence that also holds the rarer ones answers.
     A neighbour that scores nearly as well joins it; a sentence leading into a list (ends with a
-    colon) takes the list with it, and a very short one its successor.
+    colon) takes the list with it and the matching sentence before it, and a very short one its
+    successor.
     """
     spans = split_sentences(text)
     if not spans:
@@ -70,11 +71,17 @@ def best_answer(text: str, term_weights: Mapping[str, float]) -> tuple[int, int]
         if max(end, spans[j][1]) - min(start, spans[j][0]) <= _CONTINUATION_CHARS:
             start, end = min(start, spans[j][0]), max(end, spans[j][1])
     if _LEAD_IN.search(text[start:end]):
-        following = [span for span in spans if span[0] >= end and span[1] - start <= _CONTINUATION_CHARS]
+        lead = start
+        following = [span for span in spans if span[0] >= end and span[1] - lead <= _CONTINUATION_CHARS]
         if not following:
             following = [span for span in spans if span[0] >= end][:1]
         if following:
             end = following[-1][1]
+        # What a rule says before its list ("章程必须明确公益性质，...。章程应当载明下列事项：")
+        # is half of the answer when it is about the same thing.
+        before = [i for i, span in enumerate(spans) if span[1] <= start]
+        if before and scores[before[-1]] > 0:
+            start = spans[before[-1]][0]
     elif end - start < _SHORT_SENTENCE:
         following = [span for span in spans if span[0] >= end][:1]
         if following:

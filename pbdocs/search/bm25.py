@@ -8,11 +8,12 @@ once at build time instead of scanning all passages per query term.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
+from collections import Counter
+from typing import Iterable, Sequence
 
 import numpy as np
 
-__all__ = ["BM25Params", "BM25Matrix", "build_bm25"]
+__all__ = ["BM25Params", "BM25Matrix", "build_bm25", "build_bm25_counts", "count_terms"]
 
 
 @dataclass(frozen=True)
@@ -53,47 +54,71 @@ class BM25Matrix:
         return self.indices[lo:hi], self.data[lo:hi]
 
 
+TermCounts = tuple[Sequence[str], Sequence[int], int]
+"""One document as (distinct terms, their counts, its length in tokens)."""
+
+
+def count_terms(tokens: Sequence[str]) -> TermCounts:
+    counts = Counter(tokens)
+    return list(counts.keys()), list(counts.values()), len(tokens)
+
+
 def build_bm25(
     docs: Sequence[Sequence[str]],
-    vocabulary: Mapping[str, int] | None = None,
     params: BM25Params = BM25Params(),
     dtype=np.float64,
-) -> tuple[BM25Matrix, dict[str, int]]:
-    """BM25 weights of tokenized ``docs``; returns the matrix and the term -> column vocabulary.
+) -> tuple[BM25Matrix, list[str]]:
+    """BM25 weights of tokenized ``docs``; see :func:`build_bm25_counts`."""
+    return build_bm25_counts([count_terms(d) for d in docs], params, dtype)
 
-    Counting goes through scikit-learn's CountVectorizer on pre-split tokens, which builds the
-    term-frequency matrix in C-speed loops; the weighting is then vectorized over its non-zeros.
+
+def build_bm25_counts(
+    counted: Sequence[TermCounts],
+    params: BM25Params = BM25Params(),
+    dtype=np.float64,
+) -> tuple[BM25Matrix, list[str]]:
+    """BM25 weights from per-document term counts; returns the matrix and its sorted terms
+    (column ``j`` is ``terms[j]``).
+
+    Documents arrive already counted (the tokenizing workers count them), so the only loop
+    here is one dictionary lookup per distinct term of each document; the weighting is then
+    vectorized over all non-zeros.
     """
     from scipy import sparse
-    from sklearn.feature_extraction.text import CountVectorizer
 
-    if not docs:
+    if not counted:
         raise ValueError("cannot build BM25 over an empty collection")
-    vectorizer = CountVectorizer(
-        analyzer=_identity, vocabulary=vocabulary, lowercase=False, dtype=np.int32
-    )
-    tf = vectorizer.fit_transform(docs) if vocabulary is None else vectorizer.transform(docs)
-    vocab = dict(vectorizer.vocabulary_) if vocabulary is None else dict(vocabulary)
+    vocab: dict[str, int] = {}
+    columns: list[int] = []
+    freqs: list[int] = []
+    indptr = np.zeros(len(counted) + 1, dtype=np.int64)
+    doc_len = np.zeros(len(counted), dtype=np.float64)
+    for i, (terms, counts, length) in enumerate(counted):
+        columns.extend([vocab.setdefault(t, len(vocab)) for t in terms])
+        freqs.extend(counts)
+        indptr[i + 1] = len(columns)
+        doc_len[i] = length
     if not vocab:
-        raise ValueError("cannot build BM25: the documents have no tokens")
-    tf = sparse.csr_matrix(tf)
-    n_docs = tf.shape[0]
-    doc_len = np.asarray([len(d) for d in docs], dtype=np.float64)
+        raise ValueError("the documents have no tokens")
+    terms_sorted = sorted(vocab)
+    position = np.empty(len(vocab), dtype=np.int32)
+    position[np.fromiter((vocab[t] for t in terms_sorted), dtype=np.int64, count=len(vocab))] = np.arange(
+        len(vocab), dtype=np.int32
+    )
+    indices = position[np.asarray(columns, dtype=np.int64)]
+    freq = np.asarray(freqs, dtype=np.float64)
+
+    n_docs = len(counted)
     avgdl = doc_len.sum() / n_docs
-
-    df = np.bincount(tf.indices, minlength=tf.shape[1]).astype(np.float64)
-    present = df > 0
+    df = np.bincount(indices, minlength=len(vocab)).astype(np.float64)
     idf = np.log(n_docs - df + 0.5) - np.log(df + 0.5)
-    # rank_bm25 averages over the terms it has seen; a fixed vocabulary may list absent ones.
-    average_idf = idf[present].sum() / present.sum()
-    idf = np.where(present & (idf < 0), params.epsilon * average_idf, idf)
-    idf[~present] = 0.0
+    average_idf = idf.sum() / len(idf)
+    idf = np.where(idf < 0, params.epsilon * average_idf, idf)
 
-    rows = np.repeat(np.arange(n_docs), np.diff(tf.indptr))
-    freq = tf.data.astype(np.float64)
+    rows = np.repeat(np.arange(n_docs), np.diff(indptr))
     norm = params.k1 * (1 - params.b + params.b * doc_len[rows] / avgdl)
-    weights = idf[tf.indices] * freq * (params.k1 + 1) / (freq + norm)
-    csc = sparse.csr_matrix((weights.astype(dtype), tf.indices, tf.indptr), shape=tf.shape).tocsc()
+    weights = idf[indices] * freq * (params.k1 + 1) / (freq + norm)
+    csc = sparse.csr_matrix((weights.astype(dtype), indices, indptr), shape=(n_docs, len(vocab))).tocsc()
     csc.sort_indices()
     matrix = BM25Matrix(
         data=csc.data,
@@ -102,8 +127,4 @@ def build_bm25(
         idf=idf,
         n_docs=n_docs,
     )
-    return matrix, vocab
-
-
-def _identity(tokens):
-    return tokens
+    return matrix, terms_sorted

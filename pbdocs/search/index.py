@@ -28,7 +28,7 @@ import numpy as np
 
 from ..errors import SearchIndexError
 from ..models import Document
-from .bm25 import BM25Matrix, BM25Params, build_bm25
+from .bm25 import BM25Matrix, BM25Params, build_bm25_counts
 from .passages import Passage, article_number, split_passages
 
 __all__ = ["IndexedDocument", "build_index", "IndexReader", "FORMAT_VERSION", "recover"]
@@ -79,7 +79,6 @@ def build_index(
     a crash at any point leaves the previous index whole (at worst under its ``.old-`` name, which
     :func:`recover` puts back).
     """
-    from ..normalize import normalize
     from .tokenize import data_fingerprint, tokenize_many
 
     if not docs:
@@ -88,16 +87,12 @@ def build_index(
     passages = passages_of(docs)
     if not passages:
         raise SearchIndexError("nothing to index: the documents have no text")
-    tokens = tokenize_many([normalize(index_text(p)).text for p in passages], processes=processes)
+    counted = tokenize_many([index_text(p) for p in passages], processes=processes, counted=True)
     tokenized = time.perf_counter()
     try:
-        matrix, vocab = build_bm25(tokens, params=params, dtype=np.float32)
+        matrix, terms = build_bm25_counts(counted, params=params, dtype=np.float32)
     except ValueError as exc:
         raise SearchIndexError(f"cannot build the index: {exc}") from None
-    terms = sorted(vocab)
-    order = np.fromiter((vocab[t] for t in terms), dtype=np.int64, count=len(terms))
-    if not np.array_equal(order, np.arange(len(terms))):
-        matrix = _reorder_columns(matrix, order)
 
     target = Path(index_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -126,16 +121,6 @@ def build_index(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return meta
-
-
-def _reorder_columns(matrix: BM25Matrix, order: np.ndarray) -> BM25Matrix:
-    from scipy import sparse
-
-    csc = sparse.csc_matrix((matrix.data, matrix.indices, matrix.indptr), shape=(matrix.n_docs, len(order)))
-    csc = csc[:, order]
-    csc.sort_indices()
-    return BM25Matrix(csc.data, csc.indices.astype(np.int32), csc.indptr.astype(np.int64),
-                      matrix.idf[order], matrix.n_docs)
 
 
 def _write_arrays(folder: Path, matrix: BM25Matrix, terms: list[str]) -> None:

@@ -16,7 +16,7 @@ from .corpus import Corpus, body_start, default_corpus_dir, default_index_dir, d
 from .index import IndexedDocument, IndexReader, build_index
 from .passages import cn_to_int
 
-__all__ = ["Hit", "SearchResult", "Searcher", "build", "index_is_fresh"]
+__all__ = ["Hit", "SearchResult", "Searcher", "build", "index_is_fresh", "read_batch"]
 
 # Below this share of the query's idf weight found in the best passage, the hit is not an answer.
 MIN_COVERAGE = 0.45
@@ -271,6 +271,31 @@ class Searcher:
             start=p.start,
             end=p.end,
         )
+
+
+def read_batch(path: str | os.PathLike) -> list[tuple[Any, str]]:
+    """(id, question) pairs from a JSON Lines file of ``{"id", "q"}`` objects; blank lines skipped."""
+    import json
+
+    p = Path(path)
+    try:
+        lines = p.read_text(encoding="utf-8-sig").splitlines()
+    except FileNotFoundError:
+        raise ReadError(p, "no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ReadError(p, f"cannot read: {exc}") from None
+    queries: list[tuple[Any, str]] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ReadError(p, f"line {number}: not JSON ({exc.msg})") from None
+        if not isinstance(item, dict) or not isinstance(item.get("q"), str) or not item["q"].strip():
+            raise ReadError(p, f'line {number}: expected an object with a non-empty "q" string')
+        queries.append((item.get("id", number), item["q"]))
+    return queries
 
 
 def _coverage(text: str, term_weights: dict[str, float], own_weight: float) -> float:

@@ -27,6 +27,8 @@ __all__ = [
     "words",
     "tokenize",
     "tokenize_many",
+    "query_terms",
+    "bigrams",
     "data_fingerprint",
 ]
 
@@ -113,27 +115,39 @@ def tokenize(text: str, *, normalized: bool = False) -> list[str]:
     return words(text, normalized=True) + bigrams(text)
 
 
-def _tokenize_normalized(text: str) -> list[str]:
-    return tokenize(text, normalized=True)
+def _tokenize_raw(text: str) -> list[str]:
+    return tokenize(text)
 
 
-def tokenize_many(texts: Sequence[str], *, processes: int | None = None) -> list[list[str]]:
-    """Tokenize normalized texts, on all cores when there are enough of them to pay for it.
+def _count_raw(text: str):
+    from .bm25 import count_terms
 
-    The pool forks after jieba is loaded here, so workers share the dictionary instead of each
-    loading it again; where fork is unavailable they load it themselves.
+    return count_terms(tokenize(text))
+
+
+def tokenize_many(texts: Sequence[str], *, processes: int | None = None, counted: bool = False) -> list:
+    """Normalize and tokenize texts, on all cores when there are enough of them to pay for it.
+
+    With ``counted`` each text comes back as (distinct terms, counts, length) for
+    :func:`~pbdocs.search.bm25.build_bm25_counts`: counting in the workers is parallel, and
+    shipping distinct terms back is cheaper than shipping every token.
+
+    Normalization runs in the workers too: per character with an offset map, it costs as much as
+    segmentation. The pool forks after jieba is loaded here, so workers share the dictionary
+    instead of each loading it again; where fork is unavailable they load it themselves.
     """
     import multiprocessing
 
+    work = _count_raw if counted else _tokenize_raw
     processes = processes or os.cpu_count() or 1
     if processes <= 1 or len(texts) < _PARALLEL_MIN_TEXTS:
-        return [_tokenize_normalized(t) for t in texts]
+        return [work(t) for t in texts]
     _jieba()
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     ctx = multiprocessing.get_context(method)
-    chunk = max(64, len(texts) // (processes * 8))
+    chunk = max(64, len(texts) // (processes * 16))
     with ctx.Pool(processes) as pool:
-        return pool.map(_tokenize_normalized, texts, chunksize=chunk)
+        return pool.map(work, texts, chunksize=chunk)
 
 
 def query_terms(query: str) -> list[tuple[str, float]]:
