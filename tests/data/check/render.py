@@ -85,3 +85,26 @@ def render_pdf(text: str, path: Path, *, header: str | None = None, split_in: st
         pdf.showPage()
     pdf.save()
     return path
+
+
+def render_scanned_pdf(text: str, path: Path, *, dpi: int = 200, header: str | None = None) -> Path:
+    """The text PDF printed and scanned: every page an image, no text layer."""
+    import pypdfium2
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    text_pdf = render_pdf(text, path.with_suffix(".text.pdf"), header=header)
+    source = pypdfium2.PdfDocument(str(text_pdf))
+    width, height = A4
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    try:
+        for page in source:
+            image = page.render(scale=dpi / 72).to_pil().convert("L")
+            pdf.drawImage(ImageReader(image), 0, 0, width=width, height=height)
+            pdf.showPage()
+    finally:
+        source.close()
+    pdf.save()
+    text_pdf.unlink()
+    return path

@@ -1,0 +1,269 @@
+"""Quality gate of `pbdocs check`: every labelled charter right, as .txt, .docx and PDF.
+
+Two sets: the shared development charters (``../shared/eval/charters`` beside the repository,
+with ``labels.jsonl``) and this project's own phenomenon charters (``tests/data/check/charters``
+with ``expected.jsonl``), one per trap or variant of CLAUSES.md.
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from pbdocs import extract
+from pbdocs.rules import check_document, check_path
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_CHARTERS = Path(__file__).resolve().parents[2] / "shared" / "eval" / "charters"
+OWN = REPO / "tests" / "data" / "check"
+OWN_CHARTERS = OWN / "charters"
+
+
+def _jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+DEV_LABELS = _jsonl(SHARED_CHARTERS / "labels.jsonl") if (SHARED_CHARTERS / "labels.jsonl").is_file() else []
+OWN_EXPECTED = _jsonl(OWN / "expected.jsonl")
+# Renderings of a spread of development charters: compliant, partial, missing, contradicted.
+RENDERED = ["full-2019.txt", "only-2018.txt", "short-leadership.txt", "linebreaks.txt", "negated.txt",
+            "member-units-only.txt", "weak-partial.txt", "small-org.txt", "clause-no-values.txt"]
+
+
+def _render_module():
+    spec = importlib.util.spec_from_file_location("check_render", OWN / "render.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+render = _render_module()
+
+
+def test_development_charters_are_available():
+    assert SHARED_CHARTERS.is_dir(), (
+        f"development charters not found at {SHARED_CHARTERS}: the shared data directory must sit "
+        "beside the repository as ../shared")
+    assert len(DEV_LABELS) >= 13, f"{SHARED_CHARTERS / 'labels.jsonl'} holds {len(DEV_LABELS)} labels"
+    for label in DEV_LABELS:
+        assert (SHARED_CHARTERS / label["file"]).is_file(), label["file"]
+
+
+def _assert_matches_label(result, label: dict) -> None:
+    name = label["file"]
+    assert result.error is None, f"{name}: {result.error}"
+    clause = result.finding("party-clause")
+    row = result.row()
+    found = {element_id: element.found for element_id, element in clause.elements.items()}
+    assert row["party_clause"] == label["party_clause"], f"{name}: party clause {row['party_clause']}"
+    assert found == label["elements"], f"{name}: elements {found}"
+    assert row["core_values"] == label["core_values"], f"{name}: core values"
+    assert result.verdict == label["verdict"], f"{name}: verdict {result.verdict}"
+    if "org_type" in label:
+        assert result.org_type == label["org_type"], f"{name}: org type {result.org_type}"
+    assert row["missing_elements"] == [k for k, v in label["elements"].items() if not v]
+
+
+def _assert_evidence_quotes_the_original(result, text: str) -> None:
+    """Every piece of evidence is the original text at its offsets, and its match lies inside it."""
+    for finding in result.findings:
+        for element in finding.elements.values():
+            evidence = element.evidence
+            if not element.found:
+                assert evidence is None
+                continue
+            assert text[evidence.start:evidence.end] == evidence.text
+            assert text[evidence.match_start:evidence.match_end] == evidence.match
+            assert evidence.start <= evidence.match_start < evidence.match_end <= evidence.end
+            assert evidence.page >= 1
+            assert 0 < element.confidence <= 1
+
+
+@pytest.mark.parametrize("label", DEV_LABELS, ids=[lb["file"] for lb in DEV_LABELS])
+def test_development_charter_txt(label):
+    result = check_path(SHARED_CHARTERS / label["file"])
+    _assert_matches_label(result, label)
+    _assert_evidence_quotes_the_original(result, extract(SHARED_CHARTERS / label["file"]).text)
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> dict[tuple[str, str], Path]:
+    out = tmp_path_factory.mktemp("check-rendered")
+    made = {}
+    for label in DEV_LABELS:
+        if label["file"] not in RENDERED:
+            continue
+        text = (SHARED_CHARTERS / label["file"]).read_text(encoding="utf-8")
+        stem = label["file"].removesuffix(".txt")
+        made[(label["file"], "docx")] = render.render_docx(text, out / f"{stem}.docx")
+        made[(label["file"], "pdf")] = render.render_pdf(text, out / f"{stem}.pdf", header=text.splitlines()[0])
+    return made
+
+
+RENDER_CASES = [(lb, fmt) for lb in DEV_LABELS if lb["file"] in RENDERED for fmt in ("docx", "pdf")]
+
+
+@pytest.mark.parametrize("label,fmt", RENDER_CASES, ids=[f"{lb['file']}-{fmt}" for lb, fmt in RENDER_CASES])
+def test_development_charter_rendered(rendered, label, fmt):
+    path = rendered[(label["file"], fmt)]
+    result = check_path(path)
+    _assert_matches_label(result, label)
+    _assert_evidence_quotes_the_original(result, extract(path).text)
+
+
+def _rendered_page(pages: list[list[str]], match: str, after: str) -> int:
+    """The page of the PDF rendering on which ``match`` begins (first time after ``after``)."""
+    flat = "".join("".join(line.split()) for page in pages for line in page)
+    starts, pos = [], 0
+    for page in pages:
+        starts.append(pos)
+        pos += sum(len("".join(line.split())) for line in page)
+    anchor = flat.index(after)
+    at = flat.index("".join(match.split()), anchor)
+    return max(i for i, s in enumerate(starts) if s <= at) + 1
+
+
+@pytest.mark.parametrize("name", [n for n in RENDERED if n in {lb["file"] for lb in DEV_LABELS}])
+def test_pdf_evidence_is_on_the_page_where_the_words_are(rendered, name):
+    """The renderer breaks the page inside the clause: each element is reported on its own page."""
+    if (name, "pdf") not in rendered:
+        pytest.fail(f"{name} was not rendered")
+    text = (SHARED_CHARTERS / name).read_text(encoding="utf-8")
+    pages = render.pdf_pages(text)
+    result = check_path(rendered[(name, "pdf")])
+    evidenced = [e for f in result.findings for e in f.elements.values() if e.evidence]
+    assert evidenced, "nothing found in a charter that has a core-values sentence or clause"
+    for element in evidenced:
+        evidence = element.evidence
+        assert evidence.page == _rendered_page(pages, evidence.match, evidence.article or ""), element.id
+
+
+@pytest.mark.parametrize("expected", OWN_EXPECTED, ids=[e["file"] for e in OWN_EXPECTED])
+def test_own_phenomenon_charter(expected):
+    path = OWN_CHARTERS / expected["file"]
+    result = check_path(path)
+    _assert_matches_label(result, expected)
+    clause = result.finding("party-clause")
+    assert clause.article == expected["article"]
+    assert result.subject == expected["subject"]
+    if "placement" in expected:
+        assert result.finding("placement").status == expected["placement"]
+    if "body" in expected:
+        assert result.finding("party-building-body").status == expected["body"]
+    for element_id, method in expected.get("methods", {}).items():
+        assert clause.elements[element_id].method == method, element_id
+    for finding in result.findings:
+        if finding.fix and "{subject}" in _fix_template(finding.rule):
+            assert finding.fix.text.startswith(expected["subject"]), finding.fix.text
+    if clause.status in ("partial", "missing", "contradicted"):
+        assert clause.fix is not None and "坚持中国共产党的全面领导" in clause.fix.text
+    else:
+        assert clause.fix is None
+    _assert_evidence_quotes_the_original(result, extract(path).text)
+
+
+def _fix_template(rule_id: str) -> str:
+    from pbdocs.rules import list_rules
+
+    rule = next(r for r in list_rules("all") if r.id == rule_id)
+    return rule.fix_text or ""
+
+
+def test_every_own_charter_has_an_expectation():
+    listed = {e["file"] for e in OWN_EXPECTED}
+    on_disk = {p.name for p in OWN_CHARTERS.glob("*.txt")}
+    assert listed == on_disk
+
+
+def test_misplaced_clause_fix_names_the_article_and_the_general_chapter():
+    result = check_path(OWN_CHARTERS / "later-chapter.txt")
+    placement = result.finding("placement")
+    assert placement.severity == "warning"
+    assert placement.chapter == "第三章 组织机构"
+    assert "第八条" in placement.fix.text and "第一章 总则" in placement.fix.where
+
+
+def test_contradicted_clause_quotes_the_refusal():
+    result = check_path(OWN_CHARTERS / "deferred.txt")
+    organization = result.finding("party-clause").elements["organization"]
+    assert organization.negated_evidence.match == "设立中国共产党的组织"
+    assert "暂不设立" in organization.negated_evidence.text
+    assert "第四条" in result.finding("party-clause").fix.where
+
+
+def test_weak_leadership_is_reported_but_not_found():
+    result = check_path(SHARED_CHARTERS / "weak-partial.txt")
+    leadership = result.finding("party-clause").elements["leadership"]
+    assert not leadership.found and leadership.evidence is None
+    assert leadership.weak_evidence.match == "坚持党的领导"
+
+
+def test_party_building_body_is_named():
+    result = check_path(OWN_CHARTERS / "yuan-with-body.txt")
+    body = result.finding("party-building-body")
+    assert body.severity == "info"
+    assert "中共明德市社会组织综合委员会" in body.message
+
+
+# -- pages, running headers, unreadable input -------------------------------------------------------
+
+def _paged_document(pages: list[str]):
+    from pbdocs.models import Document, Page
+
+    return Document(path="paged.pdf", format="pdf", pages=[Page(i + 1, t) for i, t in enumerate(pages)])
+
+
+def test_clause_cut_by_page_break_header_and_footer_is_found_on_both_pages():
+    header = "江州市软件行业协会章程（2024年修订）"
+    page1 = (f"{header}\n第一章 总则\n第一条 本会的名称是江州市软件行业协会。\n"
+             "第二条 本会是非营利性社会团体。\n第三条 本会的宗旨是：服务会员。本会遵守宪法、法律、法规和国家政策，"
+             "践行社会主义核心价值观，遵守社会道德风尚。\n第四条 本会坚持中国共产党的全面领导，根据中国共产党章程的规定，设立中国共产党\n- 1 -")
+    page2 = f"{header}\n的组织，开展党的活动，为党组织的活动提供必要条件。\n第五条 本会的住所设在江州市。\n- 2 -"
+    doc = _paged_document([page1, page2])
+    result = check_document(doc)
+    clause = result.finding("party-clause")
+    assert result.verdict == "compliant", clause.message
+    organization = clause.elements["organization"].evidence
+    assert organization.match.replace("\n", "").startswith("设立中国共产党")
+    assert organization.page == 1
+    assert clause.elements["activities"].evidence.page == 2
+    # The quote spans the page break as written, header and page number included.
+    assert organization.match.endswith("的组织") and "- 1 -" in organization.match
+
+
+@pytest.mark.parametrize("name,content", [
+    ("empty.txt", b""),
+    ("near-empty.txt", "章程\n".encode()),
+    ("broken.pdf", b"%PDF-1.7\n%broken beyond repair\n"),
+    ("broken.docx", b"PK\x03\x04 not really a zip"),
+])
+def test_unreadable_or_near_empty_file_is_error_never_missing(tmp_path, name, content):
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = check_path(path)
+    assert result.verdict == "error"
+    assert result.error
+    assert result.findings == []
+    assert result.row()["error"] == result.error
+
+
+def test_missing_file_is_error(tmp_path):
+    result = check_path(tmp_path / "nowhere.txt")
+    assert result.verdict == "error" and "no such file" in result.error
+
+
+@pytest.mark.slow
+def test_scanned_pdf_of_compliant_charter_is_compliant_with_evidence_on_the_right_page(tmp_path):
+    text = (SHARED_CHARTERS / "full-2019.txt").read_text(encoding="utf-8")
+    path = render.render_scanned_pdf(text, tmp_path / "scanned.pdf", header=text.splitlines()[0])
+    result = check_path(path)
+    assert result.verdict == "compliant"
+    assert result.ocr_pages == [1, 2]
+    pages = render.pdf_pages(text)
+    clause = result.finding("party-clause")
+    for element in clause.elements.values():
+        evidence = element.evidence
+        assert evidence.page == _rendered_page(pages, re.sub(r"\s", "", evidence.match), "第四条"), element.id
