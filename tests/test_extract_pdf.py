@@ -79,7 +79,10 @@ def test_max_pages_reads_the_first_pages_and_says_so(extract_fixtures):
     assert doc.warnings == ["only the first 1 of 2 pages read (page limit)"]
 
 
-@pytest.mark.parametrize("name", ["broken-private-use.pdf", "broken-wrong-hanzi.pdf", "scanned.pdf"])
+BROKEN = ["broken-private-use.pdf", "broken-wrong-hanzi.pdf", "broken-no-tounicode.pdf", "scanned.pdf"]
+
+
+@pytest.mark.parametrize("name", BROKEN)
 def test_pages_needing_ocr_are_refused_when_ocr_is_off(extract_fixtures, name):
     with pytest.raises(ReadError) as info:
         extract(extract_fixtures[name], ExtractOptions(ocr="never"))
@@ -92,6 +95,7 @@ def test_pages_needing_ocr_are_refused_when_ocr_is_off(extract_fixtures, name):
     [
         ("broken-private-use.pdf", "private-use characters in the text layer"),
         ("broken-wrong-hanzi.pdf", "text layer maps to implausible characters"),
+        ("broken-no-tounicode.pdf", "unmapped glyphs in the text layer"),
         ("scanned.pdf", "scanned image without a usable text layer"),
     ],
 )
@@ -103,7 +107,7 @@ def test_missing_ocr_package_is_a_clear_error(extract_fixtures, monkeypatch, nam
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["broken-private-use.pdf", "broken-wrong-hanzi.pdf", "scanned.pdf"])
+@pytest.mark.parametrize("name", BROKEN)
 def test_unreadable_text_layers_are_read_by_ocr(extract_fixtures, fixture_maker, reference_text, name):
     doc = extract(extract_fixtures[name])
     assert doc.ocr_pages == [1, 2]

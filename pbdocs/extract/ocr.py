@@ -42,7 +42,7 @@ _engine_lock = threading.Lock()
 
 
 @functools.lru_cache(maxsize=1)
-def _engine():
+def load_engine():
     try:
         from rapidocr import RapidOCR
     except ImportError:
@@ -56,7 +56,7 @@ def ocr_image(image) -> list[OcrLine]:
     import numpy as np
 
     with _engine_lock:
-        engine = _engine()
+        engine = load_engine()
         result = engine(np.asarray(image.convert("RGB")))
     if result.boxes is None or result.txts is None:
         return []

@@ -147,35 +147,39 @@ def _text_layer(page) -> tuple[list[PdfLine], str | None]:
     finally:
         textpage.close()
     text = "\n".join(line.text for line in lines)
+    if total and unmapped / total > _UNMAPPED_SHARE:
+        return lines, "unmapped glyphs in the text layer"
     visible = sum(1 for ch in text if not ch.isspace())
     if visible <= _SCAN_MAX_TEXT_CHARS and _image_cover(page, raw) >= _SCAN_IMAGE_COVER:
         return lines, "scanned image without a usable text layer"
     if not visible:
         return lines, None  # a blank page: nothing to read, nothing to OCR
-    if total and unmapped / total > _UNMAPPED_SHARE:
-        return lines, "unmapped glyphs in the text layer"
     return lines, broken_text_reason(text)
 
 
 def _read_lines(textpage, page, raw) -> tuple[list[PdfLine], int, int]:
     handle = textpage.raw
     count = raw.FPDFText_CountChars(handle)
+    # One call for the whole page; characters outside the BMP come back as surrogate pairs and
+    # break the index alignment, and only then is the text read character by character.
+    text = textpage.get_text_range()
+    if len(text) != count:
+        text = "".join(chr(raw.FPDFText_GetUnicode(handle, i)) for i in range(count))
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
-    crop_left, crop_bottom, crop_right, crop_top = page.get_cropbox()
+    _, crop_bottom, _, crop_top = page.get_cropbox()
     page_height = (crop_top - crop_bottom) or 1.0
-    seen: dict[tuple[str, int, int], list[tuple[float, float]]] = {}
+    seen: dict[str, list[tuple[float, float]]] = {}
     lines: list[PdfLine] = []
     chars: list[str] = []
     line_top, line_bottom = -math.inf, math.inf
     unmapped = glyphs = 0
 
     def finish_line():
-        text = _drop_cjk_spaces(chars).strip()
-        if text:
-            lines.append(PdfLine(text, (crop_top - line_top) / page_height, (crop_top - line_bottom) / page_height))
+        line = _drop_cjk_spaces(chars).strip()
+        if line:
+            lines.append(PdfLine(line, (crop_top - line_top) / page_height, (crop_top - line_bottom) / page_height))
 
-    for index in range(count):
-        ch = chr(raw.FPDFText_GetUnicode(handle, index))
+    for index, ch in enumerate(text):
         if ch == "\r":
             continue  # pdfium ends lines with a generated "\r\n"
         if ch == "\n":
@@ -191,9 +195,7 @@ def _read_lines(textpage, page, raw) -> tuple[list[PdfLine], int, int]:
             unmapped += 1
             continue
         raw.FPDFText_GetCharBox(handle, index, left, right, bottom, top)
-        height = max(top.value - bottom.value, 1.0)
-        cx, cy = (left.value + right.value) / 2, (top.value + bottom.value) / 2
-        if _is_double(seen, ch, cx, cy, height):
+        if _is_double(seen, ch, left.value, right.value, bottom.value, top.value):
             continue
         chars.append(ch)
         line_top, line_bottom = max(line_top, top.value), min(line_bottom, bottom.value)
@@ -201,17 +203,15 @@ def _read_lines(textpage, page, raw) -> tuple[list[PdfLine], int, int]:
     return lines, unmapped, glyphs
 
 
-def _is_double(seen: dict, ch: str, cx: float, cy: float, height: float) -> bool:
+def _is_double(seen: dict, ch: str, left: float, right: float, bottom: float, top: float) -> bool:
     """Record the glyph; True if the same character was already drawn at (almost) this spot."""
-    cell = max(height * _SAME_GLYPH_DISTANCE, 0.5)
-    gx, gy = int(cx // cell), int(cy // cell)
-    limit = height * _SAME_GLYPH_DISTANCE
-    for dx in (-1, 0, 1):
-        for dy in (-1, 0, 1):
-            for ox, oy in seen.get((ch, gx + dx, gy + dy), ()):
-                if abs(ox - cx) <= limit and abs(oy - cy) <= limit:
-                    return True
-    seen.setdefault((ch, gx, gy), []).append((cx, cy))
+    limit = max(top - bottom, 1.0) * _SAME_GLYPH_DISTANCE
+    cx, cy = (left + right) / 2, (top + bottom) / 2
+    drawn = seen.setdefault(ch, [])
+    for ox, oy in drawn:
+        if abs(ox - cx) <= limit and abs(oy - cy) <= limit:
+            return True
+    drawn.append((cx, cy))
     return False
 
 

@@ -186,7 +186,8 @@ def make_broken_text_pdf(path: Path, source: Path, *, mode: str = "private-use")
     """Copy ``source`` with every font's ToUnicode CMap rewritten so its text layer lies.
 
     The page still looks right (glyphs are unchanged), so OCR of the rendering recovers the text.
-    ``mode``: "private-use" maps glyphs to U+E000.., "wrong-hanzi" to other, mostly rare, hanzi.
+    ``mode``: "private-use" maps glyphs to U+E000.., "wrong-hanzi" to other, mostly rare, hanzi,
+    "no-tounicode" deletes the CMap so the glyphs map to nothing at all.
     """
     import pikepdf
 
@@ -197,6 +198,9 @@ def make_broken_text_pdf(path: Path, source: Path, *, mode: str = "private-use")
                 if font.objgen in seen or "/ToUnicode" not in font:
                     continue
                 seen.add(font.objgen)
+                if mode == "no-tounicode":
+                    del font["/ToUnicode"]
+                    continue
                 original = _parse_bfchar(font.ToUnicode.read_bytes())
                 garbled = {code: _garble(uni, mode) for code, uni in original.items()}
                 font.ToUnicode = pdf.make_stream(_cmap_stream(garbled))
@@ -376,7 +380,7 @@ def build_all(outdir: Path) -> dict[str, Path]:
         made[f"text-{style}.pdf"] = make_text_pdf(outdir / f"text-{style}.pdf", page_number_style=style)
     text_pdf = made["text-dash.pdf"]
     made["fake-bold.pdf"] = make_text_pdf(outdir / "fake-bold.pdf", fake_bold=True)
-    for mode in ("private-use", "wrong-hanzi"):
+    for mode in ("private-use", "wrong-hanzi", "no-tounicode"):
         made[f"broken-{mode}.pdf"] = make_broken_text_pdf(outdir / f"broken-{mode}.pdf", text_pdf, mode=mode)
     made["scanned.pdf"] = make_scanned_pdf(outdir / "scanned.pdf", text_pdf)
     made["mixed.pdf"] = make_mixed_pdf(outdir / "mixed.pdf", text_pdf, made["scanned.pdf"])
