@@ -72,13 +72,16 @@ def _row_verdicts(page) -> dict[str, str]:
 
 
 def test_officer_uploads_charters_reads_verdicts_and_asks_a_question(base_url, browser, tmp_path):
+    from playwright.sync_api import expect
+
     page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
     problems: list[str] = []
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
     page.goto(base_url + "/")
     assert page.title() == "社会组织章程党建条款审查"
-    page.wait_for_function("document.getElementById('limits-hint').textContent.includes('200')")
+    # Polling with wait_for_function would need eval, which the page's CSP rightly forbids.
+    expect(page.locator("#limits-hint")).to_contain_text("200 个文件")
 
     docx = render.render(DATA / "partial-foundation.txt", ".docx", tmp_path)
     page.set_input_files("#file-input", [str(DATA / "compliant-association.txt"), str(docx)])
@@ -131,9 +134,11 @@ def test_officer_uploads_charters_reads_verdicts_and_asks_a_question(base_url, b
 
 
 def test_the_page_warns_before_uploading_what_the_server_would_refuse(base_url, browser):
+    from playwright.sync_api import expect
+
     page = browser.new_page(locale="zh-CN")
     page.goto(base_url + "/")
-    page.wait_for_function("document.getElementById('limits-hint').textContent.includes('MB')")
+    expect(page.locator("#limits-hint")).to_contain_text("20 MB")
     page.set_input_files("#file-input", [{"name": "照片.jpg", "mimeType": "image/jpeg", "buffer": b"\xff\xd8\xff"}])
     assert "不支持的文件类型" in page.inner_text("#check-status")
     assert page.is_disabled("#check-button")

@@ -221,7 +221,7 @@ function showResults(results, reportId) {
       el("td", {}, result.name || "—"),
       el("td", {}, result.org_type || "—"),
       el("td", { class: "nowrap" }, verdictBadge(result.verdict)),
-      el("td", { class: "missing-list" }, result.verdict === "error" ? "—" : (missing.join("、") || "无")),
+      el("td", { class: missing.length ? "missing-list" : "" }, result.verdict === "error" ? "—" : (missing.join("、") || "无")),
       el("td", {}, coreValues(result) || "—"),
       el("td", { class: "nowrap" }, clauseArticle(result) || "—"),
       el("td", { class: "nowrap" }, toggle)), detail);
@@ -293,18 +293,24 @@ function highlighted(tag, attrs, text, ranges, markClass) {
   return node;
 }
 
+function answerRange(hit) {
+  const span = hit.answer_span;
+  if (Array.isArray(span) && span.length === 2 && hit.text.slice(span[0], span[1]) === hit.answer) return [[span[0], span[1]]];
+  const at = hit.answer ? hit.text.indexOf(hit.answer) : -1;
+  return at >= 0 ? [[at, at + hit.answer.length]] : [];
+}
+
 function hitItem(hit) {
   const terms = [...new Set((hit.highlights || []).map((h) => h.term))];
   const answer = hit.answer || hit.text || "";
-  const source = [hit.title ? `《${hit.title.replace(/^《|》$/g, "")}》` : hit.doc_id, hit.article].filter(Boolean).join(" ");
+  const title = hit.title ? `《${hit.title.replace(/^《|》$/g, "")}》` : hit.doc_id;
+  const source = [title, hit.doc_number, hit.date, hit.chapter, hit.article].filter(Boolean).join(" ");
   const item = el("li", { class: "hit" },
     highlighted("div", { class: "answer" }, answer, termRanges(answer, terms)),
     el("div", { class: "source" }, `出处：${source}`, hit.source ? `　来源：${hit.source}` : ""));
   if (hit.text && hit.text !== answer) {
-    const at = hit.answer ? hit.text.indexOf(hit.answer) : -1;
-    const ranges = at >= 0 ? [[at, at + hit.answer.length]] : [];
-    item.append(el("details", {}, el("summary", {}, "查看条文全文"),
-      highlighted("p", {}, hit.text, ranges, "answer-span")));
+    item.append(el("details", {}, el("summary", {}, "查看条文全文（答案句以底色标出）"),
+      highlighted("p", {}, hit.text, answerRange(hit), "answer-span")));
   }
   return item;
 }
