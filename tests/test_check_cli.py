@@ -1,0 +1,167 @@
+"""`pbdocs check` and `pbdocs rules`: exit codes, messages, text report and the JSON Lines contract."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pbdocs.cli import cli
+
+CHARTERS = Path(__file__).parent / "data" / "check" / "charters"
+PACKS = Path(__file__).parent / "data" / "check" / "packs"
+COMPLIANT = CHARTERS / "variant-wordings.txt"
+PARTIAL = CHARTERS / "yuan-2018-only.txt"
+MISSING = CHARTERS / "toc-only.txt"
+CONTRADICTED = CHARTERS / "deferred.txt"
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(map(str, args)))
+
+
+@pytest.fixture
+def unreadable(tmp_path) -> Path:
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(b"%PDF-1.4\n garbage")
+    return path
+
+
+@pytest.mark.parametrize("paths,fail_on,code", [
+    ([COMPLIANT], "partial", 0),
+    ([COMPLIANT, PARTIAL], "partial", 1),
+    ([MISSING], "partial", 1),
+    ([CONTRADICTED], "partial", 1),
+    ([COMPLIANT, PARTIAL], "missing", 0),
+    ([PARTIAL, MISSING], "missing", 1),
+    ([CONTRADICTED], "missing", 1),
+])
+def test_exit_codes(paths, fail_on, code):
+    result = run("check", *paths, "--fail-on", fail_on)
+    assert result.exit_code == code, result.output
+
+
+def test_unreadable_file_exits_3_even_with_findings(unreadable):
+    result = run("check", PARTIAL, unreadable, "--format", "json")
+    assert result.exit_code == 3
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["verdict"] for line in lines] == ["partial", "error"]
+    assert lines[1]["error"].startswith(str(unreadable))
+    assert result.stderr.strip() == f"Error: {lines[1]['error']}"
+
+
+def test_missing_path_exits_3_with_error_line(tmp_path):
+    absent = tmp_path / "absent.docx"
+    result = run("check", absent)
+    assert result.exit_code == 3
+    assert result.stderr == f"Error: {absent}: no such file\n"
+    assert result.stdout.startswith(f"{absent}: error")
+
+
+def test_json_lines_contract():
+    result = run("check", COMPLIANT, PARTIAL, "--format", "json")
+    assert result.exit_code == 1
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(records) == 2
+    for record in records:
+        assert {"path", "verdict", "org_type", "findings"} <= set(record)
+        for finding in record["findings"]:
+            assert {"rule", "status", "elements", "basis", "fix"} <= set(finding)
+            assert finding["status"] in ("present", "partial", "missing", "contradicted")
+            assert set(finding["basis"]) == {"title", "doc_number", "date", "article"}
+            assert finding["fix"] is None or set(finding["fix"]) == {"text", "where"}
+            for element in finding["elements"].values():
+                assert {"found", "confidence", "evidence"} <= set(element)
+                if element["found"]:
+                    assert {"page", "article", "text", "start", "end"} <= set(element["evidence"])
+                else:
+                    assert element["evidence"] is None
+    partial = records[1]
+    clause = next(f for f in partial["findings"] if f["rule"] == "party-clause")
+    assert clause["status"] == "partial"
+    assert clause["elements"]["leadership"]["found"] is False
+    assert clause["elements"]["organization"]["evidence"]["article"] == "第四条"
+    assert clause["fix"]["text"].startswith("本院坚持中国共产党的全面领导")
+    assert partial["org_type"] == "社会服务机构" and partial["name"] == "明德康复研究院"
+
+
+def test_text_report_marks_elements_quotes_evidence_and_fix():
+    result = run("check", PARTIAL)
+    out = result.stdout
+    assert out.startswith(f"{PARTIAL}: partial  (社会服务机构 · 明德康复研究院)")
+    assert "✓ 设立中国共产党的组织  第一章 总则，第四条，第1页「设立中国共产党的组织」" in out
+    assert "✗ 坚持中国共产党的全面领导" in out
+    assert "fix: 替换第四条的现有表述：“本院坚持中国共产党的全面领导，" in out
+    assert "basis: 《民政部关于在社会组织登记管理工作中贯彻落实〈中共中央关于加强党的政治建设的意见〉有关要求的通知》 民函〔2019〕54号" in out
+    assert result.stderr == ""
+
+
+def test_pack_statutory_and_org_type_override():
+    detected = json.loads(run("check", COMPLIANT, "--pack", "statutory", "--format", "json").stdout)
+    assert [f["rule"] for f in detected["findings"]] == ["social-group-contents"]
+    forced = json.loads(run("check", COMPLIANT, "--pack", "statutory", "--org-type", "foundation",
+                            "--format", "json").stdout)
+    assert forced["org_type"] == "基金会"
+    assert [f["rule"] for f in forced["findings"]] == ["foundation-contents"]
+    missing = forced["findings"][0]["elements"]["original-fund"]
+    assert missing["found"] is False and missing["statute_article"] == "第十条（三）"
+
+
+def test_pack_all_runs_both_packs():
+    record = json.loads(run("check", COMPLIANT, "--pack", "all", "--format", "json").stdout)
+    rules = [f["rule"] for f in record["findings"]]
+    assert rules == ["party-clause", "core-values", "placement", "party-building-body", "social-group-contents"]
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--rules", PACKS / "bad-regex.toml"], f"Error: {PACKS / 'bad-regex.toml'}: rule 'r' elements[0] (e): "
+                                            "bad regular expression '设立(党组织' in 'patterns': missing ), "
+                                            "unterminated subpattern at position 2"),
+    (["--rules", PACKS / "absent.toml"], f"Error: {PACKS / 'absent.toml'}: no such rule pack file"),
+])
+def test_bad_rules_file_is_a_usage_error(args, message):
+    result = run("check", COMPLIANT, *args)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == message
+    assert result.stdout == ""
+
+
+def test_bad_option_values_are_usage_errors():
+    assert run("check", COMPLIANT, "--org-type", "协会").exit_code == 2
+    assert run("check", COMPLIANT, "--fail-on", "never").exit_code == 2
+    assert run("check").exit_code == 2
+
+
+def test_rules_command_lists_rules_with_legal_basis():
+    result = run("rules")
+    assert result.exit_code == 0
+    out = result.stdout
+    assert "party-clause  [error]  党建条款" in out
+    assert "民函〔2019〕54号" in out and "民函〔2018〕78号" in out
+    assert "social-group-contents  [error]  社会团体章程应当包括的事项  (社会团体)" in out
+    assert "《基金会管理条例》 国务院令第400号 第十条 (2004-03-08)" in out
+
+
+def test_rules_command_json_and_user_pack():
+    result = run("rules", "--pack", "party", "--rules", PACKS / "custom-ok.toml", "--format", "json")
+    assert result.exit_code == 0
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["id"] for r in records][-1] == "volunteer-service"
+    assert records[0]["basis"]["doc_number"] == "民函〔2019〕54号"
+    bad = run("rules", "--rules", PACKS / "no-rules.toml")
+    assert bad.exit_code == 2
+    assert bad.stderr.strip() == f"Error: {PACKS / 'no-rules.toml'}: top level: needs at least one [[rules]] entry"
+
+
+def test_checking_does_not_load_search_or_jieba():
+    code = (
+        "import sys; from pbdocs.cli import cli; from click.testing import CliRunner;"
+        f"r = CliRunner().invoke(cli, ['check', {str(COMPLIANT)!r}]);"
+        "assert r.exit_code == 0, r.output;"
+        "print(sorted(m for m in sys.modules if m == 'jieba' or m.startswith(('pbdocs.search', 'sklearn', 'rank_bm25'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -1,0 +1,148 @@
+"""Matching and layout units: OCR expansion, numerals, table of contents, negation, mentions."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from pbdocs.errors import InvalidOption, RulePackError
+from pbdocs.models import Document, Page
+from pbdocs.rules import check_document, org_type_name
+from pbdocs.rules.matching import expand_ocr
+from pbdocs.rules.packs import lexicon
+from pbdocs.rules.structure import Layout, cn_number
+
+
+def charter(article4: str, *, subject: str = "本会", kind: str = "社会团体", general: str = "") -> Document:
+    text = "\n".join([
+        "某市测试协会章程",
+        "第一章 总则",
+        f"第一条 {subject}的名称是某市测试协会。",
+        f"第二条 {subject}是依法登记的非营利性{kind}。",
+        f"第三条 {subject}的宗旨是：服务会员。{subject}遵守宪法、法律、法规和国家政策，践行社会主义核心价值观。",
+        f"第四条 {article4}",
+        f"第五条 {subject}接受登记管理机关的监督管理。{general}",
+        "第二章 附则",
+        "第六条 本章程自核准之日起生效。",
+    ])
+    return Document(path="memory.txt", format="text", pages=[Page(1, text)])
+
+
+FULL = "本会坚持中国共产党的全面领导，根据中国共产党章程的规定，设立中国共产党的组织，开展党的活动，为党组织的活动提供必要条件。"
+
+
+@pytest.mark.parametrize("article4,status,missing", [
+    (FULL, "present", []),
+    (FULL.replace("，", ",").replace("。", "."), "present", []),
+    (" ".join(FULL), "present", []),
+    (FULL.replace("，", "，\n"), "present", []),
+    (FULL + "本会不断加强自身建设。", "present", []),
+    (FULL.replace("设立中国共产党的组织", "成立党组织"), "present", []),
+    (FULL.replace("根据中国共产党章程的规定", "按照党章规定"), "present", []),
+    (FULL.replace("根据中国共产党章程的规定", "根据中国共产党章程及有关规定"), "present", []),
+    (FULL.replace("为党组织的活动提供必要条件", "为党组织开展活动提供必要的场地、人员和经费"), "present", []),
+    (FULL.replace("中国共产党的全面领导", "党的全面领导"), "present", []),
+    (FULL.replace("党", "黨").replace("设立", "設立").replace("组织", "組織"), "present", []),
+    (FULL.replace("党的活动", "觉的活动").replace("组织", "细织"), "present", []),
+    (FULL.replace("坚持中国共产党的全面领导，", ""), "partial", ["leadership"]),
+    (FULL.replace("坚持中国共产党的全面领导", "坚持中国共产党的领导"), "partial", ["leadership"]),
+    ("本会坚持党的领导，开展党的工作。", "partial", ["basis", "organization", "conditions", "leadership"]),
+    ("本会不设立党组织。", "contradicted", ["basis", "organization", "activities", "conditions", "leadership"]),
+    ("本会暂不设立中国共产党的组织。", "contradicted", ["basis", "organization", "activities", "conditions", "leadership"]),
+    ("本会无需设立党组织，不开展党的活动。", "contradicted",
+     ["basis", "organization", "activities", "conditions", "leadership"]),
+    ("本会待条件成熟时设立中国共产党的组织。", "contradicted",
+     ["basis", "organization", "activities", "conditions", "leadership"]),
+    ("本会支持会员单位党组织开展党的活动，做好党组织关系转接。", "missing",
+     ["basis", "organization", "activities", "conditions", "leadership"]),
+    ("本会的业务主管单位是市科协。", "missing", ["basis", "organization", "activities", "conditions", "leadership"]),
+])
+def test_clause_variants_and_traps(article4, status, missing):
+    clause = check_document(charter(article4)).finding("party-clause")
+    assert clause.status == status, clause.message
+    assert clause.missing_elements == missing
+
+
+@pytest.mark.parametrize("subject,kind", [
+    ("本基金会", "基金会"), ("本中心", "社会服务机构"), ("本院", "社会服务机构"), ("本团体", "社会团体"),
+    ("本商会", "社会团体"), ("本校", "社会服务机构"),
+])
+def test_any_subject_word(subject, kind):
+    result = check_document(charter(FULL.replace("本会", subject), subject=subject, kind=kind))
+    assert result.verdict == "compliant"
+    assert result.subject == subject and result.org_type == kind
+    partial = check_document(charter("开展党的活动。", subject=subject, kind=kind))
+    assert partial.finding("party-clause").fix.text.startswith(f"{subject}坚持中国共产党的全面领导")
+
+
+def test_small_organization_alternative_with_deferral_is_compliant():
+    alternative = ("本会坚持中国共产党的全面领导，根据中国共产党章程的规定，因正式党员不足三名暂不具备单独成立党组织的条件，"
+                   "由上级党组织选派党建工作联络员在本会开展党的工作，为开展党的活动提供必要条件。")
+    clause = check_document(charter(alternative)).finding("party-clause")
+    assert clause.status == "present"
+    assert clause.elements["organization"].method == "alternative"
+    # Without the replacement arrangement the same deferral contradicts the clause.
+    bare = alternative.replace("由上级党组织选派党建工作联络员", "")
+    assert check_document(charter(bare)).finding("party-clause").status == "contradicted"
+
+
+def test_party_building_body_beside_supervision():
+    doc = charter(FULL, general="本会的党建领导机关是中共某市社会组织工作委员会。")
+    body = check_document(doc).finding("party-building-body")
+    assert body.status == "present"
+    assert body.elements["body"].evidence.article == "第五条"
+
+
+@pytest.mark.parametrize("pattern,expanded", [
+    ("党组织", "[党觉赏尝堂兑][组细纽姐阻][织积识炽]"),
+    ("[^党]的", "[^党觉赏尝堂兑][的旳约灼]"),
+    (r"\d+党", r"\d+[党觉赏尝堂兑]"),
+    ("(?<!为)开展", "(?<!为)[开幵升][展屐]"),
+])
+def test_expand_ocr(pattern, expanded):
+    assert expand_ocr(pattern, lexicon().ocr_confusions) == expanded
+    re.compile(expanded)
+
+
+@pytest.mark.parametrize("text,value", [
+    ("一", 1), ("十", 10), ("十四", 14), ("二十", 20), ("二十三", 23), ("一百零五", 105), ("两", 2), ("12", 12),
+    ("甲", None),
+])
+def test_cn_number(text, value):
+    assert cn_number(text) == value
+
+
+def test_layout_articles_chapters_and_masked_table_of_contents():
+    text = "\n".join([
+        "某会章程", "目录", "第一章 总则……1", "第二章 附则……3", "",
+        "第一章 总则", "第一条 本会的名称是某会。", "第二条 本会坚持中国共产党的全面领导。",
+        "第二章 附则", "第三条 本章程自核准之日起生效。",
+    ])
+    layout = Layout(Document(path="m.txt", format="text", pages=[Page(1, text)]))
+    assert layout.masked_lines == 3
+    articles = [s for s in layout.segments if s.kind == "article"]
+    assert [(s.label, s.chapter.display) for s in articles] == [
+        ("第一条", "第一章 总则"), ("第二条", "第一章 总则"), ("第三条", "第二章 附则")]
+    assert [c.display for c in layout.chapters] == ["第一章 总则", "第二章 附则"]
+    assert "目录" not in layout.text and "……" not in layout.text
+
+
+def test_layout_without_line_structure_finds_inline_articles():
+    text = "某会章程 第一条 本会的名称是某会。第二条 " + FULL + "第三条 本章程自核准之日起生效。"
+    result = check_document(Document(path="m.html", format="html", pages=[Page(1, text)]))
+    assert result.verdict == "partial"  # no core-values sentence
+    assert result.finding("party-clause").article == "第二条"
+
+
+def test_org_type_aliases_and_errors():
+    assert org_type_name("民办非企业单位") == "社会服务机构"
+    assert org_type_name("foundation") == "基金会"
+    with pytest.raises(InvalidOption, match="unknown organization type '协会'"):
+        org_type_name("协会")
+    with pytest.raises(RulePackError, match="unknown rule pack"):
+        check_document(charter(FULL), pack="nonsense")
+
+
+def test_near_empty_document_is_error():
+    result = check_document(Document(path="blank.pdf", format="pdf", pages=[Page(1, "第 1 页")]))
+    assert result.verdict == "error" and "near-empty" in result.error
