@@ -59,3 +59,9 @@ class InvalidOption(PbdocsError):
     """An option value the library cannot use (an unknown organization type...)."""
 
     exit_code = 2
+
+
+class QueryError(PbdocsError):
+    """A search question that cannot be searched (empty)."""
+
+    exit_code = 2

@@ -10,7 +10,7 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
-from ..errors import ReadError, SearchIndexError
+from ..errors import QueryError, ReadError
 from .answer import Highlight, best_answer, highlights, matched_weight
 from .corpus import Corpus, body_start, default_corpus_dir, default_index_dir, describe, expand_paths
 from .index import IndexedDocument, IndexReader, build_index
@@ -229,7 +229,7 @@ class Searcher:
 
     def search(self, query: str, k: int = 5) -> SearchResult:
         if not isinstance(query, str) or not query.strip():
-            raise SearchIndexError("empty query")
+            raise QueryError("empty query")
         k = max(1, int(k))
         columns, term_weights, words, own_weight = self._weighted_columns(query)
         scores = self.reader.matrix.scores(columns.items())

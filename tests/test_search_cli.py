@@ -1,0 +1,130 @@
+"""pbdocs search | index build | ingest through the CLI: output, exit codes, error lines."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pbdocs.cli import cli
+
+DATA = Path(__file__).parent / "data" / "search"
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("cli") / "idx"
+    corpus = folder.parent / "corpus"
+    runner = CliRunner()
+    result = runner.invoke(cli, ["ingest", "--corpus", str(corpus), str(DATA / "ingest"),
+                                 str(DATA / "passages" / "statute.md")])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(cli, ["index", "build", str(corpus), "--index", str(folder)])
+    assert result.exit_code == 0, result.output
+    return folder
+
+
+def run(*args):
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_ingest_prints_entries_as_json_lines(tmp_path):
+    result = run("ingest", "--corpus", str(tmp_path / "c"), "--issuer", "示例机关", "--date", "2020-02-02",
+                 str(DATA / "ingest" / "rules.md"))
+    assert result.exit_code == 0
+    entry = json.loads(result.stdout.strip())
+    assert (entry["title"], entry["issuer"], entry["date"]) == ("示例基金会管理细则", "示例机关", "2020-02-02")
+    assert "Added 1 documents" in result.stderr
+
+
+def test_ingest_rejects_a_bad_date(tmp_path):
+    result = run("ingest", "--corpus", str(tmp_path / "c"), "--date", "2020/2/2", str(DATA / "ingest" / "rules.md"))
+    assert result.exit_code == 2
+    assert "expected YYYY-MM-DD" in result.stderr
+
+
+def test_ingest_of_an_unreadable_file_exits_3(tmp_path):
+    bad = tmp_path / "fake.docx"
+    bad.write_text("plain text pretending", encoding="utf-8")
+    result = run("ingest", "--corpus", str(tmp_path / "c"), str(bad))
+    assert result.exit_code == 3
+    assert result.stderr.startswith("Error: ") and "fake.docx" in result.stderr
+
+
+def test_index_build_reports_counts(index_dir):
+    meta = json.loads((index_dir / "meta.json").read_text(encoding="utf-8"))
+    assert meta["n_documents"] == 3
+
+
+def test_index_build_of_plain_files(tmp_path):
+    result = run("index", "build", str(DATA / "ingest"), "--index", str(tmp_path / "plain"))
+    assert result.exit_code == 0
+    assert result.stderr.startswith("Indexed 2 documents")
+    assert result.stdout == ""
+
+
+def test_search_text_output(index_dir):
+    result = run("search", "原始基金不低于多少", "--index", str(index_dir), "-k", "2")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("[1] 示例基金会管理细则 · 第一条")
+    assert lines[1].strip() == "【第一条 基金会的原始基金不低于二百万元人民币。】"
+    assert lines[2].strip().startswith("来源:")
+
+
+def test_search_json_output_is_the_search_result(index_dir):
+    result = run("search", "示例社会团体管理办法第三条", "--index", str(index_dir), "--format", "json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["confident"] is True and data["message"] is None
+    assert data["hits"][0]["article"] == "第三条"
+
+
+def test_search_without_a_confident_answer_says_so(index_dir):
+    result = run("search", "今天天气怎么样", "--index", str(index_dir))
+    assert result.exit_code == 0
+    assert "no confident answer" in result.stdout
+
+
+def test_batch_writes_one_line_per_question(index_dir, tmp_path):
+    batch = tmp_path / "q.jsonl"
+    batch.write_text('{"id": "a", "q": "原始基金不低于多少"}\n\n{"id": 7, "q": "党的基层组织怎么成立"}\n',
+                     encoding="utf-8")
+    result = run("search", "--batch", str(batch), "--index", str(index_dir), "-k", "1")
+    assert result.exit_code == 0
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(x["id"], x["query"]) for x in lines] == [("a", "原始基金不低于多少"), (7, "党的基层组织怎么成立")]
+    assert all(len(x["hits"]) == 1 for x in lines)
+
+
+@pytest.mark.parametrize("content, message", [
+    ("{oops\n", "line 1: not JSON (Expecting property name enclosed in double quotes)"),
+    ('{"id": 1}\n', 'line 1: expected an object with a non-empty "q" string'),
+    ('{"id": 1, "q": "好"}\n[1, 2]\n', 'line 2: expected an object with a non-empty "q" string'),
+])
+def test_bad_batch_file_exits_3_naming_it(index_dir, tmp_path, content, message):
+    batch = tmp_path / "bad.jsonl"
+    batch.write_text(content, encoding="utf-8")
+    result = run("search", "--batch", str(batch), "--index", str(index_dir))
+    assert result.exit_code == 3
+    assert result.stderr == f"Error: {batch}: {message}\n"
+
+
+@pytest.mark.parametrize("args", [[], ["问题", "--batch", "x.jsonl"]])
+def test_query_or_batch_is_required(args):
+    result = run("search", *args)
+    assert result.exit_code == 2
+    assert "give either a QUERY or --batch FILE" in result.stderr
+
+
+def test_missing_index_exits_3(tmp_path):
+    result = run("search", "社会组织", "--index", str(tmp_path / "none"))
+    assert result.exit_code == 3
+    assert result.stderr == f"Error: {tmp_path / 'none'}: no search index here (run `pbdocs index build`)\n"
+
+
+def test_empty_query_is_a_usage_error(index_dir):
+    result = run("search", "   ", "--index", str(index_dir))
+    assert result.exit_code == 2
+    assert result.stderr == "Error: empty query\n"

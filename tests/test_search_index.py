@@ -1,0 +1,159 @@
+"""Corpus manifest and ingest, atomic index writes, memory-mapped loads, staleness."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pbdocs.errors import CorpusError, ReadError, SearchIndexError
+from pbdocs.search import Searcher, build
+from pbdocs.search import index as index_module
+from pbdocs.search.corpus import Corpus, ingest
+from pbdocs.search.index import IndexReader, recover
+from pbdocs.search.searcher import index_is_fresh
+
+DATA = Path(__file__).parent / "data" / "search"
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def corpus_dir(tmp_path):
+    folder = tmp_path / "corpus"
+    ingest(sorted((DATA / "ingest").iterdir()), folder)
+    return folder
+
+
+def test_ingest_reads_metadata_and_hashes(corpus_dir):
+    manifest = json.loads((corpus_dir / "manifest.json").read_text(encoding="utf-8"))
+    by_file = {e["file"]: e for e in manifest["documents"]}
+    notice = by_file["notice.html"]
+    assert notice["title"] == "示例市民政局关于加强社会组织党建工作的通知"
+    assert notice["issuer"] == "示例市民政局"
+    assert notice["doc_number"] == "示民发〔2021〕12号"
+    assert notice["date"] == "2021-05-06"
+    assert by_file["rules.md"]["title"] == "示例基金会管理细则"
+    for entry in manifest["documents"]:
+        assert len(entry["sha256"]) == 64 and (corpus_dir / entry["file"]).is_file()
+
+
+def test_ingest_again_updates_instead_of_duplicating(corpus_dir):
+    entries = ingest([DATA / "ingest" / "rules.md"], corpus_dir, overrides={"issuer": "示例市民政局", "date": "2022-01-01"})
+    corpus = Corpus.load(corpus_dir)
+    assert len(corpus.entries) == 2
+    rules = next(e for e in corpus.entries if e.file == "rules.md")
+    assert (rules.issuer, rules.date) == ("示例市民政局", "2022-01-01") == (entries[0].issuer, entries[0].date)
+
+
+def test_ingest_refuses_unreadable_files_before_writing(tmp_path):
+    bad = tmp_path / "broken.pdf"
+    bad.write_bytes(b"not a pdf at all")
+    with pytest.raises(ReadError, match="broken.pdf"):
+        ingest([bad], tmp_path / "corpus")
+    assert not (tmp_path / "corpus" / "manifest.json").exists()
+
+
+@pytest.mark.parametrize("content, message", [
+    ("{not json", "not a readable JSON manifest"),
+    ('{"documents": 3}', "documents"),
+    ('{"documents": [{"id": "a"}]}', "needs an \"id\" and a \"file\""),
+    ('{"documents": [{"id": "a", "file": "x.txt"}, {"id": "a", "file": "y.txt"}]}', "duplicate id"),
+])
+def test_bad_manifest_is_a_corpus_error(tmp_path, content, message):
+    (tmp_path / "manifest.json").write_text(content, encoding="utf-8")
+    with pytest.raises(CorpusError, match=message) as info:
+        Corpus.load(tmp_path)
+    assert "manifest.json" in str(info.value)
+
+
+def test_changed_or_missing_corpus_files_are_reported(corpus_dir):
+    corpus = Corpus.load(corpus_dir)
+    rules = next(e for e in corpus.entries if e.file == "rules.md")
+    (corpus_dir / "rules.md").write_text("# 改过了\n\n第一条 内容已改。\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match="rules.md: changed since it was ingested"):
+        corpus.read(rules)
+    (corpus_dir / "rules.md").unlink()
+    with pytest.raises(CorpusError, match="rules.md: listed in .* but missing"):
+        corpus.read(rules)
+
+
+def test_bundled_manifest_matches_its_files():
+    corpus = Corpus.load(REPO / "corpus")
+    assert len(corpus.entries) == 19
+    for entry in corpus.entries:
+        assert entry.title and entry.sha256
+        if entry.file.startswith("policies/"):
+            assert entry.source.startswith("github "), entry.id
+    assert all(doc.text for _, doc in corpus.documents())
+
+
+def test_build_writes_a_memory_mapped_index(corpus_dir, tmp_path):
+    meta = build([corpus_dir], tmp_path / "idx")
+    assert meta["n_documents"] == 2 and meta["n_passages"] >= 4
+    reader = IndexReader.open(tmp_path / "idx")
+    for array in (reader.matrix.data, reader.matrix.indices, reader.matrix.indptr):
+        assert isinstance(array, np.memmap)
+    assert reader.terms.column("原始基金") is not None and reader.terms.column("不存在的词语") is None
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".idx")]
+
+
+def test_a_crash_while_building_leaves_the_old_index(corpus_dir, tmp_path, monkeypatch):
+    build([corpus_dir], tmp_path / "idx")
+    before = (tmp_path / "idx" / "meta.json").read_text(encoding="utf-8")
+
+    def crash(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(index_module, "_write_docs", crash)
+    with pytest.raises(OSError, match="disk full"):
+        build([corpus_dir], tmp_path / "idx")
+    assert (tmp_path / "idx" / "meta.json").read_text(encoding="utf-8") == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "idx"]
+    IndexReader.open(tmp_path / "idx")
+
+
+def test_a_crash_between_the_renames_is_recovered(corpus_dir, tmp_path):
+    build([corpus_dir], tmp_path / "idx")
+    os.rename(tmp_path / "idx", tmp_path / "idx.old-123-456")
+    reader = IndexReader.open(tmp_path / "idx")
+    assert reader.n_passages > 0
+    assert not (tmp_path / "idx.old-123-456").exists()
+    recover(tmp_path / "idx")
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda d: (d / "meta.json").unlink(), "no search index here"),
+    (lambda d: (d / "indptr.npy").write_bytes(b"garbage"), "corrupt search index"),
+    (lambda d: (d / "docs.json").write_text("{", encoding="utf-8"), "corrupt search index"),
+])
+def test_damaged_index_is_a_typed_error(corpus_dir, tmp_path, damage, message):
+    build([corpus_dir], tmp_path / "idx")
+    damage(tmp_path / "idx")
+    with pytest.raises(SearchIndexError, match=message):
+        IndexReader.open(tmp_path / "idx")
+
+
+def test_default_index_is_built_when_missing_and_rebuilt_when_stale(corpus_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("PBDOCS_CORPUS", str(corpus_dir))
+    monkeypatch.setenv("PBDOCS_INDEX", str(tmp_path / "default-index"))
+    built = []
+    searcher = Searcher.load(on_build=built.append)
+    assert built == [tmp_path / "default-index"]
+    assert searcher.search("原始基金不低于多少").hits[0].doc_id == "rules"
+    Searcher.load(on_build=built.append)
+    assert len(built) == 1, "a fresh index is reused"
+
+    shutil.copy(DATA / "passages" / "statute.md", tmp_path / "statute.md")
+    ingest([tmp_path / "statute.md"], corpus_dir)
+    assert not index_is_fresh(tmp_path / "default-index", Corpus.load(corpus_dir))
+    searcher = Searcher.load(on_build=built.append)
+    assert len(built) == 2
+    assert searcher.search("示例社会团体管理办法第三条").hits[0].article == "第三条"
+
+
+def test_explicit_index_dir_must_exist(tmp_path):
+    with pytest.raises(SearchIndexError, match="no search index here"):
+        Searcher.load(tmp_path / "nowhere")

@@ -1,0 +1,127 @@
+"""Tokenization with the domain dictionary, query stop words, passages and answer spans."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pbdocs.extract import extract
+from pbdocs.search.answer import best_answer, highlights
+from pbdocs.search.corpus import body_start
+from pbdocs.search.passages import article_number, cn_to_int, split_passages, split_sentences
+from pbdocs.search.tokenize import BIGRAM_PREFIX, domain_terms, query_stopwords, query_terms, tokenize, words
+
+DATA = Path(__file__).parent / "data" / "search"
+
+
+@pytest.mark.parametrize("term", domain_terms())
+def test_jieba_keeps_domain_terms_whole(term):
+    import jieba
+
+    # Precise mode, the segmentation search mode builds on, must yield the term as one word even
+    # between words that could glue onto it.
+    sentence = f"关于{term}的规定和各级{term}工作"
+    tokenizer_words = list(words(sentence))
+    assert term in tokenizer_words
+    assert sum(1 for w in jieba.lcut(sentence) if w == term) <= tokenizer_words.count(term)
+
+
+def test_listed_terms_are_in_the_dictionary():
+    for term in ("社会组织", "党建工作指导员", "三会一课", "两学一做", "业务主管单位", "登记管理机关"):
+        assert term in domain_terms()
+
+
+def test_index_tokens_are_words_and_bigrams():
+    tokens = tokenize("党建工作指导员")
+    assert "党建工作指导员" in tokens and "指导员" in tokens
+    assert BIGRAM_PREFIX + "指导" in tokens and BIGRAM_PREFIX + "作指" in tokens
+
+
+def test_full_width_and_traditional_text_tokenize_alike():
+    assert tokenize("社會組織 黨建") == tokenize("社会组织党建")
+
+
+@pytest.mark.parametrize("question", ["请问社会组织怎么办党建", "社会组织有哪些党建要求", "社会组织党建如何开展呢"])
+def test_query_stop_words_are_dropped(question):
+    terms = [t for t, _ in query_terms(question)]
+    stop = query_stopwords()
+    assert "社会组织" in terms
+    assert not any(t in stop for t in terms if not t.startswith(BIGRAM_PREFIX))
+    # No bigram straddles a dropped word (请问社 ... 问社, 么办).
+    assert BIGRAM_PREFIX + "问社" not in terms and BIGRAM_PREFIX + "么办" not in terms
+
+
+def test_synonyms_expand_at_lower_weight():
+    weights = dict(query_terms("党建指导员由谁选派"))
+    assert weights["党建指导员"] == 1.0
+    assert weights["党建工作指导员"] == 0.5
+
+
+@pytest.mark.parametrize("numeral, value", [("十四", 14), ("二十三", 23), ("一百零五", 105), ("十", 10),
+                                            ("两百", 200), ("14", 14), ("１４", 14), ("条", None)])
+def test_cn_to_int(numeral, value):
+    assert cn_to_int(numeral) == value
+
+
+def test_article_number():
+    assert article_number("第十四条") == 14
+    assert article_number("第四条之一") == 4
+    assert article_number(None) is None
+
+
+def test_statute_passages():
+    doc = extract(DATA / "passages" / "statute.md")
+    passages = split_passages(doc.text, "s", "示例", body_start=body_start(doc.text))
+    expected = json.loads((DATA / "passages" / "statute.expected.json").read_text(encoding="utf-8"))
+    assert [(p.chapter, p.article) for p in passages] == [(e["chapter"], e["article"]) for e in expected]
+    for p, e in zip(passages, expected):
+        assert p.text.startswith(e["starts"])
+        assert e.get("contains", "") in p.text
+        assert doc.text[p.start:p.end] == p.text
+        assert p.title == "示例" and p.doc_id == "s"
+
+
+def test_prose_passages_split_long_paragraphs_with_overlap():
+    doc = extract(DATA / "passages" / "prose.txt")
+    spec = json.loads((DATA / "passages" / "prose.expected.json").read_text(encoding="utf-8"))
+    passages = split_passages(doc.text, "p", "t")
+    assert len(passages) >= spec["min_passages"]
+    assert all(len(p.text) <= spec["max_chars"] for p in passages)
+    assert all(doc.text[p.start:p.end] == p.text for p in passages)
+    for heading in spec["heading_joins"]:
+        holder = next(p for p in passages if heading in p.text)
+        assert len(holder.text) > len(heading) + 10, "a heading is kept with the paragraph under it"
+    windows = [p for p in passages if p.text.startswith("第")]
+
+    def sentences(passage):
+        return {passage.text[a:b] for a, b in split_sentences(passage.text)}
+
+    assert len(windows) >= 2
+    assert all(len(sentences(p) & sentences(q)) == 1 for p, q in zip(windows, windows[1:]))
+
+
+def test_sentences_trim_and_keep_offsets():
+    text = "  第一句。第二句！\n第三句没有句号"
+    spans = split_sentences(text)
+    assert [text[a:b] for a, b in spans] == ["第一句。", "第二句！", "第三句没有句号"]
+
+
+@pytest.mark.parametrize("text, weights, expected", [
+    ("社会团体的章程应当包括下列事项：\n(一)名称、住所；\n(二)宗旨。\n另有规定。",
+     {"章程": 2.0, "事项": 2.0}, "社会团体的章程应当包括下列事项：\n(一)名称、住所；\n(二)宗旨。\n另有规定。"),
+    ("基金会应当依法设立。理事会每年至少召开两次会议，审议年度工作报告。监事列席会议。",
+     {"理事会": 3.0, "召开": 1.0}, "理事会每年至少召开两次会议，审议年度工作报告。"),
+    ("会员的权利如下。会员有选举权。会员有被选举权和表决权，并可以提出建议。",
+     {"被选举权": 3.0, "表决权": 3.0, "选举权": 1.0}, "会员有被选举权和表决权，并可以提出建议。"),
+])
+def test_best_answer(text, weights, expected):
+    a, b = best_answer(text, weights)
+    assert text[a:b] == expected
+
+
+def test_highlights_map_to_original_offsets():
+    text = "社會組織應當建立黨組織，社会组织党建工作指导员"
+    marks = highlights(text, ["社会组织", "党建工作指导员"])
+    assert [(h.start, h.end) for h in marks] == [(0, 4), (12, 16), (16, 23)]
+    assert [text[h.start:h.end] for h in marks] == [h.term for h in marks]
