@@ -133,7 +133,7 @@ def test_officer_uploads_charters_reads_verdicts_and_asks_a_question(base_url, b
     page.close()
 
 
-def test_the_page_warns_before_uploading_what_the_server_would_refuse(base_url, browser):
+def test_the_page_refuses_unknown_types_and_explains_unreadable_files(base_url, browser):
     from playwright.sync_api import expect
 
     page = browser.new_page(locale="zh-CN")
@@ -144,5 +144,14 @@ def test_the_page_warns_before_uploading_what_the_server_would_refuse(base_url, 
     assert page.is_disabled("#check-button")
     page.click("#clear-button")
     assert page.locator("#chosen-files li").count() == 0
+
+    page.set_input_files("#file-input", [{"name": "损坏的章程.pdf", "mimeType": "application/pdf",
+                                          "buffer": b"%PDF-1.7 this file was cut off in transfer"}])
+    page.click("#check-button")
+    row = page.locator("#results-table tr.result")
+    expect(row).to_have_count(1)
+    assert _row_verdicts(page) == {"损坏的章程.pdf": "error"}
+    row.locator("button").click()
+    assert "无法读取" in page.inner_text("#results-table tr.detail")
     page.close()
 

@@ -243,7 +243,13 @@ async function submitFiles(event) {
   for (const file of chosen) form.append("files", file, file.name);
   button.disabled = true;
   status.className = "status";
-  status.textContent = `正在审查 ${chosen.length} 个文件，请稍候……`;
+  const waiting = `正在审查 ${chosen.length} 个文件，请稍候……`;
+  status.textContent = waiting;
+  // Scanned PDFs take a while to read: a running clock shows the page has not hung.
+  const began = Date.now();
+  const clock = setInterval(() => {
+    status.textContent = `${waiting}已用时 ${Math.round((Date.now() - began) / 1000)} 秒`;
+  }, 1000);
   try {
     const response = await fetch("/api/check", { method: "POST", body: form });
     if (!response.ok) throw new Error(await errorMessage(response));
@@ -254,6 +260,7 @@ async function submitFiles(event) {
     status.className = "status error";
     status.textContent = error instanceof TypeError ? "无法连接服务器，请检查网络或文件大小后重试。" : error.message;
   } finally {
+    clearInterval(clock);
     button.disabled = false;
   }
 }
