@@ -73,6 +73,10 @@ def test_fake_bold_glyphs_are_read_once(extract_fixtures):
     assert extract(extract_fixtures["fake-bold.pdf"]).text == plain
 
 
+def test_pdf_locked_only_against_editing_is_read(extract_fixtures, reference_text):
+    assert extract(extract_fixtures["owner-locked.pdf"]).normalized.text == reference_text
+
+
 def test_max_pages_reads_the_first_pages_and_says_so(extract_fixtures):
     doc = extract(extract_fixtures["text-dash.pdf"], ExtractOptions(max_pages=1))
     assert [page.number for page in doc.pages] == [1]
@@ -176,3 +180,22 @@ def test_body_lines_in_the_middle_of_a_page_are_never_stripped():
 def test_a_line_on_one_page_only_is_kept():
     pages = [_page("只出现一次的标题", "正文", "末行"), _page("另一页", "正文二", "末行二")]
     assert strip_running_lines(pages) == pages
+
+
+@pytest.mark.slow
+def test_cli_reports_ocr_pages_on_stderr_and_data_on_stdout(extract_fixtures, fixture_maker):
+    import json
+
+    from click.testing import CliRunner
+
+    from pbdocs.cli import cli
+
+    path = extract_fixtures["mixed.pdf"]
+    result = CliRunner().invoke(cli, ["extract", "--format", "json", str(path)])
+    assert result.exit_code == 0
+    assert result.stderr == f"{path}: page 2 read by OCR\n"
+    record = json.loads(result.stdout)
+    assert record["format"] == "pdf"
+    assert record["ocr_pages"] == [2]
+    assert [page["ocr"] for page in record["pages"]] == [False, True]
+    assert _normalized(fixture_maker.CLAUSE) in _normalized(record["text"])

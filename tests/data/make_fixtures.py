@@ -234,6 +234,7 @@ def make_mixed_pdf(path: Path, text_source: Path, scanned_source: Path) -> Path:
 
 
 def make_encrypted_pdf(path: Path, source: Path, *, password: str = "secret") -> Path:
+    """An AES-256 encrypted copy; with ``password=""`` anyone may open it (only editing is locked)."""
     import pikepdf
 
     with pikepdf.open(source) as pdf:
@@ -385,6 +386,7 @@ def build_all(outdir: Path) -> dict[str, Path]:
     made["scanned.pdf"] = make_scanned_pdf(outdir / "scanned.pdf", text_pdf)
     made["mixed.pdf"] = make_mixed_pdf(outdir / "mixed.pdf", text_pdf, made["scanned.pdf"])
     made["encrypted.pdf"] = make_encrypted_pdf(outdir / "encrypted.pdf", text_pdf)
+    made["owner-locked.pdf"] = make_encrypted_pdf(outdir / "owner-locked.pdf", text_pdf, password="")
     made["truncated.pdf"] = make_truncated(outdir / "truncated.pdf", text_pdf)
     made["truncated-tail.pdf"] = make_truncated(outdir / "truncated-tail.pdf", text_pdf, keep=0.98)
     made["cut-update.pdf"] = make_cut_update(outdir / "cut-update.pdf", text_pdf)
