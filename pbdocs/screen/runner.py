@@ -88,7 +88,8 @@ def screen_document(task: Task) -> dict[str, Any]:
         with tempfile.TemporaryDirectory(prefix="pbdocs-doc-") as scratch:
             path = task.path
             if task.content is not None:
-                path = os.path.join(scratch, "document" + Path(task.path).suffix.lower())
+                # Same file name as the original: readers may use it (format sniffing, title hints).
+                path = os.path.join(scratch, Path(task.path).name)
                 with open(path, "wb") as fh:
                     fh.write(task.content)
             rules_file = None
@@ -169,7 +170,8 @@ def run_dask(tasks: Iterable[Task], scheduler: str, on_result: ResultCallback) -
 
     queue = deque(tasks)
     try:
-        client = Client(scheduler, timeout="30s")
+        # The connect timeout is dask's own setting (distributed.comm.timeouts.connect).
+        client = Client(scheduler)
     except (OSError, TimeoutError) as exc:
         raise ScreenError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
     try:

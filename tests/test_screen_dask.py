@@ -1,0 +1,59 @@
+"""`--executor dask`: the same per-document function on a Dask cluster gives the same report."""
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+from pbdocs.screen import screen
+
+DATA = Path(__file__).parent / "data" / "screen"
+_spec = importlib.util.spec_from_file_location("screen_batch", DATA / "batch.py")
+batch = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(batch)
+
+
+@pytest.mark.slow
+def test_dask_local_cluster_report_equals_the_local_run(tmp_path):
+    from distributed import LocalCluster
+
+    made = batch.build_mixed_batch(tmp_path / "in")
+    inputs = [str(made["folder"]), str(made["archive"])]
+    local = screen(inputs, tmp_path / "local.json", workers=2)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        on_dask = screen(inputs, tmp_path / "dask.json", executor="dask", scheduler=cluster.scheduler_address)
+    assert json.loads((tmp_path / "dask.json").read_text(encoding="utf-8")) == \
+        json.loads((tmp_path / "local.json").read_text(encoding="utf-8"))
+    assert on_dask.rows == local.rows
+    assert on_dask.counts["error"] == len(made["corrupt"]) + len(made["unsafe"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dask.json", "in", "local.json"]
+
+
+def test_unreachable_scheduler_is_a_clear_error(tmp_path):
+    from click.testing import CliRunner
+
+    from pbdocs.cli import cli
+
+    charter = next(iter(batch.charter_texts().items()))
+    (tmp_path / charter[0]).write_text(charter[1], encoding="utf-8")
+    import dask
+
+    with dask.config.set({"distributed.comm.timeouts.connect": "2s"}):
+        result = CliRunner().invoke(cli, ["screen", str(tmp_path / charter[0]), "--out", str(tmp_path / "r.csv"),
+                                          "--executor", "dask", "--scheduler", "tcp://127.0.0.1:1"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: cannot reach the Dask scheduler at tcp://127.0.0.1:1")
+    assert not (tmp_path / "r.csv").exists()
+
+
+def test_scheduler_without_dask_executor_is_a_usage_error(tmp_path):
+    from click.testing import CliRunner
+
+    from pbdocs.cli import cli
+
+    result = CliRunner().invoke(cli, ["screen", str(tmp_path), "--out", str(tmp_path / "r.csv"),
+                                      "--scheduler", "tcp://127.0.0.1:1"])
+    assert result.exit_code == 2
+    assert "--scheduler needs --executor dask" in result.stderr
