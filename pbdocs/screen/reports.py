@@ -289,8 +289,9 @@ def _detail(check: dict[str, Any], names) -> str:
         elements = finding.get("elements") or {}
         if elements:
             parts.append('<table class="elements">')
+            quoted: set[str] = set()
             for element_id, element in elements.items():
-                parts.append(_element_row(element_id, element or {}, names))
+                parts.append(_element_row(element_id, element or {}, names, quoted))
             parts.append("</table>")
         basis = _basis_text(finding.get("basis"))
         if basis:
@@ -303,7 +304,9 @@ def _detail(check: dict[str, Any], names) -> str:
     return "".join(parts) or "<p>没有详细结果。</p>"
 
 
-def _element_row(element_id: str, element: dict[str, Any], names) -> str:
+def _element_row(element_id: str, element: dict[str, Any], names, quoted: set[str]) -> str:
+    """One element: found or not, where, and the sentence; a sentence already quoted for an
+    earlier element of the same finding (one clause holds several elements) is not repeated."""
     found = bool(element.get("found"))
     mark = '<span class="found">✓</span>' if found else '<span class="notfound">✗</span>'
     title = element.get("title") or names["elements"].get(element_id, element_id)
@@ -313,8 +316,10 @@ def _element_row(element_id: str, element: dict[str, Any], names) -> str:
     for key, caption in (("evidence", ""), ("negated_evidence", "相悖表述："), ("weak_evidence", "相近表述：")):
         evidence = element.get(key)
         if isinstance(evidence, dict) and evidence.get("text"):
-            quotes.append(f"<div>{_esc(caption)}{_esc(_where(evidence))}{_esc(confidence_text if key == 'evidence' else '')}"
-                          f"</div><blockquote>{_esc(evidence['text'])}</blockquote>")
+            sentence = "" if evidence["text"] in quoted else f"<blockquote>{_esc(evidence['text'])}</blockquote>"
+            quoted.add(evidence["text"])
+            quotes.append(f"<div>{_esc(caption)}{_esc(_where(evidence))}"
+                          f"{_esc(confidence_text if key == 'evidence' else '')}</div>{sentence}")
     return f'<tr><td>{mark} {_esc(title)}</td><td>{"".join(quotes)}</td></tr>'
 
 
