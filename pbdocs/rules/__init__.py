@@ -7,6 +7,7 @@ package data under ``pbdocs/data/rules/``; ``load_pack`` and ``list_rules`` expo
 from __future__ import annotations
 
 import os
+import re
 
 from ..errors import InvalidOption, PbdocsError
 from ..models import Document
@@ -38,8 +39,17 @@ def org_type_name(value: str) -> str:
         raise InvalidOption(f"unknown organization type {value!r} (one of: {', '.join(ORG_TYPE_ALIASES)})") from None
 
 
-def _meaningful_chars(doc: Document) -> int:
-    return sum(1 for ch in doc.normalized.text if ch.isalnum())
+_WORD_CHAR = re.compile(r"[^\W_]")
+
+
+def _meaningful_chars(doc: Document, enough: int) -> int:
+    """Letters, digits and Han characters in ``doc``, counted up to ``enough``."""
+    count = 0
+    for _ in _WORD_CHAR.finditer(doc.text):
+        count += 1
+        if count >= enough:
+            break
+    return count
 
 
 def check_document(doc: Document, *, pack: str = "party", org_type: str | None = None,
@@ -53,7 +63,7 @@ def check_document(doc: Document, *, pack: str = "party", org_type: str | None =
 
     packs = resolve_packs(pack, rules_file)
     canonical_type = org_type_name(org_type) if org_type else None
-    chars = _meaningful_chars(doc)
+    chars = _meaningful_chars(doc, MIN_TEXT_CHARS)
     if chars < MIN_TEXT_CHARS:
         return CheckResult(path=doc.path, verdict="error", org_type=canonical_type,
                            error=f"near-empty text ({chars} characters): nothing to check",

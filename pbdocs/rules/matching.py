@@ -27,6 +27,7 @@ __all__ = ["Hit", "Matcher", "expand_ocr"]
 CONFIDENCE = {"exact": 1.0, "normalized": 0.95, "variant": 0.9, "ocr": 0.8}
 FUZZY_SCALE = 0.75
 _QUOTES = {"“": "”", "「": "」", "『": "』", "‘": "’"}
+_QUOTE_CHAR = re.compile('[“”「」『』‘’"]')
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,11 @@ def _compiled(pattern: str) -> re.Pattern:
     return re.compile(pattern)
 
 
+@functools.lru_cache(maxsize=1024)
+def _compiled_ocr(pattern: str, confusions: tuple[tuple[str, str], ...]) -> re.Pattern:
+    return re.compile(expand_ocr(pattern, dict(confusions)))
+
+
 class Matcher:
     """Finds elements in one charter's :class:`Layout`."""
 
@@ -79,6 +85,7 @@ class Matcher:
         self._negation = _compiled("|".join(f"(?:{p})" for p in lexicon.negation))
         self._mention = _compiled("|".join(f"(?:{p})" for p in lexicon.mention))
         self._citation = _compiled("|".join(f"(?:{p})" for p in lexicon.citation))
+        self._confusions = tuple(sorted(lexicon.ocr_confusions.items()))
         self._quoted = self._quote_spans()
         self._ineligible = {id(s) for s in layout.segments if self._describes_notice(s)}
 
@@ -93,7 +100,8 @@ class Matcher:
     def _quote_spans(self) -> list[tuple[int, int]]:
         spans, stack = [], []
         straight_open: int | None = None
-        for i, ch in enumerate(self.text):
+        for m in _QUOTE_CHAR.finditer(self.text):
+            i, ch = m.start(), m.group()
             if ch in _QUOTES:
                 stack.append((i, _QUOTES[ch]))
             elif stack and ch == stack[-1][1]:
@@ -131,8 +139,8 @@ class Matcher:
         hits: dict[tuple[int, int], Hit] = {}
         for index, pattern in enumerate(patterns):
             plain = _compiled(pattern)
-            fuzzy_chars = _compiled(expand_ocr(pattern, self.lexicon.ocr_confusions))
-            for m in fuzzy_chars.finditer(self.text):
+            lookalikes = _compiled_ocr(pattern, self._confusions)
+            for m in lookalikes.finditer(self.text):
                 start, end = m.span()
                 if start == end or (start, end) in hits:
                     continue

@@ -2,8 +2,8 @@
 
 Matching runs on normalized text (``pbdocs.normalize``); the layout says which article and
 chapter each normalized position belongs to, and turns a match into evidence quoted from the
-original ``doc.text``. Table-of-contents lines and running page headers/footers are blanked
-before normalizing, so they neither count as a clause nor split one across a page break.
+original ``doc.text``. Table-of-contents lines and running page headers/footers are cut out of the
+normalized text, so they neither count as a clause nor split one across a page break.
 """
 from __future__ import annotations
 
@@ -128,14 +128,7 @@ class Layout:
         self.doc = doc
         lines = _lines(doc.text)
         masked = self._masked_lines(doc, lines)
-        if masked:
-            chars = list(doc.text)
-            for line in masked:
-                chars[line.start:line.end] = " " * (line.end - line.start)
-            # Same length as doc.text, so offsets from this normalization still point into it.
-            self.norm: Normalized = normalize("".join(chars))
-        else:
-            self.norm = doc.normalized
+        self.norm: Normalized = _without(doc.normalized, masked) if masked else doc.normalized
         self.masked_lines = len(masked)
         self.text: str = self.norm.text
         self.chapters: list[Chapter] = []
@@ -293,6 +286,26 @@ class Layout:
 
     def articles_in(self, chapter: Chapter | None) -> list[Segment]:
         return [s for s in self.segments if s.kind == "article" and s.chapter == chapter]
+
+
+def _without(norm: Normalized, lines: set[_Line]) -> Normalized:
+    """``norm`` minus the characters that came from ``lines``; offsets still point into the original."""
+    text, offsets = norm.text, norm.offsets
+    keep_text: list[str] = []
+    keep_offsets: list[int] = []
+    pos = 0
+    for line in sorted(lines, key=lambda ln: ln.start):
+        cut_start = bisect.bisect_left(offsets, line.start, 0, len(text))
+        cut_end = bisect.bisect_left(offsets, line.end, 0, len(text))
+        if cut_start < pos:
+            cut_start = pos
+        keep_text.append(text[pos:cut_start])
+        keep_offsets.extend(offsets[pos:cut_start])
+        pos = max(pos, cut_end)
+    keep_text.append(text[pos:])
+    keep_offsets.extend(offsets[pos:len(text)])
+    keep_offsets.append(offsets[-1])
+    return Normalized("".join(keep_text), tuple(keep_offsets), norm.original)
 
 
 def _edge_key(line: str) -> str:
