@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import functools
 import importlib.util
 import io
+import os
 import tempfile
-import threading
+import time
 import warnings
 import zipfile
 from pathlib import Path
@@ -54,6 +56,11 @@ def client(spool_dir):
         yield test_client
 
 
+def _leftovers(spool_dir: Path) -> list[Path]:
+    """Upload, scratch and report directories the app left behind (multiprocessing keeps its own)."""
+    return sorted(spool_dir.glob("pbdocs-*"))
+
+
 def _charter(name: str) -> bytes:
     return (DATA / name).read_bytes()
 
@@ -78,7 +85,7 @@ def test_check_gives_each_charter_its_verdict(client, spool_dir, tmp_path, suffi
     assert all(CHECK_KEYS <= set(r) for r in results)
     expected = {Path(name).stem + suffix: verdict for name, verdict in EXPECTED.items()}
     assert {r["path"]: r["verdict"] for r in results} == expected
-    assert list(spool_dir.iterdir()) == []
+    assert _leftovers(spool_dir) == []
 
 
 def test_evidence_quotes_the_uploaded_charter(client):
@@ -112,7 +119,7 @@ def test_an_upload_over_the_size_limit_is_refused_with_413(client, spool_dir):
     response = client.post("/api/check", files=[("files", ("big.txt", b"\x20" * (60 * MIB)))])
     assert response.status_code == 413
     assert "20 MB" in response.json()["detail"]
-    assert list(spool_dir.iterdir()) == []
+    assert _leftovers(spool_dir) == []
 
 
 def test_an_upload_without_a_length_stops_being_read_at_the_limit(spool_dir):
@@ -146,7 +153,7 @@ def test_an_upload_without_a_length_stops_being_read_at_the_limit(spool_dir):
     start = next(m for m in messages if m["type"] == "http.response.start")
     assert start["status"] == 413
     assert received <= 1 + MIB // len(chunk) + 1
-    assert list(spool_dir.iterdir()) == []
+    assert _leftovers(spool_dir) == []
 
 
 def test_too_many_files_are_refused_with_413(spool_dir):
@@ -160,7 +167,7 @@ def test_too_many_files_are_refused_with_413(spool_dir):
         archive = _zip({f"{i}.txt": charter for i in range(4)})
         inside_zip = client.post("/api/check", files=[("files", ("batch.zip", archive))])
         assert inside_zip.status_code == 413
-    assert list(spool_dir.iterdir()) == []
+    assert _leftovers(spool_dir) == []
 
 
 @pytest.mark.parametrize("name", ["charter.exe", "章程.jpg", "passwd", "archive.tar.gz"])
@@ -169,7 +176,7 @@ def test_an_unknown_file_type_is_refused_with_415(client, spool_dir, name):
         ("files", ("fine.txt", _charter("compliant-association.txt"))), ("files", (name, b"data"))])
     assert response.status_code == 415
     assert name in response.json()["detail"]
-    assert list(spool_dir.iterdir()) == []
+    assert _leftovers(spool_dir) == []
 
 
 def test_a_body_that_is_not_multipart_is_refused_with_415(client):
@@ -185,7 +192,7 @@ def test_a_body_that_is_not_multipart_is_refused_with_415(client):
 def test_a_malformed_or_truncated_body_is_a_400(client, spool_dir, body):
     response = client.post("/api/check", content=body, headers={"content-type": "multipart/form-data; boundary=edge"})
     assert response.status_code == 400
-    assert list(spool_dir.iterdir()) == []
+    assert _leftovers(spool_dir) == []
 
 
 def test_an_rfc5987_file_name_is_decoded(client):
@@ -217,7 +224,7 @@ def test_a_file_name_is_only_a_label(client, spool_dir, tmp_path, name):
     [result] = response.json()
     assert result["path"] == name
     assert result["verdict"] == "compliant"
-    assert list(spool_dir.iterdir()) == []
+    assert _leftovers(spool_dir) == []
     assert not (tmp_path.parent / "etc").exists()
 
 
@@ -348,8 +355,10 @@ def test_64_concurrent_uploads_all_succeed(spool_dir):
     names = [charters[i % len(charters)].name for i in range(64)]
 
     async def scenario():
-        transport = httpx.ASGITransport(app=create_app(workers=2))
-        async with httpx.AsyncClient(transport=transport, base_url="http://pbdocs.test", timeout=120) as client:
+        app = create_app(workers=2)
+        transport = httpx.ASGITransport(app=app)
+        async with app.router.lifespan_context(app), \
+                httpx.AsyncClient(transport=transport, base_url="http://pbdocs.test", timeout=120) as client:
             return await asyncio.gather(*(
                 client.post("/api/check", files=[("files", (name, _charter(name)))]) for name in names))
 
@@ -357,31 +366,71 @@ def test_64_concurrent_uploads_all_succeed(spool_dir):
     assert [r.status_code for r in responses] == [200] * 64
     assert [r.json()[0]["verdict"] for r in responses] == [EXPECTED[name] for name in names]
     assert len({r.headers["x-report-id"] for r in responses}) == 64
-    assert list(spool_dir.iterdir()) == []
+    assert _leftovers(spool_dir) == []
 
 
-def test_the_server_answers_while_a_batch_is_being_checked(monkeypatch, spool_dir):
-    started, release = threading.Event(), threading.Event()
-    check_document = web_app._check_document
+def _held_check(flag_dir: str, *args):
+    """A worker check that says it has started, then waits until the test releases it."""
+    flags = Path(flag_dir)
+    (flags / "started").touch()
+    deadline = time.monotonic() + 60
+    while not (flags / "release").exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return web_app._check_in_worker(*args)
 
-    def held_check(*args):
-        started.set()
-        release.wait(60)
-        return check_document(*args)
 
-    monkeypatch.setattr(web_app, "_check_document", held_check)
+def _wait_for(path: Path) -> bool:
+    deadline = time.monotonic() + 60
+    while not path.exists():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def test_the_server_answers_while_a_batch_is_being_checked(monkeypatch, spool_dir, tmp_path):
+    monkeypatch.setattr(web_app, "_check_in_worker", functools.partial(_held_check, str(tmp_path)))
 
     async def scenario():
-        transport = httpx.ASGITransport(app=create_app(workers=1))
-        async with httpx.AsyncClient(transport=transport, base_url="http://pbdocs.test", timeout=120) as client:
+        app = create_app(workers=1)
+        transport = httpx.ASGITransport(app=app)
+        async with app.router.lifespan_context(app), \
+                httpx.AsyncClient(transport=transport, base_url="http://pbdocs.test", timeout=120) as client:
             name = "compliant-association.txt"
             batch = asyncio.create_task(client.post("/api/check", files=[("files", (name, _charter(name)))]))
-            assert await asyncio.to_thread(started.wait, 60)
+            assert await asyncio.to_thread(_wait_for, tmp_path / "started")
             page = await client.get("/")
             still_checking = not batch.done()
-            release.set()
+            (tmp_path / "release").touch()
             return page, still_checking, await batch
 
     page, still_checking, batch = asyncio.run(scenario())
     assert page.status_code == 200 and still_checking
     assert batch.status_code == 200 and batch.json()[0]["verdict"] == "compliant"
+
+
+CRASH_MARKER = b"CRASH-THE-READER"
+
+
+def _crashing_check(local: str, *args):
+    """Stands in for a C reader dying on a hostile file: the worker process exits on the spot."""
+    if CRASH_MARKER in Path(local).read_bytes():
+        os._exit(70)
+    return web_app._check_in_worker(local, *args)
+
+
+def test_a_file_that_crashes_its_reader_costs_one_error_row(monkeypatch, spool_dir):
+    monkeypatch.setattr(web_app, "_check_in_worker", _crashing_check)
+    charters = render.charter_paths()
+    with TestClient(create_app(workers=2)) as client:
+        response = client.post("/api/check", files=[("files", (p.name, p.read_bytes())) for p in charters]
+                               + [("files", ("hostile.txt", CRASH_MARKER + _charter(charters[0].name)))])
+        assert response.status_code == 200
+        results = {r["path"]: r for r in response.json()}
+        assert results["hostile.txt"]["verdict"] == "error"
+        assert "crashed" in results["hostile.txt"]["error"]
+        assert {p.name: results[p.name]["verdict"] for p in charters} == {p.name: EXPECTED[p.name] for p in charters}
+
+        again = client.post("/api/check", files=[("files", (charters[0].name, charters[0].read_bytes()))])
+        assert again.status_code == 200 and again.json()[0]["verdict"] == EXPECTED[charters[0].name]
+    assert _leftovers(spool_dir) == []

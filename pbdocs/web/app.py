@@ -3,14 +3,16 @@
 Uploads are parsed straight off the request stream and written to numbered files in a per-request
 temporary directory, counting bytes and files as they arrive, so an oversized or overcrowded request
 is refused with 413 before it is ever held whole. The names users gave their files are labels only.
-Checking is CPU-bound, so it runs in one app-wide bounded thread pool: the event loop keeps answering
-(the page, searches, other uploads) while a batch is checked, and many batches never oversubscribe
-the machine.
+Checking is CPU-bound and runs C readers (pdfium) on files from strangers, so it runs in one
+app-wide pool of worker processes: the event loop keeps answering (the page, searches, other
+uploads) while batches are checked on every core, many batches never oversubscribe the machine,
+and a file that crashes its reader costs one error row, not the server.
 """
 from __future__ import annotations
 
 import asyncio
 import io
+import multiprocessing
 import os
 import re
 import secrets
@@ -19,7 +21,8 @@ import tempfile
 import threading
 import zipfile
 from collections import OrderedDict
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
@@ -239,15 +242,83 @@ def _relabel(record: dict[str, Any], document: _Document) -> dict[str, Any]:
     return record
 
 
-def _check_document(document: _Document, pack: str, org_type: str | None) -> dict[str, dict]:
-    """``{"check": <pbdocs check --format json object>, "row": <report row>}``, never raising."""
-    from ..screen.runner import CheckSettings, Task, error_record, screen_document
+def _check_in_worker(local: str, pack: str, org_type: str | None) -> dict[str, dict]:
+    """In a worker process: ``{"check": ..., "row": ...}`` for one stored upload, never raising."""
+    from ..screen.runner import CheckSettings, Task, screen_document
+
+    return screen_document(Task(sha256="", path=local, settings=CheckSettings(pack=pack, org_type=org_type)))
+
+
+def _start_method() -> multiprocessing.context.BaseContext:
+    # Never fork: the server process has threads (the event loop's helpers), and a forked child
+    # could inherit a lock held by one of them.
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+class _CheckPool:
+    """Worker processes shared by all requests, started on first use.
+
+    When a reader crashes its worker, the whole pool breaks and every document in flight fails with
+    it. Each of those is then re-run alone in a fresh process, one at a time: the innocent ones
+    succeed, and the one that crashes alone is reported as unreadable.
+    """
+
+    def __init__(self, workers: int):
+        self._workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+        self._isolation = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pbdocs-isolate")
+
+    def _shared(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(max_workers=self._workers, mp_context=_start_method())
+            return self._pool
+
+    def _discard(self, pool: ProcessPoolExecutor) -> None:
+        with self._lock:
+            if self._pool is pool:
+                self._pool = None
+        pool.shutdown(wait=False, cancel_futures=True)
+
+    @staticmethod
+    def _run_alone(fn, args):
+        alone = ProcessPoolExecutor(max_workers=1, mp_context=_start_method())
+        try:
+            return alone.submit(fn, *args).result()
+        except BrokenProcessPool:
+            return None
+        finally:
+            alone.shutdown(wait=True)
+
+    async def run(self, fn, *args):
+        """``fn(*args)`` in a worker process, or None when it crashes its worker even when alone."""
+        pool = self._shared()
+        try:
+            return await asyncio.wrap_future(pool.submit(fn, *args))
+        except BrokenProcessPool:
+            self._discard(pool)
+        return await asyncio.get_running_loop().run_in_executor(self._isolation, self._run_alone, fn, args)
+
+    def shutdown(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+        self._isolation.shutdown(wait=False, cancel_futures=True)
+
+
+async def _check_document(pool: _CheckPool, document: _Document, pack: str, org_type: str | None) -> dict[str, dict]:
+    """``{"check": <pbdocs check --format json object>, "row": <report row>}`` under the upload's name."""
+    from ..screen.runner import error_record
 
     if document.error is not None:
         outcome = error_record(document.label, document.error)
     else:
-        task = Task(sha256="", path=document.local, settings=CheckSettings(pack=pack, org_type=org_type))
-        outcome = screen_document(task)
+        outcome = await pool.run(_check_in_worker, document.local, pack, org_type)
+        if outcome is None:
+            outcome = error_record(document.label, "the reader crashed on this file")
     return {"check": _relabel(outcome["check"], document), "row": _relabel(outcome["row"], document)}
 
 
@@ -342,7 +413,7 @@ def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 
     """The pbdocs web app: the upload page at ``/``, the JSON API under ``/api``, OpenAPI at ``/docs``.
 
     ``max_upload_mb`` bounds one request's body, ``max_files`` the documents in it (archive members
-    included), ``workers`` the threads checking documents across all requests (default: CPU count).
+    included), ``workers`` the processes checking documents for all requests (default: CPU count).
     """
     if max_upload_mb < 1:
         raise ValueError("max_upload_mb must be at least 1")
@@ -352,14 +423,14 @@ def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 
         raise ValueError("workers must be at least 1")
     max_bytes = max_upload_mb * MIB
     max_inflated = max_bytes * ARCHIVE_INFLATION_FACTOR
-    pool = ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1, thread_name_prefix="pbdocs-check")
+    pool = _CheckPool(workers or os.cpu_count() or 1)
     reports = _ReportStore(REPORTS_KEPT)
     searcher = _SearchService(index_dir)
 
     @asynccontextmanager
     async def lifespan(_app):
         yield
-        pool.shutdown(wait=False, cancel_futures=True)
+        pool.shutdown()
 
     app = FastAPI(
         title="pbdocs",
@@ -415,9 +486,7 @@ def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 
             documents = await loop.run_in_executor(
                 None, _collect_documents, uploads, workdir, max_files, max_inflated)
             records = await asyncio.gather(*(
-                loop.run_in_executor(pool, _check_document, document, pack, org_type)
-                for document in documents
-            ))
+                _check_document(pool, document, pack, org_type) for document in documents))
         finally:
             await asyncio.get_running_loop().run_in_executor(None, shutil.rmtree, workdir, True)
         report_id = reports.add(list(records))
