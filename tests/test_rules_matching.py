@@ -60,6 +60,10 @@ FULL = "本会坚持中国共产党的全面领导，根据中国共产党章程
     ("本会支持会员单位党组织开展党的活动，做好党组织关系转接。", "missing",
      ["basis", "organization", "activities", "conditions", "leadership"]),
     ("本会的业务主管单位是市科协。", "missing", ["basis", "organization", "activities", "conditions", "leadership"]),
+    ("本会坚持中国共产党的领导。", "missing", ["basis", "organization", "activities", "conditions", "leadership"]),
+    (f"按照民政部通知要求，章程应当写明“{FULL}”。", "missing",
+     ["basis", "organization", "activities", "conditions", "leadership"]),
+    (f"本条修改为：“{FULL}”", "present", []),
 ])
 def test_clause_variants_and_traps(article4, status, missing):
     clause = check_document(charter(article4)).finding("party-clause")

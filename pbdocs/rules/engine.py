@@ -178,7 +178,9 @@ class _Evaluation:
             status = "contradicted"
         elif len(found) == len(required):
             status = "present"
-        elif found or any(e.weak_evidence for e in required):
+        elif found:
+            # A weaker wording alone (坚持中国共产党的领导, 在中国共产党领导下) is reported in its
+            # element's note but, as CLAUSES.md says, is not the clause by itself.
             status = "partial"
         else:
             status = "missing"

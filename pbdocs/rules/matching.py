@@ -98,6 +98,12 @@ class Matcher:
         return False
 
     def _quote_spans(self) -> list[tuple[int, int]]:
+        """Quotations introduced as what a notice requires (see ``[quotation]`` in the lexicon)."""
+        cue = _compiled("|".join(re.escape(c) for c in self.lexicon.quotation_cues))
+        window = self.lexicon.quotation_window
+        return [(qs, qe) for qs, qe in self._all_quotes() if cue.search(self.text, max(0, qs - window), qs)]
+
+    def _all_quotes(self) -> list[tuple[int, int]]:
         spans, stack = [], []
         straight_open: int | None = None
         for m in _QUOTE_CHAR.finditer(self.text):

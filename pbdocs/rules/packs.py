@@ -127,6 +127,8 @@ class Lexicon:
     negation: tuple[str, ...]
     mention: tuple[str, ...]
     citation: tuple[str, ...]
+    quotation_window: int
+    quotation_cues: tuple[str, ...]
     org_type_order: tuple[str, ...]
     org_type_self: dict[str, str]
     org_type_name: dict[str, str]
@@ -398,6 +400,8 @@ def lexicon() -> Lexicon:
             negation=tuple(data["negation"]["patterns"]),
             mention=tuple(data["mention"]["patterns"]),
             citation=tuple(data["citation"]["patterns"]),
+            quotation_window=int(data["quotation"]["window"]),
+            quotation_cues=tuple(data["quotation"]["cues"]),
             org_type_order=tuple(data["org_types"]["order"]),
             org_type_self=dict(data["org_types"]["self"]),
             org_type_name=dict(data["org_types"]["name"]),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -190,14 +191,14 @@ class Layout:
             if m:
                 title = normalize(m.group(2) or "").text
                 number = cn_number(m.group(1))
-                chapter = Chapter(number, f"第{m.group(1)}章", title)
+                chapter = Chapter(number, f"第{_numeral(m.group(1))}章", title)
                 marks.append((self.to_norm(line.start), "chapter", chapter))
                 continue
             m = _ARTICLE_LINE.match(line.text)
             if m:
                 start = self.to_norm(line.start)
                 label_end = self.to_norm(line.start + m.end())
-                marks.append((start, "article", (f"第{m.group(1)}条", label_end)))
+                marks.append((start, "article", (f"第{_numeral(m.group(1))}条", label_end)))
         if not any(kind == "article" for _, kind, _ in marks):
             for m in _ARTICLE_INLINE.finditer(self.text):
                 marks.append((m.start(), "article", (f"第{m.group(1)}条", m.end())))
@@ -306,6 +307,11 @@ def _without(norm: Normalized, lines: set[_Line]) -> Normalized:
     keep_offsets.extend(offsets[pos:len(text)])
     keep_offsets.append(offsets[-1])
     return Normalized("".join(keep_text), tuple(keep_offsets), norm.original)
+
+
+def _numeral(text: str) -> str:
+    """A 第X条/第X章 number as it should be quoted: full-width digits folded (第４条 -> 第4条)."""
+    return unicodedata.normalize("NFKC", text)
 
 
 def _edge_key(line: str) -> str:
