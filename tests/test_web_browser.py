@@ -142,8 +142,9 @@ def test_the_page_refuses_unknown_types_and_explains_unreadable_files(base_url, 
     page.set_input_files("#file-input", [{"name": "照片.jpg", "mimeType": "image/jpeg", "buffer": b"\xff\xd8\xff"}])
     assert "不支持的文件类型" in page.inner_text("#check-status")
     assert page.is_disabled("#check-button")
-    page.click("#clear-button")
+    page.click("#chosen-files button[aria-label='移除 照片.jpg']")
     assert page.locator("#chosen-files li").count() == 0
+    assert page.is_disabled("#check-button")
 
     page.set_input_files("#file-input", [{"name": "损坏的章程.pdf", "mimeType": "application/pdf",
                                           "buffer": b"%PDF-1.7 this file was cut off in transfer"}])

@@ -64,8 +64,12 @@ function problemsWith(files) {
 
 function showChosen() {
   const list = document.getElementById("chosen-files");
-  list.replaceChildren(...chosen.map((f) => el("li",
-    { class: config.accepted.includes(suffixOf(f.name)) ? "" : "rejected" }, `${f.name}（${formatSize(f.size)}）`)));
+  list.replaceChildren(...chosen.map((file) => {
+    const remove = el("button", { type: "button", class: "remove", "aria-label": `移除 ${file.name}`, title: "移除" }, "×");
+    remove.addEventListener("click", () => { chosen = chosen.filter((f) => f !== file); showChosen(); });
+    return el("li", { class: config.accepted.includes(suffixOf(file.name)) ? "" : "rejected" },
+      `${file.name}（${formatSize(file.size)}）`, remove);
+  }));
   const problems = problemsWith(chosen);
   const status = document.getElementById("check-status");
   status.className = problems.length ? "status error" : "status";
