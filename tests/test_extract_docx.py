@@ -147,36 +147,60 @@ def test_doc_without_converters_names_what_to_install(extract_fixtures, monkeypa
     assert info.value.reason == "reading .doc files needs antiword or LibreOffice: apt-get install antiword"
 
 
-def _fake_converter(tmp_path: Path, body: str) -> Path:
-    """An executable standing in for antiword: prints ``body`` as UTF-8, or fails when empty."""
-    script = tmp_path / "antiword"
+def test_doc_is_read_through_antiword(extract_fixtures, fixture_maker):
+    doc = extract(extract_fixtures["charter.doc"])
+    assert doc.format == "doc"
+    assert [line for line in doc.text.splitlines() if line] == fixture_maker.CHARTER_PARAGRAPHS
+    assert normalize(fixture_maker.CLAUSE).text in doc.normalized.text
+
+
+def test_doc_is_read_without_a_home_directory(extract_fixtures, fixture_maker, monkeypatch):
+    # antiword dereferences $HOME; services often run without it.
+    monkeypatch.delenv("HOME", raising=False)
+    doc = extract(extract_fixtures["charter.doc"])
+    assert normalize(fixture_maker.CLAUSE).text in doc.normalized.text
+
+
+def test_converter_crash_is_a_read_error(extract_fixtures, tmp_path, monkeypatch):
+    crashing = tmp_path / "antiword"
+    crashing.write_text(f"#!{sys.executable}\nimport os, signal\nos.kill(os.getpid(), signal.SIGSEGV)\n")
+    crashing.chmod(crashing.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setattr(shutil, "which", lambda name: str(crashing) if name == "antiword" else None)
+    with pytest.raises(ReadError) as info:
+        read_doc(extract_fixtures["charter.doc"], ExtractOptions())
+    assert info.value.reason == "antiword crashed (signal 11) on this .doc file"
+
+
+def _fake_libreoffice(tmp_path: Path, text: str) -> Path:
+    """A stand-in for LibreOffice (not installed in CI): like `--convert-to txt`, it writes
+    <outdir>/<stem>.txt in UTF-8 with a BOM; it fails on anything but the expected arguments."""
+    script = tmp_path / "libreoffice"
     script.write_text(
         f"#!{sys.executable}\n"
-        "import sys\n"
-        f"text = {body!r}\n"
-        "if not text:\n"
-        "    sys.stderr.write('I can\\'t find the name of your HOME directory\\nnot a Word Document.\\n')\n"
-        "    sys.exit(1)\n"
-        "sys.stdout.buffer.write((' '.join(sys.argv[1:5]) + '\\n' + text).encode('utf-8'))\n",
+        "import pathlib, sys\n"
+        "args = sys.argv[1:]\n"
+        "if args[:4] != ['--headless', '--norestore', '--convert-to', 'txt:Text (encoded):UTF8']:\n"
+        "    sys.exit('unexpected arguments')\n"
+        "outdir, source = pathlib.Path(args[5]), pathlib.Path(args[6])\n"
+        f"(outdir / (source.stem + '.txt')).write_text('\\ufeff' + {text!r}, encoding='utf-8')\n",
         encoding="utf-8",
     )
     script.chmod(script.stat().st_mode | stat.S_IXUSR)
     return script
 
 
-def test_doc_is_read_through_antiword_in_utf8(extract_fixtures, fixture_maker, tmp_path, monkeypatch):
-    converter = _fake_converter(tmp_path, fixture_maker.CLAUSE + "\n")
-    monkeypatch.setattr(shutil, "which", lambda name: str(converter) if name == "antiword" else None)
-    result = read_doc(extract_fixtures["garbage.doc"], ExtractOptions())
-    lines = result.pages[0].text.splitlines()
-    # antiword is asked for UTF-8 and unwrapped paragraphs.
-    assert lines[0] == "-m UTF-8.txt -w 0"
-    assert lines[1] == fixture_maker.CLAUSE
+def test_doc_falls_back_to_libreoffice(extract_fixtures, fixture_maker, tmp_path, monkeypatch):
+    office = _fake_libreoffice(tmp_path, fixture_maker.CLAUSE + "\n")
+    monkeypatch.setattr(shutil, "which", lambda name: str(office) if name == "libreoffice" else None)
+    result = read_doc(extract_fixtures["charter.doc"], ExtractOptions())
+    assert result.pages[0].text == fixture_maker.CLAUSE
 
 
-def test_converter_failure_reports_its_last_message(extract_fixtures, tmp_path, monkeypatch):
-    converter = _fake_converter(tmp_path, "")
-    monkeypatch.setattr(shutil, "which", lambda name: str(converter) if name == "antiword" else None)
+def test_libreoffice_failure_is_a_read_error(extract_fixtures, tmp_path, monkeypatch):
+    office = tmp_path / "soffice"
+    office.write_text(f"#!{sys.executable}\nimport sys\nsys.exit('Error: source file could not be loaded')\n")
+    office.chmod(office.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setattr(shutil, "which", lambda name: str(office) if name == "soffice" else None)
     with pytest.raises(ReadError) as info:
         read_doc(extract_fixtures["garbage.doc"], ExtractOptions())
-    assert info.value.reason == "antiword could not read this .doc file: not a Word Document."
+    assert info.value.reason == "LibreOffice could not read this .doc file: Error: source file could not be loaded"

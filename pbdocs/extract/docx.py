@@ -7,6 +7,7 @@ never inflates past a member's declared size, so checking declared sizes bounds 
 """
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -180,12 +181,17 @@ def read_doc(path: Path, options: ExtractOptions) -> Extracted:
 
 
 def _run_converter(path: Path, command: list[str], tool: str) -> str:
+    # antiword crashes without HOME (seen under service managers); LibreOffice needs a profile dir.
+    env = dict(os.environ)
+    env.setdefault("HOME", tempfile.gettempdir())
     try:
-        done = subprocess.run(command, capture_output=True, timeout=_CONVERTER_TIMEOUT_S, check=False)
+        done = subprocess.run(command, capture_output=True, timeout=_CONVERTER_TIMEOUT_S, check=False, env=env)
     except subprocess.TimeoutExpired:
         raise ReadError(path, f"{tool} took longer than {_CONVERTER_TIMEOUT_S} s; file skipped") from None
     except OSError as exc:
         raise ReadError(path, f"{tool} could not be started: {exc.strerror or exc}") from None
+    if done.returncode < 0:
+        raise ReadError(path, f"{tool} crashed (signal {-done.returncode}) on this .doc file")
     if done.returncode != 0:
         detail = done.stderr.decode("utf-8", errors="replace").strip().splitlines()
         reason = detail[-1] if detail else f"exit status {done.returncode}"

@@ -264,6 +264,76 @@ def make_random_bytes(path: Path, *, size: int = 4096, seed: int = 2) -> Path:
     return path
 
 
+_CFB_SECTOR = 512
+_CFB_FREE, _CFB_END, _CFB_FAT, _CFB_NONE = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
+_DOC_TEXT_AT = 0x800  # the text follows the 2 KB file information block, as Word lays it out
+
+
+def _cfb_entry(name: str, kind: int, *, left: int = _CFB_NONE, child: int = _CFB_NONE,
+               start: int = _CFB_END, size: int = 0) -> bytes:
+    """A 128-byte compound-file directory entry (kind 5 root, 2 stream, 0 unused)."""
+    raw = (name + "\0").encode("utf-16-le") if name else b""
+    return (raw.ljust(64, b"\0") + struct.pack("<HBB3I", len(raw), kind, 1, left, _CFB_NONE, child)
+            + bytes(16 + 4 + 16) + struct.pack("<IQ", start, size))
+
+
+def make_doc(path: Path, paragraphs: list[str] | None = None) -> Path:
+    """A minimal Word 97 .doc: an OLE compound file with a WordDocument and a 1Table stream.
+
+    The WordDocument stream holds the file information block (magic 0xA5EC, nFib 193, the table
+    stream flag, ccpText, fcClx/lcbClx) and the text as UTF-16; 1Table holds a one-piece piece
+    table. There is no formatting at all, which is enough for antiword and LibreOffice to read
+    the text. Both streams are padded to 4 KB so they live in regular sectors (no mini stream).
+    """
+    text = "\r".join(paragraphs if paragraphs is not None else CHARTER_PARAGRAPHS) + "\r"
+    encoded = text.encode("utf-16-le")
+    fib = bytearray(_DOC_TEXT_AT)
+    struct.pack_into("<HH", fib, 0x00, 0xA5EC, 193)          # wIdent, nFib (Word 97)
+    struct.pack_into("<H", fib, 0x06, 0x0804)                # lid: Chinese (PRC)
+    struct.pack_into("<H", fib, 0x0A, 1 << 9)                # fWhichTblStm: tables in 1Table
+    struct.pack_into("<H", fib, 0x0C, 0xBF)                  # nFibBack
+    struct.pack_into("<II", fib, 0x18, _DOC_TEXT_AT, _DOC_TEXT_AT + len(encoded))  # fcMin, fcMac
+    struct.pack_into("<H", fib, 0x20, 14)                    # csw
+    struct.pack_into("<H", fib, 0x3E, 22)                    # cslw
+    struct.pack_into("<I", fib, 0x4C, len(text))             # ccpText
+    struct.pack_into("<H", fib, 0x98, 0x5D)                  # cbRgFcLcb
+    # Piece table: character positions [0, len) map to UTF-16 text at _DOC_TEXT_AT (bit 30 clear).
+    pieces = struct.pack("<II", 0, len(text)) + struct.pack("<HIH", 0, _DOC_TEXT_AT, 0)
+    clx = b"\x02" + struct.pack("<I", len(pieces)) + pieces
+    # An empty style sheet: an 18-byte header declaring no styles. Readers parse it unconditionally.
+    stylesheet = struct.pack("<H9H", 18, 0, 10, 0, 0, 0, 0, 0, 0, 0)
+    struct.pack_into("<II", fib, 0xA2, len(clx), len(stylesheet))  # fcStshf, lcbStshf
+    struct.pack_into("<II", fib, 0x1A2, 0, len(clx))         # fcClx, lcbClx
+    word = _pad_sectors((bytes(fib) + encoded).ljust(4096, b"\0"))
+    table = _pad_sectors((clx + stylesheet).ljust(4096, b"\0"))
+    n_word, n_table = len(word) // _CFB_SECTOR, len(table) // _CFB_SECTOR
+    fat = [_CFB_FAT, _CFB_END]  # sector 0: this FAT, sector 1: the directory
+    first_word = len(fat)
+    fat += [first_word + i + 1 for i in range(n_word - 1)] + [_CFB_END]
+    first_table = len(fat)
+    fat += [first_table + i + 1 for i in range(n_table - 1)] + [_CFB_END]
+    if len(fat) > _CFB_SECTOR // 4:
+        raise ValueError("text too long for a one-sector FAT")
+    fat_sector = struct.pack("<128I", *(fat + [_CFB_FREE] * (128 - len(fat))))
+    # "1Table" sorts before "WordDocument" (shorter names first), so it is the left sibling.
+    directory = (_cfb_entry("Root Entry", 5, child=1)
+                 + _cfb_entry("WordDocument", 2, left=2, start=first_word, size=len(word))
+                 + _cfb_entry("1Table", 2, start=first_table, size=len(table))
+                 + _cfb_entry("", 0))
+    header = bytearray(_CFB_SECTOR)
+    header[0:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    struct.pack_into("<5H", header, 0x18, 0x3E, 3, 0xFFFE, 9, 6)  # version 3, 512-byte sectors
+    # FAT sectors, first directory sector, mini stream cutoff, no mini FAT, no extra FAT list.
+    struct.pack_into("<9I", header, 0x28, 0, 1, 1, 0, 0x1000, _CFB_END, 0, _CFB_END, 0)
+    struct.pack_into("<109I", header, 0x4C, 0, *([_CFB_FREE] * 108))
+    path.write_bytes(bytes(header) + fat_sector + directory + word + table)
+    return path
+
+
+def _pad_sectors(data: bytes) -> bytes:
+    return data.ljust(-(-len(data) // _CFB_SECTOR) * _CFB_SECTOR, b"\0")
+
+
 def make_garbage_doc(path: Path) -> Path:
     """The OLE2 signature of a Word 97 file followed by noise: sniffed as .doc, unreadable."""
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + random.Random(5).randbytes(8192))
@@ -401,6 +471,7 @@ def build_all(outdir: Path) -> dict[str, Path]:
     # Under the size limit but compressed 1000:1: no real document part looks like that.
     made["ratio-bomb.docx"] = make_zip_bomb_docx(outdir / "ratio-bomb.docx", declared=100_000_000)
     made["garbage.doc"] = make_garbage_doc(outdir / "garbage.doc")
+    made["charter.doc"] = make_doc(outdir / "charter.doc")
     return made
 
 
