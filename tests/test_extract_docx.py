@@ -154,13 +154,6 @@ def test_doc_is_read_through_antiword(extract_fixtures, fixture_maker):
     assert normalize(fixture_maker.CLAUSE).text in doc.normalized.text
 
 
-def test_doc_is_read_without_a_home_directory(extract_fixtures, fixture_maker, monkeypatch):
-    # antiword dereferences $HOME; services often run without it.
-    monkeypatch.delenv("HOME", raising=False)
-    doc = extract(extract_fixtures["charter.doc"])
-    assert normalize(fixture_maker.CLAUSE).text in doc.normalized.text
-
-
 def test_converter_crash_is_a_read_error(extract_fixtures, tmp_path, monkeypatch):
     crashing = tmp_path / "antiword"
     crashing.write_text(f"#!{sys.executable}\nimport os, signal\nos.kill(os.getpid(), signal.SIGSEGV)\n")

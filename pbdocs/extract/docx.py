@@ -7,7 +7,6 @@ never inflates past a member's declared size, so checking declared sizes bounds 
 """
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import tempfile
@@ -181,11 +180,8 @@ def read_doc(path: Path, options: ExtractOptions) -> Extracted:
 
 
 def _run_converter(path: Path, command: list[str], tool: str) -> str:
-    # antiword crashes without HOME (seen under service managers); LibreOffice needs a profile dir.
-    env = dict(os.environ)
-    env.setdefault("HOME", tempfile.gettempdir())
     try:
-        done = subprocess.run(command, capture_output=True, timeout=_CONVERTER_TIMEOUT_S, check=False, env=env)
+        done = subprocess.run(command, capture_output=True, timeout=_CONVERTER_TIMEOUT_S, check=False)
     except subprocess.TimeoutExpired:
         raise ReadError(path, f"{tool} took longer than {_CONVERTER_TIMEOUT_S} s; file skipped") from None
     except OSError as exc:
