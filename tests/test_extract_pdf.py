@@ -77,6 +77,16 @@ def test_pdf_locked_only_against_editing_is_read(extract_fixtures, reference_tex
     assert extract(extract_fixtures["owner-locked.pdf"]).normalized.text == reference_text
 
 
+def test_concurrent_reads_from_threads_agree(extract_fixtures):
+    from concurrent.futures import ThreadPoolExecutor
+
+    names = [f"text-{style}.pdf" for style in PAGE_NUMBER_STYLES] + ["fake-bold.pdf"]
+    expected = {name: extract(extract_fixtures[name]).text for name in names}
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda name: (name, extract(extract_fixtures[name]).text), names * 8))
+    assert all(text == expected[name] for name, text in results)
+
+
 def test_max_pages_reads_the_first_pages_and_says_so(extract_fixtures):
     doc = extract(extract_fixtures["text-dash.pdf"], ExtractOptions(max_pages=1))
     assert [page.number for page in doc.pages] == [1]

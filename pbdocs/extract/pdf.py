@@ -11,6 +11,7 @@ from __future__ import annotations
 import ctypes
 import math
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +47,7 @@ _PAGE_NUMBER = re.compile(
     """
 )
 _DIGITS = re.compile(r"\d+")
+_PDFIUM_LOCK = threading.Lock()
 # The end of a PDF: %%EOF must sit in this many trailing bytes, with no object after it.
 _TAIL_BYTES = 4096
 _UPDATE_START = re.compile(rb"\d+\s+\d+\s+obj\b|\bstream\b|\bxref\b|\btrailer\b")
@@ -61,6 +63,13 @@ class PdfLine:
 
 
 def read_pdf(path: Path, options: ExtractOptions) -> Extracted:
+    # PDFium must not be entered from two threads at once, even for different documents; the
+    # web server reads uploads from a thread pool.
+    with _PDFIUM_LOCK:
+        return _read_pdf(path, options)
+
+
+def _read_pdf(path: Path, options: ExtractOptions) -> Extracted:
     import pypdfium2 as pdfium
 
     document = _open(path, pdfium)
@@ -76,17 +85,18 @@ def read_pdf(path: Path, options: ExtractOptions) -> Extracted:
             number = index + 1
             try:
                 page = document[index]
+                try:
+                    lines, reason = _text_layer(page)
+                    if options.ocr == "always":
+                        reason = reason or "OCR requested for every page"
+                    if reason is not None:
+                        lines = _ocr_page(path, page, number, reason, options)
+                        ocr_pages.append(number)
+                finally:
+                    page.close()
             except pdfium.PdfiumError as exc:
-                raise ReadError(path, f"corrupt PDF: page {number} cannot be loaded ({exc})") from None
-            try:
-                lines, reason = _text_layer(page)
-                if options.ocr == "always":
-                    reason = reason or "OCR requested for every page"
-                if reason is not None:
-                    lines = _ocr_page(path, page, number, reason, options)
-                    ocr_pages.append(number)
-            finally:
-                page.close()
+                reason = f"corrupt PDF: page {number} cannot be read ({_pdfium_reason(exc)})"
+                raise ReadError(path, reason) from None
             page_lines.append(lines)
     finally:
         document.close()
@@ -110,8 +120,8 @@ def _open(path: Path, pdfium):
         if code == pdfium.raw.FPDF_ERR_SECURITY:
             raise ReadError(path, "encrypted PDF (unsupported security handler)") from None
         raise ReadError(path, f"corrupt PDF: {_pdfium_reason(exc)}") from None
-    # pdfium rebuilds a missing cross-reference table and then silently serves whatever pages
-    # survived; a cut-off download must not pass as a shorter charter.
+    # When the last incremental update of a file was cut off, pdfium silently serves the previous
+    # revision; a cut-off download must not pass as an older or shorter charter.
     if _is_cut_off(path):
         document.close()
         raise ReadError(path, "corrupt PDF: truncated (the file does not end with %%EOF)")
