@@ -1,6 +1,7 @@
 """Word extraction: .docx body order, runs, tables, headers/footers; .doc through external tools."""
 from __future__ import annotations
 
+import re
 import shutil
 import stat
 import sys
@@ -108,6 +109,27 @@ def _docx_with_body(path: Path, body_xml: str) -> Path:
 def test_word_markup_is_read_as_displayed(tmp_path, body, expected):
     doc = extract(_docx_with_body(tmp_path / "markup.docx", body))
     assert doc.text == expected
+
+
+def test_malformed_document_xml_is_a_read_error(tmp_path):
+    path = _docx_with_body(tmp_path / "malformed.docx", "<w:p><w:r><w:t>未闭合</w:r></w:p>")
+    with pytest.raises(ReadError) as info:
+        extract(path)
+    assert info.value.reason.startswith("corrupt DOCX: XMLSyntaxError: Opening and ending tag mismatch")
+
+
+def test_document_without_a_body_has_no_text(tmp_path):
+    path = tmp_path / "bodiless.docx"
+    _docx_with_body(path, "")
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["word/document.xml"] = re.sub(rb"<w:body>.*</w:body>", b"", parts["word/document.xml"])
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    with pytest.raises(ReadError) as info:
+        extract(path)
+    assert info.value.reason == "no text found in the file"
 
 
 def test_declared_sizes_over_the_limit_are_refused_without_inflating(extract_fixtures, monkeypatch):

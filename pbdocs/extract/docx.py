@@ -83,7 +83,7 @@ def read_docx(path: Path, options: ExtractOptions) -> Extracted:
     try:
         document = docx.Document(str(path))
         body = document.element.body
-        lines = list(_block_lines(body))
+        lines = list(_block_lines(body)) if body is not None else []
         title = document.core_properties.title or None
     except (PackageNotFoundError, zipfile.BadZipFile, zlib.error, KeyError, ValueError, EOFError,
             etree.XMLSyntaxError) as exc:

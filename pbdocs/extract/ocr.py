@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ..errors import MissingDependency
 from ..normalize import is_cjk
 
-__all__ = ["OcrLine", "ocr_image", "ocr_available", "INSTALL_HINT"]
+__all__ = ["OcrLine", "ocr_image", "ocr_available", "load_engine", "INSTALL_HINT"]
 
 INSTALL_HINT = 'pip install "pbdocs[ocr]"'
 
@@ -43,6 +43,7 @@ _engine_lock = threading.Lock()
 
 @functools.lru_cache(maxsize=1)
 def load_engine():
+    """The process's OCR engine; loading it up front keeps model loading out of page timings."""
     try:
         from rapidocr import RapidOCR
     except ImportError:
