@@ -163,6 +163,11 @@ def test_own_phenomenon_charter(expected):
     else:
         assert clause.fix is None
     _assert_evidence_quotes_the_original(result, extract(path).text)
+    if "statutory" in expected:
+        both = check_path(path, pack="all")
+        contents = next(f for f in both.findings if f.rule.endswith("-contents"))
+        assert contents.status == expected["statutory"], contents.message
+        assert both.verdict == expected["verdict_all"]
 
 
 def _fix_template(rule_id: str) -> str:
