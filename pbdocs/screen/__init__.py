@@ -76,7 +76,7 @@ def screen(
         raise ScreenError("--executor dask needs --scheduler ADDRESS")
     if not out.parent.is_dir():
         raise ScreenError(f"{out}: the report's folder does not exist")
-    workers = workers or os.cpu_count() or 1
+    workers = workers or _usable_cores()
     if workers < 1:
         raise ScreenError("--workers must be at least 1")
 
@@ -96,6 +96,14 @@ def screen(
         return result
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
+
+
+def _usable_cores() -> int:
+    """Cores this process may run on (a container's CPU set, not the host's core count)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:
+        return os.cpu_count() or 1
 
 
 def _screen_sources(sources: list[Source], journal: Journal, settings: CheckSettings, workers: int,

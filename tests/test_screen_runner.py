@@ -1,0 +1,93 @@
+"""Running a batch: a worker that dies, the progress bar on a terminal, quiet output elsewhere."""
+from __future__ import annotations
+
+import importlib.util
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pbdocs.cli import cli
+from pbdocs.screen import screen
+
+DATA = Path(__file__).parent / "data" / "screen"
+_spec = importlib.util.spec_from_file_location("screen_batch", DATA / "batch.py")
+batch = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(batch)
+
+
+def _folder(root: Path) -> Path:
+    folder = root / "in"
+    folder.mkdir()
+    for name, text in batch.charter_texts().items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_a_worker_that_dies_is_an_error_row_and_the_batch_goes_on(tmp_path, monkeypatch):
+    import pbdocs.rules
+
+    folder = _folder(tmp_path)
+    victim = sorted(folder.iterdir())[1]
+    real = pbdocs.rules.check_path
+
+    def crashing(path, **kwargs):
+        if Path(path).name == victim.name:
+            os._exit(70)  # what a segfault in a native reader looks like to the pool
+        return real(path, **kwargs)
+
+    # Pool workers are forked from this process, so they inherit the patched checker.
+    monkeypatch.setattr(pbdocs.rules, "check_path", crashing)
+    result = screen([str(folder)], tmp_path / "r.json", workers=2)
+    rows = {Path(r["path"]).name: r for r in result.rows}
+    assert len(rows) == len(batch.charter_texts())
+    assert rows[victim.name]["verdict"] == "error"
+    assert rows[victim.name]["error"] == "the reader crashed on this file"
+    labels = batch.labels()
+    for name, row in rows.items():
+        if name != victim.name:
+            assert row["verdict"] == labels[name]["verdict"]
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path):
+    folder = _folder(tmp_path)
+    out = tmp_path / "r.csv"
+    result = CliRunner().invoke(cli, ["screen", str(folder), "--out", str(out), "--workers", "1"])
+    counts = {v: sum(1 for lab in batch.labels().values() if lab["verdict"] == v)
+              for v in ("compliant", "partial", "missing", "contradicted")}
+    assert result.stderr == (f"{len(batch.labels())} screened: {counts['compliant']} compliant, "
+                             f"{counts['partial']} partial, {counts['missing']} missing, "
+                             f"{counts['contradicted']} contradicted, 0 error\nReport: {out}\n")
+
+
+@pytest.mark.slow
+def test_progress_bar_on_a_terminal_shows_files_rate_and_time_left(tmp_path):
+    folder = batch.build_scale_batch(tmp_path, 9)
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "pbdocs.cli", "screen", str(folder), "--out",
+                             str(tmp_path / "r.csv"), "--workers", "1"],
+                            stdout=subprocess.PIPE, stderr=follower)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal closes when the process exits
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    proc.wait(timeout=120)
+    os.close(leader)
+    shown = b"".join(chunks).decode("utf-8")
+    frames = [f for f in shown.split("\r") if f.startswith("[")]
+    assert frames[0].startswith("[" + "." * 30 + "] 0/9")
+    assert frames[-1].startswith("[" + "#" * 30 + "] 9/9")
+    assert all("docs/s" in f for f in frames)
+    assert any("s left" in f for f in frames[1:-1])
+    assert "9 screened:" in shown
+    assert proc.stdout.read() == b""
