@@ -154,3 +154,23 @@ def test_org_type_aliases_and_errors():
 def test_near_empty_document_is_error():
     result = check_document(Document(path="blank.pdf", format="pdf", pages=[Page(1, "第 1 页")]))
     assert result.verdict == "error" and "near-empty" in result.error
+
+
+@pytest.mark.parametrize("first_article,name,org_type", [
+    ("本会的名称是：滨江市摄影家协会。", "滨江市摄影家协会", "社会团体"),
+    ("本会中文名称为“滨江市摄影家协会”，英文名称为Binjiang Photographers Association。", "滨江市摄影家协会",
+     "社会团体"),
+    ("本基金会名称：滨江助学基金会。", "滨江助学基金会", "基金会"),
+])
+def test_name_and_type_from_the_name_article(first_article, name, org_type):
+    text = f"章程\n第一章 总则\n第一条 {first_article}\n第二条 {FULL}\n第三条 本会遵守宪法。" * 1
+    result = check_document(Document(path="n.txt", format="text", pages=[Page(1, text)]))
+    assert result.name == name
+    assert result.org_type == org_type
+
+
+def test_name_from_title_line_and_type_from_self_description():
+    text = f"南湖区养老服务中心章程（草案）\n第一条 本中心是民办非企业单位。\n第二条 {FULL}"
+    result = check_document(Document(path="n.txt", format="text", pages=[Page(1, text)]))
+    assert result.name == "南湖区养老服务中心"
+    assert result.org_type == "社会服务机构"

@@ -23,7 +23,7 @@ from .structure import Layout, Segment
 __all__ = ["evaluate", "detect_org_type", "charter_name", "subject_word", "verdict_of"]
 
 ALTERNATIVE_CONFIDENCE = 0.9
-_NAME_SENTENCE = re.compile(r"(?:名称|中文名称)(?:是|为|:)[“\"「]?([^,。;”\"」(]{2,40})")
+_NAME_SENTENCE = re.compile(r"(?:名称|中文名称)(?:是|为)?:?[“\"「《]?([^,。;:”\"」》(]{2,40})")
 _TITLE_SUFFIX = re.compile(r"^(.{2,60}?)章程(?:\(.*\))?(?:草案|修订稿|修正案)?$")
 
 
@@ -51,6 +51,8 @@ def detect_org_type(layout: Layout, lexicon: Lexicon, name: str | None) -> str |
     """社会团体, 基金会 or 社会服务机构, from how the charter describes itself, else its name."""
     head = layout.text[:4000]
     for sentence in re.split(r"[。;]", head):
+        if "名称" in sentence:
+            continue  # 本会的名称是XX协会 names it; the name is the fallback below
         best: tuple[int, str] | None = None
         for org_type in lexicon.org_type_order:
             for m in re.finditer(lexicon.org_type_self[org_type], sentence):
