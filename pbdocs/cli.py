@@ -140,9 +140,13 @@ def screen(paths, out, workers, pack, org_type, rules_file, ocr, executor, sched
     try:
         result = screen_batch(list(paths), out, settings=settings, workers=workers, executor=executor,
                               scheduler=scheduler, resume=not restart, on_progress=bar)
-    finally:
+    except KeyboardInterrupt:
         if bar:
             bar.finish()
+        _error("interrupted; run the same command again to resume where it stopped")
+        sys.exit(130)
+    if bar:
+        bar.finish()
     for note in result.notes:
         click.echo(note, err=True)
     click.echo(result.summary_line(), err=True)
@@ -177,7 +181,7 @@ def _is_loopback(host: str) -> bool:
 @click.option("--max-files", type=click.IntRange(min=1), default=200, show_default=True,
               help="Most documents per upload, archive members included.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Threads checking documents, shared by all requests [default: CPU count].")
+              help="Worker processes checking documents, shared by all requests [default: CPU count].")
 def serve(host, port, index_dir, max_upload_mb, max_files, workers):
     """Serve the upload page and the JSON API (/api/check, /api/search; docs at /docs)."""
     try:

@@ -251,9 +251,9 @@ def _check_in_worker(local: str, pack: str, org_type: str | None) -> dict[str, d
 
 def _start_method() -> multiprocessing.context.BaseContext:
     # Never fork: the server process has threads (the event loop's helpers), and a forked child
-    # could inherit a lock held by one of them.
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    # could inherit a lock one of them holds. Not forkserver either: its Unix socket lives under
+    # TMPDIR, and a long TMPDIR makes the path too long to bind.
+    return multiprocessing.get_context("spawn")
 
 
 class _CheckPool:
