@@ -12,7 +12,7 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from ..errors import RulePackError
 
@@ -159,7 +159,7 @@ class _Checker:
     def __init__(self, source: str):
         self.source = source
 
-    def fail(self, where: str, message: str):
+    def fail(self, where: str, message: str) -> NoReturn:
         raise RulePackError(f"{self.source}: {where}: {message}")
 
     def table(self, data: Any, where: str) -> dict[str, Any]:
