@@ -91,3 +91,34 @@ def test_progress_bar_on_a_terminal_shows_files_rate_and_time_left(tmp_path):
     assert any("s left" in f for f in frames[1:-1])
     assert "9 screened:" in shown
     assert proc.stdout.read() == b""
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_cleanly_and_keeps_the_journal_for_a_resume(tmp_path):
+    import signal
+    import time
+
+    from pbdocs.screen.journal import journal_path
+
+    folder = batch.build_scale_batch(tmp_path, 40)
+    out = tmp_path / "out" / "r.csv"
+    out.parent.mkdir()
+    slow = ("import sys, time, pbdocs.rules\n"
+            "real = pbdocs.rules.check_path\n"
+            "pbdocs.rules.check_path = lambda path, **k: (time.sleep(0.2), real(path, **k))[1]\n"
+            "from pbdocs.cli import main\n"
+            "sys.argv = ['pbdocs'] + sys.argv[1:]\n"
+            "main()\n")
+    # A terminal's Ctrl-C reaches the whole foreground job, pool workers included.
+    proc = subprocess.Popen([sys.executable, "-c", slow, "screen", str(folder), "--out", str(out), "--workers", "2"],
+                            stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    journal = journal_path(out)
+    deadline = time.monotonic() + 120
+    while not journal.exists() or len(journal.read_text(encoding="utf-8").splitlines()) < 4:
+        assert proc.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGINT)
+    assert proc.wait(timeout=60) == 130
+    assert proc.stderr.read() == "Error: interrupted; run the same command again to resume where it stopped\n"
+    assert sorted(p.name for p in out.parent.iterdir()) == [journal.name]

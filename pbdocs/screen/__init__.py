@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from ..errors import ReadError, ScreenError
+from ..errors import ScreenError
 from .inputs import ArchiveLimits, Source, collect_sources
 from .journal import Journal, journal_path
 from .reports import VERDICTS, report_format, summarize, write_report
@@ -115,8 +115,7 @@ def _screen_sources(sources: list[Source], journal: Journal, settings: CheckSett
     tasks: dict[str, Task] = {}
     for source in readable:
         if source.sha256 not in journal.done and source.sha256 not in tasks:
-            tasks[source.sha256] = Task(source.sha256, source.local, settings,
-                                        _content(source) if executor == "dask" else None)
+            tasks[source.sha256] = Task(source.sha256, source.local, settings)
     if reused:
         notes.append(f"resumed: {reused} document(s) already screened")
 
@@ -144,14 +143,6 @@ def _screen_sources(sources: list[Source], journal: Journal, settings: CheckSett
             run_local(list(tasks.values()), min(workers, len(tasks)), on_result)
     return ScreenResult(report=Path(), records=[_record(s, journal) for s in sources], reused=reused,
                         notes=notes)
-
-
-def _content(source: Source) -> bytes:
-    try:
-        with open(source.local, "rb") as fh:
-            return fh.read()
-    except OSError as exc:
-        raise ReadError(source.display, f"cannot read: {exc.strerror or exc}") from None
 
 
 def _record(source: Source, journal: Journal) -> dict[str, Any]:

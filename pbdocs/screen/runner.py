@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import tempfile
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -140,21 +141,31 @@ def run_local(tasks: Iterable[Task], workers: int, on_result: ResultCallback) ->
             suspects.extend(_run_pool(queue, workers, on_result))
 
 
+def _ignore_interrupts() -> None:
+    # Ctrl-C is the driver's to handle: it stops the pool and keeps the journal for a resume.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _run_pool(queue: deque[Task], workers: int, on_result: ResultCallback) -> list[Task]:
     """Drain ``queue`` through one pool; returns the tasks in flight if the pool broke."""
     in_flight: dict[Any, Task] = {}
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        try:
-            while queue or in_flight:
-                while queue and len(in_flight) < workers * _QUEUE_PER_WORKER:
-                    task = queue.popleft()
-                    in_flight[pool.submit(screen_document, task)] = task
-                done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-                for future in done:
-                    result = future.result()
-                    on_result(in_flight.pop(future), result)
-        except BrokenProcessPool:
-            return list(in_flight.values())
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts)
+    try:
+        while queue or in_flight:
+            while queue and len(in_flight) < workers * _QUEUE_PER_WORKER:
+                task = queue.popleft()
+                in_flight[pool.submit(screen_document, task)] = task
+            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            for future in done:
+                result = future.result()
+                on_result(in_flight.pop(future), result)
+    except BrokenProcessPool:
+        return list(in_flight.values())
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    finally:
+        pool.shutdown(wait=True)
     return []
 
 
@@ -195,6 +206,14 @@ def run_dask(tasks: Iterable[Task], scheduler: str, on_result: ResultCallback) -
 
 
 def _submit_dask(client, completed, in_flight: dict[str, Task], task: Task) -> None:
+    # The bytes travel with the task: a worker on another machine need not see this file system.
+    # They are read only now, so a large batch is never held in memory all at once. A file the
+    # driver cannot read goes by path, and the worker reports why it cannot read it either.
+    try:
+        with open(task.path, "rb") as fh:
+            task = replace(task, content=fh.read())
+    except OSError:
+        pass
     future = client.submit(screen_document, task, key=f"pbdocs-screen-{task.sha256}", pure=False)
     in_flight[future.key] = task
     completed.add(future)
