@@ -174,3 +174,16 @@ def test_name_from_title_line_and_type_from_self_description():
     result = check_document(Document(path="n.txt", format="text", pages=[Page(1, text)]))
     assert result.name == "南湖区养老服务中心"
     assert result.org_type == "社会服务机构"
+
+
+def test_wrapped_cross_references_do_not_start_articles_or_chapters():
+    text = "\n".join([
+        "第一章 总则", "第一条 本会的名称是某会。", "第二条 本会坚持中国共产党的全面领导，依照本章程",
+        "第八条的规定，根据中国共产党章程的规定，设立中国共产党的组织，开展党的活动，为党组织的活动提供",
+        "必要条件。本会的重大事项依照", "第三章规定的程序决定。", "第三条 本会遵守宪法。", "第四十条 本会不设立分支机构。",
+    ])
+    layout = Layout(Document(path="w.pdf", format="pdf", pages=[Page(1, text)]))
+    assert [s.label for s in layout.segments if s.kind == "article"] == ["第一条", "第二条", "第三条"]
+    assert [c.display for c in layout.chapters] == ["第一章 总则"]
+    clause = check_document(Document(path="w.pdf", format="pdf", pages=[Page(1, text)])).finding("party-clause")
+    assert clause.status == "present" and clause.article == "第二条"

@@ -20,8 +20,13 @@ from ..normalize import Normalized, normalize
 __all__ = ["Chapter", "Segment", "Evidence", "Layout", "cn_number"]
 
 _NUM = r"[一二三四五六七八九十百零〇两\d]+"
-_CHAPTER_LINE = re.compile(rf"^\s*第\s*({_NUM})\s*章\s*(\S.{{0,30}}?)?\s*$")
-_ARTICLE_LINE = re.compile(rf"^\s*第\s*({_NUM})\s*[条條]")
+# A wrapped line can begin with a cross-reference (第十条的规定..., 第三章规定的...): the words
+# that follow one are excluded, and a chapter title holds no sentence punctuation.
+_REFERENCE_FOLLOWER = "的规之款项所中、和或至及第"
+_CHAPTER_LINE = re.compile(rf"^\s*第\s*({_NUM})\s*章(?!\s*[{_REFERENCE_FOLLOWER}])\s*([^。，；,;：:]{{0,30}}?)\s*$")
+_ARTICLE_LINE = re.compile(rf"^\s*第\s*({_NUM})\s*[条條](?!\s*[{_REFERENCE_FOLLOWER}])")
+# Article numbers only move forward, by a few at most (renumbering leaves gaps), or restart at 1.
+_MAX_ARTICLE_STEP = 5
 # Text without line structure (one long line): an article starts after sentence punctuation.
 _ARTICLE_INLINE = re.compile(rf"(?:^|(?<=[。;:!?]))第({_NUM})条")
 _TOC_LEADER = re.compile(r"(?:\.{3,}|…+|·{3,}|．{3,}|-{4,}|_{4,}|—{2,})\s*\d+\s*$")
@@ -186,6 +191,7 @@ class Layout:
 
     def _segments(self, lines: list[_Line]) -> list[Segment]:
         marks: list[tuple[int, str, Any]] = []  # (normalized start, kind, payload)
+        previous_article: int | None = None
         for line in lines:
             m = _CHAPTER_LINE.match(line.text)
             if m:
@@ -195,7 +201,8 @@ class Layout:
                 marks.append((self.to_norm(line.start), "chapter", chapter))
                 continue
             m = _ARTICLE_LINE.match(line.text)
-            if m:
+            if m and _plausible_next(previous_article, cn_number(_numeral(m.group(1)))):
+                previous_article = cn_number(_numeral(m.group(1)))
                 start = self.to_norm(line.start)
                 label_end = self.to_norm(line.start + m.end())
                 marks.append((start, "article", (f"第{_numeral(m.group(1))}条", label_end)))
@@ -307,6 +314,12 @@ def _without(norm: Normalized, lines: set[_Line]) -> Normalized:
     keep_offsets.extend(offsets[pos:len(text)])
     keep_offsets.append(offsets[-1])
     return Normalized("".join(keep_text), tuple(keep_offsets), norm.original)
+
+
+def _plausible_next(previous: int | None, number: int | None) -> bool:
+    if number is None:
+        return False
+    return previous is None or number == 1 or previous < number <= previous + _MAX_ARTICLE_STEP
 
 
 def _numeral(text: str) -> str:
