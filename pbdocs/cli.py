@@ -113,17 +113,21 @@ class _ProgressBar:
               help="Worker processes for the local executor [default: all cores].")
 @click.option("--pack", type=click.Choice(["party", "statutory", "all"]), default="party", show_default=True,
               help="Rule pack to check each charter against.")
-@click.option("--org-type", type=click.Choice(["社会团体", "基金会", "社会服务机构"]), default=None,
-              help="Organization type of every charter [default: detected from each text].")
+@click.option("--org-type", default=None,
+              help="Organization type of every charter, e.g. 社会团体, 基金会, 社会服务机构 "
+                   "[default: detected from each text].")
 @click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=str),
               help="An extra rule pack file of your own.")
+@click.option("--fail-on", type=click.Choice(["partial", "missing"]), default="partial", show_default=True,
+              help="Exit 1 for any charter short of compliant (partial), or only for missing and "
+                   "contradicted clauses (missing).")
 @click.option("--ocr", type=click.Choice(["auto", "never", "always"]), default="auto", show_default=True,
               help="OCR scanned PDF pages (auto), refuse them (never), or OCR every page.")
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="local: a process pool on this machine; dask: a Dask distributed cluster.")
 @click.option("--scheduler", default=None, help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")
 @click.option("--restart", is_flag=True, help="Ignore the journal of an interrupted run and start over.")
-def screen(paths, out, workers, pack, org_type, rules_file, ocr, executor, scheduler, restart):
+def screen(paths, out, workers, pack, org_type, rules_file, fail_on, ocr, executor, scheduler, restart):
     """Screen folders, zip archives and files of charters into one report.
 
     Exit codes as `pbdocs check`: 0 every document compliant, 1 any not compliant, 2 usage,
@@ -154,7 +158,8 @@ def screen(paths, out, workers, pack, org_type, rules_file, ocr, executor, sched
     counts = result.counts
     if counts["error"]:
         sys.exit(EXIT_UNREADABLE)
-    sys.exit(EXIT_OK if counts["compliant"] == len(result.records) else EXIT_FINDINGS)
+    # _FAILING is defined with the check command; screen exits as check does.
+    sys.exit(EXIT_FINDINGS if any(counts[v] for v in _FAILING[fail_on]) else EXIT_OK)
 
 
 # --- serve ---------------------------------------------------------------------------------------

@@ -266,3 +266,29 @@ def test_user_text_is_escaped_in_the_html_report(tmp_path):
     page = out.read_text(encoding="utf-8")
     assert "<script>alert(1)" not in page and "<img src=x" not in page
     assert "&lt;img src=x onerror=alert(2)&gt;.txt" in page
+
+
+def test_a_bad_rules_file_stops_the_batch_before_reading(tmp_path):
+    _write_charters(tmp_path / "in", _names_with({"compliant"}))
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[pack\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["screen", str(tmp_path / "in"), "--out", str(tmp_path / "r.csv"),
+                                      "--rules", str(bad)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: {bad}: not valid TOML")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.toml", "in"]
+
+
+def test_unknown_organization_type_is_a_usage_error(tmp_path):
+    _write_charters(tmp_path / "in", _names_with({"compliant"}))
+    result = CliRunner().invoke(cli, ["screen", str(tmp_path / "in"), "--out", str(tmp_path / "r.csv"),
+                                      "--org-type", "学校"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: unknown organization type '学校'")
+
+
+def test_fail_on_missing_lets_partial_charters_pass(tmp_path):
+    _write_charters(tmp_path / "in", _names_with({"compliant", "partial"}))
+    args = ["screen", str(tmp_path / "in"), "--out", str(tmp_path / "r.csv"), "--workers", "1"]
+    assert CliRunner().invoke(cli, args).exit_code == 1
+    assert CliRunner().invoke(cli, args + ["--fail-on", "missing"]).exit_code == 0

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pbdocs.screen import screen
+from pbdocs.screen import CheckSettings, screen
 
 DATA = Path(__file__).parent / "data" / "screen"
 _spec = importlib.util.spec_from_file_location("screen_batch", DATA / "batch.py")
@@ -21,13 +21,18 @@ def test_dask_local_cluster_report_equals_the_local_run(tmp_path):
 
     made = batch.build_mixed_batch(tmp_path / "in")
     inputs = [str(made["folder"]), str(made["archive"])]
-    local = screen(inputs, tmp_path / "local.json", workers=2)
+    # A user rule file travels to the workers as content: they never see the driver's files.
+    settings = CheckSettings.from_rules_file(DATA / "packs" / "residence.toml")
+    local = screen(inputs, tmp_path / "local.json", workers=2, settings=settings)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        on_dask = screen(inputs, tmp_path / "dask.json", executor="dask", scheduler=cluster.scheduler_address)
-    assert json.loads((tmp_path / "dask.json").read_text(encoding="utf-8")) == \
-        json.loads((tmp_path / "local.json").read_text(encoding="utf-8"))
+        on_dask = screen(inputs, tmp_path / "dask.json", executor="dask", scheduler=cluster.scheduler_address,
+                         settings=settings)
+    on_dask_report = json.loads((tmp_path / "dask.json").read_text(encoding="utf-8"))
+    assert on_dask_report == json.loads((tmp_path / "local.json").read_text(encoding="utf-8"))
     assert on_dask.rows == local.rows
     assert on_dask.counts["error"] == len(made["corrupt"]) + len(made["unsafe"])
+    read = [entry for entry in on_dask_report if entry["verdict"] != "error"]
+    assert read and all(any(f["rule"] == "residence" for f in entry["findings"]) for entry in read)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dask.json", "in", "local.json"]
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -86,6 +86,7 @@ def screen(
     shutil.rmtree(work_dir, ignore_errors=True)
     work_dir.mkdir()
     try:
+        settings = _validated(settings, work_dir)
         sources = collect_sources(list(paths), work_dir, limits=limits, exclude={str(out), str(journal_file)})
         if not sources:
             raise ScreenError(f"no documents found in {', '.join(map(str, paths))}")
@@ -96,6 +97,21 @@ def screen(
         return result
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
+
+
+def _validated(settings: CheckSettings, work_dir: Path) -> CheckSettings:
+    """Settings with the organization type made canonical; a bad rule pack or organization type
+    raises here, once, instead of turning every document into an error row."""
+    from ..rules import list_rules, org_type_name
+
+    if settings.org_type:
+        settings = replace(settings, org_type=org_type_name(settings.org_type))
+    rules_file = None
+    if settings.rules_text is not None:
+        rules_file = work_dir / (settings.rules_name or "rules.toml")
+        rules_file.write_text(settings.rules_text, encoding="utf-8")
+    list_rules(settings.pack, rules_file)
+    return settings
 
 
 def _usable_cores() -> int:

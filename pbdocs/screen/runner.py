@@ -46,7 +46,11 @@ class CheckSettings:
     def from_rules_file(cls, rules_file: str | os.PathLike | None, **kwargs) -> "CheckSettings":
         if rules_file is None:
             return cls(**kwargs)
+        from ..rules import list_rules
+
         path = Path(rules_file)
+        # Validated here, where the error can name the user's own file.
+        list_rules(kwargs.get("pack", "party"), path)
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
