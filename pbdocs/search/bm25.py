@@ -7,13 +7,13 @@ once at build time instead of scanning all passages per query term.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections import Counter
+from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 import numpy as np
 
-__all__ = ["BM25Params", "BM25Matrix", "build_bm25", "build_bm25_counts", "count_terms"]
+__all__ = ["BM25Params", "BM25Matrix", "TermCounts", "build_bm25", "build_bm25_counts", "count_terms", "merge_counts"]
 
 
 @dataclass(frozen=True)
@@ -54,13 +54,69 @@ class BM25Matrix:
         return self.indices[lo:hi], self.data[lo:hi]
 
 
-TermCounts = tuple[Sequence[str], Sequence[int], int]
-"""One document as (distinct terms, their counts, its length in tokens)."""
+@dataclass
+class TermCounts:
+    """Term counts of a batch of documents: CSR rows over the batch's own vocabulary ``terms``."""
+
+    terms: list[str]
+    indptr: np.ndarray
+    indices: np.ndarray
+    counts: np.ndarray
+    doc_len: np.ndarray
 
 
-def count_terms(tokens: Sequence[str]) -> TermCounts:
-    counts = Counter(tokens)
-    return list(counts.keys()), list(counts.values()), len(tokens)
+def count_terms(docs: Iterable[Sequence[str]]) -> TermCounts:
+    """Count the tokens of each document (run in the tokenizing workers, batch by batch)."""
+    vocab: dict[str, int] = {}
+    indices: list[int] = []
+    counts: list[int] = []
+    indptr = [0]
+    lengths: list[int] = []
+    for tokens in docs:
+        for term, n in Counter(tokens).items():
+            column = vocab.get(term)
+            if column is None:
+                column = vocab[term] = len(vocab)
+            indices.append(column)
+            counts.append(n)
+        indptr.append(len(indices))
+        lengths.append(len(tokens))
+    return TermCounts(
+        list(vocab),
+        np.asarray(indptr, dtype=np.int64),
+        np.asarray(indices, dtype=np.int64),
+        np.asarray(counts, dtype=np.int64),
+        np.asarray(lengths, dtype=np.int64),
+    )
+
+
+def merge_counts(parts: Sequence[TermCounts]) -> TermCounts:
+    """One batch from many, over the sorted union vocabulary: one dictionary lookup per distinct
+    term of each batch, everything else vectorized."""
+    vocab: dict[str, int] = {}
+    for part in parts:
+        for term in part.terms:
+            if term not in vocab:
+                vocab[term] = len(vocab)
+    terms = sorted(vocab)
+    position = np.empty(len(vocab), dtype=np.int64)
+    position[np.fromiter((vocab[t] for t in terms), dtype=np.int64, count=len(terms))] = np.arange(len(terms))
+    indices, counts, lengths, indptrs = [], [], [], [np.zeros(1, dtype=np.int64)]
+    offset = 0
+    for part in parts:
+        local = np.fromiter((vocab[t] for t in part.terms), dtype=np.int64, count=len(part.terms))
+        indices.append(position[local][part.indices] if len(local) else part.indices)
+        counts.append(part.counts)
+        lengths.append(part.doc_len)
+        indptrs.append(part.indptr[1:] + offset)
+        offset += int(part.indptr[-1])
+    return TermCounts(
+        terms,
+        np.concatenate(indptrs),
+        np.concatenate(indices) if indices else np.zeros(0, dtype=np.int64),
+        np.concatenate(counts) if counts else np.zeros(0, dtype=np.int64),
+        np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int64),
+    )
 
 
 def build_bm25(
@@ -69,56 +125,38 @@ def build_bm25(
     dtype=np.float64,
 ) -> tuple[BM25Matrix, list[str]]:
     """BM25 weights of tokenized ``docs``; see :func:`build_bm25_counts`."""
-    return build_bm25_counts([count_terms(d) for d in docs], params, dtype)
+    return build_bm25_counts(merge_counts([count_terms(docs)]), params, dtype)
 
 
 def build_bm25_counts(
-    counted: Sequence[TermCounts],
+    counted: TermCounts,
     params: BM25Params = BM25Params(),
     dtype=np.float64,
 ) -> tuple[BM25Matrix, list[str]]:
-    """BM25 weights from per-document term counts; returns the matrix and its sorted terms
-    (column ``j`` is ``terms[j]``).
-
-    Documents arrive already counted (the tokenizing workers count them), so the only loop
-    here is one dictionary lookup per distinct term of each document; the weighting is then
-    vectorized over all non-zeros.
-    """
+    """BM25 weights from term counts over a sorted vocabulary (as :func:`merge_counts` makes);
+    returns the matrix and its terms (column ``j`` is ``terms[j]``). Vectorized over the non-zeros."""
     from scipy import sparse
 
-    if not counted:
+    n_docs = len(counted.doc_len)
+    if n_docs == 0:
         raise ValueError("cannot build BM25 over an empty collection")
-    vocab: dict[str, int] = {}
-    columns: list[int] = []
-    freqs: list[int] = []
-    indptr = np.zeros(len(counted) + 1, dtype=np.int64)
-    doc_len = np.zeros(len(counted), dtype=np.float64)
-    for i, (terms, counts, length) in enumerate(counted):
-        columns.extend([vocab.setdefault(t, len(vocab)) for t in terms])
-        freqs.extend(counts)
-        indptr[i + 1] = len(columns)
-        doc_len[i] = length
-    if not vocab:
+    if not counted.terms:
         raise ValueError("the documents have no tokens")
-    terms_sorted = sorted(vocab)
-    position = np.empty(len(vocab), dtype=np.int32)
-    position[np.fromiter((vocab[t] for t in terms_sorted), dtype=np.int64, count=len(vocab))] = np.arange(
-        len(vocab), dtype=np.int32
-    )
-    indices = position[np.asarray(columns, dtype=np.int64)]
-    freq = np.asarray(freqs, dtype=np.float64)
-
-    n_docs = len(counted)
+    n_terms = len(counted.terms)
+    doc_len = counted.doc_len.astype(np.float64)
     avgdl = doc_len.sum() / n_docs
-    df = np.bincount(indices, minlength=len(vocab)).astype(np.float64)
+    df = np.bincount(counted.indices, minlength=n_terms).astype(np.float64)
     idf = np.log(n_docs - df + 0.5) - np.log(df + 0.5)
-    average_idf = idf.sum() / len(idf)
+    average_idf = idf.sum() / n_terms
     idf = np.where(idf < 0, params.epsilon * average_idf, idf)
 
-    rows = np.repeat(np.arange(n_docs), np.diff(indptr))
+    rows = np.repeat(np.arange(n_docs), np.diff(counted.indptr))
+    freq = counted.counts.astype(np.float64)
     norm = params.k1 * (1 - params.b + params.b * doc_len[rows] / avgdl)
-    weights = idf[indices] * freq * (params.k1 + 1) / (freq + norm)
-    csc = sparse.csr_matrix((weights.astype(dtype), indices, indptr), shape=(n_docs, len(vocab))).tocsc()
+    weights = idf[counted.indices] * freq * (params.k1 + 1) / (freq + norm)
+    csc = sparse.csr_matrix(
+        (weights.astype(dtype), counted.indices.astype(np.int32), counted.indptr), shape=(n_docs, n_terms)
+    ).tocsc()
     csc.sort_indices()
     matrix = BM25Matrix(
         data=csc.data,
@@ -127,4 +165,4 @@ def build_bm25_counts(
         idf=idf,
         n_docs=n_docs,
     )
-    return matrix, terms_sorted
+    return matrix, counted.terms

@@ -79,7 +79,7 @@ def build_index(
     a crash at any point leaves the previous index whole (at worst under its ``.old-`` name, which
     :func:`recover` puts back).
     """
-    from .tokenize import data_fingerprint, tokenize_many
+    from .tokenize import count_many, data_fingerprint
 
     if not docs:
         raise SearchIndexError("nothing to index: the corpus has no documents")
@@ -87,7 +87,7 @@ def build_index(
     passages = passages_of(docs)
     if not passages:
         raise SearchIndexError("nothing to index: the documents have no text")
-    counted = tokenize_many([index_text(p) for p in passages], processes=processes, counted=True)
+    counted = count_many([index_text(p) for p in passages], processes=processes)
     tokenized = time.perf_counter()
     try:
         matrix, terms = build_bm25_counts(counted, params=params, dtype=np.float32)

@@ -27,6 +27,7 @@ __all__ = [
     "words",
     "tokenize",
     "tokenize_many",
+    "count_many",
     "query_terms",
     "bigrams",
     "data_fingerprint",
@@ -119,35 +120,56 @@ def _tokenize_raw(text: str) -> list[str]:
     return tokenize(text)
 
 
-def _count_raw(text: str):
+def _count_batch(texts: Sequence[str]):
     from .bm25 import count_terms
 
-    return count_terms(tokenize(text))
+    return count_terms(tokenize(t) for t in texts)
 
 
-def tokenize_many(texts: Sequence[str], *, processes: int | None = None, counted: bool = False) -> list:
+def _pool(processes: int):
+    import gc
+    import multiprocessing
+
+    _jieba()
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    # Forked workers would otherwise garbage-collect (and so copy) every object the parent
+    # holds, such as a big list of documents; frozen objects are left alone.
+    gc.freeze()
+    try:
+        return multiprocessing.get_context(method).Pool(processes)
+    finally:
+        gc.unfreeze()
+
+
+def tokenize_many(texts: Sequence[str], *, processes: int | None = None) -> list[list[str]]:
     """Normalize and tokenize texts, on all cores when there are enough of them to pay for it.
-
-    With ``counted`` each text comes back as (distinct terms, counts, length) for
-    :func:`~pbdocs.search.bm25.build_bm25_counts`: counting in the workers is parallel, and
-    shipping distinct terms back is cheaper than shipping every token.
 
     Normalization runs in the workers too: per character with an offset map, it costs as much as
     segmentation. The pool forks after jieba is loaded here, so workers share the dictionary
     instead of each loading it again; where fork is unavailable they load it themselves.
     """
-    import multiprocessing
-
-    work = _count_raw if counted else _tokenize_raw
     processes = processes or os.cpu_count() or 1
     if processes <= 1 or len(texts) < _PARALLEL_MIN_TEXTS:
-        return [work(t) for t in texts]
-    _jieba()
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    ctx = multiprocessing.get_context(method)
-    chunk = max(64, len(texts) // (processes * 16))
-    with ctx.Pool(processes) as pool:
-        return pool.map(work, texts, chunksize=chunk)
+        return [_tokenize_raw(t) for t in texts]
+    with _pool(processes) as pool:
+        return pool.map(_tokenize_raw, texts, chunksize=max(64, len(texts) // (processes * 16)))
+
+
+def count_many(texts: Sequence[str], *, processes: int | None = None):
+    """Tokenize and count texts into one :class:`~pbdocs.search.bm25.TermCounts`.
+
+    Workers count their own batches, so the parent only merges one small vocabulary per batch
+    instead of touching every token: building costs little more than tokenizing.
+    """
+    from .bm25 import merge_counts
+
+    processes = processes or os.cpu_count() or 1
+    if processes <= 1 or len(texts) < _PARALLEL_MIN_TEXTS:
+        return merge_counts([_count_batch(texts)])
+    size = max(200, len(texts) // (processes * 8))
+    batches = [texts[i:i + size] for i in range(0, len(texts), size)]
+    with _pool(processes) as pool:
+        return merge_counts(pool.map(_count_batch, batches, chunksize=1))
 
 
 def query_terms(query: str) -> list[tuple[str, float]]:
