@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
@@ -142,9 +143,7 @@ def _screen_sources(sources: list[Source], journal: Journal, settings: CheckSett
         if on_progress:
             on_progress(finished[0], total)
 
-    copies = {}
-    for source in readable:
-        copies[source.sha256] = copies.get(source.sha256, 0) + 1
+    copies = Counter(s.sha256 for s in readable)
 
     def on_result(task: Task, result: dict[str, Any]) -> None:
         journal.record(task.sha256, result["check"], result["row"])

@@ -65,7 +65,7 @@ class CheckSettings:
             "pack": self.pack,
             "org_type": self.org_type,
             "rules_sha256": rules_hash,
-            "extract": {k: v for k, v in asdict(self.extract_options).items()},
+            "extract": asdict(self.extract_options),
         }
 
 
