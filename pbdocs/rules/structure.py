@@ -149,7 +149,7 @@ class Layout:
         headings = [i for i, ln in enumerate(lines) if _CHAPTER_LINE.match(ln.text)]
         nonblank = [i for i, ln in enumerate(lines) if ln.text.strip()]
         next_nonblank = {a: b for a, b in zip(nonblank, nonblank[1:])}
-        for i, line in enumerate(lines):
+        for line in lines:
             if _TOC_LEADER.search(line.text) or _TOC_TITLE.match(line.text):
                 masked.add(line)
         # A chapter heading directly followed by another heading is a table-of-contents entry.
@@ -164,23 +164,26 @@ class Layout:
     @staticmethod
     def _running_lines(doc: Document, lines: list[_Line]) -> set[_Line]:
         """Page numbers and headers/footers repeated at page edges."""
-        starts = [bisect.bisect_left([ln.start for ln in lines], s) for s in doc.page_starts]
+        line_starts = [ln.start for ln in lines]
+        starts = [bisect.bisect_left(line_starts, s) for s in doc.page_starts]
         bounds = list(zip(starts, starts[1:] + [len(lines)]))
         edges: list[tuple[int, _Line]] = []
         for page_index, (a, b) in enumerate(bounds):
             content = [ln for ln in lines[a:b] if ln.text.strip()]
             for line in content[:2] + content[-2:]:
                 edges.append((page_index, line))
-        keys: dict[str, set[int]] = {}
+        key_of = {line: _edge_key(line.text) for _, line in edges}
+        pages_of: dict[str, set[int]] = {}
         for page_index, line in edges:
-            keys.setdefault(_edge_key(line.text), set()).add(page_index)
+            pages_of.setdefault(key_of[line], set()).add(page_index)
+        title = next((ln for ln in lines if ln.text.strip()), None)
         masked = set()
         for page_index, line in edges:
             if _CHAPTER_LINE.match(line.text) or _ARTICLE_LINE.match(line.text):
                 continue
-            repeated = len(keys[_edge_key(line.text)]) >= 2 and len(_edge_key(line.text)) <= 40
-            is_title = page_index == 0 and line is next((ln for ln in lines if ln.text.strip()), None)
-            if _PAGE_MARK.match(line.text) or (repeated and not is_title):
+            key = key_of[line]
+            repeated = len(pages_of[key]) >= 2 and len(key) <= 40
+            if _PAGE_MARK.match(line.text) or (repeated and line != title):
                 masked.add(line)
         return masked
 
