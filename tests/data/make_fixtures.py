@@ -42,8 +42,8 @@ CHARTER_PARAGRAPHS = [
     "第十条　会员入会的程序是：提交入会申请书；经理事会讨论通过；由理事会或者理事会授权的机构发给会员证。",
 ]
 
-# Charter lines per page before the page that ends inside the party clause; chosen so that the
-# clause's first line is the last line of page 1.
+# Page 1 ends right after the first line of the party clause (see paginate); later pages hold
+# this many lines.
 LINES_PER_PAGE = 12
 FONT_SIZE = 12
 PAGE_W, PAGE_H = 595.0, 842.0  # A4 in points
@@ -115,7 +115,6 @@ def make_text_pdf(
     *,
     page_number_style: str = "dash",
     fake_bold: bool = False,
-    header: str = RUNNING_HEADER,
 ) -> Path:
     """A charter PDF with a running header, page numbers and the party clause across pages 1-2.
 
@@ -131,7 +130,7 @@ def make_text_pdf(
     pdf.setTitle(f"{ORG_NAME}章程")
     for number, lines in enumerate(pages, start=1):
         pdf.setFont(font, 10)
-        pdf.drawCentredString(PAGE_W / 2, PAGE_H - 50, header)
+        pdf.drawCentredString(PAGE_W / 2, PAGE_H - 50, RUNNING_HEADER)
         pdf.line(MARGIN_X, PAGE_H - 58, PAGE_W - MARGIN_X, PAGE_H - 58)
         pdf.drawCentredString(PAGE_W / 2, 40, numbering(number, len(pages)))
         pdf.setFont(font, FONT_SIZE)
@@ -361,10 +360,10 @@ def make_docx(path: Path) -> Path:
         if paragraph.startswith("第四条"):
             para = document.add_paragraph()
             para.add_run("第四条　")
-            # Word splits runs at every formatting or revision boundary, often mid-word.
-            pieces = ["本会坚持中国共产", "党的全面领导，", "根据中国共产党章程的规定，设立中国", "共产党的组织，开展党的活动，",
-                      "为党组织的活动提供必要条件。"]
-            assert "".join(pieces) == CLAUSE
+            # Word splits runs at every formatting or revision boundary, often mid-word
+            # (中国共产|党, 设立中国|共产党).
+            cuts = [0, 8, 15, 32, 46, len(CLAUSE)]
+            pieces = [CLAUSE[a:b] for a, b in zip(cuts, cuts[1:])]
             for i, piece in enumerate(pieces):
                 run = para.add_run(piece)
                 run.bold = i % 2 == 0
