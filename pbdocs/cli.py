@@ -126,8 +126,10 @@ class _ProgressBar:
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="local: a process pool on this machine; dask: a Dask distributed cluster.")
 @click.option("--scheduler", default=None, help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=600, show_default=True,
+              help="Seconds a local worker may spend on one document before it is an error row.")
 @click.option("--restart", is_flag=True, help="Ignore the journal of an interrupted run and start over.")
-def screen(paths, out, workers, pack, org_type, rules_file, fail_on, ocr, executor, scheduler, restart):
+def screen(paths, out, workers, pack, org_type, rules_file, fail_on, ocr, executor, scheduler, timeout, restart):
     """Screen folders, zip archives and files of charters into one report.
 
     Exit codes as `pbdocs check`: 0 every document compliant, 1 any not compliant, 2 usage,
@@ -143,7 +145,7 @@ def screen(paths, out, workers, pack, org_type, rules_file, fail_on, ocr, execut
     bar = _ProgressBar() if sys.stderr.isatty() else None
     try:
         result = screen_batch(list(paths), out, settings=settings, workers=workers, executor=executor,
-                              scheduler=scheduler, resume=not restart, on_progress=bar)
+                              scheduler=scheduler, resume=not restart, timeout=timeout, on_progress=bar)
     except KeyboardInterrupt:
         if bar:
             bar.finish()

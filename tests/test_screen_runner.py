@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import pty
 import subprocess
@@ -122,3 +123,28 @@ def test_ctrl_c_stops_cleanly_and_keeps_the_journal_for_a_resume(tmp_path):
     assert proc.wait(timeout=60) == 130
     assert proc.stderr.read() == "Error: interrupted; run the same command again to resume where it stopped\n"
     assert sorted(p.name for p in out.parent.iterdir()) == [journal.name]
+
+
+def test_a_document_over_the_timeout_is_an_error_row(tmp_path, monkeypatch):
+    import time
+
+    import pbdocs.rules
+
+    folder = _folder(tmp_path)
+    victim = sorted(folder.iterdir())[0]
+    real = pbdocs.rules.check_path
+
+    def hanging(path, **kwargs):
+        if Path(path).name == victim.name:
+            time.sleep(60)
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(pbdocs.rules, "check_path", hanging)
+    started = time.monotonic()
+    result = CliRunner().invoke(cli, ["screen", str(folder), "--out", str(tmp_path / "r.json"), "--workers", "2",
+                                      "--timeout", "1.5"])
+    assert time.monotonic() - started < 30
+    assert result.exit_code == 3
+    rows = {Path(r["path"]).name: r for r in json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))}
+    assert rows[victim.name]["error"] == "gave up after 1.5 s: the document is too slow to read"
+    assert sum(r["verdict"] == "error" for r in rows.values()) == 1

@@ -22,6 +22,8 @@ from .runner import CheckSettings, Task, error_record, run_dask, run_local
 __all__ = ["screen", "ScreenResult", "CheckSettings", "ArchiveLimits", "VERDICTS"]
 
 ProgressCallback = Callable[[int, int], None]
+# Seconds a worker may spend on one document; a scan OCR'd page by page stays well within it.
+DOCUMENT_TIMEOUT = 600.0
 
 
 @dataclass
@@ -60,12 +62,14 @@ def screen(
     scheduler: str | None = None,
     limits: ArchiveLimits | None = None,
     resume: bool = True,
+    timeout: float | None = DOCUMENT_TIMEOUT,
     on_progress: ProgressCallback | None = None,
 ) -> ScreenResult:
     """Screen every document under ``paths`` and write the report ``out`` (format by extension).
 
     ``workers`` local processes (default: all cores), or ``executor="dask"`` with the
     ``scheduler`` address. ``resume`` reuses the journal of an interrupted run of the same report.
+    A document still being read after ``timeout`` seconds becomes an error row (local workers).
     ``on_progress(done, total)`` is called as documents finish.
     """
     settings = settings or CheckSettings()
@@ -92,7 +96,8 @@ def screen(
         if not sources:
             raise ScreenError(f"no documents found in {', '.join(map(str, paths))}")
         with Journal(journal_file, settings.fingerprint(), resume=resume) as journal:
-            result = _screen_sources(sources, journal, settings, workers, executor, scheduler, on_progress)
+            result = _screen_sources(sources, journal, settings, workers, executor, scheduler, timeout,
+                                     on_progress)
             result.report = write_report(out, result.records)
             journal.remove()
         return result
@@ -124,7 +129,7 @@ def _usable_cores() -> int:
 
 
 def _screen_sources(sources: list[Source], journal: Journal, settings: CheckSettings, workers: int,
-                    executor: str, scheduler: str | None,
+                    executor: str, scheduler: str | None, timeout: float | None,
                     on_progress: ProgressCallback | None) -> ScreenResult:
     notes = [journal.discarded_reason] if journal.discarded_reason else []
     readable = [s for s in sources if s.error is None]
@@ -132,7 +137,7 @@ def _screen_sources(sources: list[Source], journal: Journal, settings: CheckSett
     tasks: dict[str, Task] = {}
     for source in readable:
         if source.sha256 not in journal.done and source.sha256 not in tasks:
-            tasks[source.sha256] = Task(source.sha256, source.local, settings)
+            tasks[source.sha256] = Task(source.sha256, source.local, settings, timeout=timeout)
     if reused:
         notes.append(f"resumed: {reused} document(s) already screened")
 

@@ -5,10 +5,12 @@ result to a callback in the driver process as soon as it arrives, so the driver 
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import signal
 import tempfile
+import threading
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -71,12 +73,38 @@ class CheckSettings:
 
 @dataclass(frozen=True)
 class Task:
-    """One document to check. ``content`` is set when the worker may not see the driver's files."""
+    """One document to check. ``content`` is set when the worker may not see the driver's files;
+    ``timeout`` (seconds) bounds the time a worker process spends on it."""
 
     sha256: str
     path: str
     settings: CheckSettings
     content: bytes | None = None
+    timeout: float | None = None
+
+
+class _TimedOut(Exception):
+    """The document took longer than its task's timeout."""
+
+
+@contextlib.contextmanager
+def _deadline(seconds: float | None):
+    """Raise :class:`_TimedOut` in this code after ``seconds``. Only a process's main thread can
+    take the alarm signal, so in threaded workers (Dask) documents run without a deadline."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise _TimedOut
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def error_record(path: str, reason: str) -> dict[str, Any]:
@@ -90,7 +118,7 @@ def error_record(path: str, reason: str) -> dict[str, Any]:
 def screen_document(task: Task) -> dict[str, Any]:
     """Check one document; never raises, so one bad file cannot stop a batch."""
     try:
-        with tempfile.TemporaryDirectory(prefix="pbdocs-doc-") as scratch:
+        with _deadline(task.timeout), tempfile.TemporaryDirectory(prefix="pbdocs-doc-") as scratch:
             path = task.path
             if task.content is not None:
                 # Same file name as the original: readers may use it (format sniffing, title hints).
@@ -103,6 +131,8 @@ def screen_document(task: Task) -> dict[str, Any]:
                 with open(rules_file, "w", encoding="utf-8") as fh:
                     fh.write(task.settings.rules_text)
             return _relabel(_check(path, rules_file, task), path, task.path)
+    except _TimedOut:
+        return error_record(task.path, f"gave up after {task.timeout:g} s: the document is too slow to read")
     except PbdocsError as exc:
         return error_record(task.path, str(exc))
     except Exception as exc:  # noqa: BLE001 - any crash of a reader must become an error row
