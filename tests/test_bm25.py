@@ -80,3 +80,21 @@ def test_written_index_scores_like_rank_bm25(tmp_path):
     for query in (["社会组织", "党建工作指导员"], ["章程", "·章程", "应当"], ["基金会", "原始基金"]):
         cols = [(reader.terms.column(t), 1.0) for t in query if reader.terms.column(t) is not None]
         assert np.allclose(reader.matrix.scores(cols), reference.get_scores(query), rtol=1e-5)
+
+
+def test_parallel_counting_equals_serial(monkeypatch):
+    """Batches counted in worker processes merge into exactly the serial counts."""
+    from pbdocs.search import tokenize as tokenize_module
+    from pbdocs.search.bm25 import build_bm25_counts
+
+    texts = [f"第{i}条 社会组织应当按照章程开展活动，党组织每年召开{i % 7}次会议。" for i in range(60)]
+    serial = tokenize_module.count_many(texts, processes=1)
+    monkeypatch.setattr(tokenize_module, "_PARALLEL_MIN_TEXTS", 10)
+    monkeypatch.setattr(tokenize_module, "_MIN_BATCH", 8)
+    parallel = tokenize_module.count_many(texts, processes=2)
+    assert parallel.terms == serial.terms
+    for name in ("indptr", "doc_len"):
+        assert np.array_equal(getattr(parallel, name), getattr(serial, name))
+    a, _ = build_bm25_counts(serial)
+    b, _ = build_bm25_counts(parallel)
+    assert np.allclose(a.data, b.data) and np.array_equal(a.indices, b.indices)

@@ -203,11 +203,11 @@ def _windows(text: str, start: int, end: int, window_chars: int) -> list[tuple[i
         return [(start, end)]
     windows: list[tuple[int, int]] = []
     i = 0
-    # A heading line kept at the top of the unit belongs to the first window only.
     while i < len(sentences):
         j = i
         while j + 1 < len(sentences) and sentences[j + 1][1] - sentences[i][0] <= window_chars:
             j += 1
+        # The first window starts at the unit, so a heading joined above the paragraph stays.
         a = start if i == 0 else sentences[i][0]
         windows.append((a, sentences[j][1]))
         if j + 1 >= len(sentences):

@@ -40,6 +40,7 @@ TOKENIZER_VERSION = 1
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _WORD_CHAR = re.compile(r"[\w\u3400-\u4dbf\u4e00-\u9fff]")
 _PARALLEL_MIN_TEXTS = 2000
+_MIN_BATCH = 200
 
 
 def _data_text(name: str) -> str:
@@ -166,7 +167,7 @@ def count_many(texts: Sequence[str], *, processes: int | None = None):
     processes = processes or os.cpu_count() or 1
     if processes <= 1 or len(texts) < _PARALLEL_MIN_TEXTS:
         return merge_counts([_count_batch(texts)])
-    size = max(200, len(texts) // (processes * 8))
+    size = max(_MIN_BATCH, len(texts) // (processes * 8))
     batches = [texts[i:i + size] for i in range(0, len(texts), size)]
     with _pool(processes) as pool:
         return merge_counts(pool.map(_count_batch, batches, chunksize=1))
