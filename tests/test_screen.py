@@ -292,3 +292,23 @@ def test_fail_on_missing_lets_partial_charters_pass(tmp_path):
     args = ["screen", str(tmp_path / "in"), "--out", str(tmp_path / "r.csv"), "--workers", "1"]
     assert CliRunner().invoke(cli, args).exit_code == 1
     assert CliRunner().invoke(cli, args + ["--fail-on", "missing"]).exit_code == 0
+
+
+def test_report_folder_that_does_not_exist_is_a_usage_error(tmp_path):
+    _write_charters(tmp_path / "in", _names_with({"compliant"}))
+    out = tmp_path / "no" / "r.csv"
+    result = CliRunner().invoke(cli, ["screen", str(tmp_path / "in"), "--out", str(out)])
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {out}: the report's folder does not exist\n"
+
+
+def test_report_that_cannot_be_written_is_a_typed_error_and_leaves_no_temp_file(tmp_path):
+    from pbdocs.errors import ScreenError
+    from pbdocs.screen import screen
+
+    _write_charters(tmp_path / "in", _names_with({"compliant"}))
+    out = tmp_path / "r.csv"
+    out.mkdir()  # something that is not a file already holds the report's name
+    with pytest.raises(ScreenError, match=r"r\.csv: cannot write the report: Is a directory"):
+        screen([str(tmp_path / "in")], out, workers=1)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".r.csv.journal.jsonl", "in", "r.csv"]

@@ -87,9 +87,15 @@ def screen(
 
     journal_file = journal_path(out)
     work_dir = out.with_name(f".{out.name}.work")
-    # A run killed earlier leaves its unpacked archives; they are rebuilt from the archives.
+    # A run killed earlier leaves its unpacked archives (rebuilt from the archives) and perhaps
+    # a half-written report; its journal is what survives.
     shutil.rmtree(work_dir, ignore_errors=True)
-    work_dir.mkdir()
+    for stale in out.parent.glob(f".{out.name}.*.tmp"):
+        stale.unlink(missing_ok=True)
+    try:
+        work_dir.mkdir()
+    except OSError as exc:
+        raise ScreenError(f"{out}: cannot write in the report's folder: {exc.strerror or exc}") from None
     try:
         settings = _validated(settings, work_dir)
         sources = collect_sources(list(paths), work_dir, limits=limits, exclude={str(out), str(journal_file)})

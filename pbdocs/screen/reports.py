@@ -76,7 +76,10 @@ def write_report(out: str | os.PathLike, records: list[dict[str, Any]]) -> Path:
     }
     out = Path(out)
     write = writer[report_format(out)]
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    except OSError as exc:
+        raise ScreenError(f"{out}: cannot write the report: {exc.strerror or exc}") from None
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -88,6 +91,9 @@ def write_report(out: str | os.PathLike, records: list[dict[str, Any]]) -> Path:
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ScreenError(f"{out}: cannot write the report: {exc.strerror or exc}") from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
