@@ -189,7 +189,9 @@ def _is_loopback(host: str) -> bool:
               help="Most documents per upload, archive members included.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Worker processes checking documents, shared by all requests [default: CPU count].")
-def serve(host, port, index_dir, max_upload_mb, max_files, workers):
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=300, show_default=True,
+              help="Seconds one document may take (OCR included) before it is reported unreadable.")
+def serve(host, port, index_dir, max_upload_mb, max_files, workers, timeout):
     """Serve the upload page and the JSON API (/api/check, /api/search; docs at /docs)."""
     try:
         import uvicorn
@@ -201,7 +203,8 @@ def serve(host, port, index_dir, max_upload_mb, max_files, workers):
     if not _is_loopback(host):
         click.echo(f"Warning: listening on {host}: anyone who can reach this machine can upload files "
                    f"and use the page; there is no login.", err=True)
-    app = create_app(index_dir=index_dir, max_upload_mb=max_upload_mb, max_files=max_files, workers=workers)
+    app = create_app(index_dir=index_dir, max_upload_mb=max_upload_mb, max_files=max_files, workers=workers,
+                     document_timeout=timeout)
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 

@@ -113,6 +113,22 @@ def test_an_unreadable_file_is_an_error_row_named_as_uploaded(client):
         assert "pbdocs-upload" not in result["error"], "the temporary path leaked into the message"
 
 
+@pytest.mark.slow
+def test_a_document_slower_than_the_timeout_is_an_error_row(fixture_maker, spool_dir, tmp_path):
+    """A scanned page needs seconds of OCR; with a one-second budget it is given up, and named."""
+    text_pdf = render.render(DATA / "compliant-association.txt", ".pdf", tmp_path)
+    scan = fixture_maker.make_scanned_pdf(tmp_path / "scan.pdf", text_pdf)
+    with TestClient(create_app(document_timeout=1)) as client:
+        response = client.post("/api/check", files=[("files", ("扫描件.pdf", scan.read_bytes())),
+                                                    ("files", ("文本.txt", _charter("compliant-association.txt")))])
+    results = {r["path"]: r for r in response.json()}
+    # The deadline can fire inside the OCR library, which wraps the exception into its own error,
+    # so the row's reason varies; the verdict and the name do not.
+    assert results["扫描件.pdf"]["verdict"] == "error"
+    assert results["扫描件.pdf"]["error"]
+    assert results["文本.txt"]["verdict"] == "compliant"
+
+
 # --- limits ----------------------------------------------------------------------------------------
 
 def test_an_upload_over_the_size_limit_is_refused_with_413(client, spool_dir):

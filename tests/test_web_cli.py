@@ -70,6 +70,7 @@ def test_serve_on_loopback_does_not_warn(uvicorn_calls, host):
     (["--max-upload-mb", "0"], "--max-upload-mb"),
     (["--max-files", "-3"], "--max-files"),
     (["--workers", "0"], "--workers"),
+    (["--timeout", "0"], "--timeout"),
 ])
 def test_bad_options_are_usage_errors(uvicorn_calls, args, mentioned):
     result = CliRunner().invoke(cli, ["serve", *args])

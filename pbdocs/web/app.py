@@ -44,6 +44,8 @@ ARCHIVE_SUFFIX = ".zip"
 ACCEPTED_SUFFIXES = tuple(SUPPORTED_SUFFIXES) + (ARCHIVE_SUFFIX,)
 # Charters compress about fivefold; an archive inflating past ten times the upload limit is a bomb.
 ARCHIVE_INFLATION_FACTOR = 10
+# A one-page scan takes seconds to OCR; minutes means a reader is stuck and the officer is waiting.
+DOCUMENT_TIMEOUT_S = 300
 # Finished batches kept for report downloads; older ones are forgotten first.
 REPORTS_KEPT = 64
 UPLOAD_FIELD = b"files"
@@ -242,11 +244,12 @@ def _relabel(record: dict[str, Any], document: _Document) -> dict[str, Any]:
     return record
 
 
-def _check_in_worker(local: str, pack: str, org_type: str | None) -> dict[str, dict]:
+def _check_in_worker(local: str, pack: str, org_type: str | None, timeout: float | None) -> dict[str, dict]:
     """In a worker process: ``{"check": ..., "row": ...}`` for one stored upload, never raising."""
     from ..screen.runner import CheckSettings, Task, screen_document
 
-    return screen_document(Task(sha256="", path=local, settings=CheckSettings(pack=pack, org_type=org_type)))
+    settings = CheckSettings(pack=pack, org_type=org_type)
+    return screen_document(Task(sha256="", path=local, settings=settings, timeout=timeout))
 
 
 def _start_method() -> multiprocessing.context.BaseContext:
@@ -309,14 +312,15 @@ class _CheckPool:
         self._isolation.shutdown(wait=False, cancel_futures=True)
 
 
-async def _check_document(pool: _CheckPool, document: _Document, pack: str, org_type: str | None) -> dict[str, dict]:
+async def _check_document(pool: _CheckPool, document: _Document, pack: str, org_type: str | None,
+                          timeout: float | None) -> dict[str, dict]:
     """``{"check": <pbdocs check --format json object>, "row": <report row>}`` under the upload's name."""
     from ..screen.runner import error_record
 
     if document.error is not None:
         outcome = error_record(document.label, document.error)
     else:
-        outcome = await pool.run(_check_in_worker, document.local, pack, org_type)
+        outcome = await pool.run(_check_in_worker, document.local, pack, org_type, timeout)
         if outcome is None:
             outcome = error_record(document.label, "the reader crashed on this file")
     return {"check": _relabel(outcome["check"], document), "row": _relabel(outcome["row"], document)}
@@ -409,11 +413,12 @@ def _static_dir() -> Path:
 
 
 def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 20, max_files: int = 200,
-               workers: int | None = None) -> FastAPI:
+               workers: int | None = None, document_timeout: float | None = DOCUMENT_TIMEOUT_S) -> FastAPI:
     """The pbdocs web app: the upload page at ``/``, the JSON API under ``/api``, OpenAPI at ``/docs``.
 
     ``max_upload_mb`` bounds one request's body, ``max_files`` the documents in it (archive members
-    included), ``workers`` the processes checking documents for all requests (default: CPU count).
+    included), ``workers`` the processes checking documents for all requests (default: CPU count),
+    ``document_timeout`` the seconds one document may take before it is an error row (None: no limit).
     """
     if max_upload_mb < 1:
         raise ValueError("max_upload_mb must be at least 1")
@@ -421,6 +426,8 @@ def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 
         raise ValueError("max_files must be at least 1")
     if workers is not None and workers < 1:
         raise ValueError("workers must be at least 1")
+    if document_timeout is not None and document_timeout <= 0:
+        raise ValueError("document_timeout must be positive")
     max_bytes = max_upload_mb * MIB
     max_inflated = max_bytes * ARCHIVE_INFLATION_FACTOR
     pool = _CheckPool(workers or os.cpu_count() or 1)
@@ -486,7 +493,7 @@ def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 
             documents = await loop.run_in_executor(
                 None, _collect_documents, uploads, workdir, max_files, max_inflated)
             records = await asyncio.gather(*(
-                _check_document(pool, document, pack, org_type) for document in documents))
+                _check_document(pool, document, pack, org_type, document_timeout) for document in documents))
         finally:
             await asyncio.get_running_loop().run_in_executor(None, shutil.rmtree, workdir, True)
         report_id = reports.add(list(records))
