@@ -80,6 +80,12 @@ def test_filters_by_text_and_by_verdict(page, report):
     assert _column(page, "name") == [target["name"]]
     page.fill("#filter", "")
     assert page.inner_text("#shown") == f"显示 {len(rows)} / {len(rows)}"
+    page.click("#summary .card.missing")
+    assert page.input_value("#verdict-filter") == "missing"
+    assert set(page.eval_on_selector_all("#results > tbody:not([hidden])", "bs => bs.map(b => b.dataset.verdict)")) \
+        == {"missing"}
+    page.click("#summary .card.total")
+    assert page.inner_text("#shown") == f"显示 {len(rows)} / {len(rows)}"
 
 
 @pytest.mark.slow
