@@ -267,7 +267,9 @@ def _document_body(record: dict[str, Any], names) -> str:
         elif column == "missing_elements":
             cells.append(f"<td>{_esc('、'.join(names['elements'].get(e, e) for e in value or []))}</td>")
         elif column == "core_values":
-            cells.append(f"<td>{'' if value is None else ('是' if value else '否')}</td>")
+            # An unreadable document has no answer, whatever the row's boolean says.
+            unknown = value is None or verdict == "error"
+            cells.append(f"<td>{'' if unknown else ('是' if value else '否')}</td>")
         elif column == "path":
             cells.append(f'<td class="path">{_esc(value)}</td>')
         elif column == "error":
