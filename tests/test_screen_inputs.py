@@ -190,3 +190,15 @@ def test_zip_bomb_in_a_batch_is_an_error_row_and_the_batch_goes_on(tmp_path):
     assert rows[0]["verdict"] == "compliant"
     assert rows[1]["error"] == "member refused: inflates to 210 MB, over the 200 MB limit"
     assert os.listdir(out.parent) == ["r.csv"]
+
+
+def test_a_file_named_twice_is_one_document(tmp_path, monkeypatch):
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "a.txt").write_bytes(CHARTER)
+    archive = _zip(tmp_path / "up.zip", {"b.txt": CHARTER})
+    monkeypatch.chdir(tmp_path)
+    work = tmp_path / "work"
+    work.mkdir()
+    sources = collect_sources(["in", "in/a.txt", "./in/a.txt", "up.zip", str(archive)], work)
+    assert [s.display for s in sources] == [os.path.join("in", "a.txt"), "up.zip/b.txt"]

@@ -77,8 +77,15 @@ def collect_sources(
     work = Path(work_dir)
     sources: list[Source] = []
     archive_counter = 0
+    seen: set[str] = set()
     for arg in paths:
         for file_path, display in _walk(arg, exclude):
+            # A file named twice (a folder and a file in it, or two spellings of one path) is one
+            # document and gets one row.
+            real = os.path.realpath(file_path)
+            if real in seen:
+                continue
+            seen.add(real)
             if file_path.lower().endswith(ARCHIVE_SUFFIX):
                 archive_counter += 1
                 target = work / f"zip{archive_counter:04d}"
