@@ -252,6 +252,9 @@ def test_identical_documents_are_checked_once_and_reported_under_each_path(tmp_p
     assert len(calls) == 1
     assert [r["path"] for r in result.rows] == [str(tmp_path / "a" / name), str(tmp_path / "b" / name)]
     assert result.rows[0]["verdict"] == result.rows[1]["verdict"] == "compliant"
+    summary = result.as_dict()
+    assert summary["report"] == str(tmp_path / "r.json") and summary["rows"] == result.rows
+    assert summary["summary"]["verdicts"]["compliant"] == summary["summary"]["total"] == 2
 
 
 def test_user_text_is_escaped_in_the_html_report(tmp_path):
