@@ -118,7 +118,10 @@ def error_record(path: str, reason: str) -> dict[str, Any]:
 def screen_document(task: Task) -> dict[str, Any]:
     """Check one document; never raises, so one bad file cannot stop a batch."""
     try:
-        with _deadline(task.timeout), tempfile.TemporaryDirectory(prefix="pbdocs-doc-") as scratch:
+        with _deadline(task.timeout), contextlib.ExitStack() as cleanup:
+            scratch = None
+            if task.content is not None or task.settings.rules_text is not None:
+                scratch = cleanup.enter_context(tempfile.TemporaryDirectory(prefix="pbdocs-doc-"))
             path = task.path
             if task.content is not None:
                 # Same file name as the original: readers may use it (format sniffing, title hints).
