@@ -14,9 +14,6 @@ __version__ = "0.1.0"
 from .errors import PbdocsError, ReadError  # noqa: F401
 from .models import Document, Metadata, Page  # noqa: F401
 
-
-def extract(path, options=None):
-    """Read ``path`` (txt, md, html, pdf, docx, doc) into a :class:`Document`."""
-    from .extract import extract as _extract
-
-    return _extract(path, options)
+# Bound eagerly: the subpackage pbdocs.extract would otherwise replace this name with itself the
+# first time any of its modules is imported, and ``pbdocs.extract(path)`` would stop working.
+from .extract import ExtractOptions, extract  # noqa: E402,F401

@@ -7,6 +7,7 @@ normalized text and quotes the original through that map.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -64,16 +65,12 @@ class Normalized:
         orig_end = self.offsets[end - 1] + 1
         return orig_start, max(orig_end, orig_start)
 
+    def _replace_original(self, original: str) -> "Normalized":
+        return Normalized(self.text, self.offsets, original)
+
     def original_text(self, start: int, end: int) -> str:
         a, b = self.span(start, end)
         return self.original[a:b]
-
-
-def _compose(outer: Normalized, inner_offsets: list[int], text: str) -> Normalized:
-    """Chain a step whose offsets point into ``outer.text`` back to ``outer.original``."""
-    mapped = [outer.offsets[i] for i in inner_offsets]
-    mapped.append(len(outer.original))
-    return Normalized(text, tuple(mapped), outer.original)
 
 
 def identity(text: str) -> Normalized:
@@ -82,13 +79,20 @@ def identity(text: str) -> Normalized:
 
 @functools.lru_cache(maxsize=8192)
 def _nfkc_char(ch: str) -> str:
-    folded = unicodedata.normalize("NFKC", ch)
-    # NFKC maps the ideographic space to a plain space and 〔〕 stays; keep 。and 、 as they are.
-    return folded
+    return unicodedata.normalize("NFKC", ch)
+
+
+# Full-width ASCII and the ideographic space: the bulk of what NFKC changes in Chinese text,
+# done by str.translate so that typical documents never take the per-character path.
+_WIDTH_TABLE = {0xFF01 + i: 0x21 + i for i in range(94)} | {0x3000: 0x20}
+_WHITESPACE = re.compile(r"\s+")
 
 
 def fold_width(text: str) -> Normalized:
     """NFKC per character: full-width Latin/digits/punctuation to half-width, compatibility forms."""
+    translated = text.translate(_WIDTH_TABLE)
+    if unicodedata.is_normalized("NFKC", translated):
+        return identity(translated)._replace_original(text)
     out: list[str] = []
     offs: list[int] = []
     for i, ch in enumerate(text):
@@ -107,32 +111,29 @@ def _collapse_whitespace(src: Normalized, keep_paragraphs: bool) -> Normalized:
     """
     text = src.text
     n = len(text)
-    out: list[str] = []
+    src_offsets = src.offsets
+    parts: list[str] = []
     offs: list[int] = []
-    i = 0
-    while i < n:
-        ch = text[i]
-        if not ch.isspace():
-            out.append(ch)
-            offs.append(i)
-            i += 1
+    pos = 0
+    for run in _WHITESPACE.finditer(text):
+        a, b = run.span()
+        if a > pos:
+            parts.append(text[pos:a])
+            offs.extend(src_offsets[pos:a])
+        pos = b
+        if a == 0 or b == n:
             continue
-        j = i
-        while j < n and text[j].isspace():
-            j += 1
-        if not out or j == n:
-            i = j
-            continue
-        run = text[i:j]
-        if keep_paragraphs and run.count("\n") >= 2:
-            out.append("\n")
-            offs.append(i)
-        elif not (is_cjk(out[-1]) or is_cjk(text[j])):
-            out.append(" ")
-            offs.append(i)
-        i = j
-    inner = Normalized("".join(out), tuple(offs) + (n,), text)
-    return _compose(src, list(inner.offsets[:-1]), inner.text)
+        if keep_paragraphs and run.group().count("\n") >= 2:
+            parts.append("\n")
+            offs.append(src_offsets[a])
+        elif not (is_cjk(text[a - 1]) or is_cjk(text[b])):
+            parts.append(" ")
+            offs.append(src_offsets[a])
+    if pos < n:
+        parts.append(text[pos:])
+        offs.extend(src_offsets[pos:n])
+    offs.append(len(src.original))
+    return Normalized("".join(parts), tuple(offs), src.original)
 
 
 @functools.lru_cache(maxsize=1)

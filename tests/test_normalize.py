@@ -77,3 +77,10 @@ def test_empty_span_and_bounds():
 @pytest.mark.parametrize("ch, expected", [("党", True), ("。", True), ("，", True), ("a", False), ("1", False)])
 def test_is_cjk(ch, expected):
     assert is_cjk(ch) is expected
+
+
+def test_public_extract_stays_a_function_after_submodules_load():
+    import pbdocs
+    import pbdocs.extract.html  # noqa: F401  (loading a submodule must not rebind the name)
+
+    assert callable(pbdocs.extract) and pbdocs.extract.__name__ == "extract"
