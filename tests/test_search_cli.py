@@ -128,3 +128,25 @@ def test_empty_query_is_a_usage_error(index_dir):
     result = run("search", "   ", "--index", str(index_dir))
     assert result.exit_code == 2
     assert result.stderr == "Error: empty query\n"
+
+
+def test_default_locations_follow_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("PBDOCS_CORPUS", str(tmp_path / "corpus"))
+    monkeypatch.setenv("PBDOCS_INDEX", str(tmp_path / "index"))
+    assert run("ingest", str(DATA / "ingest")).exit_code == 0
+    result = run("index", "build")
+    assert result.exit_code == 0 and result.stderr.startswith("Indexed 2 documents")
+    result = run("search", "原始基金", "--format", "json")
+    assert result.exit_code == 0
+    assert "Building the search index" not in result.stderr, "the index built above is fresh"
+    assert json.loads(result.stdout)["hits"][0]["doc_id"] == "rules"
+
+
+def test_search_builds_a_missing_default_index(tmp_path, monkeypatch):
+    monkeypatch.setenv("PBDOCS_CORPUS", str(tmp_path / "corpus"))
+    monkeypatch.setenv("PBDOCS_INDEX", str(tmp_path / "index"))
+    assert run("ingest", str(DATA / "ingest")).exit_code == 0
+    result = run("search", "党的基层组织", "-k", "1")
+    assert result.exit_code == 0
+    assert result.stderr == f"Building the search index in {tmp_path / 'index'} ...\n"
+    assert result.stdout.startswith("[1] 示例市民政局关于加强社会组织党建工作的通知")
