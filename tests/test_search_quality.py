@@ -49,11 +49,15 @@ def test_off_topic_questions_get_no_confident_answer(searcher, question):
     ("社会团体登记管理条例第十四条", "社会团体登记管理条例", "第十四条"),
     ("《基金会管理条例》第10条", "基金会管理条例", "第十条"),
     ("慈善法第四条是怎么规定的", "中华人民共和国慈善法", "第四条"),
-    ("中国共产党章程第三十条", "中国共产党章程", "第三十条"),
+    ("中国共产党章程第三十三条", "中国共产党章程", "第三十三条"),
+    ("党章第三十一条怎么说", "中国共产党章程", "第三十一条"),
+    ("民法典第八十七条", "中华人民共和国民法典", "第八十七条"),
 ])
 def test_a_named_article_comes_first(searcher, query, title, article):
-    hit = searcher.search(query, k=3).hits[0]
+    result = searcher.search(query, k=3)
+    hit = result.hits[0]
     assert hit.title.startswith(title) and hit.article == article
+    assert result.confident
 
 
 def test_named_article_prefers_the_latest_version(searcher):

@@ -156,6 +156,7 @@ class Searcher:
 
     def __init__(self, reader: IndexReader):
         self.reader = reader
+        self._names: dict[str, set[str]] | None = None
 
     @classmethod
     def load(
@@ -202,9 +203,24 @@ class Searcher:
                 own[term] = max(idf, 0.0)
         return columns, term_weights, words, sum(own.values())
 
+    def _law_names(self) -> dict[str, set[str]]:
+        """Ways a question may name each document: its title, without 中华人民共和国, without a
+        parenthesized addition (中国共产党章程（...部分修改...）)."""
+        if self._names is None:
+            from ..normalize import normalize
+
+            self._names = {}
+            for doc_id, info in self.reader.docs.items():
+                title = normalize(info.get("title") or "").text
+                short = re.split(r"[(（]", title, maxsplit=1)[0]
+                forms = {title, short} | {t.removeprefix("中华人民共和国") for t in (title, short)}
+                self._names[doc_id] = {f for f in forms if len(f) >= 2}
+        return self._names
+
     def _article_reference(self, query: str) -> int | None:
-        """The passage of the article a query names (社会团体登记管理条例第十四条), if any."""
+        """The passage of the article a query names (社会团体登记管理条例第十四条, 党章第三十条)."""
         from ..normalize import normalize
+        from .tokenize import synonyms
 
         text = normalize(query).text
         m = _ARTICLE_REF.search(text)
@@ -214,11 +230,16 @@ class Searcher:
         if number is None:
             return None
         named = text[: m.start()].strip("《》 ") + text[m.end():]
+        # Common short names (党章) stand for the full title.
+        forms = {named} | {named.replace(lay, official) for lay, officials in synonyms().items()
+                           if lay in named for official in officials}
         best: tuple[int, str, str] | None = None
-        for doc_id, info in self.reader.docs.items():
-            title = normalize(info.get("title") or "").text
-            for name in {title, title.removeprefix("中华人民共和国")}:
-                if len(name) >= 2 and name in named and str(number) in info.get("articles", {}):
+        for doc_id, names in self._law_names().items():
+            info = self.reader.docs[doc_id]
+            if str(number) not in info.get("articles", {}):
+                continue
+            for name in names:
+                if any(name in form for form in forms):
                     # The longest title named wins; among versions of one law, the latest.
                     key = (len(name), info.get("date") or "", doc_id)
                     if best is None or key > best:
