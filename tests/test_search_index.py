@@ -157,3 +157,18 @@ def test_default_index_is_built_when_missing_and_rebuilt_when_stale(corpus_dir, 
 def test_explicit_index_dir_must_exist(tmp_path):
     with pytest.raises(SearchIndexError, match="no search index here"):
         Searcher.load(tmp_path / "nowhere")
+
+
+def test_concurrent_builds_leave_one_whole_index(corpus_dir, tmp_path):
+    """Two processes rebuilding the same index at once: both finish, the index is readable."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    procs = [ctx.Process(target=build, args=([corpus_dir], tmp_path / "idx")) for _ in range(3)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+    assert [p.exitcode for p in procs] == [0, 0, 0]
+    assert IndexReader.open(tmp_path / "idx").n_passages > 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "idx"]

@@ -165,13 +165,29 @@ def _write_docs(folder: Path, docs: Sequence[IndexedDocument], passages: list[Pa
 
 
 def _swap_in(tmp: Path, target: Path) -> None:
-    if target.exists():
-        old = target.with_name(f"{target.name}{_OLD_SUFFIX}{os.getpid()}-{time.time_ns()}")
-        os.rename(target, old)
-        os.rename(tmp, target)
+    """Rename ``tmp`` to ``target``, moving an existing index aside first and deleting it after.
+
+    Another process may be swapping in its own build at the same moment (the web server and a
+    command both finding the index stale): whoever renames last wins, and a rename that finds
+    the place taken again simply moves that index aside too and retries.
+    """
+    olds: list[Path] = []
+    for attempt in range(10):
+        if target.exists():
+            old = target.with_name(f"{target.name}{_OLD_SUFFIX}{os.getpid()}-{time.time_ns()}")
+            try:
+                os.rename(target, old)
+                olds.append(old)
+            except FileNotFoundError:
+                pass
+        try:
+            os.rename(tmp, target)
+            break
+        except OSError:
+            if attempt == 9:
+                raise
+    for old in olds:
         shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.rename(tmp, target)
 
 
 def recover(target: Path) -> None:
