@@ -172,3 +172,13 @@ def test_concurrent_builds_leave_one_whole_index(corpus_dir, tmp_path):
     assert [p.exitcode for p in procs] == [0, 0, 0]
     assert IndexReader.open(tmp_path / "idx").n_passages > 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "idx"]
+
+
+def test_same_name_different_content_gets_its_own_file_and_id(corpus_dir, tmp_path):
+    other = tmp_path / "elsewhere" / "rules.md"
+    other.parent.mkdir()
+    other.write_text("# 另一份细则\n\n第一条 会员大会每年召开一次。\n", encoding="utf-8")
+    entry, = ingest([other], corpus_dir)
+    assert (entry.id, entry.file) == ("rules-2", "rules-2.md")
+    assert (corpus_dir / "rules-2.md").read_text(encoding="utf-8") == other.read_text(encoding="utf-8")
+    assert len(Corpus.load(corpus_dir).entries) == 3
