@@ -79,29 +79,30 @@ def collect_sources(
     archive_counter = 0
     seen: set[str] = set()
     for arg in paths:
-        for file_path, display in _walk(arg, exclude):
+        for path in _walk(arg, exclude):
             # A file named twice (a folder and a file in it, or two spellings of one path) is one
             # document and gets one row.
-            real = os.path.realpath(file_path)
+            real = os.path.realpath(path)
             if real in seen:
                 continue
             seen.add(real)
-            if file_path.lower().endswith(ARCHIVE_SUFFIX):
+            if path.lower().endswith(ARCHIVE_SUFFIX):
                 archive_counter += 1
                 target = work / f"zip{archive_counter:04d}"
-                sources.extend(_unpack_archive(file_path, display, target, limits))
-            elif _is_screenable(file_path):
-                sources.append(_file_source(file_path, display))
+                sources.extend(_unpack_archive(path, target, limits))
+            elif _is_screenable(path):
+                sources.append(_file_source(path))
             else:
-                suffix = Path(file_path).suffix or "(no extension)"
-                sources.append(Source(display, error=f"unsupported file type {suffix}"))
+                suffix = Path(path).suffix or "(no extension)"
+                sources.append(Source(path, error=f"unsupported file type {suffix}"))
     return sources
 
 
 def _walk(arg: str, exclude: set[str]):
-    """(file path, display path) pairs under one argument; hidden files and OS junk skipped."""
+    """The files under one argument, as the user would spell them; hidden files and OS junk
+    skipped."""
     if not os.path.isdir(arg):
-        yield arg, arg
+        yield arg
         return
     for root, dirs, files in os.walk(arg):
         dirs[:] = sorted(d for d in dirs if not _is_junk(d, is_dir=True))
@@ -109,7 +110,7 @@ def _walk(arg: str, exclude: set[str]):
             full = os.path.join(root, name)
             if _is_junk(name) or os.path.abspath(full) in exclude:
                 continue
-            yield full, full
+            yield full
 
 
 def _is_junk(name: str, *, is_dir: bool = False) -> bool:
@@ -123,13 +124,13 @@ def _is_screenable(name: str) -> bool:
     return Path(name).suffix.lower() in SUPPORTED_SUFFIXES
 
 
-def _file_source(path: str, display: str) -> Source:
+def _file_source(path: str) -> Source:
     try:
         if not os.path.exists(path):
-            return Source(display, error="no such file")
-        return Source(display, local=path, sha256=sha256_file(path))
+            return Source(path, error="no such file")
+        return Source(path, local=path, sha256=sha256_file(path))
     except OSError as exc:
-        return Source(display, error=f"cannot read: {exc.strerror or exc}")
+        return Source(path, error=f"cannot read: {exc.strerror or exc}")
 
 
 def _member_name(info: zipfile.ZipInfo) -> str:
@@ -162,21 +163,21 @@ def _unsafe_reason(name: str) -> str | None:
     return None
 
 
-def _unpack_archive(path: str, display: str, target: Path, limits: ArchiveLimits) -> list[Source]:
+def _unpack_archive(path: str, target: Path, limits: ArchiveLimits) -> list[Source]:
     try:
         archive = zipfile.ZipFile(path)
     except FileNotFoundError:
-        return [Source(display, error="no such file")]
+        return [Source(path, error="no such file")]
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        return [Source(display, error=f"not a readable zip archive: {exc}")]
+        return [Source(path, error=f"not a readable zip archive: {exc}")]
     with archive:
         infos = [i for i in archive.infolist() if not i.is_dir()]
         if len(infos) > limits.max_members:
-            return [Source(display, error=f"archive refused: {len(infos)} members, over the limit of "
+            return [Source(path, error=f"archive refused: {len(infos)} members, over the limit of "
                                           f"{limits.max_members}")]
         declared = sum(i.file_size for i in infos)
         if declared > limits.max_total_bytes:
-            return [Source(display, error=f"archive refused: inflates to {_mb(declared)}, over the "
+            return [Source(path, error=f"archive refused: inflates to {_mb(declared)}, over the "
                                           f"{_mb(limits.max_total_bytes)} limit")]
         target.mkdir(parents=True, exist_ok=False)
         sources: list[Source] = []
@@ -187,7 +188,7 @@ def _unpack_archive(path: str, display: str, target: Path, limits: ArchiveLimits
             unsafe = _unsafe_reason(name) is not None
             if not unsafe and (any(_is_junk(p, is_dir=True) for p in parts[:-1]) or _is_junk(parts[-1])):
                 continue
-            member_display = display.replace(os.sep, "/").rstrip("/") + "/" + name
+            member_display = path.replace(os.sep, "/").rstrip("/") + "/" + name
             source, used = _unpack_member(archive, info, name, member_display, target, index, limits, budget)
             budget -= used
             sources.append(source)
