@@ -174,11 +174,11 @@ def _unpack_archive(path: str, target: Path, limits: ArchiveLimits) -> list[Sour
         infos = [i for i in archive.infolist() if not i.is_dir()]
         if len(infos) > limits.max_members:
             return [Source(path, error=f"archive refused: {len(infos)} members, over the limit of "
-                                          f"{limits.max_members}")]
+                                       f"{limits.max_members}")]
         declared = sum(i.file_size for i in infos)
         if declared > limits.max_total_bytes:
             return [Source(path, error=f"archive refused: inflates to {_mb(declared)}, over the "
-                                          f"{_mb(limits.max_total_bytes)} limit")]
+                                       f"{_mb(limits.max_total_bytes)} limit")]
         target.mkdir(parents=True, exist_ok=False)
         sources: list[Source] = []
         budget = limits.max_total_bytes
