@@ -111,12 +111,21 @@ def csv_cell(value: Any) -> str:
     return str(value)
 
 
+# Spreadsheet programs run a cell that starts with one of these as a formula; text taken from an
+# uploaded charter (its name, a file name) must never become one.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(text: str) -> str:
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
 def _write_csv(path: Path, records: list[dict[str, Any]]) -> None:
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(COLUMNS)
         for record in records:
-            writer.writerow([csv_cell(record["row"].get(c)) for c in COLUMNS])
+            writer.writerow([_inert(csv_cell(record["row"].get(c))) for c in COLUMNS])
 
 
 def _write_json(path: Path, records: list[dict[str, Any]]) -> None:
@@ -141,6 +150,9 @@ def _write_xlsx(path: Path, records: list[dict[str, Any]]) -> None:
     verdict_col = COLUMNS.index("verdict") + 1
     for row in rows:
         sheet.append([_xlsx_value(row, c) for c in COLUMNS])
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":  # openpyxl stores any text starting with "=" as a formula
+                cell.data_type = "s"
         verdict = row.get("verdict")
         if verdict in _FILLS:
             sheet.cell(sheet.max_row, verdict_col).fill = PatternFill("solid", fgColor=_FILLS[verdict])
