@@ -83,7 +83,7 @@ def main() -> None:
     print(f"cores: {os.cpu_count()}, load average before: {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory(prefix="pbdocs-bench-screen-") as tmp:
         tmp_path = Path(tmp)
-        folder = _batch_module().build_scale_batch(tmp_path, args.documents)
+        folder = _batch_module().build_scale_batch(tmp_path, args.documents, realistic=True)
         kinds = {s: sum(1 for p in folder.iterdir() if p.suffix == s) for s in (".txt", ".docx", ".pdf")}
         print(f"batch: {args.documents} charters " + ", ".join(f"{n} {s}" for s, n in kinds.items()))
         # Interleaved, so a burst of load from elsewhere hits both worker counts alike.

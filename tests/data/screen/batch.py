@@ -126,9 +126,20 @@ def build_mixed_batch(root: Path) -> dict:
     }
 
 
-def build_scale_batch(root: Path, count: int) -> Path:
-    """``count`` distinct charters cycling .txt, .docx and text .pdf (for the benchmark)."""
-    texts = list(charter_texts().items())
+def full_length(text: str) -> str:
+    """A short test charter grown to the length of a real one: the standard chapters on members,
+    organs, assets, amendment and termination go in before its 附则 chapter."""
+    body = (HERE / "body_chapters.txt").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    closing = next((i for i, line in enumerate(lines) if "附" in line and "则" in line and line.startswith("第")),
+                   len(lines))
+    return "\n".join(lines[:closing] + [body] + lines[closing:])
+
+
+def build_scale_batch(root: Path, count: int, *, realistic: bool = False) -> Path:
+    """``count`` distinct charters cycling .txt, .docx and text .pdf; ``realistic`` gives them
+    the length of real charters (for the benchmark)."""
+    texts = [(name, full_length(text) if realistic else text) for name, text in charter_texts().items()]
     folder = root / "scale"
     folder.mkdir(parents=True)
     writers = (
