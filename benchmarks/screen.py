@@ -1,5 +1,7 @@
 """Batch screening throughput: 200 mixed .txt/.docx/text-PDF charters with 1 and 2 workers.
 
+The charters are the test charters grown to the length of real ones (tests/data/screen/batch.py).
+
 Prints documents per second for each worker count, the speed-up of 2 workers over 1 measured in
 the same run (target: at least 1.7x on 2 cores), and the peak memory of a worker process.
 Each configuration runs in a fresh Python process so neither inherits the other's caches.
