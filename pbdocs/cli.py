@@ -118,9 +118,9 @@ class _ProgressBar:
                    "[default: detected from each text].")
 @click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=str),
               help="An extra rule pack file of your own.")
-@click.option("--fail-on", type=click.Choice(["partial", "missing"]), default="partial", show_default=True,
-              help="Exit 1 for any charter short of compliant (partial), or only for missing and "
-                   "contradicted clauses (missing).")
+@click.option("--fail-on", type=click.Choice(["partial", "missing", "none"]), default="partial", show_default=True,
+              help="Exit 1 for any charter short of compliant (partial), only for missing and "
+                   "contradicted clauses (missing), or never (none: report only).")
 @click.option("--ocr", type=click.Choice(["auto", "never", "always"]), default="auto", show_default=True,
               help="OCR scanned PDF pages (auto), refuse them (never), or OCR every page.")
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
@@ -310,10 +310,12 @@ def ingest(paths, corpus_dir, title, issuer, doc_number, date, source):
 # --- check ---------------------------------------------------------------------------------------
 
 # Verdicts that fail a run, by --fail-on: "partial" (default) fails anything short of compliant;
-# "missing" lets partial charters pass and fails only missing or contradicted clauses.
+# "missing" lets partial charters pass and fails only missing or contradicted clauses; "none" only
+# reports (unreadable files still exit 3).
 _FAILING = {
     "partial": frozenset({"partial", "missing", "contradicted"}),
     "missing": frozenset({"missing", "contradicted"}),
+    "none": frozenset(),
 }
 _ORG_TYPE_CHOICES = ["社会团体", "基金会", "社会服务机构", "民办非企业单位", "social-group", "foundation",
                      "social-service"]
@@ -373,9 +375,9 @@ def _check_report(result) -> list[str]:
               help="Organization type for the statutory pack (default: detected from the text).")
 @click.option("--rules", "rules_file", type=click.Path(dir_okay=False, path_type=str), default=None,
               help="An extra rule pack file (TOML) checked with the chosen pack.")
-@click.option("--fail-on", type=click.Choice(["partial", "missing"]), default="partial", show_default=True,
-              help="Exit 1 for any charter short of compliant (partial), or only for missing and "
-                   "contradicted clauses (missing).")
+@click.option("--fail-on", type=click.Choice(["partial", "missing", "none"]), default="partial", show_default=True,
+              help="Exit 1 for any charter short of compliant (partial), only for missing and "
+                   "contradicted clauses (missing), or never (none: report only).")
 @click.option("--ocr", type=click.Choice(["auto", "never", "always"]), default="auto", show_default=True,
               help="OCR scanned PDF pages (auto), refuse them (never), or OCR every page.")
 def check(paths, fmt, pack, org_type, rules_file, fail_on, ocr):

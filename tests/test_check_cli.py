@@ -38,6 +38,7 @@ def unreadable(tmp_path) -> Path:
     ([COMPLIANT, PARTIAL], "missing", 0),
     ([PARTIAL, MISSING], "missing", 1),
     ([CONTRADICTED], "missing", 1),
+    ([PARTIAL, MISSING, CONTRADICTED], "none", 0),
 ])
 def test_exit_codes(paths, fail_on, code):
     result = run("check", *paths, "--fail-on", fail_on)
