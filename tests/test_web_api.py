@@ -353,7 +353,14 @@ def test_openapi_describes_the_api(client):
     upload = spec["paths"]["/api/check"]["post"]["requestBody"]["content"]["multipart/form-data"]
     assert "files" in upload["schema"]["properties"]
     assert "/api/search" in spec["paths"]
-    assert client.get("/docs").status_code == 200
+
+
+def test_docs_page_works_offline(client):
+    docs = client.get("/docs")
+    assert docs.status_code == 200
+    assert "cdn" not in docs.text and "https://" not in docs.text
+    assert client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/docs-assets/swagger-ui.css").status_code == 200
 
 
 def test_config_tells_clients_the_limits(spool_dir):

@@ -58,8 +58,11 @@ PAGE_SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
 ]
-# FastAPI's /docs page pulls Swagger UI from a CDN with an inline script; a strict policy would blank it.
-PATHS_WITHOUT_CSP = ("/docs", "/redoc")
+# The /docs page starts Swagger UI with an inline script; a strict policy would blank it.
+PATHS_WITHOUT_CSP = ("/docs",)
+# Swagger UI's files are served from here (package swagger-ui-bundle) so /docs works on an office
+# network without internet access.
+DOCS_ASSETS = "/docs-assets"
 
 
 @dataclass
@@ -408,6 +411,27 @@ class _SecurityHeaders:
         return await self.app(scope, receive, send_with_headers)
 
 
+def _add_offline_docs(app) -> None:
+    """OpenAPI docs at /docs from local Swagger UI files; from the CDN only if they are missing."""
+    from fastapi.openapi.docs import get_swagger_ui_html
+
+    try:
+        from swagger_ui_bundle import swagger_ui_path
+    except ImportError:
+        swagger_ui_path = None
+    if swagger_ui_path is not None:
+        app.mount(DOCS_ASSETS, StaticFiles(directory=str(swagger_ui_path)), name="docs-assets")
+        assets = {"swagger_js_url": f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+                  "swagger_css_url": f"{DOCS_ASSETS}/swagger-ui.css"}
+    else:
+        assets = {}
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs():
+        return get_swagger_ui_html(openapi_url=app.openapi_url, title="pbdocs API",
+                                   swagger_favicon_url="/static/favicon.svg", **assets)
+
+
 def _static_dir() -> Path:
     return Path(str(resources.files("pbdocs.web") / "static"))
 
@@ -444,9 +468,12 @@ def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 
         summary="社会组织章程党建条款审查与政策问答 / party-building clause checks and policy search",
         version=_version(),
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.add_middleware(_SecurityHeaders)
     app.mount("/static", StaticFiles(directory=_static_dir()), name="static")
+    _add_offline_docs(app)
 
     @app.exception_handler(PbdocsError)
     async def library_error(_request: Request, exc: PbdocsError):
