@@ -20,7 +20,7 @@ def test_builtin_packs():
     clause = next(r for r in party.rules if r.id == "party-clause")
     assert [e.id for e in clause.elements] == ["basis", "organization", "activities", "conditions", "leadership"]
     assert clause.basis.doc_number == "民函〔2019〕54号"
-    assert clause.alternative is not None and clause.alternative.replaces == ("organization",)
+    assert clause.alternative is not None and clause.alternative.replaces == ("organization", "basis")
     values = next(r for r in party.rules if r.id == "core-values")
     assert values.basis.doc_number == "民函〔2018〕78号"
 
