@@ -176,3 +176,38 @@ def test_random_bytes_named_txt_are_refused(tmp_path):
     result = CliRunner().invoke(cli, ["extract", str(path)])
     assert result.exit_code == 3
     assert result.stderr == f"Error: {path}: binary data, not text\n"
+
+
+PAGED = (
+    "某市围棋协会章程\n\n第一章　总　则\n第一条　本会的名称是某市围棋协会。\n"
+    "第四条　本会坚持中国共产党的全面领导，根据中国共产党章程的规定，设立中国共产\n"
+    "{sep}"
+    "某市围棋协会章程\n党的组织，开展党的活动，为党组织的活动提供必要条件。\n第五条　本会的住所设在某市。\n"
+    "{sep2}"
+    "某市围棋协会章程\n第二章　业务范围\n第六条　本会的业务范围：围棋培训、赛事组织。\n"
+)
+
+
+@pytest.mark.parametrize(
+    "sep, sep2",
+    [("\f", "\f"), ("\n— 2 —\n\n", "\n— 3 —\n"), ("第 1 页 共 3 页\n\f", "第 2 页 共 3 页\n\f"), ("\n- 2 -\n", "\f")],
+    ids=["form-feed", "dash-numbers", "page-of-pages", "mixed"],
+)
+def test_saved_paginated_text_reads_across_page_breaks(tmp_path, sep, sep2):
+    path = tmp_path / "paged.txt"
+    path.write_text(PAGED.format(sep=sep, sep2=sep2), encoding="utf-8")
+    doc = extract(path)
+    assert [p.number for p in doc.pages] == [1, 2, 3]
+    assert CLAUSE_NORM in doc.normalized.text
+    assert doc.text.startswith("某市围棋协会章程\n")
+    assert doc.text.count("某市围棋协会章程") == 1
+    assert "页" not in doc.text and "—" not in doc.text
+    assert doc.page_at(doc.text.index("第六条")) == 3
+
+
+def test_numbered_lines_are_not_page_breaks(tmp_path):
+    path = tmp_path / "list.txt"
+    path.write_text("会员的权利：\n1\n选举权\n2\n被选举权\n", encoding="utf-8")
+    doc = extract(path)
+    assert len(doc.pages) == 1
+    assert doc.text == "会员的权利：\n1\n选举权\n2\n被选举权"

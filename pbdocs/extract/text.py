@@ -85,6 +85,7 @@ def read_text(path: Path, options) -> "Extracted":
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     warnings = [] if codec in ("utf-8", "ascii") else [f"decoded as {codec}"]
     title = None
+    header: list[str] = []
     if options.strip_boilerplate:
         from .boilerplate import strip_web_boilerplate
 
@@ -93,6 +94,52 @@ def read_text(path: Path, options) -> "Extracted":
             warnings.append(f"removed {cleaned.removed_lines} lines of site boilerplate")
         text, title = cleaned.text, cleaned.title
         header = cleaned.header_lines
-    else:
-        header = []
-    return Extracted(pages=[Page(1, text)], warnings=warnings, title=title, header_lines=header)
+    pages = split_pages(text)
+    return Extracted(pages=[Page(i + 1, t) for i, t in enumerate(pages)], warnings=warnings, title=title,
+                     header_lines=header)
+
+
+def _is_page_break_line(line: str) -> bool:
+    """A page number standing on its own line, decorated enough not to be a list item or a count."""
+    from .pdf import is_page_number
+
+    stripped = line.strip()
+    return bool(stripped) and not stripped.isdigit() and is_page_number(stripped)
+
+
+def split_pages(text: str) -> list[str]:
+    """Pages of text saved from a paginated document, without running headers and page numbers.
+
+    Form feeds separate pages; so do page-number lines (``— 2 —``, ``第 2 页``) that a PDF-to-text
+    tool left between pages. Running headers and footers are then removed as for PDFs, so a
+    sentence that crossed the page break reads as one. The document's first line is its title
+    and always stays, even when the same words run as a header on later pages.
+    """
+    from .pdf import PdfLine, strip_running_lines
+
+    chunks = [chunk for chunk in text.split("\f")]
+    pages: list[list[str]] = []
+    for chunk in chunks:
+        current: list[str] = []
+        for line in chunk.split("\n"):
+            if _is_page_break_line(line):
+                pages.append(current)
+                current = []
+            else:
+                current.append(line)
+        pages.append(current)
+    pages = [page for page in pages if any(line.strip() for line in page)] or [[text]]
+    if len(pages) == 1:
+        return ["\n".join(pages[0]).strip("\n")]
+    first_line = next(line for line in pages[0] if line.strip())
+    positioned = [
+        [PdfLine(line, float(i), float(i)) for i, line in enumerate(page) if line.strip()] for page in pages
+    ]
+    kept = strip_running_lines(positioned)
+    out = []
+    for index, (page, survivors) in enumerate(zip(pages, kept)):
+        keep_rows = {int(line.top) for line in survivors}
+        lines = [line for i, line in enumerate(page)
+                 if not line.strip() or i in keep_rows or (index == 0 and line is first_line)]
+        out.append("\n".join(lines).strip("\n"))
+    return [page for page in out if page.strip()] or [text]
