@@ -83,8 +83,11 @@ class Task:
     timeout: float | None = None
 
 
-class _TimedOut(Exception):
-    """The document took longer than its task's timeout."""
+class _TimedOut(BaseException):
+    """The document took longer than its task's timeout.
+
+    A BaseException, like KeyboardInterrupt, so that the checker's and third-party readers'
+    ``except Exception`` guards let it through to the batch runner instead of rewording it."""
 
 
 @contextlib.contextmanager
