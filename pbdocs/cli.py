@@ -396,7 +396,7 @@ def check(paths, fmt, pack, org_type, rules_file, fail_on, ocr):
         result = check_path(path, pack=pack, org_type=org_type, rules_file=rules_file, extract_options=options)
         if result.verdict == "error":
             unreadable = True
-            _error(result.error or f"{path}: cannot be read")
+            _error(f"{path}: {result.error or 'cannot be read'}")
         elif result.verdict in _FAILING[fail_on]:
             failing = True
         if fmt == "json":

@@ -50,8 +50,8 @@ def test_unreadable_file_exits_3_even_with_findings(unreadable):
     assert result.exit_code == 3
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [line["verdict"] for line in lines] == ["partial", "error"]
-    assert lines[1]["error"].startswith(str(unreadable))
-    assert result.stderr.strip() == f"Error: {lines[1]['error']}"
+    assert lines[1]["error"].startswith("corrupt PDF")
+    assert result.stderr.strip() == f"Error: {unreadable}: {lines[1]['error']}"
 
 
 def test_missing_path_exits_3_with_error_line(tmp_path):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 
-from ..errors import InvalidOption, PbdocsError
+from ..errors import InvalidOption, PbdocsError, ReadError
 from ..models import Document
 from .packs import LegalBasis, Pack, RuleSpec, builtin_pack_names, lexicon, list_rules, load_pack, resolve_packs
 from .results import STATUSES, VERDICTS, CheckResult, ElementResult, Finding, Fix
@@ -81,10 +81,12 @@ def check_path(path: str | os.PathLike, *, pack: str = "party", org_type: str | 
     try:
         doc = extract(path, extract_options)
     except PbdocsError as exc:
-        return CheckResult(path=str(path), verdict="error", org_type=canonical_type, error=str(exc))
+        # The row already names the file; its error says why it could not be read.
+        reason = exc.reason if isinstance(exc, ReadError) else str(exc)
+        return CheckResult(path=str(path), verdict="error", org_type=canonical_type, error=reason)
     except Exception as exc:  # noqa: BLE001 - a reader crash on one file must not stop a batch
         return CheckResult(path=str(path), verdict="error", org_type=canonical_type,
-                           error=f"{path}: cannot read ({type(exc).__name__}: {exc})")
+                           error=f"cannot read ({type(exc).__name__}: {exc})")
     result = check_document(doc, pack=pack, org_type=canonical_type, rules_file=rules_file)
     result.warnings[:0] = doc.warnings
     return result
