@@ -41,14 +41,33 @@ def cli():
     """pbdocs: extract, check and search party-building (党建) documents of social organizations."""
 
 
+# --- options shared by several commands --------------------------------------------------------
+
+_ocr_option = click.option(
+    "--ocr", type=click.Choice(["auto", "never", "always"]), default="auto", show_default=True,
+    help="OCR scanned or broken PDF pages (auto), refuse them (never), or OCR every page.")
+_pack_option = click.option(
+    "--pack", type=click.Choice(["party", "statutory", "all"]), default="party", show_default=True,
+    help="Rule pack: the party clause and core values, the statutory charter contents, or both.")
+_fail_on_option = click.option(
+    "--fail-on", type=click.Choice(["partial", "missing", "none"]), default="partial", show_default=True,
+    help="Exit 1 for any charter short of compliant (partial), only for missing and contradicted "
+         "clauses (missing), or never (none: report only).")
+# Verdicts that fail a run, by --fail-on; unreadable files exit 3 whatever it says.
+_FAILING = {
+    "partial": frozenset({"partial", "missing", "contradicted"}),
+    "missing": frozenset({"missing", "contradicted"}),
+    "none": frozenset(),
+}
+
+
 # --- extract -------------------------------------------------------------------------------------
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=str))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: the extracted text; json: one JSON object per file (JSON Lines).")
-@click.option("--ocr", type=click.Choice(["auto", "never", "always"]), default="auto", show_default=True,
-              help="OCR scanned or broken PDF pages (auto), refuse them (never), or OCR every page.")
+@_ocr_option
 def extract(paths, fmt, ocr):
     """Extract clean text (with pages and metadata) from documents."""
     from .extract import ExtractOptions, extract as extract_document
@@ -111,18 +130,14 @@ class _ProgressBar:
               help="Report file; its extension picks the format: .csv, .xlsx, .json or .html.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Worker processes for the local executor [default: all cores].")
-@click.option("--pack", type=click.Choice(["party", "statutory", "all"]), default="party", show_default=True,
-              help="Rule pack to check each charter against.")
+@_pack_option
 @click.option("--org-type", default=None,
               help="Organization type of every charter, e.g. 社会团体, 基金会, 社会服务机构 "
                    "[default: detected from each text].")
 @click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=str),
               help="An extra rule pack file of your own.")
-@click.option("--fail-on", type=click.Choice(["partial", "missing", "none"]), default="partial", show_default=True,
-              help="Exit 1 for any charter short of compliant (partial), only for missing and "
-                   "contradicted clauses (missing), or never (none: report only).")
-@click.option("--ocr", type=click.Choice(["auto", "never", "always"]), default="auto", show_default=True,
-              help="OCR scanned PDF pages (auto), refuse them (never), or OCR every page.")
+@_fail_on_option
+@_ocr_option
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="local: a process pool on this machine; dask: a Dask distributed cluster.")
 @click.option("--scheduler", default=None, help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")
@@ -160,7 +175,6 @@ def screen(paths, out, workers, pack, org_type, rules_file, fail_on, ocr, execut
     counts = result.counts
     if counts["error"]:
         sys.exit(EXIT_UNREADABLE)
-    # _FAILING is defined with the check command; screen exits as check does.
     sys.exit(EXIT_FINDINGS if any(counts[v] for v in _FAILING[fail_on]) else EXIT_OK)
 
 
@@ -309,14 +323,6 @@ def ingest(paths, corpus_dir, title, issuer, doc_number, date, source):
 
 # --- check ---------------------------------------------------------------------------------------
 
-# Verdicts that fail a run, by --fail-on: "partial" (default) fails anything short of compliant;
-# "missing" lets partial charters pass and fails only missing or contradicted clauses; "none" only
-# reports (unreadable files still exit 3).
-_FAILING = {
-    "partial": frozenset({"partial", "missing", "contradicted"}),
-    "missing": frozenset({"missing", "contradicted"}),
-    "none": frozenset(),
-}
 _ORG_TYPE_CHOICES = ["社会团体", "基金会", "社会服务机构", "民办非企业单位", "social-group", "foundation",
                      "social-service"]
 
@@ -369,17 +375,13 @@ def _check_report(result) -> list[str]:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: a report for people; json: one JSON object per file (JSON Lines).")
-@click.option("--pack", type=click.Choice(["party", "statutory", "all"]), default="party", show_default=True,
-              help="Rule pack: the party clause and core values, the statutory charter contents, or both.")
+@_pack_option
 @click.option("--org-type", type=click.Choice(_ORG_TYPE_CHOICES), default=None,
               help="Organization type for the statutory pack (default: detected from the text).")
 @click.option("--rules", "rules_file", type=click.Path(dir_okay=False, path_type=str), default=None,
               help="An extra rule pack file (TOML) checked with the chosen pack.")
-@click.option("--fail-on", type=click.Choice(["partial", "missing", "none"]), default="partial", show_default=True,
-              help="Exit 1 for any charter short of compliant (partial), only for missing and "
-                   "contradicted clauses (missing), or never (none: report only).")
-@click.option("--ocr", type=click.Choice(["auto", "never", "always"]), default="auto", show_default=True,
-              help="OCR scanned PDF pages (auto), refuse them (never), or OCR every page.")
+@_fail_on_option
+@_ocr_option
 def check(paths, fmt, pack, org_type, rules_file, fail_on, ocr):
     """Check charters for the party-building clause, element by element, with evidence and fix.
 
