@@ -79,3 +79,25 @@ def test_page_with_only_chrome_is_an_error(tmp_path):
     result = CliRunner().invoke(cli, ["extract", str(path)])
     assert result.exit_code == 3
     assert result.stderr == f"Error: {path}: no text found in the page\n"
+
+
+def test_old_table_layout_notice_keeps_its_number_and_drops_the_side_column():
+    doc = extract(DATA / "table-layout-gbk.html")
+    assert doc.metadata.as_dict() == {
+        "title": "民政部关于在社会组织章程增加党的建设和社会主义核心价值观有关内容的通知",
+        "issuer": "民政部",
+        "doc_number": "民函〔2018〕78号",
+        "date": "2018-04-28",
+        "source": None,
+    }
+    assert doc.text.startswith("民政部关于在社会组织章程增加党的建设和社会主义核心价值观有关内容的通知\n\n民函〔2018〕78号\n\n各省")
+    for marker in ("政策文件", "法律法规", "机构概况", "网站地图", "版权所有", "ICP"):
+        assert marker not in doc.text, marker
+    assert "设立中国共产党的组织,开展党的活动,为党组织的活动提供必要条件" in doc.normalized.text
+
+
+def test_a_long_news_column_does_not_outvote_a_short_article():
+    doc = extract(DATA / "news-column.html")
+    assert "等级评估" not in doc.text
+    assert doc.text.startswith("某市社会组织党建工作推进会召开\n\n11月5日")
+    assert doc.text.endswith("会上，三家社会组织作了交流发言。")

@@ -57,7 +57,12 @@ def looks_like_web_page(lines: list[str]) -> bool:
     return chrome >= 2 or (chrome >= 1 and info >= 1)
 
 
-def strip_web_boilerplate(text: str, *, force: bool = False) -> Cleaned:
+def strip_web_boilerplate(text: str, *, force: bool = False, trim: bool = True) -> Cleaned:
+    """Remove chrome lines; with ``trim``, also everything before the title and after the body.
+
+    ``force`` skips the is-this-a-web-page test. HTML passes ``trim=False``: its DOM pass already
+    chose the article, and a short closing paragraph must not be cut as if it were a footer.
+    """
     lines = text.split("\n")
     if not force and not looks_like_web_page(lines):
         return Cleaned(text)
@@ -84,7 +89,9 @@ def strip_web_boilerplate(text: str, *, force: bool = False) -> Cleaned:
     idx = [i for i, ln in enumerate(kept) if ln.strip() and ln != INFO]
     content = [i for i in idx if _is_content(kept[i].strip())]
     title = None
-    if content:
+    if content and not trim:
+        body = [ln for ln in kept if ln != INFO]
+    elif content:
         info_at = [i for i, ln in enumerate(kept) if ln == INFO]
         middle = content[len(content) // 2]
         info_at = [i for i in info_at if i < middle]

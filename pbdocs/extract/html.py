@@ -67,7 +67,7 @@ def read_html(path: Path, options) -> "Extracted":
         title, body = _flat_text(markup)
     else:
         title, body = _article_text(markup)
-    cleaned = strip_web_boilerplate(body, force=True) if options.strip_boilerplate else None
+    cleaned = strip_web_boilerplate(body, force=True, trim=False) if options.strip_boilerplate else None
     if cleaned is not None:
         body = cleaned.text
         title = title or cleaned.title
@@ -107,11 +107,27 @@ def _article_text(markup: str) -> tuple[str | None, str]:
     text = _block_text(root)
     if not text.strip():
         return title, ""
+    if root is not body:
+        text = _document_header(_block_text(body), text) + text
     if title and title not in text[:200]:
         heading = root.css_first("h1, h2") if root is not body else None
         if heading is None:
             text = title + "\n\n" + text
     return title, text
+
+
+def _document_header(page_text: str, article_text: str) -> str:
+    """A notice's 文号 and date lines, which layouts often set in cells above the article body."""
+    from .metadata import DATE, DOC_NUMBER
+
+    first_line = next((ln for ln in article_text.split("\n") if ln.strip()), "")
+    at = page_text.find(first_line) if first_line else -1
+    if at <= 0:
+        return ""
+    above = [ln.strip() for ln in page_text[:at].split("\n") if ln.strip()][-6:]
+    keep = [ln for ln in above
+            if (m := DOC_NUMBER.search(ln) or DATE.search(ln)) and len(ln) <= len(m.group(0)) + 8]
+    return "".join(ln + "\n\n" for ln in keep)
 
 
 def _page_title(tree) -> str | None:
@@ -129,16 +145,30 @@ def _text_of(node) -> str:
     return node.text(deep=True, separator="", strip=False)
 
 
+def _own_text(node) -> str:
+    """Text directly in ``node`` and its inline descendants; nested blocks and links vote for
+    themselves (or, for link lists such as news columns and related articles, not at all)."""
+    parts: list[str] = []
+    stack = list(reversed(list(_children(node))))
+    while stack:
+        child = stack.pop()
+        if child.is_text_node:
+            parts.append(child.text_content or "")
+        elif child.is_element_node and child.tag not in _BLOCK and child.tag not in ("td", "th", "a"):
+            stack.extend(reversed(list(_children(child))))
+    return "".join(parts)
+
+
 def _densest_node(body):
     votes: dict[int, float] = {}
     nodes: dict[int, object] = {}
-    for para in body.css("p, br, td, li, div"):
-        own = "".join(
-            child.text_content or ""
-            for child in _children(para)
-            if child.is_text_node
-        ) if para.tag == "div" else _text_of(para)
-        weight = len(re.findall(r"[\u4e00-\u9fff]", own)) + 3 * len(re.findall(r"[，。、；,]", own))
+    for para in body.css("p, td, th, li, div, section, article, blockquote, pre"):
+        own = _own_text(para)
+        han = len(re.findall(r"[\u4e00-\u9fff]", own))
+        punctuation = len(re.findall(r"[，。、；,]", own))
+        weight = han + 3 * punctuation
+        if not punctuation:
+            weight *= 0.2
         if weight < 10:
             continue
         parent = para.parent
