@@ -28,7 +28,7 @@ else
   echo "setup: no apt-get; install ${apt_packages[*]} (or equivalents) yourself" >&2
 fi
 
-python3 -m pip install -q --disable-pip-version-check -e ".[${pip_extras}]"
+python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore -e ".[${pip_extras}]"
 # pyenv only sees a new console script after a rehash.
 if command -v pyenv >/dev/null 2>&1; then pyenv rehash || true; fi
 command -v pbdocs >/dev/null 2>&1 || echo "setup: pbdocs is installed but not on PATH; add $(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))') to PATH" >&2
