@@ -64,6 +64,24 @@ FULL = "本会坚持中国共产党的全面领导，根据中国共产党章程
     (f"按照民政部通知要求，章程应当写明“{FULL}”。", "missing",
      ["basis", "organization", "activities", "conditions", "leadership"]),
     (f"本条修改为：“{FULL}”", "present", []),
+    # Double negatives are obligations.
+    (FULL.replace("设立中国共产党的组织", "不得拒绝设立中国共产党的组织")
+     .replace("开展党的活动", "不得阻挠开展党的活动"), "present", []),
+    (FULL.replace("开展党的活动", "不得以任何理由拒绝开展党的活动"), "present", []),
+    (FULL.replace("为党组织", "不得推诿为党组织"), "present", []),
+    (FULL.replace("设立中国共产党的组织", "严禁阻碍设立中国共产党的组织"), "present", []),
+    # Ordinary negations in the same article say nothing about the clause.
+    ("本会不以营利为目的，" + FULL + "本会不得开展营利性活动。", "present", []),
+    (FULL.replace("坚持中国共产党的全面领导，", "坚持中国共产党的全面领导，不以营利为目的，"), "present", []),
+    # Refusals, deferrals and conditions are not.
+    (FULL.replace("设立中国共产党的组织", "拒绝设立中国共产党的组织"), "contradicted", ["organization"]),
+    (FULL.replace("设立中国共产党的组织", "可以不设立中国共产党的组织"), "contradicted", ["organization"]),
+    (FULL.replace("设立中国共产党的组织", "视情况设立中国共产党的组织"), "contradicted", ["organization"]),
+    (FULL.replace("开展党的活动", "原则上不开展党的活动"), "contradicted", ["activities"]),
+    (FULL.replace("设立中国共产党的组织", "设立中国共产党的组织暂缓"), "contradicted", ["organization"]),
+    (FULL.replace("设立中国共产党的组织", "待条件成熟后再设立中国共产党的组织"), "contradicted", ["organization"]),
+    ("本会坚持中国共产党的全面领导，设立党组织的条件尚不具备。", "contradicted",
+     ["basis", "organization", "activities", "conditions"]),
 ])
 def test_clause_variants_and_traps(article4, status, missing):
     clause = check_document(charter(article4)).finding("party-clause")
@@ -135,6 +153,38 @@ def test_layout_articles_chapters_and_masked_table_of_contents():
     assert "目录" not in layout.text and "……" not in layout.text
 
 
+def _articles(text: str) -> list[tuple[str, str | None]]:
+    layout = Layout(Document(path="s.txt", format="text", pages=[Page(1, text)]))
+    return [(s.label, s.chapter.display if s.chapter else None) for s in layout.segments if s.kind == "article"]
+
+
+@pytest.mark.parametrize("lines,expected", [
+    (["第一章 总则 第一条 本会的名称是某会。", "第二条 本会坚持中国共产党的全面领导。", "第二章 附则 第三条 生效。"],
+     [("第一条", "第一章 总则"), ("第二条", "第一章 总则"), ("第三条", "第二章 附则")]),
+    (["第一章总则", "第1条 本会的名称是某会。", "第２条 本会是社会团体。", "第 3 条 本会遵守宪法。"],
+     [("第1条", "第一章 总则"), ("第2条", "第一章 总则"), ("第3条", "第一章 总则")]),
+    (["第一章 总则", "第一条 本会的名称是某会。", "第二条 本会是社会团体。", "第二章 附则", "第十八条 生效。"],
+     [("第一条", "第一章 总则"), ("第二条", "第一章 总则"), ("第十八条", "第二章 附则")]),
+    (["一、总则", "1. 本会的名称是某会。", "2．本会是社会团体。", "二、附则", "3、本章程自核准之日起生效。"],
+     [("1.", "一、 总则"), ("2.", "一、 总则"), ("3、", "二、 附则")]),
+    (["某会章程", "一、本会的名称是某会。", "二、本会的宗旨是服务会员，会费标准为每年1.5万元。", "三、生效。"],
+     [("一、", None), ("二、", None), ("三、", None)]),
+    (["某会章程 第一章 总则 第一条 本会的名称是某会。第二条 本会依照本章程第三章第十条。"
+      "第二章 附则 第十条 生效。"],
+     [("第一条", "第一章 总则"), ("第二条", "第一章 总则"), ("第十条", "第二章 附则")]),
+], ids=["heading-and-article-on-one-line", "arabic-and-full-width-numbers", "number-jump",
+        "list-numbered-with-headings", "list-numbered-only", "one-long-line"])
+def test_layout_article_markers(lines, expected):
+    assert _articles("\n".join(lines)) == expected
+
+
+def test_heading_sharing_its_line_is_not_a_table_of_contents_entry():
+    text = "\n".join(["第一章 总则 第一条 " + FULL, "第二章 附则 第二条 生效。"])
+    assert _articles(text) == [("第一条", "第一章 总则"), ("第二条", "第二章 附则")]
+    result = check_document(Document(path="s.txt", format="text", pages=[Page(1, text)]))
+    assert result.finding("placement").status == "present"
+
+
 def test_layout_without_line_structure_finds_inline_articles():
     text = "某会章程 第一条 本会的名称是某会。第二条 " + FULL + "第三条 本章程自核准之日起生效。"
     result = check_document(Document(path="m.html", format="html", pages=[Page(1, text)]))
@@ -180,10 +230,13 @@ def test_wrapped_cross_references_do_not_start_articles_or_chapters():
     text = "\n".join([
         "第一章 总则", "第一条 本会的名称是某会。", "第二条 本会坚持中国共产党的全面领导，依照本章程",
         "第八条的规定，根据中国共产党章程的规定，设立中国共产党的组织，开展党的活动，为党组织的活动提供",
-        "必要条件。本会的重大事项依照", "第三章规定的程序决定。", "第三条 本会遵守宪法。", "第四十条 本会不设立分支机构。",
+        "必要条件。本会的重大事项依照", "第三章规定的程序决定。", "第三条 本会遵守宪法，分支机构依照",
+        "第四十条办理。", "第四十一条 本会不设立分支机构。",
     ])
     layout = Layout(Document(path="w.pdf", format="pdf", pages=[Page(1, text)]))
-    assert [s.label for s in layout.segments if s.kind == "article"] == ["第一条", "第二条", "第三条"]
+    # 第四十条 continues a wrapped sentence; 第四十一条 follows a finished one, so it is an article
+    # even though the numbering jumps.
+    assert [s.label for s in layout.segments if s.kind == "article"] == ["第一条", "第二条", "第三条", "第四十一条"]
     assert [c.display for c in layout.chapters] == ["第一章 总则"]
     clause = check_document(Document(path="w.pdf", format="pdf", pages=[Page(1, text)])).finding("party-clause")
     assert clause.status == "present" and clause.article == "第二条"

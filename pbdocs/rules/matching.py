@@ -83,6 +83,8 @@ class Matcher:
         self.text = layout.text
         self.lexicon = lexicon
         self._negation = _compiled("|".join(f"(?:{p})" for p in lexicon.negation))
+        self._affirmative = _compiled("|".join(f"(?:{p})" for p in lexicon.affirmative))
+        self._negation_after = _compiled("|".join(f"(?:{p})" for p in lexicon.negation_after))
         self._mention = _compiled("|".join(f"(?:{p})" for p in lexicon.mention))
         self._citation = _compiled("|".join(f"(?:{p})" for p in lexicon.citation))
         self._confusions = tuple(sorted(lexicon.ocr_confusions.items()))
@@ -133,10 +135,14 @@ class Matcher:
         cs, ce = self.layout.clause(start, end)
         return not self._mention.search(self.text, cs, ce)
 
-    def negated(self, start: int) -> bool:
-        clause_start = self.layout.clause_start(start)
-        lo = max(clause_start, start - self.lexicon.negation_window)
-        return bool(self._negation.search(self.text[lo:start]))
+    def negated(self, start: int, end: int) -> bool:
+        clause_start, clause_end = self.layout.clause(start, end)
+        # Double negatives are masked over the whole clause first, so that the window never cuts
+        # 不得拒绝 down to a bare 拒绝.
+        before = self._affirmative.sub(lambda m: "\0" * len(m.group()), self.text[clause_start:start])
+        if self._negation.search(before[-self.lexicon.negation_window:]):
+            return True
+        return bool(self._negation_after.match(self.text, end, clause_end))
 
     # -- finding --------------------------------------------------------------------------------
 
@@ -153,7 +159,7 @@ class Matcher:
                 if obligations and not self.eligible(start, end):
                     continue
                 method = self._method(element, m.group(), plain, start, end)
-                negated = obligations and self.negated(start)
+                negated = obligations and self.negated(start, end)
                 hits[(start, end)] = Hit(start, end, CONFIDENCE[method], method, negated)
         return sorted(hits.values(), key=lambda h: h.start)
 
@@ -203,7 +209,7 @@ class Matcher:
                 if not self.eligible(a, b):
                     continue
                 score = round((1 - distance / len(canonical)) * FUZZY_SCALE, 2)
-                hits.append(Hit(a, b, score, "fuzzy", self.negated(a)))
+                hits.append(Hit(a, b, score, "fuzzy", self.negated(a, b)))
         return hits
 
     def _closest(self, canonical: str, near: int, lo: int, hi: int, distance) -> tuple[int, int, int]:

@@ -125,6 +125,8 @@ class Lexicon:
     default_subjects: dict[str, str]
     negation_window: int
     negation: tuple[str, ...]
+    affirmative: tuple[str, ...]
+    negation_after: tuple[str, ...]
     mention: tuple[str, ...]
     citation: tuple[str, ...]
     quotation_window: int
@@ -398,6 +400,8 @@ def lexicon() -> Lexicon:
             default_subjects=dict(data["subjects"]["default"]),
             negation_window=int(data["negation"]["window"]),
             negation=tuple(data["negation"]["patterns"]),
+            affirmative=tuple(data["negation"]["affirmative"]),
+            negation_after=tuple(data["negation"]["after"]),
             mention=tuple(data["mention"]["patterns"]),
             citation=tuple(data["citation"]["patterns"]),
             quotation_window=int(data["quotation"]["window"]),

@@ -23,12 +23,26 @@ _NUM = r"[一二三四五六七八九十百零〇两\d]+"
 # A wrapped line can begin with a cross-reference (第十条的规定..., 第三章规定的...): the words
 # that follow one are excluded, and a chapter title holds no sentence punctuation.
 _REFERENCE_FOLLOWER = "的规之款项所中、和或至及第"
-_CHAPTER_LINE = re.compile(rf"^\s*第\s*({_NUM})\s*章(?!\s*[{_REFERENCE_FOLLOWER}])\s*([^。，；,;：:]{{0,30}}?)\s*$")
-_ARTICLE_LINE = re.compile(rf"^\s*第\s*({_NUM})\s*[条條](?!\s*[{_REFERENCE_FOLLOWER}])")
-# Article numbers only move forward, by a few at most (renumbering leaves gaps), or restart at 1.
+_ARTICLE_MARK = rf"第\s*({_NUM})\s*[条條](?!\s*[{_REFERENCE_FOLLOWER}])"
+# A heading may share its line with the chapter's first article (第一章 总则 第一条 本会的名称是...).
+_CHAPTER_LINE = re.compile(
+    rf"^\s*第\s*({_NUM})\s*章(?!\s*[{_REFERENCE_FOLLOWER}])\s*([^。，；,;：:]{{0,30}}?)\s*(?:$|(?={_ARTICLE_MARK}))")
+_ARTICLE_LINE = re.compile(rf"^\s*{_ARTICLE_MARK}")
+_ARTICLE_AT = re.compile(rf"\s*{_ARTICLE_MARK}")
+# Article numbers move forward by a few (renumbering leaves gaps) or restart at 1; a longer jump
+# is believed only on a line that does not continue the previous line's sentence.
 _MAX_ARTICLE_STEP = 5
-# Text without line structure (one long line): an article starts after sentence punctuation.
-_ARTICLE_INLINE = re.compile(rf"(?:^|(?<=[。;:!?]))第({_NUM})条")
+_LINE_ENDS_SENTENCE = re.compile(r"[。；;：:！!？?”」』）)]\s*$")
+# Small charters number articles 一、 or 1. instead of 第X条; used only when no 第X条 exists.
+# A short 一、 line without sentence punctuation (一、总则) is then a chapter heading.
+_LIST_ARTICLE = re.compile(r"^\s*(?:(\d{1,3})\s*[.．、](?![\d０-９])|([一二三四五六七八九十百]+)\s*、)")
+_LIST_HEADING = re.compile(r"^\s*([一二三四五六七八九十百]+)\s*、\s*([^。，；,;：:]{1,20}?)\s*$")
+# Text without line structure (one long line): an article starts after sentence punctuation or
+# right after its chapter's heading, a titled 第X章 directly followed by 第Y条.
+_CHAPTER_INLINE = re.compile(
+    rf"第({_NUM})章(?![{_REFERENCE_FOLLOWER}])([^。;:,!?第]{{1,20}}?)(?=第{_NUM}条)")
+_ARTICLE_INLINE = re.compile(rf"(?:^|(?<=[。;:!?]))第({_NUM})条(?![{_REFERENCE_FOLLOWER}])")
+_ARTICLE_HERE = re.compile(rf"第({_NUM})条")
 _TOC_LEADER = re.compile(r"(?:\.{3,}|…+|·{3,}|．{3,}|-{4,}|_{4,}|—{2,})\s*\d+\s*$")
 _TOC_TITLE = re.compile(r"^\s*目\s*录\s*$")
 _PAGE_MARK = re.compile(
@@ -112,6 +126,10 @@ class Evidence:
         }
 
 
+# (normalized start, "chapter" or "article", Chapter or (label, normalized body start))
+_Mark = tuple[int, str, Any]
+
+
 @dataclass(frozen=True)
 class _Line:
     start: int
@@ -146,7 +164,7 @@ class Layout:
     @staticmethod
     def _masked_lines(doc: Document, lines: list[_Line]) -> set[_Line]:
         masked: set[_Line] = set()
-        headings = [i for i, ln in enumerate(lines) if _CHAPTER_LINE.match(ln.text)]
+        headings = [i for i, ln in enumerate(lines) if _heading_only(ln.text)]
         nonblank = [i for i, ln in enumerate(lines) if ln.text.strip()]
         next_nonblank = {a: b for a, b in zip(nonblank, nonblank[1:])}
         for line in lines:
@@ -155,7 +173,7 @@ class Layout:
         # A chapter heading directly followed by another heading is a table-of-contents entry.
         for i in headings:
             j = next_nonblank.get(i)
-            if j is not None and _CHAPTER_LINE.match(lines[j].text):
+            if j is not None and _heading_only(lines[j].text):
                 masked.add(lines[i])
         if len(doc.pages) > 1:
             masked |= Layout._running_lines(doc, lines)
@@ -193,26 +211,11 @@ class Layout:
         return bisect.bisect_left(self.norm.offsets, original_offset, 0, len(self.text))
 
     def _segments(self, lines: list[_Line]) -> list[Segment]:
-        marks: list[tuple[int, str, Any]] = []  # (normalized start, kind, payload)
-        previous_article: int | None = None
-        for line in lines:
-            m = _CHAPTER_LINE.match(line.text)
-            if m:
-                title = normalize(m.group(2) or "").text
-                number = cn_number(m.group(1))
-                chapter = Chapter(number, f"第{_numeral(m.group(1))}章", title)
-                marks.append((self.to_norm(line.start), "chapter", chapter))
-                continue
-            m = _ARTICLE_LINE.match(line.text)
-            if m and _plausible_next(previous_article, cn_number(_numeral(m.group(1)))):
-                previous_article = cn_number(_numeral(m.group(1)))
-                start = self.to_norm(line.start)
-                label_end = self.to_norm(line.start + m.end())
-                marks.append((start, "article", (f"第{_numeral(m.group(1))}条", label_end)))
+        marks = self._line_marks(lines)
         if not any(kind == "article" for _, kind, _ in marks):
-            for m in _ARTICLE_INLINE.finditer(self.text):
-                marks.append((m.start(), "article", (f"第{m.group(1)}条", m.end())))
-            marks.sort(key=lambda mark: mark[0])
+            marks = self._list_marks(lines, marks)
+        if not any(kind == "article" for _, kind, _ in marks):
+            marks = sorted(marks + self._inline_marks(), key=lambda mark: mark[0])
         if not any(kind == "article" for _, kind, _ in marks):
             return [Segment("text", None, None, 0, len(self.text), 0)]
         segments: list[Segment] = []
@@ -229,6 +232,70 @@ class Layout:
             label, body_start = payload
             segments.append(Segment("article", label, chapter, start, end, min(body_start, end)))
         return segments
+
+    def _line_marks(self, lines: list[_Line]) -> list[_Mark]:
+        """Chapters and articles that begin lines (第一章 总则 / 第一条 ...)."""
+        marks: list[_Mark] = []
+        previous: int | None = None
+        fresh = True  # the previous line ended its sentence, so this one starts something new
+        for line in lines:
+            if not line.text.strip():
+                continue
+            article_from = 0
+            heading = _CHAPTER_LINE.match(line.text)
+            if heading:
+                marks.append((self.to_norm(line.start), "chapter", _chapter(heading.group(1), heading.group(2))))
+                article_from, fresh = heading.end(), True
+            m = _ARTICLE_AT.match(line.text, article_from)
+            if m:
+                number = cn_number(_numeral(m.group(1)))
+                if _plausible_next(previous, number, fresh):
+                    previous = number
+                    start = self.to_norm(line.start + (m.start() if heading else 0))
+                    marks.append((start, "article", (f"第{_numeral(m.group(1))}条",
+                                                     self.to_norm(line.start + m.end()))))
+            fresh = bool(_LINE_ENDS_SENTENCE.search(line.text)) or (heading is not None and not m)
+        return marks
+
+    def _list_marks(self, lines: list[_Line], chapter_marks: list[_Mark]) -> list[_Mark]:
+        """Articles numbered 一、 or 1. (small charters), with 一、总则 style headings if no 第X章."""
+        marks = list(chapter_marks)
+        previous: int | None = None
+        for line in lines:
+            heading = None if chapter_marks else _LIST_HEADING.match(line.text)
+            if heading:
+                title = normalize(heading.group(2)).text
+                marks.append((self.to_norm(line.start), "chapter",
+                              Chapter(cn_number(heading.group(1)), f"{heading.group(1)}、", title)))
+                continue
+            m = _LIST_ARTICLE.match(line.text)
+            if m:
+                number = cn_number(_numeral(m.group(1) or m.group(2)))
+                if _plausible_next(previous, number, True):
+                    previous = number
+                    label = normalize(m.group()).text
+                    marks.append((self.to_norm(line.start), "article", (label, self.to_norm(line.start + m.end()))))
+        if not any(kind == "article" for _, kind, _ in marks):
+            return chapter_marks
+        return sorted(marks, key=lambda mark: mark[0])
+
+    def _inline_marks(self) -> list[_Mark]:
+        """Chapters and articles in text without line structure, after sentence punctuation."""
+        marks: list[_Mark] = []
+        for m in _CHAPTER_INLINE.finditer(self.text):
+            marks.append((m.start(), "chapter", _chapter(m.group(1), m.group(2))))
+        heads = {m.end() for m in _CHAPTER_INLINE.finditer(self.text)}
+        candidates = sorted([(m.start(), m) for m in _ARTICLE_INLINE.finditer(self.text)]
+                            + [(pos, _ARTICLE_HERE.match(self.text, pos)) for pos in heads])
+        previous: int | None = None
+        for start, m in candidates:
+            if m is None:
+                continue
+            number = cn_number(_numeral(m.group(1)))
+            if _plausible_next(previous, number, True):
+                previous = number
+                marks.append((start, "article", (f"第{_numeral(m.group(1))}条", m.end())))
+        return marks
 
     def segment_at(self, pos: int) -> Segment | None:
         i = bisect.bisect_right(self._segment_starts, pos) - 1
@@ -319,10 +386,22 @@ def _without(norm: Normalized, lines: set[_Line]) -> Normalized:
     return Normalized("".join(keep_text), tuple(keep_offsets), norm.original)
 
 
-def _plausible_next(previous: int | None, number: int | None) -> bool:
+def _plausible_next(previous: int | None, number: int | None, fresh_line: bool) -> bool:
     if number is None:
         return False
-    return previous is None or number == 1 or previous < number <= previous + _MAX_ARTICLE_STEP
+    if previous is None or number == 1 or previous < number <= previous + _MAX_ARTICLE_STEP:
+        return True
+    return fresh_line and number > previous
+
+
+def _heading_only(line: str) -> bool:
+    """A chapter heading alone on its line (not sharing it with the first article)."""
+    m = _CHAPTER_LINE.match(line)
+    return m is not None and m.end() == len(line)
+
+
+def _chapter(numeral: str, title: str | None) -> Chapter:
+    return Chapter(cn_number(_numeral(numeral)), f"第{_numeral(numeral)}章", normalize(title or "").text)
 
 
 def _numeral(text: str) -> str:
