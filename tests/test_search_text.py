@@ -10,6 +10,7 @@ from pbdocs.extract import extract
 from pbdocs.search.answer import best_answer, highlights
 from pbdocs.search.corpus import body_start
 from pbdocs.search.passages import article_number, cn_to_int, split_passages, split_sentences
+from pbdocs.search.question import AMOUNT_PREFIX, Cue, analyze, has_amount
 from pbdocs.search.tokenize import BIGRAM_PREFIX, domain_terms, query_stopwords, query_terms, tokenize, words
 
 DATA = Path(__file__).parent / "data" / "search"
@@ -125,3 +126,59 @@ def test_highlights_map_to_original_offsets():
     marks = highlights(text, ["社会组织", "党建工作指导员"])
     assert [(h.start, h.end) for h in marks] == [(0, 4), (12, 16), (16, 23)]
     assert [text[h.start:h.end] for h in marks] == [h.term for h in marks]
+
+
+@pytest.mark.parametrize("text, token", [
+    ("正式党员三人以上", "#3"), ("有3名以上正式党员", "#3"), ("两名党员", "#2"),
+    ("不得低于上一年总收入的百分之七十", "#70%"), ("不得低于上一年总收入的70%", "#70%"),
+    ("三十日内作出决定", "#30"), ("60日内作出决定", "#60"),
+])
+def test_amounts_tokenize_alike_in_digits_and_chinese(text, token):
+    assert token in tokenize(text)
+
+
+@pytest.mark.parametrize("text", ["第十条 社会团体应当统一管理", "一切工作"])
+def test_article_labels_and_words_with_numerals_are_not_amounts(text):
+    assert not [t for t in tokenize(text) if t.startswith(AMOUNT_PREFIX)]
+
+
+@pytest.mark.parametrize("question, kind, unit", [
+    ("成立社会团体需要多少个会员", "quantity", "个"),
+    ("民政局多少天给答复", "quantity", "日"),
+    ("理事一届可以干几年", "quantity", "年"),
+    ("公益支出不能少于收入的百分之几", "quantity", "%"),
+    ("年度报告几月份之前要交", "date", "月"),
+    ("境外非政府组织归哪个部门登记", "agency", None),
+    ("登记要交哪些材料", "list", None),
+    ("社会组织党建工作的意义", None, None),
+])
+def test_questions_say_what_kind_of_answer_they_want(question, kind, unit):
+    _, cue = analyze(question)
+    assert cue.kind == kind
+    assert (unit in cue.units) if unit else not cue.units
+
+
+def test_asking_phrases_are_cut_out_before_segmentation():
+    terms = [t for t, _ in query_terms("民办非企业单位改了章程多少天内要报批")]
+    assert "民办非企业单位" in terms and "章程" in terms
+    assert not any("多少" in t or "天内" in t for t in terms)
+    # The context after an asking word stays: 哪些材料 keeps 材料.
+    assert "材料" in [t for t, _ in query_terms("登记要交哪些材料")]
+
+
+def test_amounts_in_units_asked_for():
+    assert has_amount("自收到全部有效文件之日起60日内", ("日", "天"))
+    assert not has_amount("自收到全部有效文件之日起60日内", ("元", "万元"))
+    assert has_amount("不低于上一年总收入的百分之七十", ("%", "百分之"))
+    assert has_amount("理事为5人至25人")
+
+
+@pytest.mark.parametrize("cue, expected", [
+    (None, "理事由基金会依照章程的规定选任产生。"),
+    (Cue("quantity", ("人", "名", "个")), "理事为5人至25人，由章程规定具体人数。"),
+    (Cue("quantity", ("元",)), "理事由基金会依照章程的规定选任产生。"),
+])
+def test_best_answer_prefers_the_sentence_holding_the_kind_of_answer_asked(cue, expected):
+    text = "理事由基金会依照章程的规定选任产生。监事不得兼任本会的其他任何职务。理事为5人至25人，由章程规定具体人数。"
+    a, b = best_answer(text, {"理事": 2.0}, cue)
+    assert text[a:b] == expected

@@ -8,6 +8,7 @@ from typing import Any, Mapping
 
 from ..normalize import normalize
 from .passages import split_sentences
+from .question import Cue, has_amount, is_agency_sentence, is_list_lead
 from .tokenize import BIGRAM_PREFIX
 
 __all__ = ["Highlight", "best_answer", "highlights", "matched_weight"]
@@ -17,6 +18,9 @@ _SHORT_SENTENCE = 16
 _CONTINUATION_CHARS = 220
 _LENGTH_SCALE = 300.0
 _NEIGHBOUR_SHARE = 0.6
+# A sentence holding the kind of answer asked for (a number of days for 多少天, a body for 由谁,
+# a list for 哪些) scores this much more.
+_CUE_BONUS = 0.5
 
 
 @dataclass(frozen=True)
@@ -40,7 +44,7 @@ def matched_weight(text: str, term_weights: Mapping[str, float]) -> float:
     return total
 
 
-def best_answer(text: str, term_weights: Mapping[str, float]) -> tuple[int, int]:
+def best_answer(text: str, term_weights: Mapping[str, float], cue: Cue | None = None) -> tuple[int, int]:
     """Span in ``text`` of the one or two sentences that best answer.
 
     A sentence scores the weights of the query terms it contains, each scaled by how rare the
@@ -48,7 +52,7 @@ def best_answer(text: str, term_weights: Mapping[str, float]) -> tuple[int, int]
     (its subject) found the passage, and the sentence that also holds the rarer ones answers.
     A neighbour that scores nearly as well joins it; a sentence leading into a list (ends with a
     colon) takes the list with it and the matching sentence before it, and a very short one its
-    successor.
+    successor. A ``cue`` favours the sentences that hold the kind of answer the question wants.
     """
     spans = split_sentences(text)
     if not spans:
@@ -61,6 +65,7 @@ def best_answer(text: str, term_weights: Mapping[str, float]) -> tuple[int, int]
             spread[t] = spread.get(t, 0) + 1
     scores = [
         sum(term_weights[t] * (1.0 + math.log(n / spread[t])) for t in terms) / (1.0 + (b - a) / _LENGTH_SCALE)
+        * (1.0 + _CUE_BONUS * _fits(text[a:b], cue))
         for terms, (a, b) in zip(present, spans)
     ]
     best = max(range(n), key=lambda i: (scores[i], -i))
@@ -87,6 +92,16 @@ def best_answer(text: str, term_weights: Mapping[str, float]) -> tuple[int, int]
         if following:
             end = following[0][1]
     return start, end
+
+
+def _fits(sentence: str, cue: Cue | None) -> bool:
+    if cue is None or cue.kind is None:
+        return False
+    if cue.kind == "list":
+        return is_list_lead(sentence)
+    if cue.kind == "agency":
+        return is_agency_sentence(sentence)
+    return has_amount(normalize(sentence).text, cue.units)
 
 
 def _present_terms(sentence: str, term_weights: Mapping[str, float]) -> list[str]:

@@ -4,6 +4,7 @@ Words give precise matches on the field's terms (社会组织, 党建工作指�
 what segmentation splits differently in question and passage (有3名以上正式党员 vs 正式党员三人以上).
 Bigrams live in their own namespace (a leading "\u00b7") so that a two-character word and the same
 bigram count as two pieces of evidence, which is what made the combination score best here.
+Amounts get a third namespace ("#3", "#70%") that reads 三名, 3名 and 三人 alike.
 
 jieba is imported on first use only, so checking charters never pays for its dictionary.
 """
@@ -17,6 +18,7 @@ from importlib import resources
 from typing import Iterable, Sequence
 
 from ..normalize import normalize
+from .question import amount_tokens, analyze
 
 __all__ = [
     "BIGRAM_PREFIX",
@@ -35,7 +37,7 @@ __all__ = [
 
 BIGRAM_PREFIX = "\u00b7"
 # Bump when tokenization changes so that indexes built by older code are rebuilt.
-TOKENIZER_VERSION = 1
+TOKENIZER_VERSION = 2
 
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _WORD_CHAR = re.compile(r"[\w\u3400-\u4dbf\u4e00-\u9fff]")
@@ -111,10 +113,10 @@ def bigrams(text: str) -> list[str]:
 
 
 def tokenize(text: str, *, normalized: bool = False) -> list[str]:
-    """Index tokens of ``text``: words then bigrams. ``normalized`` skips normalization."""
+    """Index tokens of ``text``: words, bigrams, then amounts. ``normalized`` skips normalization."""
     if not normalized:
         text = normalize(text).text
-    return words(text, normalized=True) + bigrams(text)
+    return words(text, normalized=True) + bigrams(text) + amount_tokens(text)
 
 
 def _tokenize_raw(text: str) -> list[str]:
@@ -174,21 +176,28 @@ def count_many(texts: Sequence[str], *, processes: int | None = None):
 
 
 def query_terms(query: str) -> list[tuple[str, float]]:
-    """Weighted query tokens: content words and their bigrams, synonyms at half weight.
+    """Weighted query tokens: content words, their bigrams and amounts; synonyms at half weight.
 
-    Stop words of lay questions (请问, 怎么办, 哪些...) are dropped along with their bigrams, so a
-    question's phrasing does not pull in passages that merely share it.
+    The phrases that only say what kind of answer is wanted (多少天, 由谁, 哪些) are cut out first
+    (see :mod:`.question`), and stop words of lay questions (请问, 怎么办...) are dropped along
+    with their bigrams, so a question's phrasing does not pull in passages that merely share it.
     """
-    text = normalize(query).text
+    text, _ = analyze(normalize(query).text)
     stop = query_stopwords()
-    kept_words = [w for w in _jieba().cut(text.lower()) if _WORD_CHAR.search(w)]
-    content = [w for w in kept_words if w not in stop]
+    content: list[str] = []
+    runs: list[str] = []
+    # Bigrams only within runs of content words, so that none straddles a dropped stop word or
+    # a cut-out asking phrase.
+    for segment in text.lower().split():
+        kept_words = [w for w in _jieba().cut(segment) if _WORD_CHAR.search(w)]
+        content.extend(w for w in kept_words if w not in stop)
+        runs.extend(_content_runs(kept_words, stop))
     terms: list[tuple[str, float]] = []
     for w in content:
         terms.extend((t, 1.0) for t in words(w, normalized=True))
-    # Bigrams only within runs of content words, so that none straddles a dropped stop word.
-    for run in _content_runs(kept_words, stop):
+    for run in runs:
         terms.extend((t, 1.0) for t in bigrams(run))
+    terms.extend((t, 1.0) for t in amount_tokens(text))
     table = synonyms()
     for w in content:
         for official in table.get(w, ()):
