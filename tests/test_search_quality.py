@@ -101,3 +101,37 @@ def test_hits_carry_the_contract_fields(searcher):
     scores = [h["score"] for h in result["hits"]]
     assert scores == sorted(scores, reverse=True)
     assert "3000元" in result["hits"][0]["answer"]
+
+
+def test_when_two_versions_of_a_law_tie_the_newest_comes_first(searcher):
+    first, second = searcher.search("中华慈善日是哪一天", k=2).hits
+    assert first.text == second.text and first.score == second.score
+    assert (first.date, second.date) == ("2023-12-29", "2016-03-16")
+
+
+@pytest.mark.parametrize("question, place", [
+    ("慈善组织开展公开募捐要取得什么资格", None),
+    ("上海的慈善组织开展公开募捐要取得什么资格", "上海"),
+    ("志愿服务组织要如实记录志愿者的哪些信息", None),
+    ("河南志愿服务组织要如实记录志愿者的哪些信息", "河南"),
+])
+def test_local_rules_answer_when_the_question_names_their_place(searcher, question, place):
+    top = searcher.search(question, k=1).hits[0]
+    if place is None:
+        assert top.title.startswith(("中华人民共和国", "志愿服务条例"))
+    else:
+        assert top.title.startswith(place)
+
+
+@pytest.mark.parametrize("question, unit", [
+    ("基金会理事会每年至少开几次会", "次"),
+    ("社会团体变更登记事项要在多少天内办", "日"),
+    ("公募基金会每年公益支出不能低于上年收入的百分之几", "%"),
+])
+def test_questions_asking_how_many_are_answered_with_that_amount(searcher, question, unit):
+    from pbdocs.search.question import analyze, has_amount
+
+    top = searcher.search(question, k=1).hits[0]
+    _, cue = analyze(question)
+    assert unit in cue.units
+    assert has_amount(top.answer, cue.units)

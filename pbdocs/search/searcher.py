@@ -15,7 +15,7 @@ from .answer import Highlight, best_answer, highlights, matched_weight
 from .corpus import Corpus, body_start, default_corpus_dir, default_index_dir, describe, expand_paths
 from .index import IndexedDocument, IndexReader, build_index
 from .passages import cn_to_int
-from .question import Cue, analyze, has_amount, is_list_lead
+from .question import AMOUNT_PREFIX, Cue, analyze, has_amount, is_list_lead
 
 __all__ = ["Hit", "SearchResult", "Searcher", "build", "index_is_fresh", "read_batch"]
 
@@ -23,14 +23,16 @@ __all__ = ["Hit", "SearchResult", "Searcher", "build", "index_is_fresh", "read_b
 MIN_COVERAGE = 0.45
 _CANDIDATES = 50
 # Score factors on BM25's candidates. A question asking 多少天 is answered by a passage that
-# states a number of days; one naming a law or a place by that law or that place's rules; an
-# unqualified question by the national rule rather than one place's.
-_CUE_BONUS = 0.35
+# states a number of days; one naming a law or a place by that law or that place's rules; one
+# about 基金会 most likely by the law with 基金会 in its title; an unqualified question by the
+# national rule rather than one place's.
+_CUE_BONUS = 0.5
 _NAMED_BONUS = 0.3
+_SUBJECT_BONUS = 0.2
 _LOCAL_FACTOR = 0.8
 # Scores this close count as a tie, which the newer version of a law wins.
 _TIE = 1e-6
-_PLACE = re.compile(r"^(\w{2,3}?)(?:省|市|自治区)")
+_PLACE = re.compile(r"^(\w{2,3}?)(?:省|市|\w{0,4}?自治区)")
 _ARTICLE_REF = re.compile(r"第\s*([零〇一二三四五六七八九十百千两0-9]+)\s*条")
 NO_ANSWER = "没有找到可信的答案 (no confident answer): the corpus does not seem to address this question."
 
@@ -168,6 +170,7 @@ class Searcher:
         self.reader = reader
         self._names: dict[str, set[str]] | None = None
         self._place_names: dict[str, str] | None = None
+        self._folded_titles: dict[str, str] | None = None
 
     @classmethod
     def load(
@@ -208,7 +211,7 @@ class Searcher:
             if col is not None:
                 columns[col] = columns.get(col, 0.0) + weight
             term_weights[term] = max(term_weights.get(term, 0.0), weight * max(idf, 0.0))
-            if not term.startswith(BIGRAM_PREFIX):
+            if not term.startswith((BIGRAM_PREFIX, AMOUNT_PREFIX)):
                 words.append(term)
             if weight >= 1.0:
                 own[term] = max(idf, 0.0)
@@ -272,7 +275,8 @@ class Searcher:
         folded_query = normalize(query).text
         _, cue = analyze(folded_query)
         named = self._named_documents(folded_query)
-        adjusted = {int(i): float(scores[i]) * self._prior(int(i), cue, named)
+        subject = self._subject_documents(words)
+        adjusted = {int(i): float(scores[i]) * self._prior(int(i), cue, named, subject)
                     for i in order if scores[i] > 0}
         newest_first = sorted(adjusted, key=lambda i: self._date(i), reverse=True)
         ranked = sorted(newest_first, key=lambda i: -round(adjusted[i] / _TIE))
@@ -315,7 +319,21 @@ class Searcher:
                     self._place_names[doc_id] = m.group(1)
         return self._place_names
 
-    def _prior(self, pid: int, cue: Cue, named: set[str]) -> float:
+    def _subject_documents(self, words: list[str]) -> set[str]:
+        """Documents whose title holds one of the question's words (its own or their official
+        wordings): a question about 公司 or 基金会 is most likely about the law on them."""
+        wanted = {w for w in words if len(w) >= 2}
+        return {doc_id for doc_id, title in self._titles().items() if any(w in title for w in wanted)}
+
+    def _titles(self) -> dict[str, str]:
+        if self._folded_titles is None:
+            from ..normalize import normalize
+
+            self._folded_titles = {doc_id: normalize(info.get("title") or "").text.lower()
+                                   for doc_id, info in self.reader.docs.items()}
+        return self._folded_titles
+
+    def _prior(self, pid: int, cue: Cue, named: set[str], subject: set[str]) -> float:
         from ..normalize import normalize
 
         passage = self.reader.passage(pid)
@@ -328,6 +346,8 @@ class Searcher:
             factor += _CUE_BONUS
         elif cue.kind in ("quantity", "date") and has_amount(normalize(body).text, cue.units):
             factor += _CUE_BONUS
+        if passage.doc_id in subject:
+            factor += _SUBJECT_BONUS
         if passage.doc_id in named:
             factor += _NAMED_BONUS
         elif passage.doc_id in self._places():
