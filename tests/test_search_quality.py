@@ -16,10 +16,15 @@ DATA = Path(__file__).parent / "data" / "search"
 # Pinned minimums; the plain jieba + rank-bm25 baseline scores R@5 0.80 and Answer@1 0.73 here.
 MINIMUMS = {"R@1": 0.9, "R@5": 1.0, "MRR@10": 0.93, "Answer@1": 0.9}
 # Lay questions written the way officers and organizations ask, over every document of the
-# corpus. Before question cues, amounts and lay synonyms the method scored R@1 0.52, R@5 0.78,
-# MRR@10 0.61, Answer@1 0.47 on them.
-LAY_MINIMUMS = {"R@1": 0.7, "R@5": 0.9, "MRR@10": 0.78, "Answer@1": 0.7}
-LAY_CONFIDENT_SHARE = 0.75
+# corpus. lay_questions.jsonl guided the method's design; lay_questions_heldout.jsonl was
+# written afterwards and never tuned on. Before question cues, amounts, lay synonyms and
+# coordination the method scored R@1 0.52 / 0.64, R@5 0.78 / 0.82, MRR@10 0.61 / 0.74,
+# Answer@1 0.47 / 0.59 on them.
+LAY_MINIMUMS = {
+    "lay_questions.jsonl": {"R@1": 0.77, "R@5": 0.93, "MRR@10": 0.84, "Answer@1": 0.77},
+    "lay_questions_heldout.jsonl": {"R@1": 0.81, "R@5": 0.9, "MRR@10": 0.84, "Answer@1": 0.77},
+}
+LAY_CONFIDENT_SHARE = 0.8
 
 
 @pytest.fixture(scope="module")
@@ -38,16 +43,16 @@ def test_dev_questions_meet_the_pinned_minimums(searcher):
     assert not failing, f"below the pinned minimums {MINIMUMS}: {report}"
 
 
-def test_lay_questions_meet_the_pinned_minimums(searcher):
-    questions = load_questions(DATA / "lay_questions.jsonl")
-    assert len(questions) >= 40
+@pytest.mark.parametrize("name", sorted(LAY_MINIMUMS))
+def test_lay_questions_meet_the_pinned_minimums(searcher, name):
+    questions = load_questions(DATA / name)
+    assert len(questions) >= 20
     report = evaluate(searcher, questions)
-    print(report.as_dict())
-    failing = {name: report.as_dict()[name] for name, floor in LAY_MINIMUMS.items()
-               if report.as_dict()[name] < floor}
-    assert not failing, f"below the pinned minimums {LAY_MINIMUMS}: {report.as_dict()}"
-    confident = sum(row["confident"] for row in report.rows) / report.n
-    assert confident >= LAY_CONFIDENT_SHARE
+    figures = report.as_dict()
+    print(name, figures)
+    failing = {metric: figures[metric] for metric, floor in LAY_MINIMUMS[name].items() if figures[metric] < floor}
+    assert not failing, f"below the pinned minimums {LAY_MINIMUMS[name]}: {figures}"
+    assert sum(row["confident"] for row in report.rows) / report.n >= LAY_CONFIDENT_SHARE
 
 
 def test_dev_questions_are_answered_confidently(searcher):
