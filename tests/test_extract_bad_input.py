@@ -23,6 +23,9 @@ BAD_INPUTS = [
      "DOCX part word/document.xml would inflate to 4,000,000,000 bytes, over the limit of 268,435,456 bytes "
      "(zip bomb?)"),
     ("ratio-bomb.docx", "DOCX part word/document.xml is compressed 1011:1 (zip bomb?)"),
+    ("bomb.png", "image too large (over the limit of 150,000,000 pixels; decompression bomb?)"),
+    ("random.png", "not a valid PNG file (its bytes are not that format)"),
+    ("truncated.png", "corrupt image: image file is truncated"),
 ]
 
 

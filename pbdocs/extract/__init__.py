@@ -31,6 +31,8 @@ class ExtractOptions:
     max_file_bytes: int = 200 * 1024 * 1024
     max_pages: int = 2000
     max_inflated_bytes: int = 256 * 1024 * 1024
+    # A 108-megapixel phone photo fits; a small file declaring a gigapixel canvas does not.
+    max_image_pixels: int = 150_000_000
     strip_boilerplate: bool = True
     min_chars: int = 1
 
@@ -45,7 +47,11 @@ class Extracted:
     header_lines: list[str] = field(default_factory=list)
 
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".doc")
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".doc") + IMAGE_SUFFIXES
+# JPEG, PNG, little- and big-endian TIFF.
+_IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG", b"II*\x00", b"MM\x00*")
+_BITMAP_MAGIC = b"BM"
 
 
 def sniff_format(head: bytes, suffix: str) -> str:
@@ -56,7 +62,10 @@ def sniff_format(head: bytes, suffix: str) -> str:
         return "docx" if suffix != ".zip" else "zip"
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "doc"
-    if suffix in (".pdf", ".docx", ".doc"):
+    # "BM" also starts ordinary words, so a bitmap is only believed under an image name.
+    if head.startswith(_IMAGE_MAGIC) or (head.startswith(_BITMAP_MAGIC) and suffix in IMAGE_SUFFIXES):
+        return "image"
+    if suffix in (".pdf", ".docx", ".doc") + IMAGE_SUFFIXES:
         # A binary format was promised but the bytes are not it; text sniffing decides below.
         return "mislabeled"
     probe = head[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
@@ -88,6 +97,10 @@ def _reader(fmt: str) -> Callable[[Path, ExtractOptions], Extracted]:
         from .docx import read_doc
 
         return read_doc
+    if fmt == "image":
+        from .image import read_image
+
+        return read_image
     raise UnsupportedFormat("", f"unsupported format {fmt}")
 
 
@@ -123,7 +136,8 @@ def extract(path: str | os.PathLike, options: ExtractOptions | None = None) -> D
         raise UnsupportedFormat(p, "zip archive: use `pbdocs screen` to read archives")
     if suffix not in SUPPORTED_SUFFIXES and fmt == "text" and not _looks_textual(head):
         raise UnsupportedFormat(p, f"unsupported file type {suffix or '(no extension)'}")
-    expected = {".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".html": "html", ".htm": "html"}.get(suffix)
+    expected = {".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".html": "html", ".htm": "html",
+                **dict.fromkeys(IMAGE_SUFFIXES, "image")}.get(suffix)
     if expected and expected != fmt and not (expected == "html" and fmt == "text"):
         warnings.append(f"named {suffix} but the content is {fmt}; read as {fmt}")
     try:

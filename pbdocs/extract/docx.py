@@ -4,6 +4,9 @@ A .docx is a zip archive, and a hostile one can declare a member that inflates t
 The archive's directory is inspected first, without inflating anything, and refused when the
 declared sizes or compression ratios are beyond what any real document needs. Python's zipfile
 never inflates past a member's declared size, so checking declared sizes bounds the work.
+
+Scans are often pasted into Word, one picture per page: a body with (almost) no text but with
+pictures is read by OCR of those pictures, in the order the body shows them.
 """
 from __future__ import annotations
 
@@ -28,7 +31,16 @@ _MAX_RATIO = 200
 _RATIO_EXEMPT_BYTES = 1 << 20
 _CONVERTER_TIMEOUT_S = 120
 
+# A body with pasted page scans may still carry a typed title or caption; a real typed page
+# holds hundreds of characters.
+_MAX_TEXT_BESIDE_SCANS = 50
+
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_R_EMBED = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed"
+# DrawingML pictures (Word 2007+) and VML pictures (older documents, some scanner software).
+_BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
+_VML_IMAGE = "{urn:schemas-microsoft-com:vml}imagedata"
 # mc:Fallback repeats a text box already read from mc:Choice; w:moveFrom is the old place of moved
 # text, still stored as w:t.
 _SKIPPED_WRAPPERS = frozenset({
@@ -85,11 +97,69 @@ def read_docx(path: Path, options: ExtractOptions) -> Extracted:
         body = document.element.body
         lines = list(_block_lines(body)) if body is not None else []
         title = document.core_properties.title or None
+        text = "\n".join(lines).strip("\n")
+        pictures = _body_pictures(body, document.part) if body is not None else []
     except (PackageNotFoundError, zipfile.BadZipFile, zlib.error, KeyError, ValueError, EOFError,
             etree.XMLSyntaxError) as exc:
         raise ReadError(path, f"corrupt DOCX: {exc.__class__.__name__}: {exc}".rstrip(": ")) from None
-    text = "\n".join(lines).strip("\n")
+    if pictures and sum(not ch.isspace() for ch in text) <= _MAX_TEXT_BESIDE_SCANS:
+        return _read_pasted_scans(path, text, pictures, title, options)
     return Extracted(pages=[Page(number=1, text=text)], title=title)
+
+
+def _body_pictures(body, part) -> list[tuple[str, bytes]]:
+    """(part name, bytes) of each picture the body shows, in document order, each once."""
+    pictures: list[tuple[str, bytes]] = []
+    seen: set[str] = set()
+    for node in body.iter(_BLIP, _VML_IMAGE):
+        if _inside_skipped_wrapper(node, body):
+            continue
+        rel_id = node.get(_R_EMBED) if node.tag == _BLIP else node.get(_R_ID)
+        rel = part.rels.get(rel_id) if rel_id else None
+        if rel is None or rel.is_external:
+            continue
+        target = rel.target_part
+        name = str(target.partname).lstrip("/")
+        if name not in seen:
+            seen.add(name)
+            pictures.append((name, target.blob))
+    return pictures
+
+
+def _read_pasted_scans(path: Path, text: str, pictures: list[tuple[str, bytes]], title, options) -> Extracted:
+    """Each pasted picture OCR'd as a page (a multi-page TIFF as several); typed text kept first."""
+    import io
+
+    from .image import ocr_picture, require_ocr
+    from .pdf import strip_running_lines
+
+    plural = "s" if len(pictures) != 1 else ""
+    require_ocr(path, f"a body of {len(pictures)} pasted page image{plural} and no text", options)
+    frames: list = []
+    read = 0
+    notes: list[str] = []
+    for name, blob in pictures:
+        if len(frames) >= options.max_pages:
+            notes.append(f"only the first {len(frames)} pages read (page limit)")
+            break
+        try:
+            picture_frames, _ = ocr_picture(io.BytesIO(blob), path, options)
+        except ReadError as exc:
+            notes.append(f"{name} skipped: {exc.reason}")
+            continue
+        frames.extend(picture_frames[: options.max_pages - len(frames)])
+        read += 1
+    pages = [
+        Page(number=number, text="\n".join(line.text for line in lines), ocr=True)
+        for number, lines in enumerate(strip_running_lines(frames), start=1)
+    ]
+    if text and pages:
+        pages[0] = Page(number=1, text=f"{text}\n{pages[0].text}", ocr=True)
+    elif text:
+        pages = [Page(number=1, text=text)]
+    label = "image" if read == 1 else "images"
+    notes.insert(0, f"{read} {label} read by OCR")
+    return Extracted(pages=pages, warnings=notes, title=title)
 
 
 def _block_lines(container):

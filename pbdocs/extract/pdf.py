@@ -22,7 +22,7 @@ from ..normalize import is_cjk
 from . import ExtractOptions, Extracted
 from .quality import broken_text_reason
 
-__all__ = ["read_pdf", "strip_running_lines", "is_page_number", "PdfLine"]
+__all__ = ["read_pdf", "strip_running_lines", "is_page_number", "describe_pages", "PdfLine"]
 
 # How many lines at each end of a page (by position) may be running headers, footers or numbers.
 _EDGE_LINES = 2
@@ -101,7 +101,7 @@ def _read_pdf(path: Path, options: ExtractOptions) -> Extracted:
     finally:
         document.close()
     if ocr_pages:
-        warnings.append(f"{_plural_pages(ocr_pages)} read by OCR")
+        warnings.append(f"{describe_pages(ocr_pages)} read by OCR")
     stripped = strip_running_lines(page_lines)
     pages = [
         Page(number=i + 1, text="\n".join(line.text for line in lines), ocr=(i + 1) in ocr_pages)
@@ -176,18 +176,17 @@ def _read_lines(textpage, page, raw) -> tuple[list[PdfLine], int, int]:
     if len(text) != count:
         text = "".join(chr(raw.FPDFText_GetUnicode(handle, i)) for i in range(count))
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
-    _, crop_bottom, _, crop_top = page.get_cropbox()
-    page_height = (crop_top - crop_bottom) or 1.0
+    displayed_extent = _displayed_extent(page)
     seen: dict[str, list[tuple[float, float]]] = {}
     lines: list[PdfLine] = []
     chars: list[str] = []
-    line_top, line_bottom = -math.inf, math.inf
+    line_top, line_bottom = math.inf, -math.inf
     unmapped = glyphs = 0
 
     def finish_line():
         line = _drop_cjk_spaces(chars).strip()
         if line:
-            lines.append(PdfLine(line, (crop_top - line_top) / page_height, (crop_top - line_bottom) / page_height))
+            lines.append(PdfLine(line, line_top, line_bottom))
 
     for index, ch in enumerate(text):
         if ch == "\r":
@@ -195,7 +194,7 @@ def _read_lines(textpage, page, raw) -> tuple[list[PdfLine], int, int]:
         if ch == "\n":
             finish_line()
             chars = []
-            line_top, line_bottom = -math.inf, math.inf
+            line_top, line_bottom = math.inf, -math.inf
             continue
         if ch.isspace() and ch != "\u3000":  # the ideographic space is content (第一条　本会)
             chars.append(" ")
@@ -208,9 +207,30 @@ def _read_lines(textpage, page, raw) -> tuple[list[PdfLine], int, int]:
         if _is_double(seen, ch, left.value, right.value, bottom.value, top.value):
             continue
         chars.append(ch)
-        line_top, line_bottom = max(line_top, top.value), min(line_bottom, bottom.value)
+        char_top, char_bottom = displayed_extent(left.value, right.value, bottom.value, top.value)
+        line_top, line_bottom = min(line_top, char_top), max(line_bottom, char_bottom)
     finish_line()
     return lines, unmapped, glyphs
+
+
+def _displayed_extent(page):
+    """A function giving a character box's vertical extent on screen, as fractions of the shown
+    page height from the top, for boxes in PDF coordinates.
+
+    A page with /Rotate is shown turned clockwise; what is its header on screen may be stored at
+    the left edge (90), the bottom (180) or the right edge (270) of the page's coordinates.
+    """
+    crop_left, crop_bottom, crop_right, crop_top = page.get_cropbox()
+    width = (crop_right - crop_left) or 1.0
+    height = (crop_top - crop_bottom) or 1.0
+    rotation = page.get_rotation() % 360
+    if rotation == 90:
+        return lambda left, right, bottom, top: ((left - crop_left) / width, (right - crop_left) / width)
+    if rotation == 180:
+        return lambda left, right, bottom, top: ((bottom - crop_bottom) / height, (top - crop_bottom) / height)
+    if rotation == 270:
+        return lambda left, right, bottom, top: ((crop_right - right) / width, (crop_right - left) / width)
+    return lambda left, right, bottom, top: ((crop_top - top) / height, (crop_top - bottom) / height)
 
 
 def _is_double(seen: dict, ch: str, left: float, right: float, bottom: float, top: float) -> bool:
@@ -265,7 +285,7 @@ def _ocr_page(path: Path, page, number: int, reason: str, options: ExtractOption
         image = bitmap.to_pil()
     finally:
         bitmap.close()
-    return [PdfLine(_drop_cjk_spaces(list(line.text)), line.top, line.bottom) for line in ocr_image(image)]
+    return [PdfLine(line.text, line.top, line.bottom) for line in ocr_image(image)]
 
 
 def is_page_number(text: str) -> bool:
@@ -306,7 +326,7 @@ def strip_running_lines(pages: list[list[PdfLine]]) -> list[list[PdfLine]]:
     ]
 
 
-def _plural_pages(numbers: list[int]) -> str:
+def describe_pages(numbers: list[int]) -> str:
     """``[2, 3, 5]`` -> ``pages 2-3, 5``; ``[4]`` -> ``page 4``."""
     ranges: list[str] = []
     start = prev = numbers[0]

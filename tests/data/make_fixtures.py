@@ -1,4 +1,5 @@
-"""Build the binary extraction fixtures (DOCX, text/scanned/broken/encrypted PDFs, bad inputs).
+"""Build the binary extraction fixtures (DOCX, text/scanned/broken/encrypted/rotated PDFs, page
+images, bad inputs).
 
 Binary files are generated rather than committed so that what each one exercises is visible here.
 Run ``python tests/data/make_fixtures.py OUTDIR`` to write them all; the test suite and
@@ -115,16 +116,18 @@ def make_text_pdf(
     *,
     page_number_style: str = "dash",
     fake_bold: bool = False,
+    one_page: bool = False,
 ) -> Path:
     """A charter PDF with a running header, page numbers and the party clause across pages 1-2.
 
     ``fake_bold`` draws every line a second time shifted by 0.3 pt, the way office suites and
-    some PDF printers render bold for fonts without a bold face.
+    some PDF printers render bold for fonts without a bold face. ``one_page`` puts the whole
+    charter on one page (the picture of a single page then holds the whole clause).
     """
     from reportlab.pdfgen import canvas
 
     font = _register_font()
-    pages = paginate(charter_lines())
+    pages = [charter_lines()] if one_page else paginate(charter_lines())
     numbering = PAGE_NUMBER_STYLES[page_number_style]
     pdf = canvas.Canvas(str(path), pagesize=(PAGE_W, PAGE_H))
     pdf.setTitle(f"{ORG_NAME}章程")
@@ -207,16 +210,115 @@ def make_broken_text_pdf(path: Path, source: Path, *, mode: str = "private-use")
     return path
 
 
-def make_scanned_pdf(path: Path, source: Path, *, dpi: int = 200) -> Path:
-    """An image-only PDF: every page of ``source`` rendered at ``dpi`` and saved as a picture."""
+def render_pages(source: Path, *, dpi: int = 200) -> list:
+    """Every page of the PDF ``source`` as a greyscale PIL image, as a scanner at ``dpi`` sees it."""
     import pypdfium2 as pdfium
 
     document = pdfium.PdfDocument(str(source))
     try:
-        images = [page.render(scale=dpi / 72).to_pil().convert("L") for page in document]
+        return [page.render(scale=dpi / 72).to_pil().convert("L") for page in document]
     finally:
         document.close()
+
+
+def make_scanned_pdf(path: Path, source: Path, *, dpi: int = 200) -> Path:
+    """An image-only PDF: every page of ``source`` rendered at ``dpi`` and saved as a picture."""
+    images = render_pages(source, dpi=dpi)
     images[0].save(path, "PDF", resolution=float(dpi), save_all=True, append_images=images[1:])
+    return path
+
+
+def make_sideways_scan_pdf(path: Path, source: Path, *, dpi: int = 200) -> Path:
+    """A scan fed into the scanner sideways: landscape pages, text running top to bottom, no /Rotate."""
+    images = [image.rotate(-90, expand=True) for image in render_pages(source, dpi=dpi)]
+    images[0].save(path, "PDF", resolution=float(dpi), save_all=True, append_images=images[1:])
+    return path
+
+
+# Content-stream matrices that draw an upright portrait page sideways on a landscape MediaBox, so
+# that the page's /Rotate turns it upright again on screen ("a b c d e f" of the cm operator).
+_SIDEWAYS_MATRICES = {
+    90: "0 1 -1 0 {height} 0",
+    270: "0 -1 1 0 0 {width}",
+}
+
+
+def make_rotated_pdf(path: Path, source: Path, *, rotate: int = 90) -> Path:
+    """``source`` stored the way landscape printing or some scanners store it: the content drawn
+    sideways on a landscape page with /Rotate ``rotate``, so viewers still show it upright.
+
+    The text layer of such a page runs vertically in PDF coordinates; what is a header on screen
+    sits at the left or right edge of the stored page.
+    """
+    import pikepdf
+
+    with pikepdf.open(source) as pdf:
+        for page in pdf.pages:
+            left, bottom, right, top = (float(v) for v in page.mediabox)
+            width, height = right - left, top - bottom
+            matrix = _SIDEWAYS_MATRICES[rotate].format(width=width, height=height)
+            page.contents_add(pdf.make_stream(f"q {matrix} cm ".encode()), prepend=True)
+            page.contents_add(pdf.make_stream(b" Q"))
+            page.mediabox = [0, 0, height, width]
+            page.Rotate = rotate
+        pdf.save(path)
+    return path
+
+
+def make_page_image(path: Path, source: Path, *, dpi: int = 200, page: int = 0, turn: int = 0) -> Path:
+    """One page of the PDF ``source`` as a picture, turned ``turn`` degrees counter-clockwise (a
+    page put on the scanner the wrong way round); the suffix of ``path`` picks PNG, JPEG, BMP."""
+    image = render_pages(source, dpi=dpi)[page].rotate(turn, expand=True)
+    image.save(path, dpi=(dpi, dpi), **({"quality": 90} if path.suffix.lower() in (".jpg", ".jpeg") else {}))
+    return path
+
+
+def make_exif_rotated_jpeg(path: Path, source: Path, *, dpi: int = 200) -> Path:
+    """A phone photo held sideways: pixels stored turned a quarter left, EXIF Orientation 6 says
+    "turn a quarter right to show"."""
+    from PIL import Image
+
+    image = render_pages(source, dpi=dpi)[0].rotate(90, expand=True)
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation
+    image.save(path, "JPEG", quality=90, exif=exif)
+    return path
+
+
+def make_tiff(path: Path, source: Path, *, dpi: int = 200) -> Path:
+    """Every page of ``source`` as one frame of a multi-page TIFF, as office scanners save them."""
+    images = render_pages(source, dpi=dpi)
+    images[0].save(path, "TIFF", compression="tiff_lzw", dpi=(dpi, dpi), save_all=True,
+                   append_images=images[1:])
+    return path
+
+
+def make_pasted_scans_docx(path: Path, source: Path, *, dpi: int = 200) -> Path:
+    """A .docx whose body is only the pages of ``source`` pasted as pictures, one per paragraph."""
+    import io
+
+    import docx
+    from docx.shared import Cm
+
+    document = docx.Document()
+    for image in render_pages(source, dpi=dpi):
+        data = io.BytesIO()
+        image.save(data, "PNG")
+        data.seek(0)
+        document.add_picture(data, width=Cm(16))
+    document.save(str(path))
+    return path
+
+
+def make_png_bomb(path: Path, *, width: int = 100_000, height: int = 100_000) -> Path:
+    """A tiny valid-looking PNG declaring a ``width`` x ``height`` canvas (tens of GB decoded)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)  # 8-bit greyscale
+    # A few rows of zeros; the decoder would ask for billions more.
+    pixels = zlib.compress(bytes(width + 1) * 4, 9)
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b""))
     return path
 
 
@@ -470,6 +572,21 @@ def build_all(outdir: Path) -> dict[str, Path]:
     # Under the size limit but compressed 1000:1: no real document part looks like that.
     made["ratio-bomb.docx"] = make_zip_bomb_docx(outdir / "ratio-bomb.docx", declared=100_000_000)
     made["garbage.doc"] = make_garbage_doc(outdir / "garbage.doc")
+    one_page = make_text_pdf(outdir / "one-page.pdf", one_page=True)
+    made["one-page.pdf"] = one_page
+    made["page.png"] = make_page_image(outdir / "page.png", one_page)
+    made["page.jpg"] = make_page_image(outdir / "page.jpg", one_page)
+    made["upside-down.png"] = make_page_image(outdir / "upside-down.png", one_page, turn=180)
+    made["exif-rotated.jpg"] = make_exif_rotated_jpeg(outdir / "exif-rotated.jpg", one_page)
+    made["two-pages.tif"] = make_tiff(outdir / "two-pages.tif", text_pdf)
+    made["pasted-scans.docx"] = make_pasted_scans_docx(outdir / "pasted-scans.docx", text_pdf)
+    for rotate in (90, 270):
+        made[f"rotated-{rotate}.pdf"] = make_rotated_pdf(outdir / f"rotated-{rotate}.pdf", text_pdf, rotate=rotate)
+    made["rotated-scan.pdf"] = make_rotated_pdf(outdir / "rotated-scan.pdf", made["scanned.pdf"], rotate=90)
+    made["sideways-scan.pdf"] = make_sideways_scan_pdf(outdir / "sideways-scan.pdf", one_page)
+    made["bomb.png"] = make_png_bomb(outdir / "bomb.png")
+    made["random.png"] = make_random_bytes(outdir / "random.png", seed=4)
+    made["truncated.png"] = make_truncated(outdir / "truncated.png", made["page.png"])
     made["charter.doc"] = make_doc(outdir / "charter.doc")
     return made
 

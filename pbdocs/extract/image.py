@@ -1,0 +1,115 @@
+"""Photos and scans of charters (.jpg, .png, .tif, .bmp): every page read by OCR.
+
+Pictures are opened with Pillow, which reads only the header until pixels are needed, so the
+declared size is checked against a pixel limit before anything is decoded: a small file that
+declares a gigantic canvas (a decompression bomb) is refused without allocating it. Each frame
+of a multi-page TIFF is a page; camera photos are turned upright by their EXIF orientation and
+scaled down to what OCR needs (about 300 dpi on A4), which also bounds memory.
+"""
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import BinaryIO
+
+from ..errors import MissingDependency, ReadError
+from ..models import Page
+from . import ExtractOptions, Extracted
+from .pdf import describe_pages, strip_running_lines
+
+__all__ = ["read_image", "ocr_picture", "require_ocr"]
+
+# An A4 page at 300 dpi is 3508 px high; more resolution only slows OCR down.
+MAX_LONG_SIDE = 3500
+
+# Pillow warns about large images on its own, as a Python warning printed on stderr; pbdocs applies
+# its own limit (ExtractOptions.max_image_pixels) and reports it as an error instead.
+warnings.filterwarnings("ignore", category=Warning, module="PIL.Image", message=".*decompression bomb")
+
+
+def require_ocr(path: Path, what: str, options: ExtractOptions) -> None:
+    """Raise unless OCR may run and is installed; ``what`` says what needs it."""
+    from .ocr import INSTALL_HINT, ocr_available
+
+    if options.ocr == "never":
+        raise ReadError(path, f"{what} needs OCR, but OCR is disabled (--ocr never)")
+    if not ocr_available():
+        raise MissingDependency(path, f"{what} needs OCR, but OCR is not installed: {INSTALL_HINT}")
+
+
+def read_image(path: Path, options: ExtractOptions) -> Extracted:
+    require_ocr(path, "an image file", options)
+    with path.open("rb") as stream:
+        frames, total = ocr_picture(stream, path, options)
+    notes: list[str] = []
+    if total > len(frames):
+        notes.append(f"only the first {len(frames)} of {total} pages read (page limit)")
+    numbers = list(range(1, len(frames) + 1))
+    notes.append(f"{describe_pages(numbers)} read by OCR")
+    pages = [
+        Page(number=number, text="\n".join(line.text for line in lines), ocr=True)
+        for number, lines in zip(numbers, strip_running_lines(frames))
+    ]
+    return Extracted(pages=pages, warnings=notes)
+
+
+def ocr_picture(stream: BinaryIO, path: Path, options: ExtractOptions):
+    """OCR every frame of a picture: (lines of each frame read, frames in the picture).
+
+    Errors name ``path``: the image file itself, or the document the picture is embedded in.
+    """
+    from PIL import Image, ImageSequence, UnidentifiedImageError
+
+    from .ocr import ocr_image
+
+    try:
+        with Image.open(stream) as picture:
+            total = getattr(picture, "n_frames", 1)
+            frames = [
+                ocr_image(_upright_page(frame, path, options))
+                for _, frame in zip(range(options.max_pages), ImageSequence.Iterator(picture))
+            ]
+    except Image.DecompressionBombError:
+        # Pillow refuses canvases far beyond its own limit (which is above ours) before pbdocs can
+        # look at the size.
+        raise ReadError(
+            path, f"image too large (over the limit of {options.max_image_pixels:,} pixels; decompression bomb?)"
+        ) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise ReadError(path, f"corrupt image: {_reason(exc)}") from None
+    return frames, total
+
+
+def _upright_page(frame, path: Path, options: ExtractOptions):
+    """One frame decoded, turned by its EXIF orientation, flattened onto white and scaled for OCR."""
+    from PIL import Image, ImageOps
+
+    width, height = frame.size
+    if width * height > options.max_image_pixels:
+        raise ReadError(
+            path,
+            f"image too large ({width}x{height} pixels, over the limit of {options.max_image_pixels:,} pixels)",
+        )
+    scale = MAX_LONG_SIDE / max(width, height, 1)
+    if scale < 1 and frame.format == "JPEG":
+        # JPEG decodes straight to a half, quarter or eighth of its size: far less memory and time.
+        frame.draft("RGB", (max(1, int(width * scale)), max(1, int(height * scale))))
+    frame.load()
+    page = ImageOps.exif_transpose(frame)
+    if page.mode in ("RGBA", "LA", "PA") or (page.mode == "P" and "transparency" in page.info):
+        # Transparent pixels are black underneath; on white they look as printed.
+        rgba = page.convert("RGBA")
+        page = Image.new("RGB", rgba.size, "white")
+        page.paste(rgba, mask=rgba.getchannel("A"))
+    elif page.mode not in ("RGB", "L"):
+        page = page.convert("RGB") if page.mode in ("CMYK", "YCbCr", "P") else page.convert("L")
+    if max(page.size) > MAX_LONG_SIDE:
+        page = page.copy()
+        page.thumbnail((MAX_LONG_SIDE, MAX_LONG_SIDE), Image.Resampling.LANCZOS)
+    return page
+
+
+def _reason(exc: Exception) -> str:
+    """Pillow's message without the file name it sometimes includes."""
+    message = str(exc).split(" '")[0].strip().rstrip(".")
+    return message or exc.__class__.__name__
