@@ -87,6 +87,7 @@ class Matcher:
         self._negation_after = _compiled("|".join(f"(?:{p})" for p in lexicon.negation_after))
         self._mention = _compiled("|".join(f"(?:{p})" for p in lexicon.mention))
         self._citation = _compiled("|".join(f"(?:{p})" for p in lexicon.citation))
+        self._subject = _compiled("|".join(re.escape(w) for w in sorted(lexicon.subjects, key=len, reverse=True)))
         self._confusions = tuple(sorted(lexicon.ocr_confusions.items()))
         self._quoted = self._quote_spans()
         self._ineligible = {id(s) for s in layout.segments if self._describes_notice(s)}
@@ -133,7 +134,13 @@ class Matcher:
         if self._in_quotes(start, end):
             return False
         cs, ce = self.layout.clause(start, end)
-        return not self._mention.search(self.text, cs, ce)
+        if self._mention.search(self.text, cs, ce):
+            return False
+        # 本会支持会员单位设立党组织，开展党的活动，…: later clauses of the sentence keep talking
+        # about the member units until a subject word (本会…) takes the sentence back.
+        ss, _ = self.layout.sentence(start, end)
+        mention_ends = [m.end() for m in self._mention.finditer(self.text, ss, cs)]
+        return not mention_ends or bool(self._subject.search(self.text, mention_ends[-1], start))
 
     def negated(self, start: int, end: int) -> bool:
         clause_start, clause_end = self.layout.clause(start, end)

@@ -167,9 +167,11 @@ class Layout:
         headings = [i for i, ln in enumerate(lines) if _heading_only(ln.text)]
         nonblank = [i for i, ln in enumerate(lines) if ln.text.strip()]
         next_nonblank = {a: b for a, b in zip(nonblank, nonblank[1:])}
-        for line in lines:
+        for i, line in enumerate(lines):
             if _TOC_LEADER.search(line.text) or _TOC_TITLE.match(line.text):
                 masked.add(line)
+            if _TOC_TITLE.match(line.text):
+                masked |= _contents_block(lines[i + 1:])
         # A chapter heading directly followed by another heading is a table-of-contents entry.
         for i in headings:
             j = next_nonblank.get(i)
@@ -392,6 +394,35 @@ def _plausible_next(previous: int | None, number: int | None, fresh_line: bool) 
     if previous is None or number == 1 or previous < number <= previous + _MAX_ARTICLE_STEP:
         return True
     return fresh_line and number > previous
+
+
+def _contents_block(lines: list[_Line]) -> set[_Line]:
+    """The entries of a table of contents: the lines after 目录 up to where its first entry repeats.
+
+    Entries may carry neither leaders nor page numbers (第四条 坚持党的全面领导), so the body is
+    recognized by its first heading coming round again; a sentence before that means this was
+    not a list of headings, and nothing is cut.
+    """
+    block: list[_Line] = []
+    first: str | None = None
+    for line in lines:
+        key = _entry_key(line.text)
+        if not key:
+            continue
+        if first is None:
+            first = key
+        elif key == first:
+            return set(block)
+        if len(key) > 40 or any(ch in _SENTENCE_END for ch in key):
+            return set()
+        block.append(line)
+    return set()
+
+
+def _entry_key(line: str) -> str:
+    """A table-of-contents entry or heading without leaders, page number and spacing."""
+    line = _TOC_LEADER.sub("", line)
+    return normalize(re.sub(r"\s+\d+\s*$", "", line)).text
 
 
 def _heading_only(line: str) -> bool:
