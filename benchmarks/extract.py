@@ -7,7 +7,8 @@ measurement runs in a fresh subprocess so that peak memory (ru_maxrss) belongs t
 alone; "import+load RSS" is the process after imports and before reading, "peak RSS" the maximum.
 The ratio lines compare pbdocs' PDF path with ``pdfplumber``'s ``page.extract_text()`` and with
 bare pdfium ``get_text_range()`` (no clean-up: the cost of de-duplication and header removal) on
-the same files in the same run.
+the same files in the same run. Scans are compared with the scanned PDF of the same pages: as a
+multi-page TIFF (the image path) and fed in sideways (the cost of finding the upright orientation).
 """
 from __future__ import annotations
 
@@ -51,6 +52,8 @@ def build_inputs(workdir: Path, pages: int, ocr_pages: int) -> dict[str, tuple[P
             combined.pages.extend(source.pages)
         combined.save(long_fake_bold)
     scanned = maker.make_scanned_pdf(workdir / "scanned.pdf", two_pages)
+    scanned_tiff = maker.make_tiff(workdir / "scanned.tif", two_pages)
+    sideways = maker.make_sideways_scan_pdf(workdir / "scanned-sideways.pdf", two_pages)
     text_file = workdir / "charter.txt"
     # A text or Word charter has no pages; one copy of the charter counts as one page here.
     text_file.write_text("\n".join(maker.CHARTER_PARAGRAPHS * copies * 2), encoding="gb18030")
@@ -62,7 +65,12 @@ def build_inputs(workdir: Path, pages: int, ocr_pages: int) -> dict[str, tuple[P
         "text pdf": (long_pdf, copies * 2),
         "fake-bold pdf": (long_fake_bold, copies * 2),
         "scanned pdf (OCR)": (scanned, min(ocr_pages, 2)),
+        "scanned tiff (OCR)": (scanned_tiff, min(ocr_pages, 2)),
+        "sideways pdf (OCR)": (sideways, min(ocr_pages, 2)),
     }
+
+# (input, peer input): both read by pbdocs, the peer being the same pages as an upright scanned PDF.
+SCAN_PEERS = [("scanned tiff (OCR)", "scanned pdf (OCR)"), ("sideways pdf (OCR)", "scanned pdf (OCR)")]
 
 
 def _memory_kb() -> tuple[int, int]:
@@ -89,6 +97,8 @@ def _worker(reader: str, path: str, max_pages: int) -> None:
         options = ExtractOptions(max_pages=max_pages)
         if path.endswith(".pdf"):
             import pypdfium2  # noqa: F401  loaded before the baseline, like pdfplumber below
+        if path.endswith(".tif"):
+            import PIL.TiffImagePlugin  # noqa: F401  loaded before the baseline, like pypdfium2
         if "scanned" in path:
             from pbdocs.extract.ocr import load_engine
 
@@ -155,7 +165,7 @@ def main() -> None:
     print(f"{'reader':<12} {'input':<18} {'pages':>5} {'pages/s':>9} {'import+load RSS':>16} {'peak RSS':>9}")
     for reader, name, pages, result in rows:
         print(
-            f"{reader:<12} {name:<18} {pages:>5} {result['pages_per_second']:>9.1f} "
+            f"{reader:<12} {name:<18} {pages:>5} {result['pages_per_second']:>9.2f} "
             f"{result['baseline_kb'] / 1024:>13.0f} MB {result['peak_kb'] / 1024:>6.0f} MB"
         )
     ours = {name: result for reader, name, _, result in rows if reader == "pbdocs"}
@@ -163,6 +173,9 @@ def main() -> None:
         if reader != "pbdocs":
             ratio = ours[name]["pages_per_second"] / result["pages_per_second"]
             print(f"ratio pbdocs/{reader} on {name}: {ratio:.2f}x pages per second")
+    for name, peer in SCAN_PEERS:
+        ratio = ours[name]["pages_per_second"] / ours[peer]["pages_per_second"]
+        print(f"ratio {name} / {peer}: {ratio:.2f}x pages per second")
 
 
 if __name__ == "__main__":

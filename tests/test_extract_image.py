@@ -72,14 +72,33 @@ def test_photographed_compliant_charter_checks_compliant(extract_fixtures):
     assert "page 1 read by OCR" in result.warnings
 
 
-@pytest.mark.parametrize("rotate", [90, 270])
+@pytest.mark.parametrize("rotate", [90, 180, 270])
 def test_rotated_text_pages_read_like_upright_ones(extract_fixtures, rotate):
-    # The stored pages are sideways; the header is at a side edge of the page's coordinates.
+    # The stored pages are turned; the header is at a side edge (or the bottom) of the page's
+    # coordinates.
     upright = extract(extract_fixtures["text-dash.pdf"])
     doc = extract(extract_fixtures[f"rotated-{rotate}.pdf"])
     assert doc.text == upright.text
     assert doc.ocr_pages == []
     assert doc.warnings == []
+
+
+@pytest.mark.parametrize("name", ["text-dash.pdf", "rotated-90.pdf", "rotated-180.pdf", "rotated-270.pdf"])
+def test_line_positions_follow_the_page_as_displayed(extract_fixtures, fixture_maker, name):
+    import pypdfium2 as pdfium
+
+    from pbdocs.extract.pdf import _text_layer
+
+    document = pdfium.PdfDocument(str(extract_fixtures[name]))
+    try:
+        lines, _ = _text_layer(document[0])
+    finally:
+        document.close()
+    by_position = sorted(lines, key=lambda line: line.top)
+    assert by_position[0].text == fixture_maker.RUNNING_HEADER
+    assert by_position[1].text == f"{fixture_maker.ORG_NAME}章程"
+    assert by_position[-1].text == "- 1 -"
+    assert all(0 <= line.top < line.bottom <= 1 for line in lines)
 
 
 @pytest.mark.parametrize(
@@ -196,6 +215,16 @@ def test_unreadable_pasted_picture_is_skipped_with_a_warning(tmp_path, fake_ocr)
     doc = extract(path)
     assert [page.text for page in doc.pages] == ["第一张300x400"]
     assert doc.warnings == ["1 image read by OCR", "word/media/image2.png skipped: corrupt image: image file is truncated"]
+
+
+def test_pasted_picture_over_the_pixel_limit_is_skipped(tmp_path, fake_ocr):
+    path = _docx_with_pictures(tmp_path / "scans.docx", [(300, 400), (20, 30)])
+    doc = extract(path, ExtractOptions(max_image_pixels=10_000))
+    assert [page.text for page in doc.pages] == ["第一张20x30"]
+    assert doc.warnings == [
+        "1 image read by OCR",
+        "word/media/image1.png skipped: image too large (300x400 pixels, over the limit of 10,000 pixels)",
+    ]
 
 
 def _run(*args: str):

@@ -235,20 +235,22 @@ def make_sideways_scan_pdf(path: Path, source: Path, *, dpi: int = 200) -> Path:
     return path
 
 
-# Content-stream matrices that draw an upright portrait page sideways on a landscape MediaBox, so
-# that the page's /Rotate turns it upright again on screen ("a b c d e f" of the cm operator).
-_SIDEWAYS_MATRICES = {
+# Content-stream matrices that draw an upright page turned against the page's /Rotate (sideways on
+# a landscape MediaBox for 90 and 270, upside down for 180), so that viewers show it upright again
+# ("a b c d e f" of the cm operator).
+_TURN_MATRICES = {
     90: "0 1 -1 0 {height} 0",
+    180: "-1 0 0 -1 {width} {height}",
     270: "0 -1 1 0 0 {width}",
 }
 
 
 def make_rotated_pdf(path: Path, source: Path, *, rotate: int = 90) -> Path:
     """``source`` stored the way landscape printing or some scanners store it: the content drawn
-    sideways on a landscape page with /Rotate ``rotate``, so viewers still show it upright.
+    turned on the page, with /Rotate ``rotate`` so that viewers still show it upright.
 
-    The text layer of such a page runs vertically in PDF coordinates; what is a header on screen
-    sits at the left or right edge of the stored page.
+    The text layer of such a page runs vertically (or upside down) in PDF coordinates; what is a
+    header on screen sits at the left or right edge (or the bottom) of the stored page.
     """
     import pikepdf
 
@@ -256,10 +258,11 @@ def make_rotated_pdf(path: Path, source: Path, *, rotate: int = 90) -> Path:
         for page in pdf.pages:
             left, bottom, right, top = (float(v) for v in page.mediabox)
             width, height = right - left, top - bottom
-            matrix = _SIDEWAYS_MATRICES[rotate].format(width=width, height=height)
+            matrix = _TURN_MATRICES[rotate].format(width=width, height=height)
             page.contents_add(pdf.make_stream(f"q {matrix} cm ".encode()), prepend=True)
             page.contents_add(pdf.make_stream(b" Q"))
-            page.mediabox = [0, 0, height, width]
+            if rotate != 180:
+                page.mediabox = [0, 0, height, width]
             page.Rotate = rotate
         pdf.save(path)
     return path
@@ -580,7 +583,7 @@ def build_all(outdir: Path) -> dict[str, Path]:
     made["exif-rotated.jpg"] = make_exif_rotated_jpeg(outdir / "exif-rotated.jpg", one_page)
     made["two-pages.tif"] = make_tiff(outdir / "two-pages.tif", text_pdf)
     made["pasted-scans.docx"] = make_pasted_scans_docx(outdir / "pasted-scans.docx", text_pdf)
-    for rotate in (90, 270):
+    for rotate in (90, 180, 270):
         made[f"rotated-{rotate}.pdf"] = make_rotated_pdf(outdir / f"rotated-{rotate}.pdf", text_pdf, rotate=rotate)
     made["rotated-scan.pdf"] = make_rotated_pdf(outdir / "rotated-scan.pdf", made["scanned.pdf"], rotate=90)
     made["sideways-scan.pdf"] = make_sideways_scan_pdf(outdir / "sideways-scan.pdf", one_page)
