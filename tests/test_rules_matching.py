@@ -82,6 +82,16 @@ FULL = "本会坚持中国共产党的全面领导，根据中国共产党章程
     (FULL.replace("设立中国共产党的组织", "待条件成熟后再设立中国共产党的组织"), "contradicted", ["organization"]),
     ("本会坚持中国共产党的全面领导，设立党组织的条件尚不具备。", "contradicted",
      ["basis", "organization", "activities", "conditions"]),
+    # Later wordings of the leadership element.
+    (FULL.replace("坚持中国共产党的全面领导", "坚持和加强党的全面领导"), "present", []),
+    (FULL.replace("坚持中国共产党的全面领导", "坚持党对本会工作的全面领导"), "present", []),
+    (FULL.replace("坚持中国共产党的全面领导", "坚持和加强党的领导"), "partial", ["leadership"]),
+    ("本会是不以营利为目的、坚持中国共产党的全面领导的社会团体。" + FULL.replace("坚持中国共产党的全面领导，", ""),
+     "present", []),
+    # A sentence about member units stays about them until the organization is the subject again.
+    ("本会支持会员单位依照党章规定设立党组织，开展党的活动，为党组织的活动提供必要条件。", "missing",
+     ["basis", "organization", "activities", "conditions", "leadership"]),
+    ("本会指导会员单位建立党组织，" + FULL, "present", []),
 ])
 def test_clause_variants_and_traps(article4, status, missing):
     clause = check_document(charter(article4)).finding("party-clause")
@@ -99,6 +109,38 @@ def test_any_subject_word(subject, kind):
     assert result.subject == subject and result.org_type == kind
     partial = check_document(charter("开展党的活动。", subject=subject, kind=kind))
     assert partial.finding("party-clause").fix.text.startswith(f"{subject}坚持中国共产党的全面领导")
+
+
+@pytest.mark.parametrize("values_sentence,status", [
+    ("本会遵守宪法、法律、法规和国家政策，践行社会主义核心价值观。", "present"),
+    ("本会是不以营利为目的、践行社会主义核心价值观的社会团体。", "present"),
+    ("本会遵守宪法、法律、法规和国家政策，践行社会\n主义核心价值观，弘扬爱国主义精神，自觉加强诚信自律建设。", "present"),
+    ("本会遵守宪法、法律、法规和国家政策，遵守社会道德风尚。", "missing"),
+    ("本会遵守宪法、法律、法规和国家政策，不践行社会主义核心价值观。", "contradicted"),
+])
+def test_core_values_sentence(values_sentence, status):
+    text = charter(FULL).pages[0].text.replace(
+        "本会遵守宪法、法律、法规和国家政策，践行社会主义核心价值观。", values_sentence)
+    assert check_document(Document(path="v.txt", format="text", pages=[Page(1, text)])).finding(
+        "core-values").status == status
+
+
+@pytest.mark.parametrize("name,subject,nature,supervisor,org_type", [
+    ("某市科技服务中心", "本中心", "本中心是从事非营利性社会服务活动的社会组织。", "某市科学技术协会", "社会服务机构"),
+    ("某市教育发展基金会", "本基金会", "本基金会是非公募基金会，其业务主管单位是某市教育协会。", "某市教育协会", "基金会"),
+    ("某市社区服务中心", "本中心", "本中心是由某市慈善协会举办的非营利性社会组织。", "某市民政局", "社会服务机构"),
+    ("某市老年大学", "本校", "本校是非营利性社会组织。", "某市老干部局", "社会服务机构"),
+    ("某市慈善总会", "本总会", "本总会是由热心慈善事业的单位和个人自愿结成的社会组织。", "某市民政局", "社会团体"),
+    ("某市机器人产业联盟", "本联盟", "本联盟是由机器人企业自愿结成的行业组织。", "某市工信局", "社会团体"),
+])
+def test_org_type_and_subject_from_the_charter_not_from_its_supervisor(name, subject, nature, supervisor, org_type):
+    text = "\n".join([
+        f"{name}章程", "第一章 总则", f"第一条 {subject}的名称是{name}。", f"第二条 {nature}",
+        f"第三条 {FULL.replace('本会', subject)}", f"第四条 {subject}的业务主管单位是{supervisor}。",
+        f"第五条 {subject}执行基本会计制度，本会计年度自一月一日起。",
+    ])
+    result = check_document(Document(path="t.txt", format="text", pages=[Page(1, text)]))
+    assert (result.org_type, result.subject) == (org_type, subject)
 
 
 def test_small_organization_alternative_with_deferral_is_compliant():

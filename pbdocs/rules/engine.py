@@ -56,6 +56,9 @@ def detect_org_type(layout: Layout, lexicon: Lexicon, name: str | None) -> str |
         best: tuple[int, str] | None = None
         for org_type in lexicon.org_type_order:
             for m in re.finditer(lexicon.org_type_self[org_type], sentence):
+                if (re.search(lexicon.org_type_other_subject, sentence[:m.start() + 1])
+                        or re.match(lexicon.org_type_founder_after, sentence[m.end():])):
+                    continue
                 # "本会是由XX基金会发起的社会团体": the noun that ends the description wins.
                 if best is None or m.end() > best[0]:
                     best = (m.end(), org_type)
@@ -70,8 +73,7 @@ def detect_org_type(layout: Layout, lexicon: Lexicon, name: str | None) -> str |
 
 def subject_word(layout: Layout, lexicon: Lexicon, org_type: str | None) -> str:
     """How the charter calls itself (本会, 本基金会, 本中心...): its most frequent 本X."""
-    alternation = re.compile("|".join(re.escape(w) for w in sorted(lexicon.subjects, key=len, reverse=True)))
-    counts = Counter(m.group() for m in alternation.finditer(layout.text))
+    counts = Counter(m.group() for m in lexicon.subject_pattern.finditer(layout.text))
     if counts:
         return counts.most_common(1)[0][0]
     return lexicon.default_subjects.get(org_type or "", "本会")

@@ -83,11 +83,11 @@ class Matcher:
         self.text = layout.text
         self.lexicon = lexicon
         self._negation = _compiled("|".join(f"(?:{p})" for p in lexicon.negation))
-        self._affirmative = _compiled("|".join(f"(?:{p})" for p in lexicon.affirmative))
+        self._exempt = _compiled("|".join(f"(?:{p})" for p in lexicon.negation_exempt))
         self._negation_after = _compiled("|".join(f"(?:{p})" for p in lexicon.negation_after))
         self._mention = _compiled("|".join(f"(?:{p})" for p in lexicon.mention))
         self._citation = _compiled("|".join(f"(?:{p})" for p in lexicon.citation))
-        self._subject = _compiled("|".join(re.escape(w) for w in sorted(lexicon.subjects, key=len, reverse=True)))
+        self._subject = lexicon.subject_pattern
         self._confusions = tuple(sorted(lexicon.ocr_confusions.items()))
         self._quoted = self._quote_spans()
         self._ineligible = {id(s) for s in layout.segments if self._describes_notice(s)}
@@ -144,9 +144,9 @@ class Matcher:
 
     def negated(self, start: int, end: int) -> bool:
         clause_start, clause_end = self.layout.clause(start, end)
-        # Double negatives are masked over the whole clause first, so that the window never cuts
+        # Exempt negations are masked over the whole clause first, so that the window never cuts
         # 不得拒绝 down to a bare 拒绝.
-        before = self._affirmative.sub(lambda m: "\0" * len(m.group()), self.text[clause_start:start])
+        before = self._exempt.sub(lambda m: "\0" * len(m.group()), self.text[clause_start:start])
         if self._negation.search(before[-self.lexicon.negation_window:]):
             return True
         return bool(self._negation_after.match(self.text, end, clause_end))

@@ -122,10 +122,11 @@ class Lexicon:
 
     ocr_confusions: dict[str, str]
     subjects: tuple[str, ...]
+    subject_not_after: str
     default_subjects: dict[str, str]
     negation_window: int
     negation: tuple[str, ...]
-    affirmative: tuple[str, ...]
+    negation_exempt: tuple[str, ...]
     negation_after: tuple[str, ...]
     mention: tuple[str, ...]
     citation: tuple[str, ...]
@@ -134,6 +135,14 @@ class Lexicon:
     org_type_order: tuple[str, ...]
     org_type_self: dict[str, str]
     org_type_name: dict[str, str]
+    org_type_other_subject: str
+    org_type_founder_after: str
+
+    @functools.cached_property
+    def subject_pattern(self) -> re.Pattern:
+        """Any subject word (longest first), not inside 基本, 成本..."""
+        words = "|".join(re.escape(w) for w in sorted(self.subjects, key=len, reverse=True))
+        return re.compile(f"(?<![{re.escape(self.subject_not_after)}])(?:{words})")
 
 
 def _data_dir():
@@ -397,10 +406,11 @@ def lexicon() -> Lexicon:
         return Lexicon(
             ocr_confusions=dict(data["ocr_confusions"]),
             subjects=tuple(data["subjects"]["words"]),
+            subject_not_after=str(data["subjects"]["not_after"]),
             default_subjects=dict(data["subjects"]["default"]),
             negation_window=int(data["negation"]["window"]),
             negation=tuple(data["negation"]["patterns"]),
-            affirmative=tuple(data["negation"]["affirmative"]),
+            negation_exempt=tuple(data["negation"]["exempt"]),
             negation_after=tuple(data["negation"]["after"]),
             mention=tuple(data["mention"]["patterns"]),
             citation=tuple(data["citation"]["patterns"]),
@@ -409,6 +419,8 @@ def lexicon() -> Lexicon:
             org_type_order=tuple(data["org_types"]["order"]),
             org_type_self=dict(data["org_types"]["self"]),
             org_type_name=dict(data["org_types"]["name"]),
+            org_type_other_subject=str(data["org_types"]["other_subject"]),
+            org_type_founder_after=str(data["org_types"]["founder_after"]),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise RulePackError(f"{source}: malformed lexicon: {exc!r}") from None
