@@ -161,6 +161,16 @@ def test_transparent_background_is_read_as_white(tmp_path, fake_ocr):
     assert image.convert("L").getextrema() == (255, 255)
 
 
+def test_sixteen_bit_greyscale_keeps_its_tones(tmp_path, fake_ocr):
+    import numpy as np
+
+    path = tmp_path / "grey16.png"
+    Image.fromarray(np.full((400, 300), 32768, dtype=np.uint16)).save(path)
+    extract(path)
+    (image,) = fake_ocr
+    assert image.convert("L").getextrema() == (128, 128)
+
+
 def test_every_tiff_frame_is_a_page_up_to_the_page_limit(extract_fixtures, fake_ocr):
     path = extract_fixtures["two-pages.tif"]
     assert [page.number for page in extract(path).pages] == [1, 2]
@@ -231,6 +241,8 @@ def _run(*args: str):
     return CliRunner().invoke(cli, ["extract", *args])
 
 
+# pbdocs silences this Pillow warning when it is imported, but pytest resets warning filters per test.
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
 def test_image_over_the_pixel_limit_is_refused_before_decoding(tmp_path, fixture_maker):
     # Below Pillow's own bomb limit but above pbdocs' limit: refused by pbdocs, with the size.
     path = fixture_maker.make_png_bomb(tmp_path / "large.png", width=12_000, height=13_000)

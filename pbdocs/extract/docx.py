@@ -98,11 +98,12 @@ def read_docx(path: Path, options: ExtractOptions) -> Extracted:
         lines = list(_block_lines(body)) if body is not None else []
         title = document.core_properties.title or None
         text = "\n".join(lines).strip("\n")
-        pictures = _body_pictures(body, document.part) if body is not None else []
+        nearly_empty = sum(not ch.isspace() for ch in text) <= _MAX_TEXT_BESIDE_SCANS
+        pictures = _body_pictures(body, document.part) if body is not None and nearly_empty else []
     except (PackageNotFoundError, zipfile.BadZipFile, zlib.error, KeyError, ValueError, EOFError,
             etree.XMLSyntaxError) as exc:
         raise ReadError(path, f"corrupt DOCX: {exc.__class__.__name__}: {exc}".rstrip(": ")) from None
-    if pictures and sum(not ch.isspace() for ch in text) <= _MAX_TEXT_BESIDE_SCANS:
+    if pictures:
         return _read_pasted_scans(path, text, pictures, title, options)
     return Extracted(pages=[Page(number=1, text=text)], title=title)
 

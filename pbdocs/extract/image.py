@@ -101,6 +101,9 @@ def _upright_page(frame, path: Path, options: ExtractOptions):
         rgba = page.convert("RGBA")
         page = Image.new("RGB", rgba.size, "white")
         page.paste(rgba, mask=rgba.getchannel("A"))
+    elif page.mode.startswith("I;16"):
+        # 16-bit greyscale scans: Pillow's own conversion to 8 bits clips everything above 255.
+        page = page.convert("I").point(lambda value: value / 256).convert("L")
     elif page.mode not in ("RGB", "L"):
         page = page.convert("RGB") if page.mode in ("CMYK", "YCbCr", "P") else page.convert("L")
     if max(page.size) > MAX_LONG_SIDE:
