@@ -182,3 +182,12 @@ def test_best_answer_prefers_the_sentence_holding_the_kind_of_answer_asked(cue, 
     text = "理事由基金会依照章程的规定选任产生。监事不得兼任本会的其他任何职务。理事为5人至25人，由章程规定具体人数。"
     a, b = best_answer(text, {"理事": 2.0}, cue)
     assert text[a:b] == expected
+
+
+def test_amounts_count_as_matched_however_written():
+    from pbdocs.search.answer import matched_weight
+
+    weights = dict(query_terms("有三个党员却没建党组织"))
+    assert weights["#3"] == 1.0
+    assert matched_weight("凡有3名及以上正式党员", {"#3": 2.0, "党员": 1.0}) == 3.0
+    assert matched_weight("凡有5名及以上正式党员", {"#3": 2.0, "党员": 1.0}) == 1.0

@@ -8,10 +8,10 @@ from typing import Any, Mapping
 
 from ..normalize import normalize
 from .passages import split_sentences
-from .question import Cue, has_amount, is_agency_sentence, is_list_lead
+from .question import AMOUNT_PREFIX, Cue, amount_tokens, has_amount, is_agency_sentence, is_list_lead
 from .tokenize import BIGRAM_PREFIX
 
-__all__ = ["Highlight", "best_answer", "highlights", "matched_weight"]
+__all__ = ["Highlight", "best_answer", "highlights", "matched_weight", "fold"]
 
 _LEAD_IN = re.compile(r"[：:]\s*$")
 _SHORT_SENTENCE = 16
@@ -33,15 +33,15 @@ class Highlight:
         return {"term": self.term, "start": self.start, "end": self.end}
 
 
-def matched_weight(text: str, term_weights: Mapping[str, float]) -> float:
-    """Sum of the weights of the distinct query terms (words and bigrams) found in ``text``."""
-    folded = normalize(text).text.lower()
-    total = 0.0
-    for term, weight in term_weights.items():
-        needle = term[1:] if term.startswith(BIGRAM_PREFIX) else term
-        if needle and needle in folded:
-            total += weight
-    return total
+def fold(text: str) -> str:
+    """The form query terms are looked up in: normalized and lower-cased."""
+    return normalize(text).text.lower()
+
+
+def matched_weight(text: str, term_weights: Mapping[str, float], *, folded: bool = False) -> float:
+    """Sum of the weights of the distinct query terms (words, bigrams, amounts) found in ``text``
+    (already :func:`fold`-ed when ``folded``)."""
+    return sum(term_weights[t] for t in _present_terms(text if folded else fold(text), term_weights))
 
 
 def best_answer(text: str, term_weights: Mapping[str, float], cue: Cue | None = None) -> tuple[int, int]:
@@ -57,7 +57,7 @@ def best_answer(text: str, term_weights: Mapping[str, float], cue: Cue | None = 
     spans = split_sentences(text)
     if not spans:
         return 0, len(text)
-    present = [_present_terms(text[a:b], term_weights) for a, b in spans]
+    present = [_present_terms(fold(text[a:b]), term_weights) for a, b in spans]
     n = len(spans)
     spread: dict[str, int] = {}
     for terms in present:
@@ -104,9 +104,18 @@ def _fits(sentence: str, cue: Cue | None) -> bool:
     return has_amount(normalize(sentence).text, cue.units)
 
 
-def _present_terms(sentence: str, term_weights: Mapping[str, float]) -> list[str]:
-    folded = normalize(sentence).text.lower()
-    return [t for t in term_weights if (t[1:] if t.startswith(BIGRAM_PREFIX) else t) in folded]
+def _present_terms(folded: str, term_weights: Mapping[str, float]) -> list[str]:
+    present: list[str] = []
+    amounts: set[str] | None = None
+    for term in term_weights:
+        if term.startswith(AMOUNT_PREFIX):
+            if amounts is None:
+                amounts = set(amount_tokens(folded))
+            if term in amounts:
+                present.append(term)
+        elif (term[1:] if term.startswith(BIGRAM_PREFIX) else term) in folded:
+            present.append(term)
+    return present
 
 
 def highlights(text: str, terms: list[str]) -> list[Highlight]:

@@ -11,10 +11,10 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 from ..errors import QueryError, ReadError
-from .answer import Highlight, best_answer, highlights, matched_weight
+from .answer import Highlight, best_answer, fold, highlights, matched_weight
 from .corpus import Corpus, body_start, default_corpus_dir, default_index_dir, describe, expand_paths
 from .index import IndexedDocument, IndexReader, build_index
-from .passages import cn_to_int
+from .passages import Passage, cn_to_int
 from .question import AMOUNT_PREFIX, Cue, analyze, has_amount, is_list_lead
 
 __all__ = ["Hit", "SearchResult", "Searcher", "build", "index_is_fresh", "read_batch"]
@@ -280,9 +280,13 @@ class Searcher:
         _, cue = analyze(folded_query)
         named = self._named_documents(folded_query)
         subject = self._subject_documents(words)
-        adjusted = {int(i): float(scores[i]) * self._prior(int(i), cue, named, subject)
-                    * self._coordination(int(i), term_weights, own_weight)
-                    for i in order if scores[i] > 0}
+        adjusted = {}
+        for i in order:
+            if scores[i] > 0:
+                passage = self.reader.passage(int(i))
+                folded = fold(passage.text)
+                adjusted[int(i)] = (float(scores[i]) * self._prior(passage, folded, cue, named, subject)
+                                    * _coordination(folded, term_weights, own_weight))
         newest_first = sorted(adjusted, key=lambda i: self._date(i), reverse=True)
         ranked = sorted(newest_first, key=lambda i: -round(adjusted[i] / _TIE))
         if pinned is not None:
@@ -294,12 +298,6 @@ class Searcher:
             pinned is not None or _coverage(hits[0].text, term_weights, own_weight) >= MIN_COVERAGE
         )
         return SearchResult(query, hits, confident, None if confident else NO_ANSWER)
-
-    def _coordination(self, pid: int, term_weights: dict[str, float], own_weight: float) -> float:
-        """Between 1 - _COORDINATION (none of the question's terms) and 1 (all of them): a passage
-        holding every concept of the question beats one repeating a few of them."""
-        coverage = _coverage(self.reader.passage(pid).text, term_weights, own_weight)
-        return 1.0 - _COORDINATION + _COORDINATION * coverage
 
     def _date(self, pid: int) -> str:
         return self.reader.docs.get(self.reader.passage(pid).doc_id, {}).get("date") or ""
@@ -344,19 +342,16 @@ class Searcher:
                                    for doc_id, info in self.reader.docs.items()}
         return self._folded_titles
 
-    def _prior(self, pid: int, cue: Cue, named: set[str], subject: set[str]) -> float:
-        from ..normalize import normalize
-
-        passage = self.reader.passage(pid)
-        body = passage.text
-        if passage.article:
-            # The article label is a number but never an amount.
-            body = body.removeprefix(passage.article)
+    def _prior(self, passage: Passage, folded: str, cue: Cue, named: set[str], subject: set[str]) -> float:
+        """Factor on a candidate's BM25 score; ``folded`` is its text as :func:`fold` gives it."""
         factor = 1.0
-        if cue.kind == "list" and any(is_list_lead(line) for line in body.splitlines()):
+        if cue.kind == "list" and any(is_list_lead(line) for line in passage.text.splitlines()):
             factor += _CUE_BONUS
-        elif cue.kind in ("quantity", "date") and has_amount(normalize(body).text, cue.units):
-            factor += _CUE_BONUS
+        elif cue.kind in ("quantity", "date"):
+            # The article label is a number but never an amount.
+            body = folded.removeprefix(fold(passage.article)) if passage.article else folded
+            if has_amount(body, cue.units):
+                factor += _CUE_BONUS
         if passage.doc_id in subject:
             factor += _SUBJECT_BONUS
         if passage.doc_id in named:
@@ -419,12 +414,18 @@ def read_batch(path: str | os.PathLike) -> list[tuple[Any, str]]:
     return queries
 
 
-def _coverage(text: str, term_weights: dict[str, float], own_weight: float) -> float:
+def _coverage(text: str, term_weights: dict[str, float], own_weight: float, *, folded: bool = False) -> float:
     """Share of the question's idf weight found in ``text``; a synonym found stands in for the
     lay word it expands, so the share is capped at 1."""
     if own_weight <= 0:
         return 0.0
-    return min(1.0, matched_weight(text, term_weights) / own_weight)
+    return min(1.0, matched_weight(text, term_weights, folded=folded) / own_weight)
+
+
+def _coordination(folded: str, term_weights: dict[str, float], own_weight: float) -> float:
+    """Between 1 - _COORDINATION (none of the question's terms) and 1 (all of them): a passage
+    holding every concept of the question beats one repeating a few of them."""
+    return 1.0 - _COORDINATION + _COORDINATION * _coverage(folded, term_weights, own_weight, folded=True)
 
 
 def _top(scores: np.ndarray, n: int) -> np.ndarray:
