@@ -191,3 +191,13 @@ def test_amounts_count_as_matched_however_written():
     assert weights["#3"] == 1.0
     assert matched_weight("凡有3名及以上正式党员", {"#3": 2.0, "党员": 1.0}) == 3.0
     assert matched_weight("凡有5名及以上正式党员", {"#3": 2.0, "党员": 1.0}) == 1.0
+
+
+@pytest.mark.parametrize("cue, expected", [
+    (None, "申请材料应当齐全并且真实有效合法规范。"),
+    (Cue("agency"), "申请材料由登记管理机关负责审查核实。"),
+])
+def test_best_answer_for_who_questions_prefers_the_sentence_naming_a_body(cue, expected):
+    text = "申请材料应当齐全并且真实有效合法规范。格式另行规定，不得随意更改其内容。申请材料由登记管理机关负责审查核实。"
+    a, b = best_answer(text, {"申请材料": 2.0}, cue)
+    assert text[a:b] == expected

@@ -30,7 +30,6 @@ _AMOUNT = re.compile(
     rf"|(?<!第)([{_CN_DIGITS}]+)(?=[{_COUNTERS}])"
 )
 _ASK_AMOUNT = re.compile(r"(多少|几)(个月|块钱|个人|[天日年月人名位个家次项岁届钱元万倍])?")
-_AGENCY = re.compile(r"机关|部门|政府|单位|委员会|党委|党组|民政|公安|法院|受托人|理事会")
 _LIST_LEAD = re.compile(r"[：:]\s*$")
 
 
@@ -127,8 +126,13 @@ def has_amount(text: str, units: tuple[str, ...] = ()) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=1)
+def _agencies() -> re.Pattern:
+    return re.compile("|".join(re.escape(fields[0].strip()) for fields in _data_lines("agencies.txt")))
+
+
 def is_agency_sentence(text: str) -> bool:
-    return bool(_AGENCY.search(text))
+    return bool(_agencies().search(text))
 
 
 def is_list_lead(text: str) -> bool:
