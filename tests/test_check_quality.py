@@ -170,6 +170,33 @@ def test_own_phenomenon_charter(expected):
         assert both.verdict == expected["verdict_all"]
 
 
+# Own charters whose phenomenon must survive a .docx or a paginated, wrapped PDF.
+OWN_RENDERED = ["heading-same-line.txt", "arabic-article-numbers.txt", "list-numbered-small.txt", "article-jump.txt",
+                "double-negative.txt", "may-not-set-up.txt", "split-three-articles.txt", "appendix-obligation.txt",
+                "preamble-quote-2018-body.txt", "toc-article-title.txt", "member-guidance-only.txt",
+                "hk-foundation-traditional.txt", "values-split-extra.txt"]
+OWN_RENDER_CASES = [(e, fmt) for e in OWN_EXPECTED if e["file"] in OWN_RENDERED for fmt in ("docx", "pdf")]
+
+
+@pytest.mark.parametrize("expected,fmt", OWN_RENDER_CASES,
+                         ids=[f"{e['file']}-{fmt}" for e, fmt in OWN_RENDER_CASES])
+def test_own_phenomenon_charter_rendered(tmp_path, expected, fmt):
+    text = (OWN_CHARTERS / expected["file"]).read_text(encoding="utf-8")
+    target = tmp_path / expected["file"].replace(".txt", f".{fmt}")
+    if fmt == "docx":
+        path = render.render_docx(text, target)
+    else:
+        path = render.render_pdf(text, target, header=text.splitlines()[0])
+    result = check_path(path)
+    _assert_matches_label(result, expected)
+    assert result.finding("party-clause").article == expected["article"]
+    _assert_evidence_quotes_the_original(result, extract(path).text)
+
+
+def test_own_rendered_charters_exist():
+    assert set(OWN_RENDERED) <= {e["file"] for e in OWN_EXPECTED}
+
+
 def _fix_template(rule_id: str) -> str:
     from pbdocs.rules import list_rules
 

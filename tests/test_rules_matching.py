@@ -143,6 +143,18 @@ def test_org_type_and_subject_from_the_charter_not_from_its_supervisor(name, sub
     assert (result.org_type, result.subject) == (org_type, subject)
 
 
+@pytest.mark.parametrize("appendix,status", [
+    ("根据民政部民函〔2019〕54号通知要求，" + FULL, "present"),
+    ("民政部民函〔2019〕54号通知要求本会坚持中国共产党的全面领导，根据中国共产党章程的规定，设立中国共产党的组织。", "missing"),
+    ("根据民政部民函〔2019〕54号通知，本章程增加如下内容：" + FULL, "missing"),
+    ("根据民函〔2019〕54号通知精神，本次修订增加了党的建设有关内容，即根据中国共产党章程的规定，设立中国共产党的组织。", "missing"),
+])
+def test_appendix_citing_the_notice_adopts_only_with_the_charter_as_subject(appendix, status):
+    text = charter("本会接受社会监督。").pages[0].text.replace("第六条 本章程自核准之日起生效。", f"第六条 {appendix}")
+    clause = check_document(Document(path="a.txt", format="text", pages=[Page(1, text)])).finding("party-clause")
+    assert clause.status == status, clause.message
+
+
 def test_small_organization_alternative_with_deferral_is_compliant():
     alternative = ("本会坚持中国共产党的全面领导，根据中国共产党章程的规定，因正式党员不足三名暂不具备单独成立党组织的条件，"
                    "由上级党组织选派党建工作联络员在本会开展党的工作，为开展党的活动提供必要条件。")
@@ -214,8 +226,10 @@ def _articles(text: str) -> list[tuple[str, str | None]]:
     (["某会章程 第一章 总则 第一条 本会的名称是某会。第二条 本会依照本章程第三章第十条。"
       "第二章 附则 第十条 生效。"],
      [("第一条", "第一章 总则"), ("第二条", "第一章 总则"), ("第十条", "第二章 附则")]),
+    (["第—竟 总则", "第—条 本会的名称是某会。", "第二条 本会是社会团体。", "第二竟 附则", "第三条 生效。"],
+     [("第一条", "第一章 总则"), ("第二条", "第一章 总则"), ("第三条", "第二章 附则")]),
 ], ids=["heading-and-article-on-one-line", "arabic-and-full-width-numbers", "number-jump",
-        "list-numbered-with-headings", "list-numbered-only", "one-long-line"])
+        "list-numbered-with-headings", "list-numbered-only", "one-long-line", "scanned-dash-and-look-alike"])
 def test_layout_article_markers(lines, expected):
     assert _articles("\n".join(lines)) == expected
 

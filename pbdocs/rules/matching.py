@@ -28,6 +28,8 @@ CONFIDENCE = {"exact": 1.0, "normalized": 0.95, "variant": 0.9, "ocr": 0.8}
 FUZZY_SCALE = 0.75
 _QUOTES = {"“": "”", "「": "」", "『": "』", "‘": "’"}
 _QUOTE_CHAR = re.compile('[“”「」『』‘’"]')
+# Where a subject word can begin the charter's own statement (not after 要求 or a colon).
+_ADOPTING_BREAK = frozenset(",;。!?")
 
 
 @dataclass(frozen=True)
@@ -127,9 +129,21 @@ class Matcher:
     def _in_quotes(self, start: int, end: int) -> bool:
         return any(qs < start and end < qe for qs, qe in self._quoted)
 
+    def _adopted(self, start: int) -> bool:
+        """Whether the charter itself is the subject of the sentence up to ``start``.
+
+        根据民政部通知要求，本会坚持…… adopts the clause even in a 附则 that cites the notice;
+        社会组织应在章程中写明…… and 本次修订增加了…… only report it.
+        """
+        ss, _ = self.layout.sentence(start, start)
+        for m in self._subject.finditer(self.text, ss, start):
+            if m.start() == ss or self.text[m.start() - 1] in _ADOPTING_BREAK:
+                return True
+        return False
+
     def eligible(self, start: int, end: int) -> bool:
         seg = self.layout.segment_at(start)
-        if seg is not None and id(seg) in self._ineligible:
+        if seg is not None and id(seg) in self._ineligible and not self._adopted(start):
             return False
         if self._in_quotes(start, end):
             return False

@@ -19,14 +19,16 @@ from ..normalize import Normalized, normalize
 
 __all__ = ["Chapter", "Segment", "Evidence", "Layout", "cn_number"]
 
-_NUM = r"[一二三四五六七八九十百零〇两\d]+"
+# Scans read 一 as a dash (第—章) and 章 as 竟 or 童: headings must survive that.
+_NUM = r"[一二三四五六七八九十百零〇两—ー\d]+"
+_CHAPTER_WORD = "[章竟童]"
 # A wrapped line can begin with a cross-reference (第十条的规定..., 第三章规定的...): the words
 # that follow one are excluded, and a chapter title holds no sentence punctuation.
 _REFERENCE_FOLLOWER = "的规之款项所中、和或至及第"
 _ARTICLE_MARK = rf"第\s*({_NUM})\s*[条條](?!\s*[{_REFERENCE_FOLLOWER}])"
 # A heading may share its line with the chapter's first article (第一章 总则 第一条 本会的名称是...).
 _CHAPTER_LINE = re.compile(
-    rf"^\s*第\s*({_NUM})\s*章(?!\s*[{_REFERENCE_FOLLOWER}])\s*([^。，；,;：:]{{0,30}}?)\s*(?:$|(?={_ARTICLE_MARK}))")
+    rf"^\s*第\s*({_NUM})\s*{_CHAPTER_WORD}(?!\s*[{_REFERENCE_FOLLOWER}])\s*([^。，；,;：:]{{0,30}}?)\s*(?:$|(?={_ARTICLE_MARK}))")
 _ARTICLE_LINE = re.compile(rf"^\s*{_ARTICLE_MARK}")
 _ARTICLE_AT = re.compile(rf"\s*{_ARTICLE_MARK}")
 # Article numbers move forward by a few (renumbering leaves gaps) or restart at 1; a longer jump
@@ -40,7 +42,7 @@ _LIST_HEADING = re.compile(r"^\s*([一二三四五六七八九十百]+)\s*、\s*
 # Text without line structure (one long line): an article starts after sentence punctuation or
 # right after its chapter's heading, a titled 第X章 directly followed by 第Y条.
 _CHAPTER_INLINE = re.compile(
-    rf"第({_NUM})章(?![{_REFERENCE_FOLLOWER}])([^。;:,!?第]{{1,20}}?)(?=第{_NUM}条)")
+    rf"第({_NUM}){_CHAPTER_WORD}(?![{_REFERENCE_FOLLOWER}])([^。;:,!?第]{{1,20}}?)(?=第{_NUM}条)")
 _ARTICLE_INLINE = re.compile(rf"(?:^|(?<=[。;:!?]))第({_NUM})条(?![{_REFERENCE_FOLLOWER}])")
 _ARTICLE_HERE = re.compile(rf"第({_NUM})条")
 _TOC_LEADER = re.compile(r"(?:\.{3,}|…+|·{3,}|．{3,}|-{4,}|_{4,}|—{2,})\s*\d+\s*$")
@@ -52,7 +54,7 @@ _PAGE_MARK = re.compile(
 _SENTENCE_END = frozenset("。;!?")
 _CLAUSE_END = frozenset(",。;:!?")
 
-_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2, "—": 1, "ー": 1}
 
 
 def cn_number(text: str) -> int | None:
@@ -436,8 +438,9 @@ def _chapter(numeral: str, title: str | None) -> Chapter:
 
 
 def _numeral(text: str) -> str:
-    """A 第X条/第X章 number as it should be quoted: full-width digits folded (第４条 -> 第4条)."""
-    return unicodedata.normalize("NFKC", text)
+    """A 第X条/第X章 number as it should be cited: full-width digits folded (第４条 -> 第4条), a
+    scanned dash read back as 一 (第—条 -> 第一条)."""
+    return unicodedata.normalize("NFKC", text).replace("—", "一").replace("ー", "一")
 
 
 def _edge_key(line: str) -> str:
