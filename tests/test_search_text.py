@@ -195,9 +195,9 @@ def test_amounts_count_as_matched_however_written():
 
 @pytest.mark.parametrize("cue, expected", [
     (None, "申请材料应当齐全并且真实有效合法规范。"),
-    (Cue("agency"), "申请材料由登记管理机关负责审查核实。"),
+    (Cue("agency"), "申请材料由登记管理机关负责审查并核实其真实性。"),
 ])
 def test_best_answer_for_who_questions_prefers_the_sentence_naming_a_body(cue, expected):
-    text = "申请材料应当齐全并且真实有效合法规范。格式另行规定，不得随意更改其内容。申请材料由登记管理机关负责审查核实。"
+    text = "申请材料应当齐全并且真实有效合法规范。格式另行规定，不得随意更改其内容。申请材料由登记管理机关负责审查并核实其真实性。"
     a, b = best_answer(text, {"申请材料": 2.0}, cue)
     assert text[a:b] == expected
