@@ -37,6 +37,7 @@ def reference(extract_fixtures) -> dict[str, str]:
 SCANS = {
     "page.png": ("image", ["page 1 read by OCR"], "one-page"),
     "upside-down.png": ("image", ["page 1 read by OCR"], "one-page"),
+    "turned-left.png": ("image", ["page 1 read by OCR"], "one-page"),
     "exif-rotated.jpg": ("image", ["page 1 read by OCR"], "one-page"),
     "two-pages.tif": ("image", ["pages 1-2 read by OCR"], "two-pages"),
     "pasted-scans.docx": ("docx", ["2 images read by OCR"], "two-pages"),

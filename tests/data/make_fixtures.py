@@ -580,6 +580,7 @@ def build_all(outdir: Path) -> dict[str, Path]:
     made["page.png"] = make_page_image(outdir / "page.png", one_page)
     made["page.jpg"] = make_page_image(outdir / "page.jpg", one_page)
     made["upside-down.png"] = make_page_image(outdir / "upside-down.png", one_page, turn=180)
+    made["turned-left.png"] = make_page_image(outdir / "turned-left.png", one_page, turn=90)
     made["exif-rotated.jpg"] = make_exif_rotated_jpeg(outdir / "exif-rotated.jpg", one_page)
     made["two-pages.tif"] = make_tiff(outdir / "two-pages.tif", text_pdf)
     made["pasted-scans.docx"] = make_pasted_scans_docx(outdir / "pasted-scans.docx", text_pdf)
