@@ -92,6 +92,9 @@ FULL = "本会坚持中国共产党的全面领导，根据中国共产党章程
     ("本会支持会员单位依照党章规定设立党组织，开展党的活动，为党组织的活动提供必要条件。", "missing",
      ["basis", "organization", "activities", "conditions", "leadership"]),
     ("本会指导会员单位建立党组织，" + FULL, "present", []),
+    # Serving 党和政府 is a think tank's business, not conditions for the party organization.
+    ("本会为党和政府科学决策提供智力支持。", "missing", ["basis", "organization", "activities", "conditions", "leadership"]),
+    (FULL.replace("为党组织的活动", "为本会党组织开展工作"), "present", []),
 ])
 def test_clause_variants_and_traps(article4, status, missing):
     clause = check_document(charter(article4)).finding("party-clause")
