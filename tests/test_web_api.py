@@ -184,7 +184,7 @@ def test_too_many_files_are_refused_with_413(spool_dir):
     assert _leftovers(spool_dir) == []
 
 
-@pytest.mark.parametrize("name", ["charter.exe", "章程.jpg", "passwd", "archive.tar.gz"])
+@pytest.mark.parametrize("name", ["charter.exe", "章程.heic", "passwd", "archive.tar.gz"])
 def test_an_unknown_file_type_is_refused_with_415(client, spool_dir, name):
     response = client.post("/api/check", files=[
         ("files", ("fine.txt", _charter("compliant-association.txt"))), ("files", (name, b"data"))])
@@ -366,6 +366,7 @@ def test_config_tells_clients_the_limits(spool_dir):
         config = client.get("/api/config").json()
     assert (config["max_upload_mb"], config["max_files"]) == (5, 7)
     assert ".docx" in config["accepted"] and ".zip" in config["accepted"]
+    assert {".jpg", ".png", ".tif"} <= set(config["accepted"])  # photos and scans are read by OCR
     assert config["labels"]["verdicts"]["compliant"]
 
 

@@ -14,7 +14,7 @@ const HTTP_MESSAGES = {
   503: "政策检索暂不可用（检索索引未就绪）。",
 };
 
-const config = { max_upload_mb: 20, max_files: 200, accepted: [".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".doc", ".zip"] };
+const config = { max_upload_mb: 20, max_files: 200, accepted: [".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".doc", ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".zip"] };
 let chosen = [];
 
 function el(tag, attrs, ...children) {
@@ -362,8 +362,9 @@ async function loadConfig() {
       Object.assign(labels, config.labels || {});
     }
   } catch (_) { /* the defaults above match the server's defaults */ }
+  document.getElementById("file-input").accept = config.accepted.join(",");
   document.getElementById("limits-hint").textContent =
-    `支持 Word（.docx .doc）、PDF（含扫描件）、文本、网页及 ZIP 压缩包；一次最多 ${config.max_files} 个文件，合计不超过 ${config.max_upload_mb} MB`;
+    `支持 Word（.docx .doc）、PDF（含扫描件）、照片和扫描图片、文本、网页及 ZIP 压缩包；一次最多 ${config.max_files} 个文件，合计不超过 ${config.max_upload_mb} MB`;
   showChosen();
 }
 
