@@ -244,6 +244,21 @@ def test_heading_sharing_its_line_is_not_a_table_of_contents_entry():
     assert result.finding("placement").status == "present"
 
 
+@pytest.mark.parametrize("toc_title", ["目录", "目 錄"])
+def test_wrapped_table_of_contents_and_the_preamble_after_it(toc_title):
+    """Entries wrapped away from their leaders are no chapters; the 序言 after them is a preamble."""
+    text = "\n".join([
+        "某会章程", toc_title, "第一章　总则……………………", "………1", "第二章　附则……………………", "………2", "",
+        "序　言", "根据民政部民函〔2019〕54号通知精神，本次修订增加了：" + FULL.replace("本会", ""), "",
+        "第一章 总则", "第一条 本会的名称是某会。", "第二章 附则", "第二条 本章程自核准之日起生效。",
+    ])
+    layout = Layout(Document(path="t.txt", format="text", pages=[Page(1, text)]))
+    assert [c.display for c in layout.chapters] == ["第一章 总则", "第二章 附则"]
+    assert layout.segments[0].kind == "preamble" and "序言" in layout.text[:layout.segments[0].end]
+    result = check_document(Document(path="t.txt", format="text", pages=[Page(1, text)]))
+    assert result.finding("party-clause").status == "missing"
+
+
 def test_layout_without_line_structure_finds_inline_articles():
     text = "某会章程 第一条 本会的名称是某会。第二条 " + FULL + "第三条 本章程自核准之日起生效。"
     result = check_document(Document(path="m.html", format="html", pages=[Page(1, text)]))

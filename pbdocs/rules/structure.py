@@ -28,7 +28,7 @@ _REFERENCE_FOLLOWER = "的规之款项所中、和或至及第"
 _ARTICLE_MARK = rf"第\s*({_NUM})\s*[条條](?!\s*[{_REFERENCE_FOLLOWER}])"
 # A heading may share its line with the chapter's first article (第一章 总则 第一条 本会的名称是...).
 _CHAPTER_LINE = re.compile(
-    rf"^\s*第\s*({_NUM})\s*{_CHAPTER_WORD}(?!\s*[{_REFERENCE_FOLLOWER}])\s*([^。，；,;：:]{{0,30}}?)\s*(?:$|(?={_ARTICLE_MARK}))")
+    rf"^\s*第\s*({_NUM})\s*{_CHAPTER_WORD}(?!\s*[{_REFERENCE_FOLLOWER}])\s*([^。，；,;：:…·．]{{0,30}}?)\s*(?:$|(?={_ARTICLE_MARK}))")
 _ARTICLE_LINE = re.compile(rf"^\s*{_ARTICLE_MARK}")
 _ARTICLE_AT = re.compile(rf"\s*{_ARTICLE_MARK}")
 # Article numbers move forward by a few (renumbering leaves gaps) or restart at 1; a longer jump
@@ -45,8 +45,10 @@ _CHAPTER_INLINE = re.compile(
     rf"第({_NUM}){_CHAPTER_WORD}(?![{_REFERENCE_FOLLOWER}])([^。;:,!?第]{{1,20}}?)(?=第{_NUM}条)")
 _ARTICLE_INLINE = re.compile(rf"(?:^|(?<=[。;:!?]))第({_NUM})条(?![{_REFERENCE_FOLLOWER}])")
 _ARTICLE_HERE = re.compile(rf"第({_NUM})条")
+# Leaders and a page number ending a table-of-contents entry, however the line was wrapped.
+_ENTRY_TAIL = re.compile(r"[\s.…·．_—-]*\d*\s*$")
 _TOC_LEADER = re.compile(r"(?:\.{3,}|…+|·{3,}|．{3,}|-{4,}|_{4,}|—{2,})\s*\d+\s*$")
-_TOC_TITLE = re.compile(r"^\s*目\s*录\s*$")
+_TOC_TITLE = re.compile(r"^\s*目\s*[录錄]\s*$")
 _PAGE_MARK = re.compile(
     r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d+|page\s*\d+)\s*$",
     re.IGNORECASE,
@@ -224,7 +226,9 @@ class Layout:
             return [Segment("text", None, None, 0, len(self.text), 0)]
         segments: list[Segment] = []
         chapter: Chapter | None = None
-        first = marks[0][0]
+        # Everything before the first article is the preamble, chapter headings of a table of
+        # contents included: a 序言 after them is still a preamble.
+        first = next(start for start, kind, _ in marks if kind == "article")
         if first > 0:
             segments.append(Segment("preamble", None, None, 0, first, 0))
         bounds = [m[0] for m in marks] + [len(self.text)]
@@ -423,8 +427,7 @@ def _contents_block(lines: list[_Line]) -> set[_Line]:
 
 def _entry_key(line: str) -> str:
     """A table-of-contents entry or heading without leaders, page number and spacing."""
-    line = _TOC_LEADER.sub("", line)
-    return normalize(re.sub(r"\s+\d+\s*$", "", line)).text
+    return normalize(_ENTRY_TAIL.sub("", line)).text
 
 
 def _heading_only(line: str) -> bool:
