@@ -208,21 +208,24 @@ class Matcher:
         for ch in element.anchors:
             anchors.update(self.lexicon.ocr_confusions.get(ch, ""))
         allowed = max(1, len(canonical) // 6)
+        # Known look-alikes are read back first, so that the edit budget is left for the unknown
+        # error beside them (没立中国共产觉旳組鋭).
+        text = self.text.translate(self._read_back(canonical))
         hits = []
         for seg in self.layout.segments:
             start = seg.body_start
             while start < seg.end:
                 s, e = self.layout.sentence(start, start)
                 e = max(e, start + 1)
-                sentence = self.text[s:e]
+                sentence = text[s:e]
                 start = e
                 if anchors and not anchors.intersection(sentence):
                     continue
                 aligned = partial_ratio_alignment(canonical, sentence, score_cutoff=70)
                 if aligned is None:
                     continue
-                a, b, distance = self._closest(canonical, s + aligned.dest_start, s, e, Levenshtein.distance)
-                candidate = self.text[a:b]
+                a, b, distance = self._closest(canonical, text, s + aligned.dest_start, s, e, Levenshtein.distance)
+                candidate = text[a:b]
                 if distance > allowed:
                     continue
                 if anchors and not anchors.intersection(candidate):
@@ -233,7 +236,16 @@ class Matcher:
                 hits.append(Hit(a, b, score, "fuzzy", self.negated(a, b)))
         return hits
 
-    def _closest(self, canonical: str, near: int, lo: int, hi: int, distance) -> tuple[int, int, int]:
+    def _read_back(self, canonical: str) -> dict[int, str]:
+        """Look-alike -> the character of ``canonical`` it stands for (never one ``canonical`` uses)."""
+        table: dict[int, str] = {}
+        for ch in set(canonical):
+            for lookalike in self.lexicon.ocr_confusions.get(ch, ""):
+                if lookalike not in canonical:
+                    table[ord(lookalike)] = ch
+        return table
+
+    def _closest(self, canonical: str, text: str, near: int, lo: int, hi: int, distance) -> tuple[int, int, int]:
         """The stretch around ``near`` of about the canonical length that is closest to it.
 
         partial-ratio alignments can be off by a character or two (",设立...的组" for "设立...的组锐").
@@ -245,7 +257,7 @@ class Matcher:
                 b = a + length
                 if b > hi:
                     continue
-                d = distance(canonical, self.text[a:b])
+                d = distance(canonical, text[a:b])
                 if d < best[2]:
                     best = (a, b, d)
         return best

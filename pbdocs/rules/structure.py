@@ -427,7 +427,7 @@ def _contents_block(lines: list[_Line]) -> set[_Line]:
 
 def _entry_key(line: str) -> str:
     """A table-of-contents entry or heading without leaders, page number and spacing."""
-    return normalize(_ENTRY_TAIL.sub("", line)).text
+    return re.sub(_CHAPTER_WORD, "章", normalize(_ENTRY_TAIL.sub("", line)).text)
 
 
 def _heading_only(line: str) -> bool:
