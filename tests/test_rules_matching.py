@@ -233,8 +233,11 @@ def _articles(text: str) -> list[tuple[str, str | None]]:
      [("第一条", "第一章 总则"), ("第二条", "第一章 总则"), ("第十条", "第二章 附则")]),
     (["第—竟 总则", "第—条 本会的名称是某会。", "第二条 本会是社会团体。", "第二竟 附则", "第三条 生效。"],
      [("第一条", "第一章 总则"), ("第二条", "第一章 总则"), ("第三条", "第二章 附则")]),
+    (["一、总则", "第一条 本会的名称是某会。", "第二条 本会的业务范围：", "一、培训", "二、交流", "二、附则", "第三条 生效。"],
+     [("第一条", "一、 总则"), ("第二条", "一、 总则"), ("第三条", "二、 附则")]),
 ], ids=["heading-and-article-on-one-line", "arabic-and-full-width-numbers", "number-jump",
-        "list-numbered-with-headings", "list-numbered-only", "one-long-line", "scanned-dash-and-look-alike"])
+        "list-numbered-with-headings", "list-numbered-only", "one-long-line", "scanned-dash-and-look-alike",
+        "list-headings-over-articles"])
 def test_layout_article_markers(lines, expected):
     assert _articles("\n".join(lines)) == expected
 

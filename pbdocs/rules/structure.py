@@ -220,6 +220,8 @@ class Layout:
         marks = self._line_marks(lines)
         if not any(kind == "article" for _, kind, _ in marks):
             marks = self._list_marks(lines, marks)
+        elif not any(kind == "chapter" for _, kind, _ in marks):
+            marks = sorted(marks + self._list_headings(lines), key=lambda mark: mark[0])
         if not any(kind == "article" for _, kind, _ in marks):
             marks = sorted(marks + self._inline_marks(), key=lambda mark: mark[0])
         if not any(kind == "article" for _, kind, _ in marks):
@@ -286,6 +288,20 @@ class Layout:
         if not any(kind == "article" for _, kind, _ in marks):
             return chapter_marks
         return sorted(marks, key=lambda mark: mark[0])
+
+    def _list_headings(self, lines: list[_Line]) -> list[_Mark]:
+        """一、总则 style chapter headings over 第X条 articles: numbered 一, 二, 三 in turn and each
+        directly followed by an article (short list items inside an article are not chapters)."""
+        marks: list[_Mark] = []
+        expected = 1
+        content = [ln for ln in lines if ln.text.strip()]
+        for line, following in zip(content, content[1:]):
+            heading = _LIST_HEADING.match(line.text)
+            if heading and cn_number(heading.group(1)) == expected and _ARTICLE_LINE.match(following.text):
+                title = normalize(heading.group(2)).text
+                marks.append((self.to_norm(line.start), "chapter", Chapter(expected, f"{heading.group(1)}、", title)))
+                expected += 1
+        return marks
 
     def _inline_marks(self) -> list[_Mark]:
         """Chapters and articles in text without line structure, after sentence punctuation."""
