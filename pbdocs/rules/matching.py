@@ -9,9 +9,10 @@ Each hit carries a confidence that says how it was found:
 - 0.80 ``ocr``: a wording that matches only when OCR look-alikes (觉 for 党...) are allowed;
 - <= 0.75 ``fuzzy``: within a small edit distance of the canonical wording.
 
-Hits also say whether they are negated or deferred (不设立, 暂不设立...) and are dropped where
-they are not the charter's own obligation (a preamble or 附则 citing the notice, quotations,
-clauses about member units' party organizations).
+Hits also say whether they are negated or deferred (不设立, 暂不设立, 可以不设立, 视情况设立,
+设立党组织的条件尚不具备...; a double negative such as 不得拒绝设立 is an obligation) and are
+dropped where they are not the charter's own obligation (a preamble or 附则 citing the notice
+unless the charter is the subject, quotations, sentences about member units' party organizations).
 """
 from __future__ import annotations
 

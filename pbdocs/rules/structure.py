@@ -4,6 +4,10 @@ Matching runs on normalized text (``pbdocs.normalize``); the layout says which a
 chapter each normalized position belongs to, and turns a match into evidence quoted from the
 original ``doc.text``. Table-of-contents lines and running page headers/footers are cut out of the
 normalized text, so they neither count as a clause nor split one across a page break.
+
+Articles are 第X条 lines (Chinese, Arabic or full-width numbers, a heading possibly on the same
+line); small charters numbered 一、 or 1. are read when no 第X条 exists, and text without line
+structure is split after sentence punctuation.
 """
 from __future__ import annotations
 
