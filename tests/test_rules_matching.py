@@ -84,6 +84,11 @@ FULL = "本会坚持中国共产党的全面领导，根据中国共产党章程
     (FULL.replace("设立中国共产党的组织", "待条件成熟后再设立中国共产党的组织"), "contradicted", ["organization"]),
     ("本会坚持中国共产党的全面领导，设立党组织的条件尚不具备。", "contradicted",
      ["basis", "organization", "activities", "conditions"]),
+    ("本会不设党组织。", "contradicted", ["basis", "organization", "activities", "conditions", "leadership"]),
+    ("本会坚持中国共产党的全面领导，本会党组织暂不设立。", "contradicted",
+     ["basis", "organization", "activities", "conditions"]),
+    (FULL.replace("设立中国共产党的组织", "本会设有党组织"), "present", []),
+    (FULL.replace("设立中国共产党的组织", "加强党组织建设"), "partial", ["organization"]),
     # Later wordings of the leadership element.
     (FULL.replace("坚持中国共产党的全面领导", "坚持和加强党的全面领导"), "present", []),
     (FULL.replace("坚持中国共产党的全面领导", "坚持党对本会工作的全面领导"), "present", []),

@@ -161,8 +161,9 @@ class Matcher:
         clause_start, clause_end = self.layout.clause(start, end)
         # Exempt negations are masked over the whole clause first, so that the window never cuts
         # 不得拒绝 down to a bare 拒绝.
-        before = self._exempt.sub(lambda m: "\0" * len(m.group()), self.text[clause_start:start])
-        if self._negation.search(before[-self.lexicon.negation_window:]):
+        masked = self._exempt.sub(lambda m: "\0" * len(m.group()), self.text[clause_start:end])
+        before, inside = masked[:start - clause_start], masked[start - clause_start:]
+        if self._negation.search(before[-self.lexicon.negation_window:]) or self._negation.search(inside):
             return True
         return bool(self._negation_after.match(self.text, end, clause_end))
 
