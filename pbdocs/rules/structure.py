@@ -356,9 +356,6 @@ class Layout:
     def sentence(self, start: int, end: int) -> tuple[int, int]:
         return self._bounds(start, end, _SENTENCE_END)
 
-    def clause_start(self, pos: int) -> int:
-        return self._bounds(pos, pos, _CLAUSE_END)[0]
-
     def clause(self, start: int, end: int) -> tuple[int, int]:
         return self._bounds(start, end, _CLAUSE_END)
 
