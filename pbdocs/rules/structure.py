@@ -251,9 +251,10 @@ class Layout:
         """Chapters and articles that begin lines (第一章 总则 / 第一条 ...)."""
         marks: list[_Mark] = []
         previous: int | None = None
-        fresh = True  # the previous line ended its sentence, so this one starts something new
+        fresh = True  # the previous line ended its sentence or paragraph: this one starts anew
         for line in lines:
             if not line.text.strip():
+                fresh = True
                 continue
             article_from = 0
             heading = _CHAPTER_LINE.match(line.text)
