@@ -85,6 +85,7 @@ FULL = "本会坚持中国共产党的全面领导，根据中国共产党章程
     ("本会坚持中国共产党的全面领导，设立党组织的条件尚不具备。", "contradicted",
      ["basis", "organization", "activities", "conditions"]),
     ("本会不设党组织。", "contradicted", ["basis", "organization", "activities", "conditions", "leadership"]),
+    ("本会目前没有设立党组织。", "contradicted", ["basis", "organization", "activities", "conditions", "leadership"]),
     ("本会坚持中国共产党的全面领导，本会党组织暂不设立。", "contradicted",
      ["basis", "organization", "activities", "conditions"]),
     (FULL.replace("设立中国共产党的组织", "本会设有党组织"), "present", []),
