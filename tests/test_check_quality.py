@@ -6,7 +6,6 @@ with ``expected.jsonl``), one per trap or variant of CLAUSES.md.
 """
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from pathlib import Path
@@ -15,6 +14,7 @@ import pytest
 
 from pbdocs import extract
 from pbdocs.rules import check_document, check_path
+from helpers import data_module
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_CHARTERS = Path(__file__).resolve().parents[2] / "shared" / "eval" / "charters"
@@ -33,14 +33,7 @@ RENDERED = ["full-2019.txt", "only-2018.txt", "short-leadership.txt", "linebreak
             "member-units-only.txt", "weak-partial.txt", "small-org.txt", "clause-no-values.txt"]
 
 
-def _render_module():
-    spec = importlib.util.spec_from_file_location("check_render", OWN / "render.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-render = _render_module()
+render = data_module("check/render.py", "check_render")
 
 
 def test_development_charters_are_available():

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import importlib.util
 import json
 from pathlib import Path
 
@@ -13,11 +12,10 @@ from click.testing import CliRunner
 from pbdocs.cli import cli
 from pbdocs.rules import check_path
 from pbdocs.screen.reports import COLUMNS, LIST_SEPARATOR, VERDICTS, labels
+from helpers import data_module
 
 DATA = Path(__file__).parent / "data" / "screen"
-_spec = importlib.util.spec_from_file_location("screen_batch", DATA / "batch.py")
-batch = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(batch)
+batch = data_module("screen/batch.py", "screen_batch")
 
 FORMATS = (".csv", ".xlsx", ".json", ".html")
 

@@ -1,18 +1,16 @@
 """`--executor dask`: the same per-document function on a Dask cluster gives the same report."""
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 import pytest
 
 from pbdocs.screen import CheckSettings, screen
+from helpers import data_module
 
 DATA = Path(__file__).parent / "data" / "screen"
-_spec = importlib.util.spec_from_file_location("screen_batch", DATA / "batch.py")
-batch = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(batch)
+batch = data_module("screen/batch.py", "screen_batch")
 
 
 @pytest.mark.slow

@@ -1,17 +1,15 @@
 """The HTML report in a real headless browser (Debian chromium): sort, filter, expand, screenshot."""
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
 
 from pbdocs.screen import screen
+from helpers import data_module
 
 DATA = Path(__file__).parent / "data" / "screen"
-_spec = importlib.util.spec_from_file_location("screen_batch", DATA / "batch.py")
-batch = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(batch)
+batch = data_module("screen/batch.py", "screen_batch")
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

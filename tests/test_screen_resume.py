@@ -1,7 +1,6 @@
 """Nothing lost, nothing done twice: the journal survives kill -9 and the rerun completes the report."""
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import signal
@@ -14,11 +13,10 @@ from pathlib import Path
 import pytest
 
 from pbdocs.screen.journal import Journal, journal_path
+from helpers import data_module
 
 DATA = Path(__file__).parent / "data" / "screen"
-_spec = importlib.util.spec_from_file_location("screen_batch", DATA / "batch.py")
-batch = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(batch)
+batch = data_module("screen/batch.py", "screen_batch")
 
 # Runs `pbdocs screen` with the checker wrapped: each call is logged to a file (and optionally
 # slowed down), so the test sees which documents a run really checked.

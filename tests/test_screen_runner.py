@@ -1,7 +1,6 @@
 """Running a batch: a worker that dies, the progress bar on a terminal, quiet output elsewhere."""
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import pty
@@ -14,11 +13,10 @@ from click.testing import CliRunner
 
 from pbdocs.cli import cli
 from pbdocs.screen import screen
+from helpers import data_module
 
 DATA = Path(__file__).parent / "data" / "screen"
-_spec = importlib.util.spec_from_file_location("screen_batch", DATA / "batch.py")
-batch = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(batch)
+batch = data_module("screen/batch.py", "screen_batch")
 
 
 def _folder(root: Path) -> Path:

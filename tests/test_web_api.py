@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import csv
 import functools
-import importlib.util
 import io
 import os
 import tempfile
@@ -19,6 +18,7 @@ import pytest
 
 import pbdocs.web.app as web_app
 from pbdocs.web import create_app
+from helpers import data_module
 
 with warnings.catch_warnings():
     # Starlette warns at import that its client will move to httpx2; the client itself works unchanged.
@@ -30,14 +30,7 @@ MIB = 1024 * 1024
 CHECK_KEYS = {"path", "verdict", "org_type", "findings", "name", "error", "ocr_pages"}
 
 
-def _load_render():
-    spec = importlib.util.spec_from_file_location("web_render", DATA / "render.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-render = _load_render()
+render = data_module("web/render.py", "web_render")
 EXPECTED = render.expected_verdicts()
 
 

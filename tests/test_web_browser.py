@@ -1,7 +1,6 @@
 """The upload page in a real browser: Debian's chromium, driven by playwright, against uvicorn."""
 from __future__ import annotations
 
-import importlib.util
 import socket
 import threading
 import time
@@ -10,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from pbdocs.web import create_app
+from helpers import data_module
 
 pytestmark = pytest.mark.slow
 
@@ -19,14 +19,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-def _load_render():
-    spec = importlib.util.spec_from_file_location("web_render", DATA / "render.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-render = _load_render()
+render = data_module("web/render.py", "web_render")
 EXPECTED = render.expected_verdicts()
 
 

@@ -10,9 +10,13 @@ from __future__ import annotations
 import html as htmllib
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import ReadError
 from ..models import Page
+
+if TYPE_CHECKING:
+    from . import Extracted
 from .boilerplate import strip_web_boilerplate
 from .text import decode_bytes, read_bytes_limited
 

@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import ReadError
 from ..models import Page
+
+if TYPE_CHECKING:
+    from . import Extracted
 from .quality import han_plausibility
 
 _BOMS = (
