@@ -211,3 +211,10 @@ def test_numbered_lines_are_not_page_breaks(tmp_path):
     doc = extract(path)
     assert len(doc.pages) == 1
     assert doc.text == "会员的权利：\n1\n选举权\n2\n被选举权"
+
+
+def test_options_refuse_an_unknown_ocr_mode():
+    from pbdocs.extract import ExtractOptions
+
+    with pytest.raises(ValueError, match="ocr must be"):
+        ExtractOptions(ocr="sometimes")

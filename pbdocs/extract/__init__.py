@@ -6,6 +6,7 @@ format. Readers return :class:`Extracted`; metadata is parsed here, once, for ev
 """
 from __future__ import annotations
 
+import importlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,10 @@ class ExtractOptions:
     max_image_pixels: int = 150_000_000
     strip_boilerplate: bool = True
     min_chars: int = 1
+
+    def __post_init__(self):
+        if self.ocr not in ("auto", "never", "always"):
+            raise ValueError(f"ocr must be 'auto', 'never' or 'always', not {self.ocr!r}")
 
 
 @dataclass
@@ -76,32 +81,20 @@ def sniff_format(head: bytes, suffix: str) -> str:
     return "text"
 
 
+# Format -> (module, function); modules load on first use, so reading a .txt never imports pdfium.
+_READERS = {
+    "text": ("text", "read_text"),
+    "html": ("html", "read_html"),
+    "pdf": ("pdf", "read_pdf"),
+    "docx": ("docx", "read_docx"),
+    "doc": ("docx", "read_doc"),
+    "image": ("image", "read_image"),
+}
+
+
 def _reader(fmt: str) -> Callable[[Path, ExtractOptions], Extracted]:
-    if fmt == "text":
-        from .text import read_text
-
-        return read_text
-    if fmt == "html":
-        from .html import read_html
-
-        return read_html
-    if fmt == "pdf":
-        from .pdf import read_pdf
-
-        return read_pdf
-    if fmt == "docx":
-        from .docx import read_docx
-
-        return read_docx
-    if fmt == "doc":
-        from .docx import read_doc
-
-        return read_doc
-    if fmt == "image":
-        from .image import read_image
-
-        return read_image
-    raise UnsupportedFormat("", f"unsupported format {fmt}")
+    module_name, function = _READERS[fmt]
+    return getattr(importlib.import_module(f".{module_name}", __name__), function)
 
 
 def extract(path: str | os.PathLike, options: ExtractOptions | None = None) -> Document:
