@@ -218,3 +218,13 @@ def test_options_refuse_an_unknown_ocr_mode():
 
     with pytest.raises(ValueError, match="ocr must be"):
         ExtractOptions(ocr="sometimes")
+
+
+def test_python_dash_m_runs_the_cli():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "pbdocs", "extract", str(DATA / "text" / "charter-utf8.txt")],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0
+    assert done.stdout.startswith("某某市青年志愿者协会章程")
