@@ -38,19 +38,17 @@ def build_inputs(workdir: Path, pages: int, ocr_pages: int) -> dict[str, tuple[P
     maker = _fixture_maker()
     two_pages = maker.make_text_pdf(workdir / "two-pages.pdf")
     copies = max(1, pages // 2)
-    long_pdf = workdir / "text.pdf"
-    with pikepdf.open(two_pages) as source:
-        combined = pikepdf.new()
-        for _ in range(copies):
-            combined.pages.extend(source.pages)
-        combined.save(long_pdf)
+    def repeated(source_pdf: Path, out: Path) -> Path:
+        with pikepdf.open(source_pdf) as source:
+            combined = pikepdf.new()
+            for _ in range(copies):
+                combined.pages.extend(source.pages)
+            combined.save(out)
+        return out
+
+    long_pdf = repeated(two_pages, workdir / "text.pdf")
     fake_bold = maker.make_text_pdf(workdir / "fake-bold-two-pages.pdf", fake_bold=True)
-    long_fake_bold = workdir / "fake-bold.pdf"
-    with pikepdf.open(fake_bold) as source:
-        combined = pikepdf.new()
-        for _ in range(copies):
-            combined.pages.extend(source.pages)
-        combined.save(long_fake_bold)
+    long_fake_bold = repeated(fake_bold, workdir / "fake-bold.pdf")
     scanned = maker.make_scanned_pdf(workdir / "scanned.pdf", two_pages)
     scanned_tiff = maker.make_tiff(workdir / "scanned.tif", two_pages)
     sideways = maker.make_sideways_scan_pdf(workdir / "scanned-sideways.pdf", two_pages)

@@ -176,10 +176,15 @@ def test_doc_is_read_through_antiword(extract_fixtures, fixture_maker):
     assert normalize(fixture_maker.CLAUSE).text in doc.normalized.text
 
 
+def _stand_in(path: Path, body: str) -> Path:
+    """An executable Python script at ``path`` playing a converter that CI does not have."""
+    path.write_text(f"#!{sys.executable}\n{body}", encoding="utf-8")
+    path.chmod(path.stat().st_mode | stat.S_IXUSR)
+    return path
+
+
 def test_converter_crash_is_a_read_error(extract_fixtures, tmp_path, monkeypatch):
-    crashing = tmp_path / "antiword"
-    crashing.write_text(f"#!{sys.executable}\nimport os, signal\nos.kill(os.getpid(), signal.SIGSEGV)\n")
-    crashing.chmod(crashing.stat().st_mode | stat.S_IXUSR)
+    crashing = _stand_in(tmp_path / "antiword", "import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)\n")
     monkeypatch.setattr(shutil, "which", lambda name: str(crashing) if name == "antiword" else None)
     with pytest.raises(ReadError) as info:
         read_doc(extract_fixtures["charter.doc"], ExtractOptions())
@@ -189,19 +194,15 @@ def test_converter_crash_is_a_read_error(extract_fixtures, tmp_path, monkeypatch
 def _fake_libreoffice(tmp_path: Path, text: str) -> Path:
     """A stand-in for LibreOffice (not installed in CI): like `--convert-to txt`, it writes
     <outdir>/<stem>.txt in UTF-8 with a BOM; it fails on anything but the expected arguments."""
-    script = tmp_path / "libreoffice"
-    script.write_text(
-        f"#!{sys.executable}\n"
+    return _stand_in(
+        tmp_path / "libreoffice",
         "import pathlib, sys\n"
         "args = sys.argv[1:]\n"
         "if args[:4] != ['--headless', '--norestore', '--convert-to', 'txt:Text (encoded):UTF8']:\n"
         "    sys.exit('unexpected arguments')\n"
         "outdir, source = pathlib.Path(args[5]), pathlib.Path(args[6])\n"
         f"(outdir / (source.stem + '.txt')).write_text('\\ufeff' + {text!r}, encoding='utf-8')\n",
-        encoding="utf-8",
     )
-    script.chmod(script.stat().st_mode | stat.S_IXUSR)
-    return script
 
 
 def test_doc_falls_back_to_libreoffice(extract_fixtures, fixture_maker, tmp_path, monkeypatch):
@@ -212,9 +213,7 @@ def test_doc_falls_back_to_libreoffice(extract_fixtures, fixture_maker, tmp_path
 
 
 def test_libreoffice_failure_is_a_read_error(extract_fixtures, tmp_path, monkeypatch):
-    office = tmp_path / "soffice"
-    office.write_text(f"#!{sys.executable}\nimport sys\nsys.exit('Error: source file could not be loaded')\n")
-    office.chmod(office.stat().st_mode | stat.S_IXUSR)
+    office = _stand_in(tmp_path / "soffice", "import sys\nsys.exit('Error: source file could not be loaded')\n")
     monkeypatch.setattr(shutil, "which", lambda name: str(office) if name == "soffice" else None)
     with pytest.raises(ReadError) as info:
         read_doc(extract_fixtures["garbage.doc"], ExtractOptions())
