@@ -11,6 +11,7 @@ import sys
 import click
 
 from . import __version__
+from .domain import registry
 from .errors import PbdocsError, ReadError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
@@ -47,7 +48,7 @@ _ocr_option = click.option(
     "--ocr", type=click.Choice(["auto", "never", "always"]), default="auto", show_default=True,
     help="OCR scanned or broken PDF pages (auto), refuse them (never), or OCR every page.")
 _pack_option = click.option(
-    "--pack", type=click.Choice(["party", "statutory", "all"]), default="party", show_default=True,
+    "--pack", type=click.Choice(registry().pack_names), default=registry().default_pack, show_default=True,
     help="Rule pack: the party clause and core values, the statutory charter contents, or both.")
 _fail_on_option = click.option(
     "--fail-on", type=click.Choice(["partial", "missing", "none"]), default="partial", show_default=True,
@@ -132,7 +133,7 @@ class _ProgressBar:
               help="Worker processes for the local executor [default: all cores].")
 @_pack_option
 @click.option("--org-type", default=None,
-              help="Organization type of every charter, e.g. 社会团体, 基金会, 社会服务机构 "
+              help=f"Organization type of every charter, e.g. {', '.join(registry().org_type_names())} "
                    "[default: detected from each text].")
 @click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=str),
               help="An extra rule pack file of your own.")
@@ -323,10 +324,6 @@ def ingest(paths, corpus_dir, title, issuer, doc_number, date, source):
 
 # --- check ---------------------------------------------------------------------------------------
 
-_ORG_TYPE_CHOICES = ["社会团体", "基金会", "社会服务机构", "民办非企业单位", "social-group", "foundation",
-                     "social-service"]
-
-
 def _quote(text: str, limit: int = 90) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
@@ -376,7 +373,7 @@ def _check_report(result) -> list[str]:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: a report for people; json: one JSON object per file (JSON Lines).")
 @_pack_option
-@click.option("--org-type", type=click.Choice(_ORG_TYPE_CHOICES), default=None,
+@click.option("--org-type", type=click.Choice(registry().org_type_choices()), default=None,
               help="Organization type for the statutory pack (default: detected from the text).")
 @click.option("--rules", "rules_file", type=click.Path(dir_okay=False, path_type=str), default=None,
               help="An extra rule pack file (TOML) checked with the chosen pack.")
@@ -409,7 +406,7 @@ def check(paths, fmt, pack, org_type, rules_file, fail_on, ocr):
 
 
 @cli.command("rules")
-@click.option("--pack", type=click.Choice(["party", "statutory", "all"]), default="all", show_default=True)
+@click.option("--pack", type=click.Choice(registry().pack_names), default=registry().every_pack, show_default=True)
 @click.option("--rules", "rules_file", type=click.Path(dir_okay=False, path_type=str), default=None,
               help="Also list the rules of this pack file (validating it).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)

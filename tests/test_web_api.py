@@ -93,6 +93,25 @@ def test_evidence_quotes_the_uploaded_charter(client):
         assert text[evidence["start"]:evidence["end"]] == evidence["text"]
 
 
+@pytest.mark.parametrize("spelling", ["民办非企业单位", "民非", "social-service", "社会服务机构"])
+def test_check_accepts_every_org_type_spelling_the_cli_does(client, spelling):
+    from pbdocs.domain import registry
+
+    assert spelling in registry().org_type_choices()
+    response = client.post("/api/check", params={"pack": "statutory", "org_type": spelling},
+                           files=[("files", ("center.txt", _charter("missing-center.txt")))])
+    assert response.status_code == 200, response.text
+    [result] = response.json()
+    assert result["org_type"] == "社会服务机构"
+    assert [f["rule"] for f in result["findings"]] == ["social-service-contents"]
+
+
+def test_check_refuses_an_unknown_org_type_or_pack(client):
+    files = [("files", ("center.txt", _charter("missing-center.txt")))]
+    assert client.post("/api/check", params={"org_type": "学校"}, files=files).status_code == 422
+    assert client.post("/api/check", params={"pack": "nonsense"}, files=files).status_code == 422
+
+
 def test_an_unreadable_file_is_an_error_row_named_as_uploaded(client):
     response = client.post("/api/check", files=[
         ("files", ("扫描件.pdf", b"this is not a PDF at all")),
@@ -361,6 +380,8 @@ def test_config_tells_clients_the_limits(spool_dir):
     assert ".docx" in config["accepted"] and ".zip" in config["accepted"]
     assert {".jpg", ".png", ".tif"} <= set(config["accepted"])  # photos and scans are read by OCR
     assert config["labels"]["verdicts"]["compliant"]
+    # The page finds the clause and core-values findings by these ids; it does not spell them.
+    assert config["rule_ids"] == {"party_clause": "party-clause", "core_values": "core-values"}
 
 
 # --- concurrency -----------------------------------------------------------------------------------

@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 import re
 
-from ..errors import InvalidOption, PbdocsError, ReadError
+from ..domain import registry
+from ..errors import PbdocsError, ReadError
 from ..models import Document
 from .packs import LegalBasis, Pack, RuleSpec, builtin_pack_names, lexicon, list_rules, load_pack, resolve_packs
 from .results import STATUSES, VERDICTS, CheckResult, ElementResult, Finding, Fix
@@ -17,26 +18,16 @@ from .results import STATUSES, VERDICTS, CheckResult, ElementResult, Finding, Fi
 __all__ = [
     "check_document", "check_path", "load_pack", "list_rules", "builtin_pack_names", "org_type_name",
     "CheckResult", "Finding", "ElementResult", "Fix", "LegalBasis", "Pack", "RuleSpec",
-    "STATUSES", "VERDICTS", "ORG_TYPE_ALIASES", "MIN_TEXT_CHARS",
+    "STATUSES", "VERDICTS", "MIN_TEXT_CHARS",
 ]
 
 # Fewer meaningful characters than this is a failed extraction, never a charter without a clause.
 MIN_TEXT_CHARS = 40
 
-ORG_TYPE_ALIASES = {
-    "社会团体": "社会团体", "社团": "社会团体", "social-group": "社会团体",
-    "基金会": "基金会", "foundation": "基金会",
-    "社会服务机构": "社会服务机构", "民办非企业单位": "社会服务机构", "民非": "社会服务机构",
-    "social-service": "社会服务机构",
-}
-
 
 def org_type_name(value: str) -> str:
-    """The canonical organization type for ``value`` (Chinese name or English alias)."""
-    try:
-        return ORG_TYPE_ALIASES[value.strip()]
-    except KeyError:
-        raise InvalidOption(f"unknown organization type {value!r} (one of: {', '.join(ORG_TYPE_ALIASES)})") from None
+    """The canonical organization type for ``value``, any spelling the domain registry accepts."""
+    return registry().org_type(value).name
 
 
 _WORD_CHAR = re.compile(r"[^\W_]")

@@ -13,14 +13,18 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
 
+from ..domain import Domain, registry
 from ..models import Document
 from .matching import Hit, Matcher
 from .packs import ElementSpec, Lexicon, Pack, RuleSpec
 from .results import CheckResult, ElementResult, Finding, Fix
 from .structure import Layout, Segment
 
-__all__ = ["evaluate", "detect_org_type", "charter_name", "subject_word", "verdict_of"]
+__all__ = ["evaluate", "detect_org_type", "charter_name", "subject_word", "verdict_of", "RULE_KINDS", "RuleKind"]
 
 ALTERNATIVE_CONFIDENCE = 0.9
 _NAME_SENTENCE = re.compile(r"(?:名称|中文名称)(?:是|为)?:?[“\"「《]?([^,。;:”\"」》(]{2,40})")
@@ -47,50 +51,68 @@ def charter_name(doc: Document, layout: Layout) -> str | None:
     return None
 
 
-def detect_org_type(layout: Layout, lexicon: Lexicon, name: str | None) -> str | None:
-    """社会团体, 基金会 or 社会服务机构, from how the charter describes itself, else its name."""
+def detect_org_type(layout: Layout, domain: Domain, name: str | None) -> str | None:
+    """The canonical type name, from how the charter describes itself, else from its name."""
     head = layout.text[:4000]
     for sentence in re.split(r"[。;]", head):
         if "名称" in sentence:
             continue  # 本会的名称是XX协会 names it; the name is the fallback below
         best: tuple[int, str] | None = None
-        for org_type in lexicon.org_type_order:
-            for m in re.finditer(lexicon.org_type_self[org_type], sentence):
-                if (re.search(lexicon.org_type_other_subject, sentence[:m.start() + 1])
-                        or re.match(lexicon.org_type_founder_after, sentence[m.end():])):
+        for org_type in domain.detection_order:
+            for m in re.finditer(org_type.describes, sentence):
+                if (re.search(domain.other_subject, sentence[:m.start() + 1])
+                        or re.match(domain.founder_after, sentence[m.end():])):
                     continue
                 # "本会是由XX基金会发起的社会团体": the noun that ends the description wins.
                 if best is None or m.end() > best[0]:
-                    best = (m.end(), org_type)
+                    best = (m.end(), org_type.name)
         if best:
             return best[1]
     if name:
-        for org_type in lexicon.org_type_order:
-            if re.search(lexicon.org_type_name[org_type], name):
-                return org_type
+        for org_type in domain.detection_order:
+            if re.search(org_type.named, name):
+                return org_type.name
     return None
 
 
-def subject_word(layout: Layout, lexicon: Lexicon, org_type: str | None) -> str:
+def subject_word(layout: Layout, domain: Domain, org_type: str | None) -> str:
     """How the charter calls itself (本会, 本基金会, 本中心...): its most frequent 本X."""
-    counts = Counter(m.group() for m in lexicon.subject_pattern.finditer(layout.text))
+    counts = Counter(m.group() for m in domain.subject_pattern.finditer(layout.text))
     if counts:
         return counts.most_common(1)[0][0]
-    return lexicon.default_subjects.get(org_type or "", "本会")
+    return domain.default_subject(org_type)
 
 
 # -- rule evaluation ------------------------------------------------------------------------------
 
+@dataclass
+class _ClauseHits:
+    """Where each element of a clause rule was found, refused or only approached."""
+
+    positive: dict[str, list[Hit]]
+    negated: dict[str, list[Hit]]
+    weak: dict[str, Hit]
+    alternative: list[Hit]
+
+
 class _Evaluation:
-    def __init__(self, doc: Document, layout: Layout, lexicon: Lexicon, org_type: str | None, subject: str):
+    def __init__(self, doc: Document, layout: Layout, lexicon: Lexicon, domain: Domain, org_type: str | None,
+                 subject: str):
         self.doc = doc
         self.layout = layout
         self.lexicon = lexicon
-        self.matcher = Matcher(layout, lexicon)
+        self.domain = domain
+        self.matcher = Matcher(layout, lexicon, domain.subject_pattern)
         self.org_type = org_type
         self.subject = subject
         self.findings: dict[str, Finding] = {}
         self.homes: dict[str, Segment] = {}
+
+    def _say(self, key: str, **fields: str) -> str:
+        return self.domain.message_template(key).format(**fields)
+
+    def _listed(self, items: list[str]) -> str:
+        return self.domain.message_template("list_separator").join(items)
 
     # Places named in fix texts ----------------------------------------------------------------
 
@@ -100,16 +122,19 @@ class _Evaluation:
             s for s in self.layout.segments if s.kind == "article"]
         return next((s for s in candidates if re.search(pattern, self.layout.text[s.start:s.end])), None)
 
+    def _place(self, name: str) -> str:
+        place = self.domain.places[name]
+        segment = self._article_with(place.pattern)
+        return place.found.format(label=segment.label) if segment else place.missing
+
     def _places(self, article: str | None = None, missing: str = "") -> dict[str, str]:
-        purpose = self._article_with("宗旨")
-        supervision = self._article_with("登记管理机关|业务主管单位")
+        purpose = self._place("purpose")
         return {
             "subject": self.subject,
-            "after": f"{purpose.label}（宗旨）" if purpose else "宗旨条款",
-            "purpose": f"{purpose.label}（宗旨）" if purpose else "宗旨条款",
-            "supervision": f"{supervision.label}（登记管理机关、业务主管单位）" if supervision
-            else "登记管理机关和业务主管单位条款",
-            "article": article or "该条款",
+            "after": purpose,
+            "purpose": purpose,
+            "supervision": self._place("supervision"),
+            "article": article or self.domain.fix_template("article_missing"),
             "missing": missing,
         }
 
@@ -122,94 +147,94 @@ class _Evaluation:
     # Kinds ------------------------------------------------------------------------------------
 
     def clause(self, rule: RuleSpec) -> Finding:
-        matcher, layout = self.matcher, self.layout
-        positive: dict[str, list[Hit]] = {}
-        negated: dict[str, list[Hit]] = {}
-        weak: dict[str, Hit] = {}
-        for element in rule.elements:
-            hits = matcher.regex_hits(element, element.patterns, obligations=True)
-            if not hits and element.weak:
-                weak_hits = [h for h in matcher.regex_hits(element, element.weak, obligations=True) if not h.negated]
-                if weak_hits:
-                    weak[element.id] = weak_hits[0]
-            if not hits and element.id not in weak:
-                hits = matcher.fuzzy_hits(element)
-            positive[element.id] = [h for h in hits if not h.negated]
-            negated[element.id] = [h for h in hits if h.negated]
-
-        alternative_hits: list[Hit] = []
-        if rule.alternative:
-            probe = ElementSpec("alternative", rule.alternative.title, None, rule.alternative.patterns)
-            alternative_hits = [h for h in matcher.regex_hits(probe, probe.patterns, obligations=True)
-                                if not h.negated]
-            excused = {id(layout.segment_at(h.start)) for h in alternative_hits}
-            for element_id in rule.alternative.replaces:
-                # 暂不具备单独建立党组织的条件 beside a named replacement is the alternative itself.
-                negated[element_id] = [h for h in negated[element_id]
-                                       if id(layout.segment_at(h.start)) not in excused]
-
-        home = self._home_segment(positive, alternative_hits, rule)
+        hits = self._clause_hits(rule)
+        home = self._home_segment(hits.positive, hits.alternative, rule)
         if home is not None:
             self.homes[rule.id] = home
-        elements: dict[str, ElementResult] = {}
-        for element in rule.elements:
-            result = ElementResult(element.id, element.title, False, 0.0, required=element.required,
-                                   statute_article=element.article)
-            chosen = self._choose(positive[element.id], home)
-            if chosen:
-                result.found, result.confidence, result.method = True, chosen.confidence, chosen.method
-                result.evidence = layout.evidence(chosen.start, chosen.end)
-            elif rule.alternative and element.id in rule.alternative.replaces and alternative_hits:
-                alt = self._choose(alternative_hits, home)
-                result.found, result.confidence, result.method = True, ALTERNATIVE_CONFIDENCE, "alternative"
-                result.evidence = layout.evidence(alt.start, alt.end)
-                result.note = f"小型组织替代安排（{rule.alternative.title}）"
-            if negated[element.id]:
-                hit = negated[element.id][0]
-                result.negated_evidence = layout.evidence(hit.start, hit.end)
-                result.note = f"否定或推迟的表述：{result.negated_evidence.match}"
-            if not result.found and element.id in weak:
-                hit = weak[element.id]
-                result.weak_evidence = layout.evidence(hit.start, hit.end)
-                result.confidence = hit.confidence / 2
-                result.note = f"较弱的表述「{result.weak_evidence.match}」不等于「{element.canonical or element.title}」"
-            elements[element.id] = result
+        elements = {e.id: self._clause_element(rule, e, hits, home) for e in rule.elements}
+        return self._clause_finding(rule, elements, home)
 
+    def _clause_hits(self, rule: RuleSpec) -> _ClauseHits:
+        matcher = self.matcher
+        hits = _ClauseHits({}, {}, {}, [])
+        for element in rule.elements:
+            found = matcher.regex_hits(element, element.patterns, obligations=True)
+            if not found and element.weak:
+                weak = [h for h in matcher.regex_hits(element, element.weak, obligations=True) if not h.negated]
+                if weak:
+                    hits.weak[element.id] = weak[0]
+            if not found and element.id not in hits.weak:
+                found = matcher.fuzzy_hits(element)
+            hits.positive[element.id] = [h for h in found if not h.negated]
+            hits.negated[element.id] = [h for h in found if h.negated]
+        if rule.alternative:
+            probe = ElementSpec("alternative", rule.alternative.title, None, rule.alternative.patterns)
+            hits.alternative = [h for h in matcher.regex_hits(probe, probe.patterns, obligations=True)
+                                if not h.negated]
+            excused = {id(self.layout.segment_at(h.start)) for h in hits.alternative}
+            for element_id in rule.alternative.replaces:
+                # 暂不具备单独建立党组织的条件 beside a named replacement is the alternative itself.
+                hits.negated[element_id] = [h for h in hits.negated[element_id]
+                                            if id(self.layout.segment_at(h.start)) not in excused]
+        return hits
+
+    def _clause_element(self, rule: RuleSpec, element: ElementSpec, hits: _ClauseHits,
+                        home: Segment | None) -> ElementResult:
+        layout = self.layout
+        result = ElementResult(element.id, element.title, False, 0.0, required=element.required,
+                               statute_article=element.article)
+        chosen = self._choose(hits.positive[element.id], home)
+        if chosen:
+            result.found, result.confidence, result.method = True, chosen.confidence, chosen.method
+            result.evidence = layout.evidence(chosen.start, chosen.end)
+        elif rule.alternative and element.id in rule.alternative.replaces and hits.alternative:
+            alt = self._choose(hits.alternative, home)
+            result.found, result.confidence, result.method = True, ALTERNATIVE_CONFIDENCE, "alternative"
+            result.evidence = layout.evidence(alt.start, alt.end)
+            result.note = self._say("note_alternative", title=rule.alternative.title)
+        if hits.negated[element.id]:
+            hit = hits.negated[element.id][0]
+            result.negated_evidence = layout.evidence(hit.start, hit.end)
+            result.note = self._say("note_negated", match=result.negated_evidence.match)
+        if not result.found and element.id in hits.weak:
+            hit = hits.weak[element.id]
+            result.weak_evidence = layout.evidence(hit.start, hit.end)
+            result.confidence = hit.confidence / 2
+            result.note = self._say("note_weak", match=result.weak_evidence.match,
+                                    canonical=element.canonical or element.title)
+        return result
+
+    def _clause_finding(self, rule: RuleSpec, elements: dict[str, ElementResult], home: Segment | None) -> Finding:
         required = [e for e in elements.values() if e.required]
-        contradicted = any(e.negated_evidence for e in required)
         found = [e for e in required if e.found]
-        if contradicted:
-            status = "contradicted"
+        article = home.label if home else None
+        chapter = home.chapter.display if home and home.chapter else None
+        bad = next((e.negated_evidence for e in required if e.negated_evidence), None)
+        fix: Fix | None
+        if bad is not None:
+            status, article, chapter = "contradicted", bad.article, bad.chapter
+            message = self._say("clause_contradicted", title=rule.title, text=bad.text) + self._at(bad.article)
+            fix = self._fix(rule)
+            if fix and bad.article:
+                fix = Fix(fix.text, self.domain.fix_template("replace_contradicted").format(article=bad.article))
         elif len(found) == len(required):
-            status = "present"
+            status, fix = "present", None
+            message = self._say("clause_present", title=rule.title) + self._at(article)
         elif found:
             # A weaker wording alone (坚持中国共产党的领导, 在中国共产党领导下) is reported in its
             # element's note but, as CLAUSES.md says, is not the clause by itself.
-            status = "partial"
-        else:
-            status = "missing"
-
-        article = home.label if home else None
-        chapter = home.chapter.display if home and home.chapter else None
-        missing_titles = [e.title for e in required if not e.found]
-        if status == "present":
-            message, fix = f"{rule.title}完整" + (f"（{article}）" if article else ""), None
-        elif status == "contradicted":
-            bad = next(e for e in required if e.negated_evidence).negated_evidence
-            article, chapter = bad.article, bad.chapter
-            message = f"{rule.title}被否定或推迟：「{bad.text}」" + (f"（{bad.article}）" if bad.article else "")
-            fix = self._fix(rule)
-            if fix and bad.article:
-                fix = Fix(fix.text, f"替换{bad.article}（删除否定或推迟的表述）")
-        elif status == "partial":
-            message = f"{rule.title}不完整，缺少：" + "、".join(missing_titles)
-            fix = self._fix(rule)
+            status, fix = "partial", self._fix(rule)
+            missing = self._listed([e.title for e in required if not e.found])
+            message = self._say("clause_partial", title=rule.title, missing=missing)
             if fix and article:
-                fix = Fix(fix.text, f"替换{article}的现有表述")
+                fix = Fix(fix.text, self.domain.fix_template("replace_partial").format(article=article))
         else:
-            message, fix = f"未找到{rule.title}", self._fix(rule)
+            status, message, fix = "missing", self._say("clause_missing", title=rule.title), self._fix(rule)
         return Finding(rule.id, rule.title, rule.severity, status, rule.basis, elements, fix, message,
                        article, chapter, rule.gate, rule.primary)
+
+    def _at(self, article: str | None) -> str:
+        return self._say("at_article", article=article) if article else ""
 
     def _home_segment(self, positive: dict[str, list[Hit]], alternative: list[Hit], rule: RuleSpec) -> Segment | None:
         """The article holding most of the clause's elements (earliest on a tie)."""
@@ -252,12 +277,14 @@ class _Evaluation:
         found = [e for e in required if e.found]
         missing = [e for e in required if not e.found]
         status = "present" if not missing else ("partial" if found else "missing")
+        basis = rule.basis.article or ""
         if missing:
-            listed = "、".join(f"{e.title}（{e.statute_article}）" if e.statute_article else e.title for e in missing)
-            message = f"缺少{rule.basis.article or ''}规定的事项：{listed}"
-            fix = self._fix(rule, missing="、".join(e.title for e in missing))
+            listed = self._listed([self._say("contents_item", title=e.title, article=e.statute_article)
+                                   if e.statute_article else e.title for e in missing])
+            message = self._say("contents_missing", basis=basis, missing=listed)
+            fix = self._fix(rule, missing=self._listed([e.title for e in missing]))
         else:
-            message, fix = f"{rule.basis.article or ''}规定的事项齐全", None
+            message, fix = self._say("contents_present", basis=basis), None
         return Finding(rule.id, rule.title, rule.severity, status, rule.basis, elements, fix, message,
                        None, None, rule.gate, rule.primary)
 
@@ -271,16 +298,19 @@ class _Evaluation:
                     gate=rule.gate, primary=rule.primary)
         segment = self.homes.get(rule.target or "")
         if target is None or target.status not in ("present", "partial") or segment is None:
-            return Finding(status="missing", message="没有可核对位置的条款", **base)
+            return Finding(status="missing", message=self._say("placement_nothing"), **base)
+        article = str(target.article)
         if not self.layout.chapters:
-            return Finding(status="present", message=f"章程未分章，{target.article}的位置无法按章核对",
+            return Finding(status="present", message=self._say("placement_no_chapters", article=article),
                            article=target.article, **base)
         if segment.chapter is not None and segment.chapter.is_general:
-            return Finding(status="present", message=f"{target.article}位于{segment.chapter.display}",
-                           article=target.article, chapter=segment.chapter.display, **base)
-        where = segment.chapter.display if segment.chapter else "章程正文之前"
-        return Finding(status="missing", message=f"{target.title}位于{where}（{target.article}），应在第一章 总则",
-                       article=target.article, chapter=segment.chapter.display if segment.chapter else None,
+            message = self._say("placement_present", article=article, chapter=segment.chapter.display)
+            return Finding(status="present", message=message, article=target.article,
+                           chapter=segment.chapter.display, **base)
+        where = segment.chapter.display if segment.chapter else self._say("placement_before_body")
+        message = self._say("placement_elsewhere", title=target.title, where=where, article=article)
+        return Finding(status="missing", message=message, article=target.article,
+                       chapter=segment.chapter.display if segment.chapter else None,
                        fix=self._fix(rule, article=target.article), **base)
 
     def mention(self, rule: RuleSpec) -> Finding:
@@ -297,10 +327,31 @@ class _Evaluation:
             elements[element.id] = result
         if named:
             first = next(e for e in elements.values() if e.found).evidence
+            message = self.domain.message_template("mention_separator").join(named)
             return Finding(rule.id, rule.title, rule.severity, "present", rule.basis, elements, None,
-                           "；".join(named), first.article, first.chapter, rule.gate, rule.primary)
+                           message, first.article, first.chapter, rule.gate, rule.primary)
         return Finding(rule.id, rule.title, rule.severity, "missing", rule.basis, elements, self._fix(rule),
-                       f"未写明{rule.title}", None, None, rule.gate, rule.primary)
+                       self._say("mention_missing", title=rule.title), None, None, rule.gate, rule.primary)
+
+
+@dataclass(frozen=True)
+class RuleKind:
+    """What a rule ``kind`` in a pack means: the method of one charter's evaluation that runs it."""
+
+    evaluate: Callable[[_Evaluation, RuleSpec], Finding]
+    # clause, contents and mention rules look for their elements in the text.
+    needs_elements: bool = True
+    # A rule about another rule's finding names it as `target` and runs after every other kind.
+    reads_target: bool = False
+
+
+# Pack files are validated against these keys (pbdocs.rules.packs), in this order in messages.
+RULE_KINDS: Mapping[str, RuleKind] = MappingProxyType({
+    "clause": RuleKind(_Evaluation.clause),
+    "contents": RuleKind(_Evaluation.contents),
+    "placement": RuleKind(_Evaluation.placement, needs_elements=False, reads_target=True),
+    "mention": RuleKind(_Evaluation.mention),
+})
 
 
 def verdict_of(findings: list[Finding]) -> str:
@@ -318,24 +369,22 @@ def verdict_of(findings: list[Finding]) -> str:
     return "partial"
 
 
-_ORDER = {"clause": 0, "contents": 1, "mention": 2, "placement": 3}
-
-
 def evaluate(doc: Document, packs: list[Pack], lexicon: Lexicon, org_type: str | None) -> CheckResult:
+    domain = registry()
     layout = Layout(doc)
     name = charter_name(doc, layout)
-    detected = org_type or detect_org_type(layout, lexicon, name)
-    subject = subject_word(layout, lexicon, detected)
-    run = _Evaluation(doc, layout, lexicon, detected, subject)
+    detected = org_type or detect_org_type(layout, domain, name)
+    subject = subject_word(layout, domain, detected)
+    run = _Evaluation(doc, layout, lexicon, domain, detected, subject)
     warnings: list[str] = []
     rules = [r for p in packs for r in p.rules]
     skipped_for_type = False
-    # Placement reads other findings, so it runs last; output keeps the packs' order.
-    for rule in sorted(rules, key=lambda r: _ORDER[r.kind]):
+    # Rules that read another rule's finding run last; output keeps the packs' order.
+    for rule in sorted(rules, key=lambda r: RULE_KINDS[r.kind].reads_target):
         if rule.org_types and detected not in rule.org_types:
             skipped_for_type = skipped_for_type or detected is None
             continue
-        run.findings[rule.id] = getattr(run, rule.kind)(rule)
+        run.findings[rule.id] = RULE_KINDS[rule.kind].evaluate(run, rule)
     if skipped_for_type:
         warnings.append("organization type not recognized: rules for a specific type were skipped "
                         "(give --org-type)")

@@ -81,7 +81,8 @@ def _compiled_ocr(pattern: str, confusions: tuple[tuple[str, str], ...]) -> re.P
 class Matcher:
     """Finds elements in one charter's :class:`Layout`."""
 
-    def __init__(self, layout: Layout, lexicon: Lexicon):
+    def __init__(self, layout: Layout, lexicon: Lexicon, subject: re.Pattern[str]):
+        """``subject`` matches the words a charter calls itself by (the domain registry's)."""
         self.layout = layout
         self.text = layout.text
         self.lexicon = lexicon
@@ -90,7 +91,7 @@ class Matcher:
         self._negation_after = _compiled("|".join(f"(?:{p})" for p in lexicon.negation_after))
         self._mention = _compiled("|".join(f"(?:{p})" for p in lexicon.mention))
         self._citation = _compiled("|".join(f"(?:{p})" for p in lexicon.citation))
-        self._subject = lexicon.subject_pattern
+        self._subject = subject
         self._confusions = tuple(sorted(lexicon.ocr_confusions.items()))
         self._quoted = self._quote_spans()
         self._ineligible = {id(s) for s in layout.segments if self._describes_notice(s)}

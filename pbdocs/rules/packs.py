@@ -1,7 +1,9 @@
 """Rule packs: TOML files of rules, loaded from package data or a user's file and validated.
 
 A pack is data only (ids, legal basis, fix templates, regular expressions); what each rule
-``kind`` means is decided by :mod:`pbdocs.rules.engine`.
+``kind`` means is decided by the table ``RULE_KINDS`` in :mod:`pbdocs.rules.engine`. Pack names,
+organization types and the types each built-in statutory rule applies to come from the domain
+registry (:mod:`pbdocs.domain`).
 """
 from __future__ import annotations
 
@@ -9,11 +11,12 @@ import functools
 import re
 import string
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, NoReturn
 
+from ..domain import registry
 from ..errors import RulePackError
 
 __all__ = [
@@ -21,9 +24,7 @@ __all__ = [
     "load_pack", "resolve_packs", "builtin_pack_names", "list_rules", "lexicon",
 ]
 
-RULE_KINDS = ("clause", "contents", "placement", "mention")
 SEVERITIES = ("error", "warning", "info")
-ORG_TYPES = ("社会团体", "基金会", "社会服务机构")
 # Fix templates may only use what the engine can fill in from the charter.
 FIX_FIELDS = frozenset({"subject", "after", "purpose", "supervision", "article", "missing"})
 
@@ -118,12 +119,9 @@ class Pack:
 
 @dataclass(frozen=True)
 class Lexicon:
-    """Shared vocabulary: OCR look-alikes, subject words, negation and mention cues."""
+    """The matcher's vocabulary: OCR look-alikes, negation, mention, citation and quotation cues."""
 
     ocr_confusions: dict[str, str]
-    subjects: tuple[str, ...]
-    subject_not_after: str
-    default_subjects: dict[str, str]
     negation_window: int
     negation: tuple[str, ...]
     negation_exempt: tuple[str, ...]
@@ -132,17 +130,6 @@ class Lexicon:
     citation: tuple[str, ...]
     quotation_window: int
     quotation_cues: tuple[str, ...]
-    org_type_order: tuple[str, ...]
-    org_type_self: dict[str, str]
-    org_type_name: dict[str, str]
-    org_type_other_subject: str
-    org_type_founder_after: str
-
-    @functools.cached_property
-    def subject_pattern(self) -> re.Pattern:
-        """Any subject word (longest first), not inside 基本, 成本..."""
-        words = "|".join(re.escape(w) for w in sorted(self.subjects, key=len, reverse=True))
-        return re.compile(f"(?<![{re.escape(self.subject_not_after)}])(?:{words})")
 
 
 def _data_dir():
@@ -150,11 +137,7 @@ def _data_dir():
 
 
 def builtin_pack_names() -> list[str]:
-    return sorted(
-        entry.name[: -len(".toml")]
-        for entry in _data_dir().iterdir()
-        if entry.name.endswith(".toml") and not entry.name.startswith("_")
-    )
+    return list(registry().builtin_packs)
 
 
 def _parse_toml(text: str, source: str) -> dict[str, Any]:
@@ -232,6 +215,14 @@ class _Checker:
         return value
 
 
+def _rule_kinds():
+    """The engine's table of rule kinds, the one list of the kinds a pack may use."""
+    # Imported on use: the engine is built on the specs of this module.
+    from .engine import RULE_KINDS
+
+    return RULE_KINDS
+
+
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -273,9 +264,11 @@ def _parse_rule(check: _Checker, data: Any, index: int, pack_name: str) -> RuleS
     if not _ID.match(rule_id):
         check.fail(where, f"rule id {rule_id!r} must be lower-case letters, digits and dashes")
     where = f"rule '{rule_id}'"
+    kinds = _rule_kinds()
     kind = check.text(data, "kind", where)
-    if kind not in RULE_KINDS:
-        check.fail(where, f"kind {kind!r} is not one of {', '.join(RULE_KINDS)}")
+    if kind not in kinds:
+        check.fail(where, f"kind {kind!r} is not one of {', '.join(kinds)}")
+    kind_spec = kinds[kind]
     severity = check.text(data, "severity", where)
     if severity not in SEVERITIES:
         check.fail(where, f"severity {severity!r} is not one of {', '.join(SEVERITIES)}")
@@ -293,13 +286,14 @@ def _parse_rule(check: _Checker, data: Any, index: int, pack_name: str) -> RuleS
     ids = [e.id for e in elements]
     if len(set(ids)) != len(ids):
         check.fail(where, "element ids must be unique")
-    if kind in ("clause", "contents", "mention") and not elements:
+    if kind_spec.needs_elements and not elements:
         check.fail(where, f"a '{kind}' rule needs at least one element")
-    target = check.text(data, "target", where, required=kind == "placement")
+    target = check.text(data, "target", where, required=kind_spec.reads_target)
     org_types = check.strings(data, "org_types", where)
+    known_types = registry().org_type_names()
     for org_type in org_types:
-        if org_type not in ORG_TYPES:
-            check.fail(where, f"org type {org_type!r} is not one of {', '.join(ORG_TYPES)}")
+        if org_type not in known_types:
+            check.fail(where, f"org type {org_type!r} is not one of {', '.join(known_types)}")
     alternative = None
     if "alternative" in data:
         alt = check.table(data["alternative"], f"{where}.alternative")
@@ -350,7 +344,7 @@ def parse_pack(text: str, source: str) -> Pack:
     if duplicates:
         check.fail("rules", f"duplicate rule id(s) {', '.join(duplicates)}")
     for rule in rules:
-        if rule.kind == "placement" and rule.target not in ids:
+        if _rule_kinds()[rule.kind].reads_target and rule.target not in ids:
             check.fail(f"rule '{rule.id}'", f"target {rule.target!r} is not a rule of this pack")
     return Pack(name=name, title=check.text(header, "title", "[pack]"), source=source, rules=rules)
 
@@ -358,7 +352,11 @@ def parse_pack(text: str, source: str) -> Pack:
 @functools.lru_cache(maxsize=16)
 def _builtin(name: str) -> Pack:
     resource = _data_dir().joinpath(f"{name}.toml")
-    return parse_pack(resource.read_text(encoding="utf-8"), f"pbdocs/data/rules/{name}.toml")
+    pack = parse_pack(resource.read_text(encoding="utf-8"), f"pbdocs/data/rules/{name}.toml")
+    # Which organization types a built-in rule applies to is the registry's to say.
+    domain = registry()
+    rules = tuple(replace(r, org_types=r.org_types or domain.statutory_scope(r.id)) for r in pack.rules)
+    return replace(pack, rules=rules)
 
 
 def load_pack(name_or_path: str | Path) -> Pack:
@@ -382,8 +380,8 @@ def load_pack(name_or_path: str | Path) -> Pack:
 
 
 def resolve_packs(pack: str = "party", rules_file: str | Path | None = None) -> list[Pack]:
-    """The packs a check runs: ``pack`` ("all" = every built-in pack) plus the user's file."""
-    packs = [load_pack(n) for n in builtin_pack_names()] if pack == "all" else [load_pack(pack)]
+    """The packs a check runs: ``pack`` (a built-in pack, a group of them, a file) plus the user's file."""
+    packs = [load_pack(n) for n in registry().packs_named(pack)]
     if rules_file is not None:
         extra = load_pack(rules_file)
         known = {r.id for p in packs for r in p.rules}
@@ -405,9 +403,6 @@ def lexicon() -> Lexicon:
     try:
         return Lexicon(
             ocr_confusions=dict(data["ocr_confusions"]),
-            subjects=tuple(data["subjects"]["words"]),
-            subject_not_after=str(data["subjects"]["not_after"]),
-            default_subjects=dict(data["subjects"]["default"]),
             negation_window=int(data["negation"]["window"]),
             negation=tuple(data["negation"]["patterns"]),
             negation_exempt=tuple(data["negation"]["exempt"]),
@@ -416,11 +411,6 @@ def lexicon() -> Lexicon:
             citation=tuple(data["citation"]["patterns"]),
             quotation_window=int(data["quotation"]["window"]),
             quotation_cues=tuple(data["quotation"]["cues"]),
-            org_type_order=tuple(data["org_types"]["order"]),
-            org_type_self=dict(data["org_types"]["self"]),
-            org_type_name=dict(data["org_types"]["name"]),
-            org_type_other_subject=str(data["org_types"]["other_subject"]),
-            org_type_founder_after=str(data["org_types"]["founder_after"]),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise RulePackError(f"{source}: malformed lexicon: {exc!r}") from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..domain import registry
 from .packs import LegalBasis
 from .structure import Evidence
 
@@ -121,8 +122,9 @@ class CheckResult:
 
     def row(self) -> dict[str, Any]:
         """One flat line per file for spreadsheets and reports."""
-        clause = self.finding("party-clause")
-        values = self.finding("core-values")
+        rule_ids = registry().rule_ids
+        clause = self.finding(rule_ids.party_clause)
+        values = self.finding(rule_ids.core_values)
         return {
             "path": self.path,
             "name": self.name,

@@ -34,10 +34,15 @@ from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from ..domain import registry
 from ..errors import CorpusError, PbdocsError, SearchIndexError
 from ..extract import SUPPORTED_SUFFIXES
 
 __all__ = ["create_app"]
+
+# The packs and organization-type spellings /api/check accepts: the CLI's, from the domain registry.
+PackName = Literal[registry().pack_names]  # type: ignore[valid-type]
+OrgTypeName = Literal[registry().org_type_choices()]  # type: ignore[valid-type]
 
 MIB = 1024 * 1024
 ARCHIVE_SUFFIX = ".zip"
@@ -485,12 +490,13 @@ def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 
     async def page():
         return FileResponse(_static_dir() / "index.html", media_type="text/html; charset=utf-8")
 
-    @app.get("/api/config", summary="Upload limits, accepted file types and the Chinese labels of report values")
+    @app.get("/api/config", summary="Upload limits, accepted file types, the Chinese labels of report values "
+                                    "and the ids of the rules a file's summary shows")
     async def config():
         from ..screen.reports import labels
 
         return {"max_upload_mb": max_upload_mb, "max_files": max_files, "accepted": list(ACCEPTED_SUFFIXES),
-                "labels": labels()}
+                "labels": labels(), "rule_ids": registry().rule_ids.as_dict()}
 
     @app.post(
         "/api/check",
@@ -509,8 +515,8 @@ def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 
     )
     async def check(
         request: Request,
-        pack: Literal["party", "statutory", "all"] = Query("party", description="rule pack to run"),
-        org_type: Literal["社会团体", "基金会", "社会服务机构"] | None = Query(
+        pack: PackName = Query(registry().default_pack, description="rule pack to run"),  # type: ignore[valid-type]
+        org_type: OrgTypeName | None = Query(  # type: ignore[valid-type]
             None, description="organization type; detected from the text when omitted"),
     ):
         workdir = Path(tempfile.mkdtemp(prefix="pbdocs-upload-"))

@@ -14,7 +14,9 @@ const HTTP_MESSAGES = {
   503: "政策检索暂不可用（检索索引未就绪）。",
 };
 
-const config = { max_upload_mb: 20, max_files: 200, accepted: [".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".doc", ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".zip"] };
+// rule_ids names the rules a file's summary shows (the party clause, core values); only the
+// server knows them.
+const config = { max_upload_mb: 20, max_files: 200, accepted: [".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".doc", ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".zip"], rule_ids: {} };
 let chosen = [];
 
 function el(tag, attrs, ...children) {
@@ -87,8 +89,12 @@ function addFiles(fileList) {
 
 // ---- checking ---------------------------------------------------------------------------------
 
+function findingOf(result, ruleId) {
+  return ruleId ? (result.findings || []).find((f) => f.rule === ruleId) : undefined;
+}
+
 function partyFinding(result) {
-  return (result.findings || []).find((f) => f.rule === "party-clause");
+  return findingOf(result, config.rule_ids.party_clause);
 }
 
 function missingElements(result) {
@@ -111,7 +117,7 @@ function clauseArticle(result) {
 }
 
 function coreValues(result) {
-  const finding = (result.findings || []).find((f) => f.rule === "core-values");
+  const finding = findingOf(result, config.rule_ids.core_values);
   return finding ? label("statuses", finding.status) : "";
 }
 

@@ -1,0 +1,273 @@
+"""The domain registry: organization types, subject words, pack names, rule ids and texts.
+
+Everything pbdocs knows about the organizations it checks is package data in
+``pbdocs/data/domain.toml``, read once by :func:`registry`. The checker, the CLI's choices, the
+web's form options and report columns are derived from it, so a new alias or pack is one edit
+there. This module imports only :mod:`pbdocs.errors` and the standard library, so every layer
+may use it.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import string
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from types import MappingProxyType
+from typing import Any, NoReturn
+
+from .errors import InvalidOption, RulePackError
+
+__all__ = ["Domain", "OrgType", "Place", "RuleIds", "registry", "parse_domain"]
+
+_SOURCE = "pbdocs/data/domain.toml"
+
+
+@dataclass(frozen=True)
+class OrgType:
+    """One kind of social organization (社会团体, 基金会, 社会服务机构)."""
+
+    code: str
+    name: str
+    aliases: tuple[str, ...]
+    default_subject: str
+    statutory_rules: tuple[str, ...]
+    describes: str
+    named: str
+
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        """Every way a user may name this type: the Chinese name, its aliases, the English code."""
+        return (self.name, *self.aliases, self.code)
+
+
+@dataclass(frozen=True)
+class RuleIds:
+    """Rules other parts of pbdocs report on by name (the one-line summary of a file)."""
+
+    party_clause: str
+    core_values: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"party_clause": self.party_clause, "core_values": self.core_values}
+
+
+@dataclass(frozen=True)
+class Place:
+    """An article a fix points to: the first matching ``pattern``, named by ``found``."""
+
+    pattern: str
+    found: str
+    missing: str
+
+
+@dataclass(frozen=True)
+class Domain:
+    org_types: tuple[OrgType, ...]
+    detection_order: tuple[OrgType, ...]
+    other_subject: str
+    founder_after: str
+    subjects: tuple[str, ...]
+    subject_not_after: str
+    subject_fallback: str
+    default_pack: str
+    every_pack: str
+    builtin_packs: tuple[str, ...]
+    pack_groups: Mapping[str, tuple[str, ...]]
+    rule_ids: RuleIds
+    places: Mapping[str, Place]
+    fix_templates: Mapping[str, str]
+    message_templates: Mapping[str, str]
+
+    def org_type(self, value: str) -> OrgType:
+        """The type ``value`` names (any of its spellings); :class:`InvalidOption` for no type."""
+        wanted = value.strip()
+        for org_type in self.org_types:
+            if wanted in org_type.spellings:
+                return org_type
+        raise InvalidOption(f"unknown organization type {value!r} (one of: {', '.join(self.org_type_choices())})")
+
+    def org_type_names(self) -> tuple[str, ...]:
+        """The canonical Chinese names, as results and rule packs spell them."""
+        return tuple(t.name for t in self.org_types)
+
+    def org_type_choices(self) -> tuple[str, ...]:
+        """Every accepted spelling of every type, for option choices."""
+        return tuple(s for t in self.org_types for s in t.spellings)
+
+    def statutory_scope(self, rule_id: str) -> tuple[str, ...]:
+        """The types (canonical names) a built-in statutory rule applies to; () for every type."""
+        return tuple(t.name for t in self.org_types if rule_id in t.statutory_rules)
+
+    def default_subject(self, org_type: str | None) -> str:
+        """The subject word for a type's charter that never names itself."""
+        for candidate in self.org_types:
+            if candidate.name == org_type:
+                return candidate.default_subject
+        return self.subject_fallback
+
+    @property
+    def pack_names(self) -> tuple[str, ...]:
+        """Every name ``--pack`` accepts: the built-in packs, then the groups."""
+        return (*self.builtin_packs, *self.pack_groups)
+
+    def packs_named(self, name: str) -> tuple[str, ...]:
+        """The built-in packs a group name stands for, or ``(name,)`` for any other name."""
+        return self.pack_groups.get(name, (name,))
+
+    def fix_template(self, key: str) -> str:
+        return self.fix_templates[key]
+
+    def message_template(self, key: str) -> str:
+        return self.message_templates[key]
+
+    @functools.cached_property
+    def subject_pattern(self) -> re.Pattern[str]:
+        """Any subject word (longest first), not inside 基本, 成本..."""
+        words = "|".join(re.escape(w) for w in sorted(self.subjects, key=len, reverse=True))
+        return re.compile(f"(?<![{re.escape(self.subject_not_after)}])(?:{words})")
+
+
+class _Reader:
+    """Typed fields out of the TOML tables, naming the table in every complaint."""
+
+    def __init__(self, source: str):
+        self.source = source
+
+    def fail(self, where: str, message: str) -> NoReturn:
+        raise RulePackError(f"{self.source}: {where}: {message}")
+
+    def table(self, data: Any, key: str, where: str) -> dict[str, Any]:
+        value = data.get(key)
+        if not isinstance(value, dict):
+            self.fail(where, f"'{key}' must be a table")
+        return value
+
+    def text(self, data: dict[str, Any], key: str, where: str, *, pattern: bool = False) -> str:
+        value = data.get(key)
+        if not isinstance(value, str) or not value:
+            self.fail(where, f"'{key}' must be a non-empty string")
+        if pattern:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                self.fail(where, f"bad regular expression in '{key}': {exc}")
+        return value
+
+    def strings(self, data: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+        value = data.get(key)
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            self.fail(where, f"'{key}' must be a list of non-empty strings")
+        return tuple(value)
+
+    def templates(self, data: dict[str, Any], key: str) -> Mapping[str, str]:
+        table = self.table(data, key, "top level")
+        for name in table:
+            template = self.text(table, name, f"[{key}]")
+            try:
+                list(string.Formatter().parse(template))
+            except ValueError as exc:
+                self.fail(f"[{key}]", f"bad template {name!r}: {exc}")
+        return MappingProxyType(dict(table))
+
+
+def _org_types(read: _Reader, data: dict[str, Any]) -> tuple[OrgType, ...]:
+    entries = data.get("org_types")
+    if not isinstance(entries, list) or not entries:
+        read.fail("top level", "needs at least one [[org_types]] entry")
+    types = []
+    for index, entry in enumerate(entries):
+        where = f"org_types[{index}]"
+        types.append(OrgType(
+            code=read.text(entry, "code", where), name=read.text(entry, "name", where),
+            aliases=read.strings(entry, "aliases", where),
+            default_subject=read.text(entry, "default_subject", where),
+            statutory_rules=read.strings(entry, "statutory_rules", where),
+            describes=read.text(entry, "describes", where, pattern=True),
+            named=read.text(entry, "named", where, pattern=True),
+        ))
+    spellings = [s for t in types for s in t.spellings]
+    if len(set(spellings)) != len(spellings):
+        read.fail("org_types", "a spelling names two types (or one twice)")
+    return tuple(types)
+
+
+def _places(read: _Reader, data: dict[str, Any]) -> Mapping[str, Place]:
+    places = {}
+    for name, entry in read.table(data, "places", "top level").items():
+        where = f"[places.{name}]"
+        if not isinstance(entry, dict):
+            read.fail(where, "must be a table")
+        places[name] = Place(pattern=read.text(entry, "pattern", where, pattern=True),
+                             found=read.text(entry, "found", where), missing=read.text(entry, "missing", where))
+    return MappingProxyType(places)
+
+
+@dataclass(frozen=True)
+class _Packs:
+    default: str
+    every: str
+    builtin: tuple[str, ...]
+    groups: Mapping[str, tuple[str, ...]]
+
+
+def _packs(read: _Reader, data: dict[str, Any]) -> _Packs:
+    packs = read.table(data, "packs", "top level")
+    builtin = read.strings(packs, "builtin", "[packs]")
+    groups = {name: read.strings(packs["groups"], name, "[packs.groups]")
+              for name in read.table(packs, "groups", "[packs]")}
+    default = read.text(packs, "default", "[packs]")
+    for name, members in groups.items():
+        if name in builtin or not set(members) <= set(builtin):
+            read.fail("[packs.groups]", f"group {name!r} must be a new name made of built-in packs")
+    if default not in builtin and default not in groups:
+        read.fail("[packs]", f"default {default!r} is not a pack")
+    every = read.text(packs, "every", "[packs]")
+    if set(groups.get(every, ())) != set(builtin):
+        read.fail("[packs]", f"every {every!r} must be a group of every built-in pack")
+    return _Packs(default, every, builtin, MappingProxyType(groups))
+
+
+def parse_domain(text: str, source: str = _SOURCE) -> Domain:
+    """Validate the TOML ``text`` of a domain registry; ``source`` names it in error messages."""
+    read = _Reader(source)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        read.fail("top level", f"not valid TOML: {exc}")
+    org_types = _org_types(read, data)
+    by_code = {t.code: t for t in org_types}
+    detection = read.table(data, "detection", "top level")
+    order = read.strings(detection, "order", "[detection]")
+    if sorted(order) != sorted(by_code):
+        read.fail("[detection]", f"'order' must list each type code once ({', '.join(by_code)})")
+    subjects = read.table(data, "subjects", "top level")
+    packs = _packs(read, data)
+    rule_ids = read.table(data, "rule_ids", "top level")
+    return Domain(
+        org_types=org_types,
+        detection_order=tuple(by_code[code] for code in order),
+        other_subject=read.text(detection, "other_subject", "[detection]", pattern=True),
+        founder_after=read.text(detection, "founder_after", "[detection]", pattern=True),
+        subjects=read.strings(subjects, "words", "[subjects]"),
+        subject_not_after=read.text(subjects, "not_after", "[subjects]"),
+        subject_fallback=read.text(subjects, "default", "[subjects]"),
+        default_pack=packs.default,
+        every_pack=packs.every,
+        builtin_packs=packs.builtin,
+        pack_groups=packs.groups,
+        rule_ids=RuleIds(party_clause=read.text(rule_ids, "party_clause", "[rule_ids]"),
+                         core_values=read.text(rule_ids, "core_values", "[rule_ids]")),
+        places=_places(read, data),
+        fix_templates=read.templates(data, "fix"),
+        message_templates=read.templates(data, "messages"),
+    )
+
+
+@functools.cache
+def registry() -> Domain:
+    """The registry in ``pbdocs/data/domain.toml``, read on first use."""
+    text = resources.files("pbdocs").joinpath("data", "domain.toml").read_text(encoding="utf-8")
+    return parse_domain(text)
