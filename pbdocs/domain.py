@@ -20,7 +20,7 @@ from typing import Any, NoReturn
 
 from .errors import InvalidOption, RulePackError
 
-__all__ = ["Domain", "OrgType", "Place", "RuleIds", "registry", "parse_domain"]
+__all__ = ["Domain", "OrgType", "Place", "RuleIds", "parse_domain", "registry"]
 
 _SOURCE = "pbdocs/data/domain.toml"
 

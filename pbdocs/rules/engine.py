@@ -22,7 +22,7 @@ from ..models import Document
 from .matching import Hit, Matcher
 from .packs import ElementSpec, Lexicon, Pack, RuleSpec
 from .results import CheckResult, ElementResult, Finding, Fix
-from .structure import Layout, Segment
+from .structure import Evidence, Layout, Segment
 
 __all__ = ["evaluate", "detect_org_type", "charter_name", "subject_word", "verdict_of", "RULE_KINDS", "RuleKind"]
 
@@ -187,8 +187,8 @@ class _Evaluation:
         if chosen:
             result.found, result.confidence, result.method = True, chosen.confidence, chosen.method
             result.evidence = layout.evidence(chosen.start, chosen.end)
-        elif rule.alternative and element.id in rule.alternative.replaces and hits.alternative:
-            alt = self._choose(hits.alternative, home)
+        elif (rule.alternative and element.id in rule.alternative.replaces
+              and (alt := self._choose(hits.alternative, home)) is not None):
             result.found, result.confidence, result.method = True, ALTERNATIVE_CONFIDENCE, "alternative"
             result.evidence = layout.evidence(alt.start, alt.end)
             result.note = self._say("note_alternative", title=rule.alternative.title)
@@ -293,29 +293,30 @@ class _Evaluation:
         return segment is not None and segment.kind == "article"
 
     def placement(self, rule: RuleSpec) -> Finding:
+        def finding(status: str, message: str, article: str | None = None, chapter: str | None = None,
+                    fix: Fix | None = None) -> Finding:
+            return Finding(rule.id, rule.title, rule.severity, status, rule.basis, {}, fix, message,
+                           article, chapter, rule.gate, rule.primary)
+
         target = self.findings.get(rule.target or "")
-        base = dict(rule=rule.id, title=rule.title, severity=rule.severity, basis=rule.basis,
-                    gate=rule.gate, primary=rule.primary)
         segment = self.homes.get(rule.target or "")
         if target is None or target.status not in ("present", "partial") or segment is None:
-            return Finding(status="missing", message=self._say("placement_nothing"), **base)
+            return finding("missing", self._say("placement_nothing"))
         article = str(target.article)
         if not self.layout.chapters:
-            return Finding(status="present", message=self._say("placement_no_chapters", article=article),
-                           article=target.article, **base)
+            return finding("present", self._say("placement_no_chapters", article=article), target.article)
         if segment.chapter is not None and segment.chapter.is_general:
-            message = self._say("placement_present", article=article, chapter=segment.chapter.display)
-            return Finding(status="present", message=message, article=target.article,
-                           chapter=segment.chapter.display, **base)
-        where = segment.chapter.display if segment.chapter else self._say("placement_before_body")
+            general = segment.chapter.display
+            return finding("present", self._say("placement_present", article=article, chapter=general),
+                           target.article, general)
+        chapter = segment.chapter.display if segment.chapter else None
+        where = chapter or self._say("placement_before_body")
         message = self._say("placement_elsewhere", title=target.title, where=where, article=article)
-        return Finding(status="missing", message=message, article=target.article,
-                       chapter=segment.chapter.display if segment.chapter else None,
-                       fix=self._fix(rule, article=target.article), **base)
+        return finding("missing", message, target.article, chapter, self._fix(rule, article=target.article or ""))
 
     def mention(self, rule: RuleSpec) -> Finding:
         elements: dict[str, ElementResult] = {}
-        named: list[str] = []
+        named: list[Evidence] = []
         for element in rule.elements:
             hits = self.matcher.regex_hits(element, element.patterns, obligations=False)
             result = ElementResult(element.id, element.title, False, 0.0, required=element.required)
@@ -323,11 +324,11 @@ class _Evaluation:
                 hit = hits[0]
                 result.found, result.confidence, result.method = True, hit.confidence, hit.method
                 result.evidence = self.layout.evidence(hit.start, hit.end)
-                named.append(result.evidence.match)
+                named.append(result.evidence)
             elements[element.id] = result
         if named:
-            first = next(e for e in elements.values() if e.found).evidence
-            message = self.domain.message_template("mention_separator").join(named)
+            first = named[0]
+            message = self.domain.message_template("mention_separator").join(e.match for e in named)
             return Finding(rule.id, rule.title, rule.severity, "present", rule.basis, elements, None,
                            message, first.article, first.chapter, rule.gate, rule.primary)
         return Finding(rule.id, rule.title, rule.severity, "missing", rule.basis, elements, self._fix(rule),

@@ -8,13 +8,14 @@ registry (:mod:`pbdocs.domain`).
 from __future__ import annotations
 
 import functools
+import os
 import re
 import string
 import tomllib
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, overload
 
 from ..domain import registry
 from ..errors import RulePackError
@@ -165,6 +166,11 @@ class _Checker:
         unknown = sorted(set(data) - allowed)
         if unknown:
             self.fail(where, f"unknown key(s) {', '.join(unknown)} (allowed: {', '.join(sorted(allowed))})")
+
+    @overload
+    def text(self, data: dict[str, Any], key: str, where: str) -> str: ...
+    @overload
+    def text(self, data: dict[str, Any], key: str, where: str, *, required: bool) -> str | None: ...
 
     def text(self, data: dict[str, Any], key: str, where: str, *, required: bool = True) -> str | None:
         value = data.get(key)
@@ -359,7 +365,7 @@ def _builtin(name: str) -> Pack:
     return replace(pack, rules=rules)
 
 
-def load_pack(name_or_path: str | Path) -> Pack:
+def load_pack(name_or_path: str | os.PathLike[str]) -> Pack:
     """A built-in pack by name (``party``, ``statutory``) or a pack file by path."""
     name = str(name_or_path)
     if name in builtin_pack_names():
@@ -379,7 +385,7 @@ def load_pack(name_or_path: str | Path) -> Pack:
     return parse_pack(text, str(path))
 
 
-def resolve_packs(pack: str = "party", rules_file: str | Path | None = None) -> list[Pack]:
+def resolve_packs(pack: str = "party", rules_file: str | os.PathLike[str] | None = None) -> list[Pack]:
     """The packs a check runs: ``pack`` (a built-in pack, a group of them, a file) plus the user's file."""
     packs = [load_pack(n) for n in registry().packs_named(pack)]
     if rules_file is not None:
@@ -392,7 +398,7 @@ def resolve_packs(pack: str = "party", rules_file: str | Path | None = None) -> 
     return packs
 
 
-def list_rules(pack: str = "party", rules_file: str | Path | None = None) -> list[RuleSpec]:
+def list_rules(pack: str = "party", rules_file: str | os.PathLike[str] | None = None) -> list[RuleSpec]:
     return [rule for p in resolve_packs(pack, rules_file) for rule in p.rules]
 
 

@@ -43,6 +43,7 @@ __all__ = ["create_app"]
 # The packs and organization-type spellings /api/check accepts: the CLI's, from the domain registry.
 PackName = Literal[registry().pack_names]  # type: ignore[valid-type]
 OrgTypeName = Literal[registry().org_type_choices()]  # type: ignore[valid-type]
+DEFAULT_PACK = registry().default_pack
 
 MIB = 1024 * 1024
 ARCHIVE_SUFFIX = ".zip"
@@ -515,7 +516,7 @@ def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 
     )
     async def check(
         request: Request,
-        pack: PackName = Query(registry().default_pack, description="rule pack to run"),  # type: ignore[valid-type]
+        pack: PackName = Query(DEFAULT_PACK, description="rule pack to run"),  # type: ignore[valid-type]
         org_type: OrgTypeName | None = Query(  # type: ignore[valid-type]
             None, description="organization type; detected from the text when omitted"),
     ):
