@@ -1,6 +1,6 @@
 """Running rule packs over one charter: elements -> rule status -> file verdict.
 
-Rule kinds:
+Rule kinds (the table ``RULE_KINDS`` maps each to the method that evaluates it):
 
 - ``clause``: an obligation the charter must state (the party clause, core values). Elements
   are matched only where the charter speaks for itself; a negated element makes the rule
