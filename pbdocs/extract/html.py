@@ -168,7 +168,7 @@ def _densest_node(body):
         own = _own_text(para)
         han = len(re.findall(r"[\u4e00-\u9fff]", own))
         punctuation = len(re.findall(r"[，。、；,]", own))
-        weight = han + 3 * punctuation
+        weight: float = han + 3 * punctuation
         if not punctuation:
             weight *= 0.2
         if weight < 10:
