@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
 
         query_tokens = [[t for t, w in query_terms(q) if w == 1.0] for q in QUESTIONS]
         ours_times, full_times, ours_scores = [], [], []
-        for q, toks in zip(QUESTIONS, query_tokens):
+        for q, toks in zip(QUESTIONS, query_tokens, strict=True):
             columns = [(reader.terms.column(t), 1.0) for t in toks if reader.terms.column(t) is not None]
             for _ in range(args.repeat):
                 scores, seconds = _timed(reader.matrix.scores, columns)
@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
 
         reference, rank_build_s = _timed(BM25Okapi, tokens)
         rank_times, agree = [], True
-        for toks, ours in zip(query_tokens, ours_scores):
+        for toks, ours in zip(query_tokens, ours_scores, strict=True):
             expected, seconds = _timed(reference.get_scores, toks)
             rank_times.append(seconds)
             agree &= bool(np.allclose(ours, expected, rtol=1e-4, atol=1e-6))

@@ -65,7 +65,7 @@ class Normalized:
         orig_end = self.offsets[end - 1] + 1
         return orig_start, max(orig_end, orig_start)
 
-    def _replace_original(self, original: str) -> "Normalized":
+    def _replace_original(self, original: str) -> Normalized:
         return Normalized(self.text, self.offsets, original)
 
     def original_text(self, start: int, end: int) -> str:

@@ -96,7 +96,8 @@ def test_text_report_marks_elements_quotes_evidence_and_fix():
     assert "✓ 设立中国共产党的组织  第一章 总则，第四条，第1页「设立中国共产党的组织」" in out
     assert "✗ 坚持中国共产党的全面领导" in out
     assert "fix: 替换第四条的现有表述：“本院坚持中国共产党的全面领导，" in out
-    assert "basis: 《民政部关于在社会组织登记管理工作中贯彻落实〈中共中央关于加强党的政治建设的意见〉有关要求的通知》 民函〔2019〕54号" in out
+    assert ("basis: 《民政部关于在社会组织登记管理工作中贯彻落实〈中共中央关于加强党的政治建设的意见〉有关要求的通知》"
+            " 民函〔2019〕54号") in out
     assert result.stderr == ""
 
 
@@ -162,7 +163,8 @@ def test_checking_does_not_load_search_or_jieba():
         "import sys; from pbdocs.cli import cli; from click.testing import CliRunner;"
         f"r = CliRunner().invoke(cli, ['check', {str(COMPLIANT)!r}]);"
         "assert r.exit_code == 0, r.output;"
-        "print(sorted(m for m in sys.modules if m == 'jieba' or m.startswith(('pbdocs.search', 'sklearn', 'rank_bm25'))))"
+        "print(sorted(m for m in sys.modules"
+        " if m == 'jieba' or m.startswith(('pbdocs.search', 'sklearn', 'rank_bm25'))))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

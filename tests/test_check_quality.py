@@ -14,6 +14,7 @@ import pytest
 
 from pbdocs import extract
 from pbdocs.rules import check_document, check_path
+
 from helpers import data_module
 
 REPO = Path(__file__).resolve().parents[1]
@@ -245,7 +246,8 @@ def test_clause_cut_by_page_break_header_and_footer_is_found_on_both_pages():
     header = "江州市软件行业协会章程（2024年修订）"
     page1 = (f"{header}\n第一章 总则\n第一条 本会的名称是江州市软件行业协会。\n"
              "第二条 本会是非营利性社会团体。\n第三条 本会的宗旨是：服务会员。本会遵守宪法、法律、法规和国家政策，"
-             "践行社会主义核心价值观，遵守社会道德风尚。\n第四条 本会坚持中国共产党的全面领导，根据中国共产党章程的规定，设立中国共产党\n- 1 -")
+             "践行社会主义核心价值观，遵守社会道德风尚。\n"
+             "第四条 本会坚持中国共产党的全面领导，根据中国共产党章程的规定，设立中国共产党\n- 1 -")
     page2 = f"{header}\n的组织，开展党的活动，为党组织的活动提供必要条件。\n第五条 本会的住所设在江州市。\n- 2 -"
     doc = _paged_document([page1, page2])
     result = check_document(doc)

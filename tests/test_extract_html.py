@@ -9,7 +9,8 @@ from pbdocs.cli import cli
 from pbdocs.extract import extract
 
 DATA = Path(__file__).parent / "data" / "html"
-CLAUSE_NORM = "本会坚持中国共产党的全面领导,根据中国共产党章程的规定,设立中国共产党的组织,开展党的活动,为党组织的活动提供必要条件。"
+CLAUSE_NORM = ("本会坚持中国共产党的全面领导,根据中国共产党章程的规定,设立中国共产党的组织,"
+               "开展党的活动,为党组织的活动提供必要条件。")
 CHROME = ("Internet Explorer", "首页", "当前位置", "版权所有", "ICP", "联系我们", "脚本", "广告", "相关文章", "分享",
           "站内搜索", "政策法规", "友情链接")
 
@@ -39,7 +40,8 @@ def test_gbk_page_keeps_the_clause_intact_and_its_metadata():
 def test_table_cells_and_paragraphs_in_document_order():
     doc = extract(DATA / "article-utf8.html")
     text = doc.text
-    order = ["社会组织党建工作指引", "一、社会组织应当", "二、有3名以上", "3名以上 单独组建", "不足3名 联合组建", "三、暂不具备"]
+    order = ["社会组织党建工作指引", "一、社会组织应当", "二、有3名以上", "3名以上 单独组建", "不足3名 联合组建",
+             "三、暂不具备"]
     positions = [text.index(piece) for piece in order]
     assert positions == sorted(positions)
     assert doc.metadata.title == "社会组织党建工作指引"
@@ -64,7 +66,7 @@ def test_saved_page_without_html_suffix_is_sniffed(tmp_path):
 @pytest.mark.parametrize("depth", [500, 200_000])
 def test_deeply_nested_html_is_read_in_bounded_time(tmp_path, depth):
     path = tmp_path / "deep.html"
-    path.write_text("<html><body>" + "<div>" * depth + "本会坚持中国共产党的全面领导。" + "</div>" * depth + "</body></html>")
+    path.write_text(f"<html><body>{'<div>' * depth}本会坚持中国共产党的全面领导。{'</div>' * depth}</body></html>")
     started = time.monotonic()
     doc = extract(path)
     assert "本会坚持中国共产党的全面领导。" in doc.text
@@ -90,7 +92,8 @@ def test_old_table_layout_notice_keeps_its_number_and_drops_the_side_column():
         "date": "2018-04-28",
         "source": None,
     }
-    assert doc.text.startswith("民政部关于在社会组织章程增加党的建设和社会主义核心价值观有关内容的通知\n\n民函〔2018〕78号\n\n各省")
+    assert doc.text.startswith(
+        "民政部关于在社会组织章程增加党的建设和社会主义核心价值观有关内容的通知\n\n民函〔2018〕78号\n\n各省")
     for marker in ("政策文件", "法律法规", "机构概况", "网站地图", "版权所有", "ICP"):
         assert marker not in doc.text, marker
     assert "设立中国共产党的组织,开展党的活动,为党组织的活动提供必要条件" in doc.normalized.text

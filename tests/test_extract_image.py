@@ -225,7 +225,9 @@ def test_unreadable_pasted_picture_is_skipped_with_a_warning(tmp_path, fake_ocr)
             new.writestr(item, data)
     doc = extract(path)
     assert [page.text for page in doc.pages] == ["第一张300x400"]
-    assert doc.warnings == ["1 image read by OCR", "word/media/image2.png skipped: corrupt image: image file is truncated"]
+    assert doc.warnings == [
+        "1 image read by OCR", "word/media/image2.png skipped: corrupt image: image file is truncated",
+    ]
 
 
 def test_pasted_picture_over_the_pixel_limit_is_skipped(tmp_path, fake_ocr):

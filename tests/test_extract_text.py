@@ -12,7 +12,8 @@ from pbdocs.extract.text import decode_bytes
 DATA = Path(__file__).parent / "data"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SEEDS = sorted((SHARED / "seeds").glob("*.txt"))
-CLAUSE = "本会坚持中国共产党的全面领导，根据中国共产党章程的规定，设立中国共产党的组织，开展党的活动，为党组织的活动提供必要条件。"
+CLAUSE = ("本会坚持中国共产党的全面领导，根据中国共产党章程的规定，设立中国共产党的组织，"
+          "开展党的活动，为党组织的活动提供必要条件。")
 CLAUSE_NORM = CLAUSE.replace("，", ",")
 TRADITIONAL = (
     "某某市青年志願者協會章程\n\n第一章　總　則\n\n第三條　本會堅持中國共產黨的全面領導，根據中國共產黨章程的規定，"
@@ -81,7 +82,8 @@ def test_seed_pages_lose_their_site_chrome_and_keep_the_article(seed):
     "name, title, date, source",
     [
         ("000_3a5683b52580cf25.txt", "民政部全力推进部管社会组织党建工作", "2019-07-08", "中科服"),
-        ("001_8a263f2e768824c1.txt", "以新时代党的建设总要求为根本遵循 创新和加强社会组织党建工作", "2021-03-23", "党建先锋网"),
+        ("001_8a263f2e768824c1.txt", "以新时代党的建设总要求为根本遵循 创新和加强社会组织党建工作", "2021-03-23",
+         "党建先锋网"),
         ("002_3933d1552c9bd586.txt", "甘肃省社会组织党建呈现新气象新作为", None, "中国社会报"),
         ("004_e9b618edeaa0a069.txt", "北京:党建与社会组织发展互促互融", "2015-11-27", "中国组织人事报"),
     ],

@@ -2,7 +2,8 @@ import pytest
 
 from pbdocs.normalize import Normalized, fold_width, identity, is_cjk, normalize
 
-CLAUSE = "本会坚持中国共产党的全面领导，根据中国共产党章程的规定，设立中国共产党的组织，开展党的活动，为党组织的活动提供必要条件。"
+CLAUSE = ("本会坚持中国共产党的全面领导，根据中国共产党章程的规定，设立中国共产党的组织，"
+          "开展党的活动，为党组织的活动提供必要条件。")
 
 
 @pytest.mark.parametrize(
@@ -81,6 +82,6 @@ def test_is_cjk(ch, expected):
 
 def test_public_extract_stays_a_function_after_submodules_load():
     import pbdocs
-    import pbdocs.extract.html  # noqa: F401  (loading a submodule must not rebind the name)
+    import pbdocs.extract.html  # loading a submodule must not rebind the name
 
     assert callable(pbdocs.extract) and pbdocs.extract.__name__ == "extract"

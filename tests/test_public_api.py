@@ -29,9 +29,9 @@ def test_ask_answers_from_the_bundled_corpus():
 
 
 def test_extract_is_the_function_even_after_every_subpackage_loads():
-    import pbdocs.rules  # noqa: F401
-    import pbdocs.screen  # noqa: F401
-    import pbdocs.search  # noqa: F401
+    import pbdocs.rules
+    import pbdocs.screen
+    import pbdocs.search
 
     doc = pbdocs.extract(SHARED / "eval" / "charters" / "full-2019.txt")
     assert isinstance(doc, pbdocs.Document)

@@ -28,7 +28,8 @@ def charter(article4: str, *, subject: str = "本会", kind: str = "社会团体
     return Document(path="memory.txt", format="text", pages=[Page(1, text)])
 
 
-FULL = "本会坚持中国共产党的全面领导，根据中国共产党章程的规定，设立中国共产党的组织，开展党的活动，为党组织的活动提供必要条件。"
+FULL = ("本会坚持中国共产党的全面领导，根据中国共产党章程的规定，设立中国共产党的组织，"
+        "开展党的活动，为党组织的活动提供必要条件。")
 
 
 @pytest.mark.parametrize("article4,status,missing", [
@@ -54,7 +55,8 @@ FULL = "本会坚持中国共产党的全面领导，根据中国共产党章程
     (FULL.replace("坚持中国共产党的全面领导", "坚持中国共产党的领导"), "partial", ["leadership"]),
     ("本会坚持党的领导，开展党的工作。", "partial", ["basis", "organization", "conditions", "leadership"]),
     ("本会不设立党组织。", "contradicted", ["basis", "organization", "activities", "conditions", "leadership"]),
-    ("本会暂不设立中国共产党的组织。", "contradicted", ["basis", "organization", "activities", "conditions", "leadership"]),
+    ("本会暂不设立中国共产党的组织。", "contradicted",
+     ["basis", "organization", "activities", "conditions", "leadership"]),
     ("本会无需设立党组织，不开展党的活动。", "contradicted",
      ["basis", "organization", "activities", "conditions", "leadership"]),
     ("本会待条件成熟时设立中国共产党的组织。", "contradicted",
@@ -101,7 +103,8 @@ FULL = "本会坚持中国共产党的全面领导，根据中国共产党章程
      ["basis", "organization", "activities", "conditions", "leadership"]),
     ("本会指导会员单位建立党组织，" + FULL, "present", []),
     # Serving 党和政府 is a think tank's business, not conditions for the party organization.
-    ("本会为党和政府科学决策提供智力支持。", "missing", ["basis", "organization", "activities", "conditions", "leadership"]),
+    ("本会为党和政府科学决策提供智力支持。", "missing",
+     ["basis", "organization", "activities", "conditions", "leadership"]),
     (FULL.replace("为党组织的活动", "为本会党组织开展工作"), "present", []),
 ])
 def test_clause_variants_and_traps(article4, status, missing):
@@ -125,7 +128,8 @@ def test_any_subject_word(subject, kind):
 @pytest.mark.parametrize("values_sentence,status", [
     ("本会遵守宪法、法律、法规和国家政策，践行社会主义核心价值观。", "present"),
     ("本会是不以营利为目的、践行社会主义核心价值观的社会团体。", "present"),
-    ("本会遵守宪法、法律、法规和国家政策，践行社会\n主义核心价值观，弘扬爱国主义精神，自觉加强诚信自律建设。", "present"),
+    ("本会遵守宪法、法律、法规和国家政策，践行社会\n主义核心价值观，弘扬爱国主义精神，"
+     "自觉加强诚信自律建设。", "present"),
     ("本会遵守宪法、法律、法规和国家政策，遵守社会道德风尚。", "missing"),
     ("本会遵守宪法、法律、法规和国家政策，不践行社会主义核心价值观。", "contradicted"),
 ])
@@ -138,7 +142,8 @@ def test_core_values_sentence(values_sentence, status):
 
 @pytest.mark.parametrize("name,subject,nature,supervisor,org_type", [
     ("某市科技服务中心", "本中心", "本中心是从事非营利性社会服务活动的社会组织。", "某市科学技术协会", "社会服务机构"),
-    ("某市教育发展基金会", "本基金会", "本基金会是非公募基金会，其业务主管单位是某市教育协会。", "某市教育协会", "基金会"),
+    ("某市教育发展基金会", "本基金会", "本基金会是非公募基金会，其业务主管单位是某市教育协会。", "某市教育协会",
+     "基金会"),
     ("某市社区服务中心", "本中心", "本中心是由某市慈善协会举办的非营利性社会组织。", "某市民政局", "社会服务机构"),
     ("某市老年大学", "本校", "本校是非营利性社会组织。", "某市老干部局", "社会服务机构"),
     ("某市慈善总会", "本总会", "本总会是由热心慈善事业的单位和个人自愿结成的社会组织。", "某市民政局", "社会团体"),
@@ -156,9 +161,11 @@ def test_org_type_and_subject_from_the_charter_not_from_its_supervisor(name, sub
 
 @pytest.mark.parametrize("appendix,status", [
     ("根据民政部民函〔2019〕54号通知要求，" + FULL, "present"),
-    ("民政部民函〔2019〕54号通知要求本会坚持中国共产党的全面领导，根据中国共产党章程的规定，设立中国共产党的组织。", "missing"),
+    ("民政部民函〔2019〕54号通知要求本会坚持中国共产党的全面领导，"
+     "根据中国共产党章程的规定，设立中国共产党的组织。", "missing"),
     ("根据民政部民函〔2019〕54号通知，本章程增加如下内容：" + FULL, "missing"),
-    ("根据民函〔2019〕54号通知精神，本次修订增加了党的建设有关内容，即根据中国共产党章程的规定，设立中国共产党的组织。", "missing"),
+    ("根据民函〔2019〕54号通知精神，本次修订增加了党的建设有关内容，"
+     "即根据中国共产党章程的规定，设立中国共产党的组织。", "missing"),
 ])
 def test_appendix_citing_the_notice_adopts_only_with_the_charter_as_subject(appendix, status):
     text = charter("本会接受社会监督。").pages[0].text.replace("第六条 本章程自核准之日起生效。", f"第六条 {appendix}")
@@ -167,7 +174,8 @@ def test_appendix_citing_the_notice_adopts_only_with_the_charter_as_subject(appe
 
 
 def test_small_organization_alternative_with_deferral_is_compliant():
-    alternative = ("本会坚持中国共产党的全面领导，根据中国共产党章程的规定，因正式党员不足三名暂不具备单独成立党组织的条件，"
+    alternative = ("本会坚持中国共产党的全面领导，根据中国共产党章程的规定，"
+                   "因正式党员不足三名暂不具备单独成立党组织的条件，"
                    "由上级党组织选派党建工作联络员在本会开展党的工作，为开展党的活动提供必要条件。")
     clause = check_document(charter(alternative)).finding("party-clause")
     assert clause.status == "present"
@@ -239,7 +247,8 @@ def _articles(text: str) -> list[tuple[str, str | None]]:
      [("第一条", "第一章 总则"), ("第二条", "第一章 总则"), ("第十条", "第二章 附则")]),
     (["第—竟 总则", "第—条 本会的名称是某会。", "第二条 本会是社会团体。", "第二竟 附则", "第三条 生效。"],
      [("第一条", "第一章 总则"), ("第二条", "第一章 总则"), ("第三条", "第二章 附则")]),
-    (["一、总则", "第一条 本会的名称是某会。", "第二条 本会的业务范围：", "一、培训", "二、交流", "二、附则", "第三条 生效。"],
+    (["一、总则", "第一条 本会的名称是某会。", "第二条 本会的业务范围：", "一、培训", "二、交流", "二、附则",
+      "第三条 生效。"],
      [("第一条", "一、 总则"), ("第二条", "一、 总则"), ("第三条", "二、 附则")]),
 ], ids=["heading-and-article-on-one-line", "arabic-and-full-width-numbers", "number-jump",
         "list-numbered-with-headings", "list-numbered-only", "one-long-line", "scanned-dash-and-look-alike",

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from pbdocs.cli import cli
 from pbdocs.rules import check_path
 from pbdocs.screen.reports import COLUMNS, LIST_SEPARATOR, VERDICTS, labels
+
 from helpers import data_module
 
 DATA = Path(__file__).parent / "data" / "screen"
@@ -69,7 +70,7 @@ def _read_xlsx(path: Path) -> list[dict]:
         assert line[verdict_col].fill.fgColor.rgb.endswith(
             {"compliant": "C8E6C9", "partial": "FFE0B2", "missing": "FFCDD2", "contradicted": "E1BEE7",
              "error": "E0E0E0"}[values[verdict_col]])
-        rows.append(_typed({k: (str(v) if v is not None else None) for k, v in zip(header, values)}))
+        rows.append(_typed({k: (str(v) if v is not None else None) for k, v in zip(header, values, strict=True)}))
     summary = {r[1]: r[2] for r in book["汇总"].iter_rows(min_row=2, max_row=len(VERDICTS) + 1, values_only=True)}
     assert summary == {v: sum(1 for r in rows if r["verdict"] == v) for v in VERDICTS}
     return rows
@@ -197,7 +198,8 @@ def test_unknown_report_type_is_a_usage_error_before_any_work(tmp_path):
     _write_charters(tmp_path / "in", _names_with({"compliant"}))
     result = CliRunner().invoke(cli, ["screen", str(tmp_path / "in"), "--out", str(tmp_path / "r.pdf")])
     assert result.exit_code == 2
-    assert result.stderr == f"Error: {tmp_path / 'r.pdf'}: unknown report type .pdf; use one of .csv, .xlsx, .json, .html\n"
+    assert result.stderr == (
+        f"Error: {tmp_path / 'r.pdf'}: unknown report type .pdf; use one of .csv, .xlsx, .json, .html\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
 
 
@@ -292,7 +294,7 @@ def test_fail_on_missing_lets_partial_charters_pass(tmp_path):
     _write_charters(tmp_path / "in", _names_with({"compliant", "partial"}))
     args = ["screen", str(tmp_path / "in"), "--out", str(tmp_path / "r.csv"), "--workers", "1"]
     assert CliRunner().invoke(cli, args).exit_code == 1
-    assert CliRunner().invoke(cli, args + ["--fail-on", "missing"]).exit_code == 0
+    assert CliRunner().invoke(cli, [*args, "--fail-on", "missing"]).exit_code == 0
 
 
 def test_report_folder_that_does_not_exist_is_a_usage_error(tmp_path):

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from pbdocs.screen import CheckSettings, screen
+
 from helpers import data_module
 
 DATA = Path(__file__).parent / "data" / "screen"

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from pbdocs.screen import screen
+
 from helpers import data_module
 
 DATA = Path(__file__).parent / "data" / "screen"

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from pbdocs.cli import cli
 from pbdocs.screen.inputs import ArchiveLimits, collect_sources, sha256_file
 
-CHARTER = "某市书法家协会章程\n第一章 总则\n第一条 本会的名称是某市书法家协会。\n".encode("utf-8")
+CHARTER = "某市书法家协会章程\n第一章 总则\n第一条 本会的名称是某市书法家协会。\n".encode()
 
 
 def _files_under(root: Path) -> list[Path]:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from pbdocs.screen.journal import Journal, journal_path
+
 from helpers import data_module
 
 DATA = Path(__file__).parent / "data" / "screen"

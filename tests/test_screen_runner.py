@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from pbdocs.cli import cli
 from pbdocs.screen import screen
+
 from helpers import data_module
 
 DATA = Path(__file__).parent / "data" / "screen"

@@ -41,7 +41,8 @@ def test_ingest_reads_metadata_and_hashes(corpus_dir):
 
 
 def test_ingest_again_updates_instead_of_duplicating(corpus_dir):
-    entries = ingest([DATA / "ingest" / "rules.md"], corpus_dir, overrides={"issuer": "示例市民政局", "date": "2022-01-01"})
+    overrides = {"issuer": "示例市民政局", "date": "2022-01-01"}
+    entries = ingest([DATA / "ingest" / "rules.md"], corpus_dir, overrides=overrides)
     corpus = Corpus.load(corpus_dir)
     assert len(corpus.entries) == 2
     rules = next(e for e in corpus.entries if e.file == "rules.md")
@@ -51,7 +52,7 @@ def test_ingest_again_updates_instead_of_duplicating(corpus_dir):
 def test_ingest_refuses_unreadable_files_before_writing(tmp_path):
     bad = tmp_path / "broken.pdf"
     bad.write_bytes(b"not a pdf at all")
-    with pytest.raises(ReadError, match="broken.pdf"):
+    with pytest.raises(ReadError, match=r"broken\.pdf"):
         ingest([bad], tmp_path / "corpus")
     assert not (tmp_path / "corpus" / "manifest.json").exists()
 
@@ -73,10 +74,10 @@ def test_changed_or_missing_corpus_files_are_reported(corpus_dir):
     corpus = Corpus.load(corpus_dir)
     rules = next(e for e in corpus.entries if e.file == "rules.md")
     (corpus_dir / "rules.md").write_text("# 改过了\n\n第一条 内容已改。\n", encoding="utf-8")
-    with pytest.raises(CorpusError, match="rules.md: changed since it was ingested"):
+    with pytest.raises(CorpusError, match=r"rules\.md: changed since it was ingested"):
         corpus.read(rules)
     (corpus_dir / "rules.md").unlink()
-    with pytest.raises(CorpusError, match="rules.md: listed in .* but missing"):
+    with pytest.raises(CorpusError, match=r"rules\.md: listed in .* but missing"):
         corpus.read(rules)
 
 

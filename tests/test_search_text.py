@@ -1,6 +1,7 @@
 """Tokenization with the domain dictionary, query stop words, passages and answer spans."""
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -76,7 +77,7 @@ def test_statute_passages():
     passages = split_passages(doc.text, "s", "示例", body_start=body_start(doc.text))
     expected = json.loads((DATA / "passages" / "statute.expected.json").read_text(encoding="utf-8"))
     assert [(p.chapter, p.article) for p in passages] == [(e["chapter"], e["article"]) for e in expected]
-    for p, e in zip(passages, expected):
+    for p, e in zip(passages, expected, strict=True):
         assert p.text.startswith(e["starts"])
         assert e.get("contains", "") in p.text
         assert doc.text[p.start:p.end] == p.text
@@ -99,7 +100,7 @@ def test_prose_passages_split_long_paragraphs_with_overlap():
         return {passage.text[a:b] for a, b in split_sentences(passage.text)}
 
     assert len(windows) >= 2
-    assert all(len(sentences(p) & sentences(q)) == 1 for p, q in zip(windows, windows[1:]))
+    assert all(len(sentences(p) & sentences(q)) == 1 for p, q in itertools.pairwise(windows))
 
 
 def test_sentences_trim_and_keep_offsets():
@@ -198,6 +199,7 @@ def test_amounts_count_as_matched_however_written():
     (Cue("agency"), "申请材料由登记管理机关负责审查并核实其真实性。"),
 ])
 def test_best_answer_for_who_questions_prefers_the_sentence_naming_a_body(cue, expected):
-    text = "申请材料应当齐全并且真实有效合法规范。格式另行规定，不得随意更改其内容。申请材料由登记管理机关负责审查并核实其真实性。"
+    text = ("申请材料应当齐全并且真实有效合法规范。格式另行规定，不得随意更改其内容。"
+            "申请材料由登记管理机关负责审查并核实其真实性。")
     a, b = best_answer(text, {"申请材料": 2.0}, cue)
     assert text[a:b] == expected

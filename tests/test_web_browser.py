@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from pbdocs.web import create_app
+
 from helpers import data_module
 
 pytestmark = pytest.mark.slow
@@ -132,7 +133,8 @@ def test_the_page_refuses_unknown_types_and_explains_unreadable_files(base_url, 
     page = browser.new_page(locale="zh-CN")
     page.goto(base_url + "/")
     expect(page.locator("#limits-hint")).to_contain_text("20 MB")
-    page.set_input_files("#file-input", [{"name": "照片.heic", "mimeType": "image/heic", "buffer": b"\x00\x00\x00\x18ftypheic"}])
+    heic = {"name": "照片.heic", "mimeType": "image/heic", "buffer": b"\x00\x00\x00\x18ftypheic"}
+    page.set_input_files("#file-input", [heic])
     assert "不支持的文件类型" in page.inner_text("#check-status")
     assert page.is_disabled("#check-button")
     page.click("#chosen-files button[aria-label='移除 照片.heic']")

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import importlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from ..errors import ReadError, UnsupportedFormat
 from ..models import Document, Metadata, Page
@@ -53,7 +53,7 @@ class Extracted:
 
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp")
-SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".doc") + IMAGE_SUFFIXES
+SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".doc", *IMAGE_SUFFIXES)
 # JPEG, PNG, little- and big-endian TIFF.
 _IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG", b"II*\x00", b"MM\x00*")
 _BITMAP_MAGIC = b"BM"
@@ -70,7 +70,7 @@ def sniff_format(head: bytes, suffix: str) -> str:
     # "BM" also starts ordinary words, so a bitmap is only believed under an image name.
     if head.startswith(_IMAGE_MAGIC) or (head.startswith(_BITMAP_MAGIC) and suffix in IMAGE_SUFFIXES):
         return "image"
-    if suffix in (".pdf", ".docx", ".doc") + IMAGE_SUFFIXES:
+    if suffix in (".pdf", ".docx", ".doc", *IMAGE_SUFFIXES):
         # A binary format was promised but the bytes are not it; text sniffing decides below.
         return "mislabeled"
     probe = head[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
@@ -152,13 +152,12 @@ def extract(path: str | os.PathLike, options: ExtractOptions | None = None) -> D
         format=fmt,
         pages=pages,
         metadata=Metadata(),
-        warnings=warnings + result.warnings,
+        warnings=[*warnings, *result.warnings],
     )
     doc.metadata = parse_metadata(doc.text, title_hint=result.title, header_lines=result.header_lines)
     return doc
 
 
 def _looks_textual(head: bytes) -> bool:
-    if b"\x00" in head[:4096] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return False
-    return True
+    # NUL bytes mean binary, except in UTF-16 text, which announces itself with a BOM.
+    return b"\x00" not in head[:4096] or head.startswith((b"\xff\xfe", b"\xfe\xff"))

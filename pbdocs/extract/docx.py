@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..errors import MissingDependency, ReadError, UnsafeArchive
 from ..models import Page
-from . import ExtractOptions, Extracted
+from . import Extracted, ExtractOptions
 
 __all__ = ["read_docx", "read_doc", "check_archive"]
 

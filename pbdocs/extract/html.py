@@ -10,23 +10,23 @@ from __future__ import annotations
 import html as htmllib
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..errors import ReadError
 from ..models import Page
-
-if TYPE_CHECKING:
-    from . import Extracted
+from . import Extracted
 from .boilerplate import strip_web_boilerplate
 from .text import decode_bytes, read_bytes_limited
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>")
-_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
-_BLOCK = frozenset(
-    "address article aside blockquote br dd div dl dt figcaption figure footer form h1 h2 h3 h4 h5 h6 "
-    "header hr li main nav ol p pre section table tbody tfoot thead tr ul".split()
-)
+_VOID = frozenset({
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
+})
+_BLOCK = frozenset({
+    "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption", "figure", "footer",
+    "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section",
+    "table", "tbody", "tfoot", "thead", "tr", "ul",
+})
 _DROP_TAGS = ("script", "style", "noscript", "nav", "footer", "aside", "form", "iframe", "select",
               "button", "svg", "template", "object", "head")
 _CHROME_ATTR = re.compile(
@@ -59,9 +59,7 @@ def decode_html(data: bytes) -> tuple[str, str]:
     return decode_bytes(data, hint=meta.group(1).decode("ascii", "ignore") if meta else None)
 
 
-def read_html(path: Path, options) -> "Extracted":
-    from . import Extracted
-
+def read_html(path: Path, options) -> Extracted:
     data = read_bytes_limited(path, options.max_file_bytes)
     markup, codec = decode_html(data)
     warnings = [] if codec == "utf-8" else [f"decoded as {codec}"]
@@ -85,7 +83,7 @@ def read_html(path: Path, options) -> "Extracted":
 def _flat_text(markup: str) -> tuple[str | None, str]:
     title_match = re.search(r"<title[^>]*>(.*?)</title>", markup, re.I | re.S)
     markup = re.sub(r"<(script|style|noscript|head)\b.*?</\1\s*>", " ", markup, flags=re.I | re.S)
-    markup = re.sub(r"</?(?:%s)\b[^>]*>" % "|".join(_BLOCK), "\n", markup, flags=re.I)
+    markup = re.sub(rf"</?(?:{'|'.join(_BLOCK)})\b[^>]*>", "\n", markup, flags=re.I)
     text = htmllib.unescape(re.sub(r"<[^>]*>", "", markup))
     lines = [ln.strip() for ln in text.split("\n")]
     title = htmllib.unescape(title_match.group(1)).strip() if title_match else None
@@ -170,7 +168,7 @@ def _densest_node(body):
         own = _own_text(para)
         han = len(re.findall(r"[\u4e00-\u9fff]", own))
         punctuation = len(re.findall(r"[，。、；,]", own))
-        weight = han + 3 * punctuation
+        weight: float = han + 3 * punctuation
         if not punctuation:
             weight *= 0.2
         if weight < 10:

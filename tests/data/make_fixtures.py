@@ -7,6 +7,7 @@ Run ``python tests/data/make_fixtures.py OUTDIR`` to write them all; the test su
 """
 from __future__ import annotations
 
+import itertools
 import os
 import random
 import struct
@@ -468,7 +469,7 @@ def make_docx(path: Path) -> Path:
             # Word splits runs at every formatting or revision boundary, often mid-word
             # (中国共产|党, 设立中国|共产党).
             cuts = [0, 8, 15, 32, 46, len(CLAUSE)]
-            pieces = [CLAUSE[a:b] for a, b in zip(cuts, cuts[1:])]
+            pieces = [CLAUSE[a:b] for a, b in itertools.pairwise(cuts)]
             for i, piece in enumerate(pieces):
                 run = para.add_run(piece)
                 run.bold = i % 2 == 0
@@ -478,7 +479,7 @@ def make_docx(path: Path) -> Path:
         if paragraph.startswith("第七条"):
             table = document.add_table(rows=3, cols=2)
             cells = [("职务", "人数"), ("理事长", "一名"), ("副理事长", "二至四名")]
-            for row, (left, right) in zip(table.rows, cells):
+            for row, (left, right) in zip(table.rows, cells, strict=True):
                 row.cells[0].text = left
                 row.cells[1].text = right
     document.core_properties.title = f"{ORG_NAME}章程"
@@ -597,5 +598,5 @@ def build_all(outdir: Path) -> dict[str, Path]:
 
 if __name__ == "__main__":
     target = Path(sys.argv[1] if len(sys.argv) > 1 else "tests/data/extract/generated")
-    for name, made_path in build_all(target).items():
+    for made_path in build_all(target).values():
         print(f"{made_path}\t{os.path.getsize(made_path)}")

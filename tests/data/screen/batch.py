@@ -99,7 +99,10 @@ def build_mixed_batch(root: Path) -> dict:
     pdf = write_pdf(texts[names[1]], folder / "pdf" / Path(names[1]).with_suffix(".pdf").name)
     originals[str(docx)] = docx
     originals[str(pdf)] = pdf
-    corrupt = [write_corrupt_docx(folder / "word" / "损坏的章程.docx"), write_corrupt_pdf(folder / "pdf" / "broken.pdf")]
+    corrupt = [
+        write_corrupt_docx(folder / "word" / "损坏的章程.docx"),
+        write_corrupt_pdf(folder / "pdf" / "broken.pdf"),
+    ]
 
     archive = root / "upload.zip"
     members = root / "members"
@@ -133,7 +136,7 @@ def full_length(text: str) -> str:
     lines = text.splitlines()
     closing = next((i for i, line in enumerate(lines) if "附" in line and "则" in line and line.startswith("第")),
                    len(lines))
-    return "\n".join(lines[:closing] + [body] + lines[closing:])
+    return "\n".join([*lines[:closing], body, *lines[closing:]])
 
 
 def build_scale_batch(root: Path, count: int, *, realistic: bool = False) -> Path:

@@ -40,7 +40,7 @@ def write_pdf(source: Path, target: Path) -> Path:
     if FONT_NAME not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont(FONT_NAME, str(CJK_FONT), subfontIndex=0))
     page = canvas.Canvas(str(target), pagesize=A4)
-    width, height = A4
+    _, height = A4
     y = height - 72
     for paragraph in source.read_text(encoding="utf-8").splitlines():
         # Long articles wrap as a typesetter would, so the clause spans lines like in real PDFs.
