@@ -12,8 +12,9 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Iterable, Sequence
+from itertools import pairwise
 
 from .models import Line
 from .normalize import normalize
@@ -263,7 +264,7 @@ def list_chapter_headings(lines: Sequence[tuple[int, str]]) -> list[Heading]:
     headings: list[Heading] = []
     expected = 1
     content = [(offset, text) for offset, text in lines if text.strip()]
-    for (offset, text), (_, following) in zip(content, content[1:]):
+    for (offset, text), (_, following) in pairwise(content):
         m = _LIST_HEADING.match(text)
         if m and parse_numeral(m.group(1)) == expected and article_heading(following) is not None:
             headings.append(Heading("chapter", f"{m.group(1)}、", expected, normalize(m.group(2)).text,

@@ -18,7 +18,7 @@ from ..errors import MissingDependency, OcrDisabled, ReadError
 from ..legal import strip_running_lines
 from ..models import Line, Page
 from ..normalize import drop_cjk_spaces
-from . import ExtractOptions, Extracted
+from . import Extracted, ExtractOptions
 from .quality import broken_text_reason
 
 __all__ = ["read_pdf", "describe_pages"]

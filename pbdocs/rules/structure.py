@@ -17,8 +17,19 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from ..legal import (CHAPTER_WORD, Heading, article_heading, division_heading, inline_headings, is_page_number, line_headings,
-                     list_chapter_headings, numbered_list_headings, running_key, running_lines)
+from ..legal import (
+    CHAPTER_WORD,
+    Heading,
+    article_heading,
+    division_heading,
+    inline_headings,
+    is_page_number,
+    line_headings,
+    list_chapter_headings,
+    numbered_list_headings,
+    running_key,
+    running_lines,
+)
 from ..models import Document, Line
 from ..normalize import Normalized, normalize
 

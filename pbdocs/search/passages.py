@@ -9,8 +9,9 @@ passage keeps its offsets into ``Document.text``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from ..legal import article_heading, article_number, division_heading
 from ..legal import parse_numeral as cn_to_int
