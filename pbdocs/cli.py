@@ -12,7 +12,7 @@ import click
 
 from . import __version__
 from .domain import registry
-from .errors import PbdocsError, ReadError
+from .errors import OcrDisabled, PbdocsError, ReadError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
 
@@ -79,7 +79,7 @@ def extract(paths, fmt, ocr):
         try:
             doc = extract_document(path, options)
         except ReadError as exc:
-            _error(str(exc))
+            _error(f"{exc} (--ocr never)" if isinstance(exc, OcrDisabled) else str(exc))
             failed = True
             continue
         for warning in doc.warnings:

@@ -19,6 +19,10 @@ class ReadError(PbdocsError):
         super().__init__(f"{self.path}: {reason}")
 
 
+class OcrDisabled(ReadError):
+    """A page or picture needs OCR, but the caller turned OCR off."""
+
+
 class UnsupportedFormat(ReadError):
     """The file's type is not one pbdocs reads."""
 

@@ -8,7 +8,18 @@ from typing import Any
 
 from .normalize import Normalized, normalize
 
-__all__ = ["Page", "Metadata", "Document"]
+__all__ = ["Line", "Page", "Metadata", "Document"]
+
+
+@dataclass(frozen=True)
+class Line:
+    """One printed line of a page: its text and vertical extent as fractions of the page height
+    (0 = top), as a PDF's text layer or OCR places it. Readers without positions use the line's
+    index for both."""
+
+    text: str
+    top: float
+    bottom: float
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-__all__ = ["Normalized", "normalize", "is_cjk", "fold_width", "to_simplified"]
+__all__ = ["Normalized", "normalize", "is_cjk", "fold_width", "to_simplified", "drop_cjk_spaces"]
 
 
 def is_cjk(ch: str) -> bool:
@@ -29,6 +29,21 @@ def is_cjk(ch: str) -> bool:
         or 0x2E80 <= cp <= 0x2FDF  # radicals
         or cp in _CJK_ADJACENT_PUNCT
     )
+
+
+def drop_cjk_spaces(text: str) -> str:
+    """``text`` stripped, runs of spaces as one, and none between two CJK characters: a text
+    layer or an OCR engine puts spaces where it sees a wide gap (第四条 本会), which between
+    CJK characters is layout, not content."""
+    words = text.strip().split(" ")
+    joined = words[0]
+    for word in words[1:]:
+        if not word:
+            continue
+        if not (joined and is_cjk(joined[-1]) and is_cjk(word[0])):
+            joined += " "
+        joined += word
+    return joined
 
 
 # Punctuation that NFKC turns half-width but which still sits inside Chinese sentences.

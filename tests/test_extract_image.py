@@ -12,7 +12,7 @@ from rapidfuzz.distance import Levenshtein
 from pbdocs.cli import cli
 from pbdocs.extract import ExtractOptions, extract, sniff_format
 from pbdocs.extract import ocr as ocr_module
-from pbdocs.extract.ocr import OcrLine
+from pbdocs.models import Line
 from pbdocs.normalize import normalize
 
 
@@ -128,7 +128,7 @@ def fake_ocr(monkeypatch):
 
     def read(image):
         seen.append(image)
-        return [OcrLine(f"第{'一二三四五六'[len(seen) - 1]}张{image.width}x{image.height}", 0.5, 0.52)]
+        return [Line(f"第{'一二三四五六'[len(seen) - 1]}张{image.width}x{image.height}", 0.5, 0.52)]
 
     monkeypatch.setattr(ocr_module, "ocr_image", read)
     return seen

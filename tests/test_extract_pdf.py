@@ -7,9 +7,10 @@ import sys
 import pytest
 from rapidfuzz.distance import Levenshtein
 
-from pbdocs.errors import MissingDependency, ReadError
+from pbdocs.errors import MissingDependency, OcrDisabled, ReadError
 from pbdocs.extract import ExtractOptions, extract
-from pbdocs.extract.pdf import PdfLine, is_page_number, strip_running_lines
+from pbdocs.legal import is_page_number, strip_running_lines
+from pbdocs.models import Line
 from pbdocs.normalize import normalize
 
 PAGE_NUMBER_STYLES = ["dash", "di-ye", "slash", "bare"]
@@ -101,7 +102,8 @@ def test_pages_needing_ocr_are_refused_when_ocr_is_off(extract_fixtures, name):
     with pytest.raises(ReadError) as info:
         extract(extract_fixtures[name], ExtractOptions(ocr="never"))
     assert info.value.reason.startswith("page 1 needs OCR (")
-    assert info.value.reason.endswith(") but OCR is disabled (--ocr never)")
+    assert info.value.reason.endswith(") but OCR is disabled")
+    assert isinstance(info.value, OcrDisabled)
 
 
 @pytest.mark.parametrize(
@@ -162,9 +164,9 @@ def test_body_lines_are_not_page_numbers(line):
     assert not is_page_number(line)
 
 
-def _page(*texts: str) -> list[PdfLine]:
+def _page(*texts: str) -> list[Line]:
     step = 1 / (len(texts) + 1)
-    return [PdfLine(text, (i + 1) * step, (i + 1) * step + 0.02) for i, text in enumerate(texts)]
+    return [Line(text, (i + 1) * step, (i + 1) * step + 0.02) for i, text in enumerate(texts)]
 
 
 def test_running_lines_recur_with_changing_digits():

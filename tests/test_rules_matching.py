@@ -10,7 +10,8 @@ from pbdocs.models import Document, Page
 from pbdocs.rules import check_document, org_type_name
 from pbdocs.rules.matching import expand_ocr
 from pbdocs.rules.packs import lexicon
-from pbdocs.rules.structure import Layout, cn_number
+from pbdocs.legal import parse_numeral as cn_number
+from pbdocs.rules.structure import Layout
 
 
 def charter(article4: str, *, subject: str = "本会", kind: str = "社会团体", general: str = "") -> Document:

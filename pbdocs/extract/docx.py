@@ -131,8 +131,8 @@ def _read_pasted_scans(path: Path, text: str, pictures: list[tuple[str, bytes]],
     """Each pasted picture OCR'd as a page (a multi-page TIFF as several); typed text kept first."""
     import io
 
+    from ..legal import strip_running_lines
     from .image import ocr_picture, require_ocr
-    from .pdf import strip_running_lines
 
     plural = "s" if len(pictures) != 1 else ""
     require_ocr(path, f"a body of {len(pictures)} pasted page image{plural} and no text", options)

@@ -12,19 +12,16 @@ import warnings
 from pathlib import Path
 from typing import BinaryIO
 
-from ..errors import MissingDependency, ReadError
+from ..errors import MissingDependency, OcrDisabled, ReadError
+from ..legal import strip_running_lines
 from ..models import Page
 from . import ExtractOptions, Extracted
-from .pdf import describe_pages, strip_running_lines
+from .pdf import describe_pages
 
 __all__ = ["read_image", "ocr_picture", "require_ocr"]
 
 # An A4 page at 300 dpi is 3508 px high; more resolution only slows OCR down.
 MAX_LONG_SIDE = 3500
-
-# Pillow warns about large images on its own, as a Python warning printed on stderr; pbdocs applies
-# its own limit (ExtractOptions.max_image_pixels) and reports it as an error instead.
-warnings.filterwarnings("ignore", category=Warning, module="PIL.Image", message=".*decompression bomb")
 
 
 def require_ocr(path: Path, what: str, options: ExtractOptions) -> None:
@@ -32,7 +29,7 @@ def require_ocr(path: Path, what: str, options: ExtractOptions) -> None:
     from .ocr import INSTALL_HINT, ocr_available
 
     if options.ocr == "never":
-        raise ReadError(path, f"{what} needs OCR, but OCR is disabled (--ocr never)")
+        raise OcrDisabled(path, f"{what} needs OCR, but OCR is disabled")
     if not ocr_available():
         raise MissingDependency(path, f"{what} needs OCR, but OCR is not installed: {INSTALL_HINT}")
 
@@ -63,12 +60,16 @@ def ocr_picture(stream: BinaryIO, path: Path, options: ExtractOptions):
     from .ocr import ocr_image
 
     try:
-        with Image.open(stream) as picture:
-            total = getattr(picture, "n_frames", 1)
-            frames = [
-                ocr_image(_upright_page(frame, path, options))
-                for _, frame in zip(range(options.max_pages), ImageSequence.Iterator(picture))
-            ]
+        with warnings.catch_warnings():
+            # Pillow warns about large images on its own, as a Python warning printed on stderr;
+            # pbdocs applies its own limit (ExtractOptions.max_image_pixels) and reports an error.
+            warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
+            with Image.open(stream) as picture:
+                total = getattr(picture, "n_frames", 1)
+                frames = [
+                    ocr_image(_upright_page(frame, path, options))
+                    for _, frame in zip(range(options.max_pages), ImageSequence.Iterator(picture))
+                ]
     except Image.DecompressionBombError:
         # Pillow refuses canvases far beyond its own limit (which is above ours) before pbdocs can
         # look at the size.

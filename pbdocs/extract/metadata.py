@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import re
 
+from ..legal import parse_digits, parse_numeral
 from ..models import Metadata
 
 # 民函〔2018〕78号, 中办发[2015]51号, 国发(2016)1号, 组通字〔2018〕1号
 DOC_NUMBER = re.compile(
     r"[\u4e00-\u9fa5]{1,12}\s*[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*\d{1,4}\s*号"
 )
-_CN_DIGITS = "〇零一二三四五六七八九十"
 DATE = re.compile(
     r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
     r"|((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})"
@@ -36,23 +36,10 @@ def _iso_date(match: re.Match) -> str | None:
     elif g[3]:
         y, m, d = int(g[3]), int(g[4]), int(g[5])
     else:
-        y = int("".join(str(_CN_DIGITS.index(c) % 10 if c != "〇" else 0) for c in g[6]))
-        m, d = _cn_number(g[7]), _cn_number(g[8])
+        y, m, d = parse_digits(g[6]) or 0, parse_numeral(g[7]) or 0, parse_numeral(g[8]) or 0
     if not (1 <= m <= 12 and 1 <= d <= 31):
         return None
     return f"{y:04d}-{m:02d}-{d:02d}"
-
-
-def _cn_number(s: str) -> int:
-    digits = {c: i for i, c in enumerate("零一二三四五六七八九")}
-    if s == "十":
-        return 10
-    if s.startswith("十"):
-        return 10 + digits[s[1]]
-    if "十" in s:
-        tens, _, ones = s.partition("十")
-        return digits[tens] * 10 + (digits[ones] if ones else 0)
-    return digits.get(s, 0)
 
 
 def parse_date(text: str) -> str | None:

@@ -17,9 +17,10 @@ import threading
 from dataclasses import dataclass
 
 from ..errors import MissingDependency
-from ..normalize import is_cjk
+from ..models import Line
+from ..normalize import drop_cjk_spaces, is_cjk
 
-__all__ = ["OcrLine", "ocr_image", "ocr_available", "load_engine", "INSTALL_HINT"]
+__all__ = ["ocr_image", "ocr_available", "load_engine", "INSTALL_HINT"]
 
 INSTALL_HINT = 'pip install "pbdocs[ocr]"'
 
@@ -31,15 +32,6 @@ _SAME_LINE_OVERLAP = 0.5
 _TALL_BOX = 1.5
 # Upright print reads at a mean confidence of about 0.99; upside-down text at about 0.7.
 _CONFIDENT = 0.9
-
-
-@dataclass(frozen=True)
-class OcrLine:
-    """One printed line: its text and vertical extent as fractions of the image height (0 = top)."""
-
-    text: str
-    top: float
-    bottom: float
 
 
 def ocr_available() -> bool:
@@ -64,7 +56,7 @@ def load_engine():
     return RapidOCR(params={"Global.log_level": "warning"})
 
 
-def ocr_image(image) -> list[OcrLine]:
+def ocr_image(image) -> list[Line]:
     """Recognize the text of a PIL image, as lines top to bottom, boxes left to right in a line.
 
     Line positions are fractions of the upright page, whichever way the image was turned.
@@ -92,7 +84,7 @@ def ocr_image(image) -> list[OcrLine]:
 
 @dataclass(frozen=True)
 class _Reading:
-    lines: list[OcrLine]
+    lines: list[Line]
     confidence: float  # mean recognition score of the boxes kept
     weight: float  # characters read, each counted by its score
     is_sideways: bool
@@ -117,7 +109,7 @@ def _recognize(image) -> _Reading:
             boxes.append((min(ys), max(ys), min(xs), text))
             tall += (max(ys) - min(ys)) > _TALL_BOX * (max(xs) - min(xs))
     lines = [
-        OcrLine(text=_join_boxes([text for *_, text in sorted(row, key=lambda b: b[2])]),
+        Line(text=_join_boxes([text for *_, text in sorted(row, key=lambda b: b[2])]),
                 top=min(b[0] for b in row) / height,
                 bottom=max(b[1] for b in row) / height)
         for row in _group_rows(boxes)
@@ -130,26 +122,12 @@ def _recognize(image) -> _Reading:
 
 def _join_boxes(texts: list[str]) -> str:
     """Boxes of one line joined; a space only where Latin words or numbers meet."""
-    joined = _drop_cjk_spaces(texts[0])
+    joined = drop_cjk_spaces(texts[0])
     for text in texts[1:]:
-        text = _drop_cjk_spaces(text)
+        text = drop_cjk_spaces(text)
         if not (is_cjk(joined[-1]) or is_cjk(text[0])):
             joined += " "
         joined += text
-    return joined
-
-
-def _drop_cjk_spaces(text: str) -> str:
-    """The recognizer puts a space where it sees a wide gap (第四条 本会); between two CJK
-    characters that is layout, not content."""
-    words = text.strip().split(" ")
-    joined = words[0]
-    for word in words[1:]:
-        if not word:
-            continue
-        if not (joined and is_cjk(joined[-1]) and is_cjk(word[0])):
-            joined += " "
-        joined += word
     return joined
 
 

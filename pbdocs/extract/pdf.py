@@ -12,22 +12,17 @@ import ctypes
 import math
 import re
 import threading
-import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import MissingDependency, ReadError
-from ..models import Page
-from ..normalize import is_cjk
-from . import ExtractOptions, Extracted
+from ..errors import MissingDependency, OcrDisabled, ReadError
+from ..legal import strip_running_lines
+from ..models import Line, Page
+from ..normalize import drop_cjk_spaces
+from . import Extracted, ExtractOptions
 from .quality import broken_text_reason
 
-__all__ = ["read_pdf", "strip_running_lines", "is_page_number", "describe_pages", "PdfLine"]
+__all__ = ["read_pdf", "describe_pages"]
 
-# How many lines at each end of a page (by position) may be running headers, footers or numbers.
-_EDGE_LINES = 2
-# A running header must recur on at least this share of pages (odd/even headers recur on half).
-_RUNNING_SHARE = 0.4
 # Two identical glyphs whose centres are closer than this share of the glyph height are one glyph
 # drawn twice (fake bold, shadow effects), not two characters.
 _SAME_GLYPH_DISTANCE = 0.3
@@ -37,29 +32,10 @@ _SCAN_MAX_TEXT_CHARS = 20
 # Unmapped glyphs beyond this share make pdfium's text as useless as (cid:N) output.
 _UNMAPPED_SHARE = 0.05
 
-_PAGE_NUMBER = re.compile(
-    r"""(?ix)
-    [-–—~·•_]*\d{1,4}[-–—~·•_]*          # 3, - 3 -, —3—
-    | 第[\d一二三四五六七八九十百零〇]{1,6}页(共[\d一二三四五六七八九十百零〇]{1,6}页)?
-    | 共\d{1,4}页第\d{1,4}页
-    | \d{1,4}/\d{1,4}                     # 3/10
-    | page\d{1,4}(of\d{1,4})?
-    """
-)
-_DIGITS = re.compile(r"\d+")
 _PDFIUM_LOCK = threading.Lock()
 # The end of a PDF: %%EOF must sit in this many trailing bytes, with no object after it.
 _TAIL_BYTES = 4096
 _UPDATE_START = re.compile(rb"\d+\s+\d+\s+obj\b|\bstream\b|\bxref\b|\btrailer\b")
-
-
-@dataclass(frozen=True)
-class PdfLine:
-    """A line of a page with its vertical extent as fractions of the page height (0 = top)."""
-
-    text: str
-    top: float
-    bottom: float
 
 
 def read_pdf(path: Path, options: ExtractOptions) -> Extracted:
@@ -79,7 +55,7 @@ def _read_pdf(path: Path, options: ExtractOptions) -> Extracted:
         count = min(total, options.max_pages)
         if count < total:
             warnings.append(f"only the first {count} of {total} pages read (page limit)")
-        page_lines: list[list[PdfLine]] = []
+        page_lines: list[list[Line]] = []
         ocr_pages: list[int] = []
         for index in range(count):
             number = index + 1
@@ -147,7 +123,7 @@ def _is_cut_off(path: Path) -> bool:
     return _UPDATE_START.search(tail, marker) is not None
 
 
-def _text_layer(page) -> tuple[list[PdfLine], str | None]:
+def _text_layer(page) -> tuple[list[Line], str | None]:
     """The page's lines from its text layer, and why they cannot be trusted (None if they can)."""
     import pypdfium2.raw as raw
 
@@ -167,7 +143,7 @@ def _text_layer(page) -> tuple[list[PdfLine], str | None]:
     return lines, broken_text_reason(text)
 
 
-def _read_lines(textpage, page, raw) -> tuple[list[PdfLine], int, int]:
+def _read_lines(textpage, page, raw) -> tuple[list[Line], int, int]:
     handle = textpage.raw
     count = raw.FPDFText_CountChars(handle)
     # One call for the whole page; characters outside the BMP come back as surrogate pairs and
@@ -178,15 +154,15 @@ def _read_lines(textpage, page, raw) -> tuple[list[PdfLine], int, int]:
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     displayed_extent = _displayed_extent(page)
     seen: dict[str, list[tuple[float, float]]] = {}
-    lines: list[PdfLine] = []
+    lines: list[Line] = []
     chars: list[str] = []
     line_top, line_bottom = math.inf, -math.inf
     unmapped = glyphs = 0
 
     def finish_line():
-        line = _drop_cjk_spaces(chars).strip()
+        line = drop_cjk_spaces("".join(chars))
         if line:
-            lines.append(PdfLine(line, line_top, line_bottom))
+            lines.append(Line(line, line_top, line_bottom))
 
     for index, ch in enumerate(text):
         if ch == "\r":
@@ -245,21 +221,6 @@ def _is_double(seen: dict, ch: str, left: float, right: float, bottom: float, to
     return False
 
 
-def _drop_cjk_spaces(chars: list[str]) -> str:
-    """Join characters, dropping spaces that sit between two CJK characters (layout artefacts)."""
-    out: list[str] = []
-    pending_space = False
-    for ch in chars:
-        if ch == " ":
-            pending_space = True
-            continue
-        if pending_space and out and not (is_cjk(out[-1]) and is_cjk(ch)):
-            out.append(" ")
-        pending_space = False
-        out.append(ch)
-    return "".join(out)
-
-
 def _image_cover(page, raw) -> float:
     """Share of the page area covered by images (capped at 1)."""
     width, height = page.get_size()
@@ -271,11 +232,11 @@ def _image_cover(page, raw) -> float:
     return min(covered / area, 1.0)
 
 
-def _ocr_page(path: Path, page, number: int, reason: str, options: ExtractOptions) -> list[PdfLine]:
+def _ocr_page(path: Path, page, number: int, reason: str, options: ExtractOptions) -> list[Line]:
     from .ocr import INSTALL_HINT, ocr_available, ocr_image
 
     if options.ocr == "never":
-        raise ReadError(path, f"page {number} needs OCR ({reason}) but OCR is disabled (--ocr never)")
+        raise OcrDisabled(path, f"page {number} needs OCR ({reason}) but OCR is disabled")
     if not ocr_available():
         raise MissingDependency(
             path, f"page {number} needs OCR ({reason}) but OCR is not installed: {INSTALL_HINT}"
@@ -285,45 +246,7 @@ def _ocr_page(path: Path, page, number: int, reason: str, options: ExtractOption
         image = bitmap.to_pil()
     finally:
         bitmap.close()
-    return [PdfLine(line.text, line.top, line.bottom) for line in ocr_image(image)]
-
-
-def is_page_number(text: str) -> bool:
-    """True for page-number lines: ``3``, ``- 3 -``, ``第3页``, ``第 3 页 共 10 页``, ``3/10``."""
-    compact = "".join(unicodedata.normalize("NFKC", text).split())
-    return bool(compact) and _PAGE_NUMBER.fullmatch(compact) is not None
-
-
-def _running_key(text: str) -> str:
-    """A line's identity across pages: width-folded, spaces dropped, digits masked."""
-    compact = "".join(unicodedata.normalize("NFKC", text).split())
-    return _DIGITS.sub("#", compact)
-
-
-def strip_running_lines(pages: list[list[PdfLine]]) -> list[list[PdfLine]]:
-    """Drop page numbers and running headers/footers from the top and bottom lines of each page.
-
-    A header or footer is a top/bottom line whose digit-masked text recurs at the top/bottom of
-    several pages; page numbers are recognized by their shape alone.
-    """
-    edges: list[set[int]] = []
-    recurrence: dict[str, set[int]] = {}
-    for page_index, lines in enumerate(pages):
-        by_position = sorted(range(len(lines)), key=lambda i: (lines[i].top, lines[i].bottom))
-        edge = set(by_position[:_EDGE_LINES]) | set(by_position[-_EDGE_LINES:])
-        edges.append(edge)
-        for i in edge:
-            recurrence.setdefault(_running_key(lines[i].text), set()).add(page_index)
-    needed = max(2, math.ceil(_RUNNING_SHARE * len(pages)))
-    running = {key for key, seen_on in recurrence.items() if len(seen_on) >= needed}
-    return [
-        [
-            line
-            for i, line in enumerate(lines)
-            if i not in edge or not (is_page_number(line.text) or _running_key(line.text) in running)
-        ]
-        for lines, edge in zip(pages, edges)
-    ]
+    return ocr_image(image)
 
 
 def describe_pages(numbers: list[int]) -> str:

@@ -5,7 +5,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import ReadError
-from ..models import Page
+from ..legal import is_page_number, strip_running_lines
+from ..models import Line, Page
 
 if TYPE_CHECKING:
     from . import Extracted
@@ -105,8 +106,6 @@ def read_text(path: Path, options) -> "Extracted":
 
 def _is_page_break_line(line: str) -> bool:
     """A page number standing on its own line, decorated enough not to be a list item or a count."""
-    from .pdf import is_page_number
-
     stripped = line.strip()
     return bool(stripped) and not stripped.isdigit() and is_page_number(stripped)
 
@@ -119,8 +118,6 @@ def split_pages(text: str) -> list[str]:
     sentence that crossed the page break reads as one. The document's first line is its title
     and always stays, even when the same words run as a header on later pages.
     """
-    from .pdf import PdfLine, strip_running_lines
-
     chunks = [chunk for chunk in text.split("\f")]
     pages: list[list[str]] = []
     for chunk in chunks:
@@ -137,7 +134,7 @@ def split_pages(text: str) -> list[str]:
         return ["\n".join(pages[0]).strip("\n")]
     first_line = next(line for line in pages[0] if line.strip())
     positioned = [
-        [PdfLine(line, float(i), float(i)) for i, line in enumerate(page) if line.strip()] for page in pages
+        [Line(line, float(i), float(i)) for i, line in enumerate(page) if line.strip()] for page in pages
     ]
     kept = strip_running_lines(positioned)
     out = []

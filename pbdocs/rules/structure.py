@@ -13,73 +13,36 @@ from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from ..models import Document
+from ..legal import (
+    CHAPTER_WORD,
+    Heading,
+    article_heading,
+    division_heading,
+    inline_headings,
+    is_page_number,
+    line_headings,
+    list_chapter_headings,
+    numbered_list_headings,
+    running_key,
+    running_lines,
+)
+from ..models import Document, Line
 from ..normalize import Normalized, normalize
 
-__all__ = ["Chapter", "Segment", "Evidence", "Layout", "cn_number"]
+__all__ = ["Chapter", "Segment", "Evidence", "Layout"]
 
-# Scans read 一 as a dash (第—章) and 章 as 竟 or 童: headings must survive that.
-_NUM = r"[一二三四五六七八九十百零〇两—ー\d]+"
-_CHAPTER_WORD = "[章竟童]"
-# A wrapped line can begin with a cross-reference (第十条的规定..., 第三章规定的...): the words
-# that follow one are excluded, and a chapter title holds no sentence punctuation.
-_REFERENCE_FOLLOWER = "的规之款项所中、和或至及第"
-_ARTICLE_MARK = rf"第\s*({_NUM})\s*[条條](?!\s*[{_REFERENCE_FOLLOWER}])"
-# A heading may share its line with the chapter's first article (第一章 总则 第一条 本会的名称是...).
-_CHAPTER_LINE = re.compile(
-    rf"^\s*第\s*({_NUM})\s*{_CHAPTER_WORD}(?!\s*[{_REFERENCE_FOLLOWER}])\s*([^。，；,;：:…·．]{{0,30}}?)\s*(?:$|(?={_ARTICLE_MARK}))")
-_ARTICLE_LINE = re.compile(rf"^\s*{_ARTICLE_MARK}")
-_ARTICLE_AT = re.compile(rf"\s*{_ARTICLE_MARK}")
-# Article numbers move forward by a few (renumbering leaves gaps) or restart at 1; a longer jump
-# is believed only on a line that does not continue the previous line's sentence.
-_MAX_ARTICLE_STEP = 5
-_LINE_ENDS_SENTENCE = re.compile(r"[。；;：:！!？?”」』）)]\s*$")
-# Small charters number articles 一、 or 1. instead of 第X条; used only when no 第X条 exists.
-# A short 一、 line without sentence punctuation (一、总则) is then a chapter heading.
-_LIST_ARTICLE = re.compile(r"^\s*(?:(\d{1,3})\s*[.．、](?![\d０-９])|([一二三四五六七八九十百]+)\s*、)")
-_LIST_HEADING = re.compile(r"^\s*([一二三四五六七八九十百]+)\s*、\s*([^。，；,;：:]{1,20}?)\s*$")
-# Text without line structure (one long line): an article starts after sentence punctuation or
-# right after its chapter's heading, a titled 第X章 directly followed by 第Y条.
-_CHAPTER_INLINE = re.compile(
-    rf"第({_NUM}){_CHAPTER_WORD}(?![{_REFERENCE_FOLLOWER}])([^。;:,!?第]{{1,20}}?)(?=第{_NUM}条)")
-_ARTICLE_INLINE = re.compile(rf"(?:^|(?<=[。;:!?]))第({_NUM})条(?![{_REFERENCE_FOLLOWER}])")
-_ARTICLE_HERE = re.compile(rf"第({_NUM})条")
 # Leaders and a page number ending a table-of-contents entry, however the line was wrapped.
 _ENTRY_TAIL = re.compile(r"[\s.…·．_—-]*\d*\s*$")
 _TOC_LEADER = re.compile(r"(?:\.{3,}|…+|·{3,}|．{3,}|-{4,}|_{4,}|—{2,})\s*\d+\s*$")
 _TOC_TITLE = re.compile(r"^\s*目\s*[录錄]\s*$")
-_PAGE_MARK = re.compile(
-    r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d+|page\s*\d+)\s*$",
-    re.IGNORECASE,
-)
+# A running header longer than this is more likely a repeated sentence than page furniture.
+_RUNNING_MAX_CHARS = 40
 _SENTENCE_END = frozenset("。;!?")
 _CLAUSE_END = frozenset(",。;:!?")
-
-_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2, "—": 1, "ー": 1}
-
-
-def cn_number(text: str) -> int | None:
-    """第X章/第X条 numbers: Arabic digits or Chinese numerals up to the hundreds."""
-    if text.isdigit():
-        return int(text)
-    total, current = 0, 0
-    for ch in text:
-        if ch in _CN_DIGITS:
-            current = _CN_DIGITS[ch]
-        elif ch == "十":
-            total += (current or 1) * 10
-            current = 0
-        elif ch == "百":
-            total += (current or 1) * 100
-            current = 0
-        else:
-            return None
-    return total + current
 
 
 @dataclass(frozen=True)
@@ -191,28 +154,25 @@ class Layout:
 
     @staticmethod
     def _running_lines(doc: Document, lines: list[_Line]) -> set[_Line]:
-        """Page numbers and headers/footers repeated at page edges."""
+        """Page numbers and headers/footers repeated at page edges.
+
+        Text reaching the checker has no line positions (DOCX, saved text) or was already cleaned
+        by position (PDF), so a short line at the edges of any two pages is furniture here; the
+        title and headings never are.
+        """
         line_starts = [ln.start for ln in lines]
         starts = [bisect.bisect_left(line_starts, s) for s in doc.page_starts]
-        bounds = list(zip(starts, starts[1:] + [len(lines)]))
-        edges: list[tuple[int, _Line]] = []
-        for page_index, (a, b) in enumerate(bounds):
-            content = [ln for ln in lines[a:b] if ln.text.strip()]
-            for line in content[:2] + content[-2:]:
-                edges.append((page_index, line))
-        key_of = {line: _edge_key(line.text) for _, line in edges}
-        pages_of: dict[str, set[int]] = {}
-        for page_index, line in edges:
-            pages_of.setdefault(key_of[line], set()).add(page_index)
+        pages = [[ln for ln in lines[a:b] if ln.text.strip()] for a, b in zip(starts, starts[1:] + [len(lines)])]
+        positioned = [[Line(ln.text, i, i) for i, ln in enumerate(page)] for page in pages]
         title = next((ln for ln in lines if ln.text.strip()), None)
         masked = set()
-        for page_index, line in edges:
-            if _CHAPTER_LINE.match(line.text) or _ARTICLE_LINE.match(line.text):
-                continue
-            key = key_of[line]
-            repeated = len(pages_of[key]) >= 2 and len(key) <= 40
-            if _PAGE_MARK.match(line.text) or (repeated and line != title):
-                masked.add(line)
+        for page, furniture in zip(pages, running_lines(positioned, min_share=0)):
+            for line in (page[i] for i in furniture):
+                if division_heading(line.text) or article_heading(line.text):
+                    continue
+                short = len(running_key(line.text)) <= _RUNNING_MAX_CHARS
+                if is_page_number(line.text) or (short and line != title):
+                    masked.add(line)
         return masked
 
     # -- structure ------------------------------------------------------------------------------
@@ -221,13 +181,17 @@ class Layout:
         return bisect.bisect_left(self.norm.offsets, original_offset, 0, len(self.text))
 
     def _segments(self, lines: list[_Line]) -> list[Segment]:
-        marks = self._line_marks(lines)
+        spans = [(ln.start, ln.text) for ln in lines]
+        marks = self._marks(line_headings(spans))
         if not any(kind == "article" for _, kind, _ in marks):
-            marks = self._list_marks(lines, marks)
+            listed = self._marks(numbered_list_headings(spans, with_chapters=not marks))
+            if any(kind == "article" for _, kind, _ in listed):
+                marks = sorted(marks + listed, key=lambda mark: mark[0])
         elif not any(kind == "chapter" for _, kind, _ in marks):
-            marks = sorted(marks + self._list_headings(lines), key=lambda mark: mark[0])
+            marks = sorted(marks + self._marks(list_chapter_headings(spans)), key=lambda mark: mark[0])
         if not any(kind == "article" for _, kind, _ in marks):
-            marks = sorted(marks + self._inline_marks(), key=lambda mark: mark[0])
+            inline = self._marks(inline_headings(self.text), normalized=True)
+            marks = sorted(marks + inline, key=lambda mark: mark[0])
         if not any(kind == "article" for _, kind, _ in marks):
             return [Segment("text", None, None, 0, len(self.text), 0)]
         segments: list[Segment] = []
@@ -247,84 +211,14 @@ class Layout:
             segments.append(Segment("article", label, chapter, start, end, min(body_start, end)))
         return segments
 
-    def _line_marks(self, lines: list[_Line]) -> list[_Mark]:
-        """Chapters and articles that begin lines (第一章 总则 / 第一条 ...)."""
-        marks: list[_Mark] = []
-        previous: int | None = None
-        fresh = True  # the previous line ended its sentence or paragraph: this one starts anew
-        for line in lines:
-            if not line.text.strip():
-                fresh = True
-                continue
-            article_from = 0
-            heading = _CHAPTER_LINE.match(line.text)
-            if heading:
-                marks.append((self.to_norm(line.start), "chapter", _chapter(heading.group(1), heading.group(2))))
-                article_from, fresh = heading.end(), True
-            m = _ARTICLE_AT.match(line.text, article_from)
-            if m:
-                number = cn_number(_numeral(m.group(1)))
-                if _plausible_next(previous, number, fresh):
-                    previous = number
-                    start = self.to_norm(line.start + (m.start() if heading else 0))
-                    marks.append((start, "article", (f"第{_numeral(m.group(1))}条",
-                                                     self.to_norm(line.start + m.end()))))
-            fresh = bool(_LINE_ENDS_SENTENCE.search(line.text)) or (heading is not None and not m)
-        return marks
-
-    def _list_marks(self, lines: list[_Line], chapter_marks: list[_Mark]) -> list[_Mark]:
-        """Articles numbered 一、 or 1. (small charters), with 一、总则 style headings if no 第X章."""
-        marks = list(chapter_marks)
-        previous: int | None = None
-        for line in lines:
-            heading = None if chapter_marks else _LIST_HEADING.match(line.text)
-            if heading:
-                title = normalize(heading.group(2)).text
-                marks.append((self.to_norm(line.start), "chapter",
-                              Chapter(cn_number(heading.group(1)), f"{heading.group(1)}、", title)))
-                continue
-            m = _LIST_ARTICLE.match(line.text)
-            if m:
-                number = cn_number(_numeral(m.group(1) or m.group(2)))
-                if _plausible_next(previous, number, True):
-                    previous = number
-                    label = normalize(m.group()).text
-                    marks.append((self.to_norm(line.start), "article", (label, self.to_norm(line.start + m.end()))))
-        if not any(kind == "article" for _, kind, _ in marks):
-            return chapter_marks
-        return sorted(marks, key=lambda mark: mark[0])
-
-    def _list_headings(self, lines: list[_Line]) -> list[_Mark]:
-        """一、总则 style chapter headings over 第X条 articles: numbered 一, 二, 三 in turn and each
-        directly followed by an article (short list items inside an article are not chapters)."""
-        marks: list[_Mark] = []
-        expected = 1
-        content = [ln for ln in lines if ln.text.strip()]
-        for line, following in zip(content, content[1:]):
-            heading = _LIST_HEADING.match(line.text)
-            if heading and cn_number(heading.group(1)) == expected and _ARTICLE_LINE.match(following.text):
-                title = normalize(heading.group(2)).text
-                marks.append((self.to_norm(line.start), "chapter", Chapter(expected, f"{heading.group(1)}、", title)))
-                expected += 1
-        return marks
-
-    def _inline_marks(self) -> list[_Mark]:
-        """Chapters and articles in text without line structure, after sentence punctuation."""
-        marks: list[_Mark] = []
-        for m in _CHAPTER_INLINE.finditer(self.text):
-            marks.append((m.start(), "chapter", _chapter(m.group(1), m.group(2))))
-        heads = {m.end() for m in _CHAPTER_INLINE.finditer(self.text)}
-        candidates = sorted([(m.start(), m) for m in _ARTICLE_INLINE.finditer(self.text)]
-                            + [(pos, _ARTICLE_HERE.match(self.text, pos)) for pos in heads])
-        previous: int | None = None
-        for start, m in candidates:
-            if m is None:
-                continue
-            number = cn_number(_numeral(m.group(1)))
-            if _plausible_next(previous, number, True):
-                previous = number
-                marks.append((start, "article", (f"第{_numeral(m.group(1))}条", m.end())))
-        return marks
+    def _marks(self, headings: list[Heading], normalized: bool = False) -> list[_Mark]:
+        """Headings found at original offsets (or, ``normalized``, in the matching text) as marks."""
+        at = (lambda offset: offset) if normalized else self.to_norm
+        return [
+            (at(h.start), "chapter", Chapter(h.number, h.label, normalize(h.title).text)) if h.kind == "chapter"
+            else (at(h.start), "article", (h.label, at(h.end)))
+            for h in headings
+        ]
 
     def segment_at(self, pos: int) -> Segment | None:
         i = bisect.bisect_right(self._segment_starts, pos) - 1
@@ -412,14 +306,6 @@ def _without(norm: Normalized, lines: set[_Line]) -> Normalized:
     return Normalized("".join(keep_text), tuple(keep_offsets), norm.original)
 
 
-def _plausible_next(previous: int | None, number: int | None, fresh_line: bool) -> bool:
-    if number is None:
-        return False
-    if previous is None or number == 1 or previous < number <= previous + _MAX_ARTICLE_STEP:
-        return True
-    return fresh_line and number > previous
-
-
 def _contents_block(lines: list[_Line]) -> set[_Line]:
     """The entries of a table of contents: the lines after 目录 up to where its first entry repeats.
 
@@ -445,24 +331,10 @@ def _contents_block(lines: list[_Line]) -> set[_Line]:
 
 def _entry_key(line: str) -> str:
     """A table-of-contents entry or heading without leaders, page number and spacing."""
-    return re.sub(_CHAPTER_WORD, "章", normalize(_ENTRY_TAIL.sub("", line)).text)
+    return re.sub(CHAPTER_WORD, "章", normalize(_ENTRY_TAIL.sub("", line)).text)
 
 
 def _heading_only(line: str) -> bool:
     """A chapter heading alone on its line (not sharing it with the first article)."""
-    m = _CHAPTER_LINE.match(line)
-    return m is not None and m.end() == len(line)
-
-
-def _chapter(numeral: str, title: str | None) -> Chapter:
-    return Chapter(cn_number(_numeral(numeral)), f"第{_numeral(numeral)}章", normalize(title or "").text)
-
-
-def _numeral(text: str) -> str:
-    """A 第X条/第X章 number as it should be cited: full-width digits folded (第４条 -> 第4条), a
-    scanned dash read back as 一 (第—条 -> 第一条)."""
-    return unicodedata.normalize("NFKC", text).replace("—", "一").replace("ー", "一")
-
-
-def _edge_key(line: str) -> str:
-    return re.sub(r"\d+", "#", normalize(line).text)
+    heading = division_heading(line)
+    return heading is not None and heading.kind == "chapter" and heading.end == len(line)

@@ -9,15 +9,15 @@ passage keeps its offsets into ``Document.text``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any, Iterator
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..legal import article_heading, article_number, division_heading
+from ..legal import parse_numeral as cn_to_int
 
 __all__ = ["Passage", "split_passages", "split_sentences", "article_number", "cn_to_int"]
 
-_NUM = "零〇一二三四五六七八九十百千两0-9０-９"
-ARTICLE = re.compile(rf"^\s*(第[{_NUM}]+条(?:之[一二三四五六七八九十]+)?)(?=[\s　：:，,]|$|[^\s])")
-CHAPTER = re.compile(rf"^\s*(第[{_NUM}]+[编章])(?:[\s　]*(\S.{{0,30}}))?$")
-SECTION = re.compile(rf"^\s*(第[{_NUM}]+节)(?:[\s　]*(\S.{{0,30}}))?$")
 _SENTENCE_END = re.compile(r"[^。！？；!?;\n]*(?:[。！？；!?;]+[”’」』）)]*|\n|$)")
 _MARKUP = re.compile(r"^\s*(?:<!--.*-->\s*|#\s*(?:source|origin|title|note|issuer|date|doc_number)\s*:.*)$",
                      re.IGNORECASE)
@@ -46,33 +46,6 @@ class Passage:
             "end": self.end,
             "text": self.text,
         }
-
-
-def cn_to_int(numeral: str) -> int | None:
-    """二十三 -> 23, 一百零五 -> 105, 14 -> 14; None when it is not a numeral."""
-    numeral = numeral.translate(str.maketrans("０１２３４５６７８９两〇", "0123456789二零"))
-    if numeral.isdigit():
-        return int(numeral)
-    digits = {c: i for i, c in enumerate("零一二三四五六七八九")}
-    units = {"十": 10, "百": 100, "千": 1000}
-    total, current = 0, 0
-    for ch in numeral:
-        if ch in digits:
-            current = digits[ch]
-        elif ch in units:
-            total += (current or 1) * units[ch]
-            current = 0
-        else:
-            return None
-    return total + current
-
-
-def article_number(label: str | None) -> int | None:
-    """The number of a 第X条 label (第十四条 -> 14)."""
-    if not label:
-        return None
-    m = re.match(rf"第([{_NUM}]+)条", label)
-    return cn_to_int(m.group(1)) if m else None
 
 
 def split_sentences(text: str, start: int = 0) -> list[tuple[int, int]]:
@@ -115,85 +88,91 @@ def split_passages(
     window_chars: int = 240,
 ) -> list[Passage]:
     """Passages of a document's ``text`` from ``body_start`` (after any header lines)."""
-    units: list[tuple[int, int, str | None, str | None]] = []  # start, end, chapter, article
+    passages: list[Passage] = []
+    for start, end, chap, art in _units(text, body_start):
+        limit = max_chars * 2 if art else max_chars
+        spans = [(start, end)] if end - start <= limit else _windows(text, start, end, window_chars)
+        for a, b in spans:
+            passages.append(Passage(doc_id, title, chap, art, a, b, text[a:b]))
+    return passages
+
+
+@dataclass
+class _Units:
+    """Articles and paragraphs as they are read line by line: (start, end, chapter, article)."""
+
+    units: list[tuple[int, int, str | None, str | None]] = field(default_factory=list)
     chapter: str | None = None
     section: str | None = None
     article_start: int | None = None
     article_label: str | None = None
-    article_end = 0
-    pending_heading: int | None = None
-    paragraph: list[tuple[int, int]] = []
+    article_end: int = 0
+    pending_heading: int | None = None  # start of a short heading waiting for its paragraph
+    paragraph: list[tuple[int, int]] = field(default_factory=list)
 
-    def chapter_label() -> str | None:
-        return " ".join(x for x in (chapter, section) if x) or None
+    def chapter_label(self) -> str | None:
+        return " ".join(x for x in (self.chapter, self.section) if x) or None
 
-    def flush_paragraph():
-        nonlocal paragraph, pending_heading
-        if paragraph:
-            start = pending_heading if pending_heading is not None else paragraph[0][0]
-            units.append((start, paragraph[-1][1], chapter_label(), None))
-            pending_heading = None
-        paragraph = []
+    def flush_paragraph(self) -> None:
+        if self.paragraph:
+            start = self.pending_heading if self.pending_heading is not None else self.paragraph[0][0]
+            self.units.append((start, self.paragraph[-1][1], self.chapter_label(), None))
+            self.pending_heading = None
+        self.paragraph = []
 
-    def flush_article():
-        nonlocal article_start, article_label
-        if article_start is not None:
-            units.append((article_start, article_end, chapter_label(), article_label))
-        article_start, article_label = None, None
+    def flush_article(self) -> None:
+        if self.article_start is not None:
+            self.units.append((self.article_start, self.article_end, self.chapter_label(), self.article_label))
+        self.article_start, self.article_label = None, None
 
+    def flush(self) -> None:
+        self.flush_article()
+        self.flush_paragraph()
+        self.pending_heading = None
+
+
+def _units(text: str, body_start: int) -> list[tuple[int, int, str | None, str | None]]:
+    """A unit per article; outside articles, a unit per paragraph with the heading above it."""
+    state = _Units()
     for start, end, line in _lines(text, body_start):
         stripped = _heading_text(line)
         if not stripped or _MARKUP.match(line):
-            if article_start is None:
-                flush_paragraph()
+            if state.article_start is None:
+                state.flush_paragraph()
             continue
-        if m := CHAPTER.match(stripped):
-            flush_article()
-            flush_paragraph()
-            chapter = " ".join(g for g in m.groups() if g)
-            section = None
-            pending_heading = None
+        article_from = 0
+        if division := division_heading(stripped, punctuated_title=True):
+            state.flush()
+            if division.kind == "section":
+                state.section = division.display
+            else:
+                state.chapter, state.section = division.display, None
+            if division.end == len(stripped):
+                continue
+            article_from = division.end
+        if article := article_heading(stripped, article_from):
+            state.flush()
+            lead = line.find(stripped) + article.start if article_from else len(line) - len(line.lstrip())
+            state.article_start, state.article_label, state.article_end = start + lead, article.label, end
             continue
-        if m := SECTION.match(stripped):
-            flush_article()
-            flush_paragraph()
-            section = " ".join(g for g in m.groups() if g)
-            pending_heading = None
-            continue
-        if m := ARTICLE.match(stripped):
-            flush_article()
-            flush_paragraph()
-            pending_heading = None
-            article_start, article_label, article_end = start + (len(line) - len(line.lstrip())), m.group(1), end
-            continue
-        if article_start is not None:
+        if state.article_start is not None:
             if _is_heading(line) and not re.match(r"^[（(]", stripped):
                 # A heading after articles (附则, 附件 names) ends the article.
-                flush_article()
-                pending_heading = start
+                state.flush_article()
+                state.pending_heading = start
                 continue
-            article_end = end
+            state.article_end = end
             continue
         if _is_heading(line):
-            flush_paragraph()
-            if pending_heading is None:
-                pending_heading = start
+            state.flush_paragraph()
+            if state.pending_heading is None:
+                state.pending_heading = start
             continue
-        paragraph.append((start, end))
-        flush_paragraph()
-    flush_article()
-    flush_paragraph()
-
-    passages: list[Passage] = []
-    for start, end, chap, art in units:
-        limit = max_chars * 2 if art else max_chars
-        if end - start <= limit:
-            spans = [(start, end)]
-        else:
-            spans = _windows(text, start, end, window_chars)
-        for a, b in spans:
-            passages.append(Passage(doc_id, title, chap, art, a, b, text[a:b]))
-    return passages
+        state.paragraph.append((start, end))
+        state.flush_paragraph()
+    state.flush_article()
+    state.flush_paragraph()
+    return state.units
 
 
 def _windows(text: str, start: int, end: int, window_chars: int) -> list[tuple[int, int]]:

@@ -1,0 +1,353 @@
+"""The structure of Chinese legal and official text: numerals, headings, articles, page furniture.
+
+Laws, regulations and charters are built from 编/章/节 divisions and 第X条 articles numbered in
+Chinese or Arabic numerals; paginated copies carry page numbers and running headers or footers.
+Extraction, the checker's layout and search passages all read that structure through this module,
+so a scan's misreading repaired here (第—条 for 第一条, 第三竟 for 第三章) is repaired for every
+command. It works on plain strings and :class:`pbdocs.models.Line` and imports nothing from
+extract, rules or search.
+"""
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from itertools import pairwise
+
+from .models import Line
+from .normalize import normalize
+
+__all__ = [
+    "NUMERAL", "CHAPTER_WORD", "REFERENCE_FOLLOWER", "ARTICLE_MARK",
+    "parse_numeral", "parse_digits", "format_numeral", "repair_numeral", "article_label", "article_number",
+    "Heading", "division_heading", "article_heading", "plausible_next_article", "MAX_ARTICLE_STEP",
+    "line_headings", "numbered_list_headings", "list_chapter_headings", "inline_headings",
+    "is_page_number", "running_key", "running_lines", "strip_running_lines", "EDGE_LINES", "RUNNING_SHARE",
+]
+
+# -- numerals -----------------------------------------------------------------------------------
+
+_DIGIT_VALUES = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+_UNIT_VALUES = {"十": 10, "百": 100, "千": 1000}
+# 廿 and 卅 are written for 二十 and 三十 in dates and old texts (廿三日).
+_TENS_VALUES = {"廿": 20, "卅": 30}
+# Scans read 一 as a dash (第—条, 第ー章).
+_OCR_ONE = str.maketrans({"—": "一", "ー": "一"})
+# A numeral as it may appear in a heading: Chinese, Arabic or full-width digits (\d matches all
+# Unicode decimals) and the dashes scans make of 一.
+NUMERAL = r"[零〇一二三四五六七八九十百千两廿卅—ー\d]+"
+
+
+def repair_numeral(text: str) -> str:
+    """A numeral as it should be cited: full-width digits folded (４ -> 4), a scanned dash read
+    back as 一 (— -> 一)."""
+    return unicodedata.normalize("NFKC", text).translate(_OCR_ONE)
+
+
+def parse_numeral(text: str) -> int | None:
+    """二十三 -> 23, 一百零五 -> 105, 廿三 -> 23, 两百 -> 200, 14 or １４ -> 14, 第—条's — -> 1;
+    None when ``text`` is not a numeral."""
+    text = repair_numeral(text)
+    if not text:
+        return None
+    if text.isdecimal():
+        return int(text)
+    total, current = 0, 0
+    for ch in text:
+        if ch in _DIGIT_VALUES:
+            current = _DIGIT_VALUES[ch]
+        elif ch in _UNIT_VALUES:
+            total += (current or 1) * _UNIT_VALUES[ch]
+            current = 0
+        elif ch in _TENS_VALUES:
+            total += _TENS_VALUES[ch]
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+def parse_digits(text: str) -> int | None:
+    """Numerals written digit by digit, as years are: 二〇一九 -> 2019, 二零二四 -> 2024."""
+    text = repair_numeral(text)
+    if text.isdecimal():
+        return int(text)
+    if not text or any(ch not in _DIGIT_VALUES for ch in text):
+        return None
+    return int("".join(str(_DIGIT_VALUES[ch]) for ch in text))
+
+
+def format_numeral(number: int) -> str:
+    """123 -> 一百二十三, 10 -> 十, 105 -> 一百零五, 110 -> 一百一十: the numerals of 第X条 (0 to 9999)."""
+    if not 0 <= number < 10000:
+        raise ValueError(f"no article numeral for {number}")
+    if 10 <= number < 20:
+        return "十" + format_numeral(number - 10) if number > 10 else "十"
+    digits = "零一二三四五六七八九"
+    out: list[str] = []
+    gap = False  # a zero between written digits is read 零 (一百零五), trailing zeros are not
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit, number = divmod(number, value)
+        if digit:
+            out.append(("零" if gap else "") + digits[digit] + unit)
+            gap = False
+        elif out:
+            gap = True
+    return "".join(out) or digits[0]
+
+
+def article_label(number: int) -> str:
+    """14 -> 第十四条."""
+    return f"第{format_numeral(number)}条"
+
+
+def article_number(label: str | None) -> int | None:
+    """The number of a 第X条 label: 第十四条 -> 14, 第四条之一 -> 4, 第—条 -> 1."""
+    m = re.match(rf"第\s*({NUMERAL})\s*[条條]", label or "")
+    return parse_numeral(m.group(1)) if m else None
+
+
+# -- headings -----------------------------------------------------------------------------------
+
+# Scans read 章 as 竟 or 童.
+CHAPTER_WORD = "[章竟童]"
+_DIVISION_WORD = "[编章竟童节]"
+_DIVISION_KIND = {"编": "part", "章": "chapter", "竟": "chapter", "童": "chapter", "节": "section"}
+_CANONICAL_WORD = {"part": "编", "chapter": "章", "section": "节"}
+# A wrapped line can begin with a cross-reference (第十条的规定..., 第三章规定的...): the words
+# that follow one are excluded.
+REFERENCE_FOLLOWER = "的规之款项所中、和或至及第"
+_SUPPLEMENT = "之[一二三四五六七八九十]+"  # 第四条之一: an article inserted by an amendment
+ARTICLE_MARK = rf"第\s*({NUMERAL})\s*[条條](?:{_SUPPLEMENT})?(?![{REFERENCE_FOLLOWER}])"
+_ARTICLE_AT = re.compile(rf"\s*(第\s*({NUMERAL})\s*[条條]({_SUPPLEMENT})?)(?![{REFERENCE_FOLLOWER}])")
+# A division title holds no sentence punctuation; the heading may share its line with the
+# division's first article (第一章 总则 第一条 本会的名称是...).
+_DIVISION_START = rf"^\s*第\s*({NUMERAL})\s*({_DIVISION_WORD})(?![{REFERENCE_FOLLOWER}])\s*"
+_DIVISION_LINE = re.compile(rf"{_DIVISION_START}([^。，；,;：:…·．]{{0,30}}?)\s*(?:$|(?={ARTICLE_MARK}))")
+# A long title may hold commas (第三章 审查和批准决算，听取和审议...) where lines are known
+# to be whole headings rather than wrapped sentences.
+_DIVISION_ALONE = re.compile(rf"{_DIVISION_START}(\S.{{0,30}})?$")
+# Article numbers move forward by a few (renumbering leaves gaps) or restart at 1.
+MAX_ARTICLE_STEP = 5
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A 编/章/节 division or 第X条 article heading found in a line.
+
+    ``label`` is the heading as it should be cited, misreadings repaired (第一章, 第四条之一);
+    ``title`` the division's words as written on the line ('' for articles); ``start``/``end`` the
+    span of the heading in the line, ``end`` being where the article's or line's text goes on.
+    """
+
+    kind: str  # "part" (编), "chapter" (章), "section" (节) or "article" (条)
+    label: str
+    number: int | None
+    title: str
+    start: int
+    end: int
+
+    @property
+    def display(self) -> str:
+        return f"{self.label} {self.title}".strip()
+
+
+def division_heading(line: str, *, punctuated_title: bool = False) -> Heading | None:
+    """The 编/章/节 heading that begins ``line`` (第一章 总则), misread 章 included (第一竟).
+
+    With ``punctuated_title`` a heading filling its line may have punctuation in its title, for
+    text whose lines are known not to be wrapped sentences.
+    """
+    m = _DIVISION_LINE.match(line) or (_DIVISION_ALONE.match(line) if punctuated_title else None)
+    if m is None:
+        return None
+    kind = _DIVISION_KIND[m.group(2)]
+    numeral = repair_numeral(m.group(1))
+    label = f"第{numeral}{_CANONICAL_WORD[kind]}"
+    start = len(line) - len(line.lstrip())
+    return Heading(kind, label, parse_numeral(numeral), m.group(3) or "", start, m.end())
+
+
+def article_heading(line: str, pos: int = 0) -> Heading | None:
+    """The 第X条 heading at ``pos`` of ``line`` (after spaces), unless it is a cross-reference
+    wrapped to the line start (第十条的规定...)."""
+    m = _ARTICLE_AT.match(line, pos)
+    if m is None:
+        return None
+    numeral = repair_numeral(m.group(2))
+    label = f"第{numeral}条{m.group(3) or ''}"
+    return Heading("article", label, parse_numeral(numeral), "", m.start(1), m.end())
+
+
+def plausible_next_article(previous: int | None, number: int | None, fresh_line: bool) -> bool:
+    """Whether article ``number`` can follow article ``previous``: a step forward of at most
+    MAX_ARTICLE_STEP or a restart at 1; a longer jump only on a line that does not continue the
+    previous line's sentence (``fresh_line``), since a wrapped cross-reference looks the same."""
+    if number is None:
+        return False
+    if previous is None or number == 1 or previous < number <= previous + MAX_ARTICLE_STEP:
+        return True
+    return fresh_line and number > previous
+
+
+# -- article spans ------------------------------------------------------------------------------
+# Where chapters and articles begin in a text: each function takes the text's lines as (offset,
+# line) pairs, gaps allowed where a caller cut lines out, and gives headings at absolute offsets.
+
+_LINE_ENDS_SENTENCE = re.compile(r"[。；;：:！!？?”」』）)]\s*$")
+# Small charters number articles 一、 or 1. instead of 第X条; a short 一、 line without sentence
+# punctuation (一、总则) is then a chapter heading.
+_LIST_ARTICLE = re.compile(r"^\s*(?:(\d{1,3})\s*[.．、](?![\d０-９])|([一二三四五六七八九十百]+)\s*、)")
+_LIST_HEADING = re.compile(r"^\s*([一二三四五六七八九十百]+)\s*、\s*([^。，；,;：:]{1,20}?)\s*$")
+# Text without line structure (one long line): an article starts after sentence punctuation or
+# right after its chapter's heading, a titled 第X章 directly followed by 第Y条.
+_CHAPTER_INLINE = re.compile(
+    rf"第({NUMERAL}){CHAPTER_WORD}(?![{REFERENCE_FOLLOWER}])([^。;:,!?第]{{1,20}}?)(?=第{NUMERAL}条)")
+_ARTICLE_INLINE = re.compile(rf"(?:^|(?<=[。;:!?]))第({NUMERAL})条(?![{REFERENCE_FOLLOWER}])")
+_ARTICLE_HERE = re.compile(rf"第({NUMERAL})条")
+
+
+def line_headings(lines: Iterable[tuple[int, str]]) -> list[Heading]:
+    """Chapters and articles that begin lines (第一章 总则 / 第一条 ...), in order.
+
+    A chapter starts at its line's offset; an article sharing the line with its chapter heading
+    starts where the heading ends. An article number that cannot follow the previous one is a
+    cross-reference wrapped to the line start, not an article.
+    """
+    headings: list[Heading] = []
+    previous: int | None = None
+    fresh = True  # the previous line ended its sentence or paragraph: this one starts anew
+    for offset, text in lines:
+        if not text.strip():
+            fresh = True
+            continue
+        chapter = division_heading(text)
+        if chapter is not None and chapter.kind != "chapter":
+            chapter = None
+        article_from = 0
+        if chapter is not None:
+            headings.append(replace(chapter, start=offset, end=offset + chapter.end))
+            article_from, fresh = chapter.end, True
+        article = article_heading(text, article_from)
+        if article is not None and plausible_next_article(previous, article.number, fresh):
+            previous = article.number
+            headings.append(replace(article, start=offset + article_from, end=offset + article.end))
+        fresh = bool(_LINE_ENDS_SENTENCE.search(text)) or (chapter is not None and article is None)
+    return headings
+
+
+def numbered_list_headings(lines: Iterable[tuple[int, str]], *, with_chapters: bool) -> list[Heading]:
+    """Articles numbered 一、 or 1. (small charters without 第X条), and with ``with_chapters``
+    their 一、总则 style chapter headings; labels and titles normalized."""
+    headings: list[Heading] = []
+    previous: int | None = None
+    for offset, text in lines:
+        chapter = _LIST_HEADING.match(text) if with_chapters else None
+        if chapter:
+            headings.append(Heading("chapter", f"{chapter.group(1)}、", parse_numeral(chapter.group(1)),
+                                    normalize(chapter.group(2)).text, offset, offset + chapter.end()))
+            continue
+        m = _LIST_ARTICLE.match(text)
+        if m:
+            number = parse_numeral(m.group(1) or m.group(2))
+            if plausible_next_article(previous, number, True):
+                previous = number
+                headings.append(Heading("article", normalize(m.group()).text, number, "", offset, offset + m.end()))
+    return headings
+
+
+def list_chapter_headings(lines: Sequence[tuple[int, str]]) -> list[Heading]:
+    """一、总则 style chapter headings over 第X条 articles: numbered 一, 二, 三 in turn and each
+    directly followed by an article (short list items inside an article are not chapters)."""
+    headings: list[Heading] = []
+    expected = 1
+    content = [(offset, text) for offset, text in lines if text.strip()]
+    for (offset, text), (_, following) in pairwise(content):
+        m = _LIST_HEADING.match(text)
+        if m and parse_numeral(m.group(1)) == expected and article_heading(following) is not None:
+            headings.append(Heading("chapter", f"{m.group(1)}、", expected, normalize(m.group(2)).text,
+                                    offset, offset + m.end()))
+            expected += 1
+    return headings
+
+
+def inline_headings(text: str) -> list[Heading]:
+    """Chapters and articles of text without line structure, after sentence punctuation."""
+    headings: list[Heading] = []
+    for m in _CHAPTER_INLINE.finditer(text):
+        numeral = repair_numeral(m.group(1))
+        headings.append(Heading("chapter", f"第{numeral}章", parse_numeral(numeral), m.group(2), m.start(), m.end()))
+    after_chapter = [_ARTICLE_HERE.match(text, heading.end) for heading in headings]
+    candidates = sorted([(m.start(), m) for m in _ARTICLE_INLINE.finditer(text)]
+                        + [(m.start(), m) for m in after_chapter if m is not None], key=lambda c: c[0])
+    previous: int | None = None
+    for start, m in candidates:
+        numeral = repair_numeral(m.group(1))
+        number = parse_numeral(numeral)
+        if plausible_next_article(previous, number, True):
+            previous = number
+            headings.append(Heading("article", f"第{numeral}条", number, "", start, m.end()))
+    return headings
+
+
+# -- page furniture -----------------------------------------------------------------------------
+
+# How many lines at each end of a page (by position) may be running headers, footers or numbers.
+EDGE_LINES = 2
+# A running header must recur on at least this share of pages (odd/even headers recur on half).
+RUNNING_SHARE = 0.4
+_PAGE_NUMBER = re.compile(
+    r"""(?ix)
+    [-–—~·•_]*\d{1,4}[-–—~·•_]*          # 3, - 3 -, —3—
+    | 第[\d一二三四五六七八九十百零〇]{1,6}页(共[\d一二三四五六七八九十百零〇]{1,6}页)?
+    | 共\d{1,4}页第\d{1,4}页
+    | \d{1,4}/\d{1,4}                     # 3/10
+    | page\d{1,4}(of\d{1,4})?
+    """
+)
+_DIGITS = re.compile(r"\d+")
+
+
+def is_page_number(text: str) -> bool:
+    """True for page-number lines: ``3``, ``- 3 -``, ``第3页``, ``第 3 页 共 10 页``, ``3/10``."""
+    compact = "".join(unicodedata.normalize("NFKC", text).split())
+    return bool(compact) and _PAGE_NUMBER.fullmatch(compact) is not None
+
+
+def running_key(text: str) -> str:
+    """A line's identity across pages: width-folded, spaces dropped, digits masked."""
+    compact = "".join(unicodedata.normalize("NFKC", text).split())
+    return _DIGITS.sub("#", compact)
+
+
+def running_lines(pages: Sequence[Sequence[Line]], *, min_share: float = RUNNING_SHARE) -> list[set[int]]:
+    """For each page, the indices of its page-number lines and running headers/footers.
+
+    Only the EDGE_LINES top and bottom lines of a page (by position) are candidates. A header or
+    footer is one whose digit-masked text recurs at the edges of at least ``min_share`` of the
+    pages, and of two at least; page numbers are recognized by their shape alone.
+    """
+    edges: list[set[int]] = []
+    recurrence: dict[str, set[int]] = {}
+    for page_index, lines in enumerate(pages):
+        by_position = sorted(range(len(lines)), key=lambda i: (lines[i].top, lines[i].bottom))
+        edge = set(by_position[:EDGE_LINES]) | set(by_position[-EDGE_LINES:])
+        edges.append(edge)
+        for i in edge:
+            recurrence.setdefault(running_key(lines[i].text), set()).add(page_index)
+    needed = max(2, math.ceil(min_share * len(pages)))
+    running = {key for key, seen_on in recurrence.items() if len(seen_on) >= needed}
+    return [
+        {i for i in edge if is_page_number(lines[i].text) or running_key(lines[i].text) in running}
+        for lines, edge in zip(pages, edges)
+    ]
+
+
+def strip_running_lines(pages: Sequence[Sequence[Line]]) -> list[list[Line]]:
+    """The pages without their page numbers and running headers/footers."""
+    return [
+        [line for i, line in enumerate(lines) if i not in furniture]
+        for lines, furniture in zip(pages, running_lines(pages))
+    ]
