@@ -118,13 +118,13 @@ def collect_documents(sources: Iterable[str | os.PathLike]) -> tuple[list[Indexe
     """
     from ..extract import extract
 
-    sources = [Path(s) for s in sources]
+    folders = [Path(s) for s in sources]
     docs: list[IndexedDocument] = []
     fingerprint = None
-    for src in sources:
+    for src in folders:
         if src.is_dir() and (src / "manifest.json").is_file():
             corpus = Corpus.load(src)
-            if len(sources) == 1:
+            if len(folders) == 1:
                 fingerprint = corpus.fingerprint()
             for entry, doc in corpus.documents():
                 docs.append(IndexedDocument(entry.id, doc, body_start(doc.text), entry.file))
