@@ -16,6 +16,7 @@ from .answer import Highlight, best_answer, highlights
 from .corpus import Corpus, body_start, describe, expand_paths
 from .factors import Candidate, QueryPlan, active_factors, adjusted_score, coverage
 from .index import IndexedDocument, IndexReader, build_index
+from .passages import Passage
 from .query import Query
 
 __all__ = ["Hit", "SearchResult", "Searcher", "build", "index_is_fresh", "read_batch"]
@@ -273,25 +274,27 @@ class Searcher:
         k = max(1, int(k))
         plan = self.plan(Query.parse(query))
         scores = self.reader.matrix.scores(plan.columns.items())
-        adjusted = {}
+        adjusted: dict[int, float] = {}
+        passages: dict[int, Passage] = {}
         for i in _top(scores, max(k, _CANDIDATES)):
             if scores[i] > 0:
                 candidate = Candidate(int(i), self.reader.passage(int(i)), float(scores[i]))
                 adjusted[candidate.pid] = adjusted_score(factors, plan, candidate)
-        newest_first = sorted(adjusted, key=lambda i: self._date(i), reverse=True)
+                passages[candidate.pid] = candidate.passage
+        newest_first = sorted(adjusted, key=lambda i: self._date(passages[i]), reverse=True)
         ranked = sorted(newest_first, key=lambda i: -round(adjusted[i] / _TIE))
         if plan.pinned is not None:
             adjusted.setdefault(plan.pinned, float(scores[plan.pinned]))
             ranked = [plan.pinned] + [i for i in ranked if i != plan.pinned]
-        hits = [self._hit(rank, pid, adjusted[pid], plan) for rank, pid in enumerate(ranked[:k], start=1)]
+        hits = [self._hit(rank, passages.get(pid) or self.reader.passage(pid), adjusted[pid], plan)
+                for rank, pid in enumerate(ranked[:k], start=1)]
         confident = bool(hits) and (plan.pinned is not None or coverage(hits[0].text, plan) >= MIN_COVERAGE)
         return SearchResult(query, hits, confident, None if confident else NO_ANSWER)
 
-    def _date(self, pid: int) -> str:
-        return self.reader.docs.get(self.reader.passage(pid).doc_id, {}).get("date") or ""
+    def _date(self, passage: Passage) -> str:
+        return self.reader.docs.get(passage.doc_id, {}).get("date") or ""
 
-    def _hit(self, rank: int, pid: int, score: float, plan: QueryPlan) -> Hit:
-        p = self.reader.passage(pid)
+    def _hit(self, rank: int, p: Passage, score: float, plan: QueryPlan) -> Hit:
         info = self.reader.docs.get(p.doc_id, {})
         a, b = best_answer(p.text, plan.term_weights, plan.query.cue)
         return Hit(
