@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .errors import CorpusError
 
-__all__ = ["CORPUS_ENV", "INDEX_ENV", "corpus_dir", "index_dir", "environment_locations"]
+__all__ = ["CORPUS_ENV", "INDEX_ENV", "corpus_dir", "environment_locations", "index_dir"]
 
 CORPUS_ENV = "PBDOCS_CORPUS"
 INDEX_ENV = "PBDOCS_INDEX"

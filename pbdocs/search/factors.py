@@ -10,9 +10,10 @@ brings; the figures in the docstrings were measured on the questions in ``tests/
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Callable, Collection, Literal, Mapping
+from typing import Literal
 
 from ..errors import QueryError
 from .answer import fold, matched_weight
@@ -20,8 +21,15 @@ from .passages import Passage
 from .query import Query
 from .question import has_amount, is_list_lead
 
-__all__ = ["Candidate", "QueryPlan", "ScoreFactor", "SCORE_FACTORS", "active_factors", "adjusted_score",
-           "coverage"]
+__all__ = [
+    "SCORE_FACTORS",
+    "Candidate",
+    "QueryPlan",
+    "ScoreFactor",
+    "active_factors",
+    "adjusted_score",
+    "coverage",
+]
 
 # Sizes of the adjustments; see the function of each for why it exists.
 _CUE_BONUS = 0.5

@@ -54,7 +54,7 @@ class Query:
     article: ArticleReference | None
 
     @classmethod
-    def parse(cls, text: str) -> "Query":
+    def parse(cls, text: str) -> Query:
         normalized = normalize(text).text
         content, cue = analyze(normalized)
         return cls(text, normalized, cue, tuple(content_terms(content)), name_forms(normalized),
