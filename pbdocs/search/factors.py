@@ -6,7 +6,7 @@ BM25 itself stays rank_bm25's. A candidate passage then scores
 
 where every entry of :data:`SCORE_FACTORS` is a bonus (added to 1) or a multiplier. Each can be
 switched off by name (``Searcher.search(q, disabled_factors={"subject"})``) to measure what it
-brings; the figures in the docstrings were measured on the questions in ``tests/data/search``.
+brings; ``notebooks/corpus_and_search.ipynb`` does so on the lay questions of ``tests/data/search``.
 """
 from __future__ import annotations
 
