@@ -4,8 +4,8 @@ Public API (the heavy parts load on first use, so checking never loads the searc
 
 - :func:`extract` a file into a :class:`Document`;
 - :func:`check` a charter for the mandated party-building clause (``pbdocs.rules`` has the rest);
-- :func:`ask` a question against the bundled policy corpus (``pbdocs.search.Searcher`` keeps an
-  index loaded for many questions);
+- :func:`ask` a question against the bundled policy corpus (:func:`open_searcher` keeps an index
+  loaded for many questions);
 - ``pbdocs.screen`` screens folders and zips of charters into a report.
 """
 from __future__ import annotations
@@ -27,8 +27,38 @@ def check(path, *, pack: str = "party", org_type: str | None = None, rules_file=
     return check_path(path, pack=pack, org_type=org_type, rules_file=rules_file, extract_options=extract_options)
 
 
-def ask(question: str, k: int = 5, index_dir=None):
-    """Answer ``question`` from the policy corpus (the default index is built when missing)."""
-    from .search import Searcher
+def ask(question: str, k: int = 5, index_dir=None, corpus_dir=None):
+    """Answer ``question`` from the policy corpus; the index is chosen as :func:`open_searcher` does."""
+    return open_searcher(index_dir, corpus_dir).search(question, k=k)
 
-    return Searcher.load(index_dir).search(question, k=k)
+
+def open_searcher(index_dir=None, corpus_dir=None, *, on_build=None):
+    """A :class:`~pbdocs.search.Searcher` to answer many questions from one loaded index.
+
+    ``index_dir`` alone: that index, as it is. Otherwise the index of ``corpus_dir`` kept in
+    ``index_dir`` (neither given: the bundled ``corpus/`` and ``index/bundled`` of the checkout
+    pbdocs runs from), built first when missing or older than the corpus, ``on_build(index_dir)``
+    being told so. Reads no environment variables: the ``pbdocs`` commands and the web resolve
+    ``PBDOCS_CORPUS`` and ``PBDOCS_INDEX`` themselves and pass the folders in.
+    """
+    from pathlib import Path
+
+    from .errors import CorpusError, InvalidOption, StaleIndexError
+    from .search import Searcher, build, bundled_locations
+
+    if corpus_dir is None:
+        if index_dir is not None:
+            return Searcher.load(index_dir)
+        bundled = bundled_locations()
+        if bundled is None:
+            raise CorpusError("no bundled corpus: pbdocs is installed without its checkout; give an index folder")
+        index_dir, corpus_dir = bundled.index_dir, bundled.corpus_dir
+    elif index_dir is None:
+        raise InvalidOption("a corpus needs an index folder to keep its index in")
+    try:
+        return Searcher.load(index_dir, corpus_dir=corpus_dir)
+    except StaleIndexError:
+        if on_build is not None:
+            on_build(Path(index_dir))
+        build([corpus_dir], index_dir)
+        return Searcher.load(index_dir)

@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from . import __version__
+from . import __version__, shell
 from .domain import registry
 from .errors import OcrDisabled, PbdocsError, ReadError
 
@@ -235,27 +235,49 @@ def _hit_lines(hit, color: bool) -> list[str]:
     return lines
 
 
+# Where the default corpus and index are: the shell's choice, read through these options.
+_corpus_option = click.option(
+    "--corpus", "corpus_dir", type=click.Path(file_okay=False, path_type=str), envvar=shell.CORPUS_ENV,
+    show_envvar=True, default=None, help="Corpus folder [default: the bundled corpus/].")
+
+
+def _index_option(help_text: str):
+    return click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=str),
+                        envvar=shell.INDEX_ENV, show_envvar=True, default=None, help=help_text)
+
+
+def _on_command_line(ctx: click.Context, name: str) -> bool:
+    from click.core import ParameterSource
+
+    return ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE
+
+
 @cli.command()
 @click.argument("query", required=False)
 @click.option("-k", "k", type=click.IntRange(min=1, max=100), default=5, show_default=True,
               help="Number of passages to return.")
-@click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=str), default=None,
-              help="Index directory [default: the bundled corpus's index, built when missing or stale].")
+@_index_option("Index directory [default: the bundled corpus's index, built when missing or stale; "
+               "an index given with --index alone is searched as it is].")
+@_corpus_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: answers with their sources; json: the SearchResult object.")
 @click.option("--batch", type=click.Path(dir_okay=False, path_type=str), default=None,
               help='JSON Lines of {"id", "q"}; writes one {"id", "query", "hits"} line per question.')
-def search(query, k, index_dir, fmt, batch):
+@click.pass_context
+def search(ctx, query, k, index_dir, corpus_dir, fmt, batch):
     """Answer a question about party-building and social-organization rules from the policy corpus."""
-    from .search import Searcher
+    from . import open_searcher
     from .search.searcher import read_batch
 
     if (query is None) == (batch is None):
         raise click.UsageError("give either a QUERY or --batch FILE")
     questions = read_batch(batch) if batch else None
-    searcher = Searcher.load(
-        index_dir, on_build=lambda path: click.echo(f"Building the search index in {path} ...", err=True)
-    )
+    if _on_command_line(ctx, "index_dir") and not _on_command_line(ctx, "corpus_dir"):
+        searcher = open_searcher(index_dir)
+    else:
+        searcher = open_searcher(
+            shell.index_dir(index_dir), shell.corpus_dir(corpus_dir),
+            on_build=lambda path: click.echo(f"Building the search index in {path} ...", err=True))
     if questions is not None:
         for qid, question in questions:
             result = searcher.search(question, k=k).as_dict()
@@ -280,16 +302,16 @@ def index_group():
 
 @index_group.command("build")
 @click.argument("sources", nargs=-1, type=click.Path(exists=True, path_type=str))
-@click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=str), default=None,
-              help="Where to write the index [default: index/bundled, or $PBDOCS_INDEX].")
+@_index_option("Where to write the index [default: index/bundled].")
+@_corpus_option
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Processes tokenizing a large corpus [default: CPU count].")
-def index_build(sources, index_dir, workers):
+def index_build(sources, index_dir, corpus_dir, workers):
     """Index SOURCES (corpus folders with a manifest.json, document files or folders) [default: the
-    bundled corpus]."""
+    corpus]."""
     from .search import build
 
-    meta = build(sources or None, index_dir, processes=workers)
+    meta = build(sources or [shell.corpus_dir(corpus_dir)], shell.index_dir(index_dir), processes=workers)
     click.echo(f"Indexed {meta['n_documents']} documents, {meta['n_passages']} passages, {meta['n_terms']} "
                f"terms in {meta['build_seconds']:.1f} s", err=True)
 
@@ -304,8 +326,7 @@ def _iso_date(ctx, param, value):
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=str))
-@click.option("--corpus", "corpus_dir", type=click.Path(file_okay=False, path_type=str), default=None,
-              help="Corpus folder [default: the bundled corpus/, or $PBDOCS_CORPUS].")
+@_corpus_option
 @click.option("--title", default=None, help="Title, instead of the one read from the text.")
 @click.option("--issuer", default=None, help="发文机关, instead of the one read from the text.")
 @click.option("--doc-number", default=None, help="文号, instead of the one read from the text.")
@@ -316,7 +337,7 @@ def ingest(paths, corpus_dir, title, issuer, doc_number, date, source):
     from .search import ingest as ingest_documents
 
     overrides = {"title": title, "issuer": issuer, "doc_number": doc_number, "date": date, "source": source}
-    entries = ingest_documents(paths, corpus_dir, overrides=overrides)
+    entries = ingest_documents(paths, shell.corpus_dir(corpus_dir), overrides=overrides)
     for entry in entries:
         click.echo(_json_line(entry.as_dict()))
     click.echo(f"Added {len(entries)} documents; the default index is rebuilt on the next search.", err=True)

@@ -43,6 +43,11 @@ class SearchIndexError(PbdocsError):
     exit_code = 3
 
 
+class StaleIndexError(SearchIndexError):
+    """A search index is missing, or was built from another corpus or tokenizer: building it again
+    fixes it (the shell decides whether to)."""
+
+
 class CorpusError(PbdocsError):
     """The corpus manifest or one of its files is inconsistent."""
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pbdocs.errors import CorpusError, ReadError, SearchIndexError
+from pbdocs import open_searcher
+from pbdocs.errors import CorpusError, ReadError, SearchIndexError, StaleIndexError
 from pbdocs.search import Searcher, build
 from pbdocs.search import index as index_module
 from pbdocs.search.corpus import Corpus, ingest
@@ -137,22 +138,36 @@ def test_damaged_index_is_a_typed_error(corpus_dir, tmp_path, damage, message):
         IndexReader.open(tmp_path / "idx")
 
 
-def test_default_index_is_built_when_missing_and_rebuilt_when_stale(corpus_dir, tmp_path, monkeypatch):
-    monkeypatch.setenv("PBDOCS_CORPUS", str(corpus_dir))
-    monkeypatch.setenv("PBDOCS_INDEX", str(tmp_path / "default-index"))
+def test_default_index_is_built_when_missing_and_rebuilt_when_stale(corpus_dir, tmp_path):
+    index = tmp_path / "default-index"
     built = []
-    searcher = Searcher.load(on_build=built.append)
-    assert built == [tmp_path / "default-index"]
+    searcher = open_searcher(index, corpus_dir, on_build=built.append)
+    assert built == [index]
     assert searcher.search("原始基金不低于多少").hits[0].doc_id == "rules"
-    Searcher.load(on_build=built.append)
+    open_searcher(index, corpus_dir, on_build=built.append)
     assert len(built) == 1, "a fresh index is reused"
 
     shutil.copy(DATA / "passages" / "statute.md", tmp_path / "statute.md")
     ingest([tmp_path / "statute.md"], corpus_dir)
-    assert not index_is_fresh(tmp_path / "default-index", Corpus.load(corpus_dir))
-    searcher = Searcher.load(on_build=built.append)
+    assert not index_is_fresh(index, Corpus.load(corpus_dir))
+    searcher = open_searcher(index, corpus_dir, on_build=built.append)
     assert len(built) == 2
     assert searcher.search("示例社会团体管理办法第三条").hits[0].article == "第三条"
+
+
+def test_loading_never_builds(corpus_dir, tmp_path):
+    index = tmp_path / "idx"
+    with pytest.raises(StaleIndexError, match="no search index here"):
+        Searcher.load(index)
+    with pytest.raises(StaleIndexError, match="missing or older than the corpus"):
+        Searcher.load(index, corpus_dir=corpus_dir)
+    assert not index.exists()
+    build([corpus_dir], index)
+    assert Searcher.load(index, corpus_dir=corpus_dir).reader.n_passages > 0
+    shutil.copy(DATA / "passages" / "statute.md", tmp_path / "statute.md")
+    ingest([tmp_path / "statute.md"], corpus_dir)
+    with pytest.raises(StaleIndexError, match="missing or older than the corpus"):
+        Searcher.load(index, corpus_dir=corpus_dir)
 
 
 def test_explicit_index_dir_must_exist(tmp_path):

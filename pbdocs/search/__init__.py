@@ -1,12 +1,13 @@
 """Policy search: the bundled corpus, legal-text passages, jieba + bigram BM25, answers.
 
-``Searcher.load()`` opens (building if needed) the default index; ``Searcher.search(q, k)``
-returns a :class:`SearchResult`. Submodules load lazily so importing this package is cheap.
+``build(sources, index_dir)`` writes an index; ``Searcher.load(index_dir)`` opens one (it never
+builds); ``Searcher.search(q, k)`` returns a :class:`SearchResult`. Every location is an argument:
+the shell decides where things live. Submodules load lazily so importing this package is cheap.
 """
 from __future__ import annotations
 
-__all__ = ["Searcher", "SearchResult", "Hit", "build", "ingest", "Corpus", "default_corpus_dir",
-           "default_index_dir"]
+__all__ = ["Searcher", "SearchResult", "Hit", "Query", "SCORE_FACTORS", "build", "ingest", "Corpus",
+           "SearchLocations", "bundled_locations"]
 
 _EXPORTS = {
     "Searcher": "searcher",
@@ -15,8 +16,10 @@ _EXPORTS = {
     "build": "searcher",
     "ingest": "corpus",
     "Corpus": "corpus",
-    "default_corpus_dir": "corpus",
-    "default_index_dir": "corpus",
+    "Query": "query",
+    "SCORE_FACTORS": "factors",
+    "SearchLocations": "corpus",
+    "bundled_locations": "corpus",
 }
 
 

@@ -5,9 +5,9 @@ doc_number (文号), date, source and the file's sha256. ``ingest`` adds files o
 extractor reads; their metadata comes from the text (the extractor's parse, ``# source:``-style
 header lines, and the promulgation lines under a statute's title) unless given explicitly.
 
-Locations: the corpus is ``$PBDOCS_CORPUS`` or ``corpus/`` of the checkout pbdocs runs from; the
-default index is ``$PBDOCS_INDEX`` or ``index/bundled`` of that checkout (a per-user cache
-folder when pbdocs is installed without a checkout).
+Every function takes its folders as arguments; :func:`bundled_locations` says where the checkout
+pbdocs runs from keeps its corpus and index, for the shell (``pbdocs.shell``) and :func:`pbdocs.ask`
+to default to. Nothing here reads the environment.
 """
 from __future__ import annotations
 
@@ -28,8 +28,8 @@ __all__ = [
     "CorpusEntry",
     "Corpus",
     "MANIFEST",
-    "default_corpus_dir",
-    "default_index_dir",
+    "SearchLocations",
+    "bundled_locations",
     "ingest",
     "header_fields",
     "body_start",
@@ -60,31 +60,22 @@ class CorpusEntry:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
-def _repo_root() -> Path | None:
-    """The checkout holding this package when installed editable (it has a corpus/ folder)."""
+@dataclass(frozen=True)
+class SearchLocations:
+    """A corpus folder and the index folder built from it."""
+
+    corpus_dir: Path
+    index_dir: Path
+
+
+def bundled_locations() -> SearchLocations | None:
+    """``corpus/`` and ``index/bundled`` of the checkout holding this package (installed editable),
+    or None when pbdocs is installed without one. Reads no environment: the shell layers its
+    settings over this."""
     root = Path(__file__).resolve().parents[2]
-    return root if (root / "corpus").is_dir() else None
-
-
-def default_corpus_dir() -> Path:
-    env = os.environ.get("PBDOCS_CORPUS")
-    if env:
-        return Path(env)
-    root = _repo_root()
-    if root is None:
-        raise CorpusError("no corpus found: set PBDOCS_CORPUS to a folder with a manifest.json")
-    return root / "corpus"
-
-
-def default_index_dir() -> Path:
-    env = os.environ.get("PBDOCS_INDEX")
-    if env:
-        return Path(env)
-    root = _repo_root()
-    if root is not None:
-        return root / "index" / "bundled"
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return cache / "pbdocs" / "index"
+    if not (root / "corpus").is_dir():
+        return None
+    return SearchLocations(root / "corpus", root / "index" / "bundled")
 
 
 def sha256_file(path: Path) -> str:
@@ -182,8 +173,8 @@ class Corpus:
         return self.root / MANIFEST
 
     @classmethod
-    def load(cls, root: str | os.PathLike | None = None) -> "Corpus":
-        root = Path(root) if root is not None else default_corpus_dir()
+    def load(cls, root: str | os.PathLike) -> "Corpus":
+        root = Path(root)
         path = root / MANIFEST
         if not root.is_dir():
             raise CorpusError(f"{root}: corpus folder not found")
@@ -280,19 +271,20 @@ def _slug(stem: str) -> str:
 
 def ingest(
     paths: Iterable[str | os.PathLike],
-    corpus_dir: str | os.PathLike | None = None,
+    corpus_dir: str | os.PathLike,
     *,
     subdir: str = "",
     overrides: dict[str, str | None] | None = None,
 ) -> list[CorpusEntry]:
-    """Copy documents into the corpus and record them in its manifest; returns their entries.
+    """Copy documents into the corpus in ``corpus_dir`` (created when missing) and record them in its
+    manifest; returns their entries.
 
     Each file is extracted first, so an unreadable one raises :class:`ReadError` before anything
     is written. Ingesting a file already present (same content) updates its entry in place.
     """
     from ..extract import extract
 
-    corpus = _load_or_create(Path(corpus_dir) if corpus_dir is not None else default_corpus_dir())
+    corpus = _load_or_create(Path(corpus_dir))
     overrides = {k: v for k, v in (overrides or {}).items() if v}
     staged: list[tuple[Path, CorpusEntry]] = []
     for path in expand_paths(paths):

@@ -11,7 +11,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Collection, Iterable
 
 from ..errors import ReadError
 from ..normalize import normalize
@@ -74,12 +74,14 @@ def load_questions(path: str | os.PathLike) -> list[Question]:
     return out
 
 
-def evaluate(searcher, questions: list[Question], k: int = 10) -> EvalReport:
-    """R@1, R@5 and MRR@10 over hit passages, Answer@1 over the top hit's answer sentence."""
+def evaluate(searcher, questions: list[Question], k: int = 10, *,
+             disabled_factors: Collection[str] = ()) -> EvalReport:
+    """R@1, R@5 and MRR@10 over hit passages, Answer@1 over the top hit's answer sentence;
+    ``disabled_factors`` measures the searcher without those score factors."""
     r1 = r5 = mrr = a1 = 0.0
     rows = []
     for question in questions:
-        result = searcher.search(question.q, k=k)
+        result = searcher.search(question.q, k=k, disabled_factors=disabled_factors)
         rank = next((h.rank for h in result.hits if contains_answer(h.text, question.answers)), None)
         answered = bool(result.hits) and contains_answer(result.hits[0].answer, question.answers)
         r1 += rank == 1

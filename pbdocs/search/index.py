@@ -26,7 +26,7 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-from ..errors import SearchIndexError
+from ..errors import SearchIndexError, StaleIndexError
 from ..models import Document
 from .bm25 import BM25Matrix, BM25Params, build_bm25_counts
 from .passages import Passage, article_number, split_passages
@@ -237,7 +237,7 @@ class IndexReader:
         recover(folder)
         meta_path = folder / "meta.json"
         if not meta_path.is_file():
-            raise SearchIndexError(f"{folder}: no search index here (run `pbdocs index build`)")
+            raise StaleIndexError(f"{folder}: no search index here (run `pbdocs index build`)")
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
             if meta.get("format") != FORMAT_VERSION:

@@ -95,8 +95,8 @@ def _amounts(text: str):
         elif digits is not None:
             yield m, digits + (sign or "")
         else:
-            value = cn_to_int(chinese)
-            yield m, (str(value) if value is not None else None)
+            number = cn_to_int(chinese)
+            yield m, (str(number) if number is not None else None)
 
 
 def _number(numeral: str) -> str | None:

@@ -5,17 +5,19 @@ import math
 import os
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Collection, Iterable
 
 import numpy as np
 
-from ..errors import QueryError, ReadError
-from .answer import Highlight, best_answer, fold, highlights, matched_weight
-from .corpus import Corpus, body_start, default_corpus_dir, default_index_dir, describe, expand_paths
+from ..errors import QueryError, ReadError, StaleIndexError
+from .answer import Highlight, best_answer, highlights
+from .corpus import Corpus, body_start, describe, expand_paths
+from .factors import Candidate, QueryPlan, active_factors, adjusted_score, coverage
 from .index import IndexedDocument, IndexReader, build_index
-from .passages import Passage, cn_to_int
-from .question import AMOUNT_PREFIX, Cue, analyze, has_amount, is_list_lead
+from .passages import Passage
+from .query import Query
 
 __all__ = ["Hit", "SearchResult", "Searcher", "build", "index_is_fresh", "read_batch"]
 
@@ -23,21 +25,11 @@ __all__ = ["Hit", "SearchResult", "Searcher", "build", "index_is_fresh", "read_b
 # Measured here: off-topic questions (weather, recipes, sports, prices) reach at most 0.30, while
 # 86% of the lay questions in tests/data/search reach 0.35 or more.
 MIN_COVERAGE = 0.35
+# BM25's best this many passages are scored again with the factors of :mod:`.factors`.
 _CANDIDATES = 50
-# Score factors on BM25's candidates (BM25 itself stays rank_bm25's). A passage is scaled by
-# its coordination, the share of the question's terms it holds. A question asking 多少天 is
-# answered by a passage that states a number of days; one naming a law or a place by that law
-# or that place's rules; one about 基金会 most likely by the law with 基金会 in its title; an
-# unqualified question by the national rule rather than one place's.
-_CUE_BONUS = 0.5
-_COORDINATION = 0.5
-_NAMED_BONUS = 0.3
-_SUBJECT_BONUS = 0.2
-_LOCAL_FACTOR = 0.8
 # Scores this close count as a tie, which the newer version of a law wins.
 _TIE = 1e-6
 _PLACE = re.compile(r"^(\w{2,3}?)(?:省|市|\w{0,4}?自治区)")
-_ARTICLE_REF = re.compile(r"第\s*([零〇一二三四五六七八九十百千两0-9]+)\s*条")
 NO_ANSWER = "没有找到可信的答案 (no confident answer): the corpus does not seem to address this question."
 
 
@@ -127,13 +119,13 @@ def collect_documents(sources: Iterable[str | os.PathLike]) -> tuple[list[Indexe
     """
     from ..extract import extract
 
-    sources = [Path(s) for s in sources]
+    folders = [Path(s) for s in sources]
     docs: list[IndexedDocument] = []
     fingerprint = None
-    for src in sources:
+    for src in folders:
         if src.is_dir() and (src / "manifest.json").is_file():
             corpus = Corpus.load(src)
-            if len(sources) == 1:
+            if len(folders) == 1:
                 fingerprint = corpus.fingerprint()
             for entry, doc in corpus.documents():
                 docs.append(IndexedDocument(entry.id, doc, body_start(doc.text), entry.file))
@@ -155,16 +147,16 @@ def collect_documents(sources: Iterable[str | os.PathLike]) -> tuple[list[Indexe
 
 
 def build(
-    sources: Iterable[str | os.PathLike] | None = None,
-    index_dir: str | os.PathLike | None = None,
+    sources: Iterable[str | os.PathLike],
+    index_dir: str | os.PathLike,
     *,
     processes: int | None = None,
 ) -> dict[str, Any]:
-    """Build an index of ``sources`` (default: the bundled corpus) into ``index_dir``; returns meta."""
-    sources = list(sources or [default_corpus_dir()])
-    target = Path(index_dir) if index_dir is not None else default_index_dir()
+    """Build an index of ``sources`` (corpus folders, document files or folders) into ``index_dir``;
+    returns its meta. An index of exactly one corpus folder records that corpus's fingerprint, so
+    :meth:`Searcher.load` can tell when the corpus has changed since."""
     docs, fingerprint = collect_documents(sources)
-    return build_index(docs, target, fingerprint=fingerprint, processes=processes)
+    return build_index(docs, Path(index_dir), fingerprint=fingerprint, processes=processes)
 
 
 class Searcher:
@@ -172,202 +164,139 @@ class Searcher:
 
     def __init__(self, reader: IndexReader):
         self.reader = reader
-        self._names: dict[str, set[str]] | None = None
-        self._place_names: dict[str, str] | None = None
-        self._folded_titles: dict[str, str] | None = None
 
     @classmethod
-    def load(
-        cls,
-        index_dir: str | os.PathLike | None = None,
-        *,
-        on_build: Callable[[Path], None] | None = None,
-    ) -> "Searcher":
-        """Open ``index_dir``; ``None`` means the default index of the bundled corpus, which is
-        (re)built first when missing or older than the corpus (``on_build`` is told so)."""
-        if index_dir is None:
-            corpus = Corpus.load(default_corpus_dir())
-            target = default_index_dir()
-            if not index_is_fresh(target, corpus):
-                if on_build is not None:
-                    on_build(target)
-                docs = [IndexedDocument(e.id, d, body_start(d.text), e.file) for e, d in corpus.documents()]
-                build_index(docs, target, fingerprint=corpus.fingerprint())
-            return cls(IndexReader.open(target))
+    def load(cls, index_dir: str | os.PathLike, *, corpus_dir: str | os.PathLike | None = None) -> "Searcher":
+        """Open the index in ``index_dir``; with ``corpus_dir``, it must be fresh for that corpus.
+
+        Raises :class:`~pbdocs.errors.StaleIndexError` when the index is missing or (given a corpus)
+        was built from another version of it or by another tokenizer: ``build([corpus_dir],
+        index_dir)`` fixes that. Loading never builds.
+        """
+        index_dir = Path(index_dir)
+        if corpus_dir is not None and not index_is_fresh(index_dir, Corpus.load(corpus_dir)):
+            raise StaleIndexError(f"{index_dir}: the search index is missing or older than the corpus "
+                                  f"{corpus_dir}; build it again")
         return cls(IndexReader.open(index_dir))
+
+    # -- what the index knows about its documents, read once ----------------------------------
+
+    @cached_property
+    def law_names(self) -> dict[str, set[str]]:
+        """Ways a question may name each document: its title, without 中华人民共和国, without a
+        parenthesized addition (中国共产党章程（...部分修改...）)."""
+        names: dict[str, set[str]] = {}
+        for doc_id, title in self._normalized_titles.items():
+            short = re.split(r"[(（]", title, maxsplit=1)[0]
+            forms = {title, short} | {t.removeprefix("中华人民共和国") for t in (title, short)}
+            names[doc_id] = {f for f in forms if len(f) >= 2}
+        return names
+
+    @cached_property
+    def places(self) -> dict[str, str]:
+        """Documents of one place (省, 市, 自治区) by the place's short name."""
+        return {doc_id: m.group(1) for doc_id, title in self._normalized_titles.items()
+                if (m := _PLACE.match(title))}
+
+    @cached_property
+    def _normalized_titles(self) -> dict[str, str]:
+        from ..normalize import normalize
+
+        return {doc_id: normalize(info.get("title") or "").text for doc_id, info in self.reader.docs.items()}
+
+    @cached_property
+    def _folded_titles(self) -> dict[str, str]:
+        return {doc_id: title.lower() for doc_id, title in self._normalized_titles.items()}
 
     # -- query side ---------------------------------------------------------------------------
 
-    def _weighted_columns(self, query: str) -> tuple[dict[int, float], dict[str, float], list[str], float]:
-        """Query columns with summed weights, each term's idf weight, the query words, and the
-        idf weight of the question's own terms (synonyms excluded)."""
-        from .tokenize import BIGRAM_PREFIX, query_terms
-
+    def plan(self, query: Query | str) -> QueryPlan:
+        """``query`` resolved against this index: term columns and weights, the documents it names."""
+        if isinstance(query, str):
+            query = Query.parse(query)
         columns: dict[int, float] = {}
         term_weights: dict[str, float] = {}
-        words: list[str] = []
         own: dict[str, float] = {}
         # A term the corpus lacks weighs as much as its rarest one: the question asks for it.
         max_idf = math.log(self.reader.n_passages - 0.5) - math.log(1.5)
-        for term, weight in query_terms(query):
+        for term, weight in query.terms:
             col = self.reader.terms.column(term)
             idf = float(self.reader.matrix.idf[col]) if col is not None else max_idf
             if col is not None:
                 columns[col] = columns.get(col, 0.0) + weight
             term_weights[term] = max(term_weights.get(term, 0.0), weight * max(idf, 0.0))
-            if not term.startswith((BIGRAM_PREFIX, AMOUNT_PREFIX)):
-                words.append(term)
             if weight >= 1.0:
                 own[term] = max(idf, 0.0)
-        return columns, term_weights, words, sum(own.values())
+        return QueryPlan(query, columns, term_weights, sum(own.values()), self._named_documents(query),
+                         self._subject_documents(query.words), frozenset(self.places),
+                         self._article_passage(query))
 
-    def _law_names(self) -> dict[str, set[str]]:
-        """Ways a question may name each document: its title, without 中华人民共和国, without a
-        parenthesized addition (中国共产党章程（...部分修改...）)."""
-        if self._names is None:
-            from ..normalize import normalize
-
-            self._names = {}
-            for doc_id, info in self.reader.docs.items():
-                title = normalize(info.get("title") or "").text
-                short = re.split(r"[(（]", title, maxsplit=1)[0]
-                forms = {title, short} | {t.removeprefix("中华人民共和国") for t in (title, short)}
-                self._names[doc_id] = {f for f in forms if len(f) >= 2}
-        return self._names
-
-    def _article_reference(self, query: str) -> int | None:
+    def _article_passage(self, query: Query) -> int | None:
         """The passage of the article a query names (社会团体登记管理条例第十四条, 党章第三十条)."""
-        from ..normalize import normalize
-        from .tokenize import synonyms
-
-        text = normalize(query).text
-        m = _ARTICLE_REF.search(text)
-        if not m:
+        ref = query.article
+        if ref is None:
             return None
-        number = cn_to_int(m.group(1))
-        if number is None:
-            return None
-        named = text[: m.start()].strip("《》 ") + text[m.end():]
-        # Common short names (党章) stand for the full title.
-        forms = {named} | {named.replace(lay, official) for lay, officials in synonyms().items()
-                           if lay in named for official in officials}
         best: tuple[int, str, str] | None = None
-        for doc_id, names in self._law_names().items():
+        for doc_id, names in self.law_names.items():
             info = self.reader.docs[doc_id]
-            if str(number) not in info.get("articles", {}):
+            if str(ref.number) not in info.get("articles", {}):
                 continue
             for name in names:
-                if any(name in form for form in forms):
+                if any(name in form for form in ref.law_forms):
                     # The longest title named wins; among versions of one law, the latest.
                     key = (len(name), info.get("date") or "", doc_id)
                     if best is None or key > best:
                         best = key
         if best is None:
             return None
-        return self.reader.article_passage(best[2], number)
+        return self.reader.article_passage(best[2], ref.number)
 
-    def search(self, query: str, k: int = 5) -> SearchResult:
-        if not isinstance(query, str) or not query.strip():
-            raise QueryError("empty query")
-        from ..normalize import normalize
-
-        k = max(1, int(k))
-        columns, term_weights, words, own_weight = self._weighted_columns(query)
-        scores = self.reader.matrix.scores(columns.items())
-        pinned = self._article_reference(query)
-        order = _top(scores, max(k, _CANDIDATES))
-        folded_query = normalize(query).text
-        _, cue = analyze(folded_query)
-        named = self._named_documents(folded_query)
-        subject = self._subject_documents(words)
-        adjusted = {}
-        for i in order:
-            if scores[i] > 0:
-                passage = self.reader.passage(int(i))
-                folded = fold(passage.text)
-                adjusted[int(i)] = (float(scores[i]) * self._prior(passage, folded, cue, named, subject)
-                                    * _coordination(folded, term_weights, own_weight))
-        newest_first = sorted(adjusted, key=lambda i: self._date(i), reverse=True)
-        ranked = sorted(newest_first, key=lambda i: -round(adjusted[i] / _TIE))
-        if pinned is not None:
-            adjusted.setdefault(pinned, float(scores[pinned]))
-            ranked = [pinned] + [i for i in ranked if i != pinned]
-        hits = [self._hit(rank, pid, adjusted[pid], term_weights, words, cue)
-                for rank, pid in enumerate(ranked[:k], start=1)]
-        confident = bool(hits) and (
-            pinned is not None or _coverage(hits[0].text, term_weights, own_weight) >= MIN_COVERAGE
-        )
-        return SearchResult(query, hits, confident, None if confident else NO_ANSWER)
-
-    def _date(self, pid: int) -> str:
-        return self.reader.docs.get(self.reader.passage(pid).doc_id, {}).get("date") or ""
-
-    def _named_documents(self, folded_query: str) -> set[str]:
+    def _named_documents(self, query: Query) -> frozenset[str]:
         """Documents the question names: by title (基金会管理条例, 慈善法, 党章) or by the place
         whose rules they are (上海 for 上海市慈善条例)."""
-        from .tokenize import synonyms
+        named = {doc_id for doc_id, names in self.law_names.items()
+                 if any(len(name) >= 3 and name in form for name in names for form in query.name_forms)}
+        named.update(doc_id for doc_id, place in self.places.items() if place in query.normalized)
+        return frozenset(named)
 
-        forms = {folded_query} | {folded_query.replace(lay, official) for lay, officials in synonyms().items()
-                                  if lay in folded_query for official in officials}
-        named = {doc_id for doc_id, names in self._law_names().items()
-                 if any(len(name) >= 3 and name in form for name in names for form in forms)}
-        for doc_id, place in self._places().items():
-            if place in folded_query:
-                named.add(doc_id)
-        return named
-
-    def _places(self) -> dict[str, str]:
-        """Documents of one place (省, 市, 自治区) by the place's short name."""
-        if self._place_names is None:
-            from ..normalize import normalize
-
-            self._place_names = {}
-            for doc_id, info in self.reader.docs.items():
-                m = _PLACE.match(normalize(info.get("title") or "").text)
-                if m:
-                    self._place_names[doc_id] = m.group(1)
-        return self._place_names
-
-    def _subject_documents(self, words: list[str]) -> set[str]:
+    def _subject_documents(self, words: list[str]) -> frozenset[str]:
         """Documents whose title holds one of the question's words (its own or their official
         wordings): a question about 公司 or 基金会 is most likely about the law on them."""
         wanted = {w for w in words if len(w) >= 2}
-        return {doc_id for doc_id, title in self._titles().items() if any(w in title for w in wanted)}
+        return frozenset(doc_id for doc_id, title in self._folded_titles.items() if any(w in title for w in wanted))
 
-    def _titles(self) -> dict[str, str]:
-        if self._folded_titles is None:
-            from ..normalize import normalize
+    def search(self, query: str, k: int = 5, *, disabled_factors: Collection[str] = ()) -> SearchResult:
+        """The ``k`` best passages for ``query`` with their answers; ``disabled_factors`` names
+        score factors (see :data:`~.factors.SCORE_FACTORS`) to leave out, for measurement."""
+        if not isinstance(query, str) or not query.strip():
+            raise QueryError("empty query")
+        factors = active_factors(disabled_factors)
+        k = max(1, int(k))
+        plan = self.plan(Query.parse(query))
+        scores = self.reader.matrix.scores(plan.columns.items())
+        adjusted: dict[int, float] = {}
+        passages: dict[int, Passage] = {}
+        for i in _top(scores, max(k, _CANDIDATES)):
+            if scores[i] > 0:
+                candidate = Candidate(int(i), self.reader.passage(int(i)), float(scores[i]))
+                adjusted[candidate.pid] = adjusted_score(factors, plan, candidate)
+                passages[candidate.pid] = candidate.passage
+        newest_first = sorted(adjusted, key=lambda i: self._date(passages[i]), reverse=True)
+        ranked = sorted(newest_first, key=lambda i: -round(adjusted[i] / _TIE))
+        if plan.pinned is not None:
+            adjusted.setdefault(plan.pinned, float(scores[plan.pinned]))
+            ranked = [plan.pinned] + [i for i in ranked if i != plan.pinned]
+        hits = [self._hit(rank, passages.get(pid) or self.reader.passage(pid), adjusted[pid], plan)
+                for rank, pid in enumerate(ranked[:k], start=1)]
+        confident = bool(hits) and (plan.pinned is not None or coverage(hits[0].text, plan) >= MIN_COVERAGE)
+        return SearchResult(query, hits, confident, None if confident else NO_ANSWER)
 
-            self._folded_titles = {doc_id: normalize(info.get("title") or "").text.lower()
-                                   for doc_id, info in self.reader.docs.items()}
-        return self._folded_titles
+    def _date(self, passage: Passage) -> str:
+        return self.reader.docs.get(passage.doc_id, {}).get("date") or ""
 
-    def _prior(self, passage: Passage, folded: str, cue: Cue, named: set[str], subject: set[str]) -> float:
-        """Factor on a candidate's BM25 score; ``folded`` is its text as :func:`fold` gives it."""
-        factor = 1.0
-        if cue.kind == "list" and any(is_list_lead(line) for line in passage.text.splitlines()):
-            factor += _CUE_BONUS
-        elif cue.kind in ("quantity", "date"):
-            # The article label is a number but never an amount.
-            body = folded.removeprefix(fold(passage.article)) if passage.article else folded
-            if has_amount(body, cue.units):
-                factor += _CUE_BONUS
-        if passage.doc_id in subject:
-            factor += _SUBJECT_BONUS
-        if passage.doc_id in named:
-            factor += _NAMED_BONUS
-        elif passage.doc_id in self._places():
-            factor *= _LOCAL_FACTOR
-        return factor
-
-    def search_many(self, queries: Iterable[str], k: int = 5) -> list[SearchResult]:
-        return [self.search(q, k) for q in queries]
-
-    def _hit(self, rank: int, pid: int, score: float, term_weights: dict[str, float], words: list[str],
-             cue: Cue) -> Hit:
-        p = self.reader.passage(pid)
+    def _hit(self, rank: int, p: Passage, score: float, plan: QueryPlan) -> Hit:
         info = self.reader.docs.get(p.doc_id, {})
-        a, b = best_answer(p.text, term_weights, cue)
+        a, b = best_answer(p.text, plan.term_weights, plan.query.cue)
         return Hit(
             rank=rank,
             score=score,
@@ -383,7 +312,7 @@ class Searcher:
             answer=p.text[a:b],
             answer_start=a,
             answer_end=b,
-            highlights=highlights(p.text, words),
+            highlights=highlights(p.text, plan.query.words),
             start=p.start,
             end=p.end,
         )
@@ -412,20 +341,6 @@ def read_batch(path: str | os.PathLike) -> list[tuple[Any, str]]:
             raise ReadError(p, f'line {number}: expected an object with a non-empty "q" string')
         queries.append((item.get("id", number), item["q"]))
     return queries
-
-
-def _coverage(text: str, term_weights: dict[str, float], own_weight: float, *, folded: bool = False) -> float:
-    """Share of the question's idf weight found in ``text``; a synonym found stands in for the
-    lay word it expands, so the share is capped at 1."""
-    if own_weight <= 0:
-        return 0.0
-    return min(1.0, matched_weight(text, term_weights, folded=folded) / own_weight)
-
-
-def _coordination(folded: str, term_weights: dict[str, float], own_weight: float) -> float:
-    """Between 1 - _COORDINATION (none of the question's terms) and 1 (all of them): a passage
-    holding every concept of the question beats one repeating a few of them."""
-    return 1.0 - _COORDINATION + _COORDINATION * _coverage(folded, term_weights, own_weight, folded=True)
 
 
 def _top(scores: np.ndarray, n: int) -> np.ndarray:

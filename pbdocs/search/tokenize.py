@@ -28,9 +28,9 @@ __all__ = [
     "synonyms",
     "words",
     "tokenize",
-    "tokenize_many",
     "count_many",
     "query_terms",
+    "content_terms",
     "bigrams",
     "data_fingerprint",
 ]
@@ -119,10 +119,6 @@ def tokenize(text: str, *, normalized: bool = False) -> list[str]:
     return words(text, normalized=True) + bigrams(text) + amount_tokens(text)
 
 
-def _tokenize_raw(text: str) -> list[str]:
-    return tokenize(text)
-
-
 def _count_batch(texts: Sequence[str]):
     from .bm25 import count_terms
 
@@ -130,6 +126,9 @@ def _count_batch(texts: Sequence[str]):
 
 
 def _pool(processes: int):
+    """Worker processes forked after jieba is loaded here, so they share its dictionary instead
+    of each loading it again (where fork is unavailable they load it themselves). Normalization
+    runs in the workers too: per character with an offset map, it costs as much as segmentation."""
     import gc
     import multiprocessing
 
@@ -142,20 +141,6 @@ def _pool(processes: int):
         return multiprocessing.get_context(method).Pool(processes)
     finally:
         gc.unfreeze()
-
-
-def tokenize_many(texts: Sequence[str], *, processes: int | None = None) -> list[list[str]]:
-    """Normalize and tokenize texts, on all cores when there are enough of them to pay for it.
-
-    Normalization runs in the workers too: per character with an offset map, it costs as much as
-    segmentation. The pool forks after jieba is loaded here, so workers share the dictionary
-    instead of each loading it again; where fork is unavailable they load it themselves.
-    """
-    processes = processes or os.cpu_count() or 1
-    if processes <= 1 or len(texts) < _PARALLEL_MIN_TEXTS:
-        return [_tokenize_raw(t) for t in texts]
-    with _pool(processes) as pool:
-        return pool.map(_tokenize_raw, texts, chunksize=max(64, len(texts) // (processes * 16)))
 
 
 def count_many(texts: Sequence[str], *, processes: int | None = None):
@@ -176,30 +161,35 @@ def count_many(texts: Sequence[str], *, processes: int | None = None):
 
 
 def query_terms(query: str) -> list[tuple[str, float]]:
+    """Weighted query tokens of a raw question; see :func:`content_terms`."""
+    return content_terms(analyze(normalize(query).text)[0])
+
+
+def content_terms(content: str) -> list[tuple[str, float]]:
     """Weighted query tokens: content words, their bigrams and amounts; synonyms at half weight.
 
-    The phrases that only say what kind of answer is wanted (多少天, 由谁, 哪些) are cut out first
-    (see :mod:`.question`), and stop words of lay questions (请问, 怎么办...) are dropped along
-    with their bigrams, so a question's phrasing does not pull in passages that merely share it.
+    ``content`` is the normalized question with the phrases that only say what kind of answer is
+    wanted (多少天, 由谁, 哪些) cut out already (see :func:`.question.analyze`). Stop words of lay
+    questions (请问, 怎么办...) are dropped along with their bigrams, so a question's phrasing does
+    not pull in passages that merely share it.
     """
-    text, _ = analyze(normalize(query).text)
     stop = query_stopwords()
-    content: list[str] = []
+    content_words: list[str] = []
     runs: list[str] = []
     # Bigrams only within runs of content words, so that none straddles a dropped stop word or
     # a cut-out asking phrase.
-    for segment in text.lower().split():
+    for segment in content.lower().split():
         kept_words = [w for w in _jieba().cut(segment) if _WORD_CHAR.search(w)]
-        content.extend(w for w in kept_words if w not in stop)
+        content_words.extend(w for w in kept_words if w not in stop)
         runs.extend(_content_runs(kept_words, stop))
     terms: list[tuple[str, float]] = []
-    for w in content:
+    for w in content_words:
         terms.extend((t, 1.0) for t in words(w, normalized=True))
     for run in runs:
         terms.extend((t, 1.0) for t in bigrams(run))
-    terms.extend((t, 1.0) for t in amount_tokens(text))
+    terms.extend((t, 1.0) for t in amount_tokens(content))
     table = synonyms()
-    for w in content:
+    for w in content_words:
         for official in table.get(w, ()):
             terms.extend((t, 0.5) for t in words(official, normalized=True) + bigrams(official))
     return terms

@@ -382,7 +382,11 @@ def _download(content: bytes, suffix: str) -> Response:
 
 
 class _SearchService:
-    """Loads the search index on the first question, once, and shares it between requests."""
+    """Loads the search index on the first question, once, and shares it between requests.
+
+    An ``index_dir`` given is searched as it is; without one, the default index of
+    :func:`pbdocs.shell.environment_locations` is (re)built first when missing or stale.
+    """
 
     def __init__(self, index_dir: str | os.PathLike | None):
         self._index_dir = index_dir
@@ -392,9 +396,13 @@ class _SearchService:
     def search(self, query: str, k: int) -> dict:
         with self._lock:
             if self._searcher is None:
-                from ..search import Searcher
+                from .. import open_searcher
+                from ..shell import environment_locations
 
-                self._searcher = Searcher.load(self._index_dir)
+                if self._index_dir is not None:
+                    self._searcher = open_searcher(self._index_dir)
+                else:
+                    self._searcher = open_searcher(*environment_locations())
         return self._searcher.search(query, k=k).as_dict()
 
 

@@ -1,0 +1,161 @@
+"""Score factors: how a BM25 candidate's score is adjusted, one named function per reason.
+
+BM25 itself stays rank_bm25's. A candidate passage then scores
+
+    bm25 * (1 + the sum of the bonuses) * each multiplier, in table order,
+
+where every entry of :data:`SCORE_FACTORS` is a bonus (added to 1) or a multiplier. Each can be
+switched off by name (``Searcher.search(q, disabled_factors={"subject"})``) to measure what it
+brings; ``notebooks/corpus_and_search.ipynb`` does so on the lay questions of ``tests/data/search``.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Literal
+
+from ..errors import QueryError
+from .answer import fold, matched_weight
+from .passages import Passage
+from .query import Query
+from .question import has_amount, is_list_lead
+
+__all__ = [
+    "SCORE_FACTORS",
+    "Candidate",
+    "QueryPlan",
+    "ScoreFactor",
+    "active_factors",
+    "adjusted_score",
+    "coverage",
+]
+
+# Sizes of the adjustments; see the function of each for why it exists.
+_CUE_BONUS = 0.5
+_SUBJECT_BONUS = 0.2
+_NAMED_BONUS = 0.3
+_LOCAL_FACTOR = 0.8
+_COORDINATION = 0.5
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    """A :class:`Query` resolved against one index.
+
+    ``columns``: the index columns of its terms with their summed weights; ``term_weights``: each
+    term's weight times its idf; ``own_weight``: the idf weight of the question's own terms
+    (synonyms excluded); ``named``: documents it names by title or place; ``subject``: documents
+    whose title holds one of its words; ``local``: documents that are one place's rules;
+    ``pinned``: the passage of the article it names.
+    """
+
+    query: Query
+    columns: dict[int, float]
+    term_weights: dict[str, float]
+    own_weight: float
+    named: frozenset[str]
+    subject: frozenset[str]
+    local: frozenset[str]
+    pinned: int | None
+
+
+@dataclass
+class Candidate:
+    """A passage BM25 found, with its score before adjustment."""
+
+    pid: int
+    passage: Passage
+    bm25: float
+
+    @cached_property
+    def folded(self) -> str:
+        """The passage text as :func:`~.answer.fold` gives it, the form query terms are found in."""
+        return fold(self.passage.text)
+
+
+def coverage(text: str, plan: QueryPlan, *, folded: bool = False) -> float:
+    """Share of the question's idf weight found in ``text``; a synonym found stands in for the
+    lay word it expands, so the share is capped at 1."""
+    if plan.own_weight <= 0:
+        return 0.0
+    return min(1.0, matched_weight(text, plan.term_weights, folded=folded) / plan.own_weight)
+
+
+def answer_kind(plan: QueryPlan, candidate: Candidate) -> float:
+    """A question asking 多少天 is answered by a passage stating a number of days, one asking
+    哪些 by a passage with a list: such a passage gets a bonus."""
+    cue = plan.query.cue
+    passage = candidate.passage
+    if cue.kind == "list":
+        return _CUE_BONUS if any(is_list_lead(line) for line in passage.text.splitlines()) else 0.0
+    if cue.kind in ("quantity", "date"):
+        # The article label is a number but never an amount.
+        folded = candidate.folded
+        body = folded.removeprefix(fold(passage.article)) if passage.article else folded
+        return _CUE_BONUS if has_amount(body, cue.units) else 0.0
+    return 0.0
+
+
+def subject(plan: QueryPlan, candidate: Candidate) -> float:
+    """A question about 公司 or 基金会 is most likely about the law with that word in its title."""
+    return _SUBJECT_BONUS if candidate.passage.doc_id in plan.subject else 0.0
+
+
+def named(plan: QueryPlan, candidate: Candidate) -> float:
+    """A question naming a law (基金会管理条例, 党章) or a place (上海) is about that law or
+    that place's rules."""
+    return _NAMED_BONUS if candidate.passage.doc_id in plan.named else 0.0
+
+
+def local(plan: QueryPlan, candidate: Candidate) -> float:
+    """A question that names no place is answered by the national rule rather than one place's."""
+    doc_id = candidate.passage.doc_id
+    return _LOCAL_FACTOR if doc_id in plan.local and doc_id not in plan.named else 1.0
+
+
+def coordination(plan: QueryPlan, candidate: Candidate) -> float:
+    """Between 1 - _COORDINATION (none of the question's terms) and 1 (all of them): a passage
+    holding every concept of the question beats one repeating a few of them."""
+    return 1.0 - _COORDINATION + _COORDINATION * coverage(candidate.folded, plan, folded=True)
+
+
+@dataclass(frozen=True)
+class ScoreFactor:
+    """One adjustment: a ``bonus`` is added to 1, a ``multiplier`` multiplies the score."""
+
+    name: str
+    kind: Literal["bonus", "multiplier"]
+    function: Callable[[QueryPlan, Candidate], float]
+
+
+SCORE_FACTORS: Mapping[str, ScoreFactor] = {
+    factor.name: factor
+    for factor in (
+        ScoreFactor("answer_kind", "bonus", answer_kind),
+        ScoreFactor("subject", "bonus", subject),
+        ScoreFactor("named", "bonus", named),
+        ScoreFactor("local", "multiplier", local),
+        ScoreFactor("coordination", "multiplier", coordination),
+    )
+}
+
+
+def active_factors(disabled: Collection[str] = ()) -> tuple[ScoreFactor, ...]:
+    """The factors in table order, without those named in ``disabled``."""
+    unknown = sorted(set(disabled) - set(SCORE_FACTORS))
+    if unknown:
+        raise QueryError(f"unknown score factor {', '.join(unknown)}; known: {', '.join(SCORE_FACTORS)}")
+    return tuple(f for name, f in SCORE_FACTORS.items() if name not in disabled)
+
+
+def adjusted_score(factors: tuple[ScoreFactor, ...], plan: QueryPlan, candidate: Candidate) -> float:
+    bonus = 1.0
+    for factor in factors:
+        if factor.kind == "bonus":
+            bonus += factor.function(plan, candidate)
+    score = candidate.bm25 * bonus
+    for factor in factors:
+        if factor.kind == "multiplier":
+            score *= factor.function(plan, candidate)
+    return score

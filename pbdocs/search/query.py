@@ -1,0 +1,82 @@
+"""A question read once: :class:`Query` holds everything search needs from its text.
+
+Normalization, cutting out the asking phrases (:func:`.question.analyze`) and tokenization each
+run once per search; ranking, answers and highlights then read the fields. Nothing here depends
+on an index: the searcher resolves a Query against its index (term columns, idf weights, the
+documents it names) in :class:`.factors.QueryPlan`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..normalize import normalize
+from .passages import cn_to_int
+from .question import AMOUNT_PREFIX, Cue, analyze
+from .tokenize import BIGRAM_PREFIX, content_terms, synonyms
+
+__all__ = ["ArticleReference", "Query", "name_forms"]
+
+_ARTICLE_REF = re.compile(r"第\s*([零〇一二三四五六七八九十百千两0-9]+)\s*条")
+
+
+def name_forms(text: str) -> frozenset[str]:
+    """``text`` and its readings with a common short name put in full (党章 -> 中国共产党章程),
+    so that it can be searched for the titles of the laws it names."""
+    return frozenset({text} | {text.replace(lay, official) for lay, officials in synonyms().items()
+                               if lay in text for official in officials})
+
+
+@dataclass(frozen=True)
+class ArticleReference:
+    """An article a question names (社会团体登记管理条例第十四条): its number, and the rest of
+    the question in the forms a law's title is looked for in."""
+
+    number: int
+    law_forms: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Query:
+    """What one question asks, read from its text alone.
+
+    ``normalized`` is the question as :func:`~pbdocs.normalize.normalize` gives it; ``cue`` the kind
+    of answer it wants; ``terms`` its weighted tokens (content words, bigrams and amounts at 1,
+    official wordings of its lay words at 0.5); ``name_forms`` the forms titles are looked for in;
+    ``article`` the article it names, if any.
+    """
+
+    text: str
+    normalized: str
+    cue: Cue
+    terms: tuple[tuple[str, float], ...]
+    name_forms: frozenset[str]
+    article: ArticleReference | None
+
+    @classmethod
+    def parse(cls, text: str) -> Query:
+        normalized = normalize(text).text
+        content, cue = analyze(normalized)
+        return cls(text, normalized, cue, tuple(content_terms(content)), name_forms(normalized),
+                   _article_reference(normalized))
+
+    @property
+    def words(self) -> list[str]:
+        """The word terms (no bigrams, no amounts) in order, official wordings included."""
+        return [t for t, _ in self.terms if not t.startswith((BIGRAM_PREFIX, AMOUNT_PREFIX))]
+
+    @property
+    def amounts(self) -> list[str]:
+        """The amounts the question states, as ``#<value>`` tokens (三名 -> ``#3``)."""
+        return [t for t, _ in self.terms if t.startswith(AMOUNT_PREFIX)]
+
+
+def _article_reference(normalized: str) -> ArticleReference | None:
+    m = _ARTICLE_REF.search(normalized)
+    if not m:
+        return None
+    number = cn_to_int(m.group(1))
+    if number is None:
+        return None
+    named = normalized[: m.start()].strip("《》 ") + normalized[m.end():]
+    return ArticleReference(number, name_forms(named))
