@@ -29,7 +29,8 @@ import numpy as np
 from ..errors import SearchIndexError, StaleIndexError
 from ..models import Document
 from .bm25 import BM25Matrix, BM25Params, build_bm25_counts
-from .passages import Passage, article_number, split_passages
+from ..legal import article_number
+from .passages import Passage, split_passages
 
 __all__ = ["IndexedDocument", "build_index", "IndexReader", "FORMAT_VERSION", "recover"]
 

@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..legal import article_heading, article_number, division_heading
-from ..legal import parse_numeral as cn_to_int
 
-__all__ = ["Passage", "split_passages", "split_sentences", "article_number", "cn_to_int"]
+__all__ = ["Passage", "split_passages", "split_sentences"]
 
 _SENTENCE_END = re.compile(r"[^。！？；!?;\n]*(?:[。！？；!?;]+[”’」』）)]*|\n|$)")
 _MARKUP = re.compile(r"^\s*(?:<!--.*-->\s*|#\s*(?:source|origin|title|note|issuer|date|doc_number)\s*:.*)$",

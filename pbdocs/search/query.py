@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from ..normalize import normalize
-from .passages import cn_to_int
+from ..legal import parse_numeral
 from .question import AMOUNT_PREFIX, Cue, analyze
 from .tokenize import BIGRAM_PREFIX, content_terms, synonyms
 
@@ -75,7 +75,7 @@ def _article_reference(normalized: str) -> ArticleReference | None:
     m = _ARTICLE_REF.search(normalized)
     if not m:
         return None
-    number = cn_to_int(m.group(1))
+    number = parse_numeral(m.group(1))
     if number is None:
         return None
     named = normalized[: m.start()].strip("《》 ") + normalized[m.end():]

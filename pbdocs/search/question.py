@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
-from .passages import cn_to_int
+from ..legal import parse_numeral
 
 __all__ = ["AMOUNT_PREFIX", "Cue", "analyze", "amount_tokens", "has_amount", "is_agency_sentence",
            "is_list_lead"]
@@ -95,14 +95,14 @@ def _amounts(text: str):
         elif digits is not None:
             yield m, digits + (sign or "")
         else:
-            number = cn_to_int(chinese)
+            number = parse_numeral(chinese)
             yield m, (str(number) if number is not None else None)
 
 
 def _number(numeral: str) -> str | None:
     if re.fullmatch(r"\d+(?:\.\d+)?", numeral):
         return numeral
-    value = cn_to_int(numeral)
+    value = parse_numeral(numeral)
     return None if value is None else str(value)
 
 
