@@ -196,7 +196,7 @@ class DaskCluster(Executor):
         pending = iter(jobs)
         try:
             window = max(1, sum(client.nthreads().values())) * QUEUE_PER_WORKER
-            in_flight: dict[str, Job] = {}
+            in_flight: dict[Any, Job] = {}
             completed = as_completed()
 
             def submit_next() -> None:

@@ -11,7 +11,7 @@ import shutil
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from ..errors import ScreenError
 from ..executor import DaskCluster, Executor, Job, LocalPool, Outcome
@@ -135,18 +135,19 @@ def _usable_cores() -> int:
 def _screen_sources(sources: list[Source], journal: Journal, options: CheckOptions, executor: Executor,
                     timeout: float | None, on_progress: ProgressCallback | None) -> ScreenResult:
     notes = [journal.discarded_reason] if journal.discarded_reason else []
-    readable = [s for s in sources if s.error is None]
-    reused = len({s.sha256 for s in readable if s.sha256 in journal.done})
+    # (content hash, file to read) of every document that was not refused before reading
+    readable = [(s.sha256, s.local) for s in sources if s.error is None and s.sha256 and s.local]
+    reused = len({sha256 for sha256, _ in readable if sha256 in journal.done})
     jobs: dict[str, Job] = {}
-    for source in readable:
-        if source.sha256 not in journal.done and source.sha256 not in jobs:
-            jobs[source.sha256] = document_job(source.local, options, timeout, key=source.sha256)
+    for sha256, local in readable:
+        if sha256 not in journal.done and sha256 not in jobs:
+            jobs[sha256] = document_job(local, options, timeout, key=sha256)
     if reused:
         notes.append(f"resumed: {reused} document(s) already screened")
 
     total = len(sources)
-    finished = total - len(readable) + sum(1 for s in readable if s.sha256 in journal.done)
-    copies = Counter(s.sha256 for s in readable)
+    finished = total - len(readable) + sum(1 for sha256, _ in readable if sha256 in journal.done)
+    copies = Counter(sha256 for sha256, _ in readable)
     sha256_of = {job.key: sha256 for sha256, job in jobs.items()}
 
     def on_done(job: Job, outcome: Outcome) -> None:
@@ -162,7 +163,7 @@ def _screen_sources(sources: list[Source], journal: Journal, options: CheckOptio
     if jobs:
         if isinstance(executor, LocalPool):
             executor = LocalPool(min(executor.workers, len(jobs)))
-        pending = iter(jobs.values())
+        pending: Iterator[Job] = iter(jobs.values())
         if not executor.shares_files:
             # Bytes are read only as a job is handed out, so a large batch is never held in memory.
             pending = (replace(job, arg=job.arg.carrying_content()) for job in pending)
@@ -173,6 +174,6 @@ def _screen_sources(sources: list[Source], journal: Journal, options: CheckOptio
 
 def _record(source: Source, journal: Journal) -> ScreenRecord:
     """The document's record, under the path the user knows it by."""
-    if source.error is not None:
-        return ScreenRecord.failed(source.display, source.error)
+    if source.error is not None or source.sha256 is None:
+        return ScreenRecord.failed(source.display, source.error or "not read")
     return journal.done[source.sha256].labelled(source.display)

@@ -24,7 +24,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 from urllib.parse import quote, unquote
 
 from fastapi import FastAPI, HTTPException, Query, Request
@@ -241,8 +241,8 @@ def _collect_documents(uploads: list[_Upload], workdir: Path, max_files: int, ma
 async def _check_document(pool: SharedPool, document: _Document, options: CheckOptions,
                           timeout: float | None) -> ScreenRecord:
     """The document's record under the upload's name (the checker saw ``0003.pdf``)."""
-    if document.error is not None:
-        return ScreenRecord.failed(document.label, document.error)
+    if document.error is not None or document.local is None:
+        return ScreenRecord.failed(document.label, document.error or "not stored")
     job = document_job(document.local, options, timeout)
     return outcome_record(job, await pool.submit(job)).labelled(document.label)
 
