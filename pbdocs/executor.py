@@ -15,7 +15,6 @@ This module knows nothing of what the jobs do.
 from __future__ import annotations
 
 import abc
-import asyncio
 import contextlib
 import multiprocessing
 import signal
@@ -246,6 +245,8 @@ class SharedPool(Executor):
 
     async def submit(self, job: Job) -> Outcome:
         """Run ``job`` without blocking the event loop."""
+        import asyncio  # here: batch runs on the other strategies never load it
+
         pool = self._shared()
         try:
             return await asyncio.wrap_future(pool.submit(_call, job.fn, job.arg, job.deadline))
@@ -255,6 +256,7 @@ class SharedPool(Executor):
 
     def run(self, jobs: Iterable[Job], on_done: OnDone) -> None:
         """Run ``jobs`` from a thread that has no event loop running."""
+        import asyncio
 
         async def each(job: Job) -> None:
             on_done(job, await self.submit(job))
