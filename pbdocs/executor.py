@@ -81,35 +81,50 @@ class _TimedOut(BaseException):
     (the function's own, a third-party library's) let it through instead of rewording it."""
 
 
+class _Alarm:
+    """Whether a deadline has passed. Kept apart from the exception, because code that catches
+    too much (a library cleaning up after ``except BaseException``) may reword the interruption
+    into an error of its own."""
+
+    expired = False
+
+
 @contextlib.contextmanager
 def _deadline(seconds: float | None):
     """Raise :class:`_TimedOut` in this code after ``seconds``. Only a process's main thread can
     take the alarm signal, so in threaded workers (Dask) jobs run without a deadline."""
+    alarm = _Alarm()
     if not seconds or threading.current_thread() is not threading.main_thread():
-        yield
+        yield alarm
         return
 
     def expire(signum, frame):
+        alarm.expired = True
         raise _TimedOut
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        yield
+        yield alarm
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
 
 
 def _call(fn: Callable[[Any], Any], arg: Any, deadline: float | None) -> Outcome:
-    """In a worker: ``fn(arg)`` under its deadline; never raises."""
+    """In a worker: ``fn(arg)`` under its deadline; never raises. Whatever a job returns or raises
+    once its deadline has passed, it timed out."""
+    alarm = _Alarm()
     try:
-        with _deadline(deadline):
-            return Outcome(fn(arg))
+        with _deadline(deadline) as alarm:
+            value = fn(arg)
     except _TimedOut:
         return Outcome(failure=TIMED_OUT)
     except Exception as exc:  # noqa: BLE001 - one job's failure must not end the run
+        if alarm.expired:
+            return Outcome(failure=TIMED_OUT)
         return Outcome(failure=RAISED, detail=f"{type(exc).__name__}: {exc}")
+    return Outcome(failure=TIMED_OUT) if alarm.expired else Outcome(value)
 
 
 def _ignore_interrupts() -> None:

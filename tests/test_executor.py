@@ -103,3 +103,17 @@ def test_dask_cluster_runs_the_same_jobs():
         assert executor.shares_files is False
         outcomes = _outcomes(executor, _jobs(["ok", "raise", "ok", "ok"]))
     _assert_only_failures(outcomes, {"job-1": RAISED})
+
+
+def _reword_interruptions(item: tuple[str, int]) -> str:
+    """Like a library that turns anything raised inside it, even an interruption, into its own error."""
+    try:
+        time.sleep(60)
+    except BaseException as exc:
+        raise RuntimeError(f"config broken while {type(exc).__name__}") from None
+    return "finished"
+
+
+def test_a_job_that_rewords_the_interruption_still_timed_out():
+    jobs = [Job(key="job-0", fn=_reword_interruptions, arg=("ok", 0), deadline=0.5)]
+    assert _outcomes(LocalPool(1), jobs)["job-0"].failure == TIMED_OUT
