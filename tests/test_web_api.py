@@ -93,6 +93,30 @@ def test_evidence_quotes_the_uploaded_charter(client):
         assert text[evidence["start"]:evidence["end"]] == evidence["text"]
 
 
+def _blank_png() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (200, 100), "white").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_the_office_rules_and_ocr_mode_reach_every_upload(spool_dir):
+    from pbdocs.extract import ExtractOptions
+    from pbdocs.rules import CheckOptions
+
+    rules = Path(__file__).parent / "data" / "screen" / "packs" / "residence.toml"
+    options = CheckOptions.build(rules_file=rules, extract=ExtractOptions(ocr="never"))
+    name = next(n for n, verdict in EXPECTED.items() if verdict == "compliant")
+    with TestClient(create_app(options=options, workers=1)) as client:
+        [result] = client.post("/api/check", params={"pack": "party"},
+                               files=[("files", (name, _charter(name)))]).json()
+        [scan] = client.post("/api/check", files=[("files", ("scan.png", _blank_png()))]).json()
+    assert any(f["rule"] == "residence" for f in result["findings"])
+    assert scan["verdict"] == "error" and "OCR is disabled" in scan["error"]
+    assert _leftovers(spool_dir) == []
+
+
 def test_an_unreadable_file_is_an_error_row_named_as_uploaded(client):
     response = client.post("/api/check", files=[
         ("files", ("扫描件.pdf", b"this is not a PDF at all")),
