@@ -35,13 +35,13 @@ from ..errors import CorpusError, PbdocsError, SearchIndexError
 from ..executor import SharedPool
 from ..extract import SUPPORTED_SUFFIXES
 from ..rules.options import CheckOptions
+from ..screen.inputs import ARCHIVE_SUFFIX, ArchiveLimits, collect_sources
 from ..screen.records import ScreenRecord, member_label
 from ..screen.task import document_job, outcome_record
 
 __all__ = ["create_app"]
 
 MIB = 1024 * 1024
-ARCHIVE_SUFFIX = ".zip"
 ACCEPTED_SUFFIXES = tuple(SUPPORTED_SUFFIXES) + (ARCHIVE_SUFFIX,)
 # Charters compress about fivefold; an archive inflating past ten times the upload limit is a bomb.
 ARCHIVE_INFLATION_FACTOR = 10
@@ -218,8 +218,6 @@ def _collect_documents(uploads: list[_Upload], workdir: Path, max_files: int, ma
     Archives are unpacked by the batch screener's own safe unpacker, so the page and ``pbdocs screen``
     refuse the same members (``../`` names, symlinks, bombs, nested archives) the same way.
     """
-    from ..screen.inputs import ArchiveLimits, collect_sources
-
     archives = [u for u in uploads if u.path.suffix == ARCHIVE_SUFFIX]
     total = len(uploads) - len(archives) + sum(_count_archive_documents(u.path) for u in archives)
     if total > max_files:
