@@ -90,10 +90,10 @@ def main() -> int:
     args = parser.parse_args()
 
     from pbdocs.extract import extract
-    from pbdocs.rules import check_path
+    from pbdocs.rules import CheckOptions, check_path
 
     def checked(path: Path):
-        result = check_path(path, pack=args.pack)
+        result = check_path(path, CheckOptions(pack=args.pack))
         if result.verdict == "error":
             raise SystemExit(f"{path}: {result.error}")
 

@@ -20,11 +20,12 @@ from .models import Document, Metadata, Page  # noqa: F401
 from .extract import ExtractOptions, extract  # noqa: E402,F401
 
 
-def check(path, *, pack: str = "party", org_type: str | None = None, rules_file=None, extract_options=None):
-    """Check the charter at ``path``; a file that cannot be read gets the verdict ``error``."""
+def check(path, options=None):
+    """Check the charter at ``path`` with ``options`` (a :class:`pbdocs.rules.CheckOptions`; default:
+    the party pack); a file that cannot be read gets the verdict ``error``."""
     from .rules import check_path
 
-    return check_path(path, pack=pack, org_type=org_type, rules_file=rules_file, extract_options=extract_options)
+    return check_path(path, options)
 
 
 def ask(question: str, k: int = 5, index_dir=None, corpus_dir=None):

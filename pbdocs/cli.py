@@ -152,15 +152,19 @@ def screen(paths, out, workers, pack, org_type, rules_file, fail_on, ocr, execut
     3 any document unreadable. An interrupted run resumes when the same command is run again.
     """
     from .extract import ExtractOptions
-    from .screen import CheckSettings, screen as screen_batch
+    from .rules import CheckOptions
+    from .screen import screen as screen_batch
 
     if scheduler and executor != "dask":
         raise click.UsageError("--scheduler needs --executor dask")
-    settings = CheckSettings.from_rules_file(rules_file, pack=pack, org_type=org_type,
-                                             extract_options=ExtractOptions(ocr=ocr))
+    if executor == "dask" and not scheduler:
+        _error("--executor dask needs --scheduler ADDRESS")
+        sys.exit(EXIT_USAGE)
+    options = CheckOptions.build(pack=pack, org_type=org_type, rules_file=rules_file,
+                                 extract=ExtractOptions(ocr=ocr))
     bar = _ProgressBar() if sys.stderr.isatty() else None
     try:
-        result = screen_batch(list(paths), out, settings=settings, workers=workers, executor=executor,
+        result = screen_batch(list(paths), out, options=options, workers=workers, executor=executor,
                               scheduler=scheduler, resume=not restart, timeout=timeout, on_progress=bar)
     except KeyboardInterrupt:
         if bar:
@@ -407,13 +411,14 @@ def check(paths, fmt, pack, org_type, rules_file, fail_on, ocr):
     2 usage error (bad option or rules file), 3 a file could not be read (wins over 1).
     """
     from .extract import ExtractOptions
-    from .rules import check_path, list_rules
+    from .rules import CheckOptions, check_path
 
-    list_rules(pack, rules_file)  # a bad rules file stops the run before any file is read
-    options = ExtractOptions(ocr=ocr)
+    # A bad rules file stops the run before any file is read.
+    options = CheckOptions.build(pack=pack, org_type=org_type, rules_file=rules_file,
+                                 extract=ExtractOptions(ocr=ocr))
     unreadable = failing = False
     for path in paths:
-        result = check_path(path, pack=pack, org_type=org_type, rules_file=rules_file, extract_options=options)
+        result = check_path(path, options)
         if result.verdict == "error":
             unreadable = True
             _error(f"{path}: {result.error or 'cannot be read'}")

@@ -64,6 +64,12 @@ class ScreenError(PbdocsError):
     exit_code = 2
 
 
+class ExecutorError(PbdocsError):
+    """Documents cannot be run at all: the cluster cannot be reached."""
+
+    exit_code = 2
+
+
 class InvalidOption(PbdocsError):
     """An option value the library cannot use (an unknown organization type...)."""
 

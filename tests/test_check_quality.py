@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from pbdocs import extract
-from pbdocs.rules import check_document, check_path
+from pbdocs.rules import CheckOptions, check_document, check_path
 
 from helpers import data_module
 
@@ -158,7 +158,7 @@ def test_own_phenomenon_charter(expected):
         assert clause.fix is None
     _assert_evidence_quotes_the_original(result, extract(path).text)
     if "statutory" in expected:
-        both = check_path(path, pack="all")
+        both = check_path(path, CheckOptions(pack="all"))
         contents = next(f for f in both.findings if f.rule.endswith("-contents"))
         assert contents.status == expected["statutory"], contents.message
         assert both.verdict == expected["verdict_all"]

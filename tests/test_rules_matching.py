@@ -7,7 +7,7 @@ import pytest
 
 from pbdocs.errors import InvalidOption, RulePackError
 from pbdocs.models import Document, Page
-from pbdocs.rules import check_document, org_type_name
+from pbdocs.rules import CheckOptions, check_document, org_type_name
 from pbdocs.rules.matching import expand_ocr
 from pbdocs.rules.packs import lexicon
 from pbdocs.legal import parse_numeral as cn_number
@@ -293,7 +293,7 @@ def test_org_type_aliases_and_errors():
     with pytest.raises(InvalidOption, match="unknown organization type '协会'"):
         org_type_name("协会")
     with pytest.raises(RulePackError, match="unknown rule pack"):
-        check_document(charter(FULL), pack="nonsense")
+        check_document(charter(FULL), CheckOptions(pack="nonsense"))
 
 
 def test_near_empty_document_is_error():

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from pbdocs.errors import RulePackError
-from pbdocs.rules import builtin_pack_names, check_path, list_rules, load_pack
+from pbdocs.rules import CheckOptions, builtin_pack_names, check_path, list_rules, load_pack
 
 PACKS = Path(__file__).parent / "data" / "check" / "packs"
 CHARTERS = Path(__file__).parent / "data" / "check" / "charters"
@@ -93,7 +93,7 @@ def test_unknown_pack_name_and_missing_or_undecodable_file(tmp_path):
 
 
 def test_user_pack_adds_its_rule_to_the_check():
-    with_volunteers = check_path(CHARTERS / "liaison.txt", rules_file=PACKS / "custom-ok.toml")
+    with_volunteers = check_path(CHARTERS / "liaison.txt", CheckOptions.build(rules_file=PACKS / "custom-ok.toml"))
     finding = with_volunteers.finding("volunteer-service")
     assert finding.status == "missing"
     assert finding.fix.text == "本会积极开展志愿服务活动。"

@@ -239,16 +239,19 @@ def test_identical_documents_are_checked_once_and_reported_under_each_path(tmp_p
         return real(path, **kwargs)
 
     monkeypatch.setattr(pbdocs.rules, "check_path", counting)
+    from pbdocs.executor import Executor, Outcome
     from pbdocs.screen import screen
-    from pbdocs.screen.runner import screen_document
+
+    class InProcess(Executor):
+        def run(self, jobs, on_done):
+            for job in jobs:
+                on_done(job, Outcome(job.fn(job.arg)))
 
     name = _names_with({"compliant"})[0]
     _write_charters(tmp_path / "a", [name])
     _write_charters(tmp_path / "b", [name])
     # One worker process per call would hide the calls from this process; run in-process instead.
-    monkeypatch.setattr("pbdocs.screen.run_local",
-                        lambda tasks, workers, on_result: [on_result(t, screen_document(t)) for t in tasks])
-    result = screen([str(tmp_path / "a"), str(tmp_path / "b")], tmp_path / "r.json")
+    result = screen([str(tmp_path / "a"), str(tmp_path / "b")], tmp_path / "r.json", executor=InProcess())
     assert len(calls) == 1
     assert [r["path"] for r in result.rows] == [str(tmp_path / "a" / name), str(tmp_path / "b" / name)]
     assert result.rows[0]["verdict"] == result.rows[1]["verdict"] == "compliant"

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pbdocs.screen import CheckSettings, screen
+from pbdocs.rules import CheckOptions
+from pbdocs.screen import screen
 
 from helpers import data_module
 
@@ -21,11 +22,11 @@ def test_dask_local_cluster_report_equals_the_local_run(tmp_path):
     made = batch.build_mixed_batch(tmp_path / "in")
     inputs = [str(made["folder"]), str(made["archive"])]
     # A user rule file travels to the workers as content: they never see the driver's files.
-    settings = CheckSettings.from_rules_file(DATA / "packs" / "residence.toml")
-    local = screen(inputs, tmp_path / "local.json", workers=2, settings=settings)
+    options = CheckOptions.build(rules_file=DATA / "packs" / "residence.toml")
+    local = screen(inputs, tmp_path / "local.json", workers=2, options=options)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         on_dask = screen(inputs, tmp_path / "dask.json", executor="dask", scheduler=cluster.scheduler_address,
-                         settings=settings)
+                         options=options)
     on_dask_report = json.loads((tmp_path / "dask.json").read_text(encoding="utf-8"))
     assert on_dask_report == json.loads((tmp_path / "local.json").read_text(encoding="utf-8"))
     assert on_dask.rows == local.rows

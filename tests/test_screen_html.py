@@ -89,14 +89,14 @@ def test_filters_by_text_and_by_verdict(page, report):
 
 @pytest.mark.slow
 def test_row_expands_to_evidence_and_fix_and_screenshot(page, report, tmp_path):
-    record = next(r for r in report[1].records if r["row"]["verdict"] == "partial")
-    row = page.locator("tr.doc", has_text=record["row"]["name"])
+    record = next(r for r in report[1].records if r.verdict == "partial")
+    row = page.locator("tr.doc", has_text=record.row["name"])
     detail = page.locator("#results > tbody", has=row).locator("tr.detail")
     assert not detail.is_visible()
     row.click()
     assert detail.is_visible() and row.get_attribute("aria-expanded") == "true"
     text = detail.inner_text()
-    clause = next(f for f in record["check"]["findings"] if f["rule"] == "party-clause")
+    clause = next(f for f in record.check["findings"] if f["rule"] == "party-clause")
     assert clause["fix"]["text"] in text
     found = next(e for e in clause["elements"].values() if e["found"])
     assert found["evidence"]["text"] in text

@@ -8,17 +8,16 @@ import pytest
 
 from pbdocs.errors import ScreenError
 from pbdocs.screen.reports import write_report
-from pbdocs.screen.runner import error_record
+from pbdocs.screen.records import ScreenRecord
 
 HOSTILE = ["=HYPERLINK(\"http://x\",\"点击\")", "+1+2", "-3", "@SUM(A1)", "普通名称"]
 
 
-def _records() -> list[dict]:
+def _records() -> list[ScreenRecord]:
     records = []
     for index, name in enumerate(HOSTILE):
-        record = error_record(f"批次/{index}.txt", "near-empty text")
-        record["row"]["name"] = record["check"]["name"] = name
-        records.append(record)
+        record = ScreenRecord.failed(f"批次/{index}.txt", "near-empty text")
+        records.append(ScreenRecord(dict(record.check, name=name), dict(record.row, name=name)))
     return records
 
 

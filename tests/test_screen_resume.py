@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from pbdocs.screen.journal import Journal, journal_path
+from pbdocs.screen.records import ScreenRecord
 
 from helpers import data_module
 
@@ -92,28 +93,56 @@ def test_kill_9_halfway_then_rerun_gives_every_document_exactly_once(tmp_path):
     assert sorted(p.name for p in out.parent.iterdir()) == ["report.json"]
 
 
+def _record(path: str, verdict: str) -> ScreenRecord:
+    return ScreenRecord({"path": path, "verdict": verdict}, {"path": path, "verdict": verdict})
+
+
 def test_journal_ignores_a_torn_last_line_and_keeps_appending(tmp_path):
     path = tmp_path / ".r.json.journal.jsonl"
     config = {"pack": "party"}
     with Journal(path, config) as journal:
-        journal.record("a" * 64, {"path": "x", "verdict": "compliant"}, {"path": "x", "verdict": "compliant"})
+        journal.record("a" * 64, _record("x", "compliant"))
     with open(path, "a", encoding="utf-8") as fh:
         fh.write('{"sha256": "bbbb", "check": {"pa')
     with Journal(path, config) as journal:
         assert list(journal.done) == ["a" * 64]
-        journal.record("c" * 64, {"path": "y"}, {"path": "y"})
+        journal.record("c" * 64, _record("y", "error"))
     with Journal(path, config) as journal:
         assert list(journal.done) == ["a" * 64, "c" * 64]
+        assert journal.done["a" * 64] == _record("x", "compliant")
 
 
 @pytest.mark.parametrize("resume, other_config", [(True, True), (False, False)])
 def test_journal_of_other_settings_or_a_restart_starts_over(tmp_path, resume, other_config):
     path = tmp_path / ".r.json.journal.jsonl"
     with Journal(path, {"pack": "party"}) as journal:
-        journal.record("a" * 64, {"path": "x"}, {"path": "x"})
+        journal.record("a" * 64, _record("x", "error"))
     config = {"pack": "statutory"} if other_config else {"pack": "party"}
     with Journal(path, config, resume=resume) as journal:
         assert journal.done == {}
         assert (journal.discarded_reason is not None) == other_config
     lines = path.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 1 and json.loads(lines[0])["config"] == config
+
+
+def test_journal_of_another_format_version_starts_over_with_a_note(tmp_path):
+    path = tmp_path / ".r.json.journal.jsonl"
+    config = {"pack": "party"}
+    header = {"kind": "pbdocs-screen-journal", "version": 0, "config": config}
+    entry = {"sha256": "a" * 64, "document": {"path": "x"}}
+    path.write_text(json.dumps(header) + "\n" + json.dumps(entry) + "\n", encoding="utf-8")
+    with Journal(path, config) as journal:
+        assert journal.done == {}
+        assert journal.discarded_reason == "journal written in another format (version 0); starting over"
+    assert json.loads(path.read_text(encoding="utf-8").splitlines()[0])["version"] == 1
+
+
+def test_journal_skips_a_line_that_is_not_a_screen_record(tmp_path):
+    path = tmp_path / ".r.json.journal.jsonl"
+    config = {"pack": "party"}
+    with Journal(path, config) as journal:
+        journal.record("a" * 64, _record("x", "compliant"))
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps({"sha256": "b" * 64, "check": {}, "row": "not an object"}) + "\n")
+    with Journal(path, config) as journal:
+        assert list(journal.done) == ["a" * 64]

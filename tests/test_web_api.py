@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-import pbdocs.web.app as web_app
+import pbdocs.screen.task as screen_task
 from pbdocs.web import create_app
 
 from helpers import data_module
@@ -111,6 +111,30 @@ def test_check_refuses_an_unknown_org_type_or_pack(client):
     files = [("files", ("center.txt", _charter("missing-center.txt")))]
     assert client.post("/api/check", params={"org_type": "学校"}, files=files).status_code == 422
     assert client.post("/api/check", params={"pack": "nonsense"}, files=files).status_code == 422
+
+
+def _blank_png() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (200, 100), "white").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_the_office_rules_and_ocr_mode_reach_every_upload(spool_dir):
+    from pbdocs.extract import ExtractOptions
+    from pbdocs.rules import CheckOptions
+
+    rules = Path(__file__).parent / "data" / "screen" / "packs" / "residence.toml"
+    options = CheckOptions.build(rules_file=rules, extract=ExtractOptions(ocr="never"))
+    name = next(n for n, verdict in EXPECTED.items() if verdict == "compliant")
+    with TestClient(create_app(options=options, workers=1)) as client:
+        [result] = client.post("/api/check", params={"pack": "party"},
+                               files=[("files", (name, _charter(name)))]).json()
+        [scan] = client.post("/api/check", files=[("files", ("scan.png", _blank_png()))]).json()
+    assert any(f["rule"] == "residence" for f in result["findings"])
+    assert scan["verdict"] == "error" and "OCR is disabled" in scan["error"]
+    assert _leftovers(spool_dir) == []
 
 
 def test_an_unreadable_file_is_an_error_row_named_as_uploaded(client):
@@ -406,14 +430,14 @@ def test_64_concurrent_uploads_all_succeed(spool_dir):
     assert _leftovers(spool_dir) == []
 
 
-def _held_check(flag_dir: str, *args):
+def _held_check(flag_dir: str, task):
     """A worker check that says it has started, then waits until the test releases it."""
     flags = Path(flag_dir)
     (flags / "started").touch()
     deadline = time.monotonic() + 60
     while not (flags / "release").exists() and time.monotonic() < deadline:
         time.sleep(0.02)
-    return web_app._check_in_worker(*args)
+    return screen_task.check_task(task)
 
 
 def _wait_for(path: Path) -> bool:
@@ -426,7 +450,7 @@ def _wait_for(path: Path) -> bool:
 
 
 def test_the_server_answers_while_a_batch_is_being_checked(monkeypatch, spool_dir, tmp_path):
-    monkeypatch.setattr(web_app, "_check_in_worker", functools.partial(_held_check, str(tmp_path)))
+    monkeypatch.setattr(screen_task, "check_task", functools.partial(_held_check, str(tmp_path)))
 
     async def scenario():
         app = create_app(workers=1)
@@ -449,15 +473,15 @@ def test_the_server_answers_while_a_batch_is_being_checked(monkeypatch, spool_di
 CRASH_MARKER = b"CRASH-THE-READER"
 
 
-def _crashing_check(local: str, *args):
+def _crashing_check(task):
     """Stands in for a C reader dying on a hostile file: the worker process exits on the spot."""
-    if CRASH_MARKER in Path(local).read_bytes():
+    if CRASH_MARKER in Path(task.path).read_bytes():
         os._exit(70)
-    return web_app._check_in_worker(local, *args)
+    return screen_task.check_task(task)
 
 
 def test_a_file_that_crashes_its_reader_costs_one_error_row(monkeypatch, spool_dir):
-    monkeypatch.setattr(web_app, "_check_in_worker", _crashing_check)
+    monkeypatch.setattr(screen_task, "check_task", _crashing_check)
     charters = render.charter_paths()
     with TestClient(create_app(workers=2)) as client:
         response = client.post("/api/check", files=[("files", (p.name, p.read_bytes())) for p in charters]

@@ -1,8 +1,9 @@
 """Checking charters against rule packs: the party-building clause, core values, statutory contents.
 
-``check_document(doc)`` checks a :class:`~pbdocs.models.Document`; ``check_path(path)`` reads a
-file first and never raises for an unreadable one (its verdict is ``error``). Rule packs are TOML
-package data under ``pbdocs/data/rules/``; ``load_pack`` and ``list_rules`` expose them.
+``check_document(doc, options)`` checks a :class:`~pbdocs.models.Document`; ``check_path(path,
+options)`` reads a file first and never raises for an unreadable one (its verdict is ``error``).
+:class:`CheckOptions` holds the pack, organization type, user rules and extraction options. Rule
+packs are TOML package data under ``pbdocs/data/rules/``; ``load_pack`` and ``list_rules`` expose them.
 """
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ import re
 from ..domain import registry
 from ..errors import PbdocsError, ReadError
 from ..models import Document
-from .packs import LegalBasis, Pack, RuleSpec, builtin_pack_names, lexicon, list_rules, load_pack, resolve_packs
+from .options import CheckOptions
+from .packs import LegalBasis, Pack, RuleSpec, builtin_pack_names, lexicon, list_rules, load_pack
 from .results import STATUSES, VERDICTS, CheckResult, ElementResult, Finding, Fix
 
 __all__ = [
-    "check_document", "check_path", "load_pack", "list_rules", "builtin_pack_names", "org_type_name",
+    "check_document", "check_path", "CheckOptions", "load_pack", "list_rules", "builtin_pack_names", "org_type_name",
     "CheckResult", "Finding", "ElementResult", "Fix", "LegalBasis", "Pack", "RuleSpec",
     "STATUSES", "VERDICTS", "MIN_TEXT_CHARS",
 ]
@@ -43,41 +45,39 @@ def _meaningful_chars(doc: Document, enough: int) -> int:
     return count
 
 
-def check_document(doc: Document, *, pack: str = "party", org_type: str | None = None,
-                   rules_file: str | os.PathLike | None = None) -> CheckResult:
-    """Check ``doc`` against ``pack`` ("party", "statutory", "all" or a pack file) plus ``rules_file``.
+def check_document(doc: Document, options: CheckOptions | None = None) -> CheckResult:
+    """Check ``doc`` with ``options`` (default: the party pack, the organization type detected).
 
     Raises :class:`~pbdocs.errors.RulePackError` for a bad pack; a near-empty document gets the
     verdict ``error``.
     """
     from .engine import evaluate
 
-    packs = resolve_packs(pack, rules_file)
-    canonical_type = org_type_name(org_type) if org_type else None
+    options = options or CheckOptions()
+    packs = options.packs()
     chars = _meaningful_chars(doc, MIN_TEXT_CHARS)
     if chars < MIN_TEXT_CHARS:
-        return CheckResult(path=doc.path, verdict="error", org_type=canonical_type,
+        return CheckResult(path=doc.path, verdict="error", org_type=options.org_type,
                            error=f"near-empty text ({chars} characters): nothing to check",
                            ocr_pages=doc.ocr_pages)
-    return evaluate(doc, packs, lexicon(), canonical_type)
+    return evaluate(doc, packs, lexicon(), options.org_type)
 
 
-def check_path(path: str | os.PathLike, *, pack: str = "party", org_type: str | None = None,
-               rules_file: str | os.PathLike | None = None, extract_options=None) -> CheckResult:
+def check_path(path: str | os.PathLike, options: CheckOptions | None = None) -> CheckResult:
     """Read and check ``path``. An unreadable file gives ``verdict="error"`` with the reason."""
     from ..extract import extract
 
-    resolve_packs(pack, rules_file)  # a bad pack is the caller's mistake: raise before reading
-    canonical_type = org_type_name(org_type) if org_type else None
+    options = options or CheckOptions()
+    options.packs()  # a bad pack is the caller's mistake: raise before reading
     try:
-        doc = extract(path, extract_options)
+        doc = extract(path, options.extract)
     except PbdocsError as exc:
         # The row already names the file; its error says why it could not be read.
         reason = exc.reason if isinstance(exc, ReadError) else str(exc)
-        return CheckResult(path=str(path), verdict="error", org_type=canonical_type, error=reason)
+        return CheckResult(path=str(path), verdict="error", org_type=options.org_type, error=reason)
     except Exception as exc:  # noqa: BLE001 - a reader crash on one file must not stop a batch
-        return CheckResult(path=str(path), verdict="error", org_type=canonical_type,
+        return CheckResult(path=str(path), verdict="error", org_type=options.org_type,
                            error=f"cannot read ({type(exc).__name__}: {exc})")
-    result = check_document(doc, pack=pack, org_type=canonical_type, rules_file=rules_file)
+    result = check_document(doc, options)
     result.warnings[:0] = doc.warnings
     return result

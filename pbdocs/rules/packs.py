@@ -385,11 +385,12 @@ def load_pack(name_or_path: str | os.PathLike[str]) -> Pack:
     return parse_pack(text, str(path))
 
 
-def resolve_packs(pack: str = "party", rules_file: str | os.PathLike[str] | None = None) -> list[Pack]:
-    """The packs a check runs: ``pack`` (a built-in pack, a group of them, a file) plus the user's file."""
+def resolve_packs(pack: str = "party", rules_file: str | os.PathLike[str] | Pack | None = None) -> list[Pack]:
+    """The packs a check runs: ``pack`` (a built-in pack, a group of them, a file) plus the user's file
+    (or the pack already parsed from it)."""
     packs = [load_pack(n) for n in registry().packs_named(pack)]
     if rules_file is not None:
-        extra = load_pack(rules_file)
+        extra = rules_file if isinstance(rules_file, Pack) else load_pack(rules_file)
         known = {r.id for p in packs for r in p.rules}
         clash = sorted(known & {r.id for r in extra.rules})
         if clash:

@@ -11,15 +11,18 @@ import shutil
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from ..errors import ScreenError
+from ..executor import DaskCluster, Executor, Job, LocalPool, Outcome
+from ..rules.options import CheckOptions
 from .inputs import ArchiveLimits, Source, collect_sources
 from .journal import Journal, journal_path
+from .records import ScreenRecord, member_label
 from .reports import VERDICTS, report_format, summarize, write_report
-from .runner import CheckSettings, Task, error_record, run_dask, run_local
+from .task import document_job, outcome_record
 
-__all__ = ["screen", "ScreenResult", "CheckSettings", "ArchiveLimits", "VERDICTS"]
+__all__ = ["screen", "ScreenResult", "ScreenRecord", "CheckOptions", "ArchiveLimits", "VERDICTS", "member_label"]
 
 ProgressCallback = Callable[[int, int], None]
 # Seconds a worker may spend on one document; a scan OCR'd page by page stays well within it.
@@ -31,13 +34,13 @@ class ScreenResult:
     """What a batch produced: the report's path, one record per document, and how it went."""
 
     report: Path
-    records: list[dict[str, Any]]
+    records: list[ScreenRecord]
     reused: int = 0
     notes: list[str] = field(default_factory=list)
 
     @property
     def rows(self) -> list[dict[str, Any]]:
-        return [r["row"] for r in self.records]
+        return [r.row for r in self.records]
 
     @property
     def counts(self) -> dict[str, int]:
@@ -56,34 +59,32 @@ def screen(
     paths: list[str],
     out: str | os.PathLike,
     *,
-    settings: CheckSettings | None = None,
+    options: CheckOptions | None = None,
     workers: int | None = None,
-    executor: str = "local",
+    executor: str | Executor = "local",
     scheduler: str | None = None,
     limits: ArchiveLimits | None = None,
     resume: bool = True,
     timeout: float | None = DOCUMENT_TIMEOUT,
     on_progress: ProgressCallback | None = None,
 ) -> ScreenResult:
-    """Screen every document under ``paths`` and write the report ``out`` (format by extension).
+    """Screen every document under ``paths`` with ``options`` and write the report ``out`` (format
+    by extension).
 
-    ``workers`` local processes (default: all cores), or ``executor="dask"`` with the
-    ``scheduler`` address. ``resume`` reuses the journal of an interrupted run of the same report.
-    A document still being read after ``timeout`` seconds becomes an error row (local workers).
-    ``on_progress(done, total)`` is called as documents finish.
+    ``executor`` runs the documents: "local" (``workers`` processes, default: all cores), "dask"
+    (the cluster at ``scheduler``), or any :class:`~pbdocs.executor.Executor`. ``resume`` reuses
+    the journal of an interrupted run of the same report. A document still being read after
+    ``timeout`` seconds becomes an error row (local workers). ``on_progress(done, total)`` is
+    called as documents finish.
     """
-    settings = settings or CheckSettings()
+    options = options or CheckOptions()
     out = Path(out)
     report_format(out)
-    if executor not in ("local", "dask"):
-        raise ScreenError(f"unknown executor {executor!r}; use local or dask")
-    if executor == "dask" and not scheduler:
-        raise ScreenError("--executor dask needs --scheduler ADDRESS")
+    run_on = _executor(executor, scheduler, workers)
     if not out.parent.is_dir():
         raise ScreenError(f"{out}: the report's folder does not exist")
-    workers = workers or _usable_cores()
-    if workers < 1:
-        raise ScreenError("--workers must be at least 1")
+    # A bad rule pack raises here, once, instead of turning every document into an error row.
+    options.packs()
 
     journal_file = journal_path(out)
     work_dir = out.with_name(f".{out.name}.work")
@@ -97,13 +98,11 @@ def screen(
     except OSError as exc:
         raise ScreenError(f"{out}: cannot write in the report's folder: {exc.strerror or exc}") from None
     try:
-        settings = _validated(settings, work_dir)
         sources = collect_sources(list(paths), work_dir, limits=limits, exclude={str(out), str(journal_file)})
         if not sources:
             raise ScreenError(f"no documents found in {', '.join(map(str, paths))}")
-        with Journal(journal_file, settings.fingerprint(), resume=resume) as journal:
-            result = _screen_sources(sources, journal, settings, workers, executor, scheduler, timeout,
-                                     on_progress)
+        with Journal(journal_file, options.fingerprint(), resume=resume) as journal:
+            result = _screen_sources(sources, journal, options, run_on, timeout, on_progress)
             result.report = write_report(out, result.records)
             journal.remove()
         return result
@@ -111,19 +110,18 @@ def screen(
         shutil.rmtree(work_dir, ignore_errors=True)
 
 
-def _validated(settings: CheckSettings, work_dir: Path) -> CheckSettings:
-    """Settings with the organization type made canonical; a bad rule pack or organization type
-    raises here, once, instead of turning every document into an error row."""
-    from ..rules import list_rules, org_type_name
-
-    if settings.org_type:
-        settings = replace(settings, org_type=org_type_name(settings.org_type))
-    rules_file = None
-    if settings.rules_text is not None:
-        rules_file = work_dir / (settings.rules_name or "rules.toml")
-        rules_file.write_text(settings.rules_text, encoding="utf-8")
-    list_rules(settings.pack, rules_file)
-    return settings
+def _executor(executor: str | Executor, scheduler: str | None, workers: int | None) -> Executor:
+    if isinstance(executor, Executor):
+        return executor
+    if executor == "dask":
+        if not scheduler:
+            raise ScreenError("the dask executor needs the address of a scheduler")
+        return DaskCluster(scheduler)
+    if executor != "local":
+        raise ScreenError(f"unknown executor {executor!r}; use local or dask")
+    if workers is not None and workers < 1:
+        raise ScreenError("workers must be at least 1")
+    return LocalPool(workers or _usable_cores())
 
 
 def _usable_cores() -> int:
@@ -134,52 +132,48 @@ def _usable_cores() -> int:
         return os.cpu_count() or 1
 
 
-def _screen_sources(sources: list[Source], journal: Journal, settings: CheckSettings, workers: int,
-                    executor: str, scheduler: str | None, timeout: float | None,
-                    on_progress: ProgressCallback | None) -> ScreenResult:
+def _screen_sources(sources: list[Source], journal: Journal, options: CheckOptions, executor: Executor,
+                    timeout: float | None, on_progress: ProgressCallback | None) -> ScreenResult:
     notes = [journal.discarded_reason] if journal.discarded_reason else []
-    readable = [s for s in sources if s.error is None]
-    reused = len({s.sha256 for s in readable if s.sha256 in journal.done})
-    tasks: dict[str, Task] = {}
-    for source in readable:
-        if source.sha256 not in journal.done and source.sha256 not in tasks:
-            tasks[source.sha256] = Task(source.sha256, source.local, settings, timeout=timeout)
+    # (content hash, file to read) of every document that was not refused before reading
+    readable = [(s.sha256, s.local) for s in sources if s.error is None and s.sha256 and s.local]
+    reused = len({sha256 for sha256, _ in readable if sha256 in journal.done})
+    jobs: dict[str, Job] = {}
+    for sha256, local in readable:
+        if sha256 not in journal.done and sha256 not in jobs:
+            jobs[sha256] = document_job(local, options, timeout, key=sha256)
     if reused:
         notes.append(f"resumed: {reused} document(s) already screened")
 
     total = len(sources)
-    finished = [total - len(readable) + sum(1 for s in readable if s.sha256 in journal.done)]
+    finished = total - len(readable) + sum(1 for sha256, _ in readable if sha256 in journal.done)
+    copies = Counter(sha256 for sha256, _ in readable)
+    sha256_of = {job.key: sha256 for sha256, job in jobs.items()}
 
-    def progress() -> None:
+    def on_done(job: Job, outcome: Outcome) -> None:
+        nonlocal finished
+        sha256 = sha256_of[job.key]
+        journal.record(sha256, outcome_record(job, outcome))
+        finished += copies[sha256]
         if on_progress:
-            on_progress(finished[0], total)
+            on_progress(finished, total)
 
-    copies = Counter(s.sha256 for s in readable)
-
-    def on_result(task: Task, result: dict[str, Any]) -> None:
-        journal.record(task.sha256, result["check"], result["row"])
-        finished[0] += copies[task.sha256]
-        progress()
-
-    progress()
-    if tasks:
-        if executor == "dask":
-            run_dask(list(tasks.values()), scheduler, on_result)
-        else:
-            run_local(list(tasks.values()), min(workers, len(tasks)), on_result)
+    if on_progress:
+        on_progress(finished, total)
+    if jobs:
+        if isinstance(executor, LocalPool):
+            executor = LocalPool(min(executor.workers, len(jobs)))
+        pending: Iterator[Job] = iter(jobs.values())
+        if not executor.shares_files:
+            # Bytes are read only as a job is handed out, so a large batch is never held in memory.
+            pending = (replace(job, arg=job.arg.carrying_content()) for job in pending)
+        executor.run(pending, on_done)
     return ScreenResult(report=Path(), records=[_record(s, journal) for s in sources], reused=reused,
                         notes=notes)
 
 
-def _record(source: Source, journal: Journal) -> dict[str, Any]:
-    """The document's check object and row, under the path the user knows it by."""
-    if source.error is not None:
-        return error_record(source.display, source.error)
-    entry = journal.done[source.sha256]
-    check, row = dict(entry["check"]), dict(entry["row"])
-    checked_as = check.get("path") or ""
-    for part in (check, row):
-        part["path"] = source.display
-        if checked_as and isinstance(part.get("error"), str):
-            part["error"] = part["error"].replace(checked_as, source.display)
-    return {"check": check, "row": row}
+def _record(source: Source, journal: Journal) -> ScreenRecord:
+    """The document's record, under the path the user knows it by."""
+    if source.error is not None or source.sha256 is None:
+        return ScreenRecord.failed(source.display, source.error or "not read")
+    return journal.done[source.sha256].labelled(source.display)

@@ -13,10 +13,11 @@ import posixpath
 import re
 import stat
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..extract import SUPPORTED_SUFFIXES
+from .records import member_label
 
 __all__ = ["ArchiveLimits", "Source", "collect_sources", "sha256_file"]
 
@@ -41,15 +42,17 @@ class ArchiveLimits:
 class Source:
     """One document of the batch.
 
-    ``display`` is the path shown in the report (``archive.zip/member`` for archive members),
-    ``local`` the file to read (inside the work directory for archive members), ``sha256`` its
-    content hash; ``error`` is set instead when the document was refused before reading.
+    ``display`` is the path shown in the report (``archive.zip/member`` for archive members, then
+    ``member`` is the name inside the archive), ``local`` the file to read (inside the work
+    directory for archive members), ``sha256`` its content hash; ``error`` is set instead when the
+    document was refused before reading.
     """
 
     display: str
     local: str | None = None
     sha256: str | None = None
     error: str | None = None
+    member: str | None = None
 
 
 def sha256_file(path: str | os.PathLike) -> str:
@@ -188,10 +191,10 @@ def _unpack_archive(path: str, target: Path, limits: ArchiveLimits) -> list[Sour
             unsafe = _unsafe_reason(name) is not None
             if not unsafe and (any(_is_junk(p, is_dir=True) for p in parts[:-1]) or _is_junk(parts[-1])):
                 continue
-            member_display = path.replace(os.sep, "/").rstrip("/") + "/" + name
-            source, used = _unpack_member(archive, info, name, member_display, target, index, limits, budget)
+            source, used = _unpack_member(archive, info, name, member_label(path, name), target, index, limits,
+                                          budget)
             budget -= used
-            sources.append(source)
+            sources.append(replace(source, member=name))
         return sources
 
 

@@ -6,7 +6,8 @@ document is done, so a killed process loses nothing; fsync runs at most every ``
 seconds and on close, so a power cut loses at most that much work while the disk's sync latency
 does not throttle the batch. A torn last line is ignored on resume. A journal written under
 another configuration (rule pack, organization type, rules file, pbdocs version) is
-discarded, because its results would not match what this run would produce.
+discarded, because its results would not match what this run would produce; so is one written
+in another layout (another ``version``).
 """
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ import os
 import time
 from pathlib import Path
 from typing import Any
+
+from .records import ScreenRecord
 
 __all__ = ["Journal", "journal_path"]
 
@@ -34,7 +37,7 @@ class Journal:
     def __init__(self, path: str | os.PathLike, config: dict[str, Any], *, resume: bool = True):
         self.path = Path(path)
         self.config = config
-        self.done: dict[str, dict[str, Any]] = {}
+        self.done: dict[str, ScreenRecord] = {}
         self.discarded_reason: str | None = None
         if resume and self.path.exists():
             self._load()
@@ -51,19 +54,29 @@ class Journal:
             self.discarded_reason = f"unreadable journal ({exc}); starting over"
             self._start_new()
             return
-        header = _parse(lines[0]) if lines else None
-        if not header or header.get("kind") != _KIND or header.get("config") != self.config:
-            self.discarded_reason = "journal written with other settings; starting over"
+        self.discarded_reason = self._unusable(_parse(lines[0]) if lines else None)
+        if self.discarded_reason:
             self._start_new()
             return
         for line in lines[1:]:
             entry = _parse(line)
-            if entry and isinstance(entry.get("sha256"), str) and "check" in entry and "row" in entry:
-                self.done[entry["sha256"]] = entry
+            if entry and isinstance(entry.get("sha256"), str):
+                try:
+                    self.done[entry["sha256"]] = ScreenRecord.from_dict(entry)
+                except ValueError:
+                    continue  # a line of no use to this run: that document is checked again
         if lines[-1] != "":
             # A torn last line from a kill: end it so the next append starts on its own line.
             with open(self.path, "a", encoding="utf-8") as fh:
                 fh.write("\n")
+
+    def _unusable(self, header: dict[str, Any] | None) -> str | None:
+        """Why a journal with this first line cannot be resumed, or None when it can."""
+        if header and header.get("kind") == _KIND and header.get("version") != _VERSION:
+            return f"journal written in another format (version {header.get('version')}); starting over"
+        if not header or header.get("kind") != _KIND or header.get("config") != self.config:
+            return "journal written with other settings; starting over"
+        return None
 
     def _start_new(self) -> None:
         self.done = {}
@@ -75,13 +88,13 @@ class Journal:
             os.fsync(fh.fileno())
         os.replace(tmp, self.path)
 
-    def record(self, sha256: str, check: dict[str, Any], row: dict[str, Any]) -> None:
-        entry = {"sha256": sha256, "check": check, "row": row}
+    def record(self, sha256: str, record: ScreenRecord) -> None:
+        entry = {"sha256": sha256, **record.as_dict()}
         self._fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
         self._fh.flush()
         if time.monotonic() - self._synced_at >= SYNC_INTERVAL:
             self._sync()
-        self.done[sha256] = entry
+        self.done[sha256] = record
 
     def _sync(self) -> None:
         os.fsync(self._fh.fileno())

@@ -26,6 +26,8 @@ from typing import Any, Callable
 
 from .. import __version__
 from ..errors import ScreenError
+from ..rules import LegalBasis
+from .records import ScreenRecord
 
 __all__ = ["COLUMNS", "VERDICTS", "REPORT_FORMATS", "report_format", "write_report", "summarize",
            "labels", "csv_cell"]
@@ -69,9 +71,9 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def write_report(out: str | os.PathLike, records: list[dict[str, Any]]) -> Path:
-    """Write ``records`` (each ``{"check": ..., "row": ...}``) to ``out`` atomically."""
-    writer: dict[str, Callable[[Path, list[dict[str, Any]]], None]] = {
+def write_report(out: str | os.PathLike, records: list[ScreenRecord]) -> Path:
+    """Write ``records`` to ``out`` atomically."""
+    writer: dict[str, Callable[[Path, list[ScreenRecord]], None]] = {
         ".csv": _write_csv, ".xlsx": _write_xlsx, ".json": _write_json, ".html": _write_html,
     }
     out = Path(out)
@@ -120,27 +122,27 @@ def _inert(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
-def _write_csv(path: Path, records: list[dict[str, Any]]) -> None:
+def _write_csv(path: Path, records: list[ScreenRecord]) -> None:
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(COLUMNS)
         for record in records:
-            writer.writerow([_inert(csv_cell(record["row"].get(c))) for c in COLUMNS])
+            writer.writerow([_inert(csv_cell(record.row.get(c))) for c in COLUMNS])
 
 
-def _write_json(path: Path, records: list[dict[str, Any]]) -> None:
+def _write_json(path: Path, records: list[ScreenRecord]) -> None:
     with open(path, "w", encoding="utf-8") as fh:
-        json.dump([r["check"] for r in records], fh, ensure_ascii=False, indent=2)
+        json.dump([r.check for r in records], fh, ensure_ascii=False, indent=2)
         fh.write("\n")
 
 
-def _write_xlsx(path: Path, records: list[dict[str, Any]]) -> None:
+def _write_xlsx(path: Path, records: list[ScreenRecord]) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     names = labels()
-    rows = [r["row"] for r in records]
+    rows = [r.row for r in records]
     book = Workbook()
     sheet = book.active
     sheet.title = "筛查结果"
@@ -205,13 +207,13 @@ def _template() -> str:
     return resources.files("pbdocs").joinpath("data/screen/report.html").read_text(encoding="utf-8")
 
 
-def _write_html(path: Path, records: list[dict[str, Any]]) -> None:
+def _write_html(path: Path, records: list[ScreenRecord]) -> None:
     path.write_text(render_html(records), encoding="utf-8")
 
 
-def render_html(records: list[dict[str, Any]]) -> str:
+def render_html(records: list[ScreenRecord]) -> str:
     names = labels()
-    rows = [r["row"] for r in records]
+    rows = [r.row for r in records]
     summary = summarize(rows)
     values = {
         "VERSION": _esc(__version__),
@@ -264,8 +266,8 @@ def _bar_chart(bars: list[tuple[str, int, str]], element_id: str, *, empty: str 
     return "".join(parts)
 
 
-def _document_body(record: dict[str, Any], names) -> str:
-    row, check = record["row"], record["check"]
+def _document_body(record: ScreenRecord, names) -> str:
+    row, check = record.row, record.check
     verdict = row.get("verdict") or "error"
     cells = []
     for column in COLUMNS:
@@ -313,8 +315,8 @@ def _detail(check: dict[str, Any], names) -> str:
             for element_id, element in elements.items():
                 parts.append(_element_row(element_id, element or {}, names, quoted))
             parts.append("</table>")
-        basis = _basis_text(finding.get("basis"))
-        if basis:
+        if finding.get("basis"):
+            basis = LegalBasis(**finding["basis"]).cite()
             parts.append(f'<div class="basis">依据：{_esc(basis)}</div>')
         fix = finding.get("fix") or {}
         if isinstance(fix, dict) and fix.get("text") and status != "present":
@@ -351,18 +353,3 @@ def _where(evidence: dict[str, Any]) -> str:
         where.append(str(evidence["article"]))
     return " ".join(where)
 
-
-def _basis_text(basis: Any) -> str:
-    """A legal basis as one citation: 《title》 文号 article (date)."""
-    if not basis:
-        return ""
-    if isinstance(basis, str):
-        return basis
-    if isinstance(basis, dict):
-        parts = [f"《{basis['title']}》" if basis.get("title") else ""]
-        parts += [str(basis[k]) for k in ("doc_number", "article") if basis.get(k)]
-        parts += [f"({basis['date']})"] if basis.get("date") else []
-        return " ".join(p for p in parts if p)
-    if isinstance(basis, list):
-        return "；".join(_basis_text(b) for b in basis)
-    return str(basis)

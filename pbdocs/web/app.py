@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-import multiprocessing
 import os
 import re
 import secrets
@@ -21,13 +20,11 @@ import tempfile
 import threading
 import zipfile
 from collections import OrderedDict
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 from urllib.parse import quote, unquote
 
 from fastapi import FastAPI, HTTPException, Query, Request
@@ -36,7 +33,12 @@ from fastapi.staticfiles import StaticFiles
 
 from ..domain import registry
 from ..errors import CorpusError, PbdocsError, SearchIndexError
+from ..executor import SharedPool
 from ..extract import SUPPORTED_SUFFIXES
+from ..rules.options import CheckOptions
+from ..screen.inputs import ARCHIVE_SUFFIX, ArchiveLimits, collect_sources
+from ..screen.records import ScreenRecord, member_label
+from ..screen.task import document_job, outcome_record
 
 __all__ = ["create_app"]
 
@@ -46,7 +48,6 @@ OrgTypeName = Literal[registry().org_type_choices()]  # type: ignore[valid-type]
 DEFAULT_PACK = registry().default_pack
 
 MIB = 1024 * 1024
-ARCHIVE_SUFFIX = ".zip"
 ACCEPTED_SUFFIXES = tuple(SUPPORTED_SUFFIXES) + (ARCHIVE_SUFFIX,)
 # Charters compress about fivefold; an archive inflating past ten times the upload limit is a bomb.
 ARCHIVE_INFLATION_FACTOR = 10
@@ -223,8 +224,6 @@ def _collect_documents(uploads: list[_Upload], workdir: Path, max_files: int, ma
     Archives are unpacked by the batch screener's own safe unpacker, so the page and ``pbdocs screen``
     refuse the same members (``../`` names, symlinks, bombs, nested archives) the same way.
     """
-    from ..screen.inputs import ArchiveLimits, collect_sources
-
     archives = [u for u in uploads if u.path.suffix == ARCHIVE_SUFFIX]
     total = len(uploads) - len(archives) + sum(_count_archive_documents(u.path) for u in archives)
     if total > max_files:
@@ -236,103 +235,20 @@ def _collect_documents(uploads: list[_Upload], workdir: Path, max_files: int, ma
         if upload.path.suffix != ARCHIVE_SUFFIX:
             documents.append(_Document(upload.label, str(upload.path)))
             continue
-        stored = str(upload.path)
-        members = collect_sources([stored], workdir / f"{upload.path.stem}-members", limits=limits)
+        members = collect_sources([str(upload.path)], workdir / f"{upload.path.stem}-members", limits=limits)
         for source in members:
-            label = upload.label + source.display[len(stored):]
+            label = member_label(upload.label, source.member) if source.member else upload.label
             documents.append(_Document(label, source.local, source.error))
     return documents
 
 
-def _relabel(record: dict[str, Any], document: _Document) -> dict[str, Any]:
-    """The checker saw ``0003.pdf``; the officer must see the name they uploaded."""
-    record = dict(record)
-    record["path"] = document.label
-    if document.local and isinstance(record.get("error"), str):
-        record["error"] = record["error"].replace(document.local, document.label)
-    return record
-
-
-def _check_in_worker(local: str, pack: str, org_type: str | None, timeout: float | None) -> dict[str, dict]:
-    """In a worker process: ``{"check": ..., "row": ...}`` for one stored upload, never raising."""
-    from ..screen.runner import CheckSettings, Task, screen_document
-
-    settings = CheckSettings(pack=pack, org_type=org_type)
-    return screen_document(Task(sha256="", path=local, settings=settings, timeout=timeout))
-
-
-def _start_method() -> multiprocessing.context.BaseContext:
-    # Never fork: the server process has threads (the event loop's helpers), and a forked child
-    # could inherit a lock one of them holds. Not forkserver either: its Unix socket lives under
-    # TMPDIR, and a long TMPDIR makes the path too long to bind.
-    return multiprocessing.get_context("spawn")
-
-
-class _CheckPool:
-    """Worker processes shared by all requests, started on first use.
-
-    When a reader crashes its worker, the whole pool breaks and every document in flight fails with
-    it. Each of those is then re-run alone in a fresh process, one at a time: the innocent ones
-    succeed, and the one that crashes alone is reported as unreadable.
-    """
-
-    def __init__(self, workers: int):
-        self._workers = workers
-        self._pool: ProcessPoolExecutor | None = None
-        self._lock = threading.Lock()
-        self._isolation = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pbdocs-isolate")
-
-    def _shared(self) -> ProcessPoolExecutor:
-        with self._lock:
-            if self._pool is None:
-                self._pool = ProcessPoolExecutor(max_workers=self._workers, mp_context=_start_method())
-            return self._pool
-
-    def _discard(self, pool: ProcessPoolExecutor) -> None:
-        with self._lock:
-            if self._pool is pool:
-                self._pool = None
-        pool.shutdown(wait=False, cancel_futures=True)
-
-    @staticmethod
-    def _run_alone(fn, args):
-        alone = ProcessPoolExecutor(max_workers=1, mp_context=_start_method())
-        try:
-            return alone.submit(fn, *args).result()
-        except BrokenProcessPool:
-            return None
-        finally:
-            alone.shutdown(wait=True)
-
-    async def run(self, fn, *args):
-        """``fn(*args)`` in a worker process, or None when it crashes its worker even when alone."""
-        pool = self._shared()
-        try:
-            return await asyncio.wrap_future(pool.submit(fn, *args))
-        except BrokenProcessPool:
-            self._discard(pool)
-        return await asyncio.get_running_loop().run_in_executor(self._isolation, self._run_alone, fn, args)
-
-    def shutdown(self) -> None:
-        with self._lock:
-            pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
-        self._isolation.shutdown(wait=False, cancel_futures=True)
-
-
-async def _check_document(pool: _CheckPool, document: _Document, pack: str, org_type: str | None,
-                          timeout: float | None) -> dict[str, dict]:
-    """``{"check": <pbdocs check --format json object>, "row": <report row>}`` under the upload's name."""
-    from ..screen.runner import error_record
-
-    if document.error is not None:
-        outcome = error_record(document.label, document.error)
-    else:
-        outcome = await pool.run(_check_in_worker, document.local, pack, org_type, timeout)
-        if outcome is None:
-            outcome = error_record(document.label, "the reader crashed on this file")
-    return {"check": _relabel(outcome["check"], document), "row": _relabel(outcome["row"], document)}
+async def _check_document(pool: SharedPool, document: _Document, options: CheckOptions,
+                          timeout: float | None) -> ScreenRecord:
+    """The document's record under the upload's name (the checker saw ``0003.pdf``)."""
+    if document.error is not None or document.local is None:
+        return ScreenRecord.failed(document.label, document.error or "not stored")
+    job = document_job(document.local, options, timeout)
+    return outcome_record(job, await pool.submit(job)).labelled(document.label)
 
 
 class _ReportStore:
@@ -340,10 +256,10 @@ class _ReportStore:
 
     def __init__(self, capacity: int):
         self._capacity = capacity
-        self._records: OrderedDict[str, list[dict]] = OrderedDict()
+        self._records: OrderedDict[str, list[ScreenRecord]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def add(self, records: list[dict]) -> str:
+    def add(self, records: list[ScreenRecord]) -> str:
         report_id = secrets.token_urlsafe(16)
         with self._lock:
             self._records[report_id] = records
@@ -351,7 +267,7 @@ class _ReportStore:
                 self._records.popitem(last=False)
         return report_id
 
-    def get(self, report_id: str) -> list[dict]:
+    def get(self, report_id: str) -> list[ScreenRecord]:
         with self._lock:
             records = self._records.get(report_id)
         if records is None:
@@ -367,7 +283,7 @@ REPORT_MEDIA_TYPES = {
 }
 
 
-def _report_bytes(records: list[dict], suffix: str) -> bytes:
+def _report_bytes(records: list[ScreenRecord], suffix: str) -> bytes:
     """The batch screener's own report, so a download here matches ``pbdocs screen --out``."""
     from ..screen.reports import write_report
 
@@ -450,14 +366,7 @@ def _static_dir() -> Path:
     return Path(str(resources.files("pbdocs.web") / "static"))
 
 
-def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 20, max_files: int = 200,
-               workers: int | None = None, document_timeout: float | None = DOCUMENT_TIMEOUT_S) -> FastAPI:
-    """The pbdocs web app: the upload page at ``/``, the JSON API under ``/api``, OpenAPI at ``/docs``.
-
-    ``max_upload_mb`` bounds one request's body, ``max_files`` the documents in it (archive members
-    included), ``workers`` the processes checking documents for all requests (default: CPU count),
-    ``document_timeout`` the seconds one document may take before it is an error row (None: no limit).
-    """
+def _check_limits(max_upload_mb: int, max_files: int, workers: int | None, document_timeout: float | None) -> None:
     if max_upload_mb < 1:
         raise ValueError("max_upload_mb must be at least 1")
     if max_files < 1:
@@ -466,11 +375,10 @@ def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 
         raise ValueError("workers must be at least 1")
     if document_timeout is not None and document_timeout <= 0:
         raise ValueError("document_timeout must be positive")
-    max_bytes = max_upload_mb * MIB
-    max_inflated = max_bytes * ARCHIVE_INFLATION_FACTOR
-    pool = _CheckPool(workers or os.cpu_count() or 1)
-    reports = _ReportStore(REPORTS_KEPT)
-    searcher = _SearchService(index_dir)
+
+
+def _bare_app(pool: SharedPool) -> FastAPI:
+    """The app with its page, static files, docs and error handling; the pool closes with it."""
 
     @asynccontextmanager
     async def lifespan(_app):
@@ -498,6 +406,54 @@ def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 
     @app.get("/", include_in_schema=False)
     async def page():
         return FileResponse(_static_dir() / "index.html", media_type="text/html; charset=utf-8")
+
+    return app
+
+
+async def _check_upload(request: Request, pool: SharedPool, options: CheckOptions, timeout: float | None,
+                        max_bytes: int, max_files: int) -> list[ScreenRecord]:
+    """Spool the request's files, unpack its archives, check every document; nothing stays on disk."""
+    loop = asyncio.get_running_loop()
+    workdir = Path(tempfile.mkdtemp(prefix="pbdocs-upload-"))
+    try:
+        uploads = await _spool_request(request, workdir, max_bytes, max_files)
+        documents = await loop.run_in_executor(None, _collect_documents, uploads, workdir, max_files,
+                                               max_bytes * ARCHIVE_INFLATION_FACTOR)
+        return list(await asyncio.gather(*(_check_document(pool, document, options, timeout)
+                                           for document in documents)))
+    finally:
+        await loop.run_in_executor(None, shutil.rmtree, workdir, True)
+
+
+def _add_report_route(app: FastAPI, reports: _ReportStore) -> None:
+    @app.get("/api/reports/{report_id}.{fmt}", summary="A checked batch as a report file")
+    async def report(report_id: str, fmt: Literal["csv", "xlsx", "json", "html"]):
+        """The report `pbdocs screen --out report.<fmt>` would write for the batch `X-Report-Id` named:
+        CSV (UTF-8 with BOM), XLSX (colours, filters, summary sheet), JSON, or a self-contained HTML page."""
+        records = reports.get(report_id)
+        suffix = f".{fmt}"
+        content = await asyncio.get_running_loop().run_in_executor(None, _report_bytes, records, suffix)
+        return _download(content, suffix)
+
+
+def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 20, max_files: int = 200,
+               workers: int | None = None, document_timeout: float | None = DOCUMENT_TIMEOUT_S,
+               options: CheckOptions | None = None) -> FastAPI:
+    """The pbdocs web app: the upload page at ``/``, the JSON API under ``/api``, OpenAPI at ``/docs``.
+
+    ``max_upload_mb`` bounds one request's body, ``max_files`` the documents in it (archive members
+    included), ``workers`` the processes checking documents for all requests (default: CPU count),
+    ``document_timeout`` the seconds one document may take before it is an error row (None: no limit).
+    ``options`` (OCR mode, a rules file of the office's own) apply to every upload; each request
+    picks the pack and the organization type.
+    """
+    _check_limits(max_upload_mb, max_files, workers, document_timeout)
+    max_bytes = max_upload_mb * MIB
+    options = options or CheckOptions()
+    pool = SharedPool(workers or os.cpu_count() or 1)
+    reports = _ReportStore(REPORTS_KEPT)
+    searcher = _SearchService(index_dir)
+    app = _bare_app(pool)
 
     @app.get("/api/config", summary="Upload limits, accepted file types, the Chinese labels of report values "
                                     "and the ids of the rules a file's summary shows")
@@ -528,18 +484,9 @@ def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 
         org_type: OrgTypeName | None = Query(  # type: ignore[valid-type]
             None, description="organization type; detected from the text when omitted"),
     ):
-        workdir = Path(tempfile.mkdtemp(prefix="pbdocs-upload-"))
-        try:
-            uploads = await _spool_request(request, workdir, max_bytes, max_files)
-            loop = asyncio.get_running_loop()
-            documents = await loop.run_in_executor(
-                None, _collect_documents, uploads, workdir, max_files, max_inflated)
-            records = await asyncio.gather(*(
-                _check_document(pool, document, pack, org_type, document_timeout) for document in documents))
-        finally:
-            await asyncio.get_running_loop().run_in_executor(None, shutil.rmtree, workdir, True)
-        report_id = reports.add(list(records))
-        return JSONResponse([record["check"] for record in records], headers={"x-report-id": report_id})
+        request_options = replace(options, pack=pack, org_type=org_type)
+        records = await _check_upload(request, pool, request_options, document_timeout, max_bytes, max_files)
+        return JSONResponse([record.check for record in records], headers={"x-report-id": reports.add(records)})
 
     @app.get("/api/search", summary="Answer a policy question from the indexed corpus")
     async def search(
@@ -549,15 +496,7 @@ def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(None, searcher.search, q, k)
 
-    @app.get("/api/reports/{report_id}.{fmt}", summary="A checked batch as a report file")
-    async def report(report_id: str, fmt: Literal["csv", "xlsx", "json", "html"]):
-        """The report `pbdocs screen --out report.<fmt>` would write for the batch `X-Report-Id` named:
-        CSV (UTF-8 with BOM), XLSX (colours, filters, summary sheet), JSON, or a self-contained HTML page."""
-        records = reports.get(report_id)
-        suffix = f".{fmt}"
-        content = await asyncio.get_running_loop().run_in_executor(None, _report_bytes, records, suffix)
-        return _download(content, suffix)
-
+    _add_report_route(app, reports)
     return app
 
 

@@ -1,0 +1,74 @@
+"""Checking one document as an executor job: the unit of work of a batch and of a web upload alike."""
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..errors import PbdocsError
+from ..executor import CRASHED, LOST, RAISED, TIMED_OUT, Job, Outcome
+from ..rules.options import CheckOptions
+from .records import ScreenRecord
+
+__all__ = ["DocumentTask", "check_task", "document_job", "outcome_record"]
+
+
+@dataclass(frozen=True)
+class DocumentTask:
+    """One document to check with ``options``. ``content`` is set when the worker may not see
+    the caller's files."""
+
+    path: str
+    options: CheckOptions
+    content: bytes | None = None
+
+    def carrying_content(self) -> DocumentTask:
+        """The task with the document's bytes, for a worker on another machine. A file the caller
+        cannot read goes by path, and the worker reports why it cannot read it either."""
+        try:
+            with open(self.path, "rb") as fh:
+                return replace(self, content=fh.read())
+        except OSError:
+            return self
+
+
+def check_task(task: DocumentTask) -> ScreenRecord:
+    """In a worker: check one document, named by ``task.path`` whatever copy was read."""
+    try:
+        if task.content is None:
+            return _checked(task.path, task.options)
+        with tempfile.TemporaryDirectory(prefix="pbdocs-doc-") as scratch:
+            # Same file name as the original: readers may use it (format sniffing, title hints).
+            copy = os.path.join(scratch, Path(task.path).name)
+            with open(copy, "wb") as fh:
+                fh.write(task.content)
+            return _checked(copy, task.options).labelled(task.path)
+    except PbdocsError as exc:
+        return ScreenRecord.failed(task.path, str(exc))
+
+
+def _checked(path: str, options: CheckOptions) -> ScreenRecord:
+    # Looked up at call time, so a stand-in for the checker reaches the workers forked later.
+    from .. import rules
+
+    return ScreenRecord.of(rules.check_path(path, options=options))
+
+
+def document_job(path: str, options: CheckOptions, timeout: float | None, key: str = "") -> Job:
+    """The job checking the document at ``path``, given up after ``timeout`` seconds."""
+    return Job(key=f"pbdocs-check-{key or path}", fn=check_task, arg=DocumentTask(path, options),
+               deadline=timeout)
+
+
+def outcome_record(job: Job, outcome: Outcome) -> ScreenRecord:
+    """The record a finished job gives: the check's, or an error row saying why there is none."""
+    if outcome.failure is None:
+        return outcome.value
+    reasons = {
+        CRASHED: "the reader crashed on this file",
+        TIMED_OUT: f"gave up after {job.deadline or 0:g} s: the document is too slow to read",
+        RAISED: f"internal error while checking: {outcome.detail}",
+        LOST: f"cluster error: {outcome.detail}",
+    }
+    return ScreenRecord.failed(job.arg.path, reasons[outcome.failure])
