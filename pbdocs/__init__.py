@@ -13,11 +13,11 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from .errors import PbdocsError, ReadError  # noqa: F401
-from .models import Document, Metadata, Page  # noqa: F401
 
 # Bound eagerly: the subpackage pbdocs.extract would otherwise replace this name with itself the
 # first time any of its modules is imported, and ``pbdocs.extract(path)`` would stop working.
-from .extract import ExtractOptions, extract  # noqa: E402,F401
+from .extract import ExtractOptions, extract  # noqa: F401
+from .models import Document, Metadata, Page  # noqa: F401
 
 
 def check(path, options=None):

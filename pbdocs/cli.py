@@ -71,7 +71,8 @@ _FAILING = {
 @_ocr_option
 def extract(paths, fmt, ocr):
     """Extract clean text (with pages and metadata) from documents."""
-    from .extract import ExtractOptions, extract as extract_document
+    from .extract import ExtractOptions
+    from .extract import extract as extract_document
 
     options = ExtractOptions(ocr=ocr)
     failed = False

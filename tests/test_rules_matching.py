@@ -6,11 +6,11 @@ import re
 import pytest
 
 from pbdocs.errors import InvalidOption, RulePackError
+from pbdocs.legal import parse_numeral as cn_number
 from pbdocs.models import Document, Page
 from pbdocs.rules import CheckOptions, check_document, org_type_name
 from pbdocs.rules.matching import expand_ocr
 from pbdocs.rules.packs import lexicon
-from pbdocs.legal import parse_numeral as cn_number
 from pbdocs.rules.structure import Layout
 
 

@@ -7,8 +7,8 @@ import os
 import pytest
 
 from pbdocs.errors import ScreenError
-from pbdocs.screen.reports import write_report
 from pbdocs.screen.records import ScreenRecord
+from pbdocs.screen.reports import write_report
 
 HOSTILE = ["=HYPERLINK(\"http://x\",\"点击\")", "+1+2", "-3", "@SUM(A1)", "普通名称"]
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from pbdocs.extract import extract
-from pbdocs.search.answer import best_answer, highlights
-from pbdocs.search.corpus import body_start
 from pbdocs.legal import article_number
 from pbdocs.legal import parse_numeral as cn_to_int
+from pbdocs.search.answer import best_answer, highlights
+from pbdocs.search.corpus import body_start
 from pbdocs.search.passages import split_passages, split_sentences
 from pbdocs.search.question import AMOUNT_PREFIX, Cue, analyze, has_amount
 from pbdocs.search.tokenize import BIGRAM_PREFIX, domain_terms, query_stopwords, query_terms, tokenize, words

@@ -15,7 +15,7 @@ from typing import BinaryIO
 from ..errors import MissingDependency, OcrDisabled, ReadError
 from ..legal import strip_running_lines
 from ..models import Page
-from . import ExtractOptions, Extracted
+from . import Extracted, ExtractOptions
 from .pdf import describe_pages
 
 __all__ = ["read_image", "ocr_picture", "require_ocr"]

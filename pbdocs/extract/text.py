@@ -68,7 +68,7 @@ def _looks_binary(text: str) -> bool:
     if "\x00" in text:
         return True
     sample = text[:20000]
-    controls = sum(1 for ch in sample if ch < " " and ch not in "\n\r\t\f" or ch == "\ufffd")
+    controls = sum(1 for ch in sample if (ch < " " and ch not in "\n\r\t\f") or ch == "\ufffd")
     return controls > max(8, len(sample) // 50)
 
 
@@ -80,7 +80,7 @@ def read_bytes_limited(path: Path, limit: int) -> bytes:
     return data
 
 
-def read_text(path: Path, options) -> "Extracted":
+def read_text(path: Path, options) -> Extracted:
     from . import Extracted
 
     data = read_bytes_limited(path, options.max_file_bytes)

@@ -9,9 +9,10 @@ from __future__ import annotations
 import os
 import shutil
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from ..errors import ScreenError
 from ..executor import DaskCluster, Executor, Job, LocalPool, Outcome

@@ -19,10 +19,11 @@ import os
 import re
 import tempfile
 from collections import Counter
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .. import __version__
 from ..errors import ScreenError

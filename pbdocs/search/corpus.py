@@ -17,9 +17,10 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ..errors import CorpusError, ReadError
 from ..models import Document
@@ -173,7 +174,7 @@ class Corpus:
         return self.root / MANIFEST
 
     @classmethod
-    def load(cls, root: str | os.PathLike) -> "Corpus":
+    def load(cls, root: str | os.PathLike) -> Corpus:
         root = Path(root)
         path = root / MANIFEST
         if not root.is_dir():

@@ -20,16 +20,17 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
 from ..errors import SearchIndexError, StaleIndexError
+from ..legal import article_number
 from ..models import Document
 from .bm25 import BM25Matrix, BM25Params, build_bm25_counts
-from ..legal import article_number
 from .passages import Passage, split_passages
 
 __all__ = ["IndexedDocument", "build_index", "IndexReader", "FORMAT_VERSION", "recover"]
@@ -233,7 +234,7 @@ class IndexReader:
         self.docs = docs
 
     @classmethod
-    def open(cls, folder: str | os.PathLike) -> "IndexReader":
+    def open(cls, folder: str | os.PathLike) -> IndexReader:
         folder = Path(folder)
         recover(folder)
         meta_path = folder / "meta.json"

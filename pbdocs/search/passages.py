@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..legal import article_heading, article_number, division_heading
+from ..legal import article_heading, division_heading
 
 __all__ = ["Passage", "split_passages", "split_sentences"]
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..normalize import normalize
 from ..legal import parse_numeral
+from ..normalize import normalize
 from .question import AMOUNT_PREFIX, Cue, analyze
 from .tokenize import BIGRAM_PREFIX, content_terms, synonyms
 

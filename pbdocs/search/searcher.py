@@ -4,10 +4,11 @@ from __future__ import annotations
 import math
 import os
 import re
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Collection, Iterable
+from typing import Any
 
 import numpy as np
 
@@ -166,7 +167,7 @@ class Searcher:
         self.reader = reader
 
     @classmethod
-    def load(cls, index_dir: str | os.PathLike, *, corpus_dir: str | os.PathLike | None = None) -> "Searcher":
+    def load(cls, index_dir: str | os.PathLike, *, corpus_dir: str | os.PathLike | None = None) -> Searcher:
         """Open the index in ``index_dir``; with ``corpus_dir``, it must be fresh for that corpus.
 
         Raises :class:`~pbdocs.errors.StaleIndexError` when the index is missing or (given a corpus)

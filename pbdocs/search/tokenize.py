@@ -14,8 +14,8 @@ import functools
 import logging
 import os
 import re
+from collections.abc import Iterable, Sequence
 from importlib import resources
-from typing import Iterable, Sequence
 
 from ..normalize import normalize
 from .question import amount_tokens, analyze
