@@ -15,7 +15,8 @@ REPO = Path(__file__).resolve().parents[1]
 PACKAGE = REPO / "pbdocs"
 MAX_FUNCTION_LINES = 80
 # Only the shell reads the environment; everything below it is handed paths and options.
-SHELL = [PACKAGE / "cli.py", PACKAGE / "web"]
+# pbdocs/shell.py resolves locations for both cli.py and the web module: it is shell code too.
+SHELL = [PACKAGE / "cli.py", PACKAGE / "shell.py", PACKAGE / "web"]
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:

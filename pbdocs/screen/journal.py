@@ -43,7 +43,8 @@ class Journal:
             self._load()
         else:
             self._start_new()
-        self._fh = open(self.path, "a", encoding="utf-8")
+        # Held open for the journal's lifetime and closed by close()/__exit__, not a with-block.
+        self._fh = open(self.path, "a", encoding="utf-8")  # noqa: SIM115
         self._synced_at = time.monotonic()
 
     def _load(self) -> None:

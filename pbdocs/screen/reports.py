@@ -249,7 +249,8 @@ def _cards(summary: dict[str, Any], names) -> str:
 def _bar_chart(bars: list[tuple[str, int, str]], element_id: str, *, empty: str = "无数据") -> str:
     """A horizontal bar chart as inline SVG: label, bar scaled to the largest value, count."""
     if not bars or not any(n for _, n, _ in bars):
-        return f'<svg id="{element_id}" width="360" height="40" role="img"><text x="0" y="24">{_esc(empty)}</text></svg>'
+        return (f'<svg id="{element_id}" width="360" height="40" role="img">'
+                f'<text x="0" y="24">{_esc(empty)}</text></svg>')
     label_width, bar_width, row_height = 130, 190, 26
     largest = max(n for _, n, _ in bars)
     height = row_height * len(bars) + 6

@@ -221,7 +221,8 @@ class Corpus:
         if not path.is_file():
             raise CorpusError(f"{path}: listed in {self.manifest_path} but missing")
         if entry.sha256 and sha256_file(path) != entry.sha256:
-            raise CorpusError(f"{path}: changed since it was ingested (sha256 differs); run `pbdocs ingest` on it again")
+            raise CorpusError(f"{path}: changed since it was ingested (sha256 differs); "
+                              "run `pbdocs ingest` on it again")
         doc = extract(path)
         for key in METADATA_FIELDS:
             setattr(doc.metadata, key, getattr(entry, key))
@@ -295,7 +296,8 @@ def ingest(
         digest = sha256_file(path)
         existing = next((e for e in corpus.entries if e.sha256 == digest), None)
         if existing is not None:
-            staged.append((path, replace(existing, **meta)))
+            # meta holds only METADATA_FIELDS (all str | None), never id, file or sha256.
+            staged.append((path, replace(existing, **meta)))  # type: ignore[arg-type]
             continue
         rel = _free_name(corpus, Path(subdir) / path.name, digest)
         entry_id = _free_id(corpus, [e.id for _, e in staged], _slug(path.stem))
