@@ -25,7 +25,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
+from .._version import __version__
 from ..errors import ScreenError
 from ..rules import LegalBasis
 from .records import ScreenRecord
