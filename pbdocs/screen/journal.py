@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ..files import write_text_atomic
 from .records import ScreenRecord
 
 __all__ = ["Journal", "journal_path"]
@@ -82,12 +83,7 @@ class Journal:
     def _start_new(self) -> None:
         self.done = {}
         header = {"kind": _KIND, "version": _VERSION, "config": self.config}
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(json.dumps(header, ensure_ascii=False) + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self.path)
+        write_text_atomic(self.path, json.dumps(header, ensure_ascii=False) + "\n")
 
     def record(self, sha256: str, record: ScreenRecord) -> None:
         entry = {"sha256": sha256, **record.as_dict()}

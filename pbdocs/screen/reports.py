@@ -17,7 +17,6 @@ import html
 import json
 import os
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Callable
 from functools import lru_cache
@@ -27,6 +26,7 @@ from typing import Any
 
 from .._version import __version__
 from ..errors import ScreenError
+from ..files import atomic_path
 from ..rules import LegalBasis
 from .records import ScreenRecord
 
@@ -80,26 +80,10 @@ def write_report(out: str | os.PathLike, records: list[ScreenRecord]) -> Path:
     out = Path(out)
     write = writer[report_format(out)]
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+        with atomic_path(out, shared=True) as tmp:
+            write(tmp, records)
     except OSError as exc:
         raise ScreenError(f"{out}: cannot write the report: {exc.strerror or exc}") from None
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        write(tmp, records)
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        # mkstemp creates the file private; a report gets the permissions of any file the user makes.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, out)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ScreenError(f"{out}: cannot write the report: {exc.strerror or exc}") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return out
 
 

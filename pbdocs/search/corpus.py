@@ -16,13 +16,13 @@ import json
 import os
 import re
 import shutil
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
 from ..errors import CorpusError, ReadError
+from ..files import sha256_file, write_text_atomic
 from ..models import Document
 
 __all__ = [
@@ -79,12 +79,6 @@ def bundled_locations() -> SearchLocations | None:
     return SearchLocations(root / "corpus", root / "index" / "bundled")
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def header_fields(text: str) -> dict[str, str]:
@@ -234,19 +228,9 @@ class Corpus:
 
     def save(self) -> None:
         payload = {"version": 1, "documents": [e.as_dict() for e in self.entries]}
-        write_atomic(self.manifest_path, json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
+        write_text_atomic(self.manifest_path, json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
 
 
-def write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
