@@ -10,8 +10,7 @@ Public API (the heavy parts load on first use, so checking never loads the searc
 """
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
+from ._version import __version__  # noqa: F401
 from .errors import PbdocsError, ReadError  # noqa: F401
 
 # Bound eagerly: the subpackage pbdocs.extract would otherwise replace this name with itself the

@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from . import __version__, shell
 from .domain import registry
 from .errors import OcrDisabled, PbdocsError, ReadError
+
+if TYPE_CHECKING:
+    from .rules.structure import Evidence
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
 
@@ -371,7 +375,7 @@ def _check_report(result) -> list[str]:
         lines.append(f"  OCR pages: {', '.join(map(str, result.ocr_pages))}")
     for finding in result.findings:
         lines.append(f"  [{finding.severity}] {finding.rule} {finding.title}: {finding.status} — {finding.message}")
-        sentences: dict[tuple[int, int], object] = {}
+        sentences: dict[tuple[int, int], Evidence] = {}
         for element in finding.elements.values():
             mark = "✓" if element.found else ("·" if not element.required else "✗")
             line = f"    {mark} {element.title}"

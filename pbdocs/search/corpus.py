@@ -16,13 +16,13 @@ import json
 import os
 import re
 import shutil
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
 from ..errors import CorpusError, ReadError
+from ..files import sha256_file, write_text_atomic
 from ..models import Document
 
 __all__ = [
@@ -79,12 +79,6 @@ def bundled_locations() -> SearchLocations | None:
     return SearchLocations(root / "corpus", root / "index" / "bundled")
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def header_fields(text: str) -> dict[str, str]:
@@ -221,7 +215,8 @@ class Corpus:
         if not path.is_file():
             raise CorpusError(f"{path}: listed in {self.manifest_path} but missing")
         if entry.sha256 and sha256_file(path) != entry.sha256:
-            raise CorpusError(f"{path}: changed since it was ingested (sha256 differs); run `pbdocs ingest` on it again")
+            raise CorpusError(f"{path}: changed since it was ingested (sha256 differs); "
+                              "run `pbdocs ingest` on it again")
         doc = extract(path)
         for key in METADATA_FIELDS:
             setattr(doc.metadata, key, getattr(entry, key))
@@ -233,19 +228,9 @@ class Corpus:
 
     def save(self) -> None:
         payload = {"version": 1, "documents": [e.as_dict() for e in self.entries]}
-        write_atomic(self.manifest_path, json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
+        write_text_atomic(self.manifest_path, json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
 
 
-def write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
@@ -295,7 +280,8 @@ def ingest(
         digest = sha256_file(path)
         existing = next((e for e in corpus.entries if e.sha256 == digest), None)
         if existing is not None:
-            staged.append((path, replace(existing, **meta)))
+            # meta holds only METADATA_FIELDS (all str | None), never id, file or sha256.
+            staged.append((path, replace(existing, **meta)))  # type: ignore[arg-type]
             continue
         rel = _free_name(corpus, Path(subdir) / path.name, digest)
         entry_id = _free_id(corpus, [e.id for _, e in staged], _slug(path.stem))

@@ -24,7 +24,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import quote, unquote
 
 from fastapi import FastAPI, HTTPException, Query, Request
@@ -40,6 +40,9 @@ from ..screen.inputs import ARCHIVE_SUFFIX, ArchiveLimits, collect_sources
 from ..screen.records import ScreenRecord, member_label
 from ..screen.task import document_job, outcome_record
 
+if TYPE_CHECKING:
+    from ..search import Searcher
+
 __all__ = ["create_app"]
 
 # The packs and organization-type spellings /api/check accepts: the CLI's, from the domain registry.
@@ -48,7 +51,7 @@ OrgTypeName = Literal[registry().org_type_choices()]  # type: ignore[valid-type]
 DEFAULT_PACK = registry().default_pack
 
 MIB = 1024 * 1024
-ACCEPTED_SUFFIXES = tuple(SUPPORTED_SUFFIXES) + (ARCHIVE_SUFFIX,)
+ACCEPTED_SUFFIXES = (*tuple(SUPPORTED_SUFFIXES), ARCHIVE_SUFFIX)
 # Charters compress about fivefold; an archive inflating past ten times the upload limit is a bomb.
 ARCHIVE_INFLATION_FACTOR = 10
 # A one-page scan takes seconds to OCR; minutes means a reader is stuck and the officer is waiting.
@@ -306,10 +309,13 @@ class _SearchService:
 
     def __init__(self, index_dir: str | os.PathLike | None):
         self._index_dir = index_dir
-        self._searcher = None
+        self._searcher: Searcher | None = None
         self._lock = threading.Lock()
 
     def search(self, query: str, k: int) -> dict:
+        return self._loaded().search(query, k=k).as_dict()
+
+    def _loaded(self) -> Searcher:
         with self._lock:
             if self._searcher is None:
                 from .. import open_searcher
@@ -319,7 +325,7 @@ class _SearchService:
                     self._searcher = open_searcher(self._index_dir)
                 else:
                     self._searcher = open_searcher(*environment_locations())
-        return self._searcher.search(query, k=k).as_dict()
+            return self._searcher
 
 
 class _SecurityHeaders:
@@ -351,15 +357,15 @@ def _add_offline_docs(app) -> None:
         swagger_ui_path = None
     if swagger_ui_path is not None:
         app.mount(DOCS_ASSETS, StaticFiles(directory=str(swagger_ui_path)), name="docs-assets")
-        assets = {"swagger_js_url": f"{DOCS_ASSETS}/swagger-ui-bundle.js",
-                  "swagger_css_url": f"{DOCS_ASSETS}/swagger-ui.css"}
-    else:
-        assets = {}
 
     @app.get("/docs", include_in_schema=False)
     async def docs():
-        return get_swagger_ui_html(openapi_url=app.openapi_url, title="pbdocs API",
-                                   swagger_favicon_url="/static/favicon.svg", **assets)
+        openapi_url, favicon = app.openapi_url or "/openapi.json", "/static/favicon.svg"
+        if swagger_ui_path is None:
+            return get_swagger_ui_html(openapi_url=openapi_url, title="pbdocs API", swagger_favicon_url=favicon)
+        return get_swagger_ui_html(openapi_url=openapi_url, title="pbdocs API", swagger_favicon_url=favicon,
+                                   swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+                                   swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css")
 
 
 def _static_dir() -> Path:
