@@ -14,6 +14,7 @@ import click
 from . import __version__, shell
 from .domain import registry
 from .errors import OcrDisabled, PbdocsError, ReadError
+from .messages import catalogue
 
 if TYPE_CHECKING:
     from .rules.structure import Evidence
@@ -361,40 +362,57 @@ def _quote(text: str, limit: int = 90) -> str:
 
 def _where(evidence) -> str:
     place = "，".join(p for p in (evidence.chapter, evidence.article) if p)
-    return f"{place + '，' if place else ''}第{evidence.page}页"
+    page = catalogue().text("check.page", page=evidence.page)
+    return f"{place + '，' if place else ''}{page}"
 
 
 def _check_report(result) -> list[str]:
-    """The human-readable report of one file: verdict, each rule's elements with evidence, fixes."""
+    """The report of one file for people, in Chinese: verdict, each rule's elements with evidence,
+    the fix and the legal basis. Only findings that fall short carry a severity mark and a fix."""
+    zh = catalogue()
     about = " · ".join(x for x in (result.org_type, result.name) if x)
-    lines = [f"{result.path}: {result.verdict}" + (f"  ({about})" if about else "")]
+    heading = zh.text("check.heading", path=result.path, verdict=zh.label("verdicts", result.verdict))
+    lines = [heading + (zh.text("check.about", about=about) if about else "")]
     if result.error:
-        lines.append(f"  error: {result.error}")
+        lines.append(zh.text("check.error", reason=zh.reading(result.error)))
         return lines
     if result.ocr_pages:
-        lines.append(f"  OCR pages: {', '.join(map(str, result.ocr_pages))}")
+        lines.append(zh.text("check.ocr_pages", pages="、".join(map(str, result.ocr_pages))))
     for finding in result.findings:
-        lines.append(f"  [{finding.severity}] {finding.rule} {finding.title}: {finding.status} — {finding.message}")
-        sentences: dict[tuple[int, int], Evidence] = {}
-        for element in finding.elements.values():
-            mark = "✓" if element.found else ("·" if not element.required else "✗")
-            line = f"    {mark} {element.title}"
-            if element.evidence:
-                evidence = element.evidence
-                sentences.setdefault((evidence.start, evidence.end), evidence)
-                line += f"  {_where(evidence)}「{_quote(evidence.match, 30)}」"
-                if element.method != "exact":
-                    line += f"  [{element.method} {element.confidence:.2f}]"
-            lines.append(line)
-            if element.note:
-                lines.append(f"        {element.note}")
-        for evidence in sentences.values():
-            lines.append(f"    “{_quote(evidence.text)}”")
-        if finding.fix:
-            lines.append(f"    fix: {finding.fix.where}：“{finding.fix.text}”")
-        lines.append(f"    basis: {finding.basis.cite()}")
+        lines.extend(_finding_lines(finding))
     for warning in result.warnings:
-        lines.append(f"  warning: {warning}")
+        lines.append(zh.text("check.warning", warning=zh.reading(warning)))
+    return lines
+
+
+def _finding_lines(finding) -> list[str]:
+    zh = catalogue()
+    title, status = finding.title or zh.label("rules", finding.rule), zh.label("statuses", finding.status)
+    short = finding.status != "present"
+    if short:
+        lines = [zh.text("check.finding_short", severity=zh.label("severities", finding.severity), title=title,
+                         status=status, message=finding.message)]
+    else:
+        lines = [zh.text("check.finding_ok", title=title, status=status)]
+    sentences: dict[tuple[int, int], Evidence] = {}
+    for element in finding.elements.values():
+        mark = "✓" if element.found else ("·" if not element.required else "✗")
+        line = f"    {mark} {element.title}" + ("" if element.required else zh.text("check.optional"))
+        if element.evidence:
+            evidence = element.evidence
+            sentences.setdefault((evidence.start, evidence.end), evidence)
+            line += f"  {_where(evidence)}「{_quote(evidence.match, 30)}」"
+            if element.method != "exact":
+                line += zh.text("check.method", method=zh.label("methods", element.method),
+                                confidence=f"{element.confidence:.2f}")
+        lines.append(line)
+        if element.note:
+            lines.append(f"        {element.note}")
+    for evidence in sentences.values():
+        lines.append(f"    “{_quote(evidence.text)}”")
+    if finding.fix and short:
+        lines.append(zh.text("check.fix", where=finding.fix.where, text=finding.fix.text))
+    lines.append(zh.text("check.basis", basis=finding.basis.cite()))
     return lines
 
 
@@ -449,15 +467,16 @@ def rules_command(pack, rules_file, fmt):
         if fmt == "json":
             click.echo(_json_line(rule.as_dict()))
             continue
-        scope = f"  ({'、'.join(rule.org_types)})" if rule.org_types else ""
-        click.echo(f"{rule.id}  [{rule.severity}]  {rule.title}{scope}")
-        click.echo(f"    basis: {rule.basis.cite()}")
+        zh = catalogue()
+        scope = f"  （{'、'.join(rule.org_types)}）" if rule.org_types else ""
+        click.echo(f"{rule.id}  【{zh.label('severities', rule.severity)}】  {rule.title}{scope}")
+        click.echo(zh.text("rules_list.basis", basis=rule.basis.cite()))
         for element in rule.elements:
-            required = "" if element.required else "（可选）"
+            required = "" if element.required else zh.text("check.optional")
             source = f"  {element.article}" if element.article else ""
             click.echo(f"    - {element.id}: {element.canonical or element.title}{required}{source}")
         if rule.alternative:
-            click.echo(f"    alternative: {rule.alternative.title}")
+            click.echo(zh.text("rules_list.alternative", title=rule.alternative.title))
 
 
 # --- entry point ---------------------------------------------------------------------------------
