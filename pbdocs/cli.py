@@ -30,6 +30,23 @@ def _json_line(obj) -> str:
     return json.dumps(obj, ensure_ascii=False)
 
 
+def _click_speaks_chinese() -> None:
+    """click's help words (Usage:, Options, default: ...) through the catalogue's [click] section.
+    click looks them up with gettext at call time through each module's ``_``; only the ids the
+    catalogue names change, so click's error messages keep their wording."""
+    import click.core
+    import click.decorators
+    import click.formatting
+
+    words = catalogue().labels("click")
+    for module in (click.core, click.decorators, click.formatting):
+        english = module._  # type: ignore[attr-defined]
+        module._ = lambda message, english=english: words.get(message) or english(message)  # type: ignore[attr-defined]
+
+
+_click_speaks_chinese()
+
+
 class _Group(click.Group):
     """Maps typed library errors to one ``Error:`` line and their exit code, in every command."""
 
@@ -44,21 +61,20 @@ class _Group(click.Group):
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="pbdocs")
 def cli():
-    """pbdocs: extract, check and search party-building (党建) documents of social organizations."""
+    """pbdocs：社会组织党建文件的文字提取、章程审查与政策检索。"""
 
 
 # --- options shared by several commands --------------------------------------------------------
 
 _ocr_option = click.option(
     "--ocr", type=click.Choice(["auto", "never", "always"]), default="auto", show_default=True,
-    help="OCR scanned or broken PDF pages (auto), refuse them (never), or OCR every page.")
+    help="文字识别（OCR）：auto 只识别扫描页或文字层损坏的页，never 拒绝这类页，always 识别每一页。")
 _pack_option = click.option(
     "--pack", type=click.Choice(registry().pack_names), default=registry().default_pack, show_default=True,
-    help="Rule pack: the party clause and core values, the statutory charter contents, or both.")
+    help="规则包：party 党建条款与社会主义核心价值观，statutory 登记管理条例规定的章程必备事项，all 两者都查。")
 _fail_on_option = click.option(
     "--fail-on", type=click.Choice(["partial", "missing", "none"]), default="partial", show_default=True,
-    help="Exit 1 for any charter short of compliant (partial), only for missing and contradicted "
-         "clauses (missing), or never (none: report only).")
+    help="何时以退出码 1 结束：partial 有任何章程不合规，missing 仅当条款缺失或明确拒绝，none 从不（只出报告）。")
 # Verdicts that fail a run, by --fail-on; unreadable files exit 3 whatever it says.
 _FAILING = {
     "partial": frozenset({"partial", "missing", "contradicted"}),
@@ -72,10 +88,10 @@ _FAILING = {
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=str))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text: the extracted text; json: one JSON object per file (JSON Lines).")
+              help="text：提取的文字；json：每个文件一个 JSON 对象（JSON Lines）。")
 @_ocr_option
 def extract(paths, fmt, ocr):
-    """Extract clean text (with pages and metadata) from documents."""
+    """从文件中提取干净的文字（含分页和元数据）。"""
     from .extract import ExtractOptions
     from .extract import extract as extract_document
 
@@ -89,7 +105,7 @@ def extract(paths, fmt, ocr):
             failed = True
             continue
         for warning in doc.warnings:
-            click.echo(f"{path}: {warning}", err=True)
+            click.echo(f"{path}: {catalogue().reading(warning)}", err=True)
         if fmt == "json":
             click.echo(_json_line(doc.as_dict()))
         else:
@@ -119,10 +135,12 @@ class _ProgressBar:
             self._started = self._clock()
         elapsed = max(self._clock() - self._started, 1e-6)
         rate = (done - self._first_done) / elapsed
-        left = f"{(total - done) / rate:.0f}s left" if rate > 0 and done < total else ""
+        zh = catalogue()
+        left = zh.text("cli.left", seconds=f"{(total - done) / rate:.0f}") if rate > 0 and done < total else ""
         width = 30
         filled = int(width * done / total) if total else width
-        line = f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}  {rate:.1f} docs/s  {left}"
+        rate_text = zh.text("cli.rate", rate=f"{rate:.1f}")
+        line = f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}  {rate_text}  {left}"
         click.echo(line.ljust(80), err=True, nl=False)
         self._drawn = True
 
@@ -134,28 +152,27 @@ class _ProgressBar:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=str))
 @click.option("--out", "-o", "out", required=True, type=click.Path(dir_okay=False, path_type=str),
-              help="Report file; its extension picks the format: .csv, .xlsx, .json or .html.")
+              help="报告文件；扩展名决定格式：.csv、.xlsx、.json 或 .html。")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Worker processes for the local executor [default: all cores].")
+              help="本机并行处理的进程数［默认：全部 CPU 核］。")
 @_pack_option
 @click.option("--org-type", default=None,
-              help=f"Organization type of every charter, e.g. {', '.join(registry().org_type_names())} "
-                   "[default: detected from each text].")
+              help=f"所有章程的组织类型，如 {'、'.join(registry().org_type_names())}［默认：从每份章程的文字判断］。")
 @click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=str),
-              help="An extra rule pack file of your own.")
+              help="另加一个自己的规则包文件（TOML）。")
 @_fail_on_option
 @_ocr_option
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
-              help="local: a process pool on this machine; dask: a Dask distributed cluster.")
-@click.option("--scheduler", default=None, help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")
+              help="local：本机进程池；dask：Dask 分布式集群。")
+@click.option("--scheduler", default=None, help="Dask 调度器地址，如 tcp://10.0.0.5:8786。")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=600, show_default=True,
-              help="Seconds a local worker may spend on one document before it is an error row.")
-@click.option("--restart", is_flag=True, help="Ignore the journal of an interrupted run and start over.")
+              help="本机处理一份文件最多用时（秒），超时记为无法读取。")
+@click.option("--restart", is_flag=True, help="不接续上次中断的筛查，从头开始。")
 def screen(paths, out, workers, pack, org_type, rules_file, fail_on, ocr, executor, scheduler, timeout, restart):
-    """Screen folders, zip archives and files of charters into one report.
+    """把文件夹、ZIP 压缩包和章程文件批量筛查成一份报告。
 
-    Exit codes as `pbdocs check`: 0 every document compliant, 1 any not compliant, 2 usage,
-    3 any document unreadable. An interrupted run resumes when the same command is run again.
+    退出码同 pbdocs check：0 全部合规，1 有不合规，2 用法错误，3 有文件无法读取。
+    中断后再次运行同一命令，会从中断处继续。
     """
     from .extract import ExtractOptions
     from .rules import CheckOptions
@@ -179,10 +196,13 @@ def screen(paths, out, workers, pack, org_type, rules_file, fail_on, ocr, execut
         sys.exit(130)
     if bar:
         bar.finish()
+    zh = catalogue()
     for note in result.notes:
-        click.echo(note, err=True)
-    click.echo(result.summary_line(), err=True)
-    click.echo(f"Report: {result.report}", err=True)
+        click.echo(zh.reading(note), err=True)
+    counts = zh.text("cli.count_separator").join(
+        zh.text("cli.count", label=zh.label("verdicts", v), count=n) for v, n in result.counts.items())
+    click.echo(zh.text("cli.screened", total=len(result.records), counts=counts), err=True)
+    click.echo(zh.text("cli.report", path=result.report), err=True)
     counts = result.counts
     if counts["error"]:
         sys.exit(EXIT_UNREADABLE)
@@ -204,20 +224,20 @@ def _is_loopback(host: str) -> bool:
 
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; 0.0.0.0 opens the page to the whole office network.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+              help="监听地址；0.0.0.0 向整个办公网络开放页面。")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="监听端口。")
 @click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=str), default=None,
-              help="Search index directory (default: the bundled corpus's index, built when missing).")
+              help="检索索引目录（默认：内置语料库的索引，缺失时自动建立）。")
 @click.option("--max-upload-mb", type=click.IntRange(min=1), default=20, show_default=True,
-              help="Largest request body accepted; bigger uploads are refused with 413.")
+              help="一次上传的最大大小（MB），超过则以 413 拒绝。")
 @click.option("--max-files", type=click.IntRange(min=1), default=200, show_default=True,
-              help="Most documents per upload, archive members included.")
+              help="一次上传最多的文件数（含压缩包内的文件）。")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Worker processes checking documents, shared by all requests [default: CPU count].")
+              help="审查文件的进程数，所有请求共用［默认：CPU 核数］。")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=300, show_default=True,
-              help="Seconds one document may take (OCR included) before it is reported unreadable.")
+              help="一份文件最多用时（秒，含 OCR），超时记为无法读取。")
 def serve(host, port, index_dir, max_upload_mb, max_files, workers, timeout):
-    """Serve the upload page and the JSON API (/api/check, /api/search; docs at /docs)."""
+    """启动上传审查页面和 JSON 接口（/api/check、/api/search；接口文档见 /docs）。"""
     try:
         import uvicorn
 
@@ -226,8 +246,7 @@ def serve(host, port, index_dir, max_upload_mb, max_files, workers, timeout):
         _error(f"pbdocs serve needs the web extra ({exc.name} is missing): pip install 'pbdocs[web]'")
         sys.exit(EXIT_USAGE)
     if not _is_loopback(host):
-        click.echo(f"Warning: listening on {host}: anyone who can reach this machine can upload files "
-                   f"and use the page; there is no login.", err=True)
+        click.echo(catalogue().text("cli.open_network", host=host), err=True)
     app = create_app(index_dir=index_dir, max_upload_mb=max_upload_mb, max_files=max_files, workers=workers,
                      document_timeout=timeout)
     uvicorn.run(app, host=host, port=port, log_level="info")
@@ -248,7 +267,7 @@ def _hit_lines(hit, color: bool) -> list[str]:
 # Where the default corpus and index are: the shell's choice, read through these options.
 _corpus_option = click.option(
     "--corpus", "corpus_dir", type=click.Path(file_okay=False, path_type=str), envvar=shell.CORPUS_ENV,
-    show_envvar=True, default=None, help="Corpus folder [default: the bundled corpus/].")
+    show_envvar=True, default=None, help="语料库文件夹［默认：内置的 corpus/］。")
 
 
 def _index_option(help_text: str):
@@ -265,17 +284,16 @@ def _on_command_line(ctx: click.Context, name: str) -> bool:
 @cli.command()
 @click.argument("query", required=False)
 @click.option("-k", "k", type=click.IntRange(min=1, max=100), default=5, show_default=True,
-              help="Number of passages to return.")
-@_index_option("Index directory [default: the bundled corpus's index, built when missing or stale; "
-               "an index given with --index alone is searched as it is].")
+              help="返回的段落数。")
+@_index_option("索引目录［默认：内置语料库的索引，缺失或过期时重建；只给 --index 时按原样检索该索引］。")
 @_corpus_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text: answers with their sources; json: the SearchResult object.")
+              help="text：答案及出处；json：SearchResult 对象。")
 @click.option("--batch", type=click.Path(dir_okay=False, path_type=str), default=None,
-              help='JSON Lines of {"id", "q"}; writes one {"id", "query", "hits"} line per question.')
+              help='{"id", "q"} 格式的 JSON Lines 问题文件；每个问题输出一行 {"id", "query", "hits"}。')
 @click.pass_context
 def search(ctx, query, k, index_dir, corpus_dir, fmt, batch):
-    """Answer a question about party-building and social-organization rules from the policy corpus."""
+    """从政策语料库中回答有关党建和社会组织管理规定的问题。"""
     from . import open_searcher
     from .search.searcher import read_batch
 
@@ -287,7 +305,7 @@ def search(ctx, query, k, index_dir, corpus_dir, fmt, batch):
     else:
         searcher = open_searcher(
             shell.index_dir(index_dir), shell.corpus_dir(corpus_dir),
-            on_build=lambda path: click.echo(f"Building the search index in {path} ...", err=True))
+            on_build=lambda path: click.echo(catalogue().text("cli.building_index", path=path), err=True))
     if questions is not None:
         for qid, question in questions:
             result = searcher.search(question, k=k).as_dict()
@@ -298,7 +316,7 @@ def search(ctx, query, k, index_dir, corpus_dir, fmt, batch):
         click.echo(_json_line(result))
         return
     if not result["confident"]:
-        click.echo(result["message"])
+        click.echo(catalogue().text("search.no_answer"))
         return
     color = sys.stdout.isatty()
     for hit in result["hits"]:
@@ -307,23 +325,22 @@ def search(ctx, query, k, index_dir, corpus_dir, fmt, batch):
 
 @cli.group("index")
 def index_group():
-    """Build search indexes."""
+    """建立检索索引。"""
 
 
 @index_group.command("build")
 @click.argument("sources", nargs=-1, type=click.Path(exists=True, path_type=str))
-@_index_option("Where to write the index [default: index/bundled].")
+@_index_option("索引写入的目录［默认：index/bundled］。")
 @_corpus_option
 @click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Processes tokenizing a large corpus [default: CPU count].")
+              help="为大语料库分词的进程数［默认：CPU 核数］。")
 def index_build(sources, index_dir, corpus_dir, workers):
-    """Index SOURCES (corpus folders with a manifest.json, document files or folders) [default: the
-    corpus]."""
+    """为 SOURCES（带 manifest.json 的语料库文件夹、文件或文件夹）建立索引［默认：语料库］。"""
     from .search import build
 
     meta = build(sources or [shell.corpus_dir(corpus_dir)], shell.index_dir(index_dir), processes=workers)
-    click.echo(f"Indexed {meta['n_documents']} documents, {meta['n_passages']} passages, {meta['n_terms']} "
-               f"terms in {meta['build_seconds']:.1f} s", err=True)
+    click.echo(catalogue().text("cli.indexed", documents=meta["n_documents"], passages=meta["n_passages"],
+                                terms=meta["n_terms"], seconds=f"{meta['build_seconds']:.1f}"), err=True)
 
 
 def _iso_date(ctx, param, value):
@@ -337,20 +354,20 @@ def _iso_date(ctx, param, value):
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=str))
 @_corpus_option
-@click.option("--title", default=None, help="Title, instead of the one read from the text.")
-@click.option("--issuer", default=None, help="发文机关, instead of the one read from the text.")
-@click.option("--doc-number", default=None, help="文号, instead of the one read from the text.")
-@click.option("--date", default=None, callback=_iso_date, help="Date as YYYY-MM-DD.")
-@click.option("--source", default=None, help="Where the document comes from (URL or citation).")
+@click.option("--title", default=None, help="标题，代替从文字中读出的标题。")
+@click.option("--issuer", default=None, help="发文机关，代替从文字中读出的发文机关。")
+@click.option("--doc-number", default=None, help="文号，代替从文字中读出的文号。")
+@click.option("--date", default=None, callback=_iso_date, help="成文日期，格式 YYYY-MM-DD。")
+@click.option("--source", default=None, help="文件来源（网址或出处）。")
 def ingest(paths, corpus_dir, title, issuer, doc_number, date, source):
-    """Add documents (any format pbdocs reads, or folders of them) to a search corpus."""
+    """把文件（pbdocs 能读的任何格式，或其文件夹）加入检索语料库。"""
     from .search import ingest as ingest_documents
 
     overrides = {"title": title, "issuer": issuer, "doc_number": doc_number, "date": date, "source": source}
     entries = ingest_documents(paths, shell.corpus_dir(corpus_dir), overrides=overrides)
     for entry in entries:
         click.echo(_json_line(entry.as_dict()))
-    click.echo(f"Added {len(entries)} documents; the default index is rebuilt on the next search.", err=True)
+    click.echo(catalogue().text("cli.ingested", count=len(entries)), err=True)
 
 
 # --- check ---------------------------------------------------------------------------------------
@@ -419,19 +436,19 @@ def _finding_lines(finding) -> list[str]:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text: a report for people; json: one JSON object per file (JSON Lines).")
+              help="text：给人读的审查结果；json：每个文件一个 JSON 对象（JSON Lines）。")
 @_pack_option
 @click.option("--org-type", type=click.Choice(registry().org_type_choices()), default=None,
-              help="Organization type for the statutory pack (default: detected from the text).")
+              help="组织类型，用于 statutory 规则包（默认：从文字判断）。")
 @click.option("--rules", "rules_file", type=click.Path(dir_okay=False, path_type=str), default=None,
-              help="An extra rule pack file (TOML) checked with the chosen pack.")
+              help="另加的规则包文件（TOML），与所选规则包一起审查。")
 @_fail_on_option
 @_ocr_option
 def check(paths, fmt, pack, org_type, rules_file, fail_on, ocr):
-    """Check charters for the party-building clause, element by element, with evidence and fix.
+    """逐项审查章程的党建条款，给出原文依据和修改建议。
 
-    Exit status: 0 every charter compliant, 1 a charter not compliant (see --fail-on),
-    2 usage error (bad option or rules file), 3 a file could not be read (wins over 1).
+    退出码：0 全部合规，1 有章程不合规（见 --fail-on），2 用法错误（选项或规则文件有误），
+    3 有文件无法读取（优先于 1）。
     """
     from .extract import ExtractOptions
     from .rules import CheckOptions, check_path
@@ -455,12 +472,14 @@ def check(paths, fmt, pack, org_type, rules_file, fail_on, ocr):
 
 
 @cli.command("rules")
-@click.option("--pack", type=click.Choice(registry().pack_names), default=registry().every_pack, show_default=True)
+@click.option("--pack", type=click.Choice(registry().pack_names), default=registry().every_pack, show_default=True,
+              help="要列出的规则包。")
 @click.option("--rules", "rules_file", type=click.Path(dir_okay=False, path_type=str), default=None,
-              help="Also list the rules of this pack file (validating it).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+              help="同时列出（并校验）这个规则包文件中的规则。")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text：给人读的列表；json：每条规则一个 JSON 对象。")
 def rules_command(pack, rules_file, fmt):
-    """List the rules of a pack with their legal basis."""
+    """列出规则包中的规则及其法律依据。"""
     from .rules import list_rules
 
     for rule in list_rules(pack, rules_file):

@@ -55,7 +55,7 @@ def test_serve_passes_its_options_to_the_app(uvicorn_calls, tmp_path):
 def test_serve_on_a_network_address_warns_on_stderr(uvicorn_calls, host):
     result = CliRunner().invoke(cli, ["serve", "--host", host])
     assert result.exit_code == 0
-    assert result.stderr.startswith(f"Warning: listening on {host}: anyone who can reach this machine")
+    assert result.stderr.startswith(f"正在监听 {host}：能访问本机的任何人都可以上传文件")
     assert result.stdout == ""
 
 
