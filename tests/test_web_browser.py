@@ -151,3 +151,22 @@ def test_the_page_refuses_unknown_types_and_explains_unreadable_files(base_url, 
     assert "无法读取" in page.inner_text("#results-table tr.detail")
     page.close()
 
+
+
+def test_api_docs_render_and_list_every_operation_offline(base_url, browser):
+    """Swagger UI must read the OpenAPI document FastAPI writes (3.1), from local files only."""
+    from playwright.sync_api import expect
+
+    page = browser.new_page(locale="zh-CN")
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(base_url + "/docs")
+    operations = page.locator(".opblock-summary-path")
+    expect(operations.first).to_be_visible(timeout=30_000)
+    listed = set(operations.all_inner_texts())
+    openapi = page.request.get(base_url + "/openapi.json").json()
+    assert openapi["openapi"].startswith("3.1")
+    assert {path.replace("\u200b", "") for path in listed} >= set(openapi["paths"])
+    assert "Unable to render this definition" not in page.inner_text("body")
+    assert all(url.startswith(base_url) for url in fetched), [u for u in fetched if not u.startswith(base_url)]
+    page.close()

@@ -71,7 +71,7 @@ PAGE_SECURITY_HEADERS = [
 ]
 # The /docs page starts Swagger UI with an inline script; a strict policy would blank it.
 PATHS_WITHOUT_CSP = ("/docs",)
-# Swagger UI's files are served from here (package swagger-ui-bundle) so /docs works on an office
+# Swagger UI's files are served from here (package fastapi-offline) so /docs works on an office
 # network without internet access.
 DOCS_ASSETS = "/docs-assets"
 
@@ -353,7 +353,10 @@ def _add_offline_docs(app) -> None:
     from fastapi.openapi.docs import get_swagger_ui_html
 
     try:
-        from swagger_ui_bundle import swagger_ui_path
+        # Swagger UI 5 (bundled by fastapi-offline): 4.x cannot read the OpenAPI 3.1 FastAPI writes.
+        import fastapi_offline
+
+        swagger_ui_path: Path | None = Path(fastapi_offline.__file__).parent / "static"
     except ImportError:
         swagger_ui_path = None
     if swagger_ui_path is not None:
