@@ -40,7 +40,7 @@ def _click_speaks_chinese() -> None:
 
     words = catalogue().labels("click")
     for module in (click.core, click.decorators, click.formatting):
-        english = module._  # type: ignore[attr-defined]
+        english = module._
         module._ = lambda message, english=english: words.get(message) or english(message)  # type: ignore[attr-defined]
 
 
@@ -199,9 +199,9 @@ def screen(paths, out, workers, pack, org_type, rules_file, fail_on, ocr, execut
     zh = catalogue()
     for note in result.notes:
         click.echo(zh.reading(note), err=True)
-    counts = zh.text("cli.count_separator").join(
+    summary = zh.text("cli.count_separator").join(
         zh.text("cli.count", label=zh.label("verdicts", v), count=n) for v, n in result.counts.items())
-    click.echo(zh.text("cli.screened", total=len(result.records), counts=counts), err=True)
+    click.echo(zh.text("cli.screened", total=len(result.records), counts=summary), err=True)
     click.echo(zh.text("cli.report", path=result.report), err=True)
     counts = result.counts
     if counts["error"]:

@@ -99,8 +99,8 @@ def test_text_report_marks_elements_quotes_evidence_and_fix():
     assert "✓ 设立中国共产党的组织  第一章 总则，第四条，第1页「设立中国共产党的组织」" in out
     assert "✗ 坚持中国共产党的全面领导" in out
     assert "修改建议（替换第四条的现有表述）：“本院坚持中国共产党的全面领导，" in out
-    assert ("法律依据：《民政部关于在社会组织登记管理工作中贯彻落实〈中共中央关于加强党的政治建设的意见〉有关要求的通知》"
-            " 民函〔2019〕54号") in out
+    assert ("法律依据：《民政部关于在社会组织登记管理工作中贯彻落实〈中共中央关于加强党的政治建设的意见〉"
+            "有关要求的通知》 民函〔2019〕54号") in out
     assert result.stderr == ""
 
 

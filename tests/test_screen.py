@@ -123,8 +123,10 @@ def test_mixed_batch_rows_in_every_format(mixed, tmp_path, monkeypatch, suffix):
     for expected in mixed["expected"].values():
         counts[expected["row"]["verdict"]] += 1
     counts["error"] += len(mixed["corrupt"]) + len(mixed["unsafe"])
-    names = {"compliant": "合规", "partial": "部分缺失", "missing": "缺失", "contradicted": "明确拒绝", "error": "无法读取"}
-    assert (f"已筛查 {total} 份：" + "，".join(f"{names[v]} {counts[v]}" for v in VERDICTS)) in result.stderr
+    names = {"compliant": "合规", "partial": "部分缺失", "missing": "缺失", "contradicted": "明确拒绝",
+             "error": "无法读取"}
+    summary = "，".join(f"{names[v]} {counts[v]}" for v in VERDICTS)
+    assert f"已筛查 {total} 份：{summary}" in result.stderr
     assert result.stdout == ""
 
     # Nothing written anywhere but the report: not beside it, not in the inputs, not in the cwd.

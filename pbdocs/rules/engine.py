@@ -127,7 +127,7 @@ class _Evaluation:
         segment = self._article_with(place.pattern)
         return place.found.format(label=segment.label) if segment else place.missing
 
-    def _places(self, article: str | None = None, missing: str = "") -> dict[str, str]:
+    def _places(self, article: str | None = None, missing: str = "", clause: str = "") -> dict[str, str]:
         purpose = self._place("purpose")
         return {
             "subject": self.subject,
@@ -136,6 +136,7 @@ class _Evaluation:
             "supervision": self._place("supervision"),
             "article": article or self.domain.fix_template("article_missing"),
             "missing": missing,
+            "clause": clause,
         }
 
     def _fix(self, rule: RuleSpec, **places: str) -> Fix | None:
@@ -227,11 +228,30 @@ class _Evaluation:
             missing = self._listed([e.title for e in required if not e.found])
             message = self._say("clause_partial", title=rule.title, missing=missing)
             if fix and article:
-                fix = Fix(fix.text, self.domain.fix_template("replace_partial").format(article=article))
+                fix = self._words_to_add(rule, elements, article) or Fix(
+                    fix.text, self.domain.fix_template("replace_partial").format(article=article))
         else:
             status, message, fix = "missing", self._say("clause_missing", title=rule.title), self._fix(rule)
         return Finding(rule.id, rule.title, rule.severity, status, rule.basis, elements, fix, message,
                        article, chapter, rule.gate, rule.primary)
+
+    def _words_to_add(self, rule: RuleSpec, elements: dict[str, ElementResult], article: str) -> Fix | None:
+        """The fix of a partial clause whose article holds a small organization's arrangement
+        (党建工作指导员...): replacing the article with the standard clause would delete the
+        arrangement, so a weaker wording of the missing words is corrected in place and other missing
+        words are added to the article. None for any other clause (the article is replaced)."""
+        missing = [e for e in elements.values() if e.required and not e.found]
+        weak = [e for e in missing if e.weak_evidence is not None]
+        if not missing or not any(e.method == "alternative" for e in elements.values()):
+            return None
+        wording = {e.id: s.canonical or s.title for s in rule.elements for e in missing if s.id == e.id}
+        if len(weak) == len(missing):
+            return Fix("；".join(wording[e.id] for e in weak), self.domain.fix_template("amend_weak").format(
+                article=article, weak="”“".join(e.weak_evidence.match for e in weak if e.weak_evidence)))
+        words = self.domain.message_template("list_separator").join(wording[e.id] for e in missing)
+        title = rule.alternative.title if rule.alternative else ""
+        return Fix(self.domain.fix_template("add_words").format(subject=self.subject, words=words),
+                   self.domain.fix_template("add_to_article").format(article=article, alternative=title))
 
     def _at(self, article: str | None) -> str:
         return self._say("at_article", article=article) if article else ""
@@ -312,7 +332,12 @@ class _Evaluation:
         chapter = segment.chapter.display if segment.chapter else None
         where = chapter or self._say("placement_before_body")
         message = self._say("placement_elsewhere", title=target.title, where=where, article=article)
-        return finding("missing", message, target.article, chapter, self._fix(rule, article=target.article or ""))
+        # What moves is the charter's own clause (its sentences as written), or the standard clause
+        # when the clause must be rewritten anyway: text to insert, never an instruction.
+        sentences = dict.fromkeys(e.evidence.text for e in target.elements.values() if e.found and e.evidence)
+        clause = target.fix.text if target.fix else "".join(sentences)
+        fix = self._fix(rule, article=target.article or "", clause=clause)
+        return finding("missing", message, target.article, chapter, fix)
 
     def mention(self, rule: RuleSpec) -> Finding:
         elements: dict[str, ElementResult] = {}
