@@ -49,9 +49,12 @@ class RuleIds:
 
     party_clause: str
     core_values: str
+    placement: str
+    party_building_body: str
 
     def as_dict(self) -> dict[str, str]:
-        return {"party_clause": self.party_clause, "core_values": self.core_values}
+        return {"party_clause": self.party_clause, "core_values": self.core_values,
+                "placement": self.placement, "party_building_body": self.party_building_body}
 
 
 @dataclass(frozen=True)
@@ -258,8 +261,7 @@ def parse_domain(text: str, source: str = _SOURCE) -> Domain:
         every_pack=packs.every,
         builtin_packs=packs.builtin,
         pack_groups=packs.groups,
-        rule_ids=RuleIds(party_clause=read.text(rule_ids, "party_clause", "[rule_ids]"),
-                         core_values=read.text(rule_ids, "core_values", "[rule_ids]")),
+        rule_ids=RuleIds(**{key: read.text(rule_ids, key, "[rule_ids]") for key in RuleIds.__dataclass_fields__}),
         places=_places(read, data),
         fix_templates=read.templates(data, "fix"),
         message_templates=read.templates(data, "messages"),

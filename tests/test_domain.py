@@ -68,7 +68,8 @@ def test_statutory_scopes_name_rules_of_the_statutory_pack():
 def test_rule_ids_are_rules_of_the_builtin_packs():
     ids = {rule.id for rule in list_rules(registry().every_pack)}
     rule_ids = registry().rule_ids.as_dict()
-    assert rule_ids == {"party_clause": "party-clause", "core_values": "core-values"}
+    assert rule_ids == {"party_clause": "party-clause", "core_values": "core-values", "placement": "placement",
+                        "party_building_body": "party-building-body"}
     assert set(rule_ids.values()) <= ids
 
 
