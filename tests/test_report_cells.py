@@ -61,7 +61,8 @@ def test_misplaced_clause_is_flagged_with_its_place_and_the_clause_to_move(csv_r
     clause = ("本会坚持中国共产党的全面领导，根据中国共产党章程的规定，设立中国共产党的组织，开展党的活动，"
               "为党组织的活动提供必要条件。")
     assert row["原文摘录"] == clause
-    assert row["修改建议"] == f"【党建条款位于第一章 总则】移入第一章 总则，第三条（宗旨）之后，并删去第八条中的原文：“{clause}”"
+    assert row["修改建议"] == ("【党建条款位于第一章 总则】移入第一章 总则，第三条（宗旨）之后，并删去第八条中的原文："
+                           f"“{clause}”")
     assert row["法律依据"] == f"{CLAUSE_BASIS} 党建内容载入社会组织章程总则部分 (2019-05-20)"
     assert row["党建领导机关"] == "党建领导机关是中共松山区委社会工作部"
     assert row["OCR 页"] == "" and row["错误"] == ""
@@ -81,8 +82,8 @@ def test_refused_and_missing_clauses(csv_rows):
     assert refused["修改建议"].startswith("【党建条款】替换第四条（删除否定或推迟的表述）：“")
     missing = next(r for r in csv_rows if r["文件"].endswith("toc-only.txt"))
     assert missing["党建条款"] == "缺失"
-    assert missing["缺少要素"] == ("根据中国共产党章程的规定、设立中国共产党的组织、开展党的活动、为党组织的活动提供必要条件、"
-                               "坚持中国共产党的全面领导")
+    assert missing["缺少要素"] == ("根据中国共产党章程的规定、设立中国共产党的组织、开展党的活动、"
+                               "为党组织的活动提供必要条件、坚持中国共产党的全面领导")
     assert missing["法律依据"].startswith(CLAUSE_BASIS)
 
 

@@ -10,9 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from pbdocs.cli import cli
-from pbdocs.rules import check_path
 from pbdocs.messages import catalogue
-from pbdocs.rules import STATUSES
+from pbdocs.rules import STATUSES, check_path
 from pbdocs.screen.reports import REPORT_COLUMNS, VERDICTS
 
 from helpers import data_module
