@@ -494,7 +494,11 @@ def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 
     ):
         request_options = replace(options, pack=pack, org_type=org_type)
         records = await _check_upload(request, pool, request_options, document_timeout, max_bytes, max_files)
-        return JSONResponse([record.check for record in records], headers={"x-report-id": reports.add(records)})
+        # error_text: the Chinese reading of an unreadable file's reason, for the page; error keeps
+        # the reason as the library gave it.
+        answer = [dict(r.check, error_text=catalogue().reading(r.check["error"])) if r.check.get("error")
+                  else r.check for r in records]
+        return JSONResponse(answer, headers={"x-report-id": reports.add(records)})
 
     @app.get("/api/search", summary="Answer a policy question from the indexed corpus")
     async def search(
