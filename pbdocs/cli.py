@@ -388,7 +388,11 @@ def _check_report(result) -> list[str]:
     the fix and the legal basis. Only findings that fall short carry a severity mark and a fix."""
     zh = catalogue()
     about = " · ".join(x for x in (result.org_type, result.name) if x)
-    heading = zh.text("check.heading", path=result.path, verdict=zh.label("verdicts", result.verdict))
+    verdict = zh.label("verdicts", result.verdict)
+    placement = result.finding(registry().rule_ids.placement)
+    if placement is not None and placement.status == "missing" and placement.article:
+        verdict = zh.text("report.misplaced_verdict", verdict=verdict)
+    heading = zh.text("check.heading", path=result.path, verdict=verdict)
     lines = [heading + (zh.text("check.about", about=about) if about else "")]
     if result.error:
         lines.append(zh.text("check.error", reason=zh.reading(result.error)))
