@@ -34,7 +34,7 @@ _TEXTS: dict[str, str] = {
     "opinion.place_separator": "，",
     "opinion.date": "{year}年{month}月{day}日",
     "opinion.file": "{stem}-审查意见.docx",
-    "table.title": "《{name}》章程修改对照表",
+    "table.title": "《{name}》修改对照表",
     "table.before": "原条款",
     "table.after": "修改后条款",
     "table.basis": "修改依据",
