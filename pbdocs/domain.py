@@ -97,10 +97,7 @@ class Domain:
     def approval_route(self, org_type: str | None) -> tuple[str, ...]:
         """The steps that approve an amendment of a charter of ``org_type`` (any spelling)."""
         code = next((t.code for t in self.org_types if org_type in t.spellings), None)
-        if code is None:
-            body = self.approval.unknown
-        else:
-            body = self.approval.bodies.get(code, self.approval.default)
+        body = self.approval.unknown if code is None else self.approval.bodies.get(code, self.approval.default)
         return (body, self.approval.review, self.approval.approve)
 
     def org_type(self, value: str) -> OrgType:
@@ -260,7 +257,8 @@ def _approval(read: _Reader, data: dict[str, Any], codes: set[str]) -> Approval:
             read.fail("[approval.bodies]", f"{code!r} is not an organization type code")
         read.text(bodies, code, "[approval.bodies]")
     return Approval(MappingProxyType(dict(bodies)), read.text(table, "default", "[approval]"),
-                    read.text(table, "unknown", "[approval]"), read.text(table, "review", "[approval]"), read.text(table, "approve", "[approval]"))
+                    read.text(table, "unknown", "[approval]"), read.text(table, "review", "[approval]"),
+                    read.text(table, "approve", "[approval]"))
 
 
 def parse_domain(text: str, source: str = _SOURCE) -> Domain:

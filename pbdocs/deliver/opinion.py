@@ -36,8 +36,11 @@ def chinese_date(day: dt.date) -> str:
 
 
 def needs_opinion(result: CheckResult) -> bool:
-    """A charter short of compliant that was read: the ones an office writes to."""
-    return result.verdict not in _NO_OPINION
+    """A charter that was read and must change: short of compliant, or with a warning (a clause
+    outside 第一章 总则); suggestions alone (severity info) ask for no opinion."""
+    if result.verdict in _NO_OPINION - {"compliant"}:
+        return False
+    return result.verdict != "compliant" or any(f.severity != "info" for f in _shortfalls(result))
 
 
 def _place(evidence: Evidence) -> str:
@@ -80,7 +83,10 @@ def _finding_lines(finding: Finding, subject: str) -> list[str]:
     if missing and finding.elements:
         lines.append(say("opinion.missing_elements", elements="、".join(missing)))
     quotes = _quotes(finding)
-    lines += [say("opinion.evidence", place=_place(e), text=e.text) for e in quotes] or [say("opinion.no_evidence")]
+    lines += [say("opinion.evidence", place=_place(e), text=e.text) for e in quotes]
+    if not quotes:
+        where = say("opinion.place_separator").join(p for p in (finding.chapter, finding.article) if p)
+        lines.append(say("opinion.place", place=where) if where else say("opinion.no_evidence"))
     lines.append(say("opinion.basis", basis=finding.basis.cite()))
     fix = _fix_line(finding, subject)
     if fix:
@@ -116,9 +122,9 @@ def opinion_docx(result: CheckResult, settings: OpinionSettings | None = None) -
     body, review, approve = domain.approval_route(result.org_type)
     word.add_paragraph(say("opinion.route", body=body, review=review, approve=approve))
     word.add_paragraph(say("opinion.closing"))
-    for line in (settings.office, settings.signatory, chinese_date(settings.date)):
-        if line:
-            word.add_paragraph(line).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for signed in (settings.office, settings.signatory, chinese_date(settings.date)):
+        if signed:
+            word.add_paragraph(signed).alignment = WD_ALIGN_PARAGRAPH.RIGHT
     out = io.BytesIO()
     word.save(out)
     return out.getvalue()

@@ -13,7 +13,7 @@ _TEXTS: dict[str, str] = {
     "opinion.title": "关于《{name}》的审查意见",
     "opinion.kind": "章程审查意见书",
     "opinion.addressee": "{name}：",
-    "opinion.intro": "经审查，你单位报送的章程（{file}）审查结论为“{verdict}”，存在以下需要修改的问题，"
+    "opinion.intro": "经审查，你单位报送的章程（{file}）审查结论为“{verdict}”，以下问题需要修改，"
                      "请按照本意见修改章程并履行修改程序。",
     "opinion.identity": "组织名称：{name}　　组织类型：{org_type}",
     "opinion.unknown_name": "（章程未写明名称）",
@@ -23,6 +23,7 @@ _TEXTS: dict[str, str] = {
     "opinion.missing_elements": "缺少要素：{elements}",
     "opinion.evidence": "原文（{place}）：“{text}”",
     "opinion.no_evidence": "原文：章程中未见相关表述。",
+    "opinion.place": "位置：{place}",
     "opinion.basis": "依据：{basis}",
     "opinion.add": "修改意见：{where}：“{text}”",
     "opinion.replace": "修改意见：{where}，修改为：“{text}”",
