@@ -14,6 +14,7 @@ import click
 from . import __version__, shell
 from .domain import registry
 from .errors import OcrDisabled, PbdocsError, ReadError
+from .messages import catalogue
 
 if TYPE_CHECKING:
     from .rules.structure import Evidence
@@ -198,7 +199,7 @@ def _write_opinions(records, out_dir: str, settings=None) -> None:
     from .rules import CheckResult
 
     written = write_opinions((CheckResult.from_dict(r.check) for r in records), out_dir, settings)
-    click.echo(f"审查意见：{len(written)} 份，写入 {out_dir}", err=True)
+    click.echo(catalogue().text("opinion.written", count=len(written), out=out_dir), err=True)
 
 
 # --- serve ---------------------------------------------------------------------------------------
@@ -543,16 +544,15 @@ def amend(charter, out, table, pack, org_type, rules_file, ocr):
     A compliant charter is left untouched. Exit status: 0 done, 2 usage, 3 the charter could not be read.
     """
     from .deliver import amend_charter
-    from .deliver.wording import say
 
     amendment = amend_charter(charter, out, table, _check_options(pack, org_type, rules_file, ocr))
     if not amendment.changed:
-        click.echo(say("amend.compliant", path=charter), err=True)
+        click.echo(catalogue().text("amend.compliant", path=charter), err=True)
         return
     count = len(amendment.plan.edits) + len(amendment.plan.new) + len(amendment.plan.deleted)
-    click.echo(say("amend.written", path=charter, out=out, count=count), err=True)
+    click.echo(catalogue().text("amend.written", path=charter, out=out, count=count), err=True)
     if amendment.table is not None:
-        click.echo(say("amend.table_written", out=amendment.table), err=True)
+        click.echo(catalogue().text("amend.table_written", out=amendment.table), err=True)
 
 
 # --- entry point ---------------------------------------------------------------------------------

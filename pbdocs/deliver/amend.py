@@ -13,10 +13,10 @@ from pathlib import Path
 from ..domain import registry
 from ..errors import InvalidOption, ReadError
 from ..files import atomic_path
+from ..messages import catalogue
 from ..rules import CheckOptions, CheckResult, check_document
 from ..rules.packs import RuleSpec
 from .plan import Edit, Plan, TableRow, apply_plan, plan_amendment
-from .wording import say
 
 __all__ = ["AUTHOR", "Amendment", "amend_charter", "amend_docx", "table_docx", "table_text"]
 
@@ -227,14 +227,14 @@ def docx_paragraphs(data: bytes) -> list[str]:
 # -- the 章程修改对照表 -----------------------------------------------------------------------------
 
 def _headers() -> tuple[str, str, str]:
-    return say("table.before"), say("table.after"), say("table.basis")
+    return catalogue().text("table.before"), catalogue().text("table.after"), catalogue().text("table.basis")
 
 
 def table_docx(rows: list[TableRow], name: str) -> bytes:
     from docx import Document as WordDocument
 
     word = WordDocument()
-    word.add_heading(say("table.title", name=name), level=1)
+    word.add_heading(catalogue().text("table.title", name=name), level=1)
     table = word.add_table(rows=1, cols=3)
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, _headers(), strict=True):
@@ -249,7 +249,7 @@ def table_docx(rows: list[TableRow], name: str) -> bytes:
 
 def table_text(rows: list[TableRow], name: str) -> str:
     """The table as tab-separated lines under its title (opens as a sheet, reads as text)."""
-    lines = [say("table.title", name=name), "\t".join(_headers())]
+    lines = [catalogue().text("table.title", name=name), "\t".join(_headers())]
     lines += ["\t".join(" ".join(c.split()) for c in (r.before, r.after, r.basis)) for r in rows]
     return "\n".join(lines) + "\n"
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from ..domain import registry
 from ..files import atomic_path
+from ..messages import catalogue
 from ..rules.results import CheckResult, Finding
 from ..rules.structure import Evidence
-from .wording import VERDICT_LABELS, say
 
 __all__ = ["OpinionSettings", "opinion_docx", "write_opinions", "needs_opinion", "chinese_date"]
 
@@ -32,7 +32,7 @@ class OpinionSettings:
 
 
 def chinese_date(day: dt.date) -> str:
-    return say("opinion.date", year=day.year, month=day.month, day=day.day)
+    return catalogue().text("opinion.date", year=day.year, month=day.month, day=day.day)
 
 
 def needs_opinion(result: CheckResult) -> bool:
@@ -45,8 +45,8 @@ def needs_opinion(result: CheckResult) -> bool:
 
 def _place(evidence: Evidence) -> str:
     parts = [p for p in (evidence.chapter, evidence.article) if p]
-    parts.append(say("opinion.page", page=evidence.page))
-    return say("opinion.place_separator").join(parts)
+    parts.append(catalogue().text("opinion.page", page=evidence.page))
+    return catalogue().text("opinion.place_separator").join(parts)
 
 
 def _quotes(finding: Finding) -> list[Evidence]:
@@ -72,22 +72,23 @@ def _fix_line(finding: Finding, subject: str) -> str | None:
     # Clause templates begin with the charter's subject word (本会...): charter text to quote.
     # Anything else (move an article, supplement the statutory items) is an instruction.
     if not fix.text.startswith(subject):
-        return say("opinion.instruction", text=fix.text, where=fix.where)
+        return catalogue().text("opinion.instruction", text=fix.text, where=fix.where)
     key = "opinion.replace" if finding.status in ("partial", "contradicted") else "opinion.add"
-    return say(key, where=fix.where, text=fix.text)
+    return catalogue().text(key, where=fix.where, text=fix.text)
 
 
 def _finding_lines(finding: Finding, subject: str) -> list[str]:
-    lines = [say("opinion.status", message=finding.message)]
+    lines = [catalogue().text("opinion.status", message=finding.message)]
     missing = [finding.elements[e].title for e in finding.missing_elements]
     if missing and finding.elements:
-        lines.append(say("opinion.missing_elements", elements="、".join(missing)))
+        lines.append(catalogue().text("opinion.missing_elements", elements="、".join(missing)))
     quotes = _quotes(finding)
-    lines += [say("opinion.evidence", place=_place(e), text=e.text) for e in quotes]
+    lines += [catalogue().text("opinion.evidence", place=_place(e), text=e.text) for e in quotes]
     if not quotes:
-        where = say("opinion.place_separator").join(p for p in (finding.chapter, finding.article) if p)
-        lines.append(say("opinion.place", place=where) if where else say("opinion.no_evidence"))
-    lines.append(say("opinion.basis", basis=finding.basis.cite()))
+        where = catalogue().text("opinion.place_separator").join(p for p in (finding.chapter, finding.article) if p)
+        zh = catalogue()
+        lines.append(zh.text("opinion.place", place=where) if where else zh.text("opinion.no_evidence"))
+    lines.append(catalogue().text("opinion.basis", basis=finding.basis.cite()))
     fix = _fix_line(finding, subject)
     if fix:
         lines.append(fix)
@@ -101,27 +102,28 @@ def opinion_docx(result: CheckResult, settings: OpinionSettings | None = None) -
 
     settings = settings or OpinionSettings()
     domain = registry()
-    name = result.name or say("opinion.unknown_name")
+    name = result.name or catalogue().text("opinion.unknown_name")
     subject = result.subject or domain.default_subject(result.org_type)
     word = WordDocument()
-    word.core_properties.title = say("opinion.title", name=f"{result.name or ''}章程")
+    word.core_properties.title = catalogue().text("opinion.title", name=f"{result.name or ''}章程")
     word.core_properties.author = settings.office or "pbdocs"
-    heading = word.add_heading(say("opinion.kind"), level=1)
+    heading = word.add_heading(catalogue().text("opinion.kind"), level=1)
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    word.add_paragraph(say("opinion.title", name=f"{result.name or Path(result.path).stem}章程"))
-    word.add_paragraph(say("opinion.addressee", name=name))
-    word.add_paragraph(say("opinion.identity", name=name, org_type=result.org_type or say("opinion.unknown_type")))
-    word.add_paragraph(say("opinion.intro", file=Path(result.path).name,
-                           verdict=VERDICT_LABELS.get(result.verdict, result.verdict)))
+    word.add_paragraph(catalogue().text("opinion.title", name=f"{result.name or Path(result.path).stem}章程"))
+    word.add_paragraph(catalogue().text("opinion.addressee", name=name))
+    org_type = result.org_type or catalogue().text("opinion.unknown_type")
+    word.add_paragraph(catalogue().text("opinion.identity", name=name, org_type=org_type))
+    word.add_paragraph(catalogue().text("opinion.intro", file=Path(result.path).name,
+                           verdict=catalogue().label("verdicts", result.verdict)))
     for number, finding in enumerate(_shortfalls(result), 1):
         label = _NUMBERS[number - 1] if number <= len(_NUMBERS) else str(number)
-        word.add_heading(say("opinion.item", number=label, title=finding.title), level=2)
+        word.add_heading(catalogue().text("opinion.item", number=label, title=finding.title), level=2)
         for line in _finding_lines(finding, subject):
             word.add_paragraph(line)
-    word.add_heading(say("opinion.route_heading"), level=2)
+    word.add_heading(catalogue().text("opinion.route_heading"), level=2)
     body, review, approve = domain.approval_route(result.org_type)
-    word.add_paragraph(say("opinion.route", body=body, review=review, approve=approve))
-    word.add_paragraph(say("opinion.closing"))
+    word.add_paragraph(catalogue().text("opinion.route", body=body, review=review, approve=approve))
+    word.add_paragraph(catalogue().text("opinion.closing"))
     for signed in (settings.office, settings.signatory, chinese_date(settings.date)):
         if signed:
             word.add_paragraph(signed).alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -132,10 +134,10 @@ def opinion_docx(result: CheckResult, settings: OpinionSettings | None = None) -
 
 def _file_name(result: CheckResult, taken: set[str]) -> str:
     stem = Path(result.path.replace("\\", "/")).stem or "charter"
-    name = say("opinion.file", stem=stem)
+    name = catalogue().text("opinion.file", stem=stem)
     counter = 2
     while name in taken:
-        name = say("opinion.file", stem=f"{stem}-{counter}")
+        name = catalogue().text("opinion.file", stem=f"{stem}-{counter}")
         counter += 1
     taken.add(name)
     return name

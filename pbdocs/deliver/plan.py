@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 
 from ..domain import registry
 from ..legal import Heading, article_heading, article_label, division_heading
+from ..messages import catalogue
 from ..normalize import normalize
 from ..rules.packs import RuleSpec
 from ..rules.results import CheckResult, ElementResult, Finding
-from .wording import say
 
 __all__ = ["Edit", "NewParagraph", "TableRow", "Plan", "plan_amendment", "apply_plan"]
 
@@ -283,7 +283,7 @@ class _Planner:
         if purpose is None:
             first = next((i for i, t in enumerate(self.charter.texts) if t.strip()), 0)
             self.plan.new.append(NewParagraph(first, body, first))
-            self.plan.rows.append(TableRow(say("table.none"), body, basis))
+            self.plan.rows.append(TableRow(catalogue().text("table.none"), body, basis))
             return
         text = self.charter.texts[purpose.index]
         heading = purpose.heading
@@ -292,7 +292,7 @@ class _Planner:
         label = _label_like(text[heading.start:heading.end], number)
         full = label + text[heading.end:purpose.body] + body
         self.plan.new.append(NewParagraph(purpose.index, full, purpose.index))
-        self.plan.rows.append(TableRow(say("table.none"), full, basis))
+        self.plan.rows.append(TableRow(catalogue().text("table.none"), full, basis))
 
     def renumber(self, purpose: _Article | None) -> None:
         renamed: list[tuple[str, str]] = []
@@ -310,9 +310,9 @@ class _Planner:
                     renamed.append((heading.label, new))
         if renamed:
             self.plan.rows.append(TableRow(
-                say("table.renumbered", first=renamed[0][0], last=renamed[-1][0]),
-                say("table.renumbered_after", first=renamed[0][1], last=renamed[-1][1]),
-                say("table.renumber_basis")))
+                catalogue().text("table.renumbered", first=renamed[0][0], last=renamed[-1][0]),
+                catalogue().text("table.renumbered_after", first=renamed[0][1], last=renamed[-1][1]),
+                catalogue().text("table.renumber_basis")))
 
     def finish(self) -> None:
         texts = self.charter.texts
@@ -327,7 +327,8 @@ class _Planner:
                 rows.append((paragraph, TableRow(texts[paragraph], after, self.bases[paragraph])))
         for paragraph in sorted(self.deleted):
             self.plan.deleted.append(paragraph)
-            rows.append((paragraph, TableRow(texts[paragraph], say("table.deleted"), self.bases[paragraph])))
+            deleted = catalogue().text("table.deleted")
+            rows.append((paragraph, TableRow(texts[paragraph], deleted, self.bases[paragraph])))
         self.plan.rows[:0] = [row for _, row in sorted(rows, key=lambda r: r[0])]
 
 
