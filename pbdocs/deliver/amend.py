@@ -296,7 +296,7 @@ def amend_charter(path: str | os.PathLike[str], out: str | os.PathLike[str],
     if kind == ".docx":
         _write(target, amend_docx(data, plan, when=when))
     else:
-        _write(target, "\n".join(apply_plan(paragraphs, plan)).encode("utf-8"))
+        _write(target, ("\n".join(apply_plan(paragraphs, plan)).rstrip("\n") + "\n").encode("utf-8"))
     table_path = Path(table) if table is not None else None
     if table_path is not None:
         name = f"{result.name or source.stem}章程" if result.name else source.stem

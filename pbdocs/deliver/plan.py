@@ -90,12 +90,16 @@ class _Charter:
         self.texts = paragraphs
         self.articles: list[_Article] = []
         self.has_chapters = False
+        # Whether each paragraph lies in 第一章 总则 (or before any chapter).
+        self.general: list[bool] = []
         general = True
         for i, text in enumerate(paragraphs):
             division = division_heading(text)
             if division is not None and division.kind == "chapter":
                 self.has_chapters = True
                 general = division.number == 1 or "总则" in division.title
+            self.general.append(general)
+            if division is not None and division.kind == "chapter":
                 rest = article_heading(text, division.end)
                 if rest is None:
                     continue
@@ -177,8 +181,7 @@ class _Planner:
         if not spots:
             return None if finding.status == "present" else self.standard_clause(finding)
         paragraph = spots[0][0]
-        article = self.charter.by_index.get(paragraph)
-        in_place = article is None or article.general or not self.charter.has_chapters
+        in_place = self.charter.general[paragraph] or not self.charter.has_chapters
         alternative = self.is_alternative(finding, paragraph)
         if in_place:
             if finding.status == "present":
