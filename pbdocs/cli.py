@@ -168,7 +168,10 @@ class _ProgressBar:
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=600, show_default=True,
               help="本机处理一份文件最多用时（秒），超时记为无法读取。")
 @click.option("--restart", is_flag=True, help="不接续上次中断的筛查，从头开始。")
-def screen(paths, out, workers, pack, org_type, rules_file, fail_on, ocr, executor, scheduler, timeout, restart):
+@click.option("--opinions", "opinions_dir", type=click.Path(file_okay=False, path_type=str), default=None,
+              help="同时为每份不合规的章程在此文件夹写一份审查意见（.docx）。")
+def screen(paths, out, workers, pack, org_type, rules_file, fail_on, ocr, executor, scheduler, timeout, restart,
+           opinions_dir):
     """把文件夹、ZIP 压缩包和章程文件批量筛查成一份报告。
 
     退出码同 pbdocs check：0 全部合规，1 有不合规，2 用法错误，3 有文件无法读取。
@@ -203,10 +206,20 @@ def screen(paths, out, workers, pack, org_type, rules_file, fail_on, ocr, execut
         zh.text("cli.count", label=zh.label("verdicts", v), count=n) for v, n in result.counts.items())
     click.echo(zh.text("cli.screened", total=len(result.records), counts=summary), err=True)
     click.echo(zh.text("cli.report", path=result.report), err=True)
+    if opinions_dir:
+        _write_opinions(result.records, opinions_dir)
     counts = result.counts
     if counts["error"]:
         sys.exit(EXIT_UNREADABLE)
     sys.exit(EXIT_FINDINGS if any(counts[v] for v in _FAILING[fail_on]) else EXIT_OK)
+
+
+def _write_opinions(records, out_dir: str, settings=None) -> None:
+    from .deliver import write_opinions
+    from .rules import CheckResult
+
+    written = write_opinions((CheckResult.from_dict(r.check) for r in records), out_dir, settings)
+    click.echo(catalogue().text("opinion.written", count=len(written), out=out_dir), err=True)
 
 
 # --- serve ---------------------------------------------------------------------------------------
@@ -500,6 +513,87 @@ def rules_command(pack, rules_file, fmt):
             click.echo(f"    - {element.id}: {element.canonical or element.title}{required}{source}")
         if rule.alternative:
             click.echo(zh.text("rules_list.alternative", title=rule.alternative.title))
+
+
+# --- opinion and amend ---------------------------------------------------------------------------
+
+def _check_options(pack, org_type, rules_file, ocr):
+    from .extract import ExtractOptions
+    from .rules import CheckOptions
+
+    return CheckOptions.build(pack=pack, org_type=org_type, rules_file=rules_file, extract=ExtractOptions(ocr=ocr))
+
+
+_org_type_option = click.option(
+    "--org-type", type=click.Choice(registry().org_type_choices()), default=None,
+    help="组织类型（默认：从文字判断）。")
+_rules_option = click.option(
+    "--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=str), default=None,
+    help="另加的规则包文件（TOML），与所选规则包一起审查。")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=str))
+@click.option("--out", "-o", "out_dir", required=True, type=click.Path(file_okay=False, path_type=str),
+              help="审查意见写入的文件夹，每份章程一个 <章程>-审查意见.docx。")
+@click.option("--office", default=None, help="出具意见的机关，如 XX市民政局。")
+@click.option("--signatory", default=None, help="机关名称下的署名行。")
+@click.option("--date", "day", default=None, callback=_iso_date,
+              help="意见日期，格式 YYYY-MM-DD［默认：今天］。")
+@_pack_option
+@_org_type_option
+@_rules_option
+@_ocr_option
+def opinion(paths, out_dir, office, signatory, day, pack, org_type, rules_file, ocr):
+    """为每份不合规的章程写一份审查意见（.docx）。
+
+    退出码：0 完成（合规的章程不出意见），2 用法错误，3 有文件无法读取。
+    """
+    import datetime as dt
+
+    from .deliver import OpinionSettings, write_opinions
+    from .rules import check_path
+
+    options = _check_options(pack, org_type, rules_file, ocr)
+    settings = OpinionSettings(office=office, signatory=signatory,
+                               date=dt.date.fromisoformat(day) if day else dt.date.today())
+    results, unreadable = [], False
+    for path in paths:
+        result = check_path(path, options)
+        if result.verdict == "error":
+            unreadable = True
+            _error(f"{path}: {result.error or 'cannot be read'}")
+        results.append(result)
+    for path in write_opinions(results, out_dir, settings):
+        click.echo(str(path))
+    sys.exit(EXIT_UNREADABLE if unreadable else EXIT_OK)
+
+
+@cli.command()
+@click.argument("charter", type=click.Path(exists=True, dir_okay=False, path_type=str))
+@click.option("--out", "-o", "out", required=True, type=click.Path(dir_okay=False, path_type=str),
+              help="修改后的章程：.docx 输入写 .docx（修订模式），.txt 输入写 .txt。")
+@click.option("--table", default=None, type=click.Path(dir_okay=False, path_type=str),
+              help="同时把章程修改对照表写到这里（.docx 或 .txt）。")
+@_pack_option
+@_org_type_option
+@_rules_option
+@_ocr_option
+def amend(charter, out, table, pack, org_type, rules_file, ocr):
+    """以修订模式把党建条款（及社会主义核心价值观表述）写入章程。
+
+    合规的章程不作改动。退出码：0 完成，2 用法错误，3 章程无法读取。
+    """
+    from .deliver import amend_charter
+
+    amendment = amend_charter(charter, out, table, _check_options(pack, org_type, rules_file, ocr))
+    if not amendment.changed:
+        click.echo(catalogue().text("amend.compliant", path=charter), err=True)
+        return
+    count = len(amendment.plan.edits) + len(amendment.plan.new) + len(amendment.plan.deleted)
+    click.echo(catalogue().text("amend.written", path=charter, out=out, count=count), err=True)
+    if amendment.table is not None:
+        click.echo(catalogue().text("amend.table_written", out=amendment.table), err=True)
 
 
 # --- entry point ---------------------------------------------------------------------------------
