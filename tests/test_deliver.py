@@ -237,7 +237,10 @@ def test_opinion_route_follows_the_organization_type():
 def test_misplaced_clause_opinion_gives_an_instruction():
     result = pbdocs.check(DATA / "appendix.txt")
     text = "\n".join(_opinion_lines(opinion_docx(result, OpinionSettings())))
-    assert "修改意见：将第六条（党建条款）移至第一章 总则。（第一章 总则，第三条（宗旨）之后）" in text
+    # The fix is the clause itself to move (charter text), with the move and the deletion as its place.
+    assert ("修改意见：移入第一章 总则，第三条（宗旨）之后，并删去第六条中的原文："
+            "“本会坚持中国共产党的全面领导，") in text
+    assert "修改意见：将" not in text
     assert "位置：第三章 附则，第六条" in text
 
 

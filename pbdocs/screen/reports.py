@@ -33,7 +33,7 @@ from .records import ScreenRecord
 from .report_lines import REPORT_COLUMNS, VERDICT_ORDER, ReportLine, report_lines
 
 __all__ = ["REPORT_COLUMNS", "VERDICTS", "REPORT_FORMATS", "report_format", "write_report", "summarize",
-           "render_html"]
+           "render_html", "labels"]
 
 VERDICTS = ("compliant", "partial", "missing", "contradicted", "error")
 REPORT_FORMATS = (".csv", ".xlsx", ".json", ".html")
@@ -42,6 +42,11 @@ _FILLS = {"compliant": "C8E6C9", "partial": "FFE0B2", "missing": "FFCDD2", "cont
           "error": "E0E0E0"}
 _BAR_COLOURS = {"compliant": "#2e7d32", "partial": "#ef8f00", "missing": "#c62828",
                 "contradicted": "#6a1b9a", "error": "#616161"}
+
+
+def labels() -> dict[str, dict[str, str]]:
+    """The catalogue's label groups (verdicts, statuses, elements, columns...), as the web page gets them."""
+    return catalogue().web_labels()
 
 
 def report_format(out: str | os.PathLike) -> str:
