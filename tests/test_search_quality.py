@@ -108,10 +108,25 @@ def test_hits_carry_the_contract_fields(searcher):
     assert "3000元" in result["hits"][0]["answer"]
 
 
-def test_when_two_versions_of_a_law_tie_the_newest_comes_first(searcher):
-    first, second = searcher.search("中华慈善日是哪一天", k=2).hits
-    assert first.text == second.text and first.score == second.score
-    assert (first.date, second.date) == ("2023-12-29", "2016-03-16")
+def test_the_version_in_force_comes_before_a_superseded_one_with_the_same_words(searcher):
+    hits = searcher.search("中华慈善日是哪一天", k=10).hits
+    assert hits[0].doc_id == "慈善法_2023修正" and hits[0].in_force and hits[0].superseded_by is None
+    old = [h for h in hits if h.doc_id == "慈善法_2016"]
+    assert old and all(h.rank > 1 and h.score < hits[0].score for h in old)
+    for hit in old:
+        assert not hit.in_force and hit.superseded_by.citation == "《慈善法》(2023修正)"
+        assert hit.as_dict()["superseded_by"] == {"doc_id": "慈善法_2023修正", "citation": "《慈善法》(2023修正)"}
+
+
+@pytest.mark.parametrize("question, doc_id", [
+    ("2016年慈善法规定中华慈善日是哪一天", "慈善法_2016"),
+    ("2023年修正的慈善法规定中华慈善日是哪一天", "慈善法_2023修正"),
+    ("2018年公司法第十九条", "公司法_2018"),
+    ("公司法第十九条", "公司法_2023"),
+    ("民函〔2018〕78号对章程有什么要求", "民函2018-78号_社会主义核心价值观要求"),
+])
+def test_a_question_naming_a_year_or_doc_number_finds_that_version(searcher, question, doc_id):
+    assert searcher.search(question, k=3).hits[0].doc_id == doc_id
 
 
 @pytest.mark.parametrize("question, place", [
