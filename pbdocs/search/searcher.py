@@ -272,7 +272,8 @@ class Searcher:
     @cached_property
     def _version_marks(self) -> dict[str, tuple[str, str]]:
         """Per document, its 文号 folded for matching and the year of its version."""
-        return {doc_id: (_fold_number(info.get("doc_number") or ""), (info.get("version") or info.get("date") or "")[:4])
+        return {doc_id: (_fold_number(info.get("doc_number") or ""),
+                         (info.get("version") or info.get("date") or "")[:4])
                 for doc_id, info in self.reader.docs.items()}
 
     def _named_versions(self, query: Query, named: frozenset[str]) -> frozenset[str]:

@@ -7,6 +7,7 @@ of one law: each is superseded by the next newer one, unless the manifest pins i
 """
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,6 +19,8 @@ __all__ = ["Edition", "effective_date", "short_title", "version_label", "documen
            "successors"]
 
 _PROMULGATION = re.compile(r"^\s*[（(]?\s*((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日(.*)$")
+# What a promulgation line under a statute's title does; a bare date line (a notice's 成文日期) does none.
+_ENACTS = re.compile(r"通过|公布|发布|修正|修订|施行")
 _IN_FORCE_FROM = re.compile(r"自\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*起施行")
 _IN_FORCE_ON_ISSUE = re.compile(r"自(?:发布|公布|印发)之日起施行")
 _PARENTHESIZED = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
@@ -45,7 +48,7 @@ def version_label(text: str, date: str | None) -> str | None:
     promulgated = False
     for line in text[:_HEAD_CHARS].split("\n"):
         m = _PROMULGATION.match(line.strip())
-        if not m:
+        if not m or not _ENACTS.search(m.group(4)):
             continue
         promulgated = True
         if m.group(1) == year:
@@ -112,7 +115,7 @@ def successors(editions: list[Edition]) -> dict[str, str | None]:
     out: dict[str, str | None] = {e.id: None for e in editions if not e.pinned}
     for group in groups.values():
         ordered = sorted(group, key=lambda e: (e.date or "", e.id))
-        for older, newer in zip(ordered, ordered[1:], strict=False):
+        for older, newer in itertools.pairwise(ordered):
             if not older.pinned and (newer.date or "") > (older.date or ""):
                 out[older.id] = newer.id
     return out
