@@ -241,6 +241,7 @@ function showResults(results, reportId) {
   for (const fmt of ["csv", "html"]) {
     document.getElementById(`download-${fmt}`).href = `/api/reports/${encodeURIComponent(reportId)}.${fmt}`;
   }
+  document.getElementById("download-opinions").href = `/api/reports/${encodeURIComponent(reportId)}/opinions.zip`;
   document.getElementById("results").hidden = false;
 }
 
