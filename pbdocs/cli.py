@@ -268,12 +268,17 @@ def serve(host, port, index_dir, max_upload_mb, max_files, workers, timeout):
 # --- search --------------------------------------------------------------------------------------
 
 def _hit_lines(hit, color: bool) -> list[str]:
-    place = " · ".join(x for x in (hit["title"], hit.get("chapter"), hit["article"]) if x)
+    place = " · ".join(x for x in (hit["citation"], hit.get("chapter")) if x)
     answer = hit["answer"].replace("\n", " ").strip()
     answer = click.style(answer, bold=True, fg="yellow") if color else f"【{answer}】"
-    origin = " · ".join(x for x in (hit.get("issuer"), hit.get("doc_number"), hit.get("date")) if x)
     lines = [f"[{hit['rank']}] {place}  (score {hit['score']:.2f})", f"    {answer}"]
-    lines.append(f"    来源: {origin or hit['doc_id']}" + (f" | {hit['source']}" if hit.get("source") else ""))
+    if hit.get("superseded_by"):
+        # Chinese for people; moves to the message catalogue (pbdocs/data/messages.toml) when it lands.
+        lines.append(f"    已被{hit['superseded_by']['citation']}取代")
+    origin = " · ".join(x for x in (hit.get("issuer"), hit.get("doc_number"), hit.get("date")) if x)
+    if hit.get("effective"):
+        origin += f"{' · ' if origin else ''}{hit['effective']}施行"
+    lines.append(f"    来源: {origin or hit['title']}" + (f" | {hit['source']}" if hit.get("source") else ""))
     return lines
 
 
@@ -372,12 +377,23 @@ def _iso_date(ctx, param, value):
 @click.option("--doc-number", default=None, help="文号，代替从文字中读出的文号。")
 @click.option("--date", default=None, callback=_iso_date, help="成文日期，格式 YYYY-MM-DD。")
 @click.option("--source", default=None, help="文件来源（网址或出处）。")
-def ingest(paths, corpus_dir, title, issuer, doc_number, date, source):
-    """把文件（pbdocs 能读的任何格式，或其文件夹）加入检索语料库。"""
+@click.option("--version-label", "version_label", default=None,
+              help="版本（如 2023修正），代替从公布语句中读出的版本。")
+@click.option("--effective", default=None, callback=_iso_date, help="施行日期，格式 YYYY-MM-DD。")
+@click.option("--superseded-by", default=None, metavar="ID",
+              help="取代它的语料库文件 id［默认：同标题的较新文件］。")
+@click.option("--in-force", is_flag=True, default=False,
+              help="即使有同标题的较新文件，仍视为现行有效。")
+def ingest(paths, corpus_dir, title, issuer, doc_number, date, source, version_label, effective, superseded_by,
+           in_force):
+    """把文件（pbdocs 能读的任何格式，或其文件夹）加入检索语料库；同标题文件的各版本自动关联
+    （较新的取代较旧的），选项另有指定的除外。"""
     from .search import ingest as ingest_documents
 
-    overrides = {"title": title, "issuer": issuer, "doc_number": doc_number, "date": date, "source": source}
-    entries = ingest_documents(paths, shell.corpus_dir(corpus_dir), overrides=overrides)
+    overrides = {"title": title, "issuer": issuer, "doc_number": doc_number, "date": date, "source": source,
+                 "version": version_label, "effective": effective, "superseded_by": superseded_by,
+                 "in_force": in_force or None}
+    entries = ingest_documents(paths, shell.corpus_dir(corpus_dir, for_writing=True), overrides=overrides)
     for entry in entries:
         click.echo(_json_line(entry.as_dict()))
     click.echo(catalogue().text("cli.ingested", count=len(entries)), err=True)
