@@ -386,7 +386,9 @@ document.addEventListener("DOMContentLoaded", () => {
   }
   zone.addEventListener("drop", (event) => { event.preventDefault(); addFiles(event.dataTransfer.files); });
   document.getElementById("clear-button").addEventListener("click", () => { chosen = []; showChosen(); });
-  document.getElementById("upload-form").addEventListener("submit", submitFiles);
+  // The office workspace's page (office.js) turns an upload into a kept batch instead.
+  document.getElementById("upload-form").addEventListener("submit",
+    (event) => (typeof submitBatch === "function" ? submitBatch : submitFiles)(event));
   document.getElementById("search-form").addEventListener("submit", submitSearch);
   loadConfig();
 });
