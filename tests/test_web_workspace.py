@@ -31,16 +31,11 @@ def data_dir(tmp_path):
     for name in ("alice", "bob"):
         office.add_user(name, PASSWORD)
     office.add_user("carol", PASSWORD, admin=True)
-    office.close()
     return folder
 
 
 def _token(data_dir: Path, name: str) -> dict[str, str]:
-    office = Office(data_dir)
-    try:
-        return {"authorization": f"Bearer {office.issue_token(name)}"}
-    finally:
-        office.close()
+    return {"authorization": f"Bearer {Office(data_dir).issue_token(name)}"}
 
 
 @pytest.fixture
@@ -83,7 +78,10 @@ def test_login_sets_a_strict_http_only_cookie_and_logout_ends_it(client):
     cookie = response.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=strict" in cookie and "secure" not in cookie
     assert client.get("/api/me").json()["name"] == "alice"
-    assert 'id="batch-list"' in client.get("/").text
+    workspace_page = client.get("/")
+    assert 'id="batch-list"' in workspace_page.text
+    # One address, two pages depending on the cookie: a browser must not show a cached login form.
+    assert workspace_page.headers["cache-control"] == "no-store"
     assert client.post("/api/logout").status_code == 204
     assert client.get("/api/me").status_code == 401
 
@@ -105,7 +103,6 @@ def test_a_disabled_user_is_refused(data_dir):
     headers = _token(data_dir, "bob")
     office = Office(data_dir)
     office.disable_user("bob")
-    office.close()
     with TestClient(create_app(data_dir=data_dir)) as client:
         assert client.get("/api/batches", headers=headers).status_code == 401
         assert client.post("/api/login", data={"name": "bob", "password": PASSWORD}).status_code == 401
@@ -128,7 +125,8 @@ def test_a_batch_is_created_listed_checked_reviewed_and_downloaded(client, data_
     review = client.post(f"/api/batches/{created['id']}/rows/1/review", headers=alice,
                          json={"verdict": overridden, "note": "人工核对后认定"})
     assert review.status_code == 200 and review.json()["reviewer"] == "alice"
-    assert client.get(f"/api/batches/{created['id']}", headers=alice).json()["rows"][0]["review"]["verdict"] == overridden
+    reviewed = client.get(f"/api/batches/{created['id']}", headers=alice).json()["rows"][0]["review"]
+    assert reviewed["verdict"] == overridden
 
     as_csv = client.get(f"/api/batches/{created['id']}/report.csv", headers=alice)
     rows = list(csv.DictReader(io.StringIO(as_csv.content.decode("utf-8-sig"))))
@@ -237,7 +235,6 @@ def test_a_batch_interrupted_by_a_restart_resumes_at_startup(data_dir, status):
     batch = office.create_batch(alice, "中断的批次", [Intake(p.name, str(p)) for p in render.charter_paths()],
                                 {"pack": "party", "org_type": None})
     office.set_status(batch.id, status)
-    office.close()
     headers = _token(data_dir, "alice")
     with TestClient(create_app(data_dir=data_dir)) as client:
         _finished(client, batch.id)

@@ -115,9 +115,6 @@ class Repository(abc.ABC):
     def audit(self, since: str | None = None, user: str | None = None) -> list[AuditEntry]:
         """Oldest first, from ``since`` (an ISO date or time) on, only ``user``'s when given."""
 
-    def close(self) -> None:
-        """Release connections; the default keeps none open."""
-
 
 class _SqlRepository(Repository):
     """The repository over a DB-API connection; subclasses say how to connect and spell placeholders."""
@@ -364,7 +361,7 @@ class PostgresRepository(_SqlRepository):
         try:
             import psycopg
         except ImportError:
-            raise MissingDependency(url.split("@")[-1], "PostgreSQL needs psycopg: pip install 'pbdocs[postgres]'") \
+            raise MissingDependency(redacted(url), "PostgreSQL needs psycopg: pip install 'pbdocs[postgres]'") \
                 from None
         self._psycopg = psycopg
         self._url = url
@@ -374,15 +371,25 @@ class PostgresRepository(_SqlRepository):
         try:
             return self._psycopg.connect(self._url)
         except self._psycopg.OperationalError as exc:
-            raise OfficeError(f"cannot reach the PostgreSQL database: {exc}".strip()) from None
+            raise OfficeError(f"cannot reach the PostgreSQL database {redacted(self._url)}: "
+                              f"{str(exc).strip() or type(exc).__name__}") from None
 
+
+
+def redacted(url: str) -> str:
+    """A database address without its user name and password, for messages."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    netloc = parts.netloc.rsplit("@", 1)[-1]
+    return f"{parts.scheme}://{netloc}{parts.path}" if parts.scheme else "(not an address)"
 
 
 def open_repository(data_dir: Path, database: str | None = None) -> Repository:
     """PostgreSQL when ``database`` is a ``postgresql://`` address, else SQLite in ``data_dir``."""
     if database:
         if not database.startswith(("postgresql://", "postgres://")):
-            raise OfficeError(f"unsupported database address {database.split('@')[-1]!r}: "
+            raise OfficeError(f"unsupported database address {redacted(database)!r}: "
                               f"give a postgresql:// address, or none for SQLite in the data folder")
         return PostgresRepository(database)
     return SQLiteRepository(data_dir / "pbdocs.sqlite3")

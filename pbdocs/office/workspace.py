@@ -31,7 +31,7 @@ TOKEN_PREFIX, SESSION_PREFIX = "pbdocs-api-", "pbdocs-session-"
 
 
 def _now() -> _dt.datetime:
-    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0)
+    return _dt.datetime.now(_dt.UTC).replace(microsecond=0)
 
 
 def _stamp(moment: _dt.datetime | None = None) -> str:
@@ -59,9 +59,6 @@ class Office:
             raise OfficeError(f"{self.data_dir}: cannot create the data folder: {exc.strerror or exc}") from None
         self.repo: Repository = open_repository(self.data_dir, database)
         self.originals = Originals(self.data_dir / "originals")
-
-    def close(self) -> None:
-        self.repo.close()
 
     def _audit(self, user: str | None, action: str, obj: str = "", detail: str = "") -> None:
         self.repo.add_audit(AuditEntry(_stamp(), user, action, obj, detail))

@@ -495,7 +495,7 @@ def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 
         from ..office import Office
         from .workspace import Workspace
 
-        workspace = Workspace(Office(data_dir, database), pool, options, document_timeout, max_bytes, max_files,
+        workspace = Workspace(Office(Path(data_dir), database), pool, options, document_timeout, max_bytes, max_files,
                               login_attempts)
     app = _bare_app(pool, workspace)
 

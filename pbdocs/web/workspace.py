@@ -24,8 +24,17 @@ from ..errors import OfficeError
 from ..executor import SharedPool
 from ..office import Batch, BatchRow, Intake, Office, User, screen_batch
 from ..rules.options import CheckOptions
-from .app import (ARCHIVE_INFLATION_FACTOR, DEFAULT_PACK, OrgTypeName, PackName, _collect_documents, _download,
-                  _report_bytes, _spool_request, _static_dir)
+from .app import (
+    ARCHIVE_INFLATION_FACTOR,
+    DEFAULT_PACK,
+    OrgTypeName,
+    PackName,
+    _collect_documents,
+    _download,
+    _report_bytes,
+    _spool_request,
+    _static_dir,
+)
 
 __all__ = ["Workspace", "SESSION_COOKIE"]
 
@@ -139,7 +148,6 @@ class Workspace:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        self.office.close()
 
     def _screen(self, batch_id: str) -> None:
         task = asyncio.get_running_loop().create_task(
@@ -172,7 +180,9 @@ class Workspace:
         async def page(request: Request):
             signed_in = _caller(office, {k.lower(): v for k, v in request.headers.raw}) is not None
             name = "office.html" if signed_in else "login.html"
-            return FileResponse(_static_dir() / name, media_type="text/html; charset=utf-8")
+            # The same address is the login or the workspace depending on the cookie: never cached.
+            return FileResponse(_static_dir() / name, media_type="text/html; charset=utf-8",
+                                headers={"cache-control": "no-store"})
 
         @app.post("/api/login", summary="Sign in with a name and password; sets the session cookie",
                   status_code=204, response_class=Response)

@@ -3,12 +3,9 @@
 // app.js, whose helpers (el, label, labels, chosen, showChosen, errorMessage) it uses; app.js
 // sends the upload form here (submitBatch) instead of to /api/check.
 
-const STATUS_LABELS = { queued: "排队中", running: "审查中", done: "已完成" };
-const AUDIT_LABELS = {
-  login: "登录", "login.failed": "登录失败", logout: "退出登录", upload: "上传批次", review: "复核",
-  download: "下载报表", delete: "删除批次", "user.add": "新增用户", "user.disable": "停用用户",
-  "token.issue": "签发接口令牌",
-};
+// Batch statuses and audit actions are labelled from /api/config like verdicts, so the page and
+// `pbdocs audit` say the same thing.
+const groupLabel = (group, id) => (labels[group] || {})[id] || id;
 const REVIEW_VERDICTS = ["compliant", "partial", "missing", "contradicted", "error"];
 // How often a batch still being checked is asked for again.
 const REFRESH_MS = 2000;
@@ -69,7 +66,7 @@ async function loadBatches() {
     return el("tr", { "data-id": batch.id, class: batch.id === currentBatch ? "current" : "" },
       el("td", {}, batch.name), el("td", {}, batch.owner), el("td", {}, when(batch.created)),
       el("td", {}, batch.counts.total), el("td", {}, countsText(batch.counts)),
-      el("td", { class: "batch-status", "data-status": batch.status }, STATUS_LABELS[batch.status] || batch.status),
+      el("td", { class: "batch-status", "data-status": batch.status }, groupLabel("batch_statuses", batch.status)),
       el("td", {}, open));
   }));
   document.getElementById("batch-list-empty").hidden = batches.length > 0;
@@ -134,7 +131,7 @@ async function showBatch(batchId) {
   view.dataset.status = batch.status;
   document.getElementById("batch-title").textContent = `批次：${batch.name}`;
   document.getElementById("batch-summary").textContent =
-    `${STATUS_LABELS[batch.status] || batch.status}；共 ${batch.counts.total} 份：${countsText(batch.counts)}`;
+    `${groupLabel("batch_statuses", batch.status)}；共 ${batch.counts.total} 份：${countsText(batch.counts)}`;
   for (const fmt of ["xlsx", "html", "csv"]) {
     document.getElementById(`batch-${fmt}`).href = `/api/batches/${batch.id}/report.${fmt}`;
   }
@@ -161,7 +158,7 @@ async function loadAudit() {
   const entries = await api("/api/audit");
   document.querySelector("#audit-table tbody").replaceChildren(...entries.reverse().slice(0, 200).map((entry) =>
     el("tr", {}, el("td", {}, when(entry.at)), el("td", {}, entry.user || "（系统）"),
-      el("td", {}, AUDIT_LABELS[entry.action] || entry.action), el("td", {}, entry.object),
+      el("td", {}, groupLabel("audit_actions", entry.action)), el("td", {}, entry.object),
       el("td", {}, entry.detail))));
   document.getElementById("audit-section").hidden = false;
 }
@@ -179,6 +176,5 @@ document.addEventListener("DOMContentLoaded", () => {
     window.location.replace("/");
   });
   document.getElementById("batch-delete").addEventListener("click", deleteBatch);
-  loadAccount();
-  loadBatches();
+  configLoaded.then(() => { loadAccount(); loadBatches(); });
 });
