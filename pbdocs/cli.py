@@ -199,6 +199,12 @@ _database_option = click.option(
     help="A PostgreSQL address (postgresql://user:password@host/db) instead of SQLite in the data folder.")
 
 
+def _zh():
+    from .messages import catalogue
+
+    return catalogue()
+
+
 def _office(data_dir, database):
     from .office import Office
 
@@ -208,7 +214,8 @@ def _office(data_dir, database):
 def _read_password() -> str:
     """From a prompt on a terminal (typed twice), else the first line of stdin (scripts)."""
     if sys.stdin.isatty():
-        return click.prompt("密码", hide_input=True, confirmation_prompt="再次输入密码")
+        return click.prompt(_zh().text("office.password"), hide_input=True,
+                            confirmation_prompt=_zh().text("office.password_again"))
     return sys.stdin.readline().rstrip("\r\n")
 
 
@@ -226,7 +233,7 @@ def users_add(name, admin, data_dir, database):
     """Add an account; the password is prompted for, or read from stdin's first line."""
     office = _office(data_dir, database)
     office.add_user(name, _read_password(), admin=admin)
-    click.echo(f"已添加用户 {name}{'（管理员）' if admin else ''}。", err=True)
+    click.echo(_zh().text("office.admin_added" if admin else "office.user_added", name=name), err=True)
 
 
 @users_group.command("list")
@@ -234,9 +241,11 @@ def users_add(name, admin, data_dir, database):
 @_database_option
 def users_list(data_dir, database):
     """List the accounts: name, role, state, created."""
+    zh = _zh()
     for user in _office(data_dir, database).users():
-        click.echo("\t".join([user.name, "管理员" if user.admin else "审查人员",
-                              "已停用" if user.disabled else "正常", user.created]))
+        click.echo("\t".join([user.name, zh.text("office.role_admin" if user.admin else "office.role_officer"),
+                              zh.text("office.state_disabled" if user.disabled else "office.state_enabled"),
+                              user.created]))
 
 
 @users_group.command("disable")
@@ -246,7 +255,7 @@ def users_list(data_dir, database):
 def users_disable(name, data_dir, database):
     """Disable an account: its sessions and tokens stop working at once."""
     _office(data_dir, database).disable_user(name)
-    click.echo(f"已停用用户 {name}。", err=True)
+    click.echo(_zh().text("office.user_disabled", name=name), err=True)
 
 
 @users_group.command("token")
@@ -256,7 +265,7 @@ def users_disable(name, data_dir, database):
 def users_token(name, data_dir, database):
     """Issue an API token (Authorization: Bearer ...) for an account; shown this once only."""
     click.echo(_office(data_dir, database).issue_token(name))
-    click.echo("令牌只显示这一次，服务器只保存其摘要，请妥善保存。", err=True)
+    click.echo(_zh().text("office.token_once"), err=True)
 
 
 @cli.command()
@@ -270,15 +279,13 @@ def users_token(name, data_dir, database):
 @_database_option
 def audit(since, user_name, fmt, data_dir, database):
     """Print the workspace's audit trail: logins, uploads, reviews, downloads, deletions."""
-    from .screen.reports import labels
-
-    actions = labels().get("audit_actions", {})
+    zh = _zh()
     for entry in _office(data_dir, database).audit(since, user_name):
         if fmt == "json":
             click.echo(_json_line(entry.as_dict()))
         else:
-            click.echo("\t".join([entry.at, entry.user or "（系统）", actions.get(entry.action, entry.action),
-                                  entry.object, entry.detail]))
+            click.echo("\t".join([entry.at, entry.user or zh.text("office.system"),
+                                  zh.label("audit_actions", entry.action), entry.object, entry.detail]))
 
 
 def _is_loopback(host: str) -> bool:
@@ -324,8 +331,7 @@ def serve(host, port, index_dir, max_upload_mb, max_files, workers, timeout, dat
     app = create_app(index_dir=index_dir, max_upload_mb=max_upload_mb, max_files=max_files, workers=workers,
                      document_timeout=timeout, data_dir=data, database=database)
     if not app.state.workspace.office.users():
-        click.echo(f"还没有任何账号，无法登录。请先添加管理员：pbdocs users add 用户名 --admin --data {data}",
-                   err=True)
+        click.echo(_zh().text("office.no_users", data=data), err=True)
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 

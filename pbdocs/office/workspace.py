@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import OfficeError
+from ..messages import catalogue
 from ..screen.records import ScreenRecord
 from ..screen.reports import VERDICTS
 from .credentials import hash_password, new_token, token_digest, verify_password
@@ -190,7 +191,7 @@ class Office:
 
 
 def _default_name() -> str:
-    return "批次 " + _dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    return catalogue().text("office.default_batch_name", when=_dt.datetime.now().strftime("%Y-%m-%d %H:%M"))
 
 
 def reviewed_record(row: BatchRow) -> ScreenRecord:
