@@ -76,7 +76,7 @@ def postgres_server():
             shutil.rmtree(folder, ignore_errors=True)
             pytest.skip(f"PostgreSQL did not start: {(done.stderr or log).strip().splitlines()[-1:]}")
     yield folder, port
-    subprocess.run(prefix + [str(binaries / "pg_ctl"), "-D", str(cluster), "-m", "fast", "-w", "stop"],
+    subprocess.run([*prefix, str(binaries / "pg_ctl"), "-D", str(cluster), "-m", "fast", "-w", "stop"],
                    capture_output=True, timeout=120)
     shutil.rmtree(folder, ignore_errors=True)
 

@@ -276,3 +276,29 @@ def test_the_open_app_without_a_data_folder_has_no_login(tmp_path):
         assert client.get("/api/config").status_code == 200
         assert client.get("/api/batches").status_code == 404
         assert 'id="upload-form"' in client.get("/").text
+
+
+def test_opinions_follow_the_reviewed_verdicts(client, data_dir):
+    import zipfile
+
+    alice = _token(data_dir, "alice")
+    batch = _upload(client, alice)
+    rows = {row["path"]: row["row"] for row in client.get(f"/api/batches/{batch['id']}", headers=alice).json()["rows"]}
+    url = f"/api/batches/{batch['id']}/opinions.zip"
+
+    def opinions() -> list[str]:
+        response = client.get(url, headers=alice)
+        assert response.status_code == 200 and response.headers["content-type"] == "application/zip"
+        return zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+
+    automatic = opinions()
+    assert len(automatic) >= 2 and all(name.endswith(".docx") for name in automatic)
+    review = f"/api/batches/{batch['id']}/rows/{rows['partial-foundation.txt']}/review"
+    client.post(review, headers=alice, json={"verdict": "compliant", "note": "已按要求修改"})
+    assert len(opinions()) == len(automatic) - 1
+    client.post(review, headers=alice, json={"verdict": "missing", "note": ""})
+    assert len(opinions()) == len(automatic)
+    assert client.get(url, headers=_token(data_dir, "bob")).status_code == 404
+    downloads = [e["detail"] for e in client.get("/api/audit", headers=_token(data_dir, "carol")).json()
+                 if e["action"] == "download"]
+    assert downloads == ["opinions.zip"] * 3

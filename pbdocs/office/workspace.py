@@ -24,6 +24,8 @@ __all__ = ["Office", "Intake", "REVIEW_VERDICTS", "SESSION_HOURS"]
 
 # What an officer may record: any verdict the checker gives.
 REVIEW_VERDICTS = VERDICTS
+# A reviewed verdict asking nothing of the organization: no review opinion is written for it.
+NO_OPINION_VERDICTS = frozenset({"compliant", "error", "not_applicable"})
 SESSION_HOURS = 12
 MIN_PASSWORD = 8
 MAX_NAME = 64
@@ -177,6 +179,23 @@ class Office:
     def records(self, batch: Batch) -> list[ScreenRecord]:
         """The batch's checked rows as report records, each with its review beside the verdict."""
         return [reviewed_record(row) for row in self.repo.rows(batch.id) if not row.pending]
+
+    def opinion_records(self, batch: Batch) -> list[ScreenRecord]:
+        """The records review opinions are written from: each under its reviewed verdict when an
+        officer reviewed it, and none for a row the officer found compliant (or unreadable, or not
+        a charter): their decision stands over the checker's."""
+        kept = []
+        for row in self.repo.rows(batch.id):
+            if row.pending:
+                continue
+            record = ScreenRecord.from_dict(row.record)
+            if row.review is not None:
+                if row.review.verdict in NO_OPINION_VERDICTS:
+                    continue
+                record = ScreenRecord(dict(record.check, verdict=row.review.verdict),
+                                      dict(record.row, verdict=row.review.verdict))
+            kept.append(record)
+        return kept
 
     def downloaded(self, user: User, batch: Batch, what: str) -> None:
         self._audit(user.name, "download", f"batch:{batch.id}", what)

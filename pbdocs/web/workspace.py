@@ -31,9 +31,11 @@ from .app import (
     PackName,
     _collect_documents,
     _download,
+    _opinions_zip,
     _report_bytes,
     _spool_request,
     _static_dir,
+    _zip_download,
 )
 
 __all__ = ["Workspace", "SESSION_COOKIE"]
@@ -255,6 +257,17 @@ class Workspace:
             content = await asyncio.get_running_loop().run_in_executor(None, _report_bytes, records, f".{fmt}")
             office.downloaded(request.state.user, batch, f"report.{fmt}")
             return _download(content, f".{fmt}")
+
+        @app.get("/api/batches/{batch_id}/opinions.zip",
+                 summary="Review opinions of a batch, one .docx per charter short of compliant, as one zip")
+        async def opinions(request: Request, batch_id: str):
+            """As `pbdocs opinion` writes them, each from the officer's reviewed verdict where there is
+            one: a row reviewed as compliant gets no opinion, one reviewed as short of it gets one."""
+            batch = self._visible(request, batch_id)
+            records = office.opinion_records(batch)
+            content = await asyncio.get_running_loop().run_in_executor(None, _opinions_zip, records)
+            office.downloaded(request.state.user, batch, "opinions.zip")
+            return _zip_download(content)
 
         @app.delete("/api/batches/{batch_id}", status_code=204, response_class=Response,
                     summary="Delete a batch, its rows and the originals no other batch uses")

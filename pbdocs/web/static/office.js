@@ -135,6 +135,7 @@ async function showBatch(batchId) {
   for (const fmt of ["xlsx", "html", "csv"]) {
     document.getElementById(`batch-${fmt}`).href = `/api/batches/${batch.id}/report.${fmt}`;
   }
+  document.getElementById("batch-opinions").href = `/api/batches/${batch.id}/opinions.zip`;
   document.querySelector("#batch-rows tbody").replaceChildren(...batch.rows.map((row) => batchRow(batch.id, row)));
   for (const line of document.querySelectorAll("#batch-list tbody tr")) {
     line.classList.toggle("current", line.dataset.id === batch.id);
