@@ -16,10 +16,12 @@ from ..messages import catalogue
 from ..rules import LegalBasis
 from .records import ScreenRecord
 
-__all__ = ["REPORT_COLUMNS", "VERDICT_ORDER", "ReportLine", "report_lines"]
+__all__ = ["REPORT_COLUMNS", "REVIEW_COLUMNS", "VERDICT_ORDER", "ReportLine", "report_columns", "report_lines"]
 
 REPORT_COLUMNS = ("path", "name", "org_type", "verdict", "party_clause", "missing_elements", "core_values",
                   "placement", "evidence", "fix", "basis", "party_building_body", "ocr_pages", "error")
+# An office workspace's rows carry an officer's review; its reports show it beside the automatic verdict.
+REVIEW_COLUMNS = ("reviewed_verdict", "review_note", "reviewer")
 VERDICT_ORDER = ("error", "contradicted", "missing", "partial", "not_applicable", "compliant")
 # Line breaks inside one cell: several fixes, several legal bases.
 CELL_BREAK = "\n"
@@ -60,12 +62,22 @@ class ReportLine:
             "party_building_body": _body(findings.get(ids.party_building_body)) if readable else "",
             "ocr_pages": "、".join(str(p) for p in row.get("ocr_pages") or []),
             "error": zh.reading(row.get("error")),
+            "reviewed_verdict": zh.label("verdicts", row.get("reviewed_verdict")),
+            "review_note": str(row.get("review_note") or ""),
+            "reviewer": str(row.get("reviewer") or ""),
         }
         return cls(verdict, misplaced, cells)
 
     def sort_key(self) -> tuple[int, int, str]:
         rank = VERDICT_ORDER.index(self.verdict) if self.verdict in VERDICT_ORDER else -1
         return rank, 0 if self.misplaced else 1, self.cells["path"]
+
+
+def report_columns(records: list[ScreenRecord]) -> tuple[str, ...]:
+    """The report's columns: the review's as well when any row was reviewed or awaits review."""
+    if any("reviewed_verdict" in r.row for r in records):
+        return REPORT_COLUMNS + REVIEW_COLUMNS
+    return REPORT_COLUMNS
 
 
 def report_lines(records: list[ScreenRecord]) -> list[ReportLine]:

@@ -30,7 +30,7 @@ from ..files import atomic_path
 from ..messages import catalogue
 from ..rules import LegalBasis
 from .records import ScreenRecord
-from .report_lines import REPORT_COLUMNS, VERDICT_ORDER, ReportLine, report_lines
+from .report_lines import REPORT_COLUMNS, VERDICT_ORDER, ReportLine, report_columns, report_lines
 
 __all__ = ["REPORT_COLUMNS", "VERDICTS", "REPORT_FORMATS", "report_format", "write_report", "summarize",
            "render_html", "labels"]
@@ -97,9 +97,10 @@ def _write_csv(path: Path, records: list[ScreenRecord]) -> None:
     zh = catalogue()
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow([zh.label("columns", c) for c in REPORT_COLUMNS])
+        columns = report_columns(records)
+        writer.writerow([zh.label("columns", c) for c in columns])
         for line in report_lines(records):
-            writer.writerow([_inert(line.cells[c]) for c in REPORT_COLUMNS])
+            writer.writerow([_inert(line.cells[c]) for c in columns])
 
 
 def _write_json(path: Path, records: list[ScreenRecord]) -> None:
@@ -117,20 +118,21 @@ def _write_xlsx(path: Path, records: list[ScreenRecord]) -> None:
     book = Workbook()
     sheet = book.active
     sheet.title = zh.text("report.results_sheet")
-    sheet.append([zh.label("columns", c) for c in REPORT_COLUMNS])
+    columns = report_columns(records)
+    sheet.append([zh.label("columns", c) for c in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     verdict_col = REPORT_COLUMNS.index("verdict") + 1
     for line in report_lines(records):
-        sheet.append([line.cells[c] or None for c in REPORT_COLUMNS])
+        sheet.append([line.cells[c] or None for c in columns])
         for cell in sheet[sheet.max_row]:
             if cell.data_type == "f":  # openpyxl stores any text starting with "=" as a formula
                 cell.data_type = "s"
         if line.verdict in _FILLS:
             sheet.cell(sheet.max_row, verdict_col).fill = PatternFill("solid", fgColor=_FILLS[line.verdict])
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(REPORT_COLUMNS))}{max(sheet.max_row, 1)}"
-    for index, column in enumerate(REPORT_COLUMNS, start=1):
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(sheet.max_row, 1)}"
+    for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = _WIDTHS.get(column, 13)
     for cells in sheet.iter_rows(min_row=2):
         for cell in cells:
@@ -187,6 +189,7 @@ def render_html(records: list[ScreenRecord]) -> str:
     rows = [r.row for r in records]
     summary = summarize(rows)
     by_path = {r.path: r for r in records}
+    columns = report_columns(records)
     values = {
         "TITLE": _esc(zh.text("report.title")),
         "VERSION": _esc(__version__),
@@ -202,8 +205,8 @@ def render_html(records: list[ScreenRecord]) -> str:
         "VERDICT_OPTIONS": "".join(
             f'<option value="{v}">{_esc(zh.label("verdicts", v))}</option>' for v in VERDICTS),
         "HEADERS": "".join(
-            f'<th scope="col" data-key="{c}">{_esc(zh.label("columns", c))}</th>' for c in REPORT_COLUMNS),
-        "ROWS": "\n".join(_document_body(line, by_path[line.cells["path"]].check)
+            f'<th scope="col" data-key="{c}">{_esc(zh.label("columns", c))}</th>' for c in columns),
+        "ROWS": "\n".join(_document_body(line, by_path[line.cells["path"]].check, columns)
                           for line in report_lines(records)),
     }
     # One pass over the template only: text from documents is never scanned for placeholders.
@@ -241,10 +244,10 @@ def _bar_chart(bars: list[tuple[str, int, str]], element_id: str, *, empty: str 
     return "".join(parts)
 
 
-def _document_body(line: ReportLine, check: dict[str, Any]) -> str:
+def _document_body(line: ReportLine, check: dict[str, Any], columns: tuple[str, ...]) -> str:
     rank = VERDICT_ORDER.index(line.verdict) if line.verdict in VERDICT_ORDER else -1
     cells = []
-    for column in REPORT_COLUMNS:
+    for column in columns:
         text = _esc(line.cells[column]).replace("\n", "<br>")
         if column == "verdict":
             flag = " misplaced" if line.misplaced else ""
@@ -254,7 +257,7 @@ def _document_body(line: ReportLine, check: dict[str, Any]) -> str:
             cells.append(f'<td class="{column}">{text}</td>')
     detail = _detail(check)
     return (f'<tbody data-verdict="{_esc(line.verdict)}"><tr class="doc" tabindex="0" aria-expanded="false">'
-            f'{"".join(cells)}</tr><tr class="detail" hidden><td colspan="{len(REPORT_COLUMNS)}">{detail}</td></tr>'
+            f'{"".join(cells)}</tr><tr class="detail" hidden><td colspan="{len(columns)}">{detail}</td></tr>'
             f"</tbody>")
 
 
