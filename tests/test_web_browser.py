@@ -262,8 +262,10 @@ def test_officer_signs_in_uploads_a_batch_reviews_a_row_and_downloads_the_review
     import io
 
     report = list(csv.DictReader(io.StringIO(Path(download_info.value.path()).read_text(encoding="utf-8-sig"))))
-    reviewed = {r["path"]: (r["verdict"], r["reviewed_verdict"], r["reviewer"]) for r in report}
-    assert reviewed["partial-foundation.txt"] == (EXPECTED["partial-foundation.txt"], "missing", OFFICER)
+    # The report is Chinese: labels, not codes.
+    zh = {"compliant": "合规", "partial": "部分缺失", "missing": "缺失", "contradicted": "明确拒绝"}
+    reviewed = {r["文件"]: (r["结论"].split("（")[0], r["复核结论"], r["复核人"]) for r in report}
+    assert reviewed["partial-foundation.txt"] == (zh[EXPECTED["partial-foundation.txt"]], "缺失", OFFICER)
     assert reviewed["missing-center.txt"][1] == ""
 
     # The review is kept: a fresh visit shows it.
