@@ -149,6 +149,15 @@ def test_partial_clause_replaced_in_place(tmp_path):
     assert not any(t.startswith("第五条") and CLAUSE in t for t in accepted)
 
 
+def test_element_found_outside_the_clause_article_is_left_alone(tmp_path):
+    out = tmp_path / "out.txt"
+    amend_charter(DATA / "element-elsewhere.txt", out)
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[3].startswith("第二条　本会的宗旨是：服务青年创业，开展党的活动宣传教育。")
+    assert lines[4] == "第三条　本会" + CLAUSE
+    assert pbdocs.check(out).verdict == "compliant"
+
+
 def test_clause_in_appendix_moves_to_general_chapter(tmp_path):
     _, out, _ = amended(tmp_path, "appendix")
     accepted = texts(accept_changes(out, tmp_path / "accepted.docx"))

@@ -178,6 +178,10 @@ class _Planner:
         if finding.status == "missing":
             return self.standard_clause(finding)
         spots = self.sentences(finding, negated=finding.status == "contradicted")
+        # An element also found elsewhere (开展党的活动 in the business scope) is not the clause:
+        # the article the checker reports is.
+        home = self.charter.by_label.get(finding.article or "")
+        spots = [s for s in spots if home is not None and s[0] == home.index] or spots
         if not spots:
             return None if finding.status == "present" else self.standard_clause(finding)
         paragraph = spots[0][0]
