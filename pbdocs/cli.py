@@ -249,12 +249,17 @@ def serve(host, port, index_dir, max_upload_mb, max_files, workers, timeout):
 # --- search --------------------------------------------------------------------------------------
 
 def _hit_lines(hit, color: bool) -> list[str]:
-    place = " · ".join(x for x in (hit["title"], hit.get("chapter"), hit["article"]) if x)
+    place = " · ".join(x for x in (hit["citation"], hit.get("chapter")) if x)
     answer = hit["answer"].replace("\n", " ").strip()
     answer = click.style(answer, bold=True, fg="yellow") if color else f"【{answer}】"
-    origin = " · ".join(x for x in (hit.get("issuer"), hit.get("doc_number"), hit.get("date")) if x)
     lines = [f"[{hit['rank']}] {place}  (score {hit['score']:.2f})", f"    {answer}"]
-    lines.append(f"    来源: {origin or hit['doc_id']}" + (f" | {hit['source']}" if hit.get("source") else ""))
+    if hit.get("superseded_by"):
+        # Chinese for people; moves to the message catalogue (pbdocs/data/messages.toml) when it lands.
+        lines.append(f"    已被{hit['superseded_by']['citation']}取代")
+    origin = " · ".join(x for x in (hit.get("issuer"), hit.get("doc_number"), hit.get("date")) if x)
+    if hit.get("effective"):
+        origin += f"{' · ' if origin else ''}{hit['effective']}施行"
+    lines.append(f"    来源: {origin or hit['title']}" + (f" | {hit['source']}" if hit.get("source") else ""))
     return lines
 
 
@@ -355,12 +360,23 @@ def _iso_date(ctx, param, value):
 @click.option("--doc-number", default=None, help="文号, instead of the one read from the text.")
 @click.option("--date", default=None, callback=_iso_date, help="Date as YYYY-MM-DD.")
 @click.option("--source", default=None, help="Where the document comes from (URL or citation).")
-def ingest(paths, corpus_dir, title, issuer, doc_number, date, source):
-    """Add documents (any format pbdocs reads, or folders of them) to a search corpus."""
+@click.option("--version-label", "version_label", default=None,
+              help="Version label (2023修正), instead of the one read from the promulgation lines.")
+@click.option("--effective", default=None, callback=_iso_date, help="Date it took effect (施行), as YYYY-MM-DD.")
+@click.option("--superseded-by", default=None, metavar="ID",
+              help="Id of the corpus document that replaces it [default: the newer document of the same title].")
+@click.option("--in-force", is_flag=True, default=False,
+              help="In force even if a newer document of the same title exists.")
+def ingest(paths, corpus_dir, title, issuer, doc_number, date, source, version_label, effective, superseded_by,
+           in_force):
+    """Add documents (any format pbdocs reads, or folders of them) to a search corpus; the versions of
+    same-titled documents are linked (the newer supersedes the older) unless an option says otherwise."""
     from .search import ingest as ingest_documents
 
-    overrides = {"title": title, "issuer": issuer, "doc_number": doc_number, "date": date, "source": source}
-    entries = ingest_documents(paths, shell.corpus_dir(corpus_dir), overrides=overrides)
+    overrides = {"title": title, "issuer": issuer, "doc_number": doc_number, "date": date, "source": source,
+                 "version": version_label, "effective": effective, "superseded_by": superseded_by,
+                 "in_force": in_force or None}
+    entries = ingest_documents(paths, shell.corpus_dir(corpus_dir, for_writing=True), overrides=overrides)
     for entry in entries:
         click.echo(_json_line(entry.as_dict()))
     click.echo(f"Added {len(entries)} documents; the default index is rebuilt on the next search.", err=True)

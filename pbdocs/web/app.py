@@ -301,6 +301,14 @@ def _download(content: bytes, suffix: str) -> Response:
     return Response(content, media_type=REPORT_MEDIA_TYPES[suffix], headers={"content-disposition": disposition})
 
 
+def _announce_build(index_dir: Path) -> None:
+    """The one line on stderr that says why the first search takes a while."""
+    import sys
+
+    sys.stderr.write(f"Building the search index in {index_dir} ...\n")
+    sys.stderr.flush()
+
+
 class _SearchService:
     """Loads the search index on the first question, once, and shares it between requests.
 
@@ -325,7 +333,7 @@ class _SearchService:
                 if self._index_dir is not None:
                     self._searcher = open_searcher(self._index_dir)
                 else:
-                    self._searcher = open_searcher(*environment_locations())
+                    self._searcher = open_searcher(*environment_locations(), on_build=_announce_build)
             return self._searcher
 
 
