@@ -31,6 +31,14 @@ class MissingDependency(ReadError):
     """Reading the file needs a tool or package that is not installed."""
 
 
+class CorruptFile(ReadError):
+    """The file claims a format but its structure is broken (what a reader library choked on)."""
+
+
+class OverBudget(ReadError):
+    """Reading the file would take more pixels, characters or time than its budget allows."""
+
+
 class RulePackError(PbdocsError):
     """A rule pack file is malformed."""
 
