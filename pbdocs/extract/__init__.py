@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ..errors import CorruptFile, OverBudget, ReadError, UnsupportedFormat
+from ..errors import CorruptFile, OverBudget, ReaderFailure, ReadError, UnsupportedFormat
 from ..models import Document, Metadata, Page
 from .metadata import parse_metadata
 
@@ -173,6 +173,8 @@ def extract(path: str | os.PathLike, options: ExtractOptions | None = None) -> D
         raise OverBudget(p, "too large to read in memory") from None
     except RecursionError:
         raise CorruptFile(p, "structure nested too deeply to read") from None
+    except Exception as exc:
+        raise ReaderFailure(p, f"the {fmt} reader failed ({type(exc).__name__}: {exc})") from exc
     pages = result.pages
     chars = sum(len(pg.text) for pg in pages)
     if chars > budget.max_chars:

@@ -12,6 +12,7 @@ never sees half a report.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as _dt
 import html
 import json
@@ -84,6 +85,8 @@ def write_report(out: str | os.PathLike, records: list[ScreenRecord]) -> Path:
             write(tmp, records)
     except OSError as exc:
         raise ScreenError(f"{out}: cannot write the report: {exc.strerror or exc}") from None
+    except Exception as exc:
+        raise ScreenError(f"{out}: cannot write the report ({type(exc).__name__}: {exc})") from exc
     return out
 
 
@@ -103,12 +106,24 @@ def csv_cell(value: Any) -> str:
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+# Characters no spreadsheet cell can hold (XML 1.0 forbids them; openpyxl raises on them), and
+# lone surrogates, which are how Python spells file-name bytes that are not UTF-8.
+_UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+
+
+def _writable(text: str) -> str:
+    """``text`` with what a report format cannot hold replaced by U+FFFD: file and member names
+    come from strangers and may hold control characters."""
+    return _UNWRITABLE.sub("\ufffd", text)
+
+
 def _inert(text: str) -> str:
+    text = _writable(text)
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def _write_csv(path: Path, records: list[ScreenRecord]) -> None:
-    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+    with open(path, "w", encoding="utf-8-sig", errors="replace", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(COLUMNS)
         for record in records:
@@ -116,7 +131,8 @@ def _write_csv(path: Path, records: list[ScreenRecord]) -> None:
 
 
 def _write_json(path: Path, records: list[ScreenRecord]) -> None:
-    with open(path, "w", encoding="utf-8") as fh:
+    # JSON escapes control characters itself; only unencodable surrogates need replacing.
+    with open(path, "w", encoding="utf-8", errors="replace") as fh:
         json.dump([r.check for r in records], fh, ensure_ascii=False, indent=2)
         fh.write("\n")
 
@@ -163,7 +179,7 @@ def _write_xlsx(path: Path, records: list[ScreenRecord]) -> None:
     totals.append(["缺少的要素", "element", "份数"])
     element_header = totals.max_row
     for element, count in summary["missing_elements"].items():
-        totals.append([names["elements"].get(element, element), element, count])
+        totals.append([_writable(names["elements"].get(element, element)), _writable(element), count])
     for row_index in (1, element_header):
         for cell in totals[row_index]:
             cell.font = Font(bold=True)
@@ -174,11 +190,9 @@ def _write_xlsx(path: Path, records: list[ScreenRecord]) -> None:
 
 def _xlsx_value(row: dict[str, Any], column: str):
     value = row.get(column)
-    if column == "verdict":
-        return value
     if isinstance(value, (list, tuple, bool)) or value is None:
-        return csv_cell(value) or None
-    return value
+        return _writable(csv_cell(value)) or None
+    return _writable(value) if isinstance(value, str) else value
 
 
 # --- HTML ----------------------------------------------------------------------------------------
@@ -193,7 +207,7 @@ def _template() -> str:
 
 
 def _write_html(path: Path, records: list[ScreenRecord]) -> None:
-    path.write_text(render_html(records), encoding="utf-8")
+    path.write_text(render_html(records), encoding="utf-8", errors="replace")
 
 
 def render_html(records: list[ScreenRecord]) -> str:
@@ -302,7 +316,8 @@ def _detail(check: dict[str, Any], names) -> str:
                 parts.append(_element_row(element_id, element or {}, names, quoted))
             parts.append("</table>")
         if finding.get("basis"):
-            basis = LegalBasis(**finding["basis"]).cite()
+            known = {f.name for f in dataclasses.fields(LegalBasis)}
+            basis = LegalBasis(**{k: v for k, v in finding["basis"].items() if k in known}).cite()
             parts.append(f'<div class="basis">依据：{_esc(basis)}</div>')
         fix = finding.get("fix") or {}
         if isinstance(fix, dict) and fix.get("text") and status != "present":
