@@ -256,7 +256,7 @@ def _served_names(host: str, extra: tuple[str, ...]) -> list[str]:
 @click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="NAME",
               help="A host name or address browsers use to reach the server, besides the bound address "
                    "and localhost (repeatable).")
-@click.option("--max-uploads", type=click.IntRange(min=1), default=16, show_default=True,
+@click.option("--max-uploads", type=click.IntRange(min=1), default=64, show_default=True,
               help="Uploads received at once; more get HTTP 429.")
 @click.option("--upload-timeout", type=click.FloatRange(min=0, min_open=True), default=120, show_default=True,
               help="Seconds an upload's body may take to arrive; slower ones get HTTP 408.")

@@ -31,7 +31,7 @@ def test_serve_listens_on_loopback_by_default(uvicorn_calls):
     [call] = uvicorn_calls
     assert (call["host"], call["port"]) == ("127.0.0.1", 8000)
     assert result.stderr == "" and result.stdout == ""
-    with TestClient(call["app"]) as client:
+    with TestClient(call["app"], base_url="http://localhost:8000") as client:
         config = client.get("/api/config").json()
     assert (config["max_upload_mb"], config["max_files"]) == (20, 200)
 
@@ -43,7 +43,7 @@ def test_serve_passes_its_options_to_the_app(uvicorn_calls, tmp_path):
     assert result.exit_code == 0
     [call] = uvicorn_calls
     assert call["port"] == 8123
-    with TestClient(call["app"]) as client:
+    with TestClient(call["app"], base_url="http://localhost:8000") as client:
         config = client.get("/api/config").json()
         search = client.get("/api/search", params={"q": "党建"})
     assert (config["max_upload_mb"], config["max_files"]) == (5, 9)
@@ -85,3 +85,13 @@ def test_serve_without_the_web_extra_says_what_to_install(monkeypatch):
     result = CliRunner().invoke(cli, ["serve"])
     assert result.exit_code == 2
     assert result.stderr == "Error: pbdocs serve needs the web extra (uvicorn is missing): pip install 'pbdocs[web]'\n"
+
+
+def test_serve_answers_its_own_names_only(uvicorn_calls):
+    result = CliRunner().invoke(cli, ["serve", "--allowed-host", "pbdocs.office.lan"])
+    assert result.exit_code == 0
+    [call] = uvicorn_calls
+    for url, status in (("http://127.0.0.1:8000", 200), ("http://localhost:8000", 200),
+                        ("http://pbdocs.office.lan", 200), ("http://rebound.example", 400)):
+        with TestClient(call["app"], base_url=url) as client:
+            assert client.get("/api/config").status_code == status, url

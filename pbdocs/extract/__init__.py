@@ -135,10 +135,10 @@ def extract(path: str | os.PathLike, options: ExtractOptions | None = None) -> D
         raise ReadError(p, f"cannot open: {exc.strerror or exc}") from None
     if p.is_dir():
         raise ReadError(p, "is a directory")
-    if st.st_size == 0:
-        raise ReadError(p, "empty file")
     if not stat.S_ISREG(st.st_mode):
         raise ReadError(p, "not a regular file (a pipe, device or socket is never read)")
+    if st.st_size == 0:
+        raise ReadError(p, "empty file")
     budget = options.budget
     if st.st_size > budget.max_file_bytes:
         raise OverBudget(

@@ -34,11 +34,11 @@ class GuardSettings:
     multipart bodies received at once; ``upload_timeout``: seconds a whole body may take."""
 
     allowed_hosts: frozenset[str] | None = None
-    max_uploads: int = 16
+    max_uploads: int = 64
     upload_timeout: float = 120.0
 
     @classmethod
-    def build(cls, allowed_hosts: Iterable[str] | None = None, max_uploads: int = 16,
+    def build(cls, allowed_hosts: Iterable[str] | None = None, max_uploads: int = 64,
               upload_timeout: float = 120.0) -> GuardSettings:
         if max_uploads < 1:
             raise ValueError("max_uploads must be at least 1")
