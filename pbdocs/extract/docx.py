@@ -101,7 +101,8 @@ def read_docx(path: Path, options: ExtractOptions) -> Extracted:
         nearly_empty = sum(not ch.isspace() for ch in text) <= _MAX_TEXT_BESIDE_SCANS
         pictures = _body_pictures(body, document.part) if body is not None and nearly_empty else []
     except (PackageNotFoundError, zipfile.BadZipFile, zlib.error, KeyError, ValueError, EOFError,
-            etree.XMLSyntaxError, NotImplementedError) as exc:
+            etree.XMLSyntaxError, NotImplementedError, OSError) as exc:
+        # OSError: a member header pointing outside the archive makes zipfile seek before its start.
         raise CorruptFile(path, f"corrupt DOCX: {exc.__class__.__name__}: {exc}".rstrip(": ")) from None
     except (AttributeError, TypeError, IndexError) as exc:
         # python-docx assumes a well-formed package: a part missing or of the wrong type surfaces as
