@@ -472,3 +472,26 @@ def test_a_client_disconnect_mid_upload_is_one_log_line_and_leaves_no_folder(tmp
     assert lines == ["127.0.0.1:5000: client disconnected during POST /api/check"]
     assert all(r.exc_info is None for r in caplog.records)
     assert list(tmp_path.glob("pbdocs-upload-*")) == []
+
+
+def test_the_web_xlsx_report_of_a_zip_with_control_characters_in_member_names(tmp_path, monkeypatch):
+    import io
+    import tempfile
+    import warnings
+    import zipfile
+
+    from pbdocs.web import create_app
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("bell\x07\x1b[31m.txt", hostile.CHARTER.encode("utf-8"))
+    with TestClient(create_app(workers=1)) as client:
+        checked = client.post("/api/check", files=[("files", ("批次.zip", buffer.getvalue()))])
+        assert checked.status_code == 200
+        report = client.get(f"/api/reports/{checked.headers['x-report-id']}.xlsx")
+    assert report.status_code == 200 and report.content.startswith(b"PK")
