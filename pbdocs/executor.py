@@ -149,15 +149,19 @@ def call_within(fn: Callable[[Any], Any], arg: Any, seconds: float | None) -> An
 
 @contextlib.contextmanager
 def _cpu_backstop(deadline: float | None):
-    """Let the kernel end this worker if a job burns twice its deadline in CPU time.
+    """Let the kernel end this worker if a job burns twice its deadline in CPU time on every core.
 
     The alarm interrupts Python code only: native code stuck in a loop (a reader library) never
     returns to take it. The soft RLIMIT_CPU then sends SIGXCPU, which kills the worker; its pool
-    reports the job CRASHED and goes on. The limit is set per job, above the CPU time the process
+    reports the job CRASHED and goes on. CPU time counts every thread (OCR runs one per core), so
+    the allowance is per core: a job that is merely busy meets its wall-clock deadline first. The
+    limit is set per job, above the CPU time the process
     has already used, and lifted afterwards. Memory is not limited this way (RLIMIT_AS breaks
     onnxruntime and numpy, which reserve address space they never touch): sizes are checked
     before work instead (pbdocs.extract.Budget).
     """
+    import os
+
     try:
         import resource
     except ImportError:  # not on this platform
@@ -168,7 +172,8 @@ def _cpu_backstop(deadline: float | None):
         return
     soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    limit = int(usage.ru_utime + usage.ru_stime + 2 * deadline) + 1
+    cores = os.cpu_count() or 1
+    limit = int(usage.ru_utime + usage.ru_stime + 2 * deadline * cores) + 1
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
     resource.setrlimit(resource.RLIMIT_CPU, (limit, hard))
