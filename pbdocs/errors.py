@@ -93,3 +93,10 @@ class QueryError(PbdocsError):
     """A search question that cannot be searched (empty)."""
 
     exit_code = 2
+
+
+class OfficeError(PbdocsError):
+    """The office workspace cannot do what was asked: an unknown or duplicate user, a bad data
+    folder or database address, a review of a row that does not exist."""
+
+    exit_code = 2
