@@ -542,7 +542,6 @@ def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 
         workspace = Workspace(Office(Path(data_dir), database), pool, options, document_timeout, max_bytes, max_files,
                               login_attempts)
     app = _bare_app(pool, workspace)
-    app.add_middleware(Guard, settings=guard or GuardSettings())
 
     @app.get("/api/config", summary="Upload limits, accepted file types, the Chinese labels of report values "
                                     "and the ids of the rules a file's summary shows")
@@ -584,10 +583,17 @@ def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 
         return await loop.run_in_executor(None, searcher.search, q, k)
 
     _add_report_route(app, reports)
+    _mount_workspace_and_guard(app, workspace, guard)
+    return app
+
+
+def _mount_workspace_and_guard(app: FastAPI, workspace, guard: GuardSettings | None) -> None:
     if workspace is not None:
         workspace.mount(app)
         app.state.workspace = workspace
-    return app
+    # Added last, so it wraps every route and every other middleware (the workspace's sign-in too):
+    # a request for a foreign host or from a foreign site is refused before anything else runs.
+    app.add_middleware(Guard, settings=guard or GuardSettings())
 
 
 def _version() -> str:
