@@ -50,7 +50,8 @@ def policy_index(tmp_path_factory):
     from pbdocs.search import build
 
     index_dir = tmp_path_factory.mktemp("browser-index") / "index"
-    build([DATA / "policy"], index_dir)
+    # Two versions of one local notice, so that the page shows a superseded hit.
+    build([DATA / "policy", DATA.parent / "search" / "local"], index_dir)
     return index_dir
 
 
@@ -141,6 +142,13 @@ def test_officer_uploads_charters_reads_verdicts_and_asks_a_question(base_url, b
     first_hit = page.locator("#search-results .hit").first
     assert "第十四条" in first_hit.locator(".source").inner_text()
     assert first_hit.locator(".answer mark").count() >= 1
+
+    page.fill("#search-input", "社会组织应当于每年几月前报送党建工作年度报告")
+    page.click("#search-button")
+    page.wait_for_selector("#search-results .hit .superseded")
+    newer = "《示例市民政局关于报送社会组织党建工作年度报告的通知》(示民发〔2023〕7号)"
+    assert page.locator("#search-results .hit").first.locator(".source").inner_text().startswith(f"出处：{newer}")
+    assert page.locator("#search-results .hit .superseded").first.inner_text() == f"已被{newer}取代"
 
     screenshot = tmp_path / "pbdocs-web.png"
     page.screenshot(path=str(screenshot), full_page=True)
