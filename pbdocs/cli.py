@@ -74,7 +74,22 @@ _pack_option = click.option(
     help="规则包：party 党建条款与社会主义核心价值观，statutory 登记管理条例规定的章程必备事项，all 两者都查。")
 _fail_on_option = click.option(
     "--fail-on", type=click.Choice(["partial", "missing", "none"]), default="partial", show_default=True,
-    help="何时以退出码 1 结束：partial 有任何章程不合规，missing 仅当条款缺失或明确拒绝，none 从不（只出报告）。")
+    help="Exit 1 for any charter short of compliant (partial), only for missing and contradicted "
+         "clauses (missing), or never (none: report only).")
+
+def _timeout_option(default: float, help_text: str):
+    return click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=default,
+                        show_default=True, help=help_text)
+
+
+def _extract_options(ocr: str, timeout: float):
+    """What every command reads a document with: the OCR mode and the default budget, but for the
+    seconds the user allows."""
+    from .extract import Budget, ExtractOptions
+
+    return ExtractOptions(ocr=ocr, budget=Budget(seconds=timeout))
+
+
 # Verdicts that fail a run, by --fail-on; unreadable files exit 3 whatever it says.
 _FAILING = {
     "partial": frozenset({"partial", "missing", "contradicted"}),
@@ -90,18 +105,26 @@ _FAILING = {
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text：提取的文字；json：每个文件一个 JSON 对象（JSON Lines）。")
 @_ocr_option
-def extract(paths, fmt, ocr):
-    """从文件中提取干净的文字（含分页和元数据）。"""
-    from .extract import ExtractOptions
-    from .extract import extract as extract_document
+@_timeout_option(600, "Seconds one file may take (OCR included) before it is given up as unreadable.")
+def extract(paths, fmt, ocr, timeout):
+    """Extract clean text (with pages and metadata) from documents."""
+    from functools import partial
 
-    options = ExtractOptions(ocr=ocr)
+    from .executor import call_within
+    from .extract import extract as extract_document
+    from .screen.task import timeout_reason
+
+    options = _extract_options(ocr, timeout)
     failed = False
     for path in paths:
         try:
-            doc = extract_document(path, options)
+            doc = call_within(partial(extract_document, options=options), path, timeout)
         except ReadError as exc:
             _error(f"{exc} (--ocr never)" if isinstance(exc, OcrDisabled) else str(exc))
+            failed = True
+            continue
+        except TimeoutError:
+            _error(f"{path}: {timeout_reason(timeout)}")
             failed = True
             continue
         for warning in doc.warnings:
@@ -177,7 +200,6 @@ def screen(paths, out, workers, pack, org_type, rules_file, fail_on, ocr, execut
     退出码同 pbdocs check：0 全部合规，1 有不合规，2 用法错误，3 有文件无法读取。
     中断后再次运行同一命令，会从中断处继续。
     """
-    from .extract import ExtractOptions
     from .rules import CheckOptions
     from .screen import screen as screen_batch
 
@@ -187,7 +209,7 @@ def screen(paths, out, workers, pack, org_type, rules_file, fail_on, ocr, execut
         _error("--executor dask needs --scheduler ADDRESS")
         sys.exit(EXIT_USAGE)
     options = CheckOptions.build(pack=pack, org_type=org_type, rules_file=rules_file,
-                                 extract=ExtractOptions(ocr=ocr))
+                                 extract=_extract_options(ocr, timeout))
     bar = _ProgressBar() if sys.stderr.isatty() else None
     try:
         result = screen_batch(list(paths), out, options=options, workers=workers, executor=executor,
@@ -327,6 +349,23 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def _served_names(host: str, extra: tuple[str, ...]) -> list[str]:
+    """The names browsers may use for this server: localhost, the bound address, and for a wildcard
+    address this machine's own names and addresses, plus the ones the user lists."""
+    import contextlib
+    import socket
+
+    names = ["localhost", "127.0.0.1", "::1", *extra]
+    if host not in ("0.0.0.0", "::", ""):
+        return [*names, host]
+    machine = socket.gethostname()
+    names += [machine, socket.getfqdn()]
+    # When the machine's name does not resolve, the user lists what browsers use.
+    with contextlib.suppress(OSError):
+        names += [str(info[4][0]) for info in socket.getaddrinfo(machine, None)]
+    return names
+
+
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="监听地址；0.0.0.0 向整个办公网络开放页面。")
@@ -343,12 +382,21 @@ def _is_loopback(host: str) -> bool:
               help="一份文件最多用时（秒，含 OCR），超时记为无法读取。")
 @_data_option
 @_database_option
-def serve(host, port, index_dir, max_upload_mb, max_files, workers, timeout, data_dir, database):
-    """启动办公工作台：登录、批次、复核、审计、政策检索（接口文档见 /docs）。"""
+@click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="NAME",
+              help="A host name or address browsers use to reach the server, besides the bound address "
+                   "and localhost (repeatable).")
+@click.option("--max-uploads", type=click.IntRange(min=1), default=64, show_default=True,
+              help="Uploads received at once; more get HTTP 429.")
+@click.option("--upload-timeout", type=click.FloatRange(min=0, min_open=True), default=120, show_default=True,
+              help="Seconds an upload's body may take to arrive; slower ones get HTTP 408.")
+def serve(host, port, index_dir, max_upload_mb, max_files, workers, timeout, data_dir, database, allowed_hosts,
+          max_uploads, upload_timeout):
+    """Serve the office workspace: login, batches, review, audit, search (API docs at /docs)."""
     try:
         import uvicorn
 
         from .web import create_app
+        from .web.guard import GuardSettings
     except ImportError as exc:
         _error(f"pbdocs serve needs the web extra ({exc.name} is missing): pip install 'pbdocs[web]'")
         sys.exit(EXIT_USAGE)
@@ -356,8 +404,9 @@ def serve(host, port, index_dir, max_upload_mb, max_files, workers, timeout, dat
         click.echo(f"Warning: listening on {host} over plain HTTP: passwords and documents cross the network "
                    f"unencrypted; put an HTTPS reverse proxy in front of it.", err=True)
     data = shell.data_dir(data_dir)
+    guard = GuardSettings.build(_served_names(host, allowed_hosts), max_uploads, upload_timeout)
     app = create_app(index_dir=index_dir, max_upload_mb=max_upload_mb, max_files=max_files, workers=workers,
-                     document_timeout=timeout, data_dir=data, database=database)
+                     document_timeout=timeout, data_dir=data, database=database, guard=guard)
     if not app.state.workspace.office.users():
         click.echo(catalogue().text("office.no_users", data=data), err=True)
     uvicorn.run(app, host=host, port=port, log_level="info")
@@ -575,21 +624,28 @@ def _finding_lines(finding) -> list[str]:
               help="另加的规则包文件（TOML），与所选规则包一起审查。")
 @_fail_on_option
 @_ocr_option
-def check(paths, fmt, pack, org_type, rules_file, fail_on, ocr):
-    """逐项审查章程的党建条款，给出原文依据和修改建议。
+@_timeout_option(600, "Seconds one file may take (OCR included) before it is reported unreadable.")
+def check(paths, fmt, pack, org_type, rules_file, fail_on, ocr, timeout):
+    """Check charters for the party-building clause, element by element, with evidence and fix.
 
     退出码：0 全部合规，1 有章程不合规（见 --fail-on），2 用法错误（选项或规则文件有误），
     3 有文件无法读取（优先于 1）。
     """
-    from .extract import ExtractOptions
-    from .rules import CheckOptions, check_path
+    from functools import partial
+
+    from .executor import call_within
+    from .rules import CheckOptions, CheckResult, check_path
+    from .screen.task import timeout_reason
 
     # A bad rules file stops the run before any file is read.
     options = CheckOptions.build(pack=pack, org_type=org_type, rules_file=rules_file,
-                                 extract=ExtractOptions(ocr=ocr))
+                                 extract=_extract_options(ocr, timeout))
     unreadable = failing = False
     for path in paths:
-        result = check_path(path, options)
+        try:
+            result = call_within(partial(check_path, options=options), path, timeout)
+        except TimeoutError:
+            result = CheckResult(path=path, verdict="error", error=timeout_reason(timeout))
         if result.verdict == "error":
             unreadable = True
             _error(f"{path}: {result.error or 'cannot be read'}")
@@ -678,8 +734,10 @@ def opinion(paths, out_dir, office, signatory, day, pack, org_type, rules_file, 
             unreadable = True
             _error(f"{path}: {result.error or 'cannot be read'}")
         results.append(result)
-    for path in write_opinions(results, out_dir, settings):
+    written = write_opinions(results, out_dir, settings)
+    for path in written:
         click.echo(str(path))
+    click.echo(catalogue().text("opinion.written", count=len(written), out=out_dir), err=True)
     sys.exit(EXIT_UNREADABLE if unreadable else EXIT_OK)
 
 

@@ -45,7 +45,7 @@ def test_serve_listens_on_loopback_by_default(uvicorn_calls):
     [call] = uvicorn_calls
     assert (call["host"], call["port"]) == ("127.0.0.1", 8000)
     assert result.stderr == "" and result.stdout == ""
-    with TestClient(call["app"]) as client:
+    with TestClient(call["app"], base_url="http://localhost:8000") as client:
         assert client.get("/api/config").status_code == 401
         _signed_in(client)
         config = client.get("/api/config").json()
@@ -59,7 +59,7 @@ def test_serve_passes_its_options_to_the_app(uvicorn_calls, tmp_path):
     assert result.exit_code == 0
     [call] = uvicorn_calls
     assert call["port"] == 8123
-    with TestClient(call["app"]) as client:
+    with TestClient(call["app"], base_url="http://localhost:8000") as client:
         _signed_in(client)
         config = client.get("/api/config").json()
         search = client.get("/api/search", params={"q": "党建"})
@@ -120,3 +120,13 @@ def test_serve_refuses_a_database_address_it_cannot_use(uvicorn_calls):
     assert result.stderr.startswith("Error: unsupported database address 'mysql://office/pbdocs'")
     assert "secret" not in result.stderr
     assert uvicorn_calls == []
+
+
+def test_serve_answers_its_own_names_only(uvicorn_calls, data_home):
+    result = CliRunner().invoke(cli, ["serve", "--allowed-host", "pbdocs.office.lan"])
+    assert result.exit_code == 0
+    [call] = uvicorn_calls
+    for url, refused in (("http://127.0.0.1:8000", False), ("http://localhost:8000", False),
+                         ("http://pbdocs.office.lan", False), ("http://rebound.example", True)):
+        with TestClient(call["app"], base_url=url) as client:
+            assert (client.get("/api/config").status_code == 400) == refused, url

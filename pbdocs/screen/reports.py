@@ -81,6 +81,8 @@ def write_report(out: str | os.PathLike, records: list[ScreenRecord]) -> Path:
             write(tmp, records)
     except OSError as exc:
         raise ScreenError(f"{out}: cannot write the report: {exc.strerror or exc}") from None
+    except Exception as exc:
+        raise ScreenError(f"{out}: cannot write the report ({type(exc).__name__}: {exc})") from exc
     return out
 
 
@@ -89,13 +91,25 @@ def write_report(out: str | os.PathLike, records: list[ScreenRecord]) -> Path:
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+# Characters no spreadsheet cell can hold (XML 1.0 forbids them; openpyxl raises on them), and
+# lone surrogates, which are how Python spells file-name bytes that are not UTF-8.
+_UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+
+
+def _writable(text: str) -> str:
+    """``text`` with what a report format cannot hold replaced by U+FFFD: file and member names
+    come from strangers and may hold control characters."""
+    return _UNWRITABLE.sub("\ufffd", text)
+
+
 def _inert(text: str) -> str:
+    text = _writable(text)
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def _write_csv(path: Path, records: list[ScreenRecord]) -> None:
     zh = catalogue()
-    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+    with open(path, "w", encoding="utf-8-sig", errors="replace", newline="") as fh:
         writer = csv.writer(fh)
         columns = report_columns(records)
         writer.writerow([zh.label("columns", c) for c in columns])
@@ -104,7 +118,8 @@ def _write_csv(path: Path, records: list[ScreenRecord]) -> None:
 
 
 def _write_json(path: Path, records: list[ScreenRecord]) -> None:
-    with open(path, "w", encoding="utf-8") as fh:
+    # JSON escapes control characters itself; only unencodable surrogates need replacing.
+    with open(path, "w", encoding="utf-8", errors="replace") as fh:
         json.dump([r.check for r in records], fh, ensure_ascii=False, indent=2)
         fh.write("\n")
 
@@ -181,7 +196,7 @@ def _template() -> str:
 
 
 def _write_html(path: Path, records: list[ScreenRecord]) -> None:
-    path.write_text(render_html(records), encoding="utf-8")
+    path.write_text(render_html(records), encoding="utf-8", errors="replace")
 
 
 def render_html(records: list[ScreenRecord]) -> str:

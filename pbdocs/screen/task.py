@@ -11,7 +11,7 @@ from ..executor import CRASHED, LOST, RAISED, TIMED_OUT, Job, Outcome
 from ..rules.options import CheckOptions
 from .records import ScreenRecord
 
-__all__ = ["DocumentTask", "check_task", "document_job", "outcome_record"]
+__all__ = ["DocumentTask", "check_task", "document_job", "outcome_record", "timeout_reason"]
 
 
 @dataclass(frozen=True)
@@ -61,13 +61,18 @@ def document_job(path: str, options: CheckOptions, timeout: float | None, key: s
                deadline=timeout)
 
 
+def timeout_reason(seconds: float | None) -> str:
+    """Why a document that ran out of time has no result."""
+    return f"gave up after {seconds or 0:g} s: the document is too slow to read"
+
+
 def outcome_record(job: Job, outcome: Outcome) -> ScreenRecord:
     """The record a finished job gives: the check's, or an error row saying why there is none."""
     if outcome.failure is None:
         return outcome.value
     reasons = {
         CRASHED: "the reader crashed on this file",
-        TIMED_OUT: f"gave up after {job.deadline or 0:g} s: the document is too slow to read",
+        TIMED_OUT: timeout_reason(job.deadline),
         RAISED: f"internal error while checking: {outcome.detail}",
         LOST: f"cluster error: {outcome.detail}",
     }

@@ -40,6 +40,7 @@ from ..rules.options import CheckOptions
 from ..screen.inputs import ARCHIVE_SUFFIX, ArchiveLimits, collect_sources
 from ..screen.records import ScreenRecord, member_label
 from ..screen.task import document_job, outcome_record
+from .guard import Guard, GuardSettings
 
 if TYPE_CHECKING:
     from ..search import Searcher
@@ -465,7 +466,8 @@ async def _check_upload(request: Request, pool: SharedPool, options: CheckOption
         return list(await asyncio.gather(*(_check_document(pool, document, options, timeout)
                                            for document in documents)))
     finally:
-        await loop.run_in_executor(None, shutil.rmtree, workdir, True)
+        # Here, not in a thread: a cancelled or failed request must not leave its folder behind.
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def _add_report_route(app: FastAPI, reports: _ReportStore) -> None:
@@ -510,7 +512,7 @@ def _opinions_zip(records: list[ScreenRecord]) -> bytes:
 def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 20, max_files: int = 200,
                workers: int | None = None, document_timeout: float | None = DOCUMENT_TIMEOUT_S,
                options: CheckOptions | None = None, data_dir: str | os.PathLike | None = None,
-               database: str | None = None, login_attempts: int = 5) -> FastAPI:
+               database: str | None = None, login_attempts: int = 5, guard: GuardSettings | None = None) -> FastAPI:
     """The pbdocs web app: the upload page at ``/``, the JSON API under ``/api``, OpenAPI at ``/docs``.
 
     With a ``data_dir`` it is an office workspace (:mod:`pbdocs.web.workspace`): every ``/api`` call
@@ -522,11 +524,16 @@ def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 
     included), ``workers`` the processes checking documents for all requests (default: CPU count),
     ``document_timeout`` the seconds one document may take before it is an error row (None: no limit).
     ``options`` (OCR mode, a rules file of the office's own) apply to every upload; each request
-    picks the pack and the organization type.
+    picks the pack and the organization type. ``guard`` sets the protections of every route
+    (allowed hosts, same origin, concurrent uploads, upload timeout; see :mod:`pbdocs.web.guard`).
     """
     _check_limits(max_upload_mb, max_files, workers, document_timeout)
     max_bytes = max_upload_mb * MIB
     options = options or CheckOptions()
+    if document_timeout is not None:
+        # The document's budget carries its time like its other limits.
+        budget = replace(options.extract.budget, seconds=document_timeout)
+        options = replace(options, extract=replace(options.extract, budget=budget))
     pool = SharedPool(workers or os.cpu_count() or 1)
     reports = _ReportStore(REPORTS_KEPT)
     searcher = _SearchService(index_dir)
@@ -583,10 +590,17 @@ def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 
         return await loop.run_in_executor(None, searcher.search, q, k)
 
     _add_report_route(app, reports)
+    _mount_workspace_and_guard(app, workspace, guard)
+    return app
+
+
+def _mount_workspace_and_guard(app: FastAPI, workspace, guard: GuardSettings | None) -> None:
     if workspace is not None:
         workspace.mount(app)
         app.state.workspace = workspace
-    return app
+    # Added last, so it wraps every route and every other middleware (the workspace's sign-in too):
+    # a request for a foreign host or from a foreign site is refused before anything else runs.
+    app.add_middleware(Guard, settings=guard or GuardSettings())
 
 
 def _version() -> str:
