@@ -575,11 +575,7 @@ def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 
     ):
         request_options = replace(options, pack=pack, org_type=org_type)
         records = await _check_upload(request, pool, request_options, document_timeout, max_bytes, max_files)
-        # error_text: the Chinese reading of an unreadable file's reason, for the page; error keeps
-        # the reason as the library gave it.
-        answer = [dict(r.check, error_text=catalogue().reading(r.check["error"])) if r.check.get("error")
-                  else r.check for r in records]
-        return JSONResponse(answer, headers={"x-report-id": reports.add(records)})
+        return JSONResponse(_with_error_text(records), headers={"x-report-id": reports.add(records)})
 
     @app.get("/api/search", summary="Answer a policy question from the indexed corpus")
     async def search(
@@ -601,6 +597,13 @@ def _mount_workspace_and_guard(app: FastAPI, workspace, guard: GuardSettings | N
     # Added last, so it wraps every route and every other middleware (the workspace's sign-in too):
     # a request for a foreign host or from a foreign site is refused before anything else runs.
     app.add_middleware(Guard, settings=guard or GuardSettings())
+
+
+def _with_error_text(records: list[ScreenRecord]) -> list[dict]:
+    """The records' check objects; an unreadable file's also has error_text, the Chinese reading of its
+    reason, for the page (error keeps the reason as the library gave it)."""
+    return [dict(r.check, error_text=catalogue().reading(r.check["error"])) if r.check.get("error")
+            else r.check for r in records]
 
 
 def _version() -> str:
