@@ -144,7 +144,7 @@ def extract(path: str | os.PathLike, options: ExtractOptions | None = None) -> D
         raise ReadError(p, "too large to read in memory") from None
     except RecursionError:
         raise ReadError(p, "structure nested too deeply to read") from None
-    pages = result.pages
+    pages = _recovered(result.pages, warnings)
     if sum(len(pg.text.strip()) for pg in pages) < options.min_chars:
         raise ReadError(p, "no text found in the file")
     doc = Document(
@@ -156,6 +156,25 @@ def extract(path: str | os.PathLike, options: ExtractOptions | None = None) -> D
     )
     doc.metadata = parse_metadata(doc.text, title_hint=result.title, header_lines=result.header_lines)
     return doc
+
+
+def _recovered(pages: list[Page], warnings: list[str]) -> list[Page]:
+    """Pages whose text was saved after a wrong decoding (mojibake), decoded back when the right
+    codec can be told; pages that stay garbled are left for the checker to refuse."""
+    from dataclasses import replace
+
+    from .quality import recover_garbled
+
+    out = []
+    for page in pages:
+        recovered = None if page.ocr else recover_garbled(page.text)
+        if recovered is None:
+            out.append(page)
+            continue
+        text, route = recovered
+        out.append(replace(page, text=text))
+        warnings.append(f"page {page.number}: garbled text re-decoded ({route})")
+    return out
 
 
 def _looks_textual(head: bytes) -> bool:

@@ -45,6 +45,24 @@ def _meaningful_chars(doc: Document, enough: int) -> int:
     return count
 
 
+def _garbled_reason(doc: Document) -> str | None:
+    from ..extract.quality import garbled
+
+    found = garbled(doc.text)
+    if found is None:
+        return None
+    if found.common_share is None:
+        return registry().message_template("garbled_latin")
+    return registry().message_template("garbled_hanzi").format(common=f"{found.common_share:.0%}")
+
+
+def _garbled_pages(doc: Document) -> list[str]:
+    from ..extract.quality import garbled
+
+    say = registry().message_template("garbled_page")
+    return [say.format(page=p.number) for p in doc.pages if len(doc.pages) > 1 and garbled(p.text)]
+
+
 def check_document(doc: Document, options: CheckOptions | None = None) -> CheckResult:
     """Check ``doc`` with ``options`` (default: the party pack, the organization type detected).
 
@@ -60,7 +78,14 @@ def check_document(doc: Document, options: CheckOptions | None = None) -> CheckR
         return CheckResult(path=doc.path, verdict="error", org_type=options.org_type,
                            error=f"near-empty text ({chars} characters): nothing to check",
                            ocr_pages=doc.ocr_pages)
-    return evaluate(doc, packs, lexicon(), options.org_type)
+    unreadable = _garbled_reason(doc)
+    if unreadable:
+        # Mojibake is never a charter without a clause: no verdict on it, no advice to add one.
+        return CheckResult(path=doc.path, verdict="error", org_type=options.org_type, error=unreadable,
+                           reason=unreadable, ocr_pages=doc.ocr_pages)
+    result = evaluate(doc, packs, lexicon(), options.org_type, options.kind)
+    result.warnings.extend(_garbled_pages(doc))
+    return result
 
 
 def check_path(path: str | os.PathLike, options: CheckOptions | None = None) -> CheckResult:

@@ -11,7 +11,9 @@ from .structure import Evidence
 __all__ = ["ElementResult", "Fix", "Finding", "CheckResult", "STATUSES", "VERDICTS"]
 
 STATUSES = ("present", "partial", "missing", "contradicted")
-VERDICTS = ("compliant", "partial", "missing", "contradicted", "error")
+# not_applicable: the document is not a social-organization charter (company articles, a village
+# charter...), so the party-clause verdicts do not apply; CheckResult.reason says why.
+VERDICTS = ("compliant", "partial", "missing", "contradicted", "not_applicable", "error")
 
 
 @dataclass
@@ -103,6 +105,10 @@ class CheckResult:
     ocr_pages: list[int] = field(default_factory=list)
     subject: str | None = None
     warnings: list[str] = field(default_factory=list)
+    # The document kind's code (pbdocs/data/domain.toml [[document_kinds]]), and for a verdict of
+    # not_applicable or error the reason in Chinese.
+    kind: str | None = None
+    reason: str | None = None
 
     def finding(self, rule: str) -> Finding | None:
         return next((f for f in self.findings if f.rule == rule), None)
@@ -118,6 +124,8 @@ class CheckResult:
             "ocr_pages": list(self.ocr_pages),
             "subject": self.subject,
             "warnings": list(self.warnings),
+            "kind": self.kind,
+            "reason": self.reason,
         }
 
     def row(self) -> dict[str, Any]:
