@@ -58,7 +58,12 @@ _fail_on_option = click.option(
     "--fail-on", type=click.Choice(["partial", "missing", "none"]), default="partial", show_default=True,
     help="Exit 1 for any charter short of compliant (partial), only for missing and contradicted "
          "clauses (missing), or never (none: report only).")
-# Verdicts that fail a run, by --fail-on; unreadable files exit 3 whatever it says.
+_kind_option = click.option(
+    "--kind", type=click.Choice(registry().kind_codes()), default=None,
+    help="What the documents are (default: told from each text). Only social_organization charters get "
+         "the party-clause verdicts; other kinds are not_applicable, companies checked against 公司法 第十八条.")
+# Verdicts that fail a run, by --fail-on; unreadable files exit 3 whatever it says. A document
+# that is not a social-organization charter (not_applicable) fails nothing: it is no fault of it.
 _FAILING = {
     "partial": frozenset({"partial", "missing", "contradicted"}),
     "missing": frozenset({"missing", "contradicted"}),
@@ -142,6 +147,7 @@ class _ProgressBar:
                    "[default: detected from each text].")
 @click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=str),
               help="An extra rule pack file of your own.")
+@_kind_option
 @_fail_on_option
 @_ocr_option
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
@@ -150,7 +156,8 @@ class _ProgressBar:
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=600, show_default=True,
               help="Seconds a local worker may spend on one document before it is an error row.")
 @click.option("--restart", is_flag=True, help="Ignore the journal of an interrupted run and start over.")
-def screen(paths, out, workers, pack, org_type, rules_file, fail_on, ocr, executor, scheduler, timeout, restart):
+def screen(paths, out, workers, pack, org_type, rules_file, kind, fail_on, ocr, executor, scheduler, timeout,
+           restart):
     """Screen folders, zip archives and files of charters into one report.
 
     Exit codes as `pbdocs check`: 0 every document compliant, 1 any not compliant, 2 usage,
@@ -166,7 +173,7 @@ def screen(paths, out, workers, pack, org_type, rules_file, fail_on, ocr, execut
         _error("--executor dask needs --scheduler ADDRESS")
         sys.exit(EXIT_USAGE)
     options = CheckOptions.build(pack=pack, org_type=org_type, rules_file=rules_file,
-                                 extract=ExtractOptions(ocr=ocr))
+                                 extract=ExtractOptions(ocr=ocr), kind=kind)
     bar = _ProgressBar() if sys.stderr.isatty() else None
     try:
         result = screen_batch(list(paths), out, options=options, workers=workers, executor=executor,
@@ -371,6 +378,8 @@ def _check_report(result) -> list[str]:
     if result.error:
         lines.append(f"  error: {result.error}")
         return lines
+    if result.verdict == "not_applicable" and result.reason:
+        lines.append(f"  reason: {result.reason}")
     if result.ocr_pages:
         lines.append(f"  OCR pages: {', '.join(map(str, result.ocr_pages))}")
     for finding in result.findings:
@@ -407,26 +416,30 @@ def _check_report(result) -> list[str]:
               help="Organization type for the statutory pack (default: detected from the text).")
 @click.option("--rules", "rules_file", type=click.Path(dir_okay=False, path_type=str), default=None,
               help="An extra rule pack file (TOML) checked with the chosen pack.")
+@_kind_option
+@click.option("--pages", is_flag=True,
+              help="Read the files as the pages of ONE charter, in the order given (photos of its pages).")
 @_fail_on_option
 @_ocr_option
-def check(paths, fmt, pack, org_type, rules_file, fail_on, ocr):
+def check(paths, fmt, pack, org_type, rules_file, kind, pages, fail_on, ocr):
     """Check charters for the party-building clause, element by element, with evidence and fix.
 
-    Exit status: 0 every charter compliant, 1 a charter not compliant (see --fail-on),
+    Exit status: 0 every charter compliant (or not_applicable: not a social-organization charter),
+    1 a charter not compliant (see --fail-on),
     2 usage error (bad option or rules file), 3 a file could not be read (wins over 1).
     """
     from .extract import ExtractOptions
-    from .rules import CheckOptions, check_path
+    from .rules import CheckOptions, check_pages, check_path
 
     # A bad rules file stops the run before any file is read.
     options = CheckOptions.build(pack=pack, org_type=org_type, rules_file=rules_file,
-                                 extract=ExtractOptions(ocr=ocr))
+                                 extract=ExtractOptions(ocr=ocr), kind=kind)
     unreadable = failing = False
-    for path in paths:
-        result = check_path(path, options)
+    results = [check_pages(list(paths), options)] if pages else (check_path(p, options) for p in paths)
+    for result in results:
         if result.verdict == "error":
             unreadable = True
-            _error(f"{path}: {result.error or 'cannot be read'}")
+            _error(f"{result.path}: {result.error or 'cannot be read'}")
         elif result.verdict in _FAILING[fail_on]:
             failing = True
         if fmt == "json":

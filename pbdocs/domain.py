@@ -273,7 +273,8 @@ def _optional(read: _Reader, data: dict[str, Any], key: str, where: str, *, patt
     return read.text(data, key, where, pattern=pattern) if key in data else None
 
 
-def _document_kinds(read: _Reader, data: dict[str, Any], packs: _Packs) -> tuple[DocumentKind, tuple[DocumentKind, ...]]:
+def _document_kinds(read: _Reader, data: dict[str, Any],
+                    packs: _Packs) -> tuple[DocumentKind, tuple[DocumentKind, ...]]:
     head = read.table(data, "kinds", "top level")
     default = DocumentKind(read.text(head, "default", "[kinds]"), read.text(head, "default_name", "[kinds]"))
     entries = data.get("document_kinds", [])

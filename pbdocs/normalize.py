@@ -181,7 +181,8 @@ def to_simplified(src: Normalized) -> Normalized:
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 _SYLLABLE = (rf"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:[aeiouüv{_TONED}]{{1,3}})(?:ng|n|r)?[1-5]?")
 _READING = re.compile(
-    rf"[ \t]?\(\s*(?:(?P<pinyin>{_SYLLABLE}(?:[ '\-]?{_SYLLABLE}){{0,5}})|(?P<zhuyin>[\u3105-\u312f\u31a0-\u31bfˊˇˋ˙ ]{{1,24}}))\s*\)")
+    rf"[ \t]?\(\s*(?:(?P<pinyin>{_SYLLABLE}(?:[ '\-]?{_SYLLABLE}){{0,5}})"
+    rf"|(?P<zhuyin>[\u3105-\u312f\u31a0-\u31bfˊˇˋ˙ ]{{1,24}}))\s*\)")
 _HAN_BEFORE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Toneless pinyin is believed only where a text carries readings throughout.
 _TONELESS_AT_LEAST = 3

@@ -16,7 +16,8 @@ from ..errors import ReadError, UnsupportedFormat
 from ..models import Document, Metadata, Page
 from .metadata import parse_metadata
 
-__all__ = ["ExtractOptions", "Extracted", "extract", "sniff_format", "SUPPORTED_SUFFIXES"]
+__all__ = ["ExtractOptions", "Extracted", "extract", "extract_pages", "pages_label", "sniff_format",
+           "SUPPORTED_SUFFIXES"]
 
 
 @dataclass(frozen=True)
@@ -155,6 +156,30 @@ def extract(path: str | os.PathLike, options: ExtractOptions | None = None) -> D
         warnings=[*warnings, *result.warnings],
     )
     doc.metadata = parse_metadata(doc.text, title_hint=result.title, header_lines=result.header_lines)
+    return doc
+
+
+def pages_label(paths: list[str]) -> str:
+    """How a document read from several files is named: the files in order, joined by ``+``."""
+    return "+".join(str(p) for p in paths)
+
+
+def extract_pages(paths: list[str | os.PathLike], options: ExtractOptions | None = None) -> Document:
+    """Read ``paths`` as the pages of one document, in the order given (photos of a charter taken
+    page by page). A file with several pages (a PDF, a multi-page TIFF) gives them all, in place.
+    Raises :class:`~pbdocs.errors.ReadError` naming the first file that cannot be read."""
+    if not paths:
+        raise ValueError("extract_pages needs at least one file")
+    parts = [extract(path, options) for path in paths]
+    pages: list[Page] = []
+    warnings: list[str] = []
+    for part in parts:
+        for page in part.pages:
+            pages.append(Page(len(pages) + 1, page.text, page.ocr))
+        warnings.extend(f"{part.path}: {w}" for w in part.warnings)
+    doc = Document(path=pages_label([str(p) for p in paths]), format=parts[0].format if len(
+        {d.format for d in parts}) == 1 else "mixed", pages=pages, metadata=Metadata(), warnings=warnings)
+    doc.metadata = parse_metadata(doc.text)
     return doc
 
 

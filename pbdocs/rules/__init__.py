@@ -18,7 +18,8 @@ from .packs import LegalBasis, Pack, RuleSpec, builtin_pack_names, lexicon, list
 from .results import STATUSES, VERDICTS, CheckResult, ElementResult, Finding, Fix
 
 __all__ = [
-    "check_document", "check_path", "CheckOptions", "load_pack", "list_rules", "builtin_pack_names", "org_type_name",
+    "check_document", "check_path", "check_pages", "CheckOptions", "load_pack", "list_rules", "builtin_pack_names",
+    "org_type_name",
     "CheckResult", "Finding", "ElementResult", "Fix", "LegalBasis", "Pack", "RuleSpec",
     "STATUSES", "VERDICTS", "MIN_TEXT_CHARS",
 ]
@@ -92,16 +93,29 @@ def check_path(path: str | os.PathLike, options: CheckOptions | None = None) -> 
     """Read and check ``path``. An unreadable file gives ``verdict="error"`` with the reason."""
     from ..extract import extract
 
-    options = options or CheckOptions()
+    return _read_and_check(str(path), lambda o: extract(path, o), options or CheckOptions(), name_file=False)
+
+
+def check_pages(paths: list[str | os.PathLike], options: CheckOptions | None = None) -> CheckResult:
+    """Read ``paths`` as the pages of one charter, in order, and check it once. Its ``path`` names
+    every file (``p1.jpg+p2.jpg``); a file that cannot be read makes the whole an ``error``."""
+    from ..extract import extract_pages, pages_label
+
+    label = pages_label([str(p) for p in paths])
+    return _read_and_check(label, lambda o: extract_pages(list(paths), o), options or CheckOptions(), name_file=True)
+
+
+def _read_and_check(label: str, read, options: CheckOptions, *, name_file: bool) -> CheckResult:
+    """``name_file``: the label names several files, so a read error says which one failed."""
     options.packs()  # a bad pack is the caller's mistake: raise before reading
     try:
-        doc = extract(path, options.extract)
+        doc = read(options.extract)
     except PbdocsError as exc:
         # The row already names the file; its error says why it could not be read.
-        reason = exc.reason if isinstance(exc, ReadError) else str(exc)
-        return CheckResult(path=str(path), verdict="error", org_type=options.org_type, error=reason)
+        reason = exc.reason if isinstance(exc, ReadError) and not name_file else str(exc)
+        return CheckResult(path=label, verdict="error", org_type=options.org_type, error=reason)
     except Exception as exc:  # noqa: BLE001 - a reader crash on one file must not stop a batch
-        return CheckResult(path=str(path), verdict="error", org_type=options.org_type,
+        return CheckResult(path=label, verdict="error", org_type=options.org_type,
                            error=f"cannot read ({type(exc).__name__}: {exc})")
     result = check_document(doc, options)
     result.warnings[:0] = doc.warnings

@@ -23,7 +23,8 @@ _NAME_SENTENCE = re.compile(r"(?:名称|中文名称|中文全称|全称)(?:是|
 _TITLE_SUFFIX = re.compile(r"^(.{2,60}?)章程(?:\(.*\))?(?:草案|修订稿|修正案|修订草案|试行)?$")
 # A site's breadcrumb trail: 首页>>法律法规>>..., 当前位置：首页 > 通知公告 > ...
 _BREADCRUMB = re.compile(r"\s*(?:>>|>|»|›|→|/|\\)\s*")
-_LEADING_MARKER = re.compile(r"^(?:当前位置|您的位置|所在位置)[:：]?|^(?:\d{1,3}|[一二三四五六七八九十]{1,3})\s*[、.．)]\s*|^[•·●○■□◆◇▪\-*]+\s*")
+_LEADING_MARKER = re.compile(
+    r"^(?:当前位置|您的位置|所在位置)[:：]?|^(?:\d{1,3}|[一二三四五六七八九十]{1,3})\s*[、.．)]\s*|^[•·●○■□◆◇▪\-*]+\s*")
 # Where a name read from running text stops: the next article glued on, an English or short
 # name, a reading or instruction in brackets.
 _NAME_STOPS = re.compile(

@@ -27,7 +27,7 @@ from typing import Any
 from .._version import __version__
 from ..errors import ScreenError
 from ..files import atomic_path
-from ..rules import LegalBasis
+from ..rules import VERDICTS, LegalBasis
 from .records import ScreenRecord
 
 __all__ = ["COLUMNS", "VERDICTS", "REPORT_FORMATS", "report_format", "write_report", "summarize",
@@ -35,14 +35,13 @@ __all__ = ["COLUMNS", "VERDICTS", "REPORT_FORMATS", "report_format", "write_repo
 
 COLUMNS = ("path", "name", "org_type", "verdict", "party_clause", "missing_elements", "core_values",
            "article", "ocr_pages", "error")
-VERDICTS = ("compliant", "partial", "missing", "contradicted", "error")
 REPORT_FORMATS = (".csv", ".xlsx", ".json", ".html")
 LIST_SEPARATOR = ";"
 
 _FILLS = {"compliant": "C8E6C9", "partial": "FFE0B2", "missing": "FFCDD2", "contradicted": "E1BEE7",
-          "error": "E0E0E0"}
+          "not_applicable": "CFD8DC", "error": "E0E0E0"}
 _BAR_COLOURS = {"compliant": "#2e7d32", "partial": "#ef8f00", "missing": "#c62828",
-                "contradicted": "#6a1b9a", "error": "#616161"}
+                "contradicted": "#6a1b9a", "not_applicable": "#546e7a", "error": "#616161"}
 
 
 def report_format(out: str | os.PathLike) -> str:
@@ -286,6 +285,9 @@ def _detail(check: dict[str, Any], names) -> str:
     if check.get("error"):
         return f'<p class="err">无法读取：{_esc(check["error"])}</p>'
     parts = []
+    if check.get("verdict") == "not_applicable" and check.get("reason"):
+        verdict = _esc(names["verdicts"].get("not_applicable", ""))
+        parts.append(f'<p class="reason">{verdict}：{_esc(check["reason"])}</p>')
     for finding in check.get("findings") or []:
         rule = finding.get("rule", "")
         status = finding.get("status", "")
