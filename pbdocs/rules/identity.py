@@ -19,7 +19,7 @@ from .structure import Layout
 __all__ = ["charter_name", "clean_name", "detect_kind", "detect_org_type", "subject_word", "title_line"]
 
 # Where the charter names itself: 本会的名称是XXX, 名称：XXX, 中文名称为XXX.
-_NAME_SENTENCE = re.compile(r"(?:名称|中文名称|中文全称|全称)(?:是|为)?:?[“\"「《]?([^,。;:”\"」》]{2,60})")
+_NAME_SENTENCE = re.compile(r"(?:名称|中文名称|中文全称|全称(?=是|为|:))(?:是|为)?:?[“\"「《]?([^,。;:”\"」》]{2,60})")
 _TITLE_SUFFIX = re.compile(r"^(.{2,60}?)章程(?:\(.*\))?(?:草案|修订稿|修正案|修订草案|试行)?$")
 # A site's breadcrumb trail: 首页>>法律法规>>..., 当前位置：首页 > 通知公告 > ...
 _BREADCRUMB = re.compile(r"\s*(?:>>|>|»|›|→|/|\\)\s*")
@@ -45,7 +45,10 @@ def clean_name(raw: str) -> str | None:
         text = text[:stop.start()]
     text = _TRAILING.sub("", text).strip()
     han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
-    return text if han >= 2 and len(text) <= 40 else None
+    # What is left of a template's instruction (【请填写全称】章程) is no name.
+    if han < 2 or len(text) > 40 or "章程" in text or not "\u4e00" <= text[0] <= "\u9fff" or "填写" in text:
+        return None
+    return text
 
 
 def title_line(doc: Document) -> str | None:
@@ -66,8 +69,7 @@ def title_line(doc: Document) -> str | None:
 
 def charter_name(doc: Document, layout: Layout) -> str | None:
     """The organization's name: from 本会的名称是XXX, else from the title line XXX章程."""
-    m = _NAME_SENTENCE.search(layout.text[:3000])
-    if m:
+    for m in _NAME_SENTENCE.finditer(layout.text[:3000]):
         name = clean_name(m.group(1))
         if name:
             return name

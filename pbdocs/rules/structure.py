@@ -200,6 +200,11 @@ class Layout:
             marks = sorted(marks + listed, key=lambda mark: mark[0])
         elif not any(kind == "chapter" for _, kind, _ in marks):
             marks = sorted(marks + self._marks(list_chapter_headings(spans)), key=lambda mark: mark[0])
+        # Copied web text keeps a chapter's articles in one paragraph (第一章 总则 第一条……。第二条……):
+        # the lines then show only each paragraph's first article, the sentences show them all.
+        inline = self._marks(inline_headings(self.text), normalized=True)
+        if _articles(inline) > _articles(marks):
+            marks = sorted(inline, key=lambda mark: mark[0])
         if not any(kind == "article" for _, kind, _ in marks):
             return [Segment("text", None, None, 0, len(self.text), 0)]
         segments: list[Segment] = []
