@@ -111,8 +111,10 @@ def recover_garbled(text: str) -> tuple[str, str] | None:
     best: tuple[int, str, str] | None = None
     for wrong, right in _MOJIBAKE_ROUTES:
         candidate = text.encode(wrong, errors="replace").decode(right, errors="replace")
-        # Characters the route could not carry come out as \ufffd or as an encoder's "?".
-        lost = candidate.count("\ufffd") + max(0, candidate.count("?") - text.count("?"))
+        # Characters the route could not carry come out as \ufffd, as an encoder's "?", or as
+        # private-use characters (GB18030 maps unassigned byte pairs there).
+        lost = (candidate.count("\ufffd") + max(0, candidate.count("?") - text.count("?"))
+                + sum(1 for ch in candidate if _is_private_use(ch)))
         score = han_plausibility(candidate)
         if (score is None or score < 0.95 or garbled(candidate) is not None
                 or lost > len(candidate) * _MAX_LOST_SHARE):
