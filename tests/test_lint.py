@@ -64,6 +64,7 @@ def test_only_the_shell_reads_the_environment():
 # and anything on a lower layer. The longest matching prefix decides a module's layer.
 LAYERS = {
     "pbdocs._version": 0, "pbdocs.errors": 0, "pbdocs.files": 0, "pbdocs.normalize": 0, "pbdocs.domain": 0,
+    "pbdocs.messages": 0,
     "pbdocs.models": 1, "pbdocs.legal": 1, "pbdocs.extract": 1, "pbdocs.executor": 1,
     "pbdocs.rules": 2, "pbdocs.search": 2,
     "pbdocs.screen": 3,

@@ -99,6 +99,19 @@ class Evidence:
             "match": self.match, "match_start": self.match_start, "match_end": self.match_end,
         }
 
+    @classmethod
+    def from_dict(cls, data: Any) -> Evidence:
+        """The evidence ``as_dict`` gave; ValueError for anything else."""
+        if not isinstance(data, dict):
+            raise ValueError("evidence is a JSON object")
+        try:
+            return cls(page=int(data["page"]), article=data["article"], chapter=data["chapter"],
+                       text=str(data["text"]), start=int(data["start"]), end=int(data["end"]),
+                       match=str(data["match"]), match_start=int(data["match_start"]),
+                       match_end=int(data["match_end"]))
+        except (KeyError, TypeError) as exc:
+            raise ValueError(f"evidence lacks or mistypes {exc}") from None
+
 
 # (normalized start, "chapter" or "article", Chapter or (label, normalized body start))
 _Mark = tuple[int, str, Any]

@@ -27,6 +27,7 @@ from typing import Any
 from .._version import __version__
 from ..errors import ScreenError
 from ..files import atomic_path
+from ..messages import catalogue
 from ..rules import VERDICTS, LegalBasis
 from .records import ScreenRecord
 
@@ -53,11 +54,9 @@ def report_format(out: str | os.PathLike) -> str:
     return suffix
 
 
-@lru_cache(maxsize=1)
 def labels() -> dict[str, dict[str, str]]:
-    """Chinese labels for verdicts, statuses, elements, rules and columns (package data)."""
-    text = resources.files("pbdocs").joinpath("data/screen/labels.json").read_text(encoding="utf-8")
-    return json.loads(text)
+    """Chinese labels for verdicts, statuses, elements, rules and columns (the message catalogue)."""
+    return catalogue().web_labels()
 
 
 def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:

@@ -35,6 +35,7 @@ from ..domain import registry
 from ..errors import CorpusError, PbdocsError, SearchIndexError
 from ..executor import SharedPool
 from ..extract import SUPPORTED_SUFFIXES
+from ..messages import catalogue
 from ..rules.options import CheckOptions
 from ..screen.inputs import ARCHIVE_SUFFIX, ArchiveLimits, collect_sources
 from ..screen.records import ScreenRecord, member_label
@@ -488,10 +489,8 @@ def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 
     @app.get("/api/config", summary="Upload limits, accepted file types, the Chinese labels of report values "
                                     "and the ids of the rules a file's summary shows")
     async def config():
-        from ..screen.reports import labels
-
         return {"max_upload_mb": max_upload_mb, "max_files": max_files, "accepted": list(ACCEPTED_SUFFIXES),
-                "labels": labels(), "rule_ids": registry().rule_ids.as_dict()}
+                "labels": catalogue().web_labels(), "rule_ids": registry().rule_ids.as_dict()}
 
     @app.post(
         "/api/check",
