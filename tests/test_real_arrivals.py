@@ -128,3 +128,15 @@ def test_photos_of_pages_are_one_charter(tmp_path):
     result = check_pages(photos)
     assert result.verdict == "compliant", [f.message for f in result.findings]
     assert result.ocr_pages == [1, 2]
+
+
+def test_a_charter_without_articles_never_says_none():
+    from pbdocs.models import Document, Page
+    from pbdocs.rules import check_document
+
+    text = ("澜沧市琴社章程\n本会的名称是澜沧市琴社，是非营利性社会团体。本会坚持中国共产党的全面领导，"
+            "根据中国共产党章程的规定，设立中国共产党的组织，开展党的活动，为党组织的活动提供必要条件。")
+    result = check_document(Document(path="prose.txt", format="text", pages=[Page(1, text)]))
+    placement = result.finding("placement")
+    assert placement.message == "章程未分章，党建条款的位置无法按章核对"
+    assert not [f.message for f in result.findings if "None" in f.message]

@@ -214,6 +214,7 @@ class CheckResult:
             org_type=_optional(data, "org_type", str, what), name=_optional(data, "name", str, what),
             findings=[Finding.from_dict(f) for f in findings], error=_optional(data, "error", str, what),
             ocr_pages=list(pages), subject=_optional(data, "subject", str, what), warnings=list(warnings),
+            kind=_optional(data, "kind", str, what), reason=_optional(data, "reason", str, what),
         )
 
     def row(self) -> dict[str, Any]:
