@@ -20,7 +20,7 @@ from typing import Any, NoReturn
 
 from .errors import InvalidOption, RulePackError
 
-__all__ = ["Domain", "DocumentKind", "OrgType", "Place", "RuleIds", "parse_domain", "registry"]
+__all__ = ["Approval", "Domain", "DocumentKind", "OrgType", "Place", "RuleIds", "parse_domain", "registry"]
 
 _SOURCE = "pbdocs/data/domain.toml"
 
@@ -70,6 +70,18 @@ class RuleIds:
 
 
 @dataclass(frozen=True)
+class Approval:
+    """How an amended charter is approved: the body that adopts it, by type code, then the
+    review and the registration authority's approval."""
+
+    bodies: Mapping[str, str]
+    default: str
+    unknown: str
+    review: str
+    approve: str
+
+
+@dataclass(frozen=True)
 class Place:
     """An article a fix points to: the first matching ``pattern``, named by ``found``."""
 
@@ -99,6 +111,13 @@ class Domain:
     places: Mapping[str, Place]
     fix_templates: Mapping[str, str]
     message_templates: Mapping[str, str]
+    approval: Approval
+
+    def approval_route(self, org_type: str | None) -> tuple[str, ...]:
+        """The steps that approve an amendment of a charter of ``org_type`` (any spelling)."""
+        code = next((t.code for t in self.org_types if org_type in t.spellings), None)
+        body = self.approval.unknown if code is None else self.approval.bodies.get(code, self.approval.default)
+        return (body, self.approval.review, self.approval.approve)
 
     def org_type(self, value: str) -> OrgType:
         """The type ``value`` names (any of its spellings); :class:`InvalidOption` for no type."""
@@ -302,6 +321,18 @@ def _document_kinds(read: _Reader, data: dict[str, Any],
     return default, tuple(kinds)
 
 
+def _approval(read: _Reader, data: dict[str, Any], codes: set[str]) -> Approval:
+    table = read.table(data, "approval", "top level")
+    bodies = read.table(table, "bodies", "[approval]")
+    for code in bodies:
+        if code not in codes:
+            read.fail("[approval.bodies]", f"{code!r} is not an organization type code")
+        read.text(bodies, code, "[approval.bodies]")
+    return Approval(MappingProxyType(dict(bodies)), read.text(table, "default", "[approval]"),
+                    read.text(table, "unknown", "[approval]"), read.text(table, "review", "[approval]"),
+                    read.text(table, "approve", "[approval]"))
+
+
 def parse_domain(text: str, source: str = _SOURCE) -> Domain:
     """Validate the TOML ``text`` of a domain registry; ``source`` names it in error messages."""
     read = _Reader(source)
@@ -340,6 +371,7 @@ def parse_domain(text: str, source: str = _SOURCE) -> Domain:
         places=_places(read, data),
         fix_templates=read.templates(data, "fix"),
         message_templates=read.templates(data, "messages"),
+        approval=_approval(read, data, set(by_code)),
     )
 
 

@@ -9,7 +9,7 @@ Layout of an index folder:
 - ``terms.bin`` + ``term_offsets.npy``: the sorted vocabulary as UTF-8, looked up by bisection
   on the memory map, so loading does not build a dictionary of a million terms;
 - ``passages.jsonl`` + ``passage_offsets.npy``: passage records read one by one for the hits;
-- ``docs.json``: per document its metadata and where each of its articles is.
+- ``docs.json``: per document its metadata, version fields and where each of its articles is.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +48,9 @@ class IndexedDocument:
     document: Document
     body_start: int = 0
     file: str | None = None
+    # Kept in docs.json beside the metadata: the corpus's version fields (version, effective,
+    # superseded_by, in_force), which ranking and citations read.
+    info: dict[str, Any] = field(default_factory=dict)
 
     @property
     def title(self) -> str:
@@ -157,6 +160,7 @@ def _write_docs(folder: Path, docs: Sequence[IndexedDocument], passages: list[Pa
     payload = {
         d.doc_id: {
             **d.document.metadata.as_dict(),
+            **d.info,
             "title": d.title,
             "file": d.file,
             "articles": {str(k): v for k, v in articles.get(d.doc_id, {}).items()},

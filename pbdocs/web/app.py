@@ -302,6 +302,14 @@ def _download(content: bytes, suffix: str) -> Response:
     return Response(content, media_type=REPORT_MEDIA_TYPES[suffix], headers={"content-disposition": disposition})
 
 
+def _announce_build(index_dir: Path) -> None:
+    """The one line on stderr that says why the first search takes a while."""
+    import sys
+
+    sys.stderr.write(f"Building the search index in {index_dir} ...\n")
+    sys.stderr.flush()
+
+
 class _SearchService:
     """Loads the search index on the first question, once, and shares it between requests.
 
@@ -326,7 +334,7 @@ class _SearchService:
                 if self._index_dir is not None:
                     self._searcher = open_searcher(self._index_dir)
                 else:
-                    self._searcher = open_searcher(*environment_locations())
+                    self._searcher = open_searcher(*environment_locations(), on_build=_announce_build)
             return self._searcher
 
 
@@ -465,6 +473,31 @@ def _add_report_route(app: FastAPI, reports: _ReportStore) -> None:
         suffix = f".{fmt}"
         content = await asyncio.get_running_loop().run_in_executor(None, _report_bytes, records, suffix)
         return _download(content, suffix)
+
+    @app.get("/api/reports/{report_id}/opinions.zip", summary="Review opinions of a checked batch, as one zip")
+    async def opinions(report_id: str):
+        """One review opinion (审查意见, .docx) per charter of the batch short of compliant, as
+        `pbdocs opinion` writes them, in one zip (empty when every charter is compliant)."""
+        records = reports.get(report_id)
+        content = await asyncio.get_running_loop().run_in_executor(None, _opinions_zip, records)
+        disposition = (f"attachment; filename=\"pbdocs-opinions.zip\"; "
+                       f"filename*=UTF-8''{quote('审查意见.zip')}")
+        return Response(content, media_type="application/zip", headers={"content-disposition": disposition})
+
+
+def _opinions_zip(records: list[ScreenRecord]) -> bytes:
+    import io
+    import zipfile
+
+    from ..deliver import write_opinions
+    from ..rules import CheckResult
+
+    out = io.BytesIO()
+    with tempfile.TemporaryDirectory(prefix="pbdocs-opinions-") as scratch, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in write_opinions((CheckResult.from_dict(r.check) for r in records), scratch):
+            archive.write(path, path.name)
+    return out.getvalue()
 
 
 def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 20, max_files: int = 200,
