@@ -11,7 +11,7 @@ from ..executor import CRASHED, LOST, RAISED, TIMED_OUT, Job, Outcome
 from ..rules.options import CheckOptions
 from .records import ScreenRecord
 
-__all__ = ["DocumentTask", "check_task", "document_job", "pages_job", "outcome_record"]
+__all__ = ["DocumentTask", "check_task", "document_job", "pages_job", "outcome_record", "timeout_reason"]
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,9 @@ def document_job(path: str, options: CheckOptions, timeout: float | None, key: s
                deadline=timeout)
 
 
+def timeout_reason(seconds: float | None) -> str:
+    """Why a document that ran out of time has no result."""
+    return f"gave up after {seconds or 0:g} s: the document is too slow to read"
 def pages_job(label: str, paths: list[str], options: CheckOptions, timeout: float | None) -> Job:
     """The job checking ``paths`` as the pages of one document named ``label``."""
     return Job(key=f"pbdocs-pages-{label}", fn=check_task,
@@ -80,7 +83,7 @@ def outcome_record(job: Job, outcome: Outcome) -> ScreenRecord:
         return outcome.value
     reasons = {
         CRASHED: "the reader crashed on this file",
-        TIMED_OUT: f"gave up after {job.deadline or 0:g} s: the document is too slow to read",
+        TIMED_OUT: timeout_reason(job.deadline),
         RAISED: f"internal error while checking: {outcome.detail}",
         LOST: f"cluster error: {outcome.detail}",
     }

@@ -18,6 +18,8 @@ const HTTP_MESSAGES = {
 // server knows them.
 const config = { max_upload_mb: 20, max_files: 200, accepted: [".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".doc", ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".zip"], rule_ids: {} };
 let chosen = [];
+// Settled once /api/config has answered (or failed): the labels are in place from then on.
+let configLoaded = Promise.resolve();
 
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -398,7 +400,9 @@ document.addEventListener("DOMContentLoaded", () => {
   }
   zone.addEventListener("drop", (event) => { event.preventDefault(); addFiles(event.dataTransfer.files); });
   document.getElementById("clear-button").addEventListener("click", () => { chosen = []; showChosen(); });
-  document.getElementById("upload-form").addEventListener("submit", submitFiles);
+  // The office workspace's page (office.js) turns an upload into a kept batch instead.
+  document.getElementById("upload-form").addEventListener("submit",
+    (event) => (typeof submitBatch === "function" ? submitBatch : submitFiles)(event));
   document.getElementById("search-form").addEventListener("submit", submitSearch);
-  loadConfig();
+  configLoaded = loadConfig();
 });
