@@ -52,6 +52,9 @@ __all__ = ["create_app"]
 PackName = Literal[registry().pack_names]  # type: ignore[valid-type]
 OrgTypeName = Literal[registry().org_type_choices()]  # type: ignore[valid-type]
 KindName = Literal[registry().kind_codes()]  # type: ignore[valid-type]
+_KIND_QUERY = Query(None, description="document kind (social_organization, company, ...); detected when omitted")
+_PAGES_QUERY = Query(False, description="read the uploaded files as the pages of ONE charter, in upload order "
+                                        "(photos of its pages); archives are refused")
 DEFAULT_PACK = registry().default_pack
 
 MIB = 1024 * 1024
@@ -593,14 +596,10 @@ def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 
         pack: PackName = Query(DEFAULT_PACK, description="rule pack to run"),  # type: ignore[valid-type]
         org_type: OrgTypeName | None = Query(  # type: ignore[valid-type]
             None, description="organization type; detected from the text when omitted"),
-        kind: KindName | None = Query(  # type: ignore[valid-type]
-            None, description="document kind (social_organization, company, ...); detected when omitted"),
-        pages: bool = Query(False, description="read the uploaded files as the pages of ONE charter, in upload "
-                                               "order (photos of its pages); archives are refused"),
+        kind: KindName | None = _KIND_QUERY, pages: bool = _PAGES_QUERY,  # type: ignore[valid-type]
     ):
         request_options = replace(options, pack=pack, org_type=org_type, kind=kind)
-        records = await _check_upload(request, pool, request_options, document_timeout, max_bytes, max_files,
-                                      pages)
+        records = await _check_upload(request, pool, request_options, document_timeout, max_bytes, max_files, pages)
         return JSONResponse([record.check for record in records], headers={"x-report-id": reports.add(records)})
 
     @app.get("/api/search", summary="Answer a policy question from the indexed corpus")
