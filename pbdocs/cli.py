@@ -707,8 +707,10 @@ def opinion(paths, out_dir, office, signatory, day, pack, org_type, rules_file, 
             unreadable = True
             _error(f"{path}: {result.error or 'cannot be read'}")
         results.append(result)
-    for path in write_opinions(results, out_dir, settings):
+    written = write_opinions(results, out_dir, settings)
+    for path in written:
         click.echo(str(path))
+    click.echo(catalogue().text("opinion.written", count=len(written), out=out_dir), err=True)
     sys.exit(EXIT_UNREADABLE if unreadable else EXIT_OK)
 
 
