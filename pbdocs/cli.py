@@ -90,7 +90,12 @@ def _extract_options(ocr: str, timeout: float):
     return ExtractOptions(ocr=ocr, budget=Budget(seconds=timeout))
 
 
-# Verdicts that fail a run, by --fail-on; unreadable files exit 3 whatever it says.
+_kind_option = click.option(
+    "--kind", type=click.Choice(registry().kind_codes()), default=None,
+    help="What the documents are (default: told from each text). Only social_organization charters get "
+         "the party-clause verdicts; other kinds are not_applicable, companies checked against 公司法 第十八条.")
+# Verdicts that fail a run, by --fail-on; unreadable files exit 3 whatever it says. A document
+# that is not a social-organization charter (not_applicable) fails nothing: it is no fault of it.
 _FAILING = {
     "partial": frozenset({"partial", "missing", "contradicted"}),
     "missing": frozenset({"missing", "contradicted"}),
@@ -183,6 +188,7 @@ class _ProgressBar:
               help=f"所有章程的组织类型，如 {'、'.join(registry().org_type_names())}［默认：从每份章程的文字判断］。")
 @click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=str),
               help="另加一个自己的规则包文件（TOML）。")
+@_kind_option
 @_fail_on_option
 @_ocr_option
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
@@ -193,8 +199,8 @@ class _ProgressBar:
 @click.option("--restart", is_flag=True, help="不接续上次中断的筛查，从头开始。")
 @click.option("--opinions", "opinions_dir", type=click.Path(file_okay=False, path_type=str), default=None,
               help="同时为每份不合规的章程在此文件夹写一份审查意见（.docx）。")
-def screen(paths, out, workers, pack, org_type, rules_file, fail_on, ocr, executor, scheduler, timeout, restart,
-           opinions_dir):
+def screen(paths, out, workers, pack, org_type, rules_file, kind, fail_on, ocr, executor, scheduler, timeout,
+           restart, opinions_dir):
     """把文件夹、ZIP 压缩包和章程文件批量筛查成一份报告。
 
     退出码同 pbdocs check：0 全部合规，1 有不合规，2 用法错误，3 有文件无法读取。
@@ -209,7 +215,7 @@ def screen(paths, out, workers, pack, org_type, rules_file, fail_on, ocr, execut
         _error("--executor dask needs --scheduler ADDRESS")
         sys.exit(EXIT_USAGE)
     options = CheckOptions.build(pack=pack, org_type=org_type, rules_file=rules_file,
-                                 extract=_extract_options(ocr, timeout))
+                                 extract=_extract_options(ocr, timeout), kind=kind)
     bar = _ProgressBar() if sys.stderr.isatty() else None
     try:
         result = screen_batch(list(paths), out, options=options, workers=workers, executor=executor,
@@ -225,7 +231,8 @@ def screen(paths, out, workers, pack, org_type, rules_file, fail_on, ocr, execut
     for note in result.notes:
         click.echo(zh.reading(note), err=True)
     summary = zh.text("cli.count_separator").join(
-        zh.text("cli.count", label=zh.label("verdicts", v), count=n) for v, n in result.counts.items())
+        zh.text("cli.count", label=zh.label("verdicts", v), count=n) for v, n in result.counts.items()
+        if v != "not_applicable" or n)  # 不适用 is named only when some document is not a charter
     click.echo(zh.text("cli.screened", total=len(result.records), counts=summary), err=True)
     click.echo(zh.text("cli.report", path=result.report), err=True)
     if opinions_dir:
@@ -573,6 +580,8 @@ def _check_report(result) -> list[str]:
     if result.error:
         lines.append(zh.text("check.error", reason=zh.reading(result.error)))
         return lines
+    if result.verdict == "not_applicable" and result.reason:
+        lines.append(zh.text("check.reason", reason=result.reason))
     if result.ocr_pages:
         lines.append(zh.text("check.ocr_pages", pages="、".join(map(str, result.ocr_pages))))
     for finding in result.findings:
@@ -622,33 +631,40 @@ def _finding_lines(finding) -> list[str]:
               help="组织类型，用于 statutory 规则包（默认：从文字判断）。")
 @click.option("--rules", "rules_file", type=click.Path(dir_okay=False, path_type=str), default=None,
               help="另加的规则包文件（TOML），与所选规则包一起审查。")
+@_kind_option
+@click.option("--pages", is_flag=True,
+              help="把这些文件按给出的顺序当作同一份章程的各页读取（如章程各页的照片）。")
 @_fail_on_option
 @_ocr_option
 @_timeout_option(600, "Seconds one file may take (OCR included) before it is reported unreadable.")
-def check(paths, fmt, pack, org_type, rules_file, fail_on, ocr, timeout):
+def check(paths, fmt, pack, org_type, rules_file, kind, pages, fail_on, ocr, timeout):
     """Check charters for the party-building clause, element by element, with evidence and fix.
 
-    退出码：0 全部合规，1 有章程不合规（见 --fail-on），2 用法错误（选项或规则文件有误），
-    3 有文件无法读取（优先于 1）。
+    退出码：0 全部合规（或不适用：不是社会组织章程），1 有章程不合规（见 --fail-on），
+    2 用法错误（选项或规则文件有误），3 有文件无法读取（优先于 1）。
     """
     from functools import partial
 
     from .executor import call_within
-    from .rules import CheckOptions, CheckResult, check_path
+    from .rules import CheckOptions, CheckResult, check_pages, check_path
     from .screen.task import timeout_reason
 
     # A bad rules file stops the run before any file is read.
     options = CheckOptions.build(pack=pack, org_type=org_type, rules_file=rules_file,
-                                 extract=_extract_options(ocr, timeout))
+                                 extract=_extract_options(ocr, timeout), kind=kind)
     unreadable = failing = False
-    for path in paths:
+    # With --pages the files are the pages of one charter, checked once.
+    items = [list(paths)] if pages else list(paths)
+    for item in items:
+        label = "+".join(item) if isinstance(item, list) else item
         try:
-            result = call_within(partial(check_path, options=options), path, timeout)
+            reader = partial(check_pages if pages else check_path, options=options)
+            result = call_within(reader, item, timeout)
         except TimeoutError:
-            result = CheckResult(path=path, verdict="error", error=timeout_reason(timeout))
+            result = CheckResult(path=label, verdict="error", error=timeout_reason(timeout))
         if result.verdict == "error":
             unreadable = True
-            _error(f"{path}: {result.error or 'cannot be read'}")
+            _error(f"{result.path}: {result.error or 'cannot be read'}")
         elif result.verdict in _FAILING[fail_on]:
             failing = True
         if fmt == "json":

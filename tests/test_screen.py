@@ -146,8 +146,10 @@ def test_mixed_batch_rows_in_every_format(mixed, tmp_path, monkeypatch, suffix):
         counts[expected["row"]["verdict"]] += 1
     counts["error"] += len(mixed["corrupt"]) + len(mixed["unsafe"])
     names = {"compliant": "合规", "partial": "部分缺失", "missing": "缺失", "contradicted": "明确拒绝",
-             "error": "无法读取"}
-    summary = "，".join(f"{names[v]} {counts[v]}" for v in VERDICTS)
+             "not_applicable": "不适用", "error": "无法读取"}
+    # 不适用 is named only when some document is not a social-organization charter.
+    shown = [v for v in VERDICTS if v != "not_applicable" or counts[v]]
+    summary = "，".join(f"{names[v]} {counts[v]}" for v in shown)
     assert f"已筛查 {total} 份：{summary}" in result.stderr
     assert result.stdout == ""
 

@@ -2,6 +2,7 @@
 review, audit, and each refusal (401, 403, 404 for another user's batch, 413, 422, 429)."""
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import warnings
@@ -308,3 +309,27 @@ def test_opinions_follow_the_reviewed_verdicts(client, data_dir):
     downloads = [e["detail"] for e in client.get("/api/audit", headers=_token(data_dir, "carol")).json()
                  if e["action"] == "download"]
     assert downloads == ["opinions.zip"] * 3
+
+
+def test_a_batch_whose_checking_fails_is_logged_and_resumed_at_the_next_start(data_dir, monkeypatch, caplog):
+    import pbdocs.office.runner as runner
+
+    alice = _token(data_dir, "alice")
+    real = runner.document_job
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the worker pool is gone")
+
+    monkeypatch.setattr(runner, "document_job", broken)
+    with TestClient(create_app(data_dir=data_dir)) as client:
+        created = client.post("/api/batches", headers=alice, files=_charters()).json()
+        # Raises the task's error when it is still running, returns when it has already failed.
+        with contextlib.suppress(RuntimeError):
+            _finished(client, created["id"])
+        assert client.get(f"/api/batches/{created['id']}", headers=alice).json()["status"] == "running"
+    assert f"batch {created['id']} stopped" in caplog.text
+    monkeypatch.setattr(runner, "document_job", real)
+    with TestClient(create_app(data_dir=data_dir)) as client:
+        _finished(client, created["id"])
+        detail = client.get(f"/api/batches/{created['id']}", headers=alice).json()
+    assert detail["status"] == "done" and {row["path"]: row["verdict"] for row in detail["rows"]} == EXPECTED

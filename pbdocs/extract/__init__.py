@@ -17,7 +17,8 @@ from ..errors import CorruptFile, OverBudget, ReaderFailure, ReadError, Unsuppor
 from ..models import Document, Metadata, Page
 from .metadata import parse_metadata
 
-__all__ = ["Budget", "ExtractOptions", "Extracted", "extract", "sniff_format", "SUPPORTED_SUFFIXES"]
+__all__ = ["Budget", "ExtractOptions", "Extracted", "extract", "extract_pages", "pages_label", "sniff_format",
+           "SUPPORTED_SUFFIXES"]
 
 
 @dataclass(frozen=True)
@@ -175,7 +176,7 @@ def extract(path: str | os.PathLike, options: ExtractOptions | None = None) -> D
         raise CorruptFile(p, "structure nested too deeply to read") from None
     except Exception as exc:
         raise ReaderFailure(p, f"the {fmt} reader failed ({type(exc).__name__}: {exc})") from exc
-    pages = result.pages
+    pages = _recovered(result.pages, warnings)
     chars = sum(len(pg.text) for pg in pages)
     if chars > budget.max_chars:
         raise OverBudget(p, f"{chars:,} characters of text, over the limit of {budget.max_chars:,}")
@@ -190,6 +191,49 @@ def extract(path: str | os.PathLike, options: ExtractOptions | None = None) -> D
     )
     doc.metadata = parse_metadata(doc.text, title_hint=result.title, header_lines=result.header_lines)
     return doc
+
+
+def pages_label(paths: list[str]) -> str:
+    """How a document read from several files is named: the files in order, joined by ``+``."""
+    return "+".join(str(p) for p in paths)
+
+
+def extract_pages(paths: list[str | os.PathLike], options: ExtractOptions | None = None) -> Document:
+    """Read ``paths`` as the pages of one document, in the order given (photos of a charter taken
+    page by page). A file with several pages (a PDF, a multi-page TIFF) gives them all, in place.
+    Raises :class:`~pbdocs.errors.ReadError` naming the first file that cannot be read."""
+    if not paths:
+        raise ValueError("extract_pages needs at least one file")
+    parts = [extract(path, options) for path in paths]
+    pages: list[Page] = []
+    warnings: list[str] = []
+    for part in parts:
+        for page in part.pages:
+            pages.append(Page(len(pages) + 1, page.text, page.ocr))
+        warnings.extend(f"{part.path}: {w}" for w in part.warnings)
+    doc = Document(path=pages_label([str(p) for p in paths]), format=parts[0].format if len(
+        {d.format for d in parts}) == 1 else "mixed", pages=pages, metadata=Metadata(), warnings=warnings)
+    doc.metadata = parse_metadata(doc.text)
+    return doc
+
+
+def _recovered(pages: list[Page], warnings: list[str]) -> list[Page]:
+    """Pages whose text was saved after a wrong decoding (mojibake), decoded back when the right
+    codec can be told; pages that stay garbled are left for the checker to refuse."""
+    from dataclasses import replace
+
+    from .quality import recover_garbled
+
+    out = []
+    for page in pages:
+        recovered = None if page.ocr else recover_garbled(page.text)
+        if recovered is None:
+            out.append(page)
+            continue
+        text, route = recovered
+        out.append(replace(page, text=text))
+        warnings.append(f"page {page.number}: garbled text re-decoded ({route})")
+    return out
 
 
 def _looks_textual(head: bytes) -> bool:

@@ -64,11 +64,13 @@ def _canonical_codec(name: str) -> str:
     return name
 
 
-def _looks_binary(text: str) -> bool:
+def _looks_binary(text: str, *, replaced: bool = True) -> bool:
+    """Binary data rather than text. ``replaced``: U+FFFD marks come from our decoding; in strict
+    UTF-8 they were written in the file (garbled text saved as is) and are left to the checker."""
     if "\x00" in text:
         return True
     sample = text[:20000]
-    controls = sum(1 for ch in sample if (ch < " " and ch not in "\n\r\t\f") or ch == "\ufffd")
+    controls = sum(1 for ch in sample if (ch < " " and ch not in "\n\r\t\f") or (replaced and ch == "\ufffd"))
     return controls > max(8, len(sample) // 50)
 
 
@@ -91,7 +93,7 @@ def read_text(path: Path, options) -> Extracted:
 
     data = read_bytes_limited(path, options.budget)
     text, codec = decode_bytes(data)
-    if _looks_binary(text):
+    if _looks_binary(text, replaced=codec != "utf-8"):
         raise ReadError(path, "binary data, not text")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     warnings = [] if codec in ("utf-8", "ascii") else [f"decoded as {codec}"]

@@ -49,7 +49,10 @@ class ScreenResult:
 
     def summary_line(self) -> str:
         counts = self.counts
-        return f"{len(self.records)} screened: " + ", ".join(f"{counts[v]} {v}" for v in VERDICTS)
+        # not_applicable (documents that are not social-organization charters) is named only
+        # when some were found, so the usual line stays the usual five counts.
+        shown = [v for v in VERDICTS if v != "not_applicable" or counts[v]]
+        return f"{len(self.records)} screened: " + ", ".join(f"{counts[v]} {v}" for v in shown)
 
     def as_dict(self) -> dict[str, Any]:
         return {"report": str(self.report), "summary": summarize(self.rows), "reused": self.reused,

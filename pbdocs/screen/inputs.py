@@ -13,6 +13,7 @@ import posixpath
 import re
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -248,7 +249,7 @@ def _unpack_member(archive, info, name, display, target: Path, index: int, limit
     except _Overflow:
         local.unlink(missing_ok=True)
         return Source(display, error=f"member refused: inflated past the {_mb(ceiling)} limit"), written
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError) as exc:
         local.unlink(missing_ok=True)
         return Source(display, error=f"cannot unpack member: {exc}"), written
     return Source(display, local=str(local), sha256=digest.hexdigest()), written

@@ -28,20 +28,19 @@ from .._version import __version__
 from ..errors import ScreenError
 from ..files import atomic_path
 from ..messages import catalogue
-from ..rules import LegalBasis
+from ..rules import VERDICTS, LegalBasis
 from .records import ScreenRecord
 from .report_lines import REPORT_COLUMNS, VERDICT_ORDER, ReportLine, report_columns, report_lines
 
 __all__ = ["REPORT_COLUMNS", "VERDICTS", "REPORT_FORMATS", "report_format", "write_report", "summarize",
            "render_html", "labels"]
 
-VERDICTS = ("compliant", "partial", "missing", "contradicted", "error")
 REPORT_FORMATS = (".csv", ".xlsx", ".json", ".html")
 
 _FILLS = {"compliant": "C8E6C9", "partial": "FFE0B2", "missing": "FFCDD2", "contradicted": "E1BEE7",
-          "error": "E0E0E0"}
+          "not_applicable": "CFD8DC", "error": "E0E0E0"}
 _BAR_COLOURS = {"compliant": "#2e7d32", "partial": "#ef8f00", "missing": "#c62828",
-                "contradicted": "#6a1b9a", "error": "#616161"}
+                "contradicted": "#6a1b9a", "not_applicable": "#546e7a", "error": "#616161"}
 
 
 def labels() -> dict[str, dict[str, str]]:
@@ -139,7 +138,7 @@ def _write_xlsx(path: Path, records: list[ScreenRecord]) -> None:
         cell.font = Font(bold=True)
     verdict_col = REPORT_COLUMNS.index("verdict") + 1
     for line in report_lines(records):
-        sheet.append([line.cells[c] or None for c in columns])
+        sheet.append([_writable(line.cells[c]) or None for c in columns])
         for cell in sheet[sheet.max_row]:
             if cell.data_type == "f":  # openpyxl stores any text starting with "=" as a formula
                 cell.data_type = "s"
@@ -168,6 +167,8 @@ def _summary_sheet(book, summary: dict[str, Any]) -> None:
     totals = book.create_sheet(zh.text("report.summary_sheet"))
     totals.append([zh.text("report.summary_verdict"), zh.text("report.summary_count")])
     for verdict, count in summary["verdicts"].items():
+        if verdict == "not_applicable" and not count:
+            continue  # named only when some document is not a social-organization charter
         totals.append([zh.label("verdicts", verdict), count])
         if verdict in _FILLS:
             totals.cell(totals.max_row, 1).fill = PatternFill("solid", fgColor=_FILLS[verdict])
@@ -281,6 +282,9 @@ def _detail(check: dict[str, Any]) -> str:
         return f'<p class="err">无法读取：{_esc(catalogue().reading(check["error"]))}</p>'
     names = catalogue()
     parts = []
+    if check.get("verdict") == "not_applicable" and check.get("reason"):
+        verdict = _esc(names.label("verdicts", "not_applicable"))
+        parts.append(f'<p class="reason">{verdict}：{_esc(check["reason"])}</p>')
     for finding in check.get("findings") or []:
         rule = finding.get("rule", "")
         status = finding.get("status", "")

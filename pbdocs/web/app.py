@@ -39,7 +39,7 @@ from ..messages import catalogue
 from ..rules.options import CheckOptions
 from ..screen.inputs import ARCHIVE_SUFFIX, ArchiveLimits, collect_sources
 from ..screen.records import ScreenRecord, member_label
-from ..screen.task import document_job, outcome_record
+from ..screen.task import document_job, outcome_record, pages_job
 from .guard import Guard, GuardSettings
 
 if TYPE_CHECKING:
@@ -51,6 +51,10 @@ __all__ = ["create_app"]
 # The packs and organization-type spellings /api/check accepts: the CLI's, from the domain registry.
 PackName = Literal[registry().pack_names]  # type: ignore[valid-type]
 OrgTypeName = Literal[registry().org_type_choices()]  # type: ignore[valid-type]
+KindName = Literal[registry().kind_codes()]  # type: ignore[valid-type]
+_KIND_QUERY = Query(None, description="document kind (social_organization, company, ...); detected when omitted")
+_PAGES_QUERY = Query(False, description="read the uploaded files as the pages of ONE charter, in upload order "
+                                        "(photos of its pages); archives are refused")
 DEFAULT_PACK = registry().default_pack
 
 MIB = 1024 * 1024
@@ -454,13 +458,36 @@ def _bare_app(pool: SharedPool, workspace: Workspace | None = None) -> FastAPI:
     return app
 
 
+async def _check_pages(pool: SharedPool, uploads: list[_Upload], options: CheckOptions,
+                       timeout: float | None) -> ScreenRecord:
+    """The uploads, in upload order, as the pages of one charter."""
+    from ..extract import pages_label
+
+    if any(u.path.suffix == ARCHIVE_SUFFIX for u in uploads):
+        raise HTTPException(400, "pages=true reads the uploaded files as the pages of one charter: "
+                                 "upload the page images or files themselves, not a .zip")
+    label = pages_label([u.label for u in uploads])
+    job = pages_job(label, [str(u.path) for u in uploads], options, timeout)
+    record = outcome_record(job, await pool.submit(job)).labelled(label)
+    error = record.check.get("error")
+    if isinstance(error, str):
+        # The reader names the stored copy (0002.jpg); the officer knows the file by its upload name.
+        for upload in uploads:
+            error = error.replace(str(upload.path), upload.label)
+        record = ScreenRecord(dict(record.check, error=error), dict(record.row, error=error))
+    return record
+
+
 async def _check_upload(request: Request, pool: SharedPool, options: CheckOptions, timeout: float | None,
-                        max_bytes: int, max_files: int) -> list[ScreenRecord]:
-    """Spool the request's files, unpack its archives, check every document; nothing stays on disk."""
+                        max_bytes: int, max_files: int, pages: bool = False) -> list[ScreenRecord]:
+    """Spool the request's files, unpack its archives, check every document (or, with ``pages``,
+    the files as the pages of one charter); nothing stays on disk."""
     loop = asyncio.get_running_loop()
     workdir = Path(tempfile.mkdtemp(prefix="pbdocs-upload-"))
     try:
         uploads = await _spool_request(request, workdir, max_bytes, max_files)
+        if pages:
+            return [await _check_pages(pool, uploads, options, timeout)]
         documents = await loop.run_in_executor(None, _collect_documents, uploads, workdir, max_files,
                                                max_bytes * ARCHIVE_INFLATION_FACTOR)
         return list(await asyncio.gather(*(_check_document(pool, document, options, timeout)
@@ -572,9 +599,10 @@ def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 
         pack: PackName = Query(DEFAULT_PACK, description="rule pack to run"),  # type: ignore[valid-type]
         org_type: OrgTypeName | None = Query(  # type: ignore[valid-type]
             None, description="organization type; detected from the text when omitted"),
+        kind: KindName | None = _KIND_QUERY, pages: bool = _PAGES_QUERY,  # type: ignore[valid-type]
     ):
-        request_options = replace(options, pack=pack, org_type=org_type)
-        records = await _check_upload(request, pool, request_options, document_timeout, max_bytes, max_files)
+        request_options = replace(options, pack=pack, org_type=org_type, kind=kind)
+        records = await _check_upload(request, pool, request_options, document_timeout, max_bytes, max_files, pages)
         return JSONResponse(_with_error_text(records), headers={"x-report-id": reports.add(records)})
 
     @app.get("/api/search", summary="Answer a policy question from the indexed corpus")

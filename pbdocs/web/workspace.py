@@ -9,6 +9,7 @@ as if it did not exist.
 from __future__ import annotations
 
 import asyncio
+import logging
 import shutil
 import tempfile
 import time
@@ -155,7 +156,13 @@ class Workspace:
         task = asyncio.get_running_loop().create_task(
             screen_batch(self.office, self.pool, batch_id, self.options, self.timeout))
         self._running[batch_id] = task
-        task.add_done_callback(lambda _task: self._running.pop(batch_id, None))
+        task.add_done_callback(lambda done: self._finished(batch_id, done))
+
+    def _finished(self, batch_id: str, task: asyncio.Task) -> None:
+        self._running.pop(batch_id, None)
+        if not task.cancelled() and task.exception() is not None:
+            # The batch stays running, its unchecked rows pending: the next start resumes it.
+            logging.getLogger("pbdocs.web").error("batch %s stopped: %r", batch_id, task.exception())
 
     async def wait(self, batch_id: str) -> None:
         """Until the batch's background check is over (tests, and a server shutting down)."""

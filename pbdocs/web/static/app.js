@@ -4,7 +4,7 @@
 
 // Labels come from /api/config (the same package data the screening reports use).
 const labels = { verdicts: {}, statuses: {}, elements: {}, rules: {}, report: {} };
-const VERDICT_ORDER = ["compliant", "partial", "missing", "contradicted", "error"];
+const VERDICT_ORDER = ["compliant", "partial", "missing", "contradicted", "not_applicable", "error"];
 const label = (kind, id) => labels[kind][id] || id;
 
 const HTTP_MESSAGES = {
@@ -206,6 +206,7 @@ function findingBlock(finding) {
 function detailRow(result, columns) {
   const cell = el("td", { colspan: String(columns) });
   if (result.error) cell.append(el("p", { class: "error-text" }, `无法读取：${result.error_text || result.error}`));
+  else if (result.verdict === "not_applicable" && result.reason) cell.append(el("p", { class: "reason-text" }, `${label("verdicts", "not_applicable")}：${result.reason}`));
   for (const finding of result.findings || []) cell.append(findingBlock(finding));
   if ((result.ocr_pages || []).length) cell.append(el("p", { class: "basis" }, `以下页面经文字识别（OCR）读取：${result.ocr_pages.join("、")}`));
   const row = el("tr", { class: "detail" }, cell);
@@ -273,8 +274,10 @@ async function submitFiles(event) {
   const clock = setInterval(() => {
     status.textContent = `${waiting}已用时 ${Math.round((Date.now() - began) / 1000)} 秒`;
   }, 1000);
+  // Photos of one charter's pages are read together, in the order chosen, as one document.
+  const asPages = document.getElementById("pages-input").checked && chosen.length > 1;
   try {
-    const response = await fetch("/api/check", { method: "POST", body: form });
+    const response = await fetch(asPages ? "/api/check?pages=true" : "/api/check", { method: "POST", body: form });
     if (!response.ok) throw new Error(await errorMessage(response));
     const results = await response.json();
     showResults(results, response.headers.get("x-report-id"));
