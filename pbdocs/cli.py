@@ -617,7 +617,9 @@ def _finding_lines(finding) -> list[str]:
     for evidence in sentences.values():
         lines.append(f"    “{_quote(evidence.text)}”")
     if finding.fix and short:
-        lines.append(zh.text("check.fix", where=finding.fix.where, text=finding.fix.text))
+        # 将第四条中的“…”改为 reads on into the new words; any other place is followed by the text.
+        key = "check.fix_amend" if registry().fix_kind(finding.fix.where) == "amend_weak" else "check.fix"
+        lines.append(zh.text(key, where=finding.fix.where, text=finding.fix.text))
     lines.append(zh.text("check.basis", basis=finding.basis.cite()))
     return lines
 

@@ -23,6 +23,8 @@ from .errors import InvalidOption, RulePackError
 __all__ = ["Approval", "Domain", "DocumentKind", "OrgType", "Place", "RuleIds", "parse_domain", "registry"]
 
 _SOURCE = "pbdocs/data/domain.toml"
+# The [fix] templates that give a fix's place (the others give its text or a missing article's name).
+_FIX_PLACES = ("replace_contradicted", "replace_partial", "amend_weak", "add_to_article")
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,25 @@ class Domain:
 
     def fix_template(self, key: str) -> str:
         return self.fix_templates[key]
+
+    def fix_kind(self, where: str) -> str | None:
+        """Which ``[fix]`` template the place of a fix was written from (``amend_weak``: words
+        corrected in place; ``add_to_article``: words added to an article that stays...), None for
+        a rule's own place. Readers of a fix (opinions, amendments) tell by it whether its text is
+        a whole clause or only words."""
+        return next((key for key, pattern in self._fix_places.items() if pattern.fullmatch(where)), None)
+
+    @functools.cached_property
+    def _fix_places(self) -> dict[str, re.Pattern[str]]:
+        patterns = {}
+        for key in _FIX_PLACES:
+            template = self.fix_templates.get(key)
+            if template is None:
+                continue
+            parts = [re.escape(literal) + ("(?:.+?)" if field is not None else "")
+                     for literal, field, _, _ in string.Formatter().parse(template)]
+            patterns[key] = re.compile("".join(parts), re.S)
+        return patterns
 
     def message_template(self, key: str) -> str:
         return self.message_templates[key]

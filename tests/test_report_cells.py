@@ -73,7 +73,7 @@ def test_small_organization_fix_adds_the_missing_word_and_keeps_the_arrangement(
     assert row["党建条款"] == "不完整" and row["缺少要素"] == "坚持中国共产党的全面领导"
     assert row["位置"] == "第一章 总则 第四条"
     assert "党建工作指导员" in row["原文摘录"]
-    assert row["修改建议"] == "【党建条款】将第四条中的“坚持中国共产党的领导”改为：“坚持中国共产党的全面领导”"
+    assert row["修改建议"] == "【党建条款】将第四条中的“坚持中国共产党的领导”改为“坚持中国共产党的全面领导”"
 
 
 def test_refused_and_missing_clauses(csv_rows):

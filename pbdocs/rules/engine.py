@@ -54,6 +54,9 @@ class _Evaluation:
         self.subject = subject
         self.findings: dict[str, Finding] = {}
         self.homes: dict[str, Segment] = {}
+        # A small organization's clause as it reads once its fix is made in place, by rule id: what
+        # moves to 第一章 总则 when it stands elsewhere (its arrangement kept).
+        self.amended: dict[str, str] = {}
 
     def _say(self, key: str, **fields: str) -> str:
         return self.domain.message_template(key).format(**fields)
@@ -192,13 +195,29 @@ class _Evaluation:
         if not missing or not any(e.method == "alternative" for e in elements.values()):
             return None
         wording = {e.id: s.canonical or s.title for s in rule.elements for e in missing if s.id == e.id}
-        if len(weak) == len(missing):
-            return Fix("；".join(wording[e.id] for e in weak), self.domain.fix_template("amend_weak").format(
-                article=article, weak="”“".join(e.weak_evidence.match for e in weak if e.weak_evidence)))
         words = self.domain.message_template("list_separator").join(wording[e.id] for e in missing)
-        title = rule.alternative.title if rule.alternative else ""
-        return Fix(self.domain.fix_template("add_words").format(subject=self.subject, words=words),
-                   self.domain.fix_template("add_to_article").format(article=article, alternative=title))
+        added = self.domain.fix_template("add_words").format(subject=self.subject, words=words)
+        if len(weak) == len(missing):
+            fix = Fix("；".join(wording[e.id] for e in weak), self.domain.fix_template("amend_weak").format(
+                article=article, weak="”“".join(e.weak_evidence.match for e in weak if e.weak_evidence)))
+            added = ""
+        else:
+            title = rule.alternative.title if rule.alternative else ""
+            fix = Fix(added, self.domain.fix_template("add_to_article").format(article=article, alternative=title))
+        self.amended[rule.id] = self._amended_clause(elements, wording) + added
+        return fix
+
+    def _amended_clause(self, elements: dict[str, ElementResult], wording: dict[str, str]) -> str:
+        """The clause's sentences as written, each once and in order, with every weaker wording of a
+        missing element corrected to the official one."""
+        sentences: dict[str, str] = {}
+        spots = [(e.evidence, None) for e in elements.values() if e.found and e.evidence] + [
+            (e.weak_evidence, e.id) for e in elements.values() if not e.found and e.weak_evidence]
+        for evidence, weak_id in sorted(spots, key=lambda spot: spot[0].start):
+            text = sentences.setdefault(evidence.text, evidence.text)
+            if weak_id in wording:
+                sentences[evidence.text] = text.replace(evidence.match, wording[weak_id], 1)
+        return "".join(sentences.values())
 
     def _at(self, article: str | None) -> str:
         return self._say("at_article", article=article) if article else ""
@@ -282,7 +301,7 @@ class _Evaluation:
         # What moves is the charter's own clause (its sentences as written), or the standard clause
         # when the clause must be rewritten anyway: text to insert, never an instruction.
         sentences = dict.fromkeys(e.evidence.text for e in target.elements.values() if e.found and e.evidence)
-        clause = target.fix.text if target.fix else "".join(sentences)
+        clause = self.amended.get(target.rule) or (target.fix.text if target.fix else "".join(sentences))
         fix = self._fix(rule, article=target.article or "", clause=clause)
         return finding("missing", message, target.article, chapter, fix)
 

@@ -117,7 +117,10 @@ def _fixes(findings) -> list[str]:
         fix = finding.get("fix")
         if finding.get("status") != "present" and isinstance(fix, dict) and fix.get("text"):
             title = finding.get("title") or zh.label("rules", finding.get("rule"))
-            lines.append(zh.text("report.fix", title=title, where=fix.get("where") or "", text=fix["text"]))
+            where = str(fix.get("where") or "")
+            # 将第四条中的“…”改为 reads on into the new words; any other place is followed by the text.
+            key = "report.fix_amend" if registry().fix_kind(where) == "amend_weak" else "report.fix"
+            lines.append(zh.text(key, title=title, where=where, text=fix["text"]))
     return lines
 
 
