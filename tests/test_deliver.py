@@ -150,7 +150,8 @@ def test_small_organization_without_leadership_gets_it_added_to_the_article(tmp_
     # The fix adds the words to the article (add_to_article); nothing of the arrangement is deleted.
     result = pbdocs.check(DATA / "small-organization-no-leadership.txt")
     clause = result.finding("party-clause")
-    assert clause.fix.where.startswith("加入第四条，保留该条中的") and clause.fix.text == "本会坚持中国共产党的全面领导。"
+    assert clause.fix.where.startswith("加入第四条，保留该条中的")
+    assert clause.fix.text == "本会坚持中国共产党的全面领导。"
     _, out, _ = amended(tmp_path, "small-organization-no-leadership")
     assert revisions(out, "del") == []
     assert revisions(out, "ins") == ["本会坚持中国共产党的全面领导。"]
