@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         query_tokens = [[t for t, w in query_terms(q) if w == 1.0] for q in QUESTIONS]
         ours_times, full_times, ours_scores = [], [], []
         for q, toks in zip(QUESTIONS, query_tokens, strict=True):
-            columns = [(reader.terms.column(t), 1.0) for t in toks if reader.terms.column(t) is not None]
+            columns = [(reader.terms.position(t), 1.0) for t in toks if reader.terms.position(t) is not None]
             for _ in range(args.repeat):
                 scores, seconds = _timed(reader.matrix.scores, columns)
                 ours_times.append(seconds)

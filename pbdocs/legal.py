@@ -25,6 +25,7 @@ __all__ = [
     "Heading", "division_heading", "article_heading", "plausible_next_article", "MAX_ARTICLE_STEP",
     "line_headings", "numbered_list_headings", "list_chapter_headings", "inline_headings",
     "is_page_number", "running_key", "running_lines", "strip_running_lines", "EDGE_LINES", "RUNNING_SHARE",
+    "cited_titles", "title_key",
 ]
 
 # -- numerals -----------------------------------------------------------------------------------
@@ -351,3 +352,24 @@ def strip_running_lines(pages: Sequence[Sequence[Line]]) -> list[list[Line]]:
         [line for i, line in enumerate(lines) if i not in furniture]
         for lines, furniture in zip(pages, running_lines(pages))
     ]
+
+
+# -- citations ----------------------------------------------------------------------------------
+
+# A law or document is cited by its title in book-title marks: 依照《中华人民共和国慈善法》的规定.
+_CITED_TITLE = re.compile(r"《([^《》\n]{2,80})》")
+_STATE_PREFIX = "中华人民共和国"
+
+
+def title_key(title: str) -> str:
+    """The form in which a law's title and the citations of it compare: normalized, without
+    中华人民共和国 (the 慈善法 is cited both ways) and without a parenthesized addition
+    (（2023年修订）, （试行）)."""
+    title = normalize(title).text.strip().strip("《》")
+    title = re.split(r"[(（]", title, maxsplit=1)[0]
+    return title.replace(_STATE_PREFIX, "").strip()
+
+
+def cited_titles(text: str) -> list[str]:
+    """Titles ``text`` cites in book-title marks, as :func:`title_key` gives them, in order."""
+    return [key for m in _CITED_TITLE.finditer(text) if (key := title_key(m.group(1)))]

@@ -1,5 +1,9 @@
-"""Tokens for BM25: jieba words (search mode, domain dictionary) plus Han character bigrams.
+"""Tokens for BM25: jieba words (domain dictionary) plus Han character bigrams.
 
+Passages are indexed with jieba's words (precise mode); a question's words also bring their parts
+(search mode: 党建工作指导员 also asks for 党建, 工作, 指导员), which find passages that use the
+parts as words. Indexing the parts too counted every long word twice and ranked worse on real lay
+questions (STARD: nDCG@10 0.382 against 0.400, see ``benchmarks/stard.py``).
 Words give precise matches on the field's terms (社会组织, 党建工作指导员, 三会一课); bigrams catch
 what segmentation splits differently in question and passage (有3名以上正式党员 vs 正式党员三人以上).
 Bigrams live in their own namespace (a leading "\u00b7") so that a two-character word and the same
@@ -11,11 +15,13 @@ jieba is imported on first use only, so checking charters never pays for its dic
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import os
 import re
 from collections.abc import Iterable, Sequence
 from importlib import resources
+from pathlib import Path
 
 from ..normalize import normalize
 from .question import amount_tokens, analyze
@@ -27,17 +33,21 @@ __all__ = [
     "query_stopwords",
     "synonyms",
     "words",
+    "search_words",
     "tokenize",
     "count_many",
     "query_terms",
     "content_terms",
     "bigrams",
     "data_fingerprint",
+    "jieba_tokenizer",
+    "use_prefix_dict",
+    "write_prefix_dict",
 ]
 
 BIGRAM_PREFIX = "\u00b7"
 # Bump when tokenization changes so that indexes built by older code are rebuilt.
-TOKENIZER_VERSION = 2
+TOKENIZER_VERSION = 3
 
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _WORD_CHAR = re.compile(r"[\w\u3400-\u4dbf\u4e00-\u9fff]")
@@ -83,12 +93,57 @@ def data_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
+# The prefix dictionary to segment with instead of jieba's own; see :func:`use_prefix_dict`.
+_prefix_dict: list[Path] = []
+
+
+def use_prefix_dict(folder: str | os.PathLike) -> bool:
+    """Segment with the memory-mapped prefix dictionary in ``folder`` (written at index build by
+    :func:`write_prefix_dict`) instead of loading jieba's whole dictionary, which costs a second
+    per process. Only a dictionary made for this tokenizer and user dictionary is taken, and only
+    before jieba was first used here; returns whether it is the one in use."""
+    folder = Path(folder)
+    if _jieba.cache_info().currsize:
+        return bool(_prefix_dict) and _prefix_dict[0] == folder
+    try:
+        meta = json.loads((folder / "prefixdict.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if meta.get("fingerprint") != data_fingerprint():
+        return False
+    _prefix_dict[:] = [folder]
+    return True
+
+
+def write_prefix_dict(folder: str | os.PathLike) -> None:
+    """Write the dictionary this tokenizer segments with (jieba's, with the user dictionary) into
+    ``folder`` as a :class:`~.prefixdict.PrefixDict`."""
+    from .prefixdict import write_prefix_dict as write
+
+    tokenizer = _jieba()
+    write(tokenizer.FREQ, tokenizer.total, folder, data_fingerprint())
+
+
 @functools.lru_cache(maxsize=1)
 def _jieba():
+    return jieba_tokenizer(_prefix_dict[0] if _prefix_dict else None)
+
+
+def jieba_tokenizer(prefix_dict: str | os.PathLike | None = None):
+    """A jieba ``Tokenizer`` with the user dictionary: over the prefix dictionary in the folder
+    ``prefix_dict`` (see :mod:`.prefixdict`; the user dictionary is in it already), or with
+    jieba's own dictionary loaded."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
+    if prefix_dict is not None:
+        from .prefixdict import PrefixDict
+
+        # jieba's own DAG, route and search-mode code then runs over it unchanged.
+        prefix = PrefixDict(prefix_dict)
+        tokenizer.FREQ, tokenizer.total, tokenizer.initialized = prefix, prefix.total, True
+        return tokenizer
     tokenizer.initialize()
     with resources.as_file(resources.files("pbdocs.data.search").joinpath("userdict.txt")) as path:
         tokenizer.load_userdict(str(path))
@@ -96,9 +151,14 @@ def _jieba():
 
 
 def words(text: str, *, normalized: bool = False) -> list[str]:
-    """jieba search-mode words of ``text`` (long words also yield their parts), no punctuation."""
+    """jieba's words of ``text`` (precise mode), no punctuation: what passages are indexed with."""
     if not normalized:
         text = normalize(text).text
+    return [w for w in _jieba().cut(text.lower()) if _WORD_CHAR.search(w)]
+
+
+def search_words(text: str) -> list[str]:
+    """jieba search-mode words of normalized ``text``: its words, long ones also with their parts."""
     return [w for w in _jieba().cut_for_search(text.lower()) if _WORD_CHAR.search(w)]
 
 
@@ -184,14 +244,14 @@ def content_terms(content: str) -> list[tuple[str, float]]:
         runs.extend(_content_runs(kept_words, stop))
     terms: list[tuple[str, float]] = []
     for w in content_words:
-        terms.extend((t, 1.0) for t in words(w, normalized=True))
+        terms.extend((t, 1.0) for t in search_words(w))
     for run in runs:
         terms.extend((t, 1.0) for t in bigrams(run))
     terms.extend((t, 1.0) for t in amount_tokens(content))
     table = synonyms()
     for w in content_words:
         for official in table.get(w, ()):
-            terms.extend((t, 0.5) for t in words(official, normalized=True) + bigrams(official))
+            terms.extend((t, 0.5) for t in search_words(official) + bigrams(official))
     return terms
 
 
