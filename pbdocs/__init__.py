@@ -10,8 +10,7 @@ Public API (the heavy parts load on first use, so checking never loads the searc
 """
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
+from ._version import __version__  # noqa: F401
 from .errors import PbdocsError, ReadError  # noqa: F401
 
 # Bound eagerly: the subpackage pbdocs.extract would otherwise replace this name with itself the
@@ -38,7 +37,8 @@ def open_searcher(index_dir=None, corpus_dir=None, *, on_build=None):
 
     ``index_dir`` alone: that index, as it is. Otherwise the index of ``corpus_dir`` kept in
     ``index_dir`` (neither given: the bundled ``corpus/`` and ``index/bundled`` of the checkout
-    pbdocs runs from), built first when missing or older than the corpus, ``on_build(index_dir)``
+    pbdocs runs from or, installed from a wheel, the corpus the package carries and its index in
+    ``~/.cache/pbdocs``), built first when missing or older than the corpus, ``on_build(index_dir)``
     being told so. Reads no environment variables: the ``pbdocs`` commands and the web resolve
     ``PBDOCS_CORPUS`` and ``PBDOCS_INDEX`` themselves and pass the folders in.
     """
@@ -52,7 +52,7 @@ def open_searcher(index_dir=None, corpus_dir=None, *, on_build=None):
             return Searcher.load(index_dir)
         bundled = bundled_locations()
         if bundled is None:
-            raise CorpusError("no bundled corpus: pbdocs is installed without its checkout; give an index folder")
+            raise CorpusError("no bundled corpus: this installation of pbdocs carries none; give a corpus folder")
         index_dir, corpus_dir = bundled.index_dir, bundled.corpus_dir
     elif index_dir is None:
         raise InvalidOption("a corpus needs an index folder to keep its index in")

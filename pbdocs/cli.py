@@ -7,12 +7,17 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from . import __version__, shell
 from .domain import registry
 from .errors import OcrDisabled, PbdocsError, ReadError
+from .messages import catalogue
+
+if TYPE_CHECKING:
+    from .rules.structure import Evidence
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
 
@@ -146,7 +151,10 @@ class _ProgressBar:
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=600, show_default=True,
               help="Seconds a local worker may spend on one document before it is an error row.")
 @click.option("--restart", is_flag=True, help="Ignore the journal of an interrupted run and start over.")
-def screen(paths, out, workers, pack, org_type, rules_file, fail_on, ocr, executor, scheduler, timeout, restart):
+@click.option("--opinions", "opinions_dir", type=click.Path(file_okay=False, path_type=str), default=None,
+              help="Also write a review opinion (.docx) into this folder for every charter short of compliant.")
+def screen(paths, out, workers, pack, org_type, rules_file, fail_on, ocr, executor, scheduler, timeout, restart,
+           opinions_dir):
     """Screen folders, zip archives and files of charters into one report.
 
     Exit codes as `pbdocs check`: 0 every document compliant, 1 any not compliant, 2 usage,
@@ -178,10 +186,20 @@ def screen(paths, out, workers, pack, org_type, rules_file, fail_on, ocr, execut
         click.echo(note, err=True)
     click.echo(result.summary_line(), err=True)
     click.echo(f"Report: {result.report}", err=True)
+    if opinions_dir:
+        _write_opinions(result.records, opinions_dir)
     counts = result.counts
     if counts["error"]:
         sys.exit(EXIT_UNREADABLE)
     sys.exit(EXIT_FINDINGS if any(counts[v] for v in _FAILING[fail_on]) else EXIT_OK)
+
+
+def _write_opinions(records, out_dir: str, settings=None) -> None:
+    from .deliver import write_opinions
+    from .rules import CheckResult
+
+    written = write_opinions((CheckResult.from_dict(r.check) for r in records), out_dir, settings)
+    click.echo(catalogue().text("opinion.written", count=len(written), out=out_dir), err=True)
 
 
 # --- serve ---------------------------------------------------------------------------------------
@@ -231,12 +249,17 @@ def serve(host, port, index_dir, max_upload_mb, max_files, workers, timeout):
 # --- search --------------------------------------------------------------------------------------
 
 def _hit_lines(hit, color: bool) -> list[str]:
-    place = " · ".join(x for x in (hit["title"], hit.get("chapter"), hit["article"]) if x)
+    place = " · ".join(x for x in (hit["citation"], hit.get("chapter")) if x)
     answer = hit["answer"].replace("\n", " ").strip()
     answer = click.style(answer, bold=True, fg="yellow") if color else f"【{answer}】"
-    origin = " · ".join(x for x in (hit.get("issuer"), hit.get("doc_number"), hit.get("date")) if x)
     lines = [f"[{hit['rank']}] {place}  (score {hit['score']:.2f})", f"    {answer}"]
-    lines.append(f"    来源: {origin or hit['doc_id']}" + (f" | {hit['source']}" if hit.get("source") else ""))
+    if hit.get("superseded_by"):
+        # Chinese for people; moves to the message catalogue (pbdocs/data/messages.toml) when it lands.
+        lines.append(f"    已被{hit['superseded_by']['citation']}取代")
+    origin = " · ".join(x for x in (hit.get("issuer"), hit.get("doc_number"), hit.get("date")) if x)
+    if hit.get("effective"):
+        origin += f"{' · ' if origin else ''}{hit['effective']}施行"
+    lines.append(f"    来源: {origin or hit['title']}" + (f" | {hit['source']}" if hit.get("source") else ""))
     return lines
 
 
@@ -337,12 +360,23 @@ def _iso_date(ctx, param, value):
 @click.option("--doc-number", default=None, help="文号, instead of the one read from the text.")
 @click.option("--date", default=None, callback=_iso_date, help="Date as YYYY-MM-DD.")
 @click.option("--source", default=None, help="Where the document comes from (URL or citation).")
-def ingest(paths, corpus_dir, title, issuer, doc_number, date, source):
-    """Add documents (any format pbdocs reads, or folders of them) to a search corpus."""
+@click.option("--version-label", "version_label", default=None,
+              help="Version label (2023修正), instead of the one read from the promulgation lines.")
+@click.option("--effective", default=None, callback=_iso_date, help="Date it took effect (施行), as YYYY-MM-DD.")
+@click.option("--superseded-by", default=None, metavar="ID",
+              help="Id of the corpus document that replaces it [default: the newer document of the same title].")
+@click.option("--in-force", is_flag=True, default=False,
+              help="In force even if a newer document of the same title exists.")
+def ingest(paths, corpus_dir, title, issuer, doc_number, date, source, version_label, effective, superseded_by,
+           in_force):
+    """Add documents (any format pbdocs reads, or folders of them) to a search corpus; the versions of
+    same-titled documents are linked (the newer supersedes the older) unless an option says otherwise."""
     from .search import ingest as ingest_documents
 
-    overrides = {"title": title, "issuer": issuer, "doc_number": doc_number, "date": date, "source": source}
-    entries = ingest_documents(paths, shell.corpus_dir(corpus_dir), overrides=overrides)
+    overrides = {"title": title, "issuer": issuer, "doc_number": doc_number, "date": date, "source": source,
+                 "version": version_label, "effective": effective, "superseded_by": superseded_by,
+                 "in_force": in_force or None}
+    entries = ingest_documents(paths, shell.corpus_dir(corpus_dir, for_writing=True), overrides=overrides)
     for entry in entries:
         click.echo(_json_line(entry.as_dict()))
     click.echo(f"Added {len(entries)} documents; the default index is rebuilt on the next search.", err=True)
@@ -371,7 +405,7 @@ def _check_report(result) -> list[str]:
         lines.append(f"  OCR pages: {', '.join(map(str, result.ocr_pages))}")
     for finding in result.findings:
         lines.append(f"  [{finding.severity}] {finding.rule} {finding.title}: {finding.status} — {finding.message}")
-        sentences: dict[tuple[int, int], object] = {}
+        sentences: dict[tuple[int, int], Evidence] = {}
         for element in finding.elements.values():
             mark = "✓" if element.found else ("·" if not element.required else "✗")
             line = f"    {mark} {element.title}"
@@ -454,6 +488,87 @@ def rules_command(pack, rules_file, fmt):
             click.echo(f"    - {element.id}: {element.canonical or element.title}{required}{source}")
         if rule.alternative:
             click.echo(f"    alternative: {rule.alternative.title}")
+
+
+# --- opinion and amend ---------------------------------------------------------------------------
+
+def _check_options(pack, org_type, rules_file, ocr):
+    from .extract import ExtractOptions
+    from .rules import CheckOptions
+
+    return CheckOptions.build(pack=pack, org_type=org_type, rules_file=rules_file, extract=ExtractOptions(ocr=ocr))
+
+
+_org_type_option = click.option(
+    "--org-type", type=click.Choice(registry().org_type_choices()), default=None,
+    help="Organization type (default: detected from the text).")
+_rules_option = click.option(
+    "--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=str), default=None,
+    help="An extra rule pack file (TOML) checked with the chosen pack.")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=str))
+@click.option("--out", "-o", "out_dir", required=True, type=click.Path(file_okay=False, path_type=str),
+              help="Folder for the opinions, one <charter>-审查意见.docx each.")
+@click.option("--office", default=None, help="The office sending the opinion, e.g. XX市民政局.")
+@click.option("--signatory", default=None, help="The signatory line under the office's name.")
+@click.option("--date", "day", default=None, callback=_iso_date,
+              help="Date of the opinion as YYYY-MM-DD [default: today].")
+@_pack_option
+@_org_type_option
+@_rules_option
+@_ocr_option
+def opinion(paths, out_dir, office, signatory, day, pack, org_type, rules_file, ocr):
+    """Write a review opinion (审查意见, .docx) for each charter short of compliant.
+
+    Exit status: 0 done (compliant charters get no opinion), 2 usage, 3 a file could not be read.
+    """
+    import datetime as dt
+
+    from .deliver import OpinionSettings, write_opinions
+    from .rules import check_path
+
+    options = _check_options(pack, org_type, rules_file, ocr)
+    settings = OpinionSettings(office=office, signatory=signatory,
+                               date=dt.date.fromisoformat(day) if day else dt.date.today())
+    results, unreadable = [], False
+    for path in paths:
+        result = check_path(path, options)
+        if result.verdict == "error":
+            unreadable = True
+            _error(f"{path}: {result.error or 'cannot be read'}")
+        results.append(result)
+    for path in write_opinions(results, out_dir, settings):
+        click.echo(str(path))
+    sys.exit(EXIT_UNREADABLE if unreadable else EXIT_OK)
+
+
+@cli.command()
+@click.argument("charter", type=click.Path(exists=True, dir_okay=False, path_type=str))
+@click.option("--out", "-o", "out", required=True, type=click.Path(dir_okay=False, path_type=str),
+              help="The amended charter: .docx (tracked changes) for a .docx, .txt for a .txt.")
+@click.option("--table", default=None, type=click.Path(dir_okay=False, path_type=str),
+              help="Also write the 章程修改对照表 here (.docx or .txt).")
+@_pack_option
+@_org_type_option
+@_rules_option
+@_ocr_option
+def amend(charter, out, table, pack, org_type, rules_file, ocr):
+    """Add the party clause (and the core-values sentence) to a charter as tracked changes.
+
+    A compliant charter is left untouched. Exit status: 0 done, 2 usage, 3 the charter could not be read.
+    """
+    from .deliver import amend_charter
+
+    amendment = amend_charter(charter, out, table, _check_options(pack, org_type, rules_file, ocr))
+    if not amendment.changed:
+        click.echo(catalogue().text("amend.compliant", path=charter), err=True)
+        return
+    count = len(amendment.plan.edits) + len(amendment.plan.new) + len(amendment.plan.deleted)
+    click.echo(catalogue().text("amend.written", path=charter, out=out, count=count), err=True)
+    if amendment.table is not None:
+        click.echo(catalogue().text("amend.table_written", out=amendment.table), err=True)
 
 
 # --- entry point ---------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from typing import Any, NoReturn
 
 from .errors import InvalidOption, RulePackError
 
-__all__ = ["Domain", "OrgType", "Place", "RuleIds", "parse_domain", "registry"]
+__all__ = ["Approval", "Domain", "OrgType", "Place", "RuleIds", "parse_domain", "registry"]
 
 _SOURCE = "pbdocs/data/domain.toml"
 
@@ -55,6 +55,18 @@ class RuleIds:
 
 
 @dataclass(frozen=True)
+class Approval:
+    """How an amended charter is approved: the body that adopts it, by type code, then the
+    review and the registration authority's approval."""
+
+    bodies: Mapping[str, str]
+    default: str
+    unknown: str
+    review: str
+    approve: str
+
+
+@dataclass(frozen=True)
 class Place:
     """An article a fix points to: the first matching ``pattern``, named by ``found``."""
 
@@ -80,6 +92,13 @@ class Domain:
     places: Mapping[str, Place]
     fix_templates: Mapping[str, str]
     message_templates: Mapping[str, str]
+    approval: Approval
+
+    def approval_route(self, org_type: str | None) -> tuple[str, ...]:
+        """The steps that approve an amendment of a charter of ``org_type`` (any spelling)."""
+        code = next((t.code for t in self.org_types if org_type in t.spellings), None)
+        body = self.approval.unknown if code is None else self.approval.bodies.get(code, self.approval.default)
+        return (body, self.approval.review, self.approval.approve)
 
     def org_type(self, value: str) -> OrgType:
         """The type ``value`` names (any of its spellings); :class:`InvalidOption` for no type."""
@@ -230,6 +249,18 @@ def _packs(read: _Reader, data: dict[str, Any]) -> _Packs:
     return _Packs(default, every, builtin, MappingProxyType(groups))
 
 
+def _approval(read: _Reader, data: dict[str, Any], codes: set[str]) -> Approval:
+    table = read.table(data, "approval", "top level")
+    bodies = read.table(table, "bodies", "[approval]")
+    for code in bodies:
+        if code not in codes:
+            read.fail("[approval.bodies]", f"{code!r} is not an organization type code")
+        read.text(bodies, code, "[approval.bodies]")
+    return Approval(MappingProxyType(dict(bodies)), read.text(table, "default", "[approval]"),
+                    read.text(table, "unknown", "[approval]"), read.text(table, "review", "[approval]"),
+                    read.text(table, "approve", "[approval]"))
+
+
 def parse_domain(text: str, source: str = _SOURCE) -> Domain:
     """Validate the TOML ``text`` of a domain registry; ``source`` names it in error messages."""
     read = _Reader(source)
@@ -263,6 +294,7 @@ def parse_domain(text: str, source: str = _SOURCE) -> Domain:
         places=_places(read, data),
         fix_templates=read.templates(data, "fix"),
         message_templates=read.templates(data, "messages"),
+        approval=_approval(read, data, set(by_code)),
     )
 
 

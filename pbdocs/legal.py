@@ -342,7 +342,7 @@ def running_lines(pages: Sequence[Sequence[Line]], *, min_share: float = RUNNING
     running = {key for key, seen_on in recurrence.items() if len(seen_on) >= needed}
     return [
         {i for i in edge if is_page_number(lines[i].text) or running_key(lines[i].text) in running}
-        for lines, edge in zip(pages, edges)
+        for lines, edge in zip(pages, edges, strict=False)
     ]
 
 
@@ -350,7 +350,7 @@ def strip_running_lines(pages: Sequence[Sequence[Line]]) -> list[list[Line]]:
     """The pages without their page numbers and running headers/footers."""
     return [
         [line for i, line in enumerate(lines) if i not in furniture]
-        for lines, furniture in zip(pages, running_lines(pages))
+        for lines, furniture in zip(pages, running_lines(pages), strict=False)
     ]
 
 

@@ -3,7 +3,11 @@
 The library takes every folder as an argument and reads no environment. The commands and the web
 decide: a folder the user gives (a command option, or ``$PBDOCS_CORPUS`` / ``$PBDOCS_INDEX``, which
 the commands read through their options and the web through :func:`environment_locations`), else the
-bundled ``corpus/`` and ``index/bundled`` of the checkout, else, for an index, a per-user cache folder.
+bundled ``corpus/`` and ``index/bundled`` of a checkout. Installed from a wheel, the bundled corpus
+is package data: its index is built once into ``$XDG_CACHE_HOME/pbdocs`` (``~/.cache/pbdocs``), and
+the first ``pbdocs ingest`` without ``--corpus`` copies it to ``$XDG_DATA_HOME/pbdocs/corpus``
+(``~/.local/share/pbdocs/corpus``), which from then on is the default corpus. Nothing is ever
+written inside the installed package or the current folder.
 """
 from __future__ import annotations
 
@@ -18,29 +22,49 @@ CORPUS_ENV = "PBDOCS_CORPUS"
 INDEX_ENV = "PBDOCS_INDEX"
 
 
-def corpus_dir(given: str | os.PathLike | None = None) -> Path:
-    """``given``, else the bundled corpus."""
-    from .search.corpus import bundled_locations
+def _user_folder(variable: str, fallback: str) -> Path:
+    return Path(os.environ.get(variable) or Path.home() / fallback) / "pbdocs"
+
+
+def _cache_root() -> Path:
+    return _user_folder("XDG_CACHE_HOME", ".cache")
+
+
+def _user_corpus() -> Path:
+    return _user_folder("XDG_DATA_HOME", ".local/share") / "corpus"
+
+
+def corpus_dir(given: str | os.PathLike | None = None, *, for_writing: bool = False) -> Path:
+    """``given``, else the bundled corpus; installed from a wheel, the user's copy of it once there
+    is one (made here when ``for_writing``, so that ``ingest`` never writes into the package)."""
+    from .search.corpus import MANIFEST, PACKAGED_CORPUS, bundled_locations, copy_corpus
 
     if given:
         return Path(given)
-    bundled = bundled_locations()
+    bundled = bundled_locations(_cache_root())
     if bundled is None:
         raise CorpusError(f"no corpus found: set {CORPUS_ENV} to a folder with a manifest.json")
+    if bundled.corpus_dir != PACKAGED_CORPUS:
+        return bundled.corpus_dir
+    local = _user_corpus()
+    if (local / MANIFEST).is_file():
+        return local
+    if for_writing:
+        copy_corpus(PACKAGED_CORPUS, local)
+        return local
     return bundled.corpus_dir
 
 
 def index_dir(given: str | os.PathLike | None = None) -> Path:
-    """``given``, else the bundled index, else (no checkout) a per-user cache folder."""
+    """``given``, else the bundled index (of a checkout, or in the user's cache folder)."""
     from .search.corpus import bundled_locations
 
     if given:
         return Path(given)
-    bundled = bundled_locations()
-    if bundled is not None:
-        return bundled.index_dir
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return cache / "pbdocs" / "index"
+    bundled = bundled_locations(_cache_root())
+    if bundled is None:
+        return _cache_root() / "index" / "default"
+    return bundled.index_dir
 
 
 def environment_locations() -> tuple[Path, Path]:

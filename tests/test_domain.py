@@ -48,7 +48,8 @@ def test_packs_and_groups_match_the_pack_files():
     assert domain.default_pack == "party" and domain.every_pack == "all"
     assert domain.packs_named("all") == ("party", "statutory")
     assert domain.packs_named("party") == ("party",)
-    files = sorted(entry.name.removesuffix(".toml") for entry in resources.files("pbdocs").joinpath("data", "rules").iterdir()
+    rule_files = resources.files("pbdocs").joinpath("data", "rules").iterdir()
+    files = sorted(entry.name.removesuffix(".toml") for entry in rule_files
                    if entry.name.endswith(".toml") and not entry.name.startswith("_"))
     assert builtin_pack_names() == files == list(domain.builtin_packs)
 
@@ -105,6 +106,6 @@ def test_rule_kinds_table_drives_pack_validation():
 def test_a_broken_registry_is_refused_naming_the_problem(broken, expected):
     text = broken(DOMAIN_TOML)
     assert text != DOMAIN_TOML
-    with pytest.raises(RulePackError, match="^domain.toml: ") as info:
+    with pytest.raises(RulePackError, match=r"^domain\.toml: ") as info:
         parse_domain(text, "domain.toml")
     assert expected in str(info.value)

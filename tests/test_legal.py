@@ -155,7 +155,8 @@ def test_line_headings_give_chapters_and_articles_at_their_offsets():
     text = "某会章程\n第一章 总则\n第一条 本会名称。\n第二条 本会依照\n第十条的规定办理。\n第二竟 会员 第三条 会员。"
     headings = line_headings(_lines(text))
     assert [(h.kind, h.label) for h in headings] == [
-        ("chapter", "第一章"), ("article", "第一条"), ("article", "第二条"), ("chapter", "第二章"), ("article", "第三条"),
+        ("chapter", "第一章"), ("article", "第一条"), ("article", "第二条"),
+        ("chapter", "第二章"), ("article", "第三条"),
     ]
     first = headings[1]
     assert text[first.start:first.end] == "第一条" and text[first.end:].startswith(" 本会名称")
@@ -251,12 +252,14 @@ def test_running_headers_recur_at_page_edges_with_changing_digits():
 
 
 def test_running_headers_must_recur_on_a_share_of_the_pages():
-    pages = [_page(header, f"甲{i}", f"乙{i}", f"丙{i}") for header, i in zip(["页眉"] * 2 + list("子丑寅卯辰巳"), "一二三四五六七八")]
+    headers = ["页眉"] * 2 + list("子丑寅卯辰巳")
+    pages = [_page(header, f"甲{i}", f"乙{i}", f"丙{i}") for header, i in zip(headers, "一二三四五六七八", strict=True)]
     assert running_lines(pages)[0] == set()
     assert running_lines(pages, min_share=0)[0] == {0}
 
 
 def test_lines_are_ordered_by_position_not_by_reading_order():
     # A footer a reader put first is still at the bottom of the page.
-    pages = [[Line("机密 文件", 0.95, 0.97)] + _page("甲", "乙", "丙"), [Line("机密 文件", 0.95, 0.97)] + _page("丁", "戊", "己")]
+    footer = Line("机密 文件", 0.95, 0.97)
+    pages = [[footer, *_page("甲", "乙", "丙")], [footer, *_page("丁", "戊", "己")]]
     assert running_lines(pages) == [{0}, {0}]

@@ -15,7 +15,8 @@ REPO = Path(__file__).resolve().parents[1]
 PACKAGE = REPO / "pbdocs"
 MAX_FUNCTION_LINES = 80
 # Only the shell reads the environment; everything below it is handed paths and options.
-SHELL = [PACKAGE / "cli.py", PACKAGE / "web"]
+# pbdocs/shell.py resolves locations for both cli.py and the web module: it is shell code too.
+SHELL = [PACKAGE / "cli.py", PACKAGE / "shell.py", PACKAGE / "web"]
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -56,4 +57,51 @@ def test_only_the_shell_reads_the_environment():
         for text in [module.read_text(encoding="utf-8")]
         for match in reads.finditer(text)
     ]
+    assert not offenders, "\n".join(offenders)
+
+
+# Imports go one way, from the bottom of this table to the top; a module may use its own package
+# and anything on a lower layer. The longest matching prefix decides a module's layer.
+LAYERS = {
+    "pbdocs._version": 0, "pbdocs.errors": 0, "pbdocs.files": 0, "pbdocs.normalize": 0, "pbdocs.domain": 0,
+    "pbdocs.messages": 0,
+    "pbdocs.models": 1, "pbdocs.legal": 1, "pbdocs.extract": 1, "pbdocs.executor": 1,
+    "pbdocs.rules": 2, "pbdocs.search": 2,
+    "pbdocs.screen": 3,
+    "pbdocs.deliver": 4, "pbdocs.office": 4,
+    "pbdocs": 5,
+    "pbdocs.shell": 6, "pbdocs.cli": 6, "pbdocs.web": 6, "pbdocs.__main__": 7,
+}
+
+
+def _layer(module: str) -> tuple[str, int]:
+    prefix = max((p for p in LAYERS if module == p or module.startswith(p + ".")), key=len)
+    return prefix, LAYERS[prefix]
+
+
+def _imported_modules(path: Path, package: str):
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            yield node.lineno, [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = package.split(".")[: len(package.split(".")) - node.level + 1] if node.level else []
+            target = ".".join(base + ([node.module] if node.module else []))
+            # `from . import x` may name a module; `from .mod import name` names the module itself.
+            yield node.lineno, [f"{target}.{a.name}" for a in node.names] if node.module is None else [target]
+
+
+def test_imports_go_one_way():
+    offenders = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = list(path.relative_to(REPO).with_suffix("").parts)
+        module = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        package = module if path.name == "__init__.py" else ".".join(parts[:-1])
+        home, layer = _layer(module)
+        for lineno, targets in _imported_modules(path, package):
+            for target in targets:
+                if not target.startswith("pbdocs"):
+                    continue
+                prefix, target_layer = _layer(target)
+                if target_layer > layer and prefix != home and not target.startswith(home + "."):
+                    offenders.append(f"{path.relative_to(REPO)}:{lineno}: {module} imports {target}")
     assert not offenders, "\n".join(offenders)

@@ -12,7 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from pbdocs.cli import cli
-from pbdocs.screen.inputs import ArchiveLimits, collect_sources, sha256_file
+from pbdocs.files import sha256_file
+from pbdocs.screen.inputs import ArchiveLimits, collect_sources
 
 CHARTER = "某市书法家协会章程\n第一章 总则\n第一条 本会的名称是某市书法家协会。\n".encode()
 

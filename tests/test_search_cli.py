@@ -68,7 +68,7 @@ def test_search_text_output(index_dir):
     result = run("search", "原始基金不低于多少", "--index", str(index_dir), "-k", "2")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("[1] 示例基金会管理细则 · 第一条")
+    assert lines[0].startswith("[1] 《示例基金会管理细则》 第一条")
     assert lines[1].strip() == "【第一条 基金会的原始基金不低于二百万元人民币。】"
     assert lines[2].strip().startswith("来源:")
 
@@ -149,4 +149,47 @@ def test_search_builds_a_missing_default_index(tmp_path, monkeypatch):
     result = run("search", "党的基层组织", "-k", "1")
     assert result.exit_code == 0
     assert result.stderr == f"Building the search index in {tmp_path / 'index'} ...\n"
-    assert result.stdout.startswith("[1] 示例市民政局关于加强社会组织党建工作的通知")
+    assert result.stdout.startswith("[1] 《示例市民政局关于加强社会组织党建工作的通知》(示民发〔2021〕12号)")
+
+
+@pytest.fixture(scope="module")
+def versioned(tmp_path_factory):
+    """A corpus holding two versions of one local notice beside other documents, and its index."""
+    folder = tmp_path_factory.mktemp("versions")
+    result = CliRunner().invoke(cli, ["ingest", "--corpus", str(folder / "corpus"), str(DATA / "local"),
+                                      str(DATA / "ingest"), str(DATA / "passages" / "statute.md")])
+    assert result.exit_code == 0, result.output
+    return folder
+
+
+def test_ingest_links_same_titled_versions(versioned):
+    entries = json.loads((versioned / "corpus" / "manifest.json").read_text(encoding="utf-8"))["documents"]
+    by_date = {e["date"]: e for e in entries if e["file"].startswith("示例市")}
+    assert by_date["2021-02-01"]["superseded_by"] == by_date["2023-02-15"]["id"]
+    assert by_date["2023-02-15"]["superseded_by"] is None
+
+
+def test_search_text_labels_a_superseded_hit(versioned):
+    result = run("search", "--corpus", str(versioned / "corpus"), "--index", str(versioned / "idx"), "-k", "5",
+                 "示例市社会组织党建工作年度报告什么时候报送")
+    assert result.exit_code == 0, result.output
+    first, *rest = result.stdout.split("\n[")
+    assert first.startswith("[1] 《示例市民政局关于报送社会组织党建工作年度报告的通知》(示民发〔2023〕7号)")
+    assert "取代" not in first
+    old = next(block for block in rest if "示民发〔2021〕3号" in block.split("\n")[0])
+    assert "已被《示例市民政局关于报送社会组织党建工作年度报告的通知》(示民发〔2023〕7号)取代" in old
+
+
+def test_ingest_options_pin_the_version_status(tmp_path):
+    corpus = tmp_path / "c"
+    notices = sorted((DATA / "local").iterdir())
+    result = run("ingest", "--corpus", str(corpus), "--in-force", "--effective", "2021-03-01",
+                 "--version-label", "2021版", str(notices[0]))
+    assert result.exit_code == 0, result.output
+    result = run("ingest", "--corpus", str(corpus), str(notices[1]))
+    entries = {e["date"]: e for e in json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))["documents"]}
+    old = entries["2021-02-01"]
+    assert (old["in_force"], old["superseded_by"], old["effective"], old["version"]) == (True, None, "2021-03-01",
+                                                                                          "2021版")
+    result = run("ingest", "--corpus", str(corpus), "--superseded-by", "nothing-like-it", str(notices[0]))
+    assert result.exit_code == 3 and "no document of" in result.stderr

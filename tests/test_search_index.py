@@ -84,11 +84,15 @@ def test_changed_or_missing_corpus_files_are_reported(corpus_dir):
 
 def test_bundled_manifest_matches_its_files():
     corpus = Corpus.load(REPO / "corpus")
-    assert len(corpus.entries) == 19
+    assert len(corpus.entries) == 27
     for entry in corpus.entries:
         assert entry.title and entry.sha256
         if entry.file.startswith("policies/"):
             assert entry.source.startswith("github "), entry.id
+        if entry.file.startswith("requirements/"):
+            assert entry.source.startswith("pbdocs 审查规则"), entry.id
+    superseded = {e.id: e.superseded_by for e in corpus.entries if not e.is_in_force}
+    assert superseded == {"慈善法_2016": "慈善法_2023修正", "公司法_2018": "公司法_2023"}
     assert all(doc.text for _, doc in corpus.documents())
 
 

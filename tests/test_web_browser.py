@@ -100,7 +100,7 @@ def test_officer_uploads_charters_reads_verdicts_and_asks_a_question(base_url, b
     assert "共 3 份" in page.inner_text("#summary")
 
     partial_row = page.locator("#results-table tr.result", has_text="partial-foundation.docx")
-    assert "坚持党的全面领导" in partial_row.inner_text()
+    assert "坚持中国共产党的全面领导" in partial_row.inner_text()
     partial_row.locator("button").click()
     detail = page.locator("#results-table tr.detail:visible")
     assert detail.count() == 1

@@ -45,7 +45,7 @@ def read_image(path: Path, options: ExtractOptions) -> Extracted:
     notes.append(f"{describe_pages(numbers)} read by OCR")
     pages = [
         Page(number=number, text="\n".join(line.text for line in lines), ocr=True)
-        for number, lines in zip(numbers, strip_running_lines(frames))
+        for number, lines in zip(numbers, strip_running_lines(frames), strict=False)
     ]
     return Extracted(pages=pages, warnings=notes)
 
@@ -68,7 +68,7 @@ def ocr_picture(stream: BinaryIO, path: Path, options: ExtractOptions):
                 total = getattr(picture, "n_frames", 1)
                 frames = [
                     ocr_image(_upright_page(frame, path, options))
-                    for _, frame in zip(range(options.max_pages), ImageSequence.Iterator(picture))
+                    for _, frame in zip(range(options.max_pages), ImageSequence.Iterator(picture), strict=False)
                 ]
     except Image.DecompressionBombError:
         # Pillow refuses canvases far beyond its own limit (which is above ours) before pbdocs can

@@ -52,9 +52,9 @@ def _first_title_line(text: str) -> str | None:
         line = line.strip().strip("#").strip()
         if re.search(r"(来源|发布时间|发布于|作者|时间)\s*[:：]", line):
             continue
-        if 4 <= len(line) <= 60 and not line.startswith("第") and not re.search(r"[。;；]$", line):
-            if not line.startswith(("# source", "source:")):
-                return line
+        if (4 <= len(line) <= 60 and not line.startswith(("第", "# source", "source:"))
+                and not re.search(r"[。;；]$", line)):
+            return line
     return None
 
 

@@ -67,7 +67,7 @@ def ocr_image(image) -> list[Line]:
     if first.is_sideways:
         # rapidocr turns tall line crops a quarter turn counter-clockwise before reading them, so
         # lines that already read well say the page needs that same quarter turn.
-        turns = (90, 270) if first.confidence >= _CONFIDENT else (270, 90)
+        turns: tuple[int, ...] = (90, 270) if first.confidence >= _CONFIDENT else (270, 90)
     elif first.confidence < _CONFIDENT:
         turns = (180,)
     else:
@@ -102,7 +102,7 @@ def _recognize(image) -> _Reading:
     boxes = []
     tall = 0
     scores = list(result.scores) if result.scores is not None else [1.0] * len(result.txts)
-    for box, text in zip(result.boxes, result.txts):
+    for box, text in zip(result.boxes, result.txts, strict=False):
         ys = [float(point[1]) for point in box]
         xs = [float(point[0]) for point in box]
         if text.strip():
@@ -114,7 +114,7 @@ def _recognize(image) -> _Reading:
                 bottom=max(b[1] for b in row) / height)
         for row in _group_rows(boxes)
     ]
-    kept = [(text, float(score)) for text, score in zip(result.txts, scores) if text.strip()]
+    kept = [(text, float(score)) for text, score in zip(result.txts, scores, strict=False) if text.strip()]
     confidence = sum(score for _, score in kept) / len(kept) if kept else 0.0
     weight = sum(len(text) * score for text, score in kept)
     return _Reading(lines, confidence, weight, bool(boxes) and tall * 2 > len(boxes))

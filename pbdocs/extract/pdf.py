@@ -253,7 +253,7 @@ def describe_pages(numbers: list[int]) -> str:
     """``[2, 3, 5]`` -> ``pages 2-3, 5``; ``[4]`` -> ``page 4``."""
     ranges: list[str] = []
     start = prev = numbers[0]
-    for n in numbers[1:] + [None]:
+    for n in [*numbers[1:], None]:
         if n is not None and n == prev + 1:
             prev = n
             continue

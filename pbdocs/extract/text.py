@@ -138,7 +138,7 @@ def split_pages(text: str) -> list[str]:
     ]
     kept = strip_running_lines(positioned)
     out = []
-    for index, (page, survivors) in enumerate(zip(pages, kept)):
+    for index, (page, survivors) in enumerate(zip(pages, kept, strict=False)):
         keep_rows = {int(line.top) for line in survivors}
         lines = [line for i, line in enumerate(page)
                  if not line.strip() or i in keep_rows or (index == 0 and line is first_line)]

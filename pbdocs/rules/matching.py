@@ -173,7 +173,7 @@ class Matcher:
     def regex_hits(self, element: ElementSpec, patterns: tuple[str, ...], *, obligations: bool) -> list[Hit]:
         """Hits of ``patterns``; with ``obligations`` only those that state the charter's own duty."""
         hits: dict[tuple[int, int], Hit] = {}
-        for index, pattern in enumerate(patterns):
+        for _index, pattern in enumerate(patterns):
             plain = _compiled(pattern)
             lookalikes = _compiled_ocr(pattern, self._confusions)
             for m in lookalikes.finditer(self.text):

@@ -67,7 +67,7 @@ class CheckOptions:
 
     def fingerprint(self) -> dict[str, Any]:
         """JSON-native identity of these options: results are only reused under the same one."""
-        from .. import __version__
+        from .._version import __version__
 
         rules_hash = hashlib.sha256(self.rules_text.encode("utf-8")).hexdigest() if self.rules_text else None
         return {

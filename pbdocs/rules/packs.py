@@ -40,6 +40,13 @@ class LegalBasis:
     def as_dict(self) -> dict[str, Any]:
         return {"title": self.title, "doc_number": self.doc_number, "date": self.date, "article": self.article}
 
+    @classmethod
+    def from_dict(cls, data: Any) -> LegalBasis:
+        """The basis ``as_dict`` gave; ValueError for anything else."""
+        if not isinstance(data, dict) or not isinstance(data.get("title"), str):
+            raise ValueError("a legal basis is a JSON object with a 'title'")
+        return cls(data["title"], data.get("doc_number"), data.get("date"), data.get("article"))
+
     def cite(self) -> str:
         parts = [f"《{self.title}》"]
         if self.doc_number:

@@ -10,6 +10,31 @@ from .structure import Evidence
 
 __all__ = ["ElementResult", "Fix", "Finding", "CheckResult", "STATUSES", "VERDICTS"]
 
+
+def _object(data: Any, what: str) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise ValueError(f"{what} is a JSON object")
+    return data
+
+
+def _optional(data: dict[str, Any], key: str, kind: type, what: str) -> Any:
+    value = data.get(key)
+    if value is not None and not isinstance(value, kind):
+        raise ValueError(f"{what}: '{key}' must be {kind.__name__} or null")
+    return value
+
+
+def _required(data: dict[str, Any], key: str, kind: type, what: str) -> Any:
+    value = data.get(key)
+    if not isinstance(value, kind):
+        raise ValueError(f"{what}: '{key}' must be {kind.__name__}")
+    return value
+
+
+def _evidence(data: dict[str, Any], key: str) -> Evidence | None:
+    value = data.get(key)
+    return Evidence.from_dict(value) if value is not None else None
+
 STATUSES = ("present", "partial", "missing", "contradicted")
 VERDICTS = ("compliant", "partial", "missing", "contradicted", "error")
 
@@ -48,6 +73,23 @@ class ElementResult:
             data["statute_article"] = self.statute_article
         return data
 
+    @classmethod
+    def from_dict(cls, data: Any, id: str) -> ElementResult:
+        """The element ``as_dict`` gave under the key ``id``; ValueError for anything else."""
+        what = f"element {id!r}"
+        data = _object(data, what)
+        confidence = data.get("confidence")
+        if not isinstance(confidence, (int, float)) or isinstance(confidence, bool):
+            raise ValueError(f"{what}: 'confidence' must be a number")
+        return cls(
+            id=id, title=_required(data, "title", str, what), found=_required(data, "found", bool, what),
+            confidence=float(confidence), evidence=_evidence(data, "evidence"),
+            method=_optional(data, "method", str, what), required=bool(data.get("required", True)),
+            note=_optional(data, "note", str, what),
+            negated_evidence=_evidence(data, "negated_evidence"), weak_evidence=_evidence(data, "weak_evidence"),
+            statute_article=_optional(data, "statute_article", str, what),
+        )
+
 
 @dataclass(frozen=True)
 class Fix:
@@ -56,6 +98,11 @@ class Fix:
 
     def as_dict(self) -> dict[str, str]:
         return {"text": self.text, "where": self.where}
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Fix:
+        data = _object(data, "a fix")
+        return cls(_required(data, "text", str, "fix"), _required(data, "where", str, "fix"))
 
 
 @dataclass
@@ -91,6 +138,29 @@ class Finding:
             "chapter": self.chapter,
         }
 
+    @classmethod
+    def from_dict(cls, data: Any) -> Finding:
+        """The finding ``as_dict`` gave; ValueError for anything else.
+
+        ``gate`` and ``primary`` are not part of the JSON (they belong to the rule, and the verdict
+        made of them is stored beside the findings), so they are read only when present.
+        """
+        data = _object(data, "a finding")
+        rule = _required(data, "rule", str, "finding")
+        what = f"finding {rule!r}"
+        status = _required(data, "status", str, what)
+        elements = _object(data.get("elements", {}), f"{what}: 'elements'")
+        fix = data.get("fix")
+        return cls(
+            rule=rule, title=_required(data, "title", str, what), severity=_required(data, "severity", str, what),
+            status=status, basis=LegalBasis.from_dict(data.get("basis")),
+            elements={key: ElementResult.from_dict(value, key) for key, value in elements.items()},
+            fix=Fix.from_dict(fix) if fix is not None else None,
+            message=_optional(data, "message", str, what) or "",
+            article=_optional(data, "article", str, what), chapter=_optional(data, "chapter", str, what),
+            gate=bool(data.get("gate", False)), primary=bool(data.get("primary", False)),
+        )
+
 
 @dataclass
 class CheckResult:
@@ -119,6 +189,24 @@ class CheckResult:
             "subject": self.subject,
             "warnings": list(self.warnings),
         }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> CheckResult:
+        """The result ``as_dict`` (or ``pbdocs check --format json``) gave; ValueError for anything else."""
+        data = _object(data, "a check result")
+        what = "check result"
+        verdict = _required(data, "verdict", str, what)
+        findings, pages, warnings = (data.get(key, []) for key in ("findings", "ocr_pages", "warnings"))
+        if not isinstance(findings, list) or not isinstance(pages, list) or not isinstance(warnings, list):
+            raise ValueError(f"{what}: 'findings', 'ocr_pages' and 'warnings' must be lists")
+        if not all(isinstance(p, int) for p in pages) or not all(isinstance(w, str) for w in warnings):
+            raise ValueError(f"{what}: 'ocr_pages' are page numbers and 'warnings' strings")
+        return cls(
+            path=_required(data, "path", str, what), verdict=verdict,
+            org_type=_optional(data, "org_type", str, what), name=_optional(data, "name", str, what),
+            findings=[Finding.from_dict(f) for f in findings], error=_optional(data, "error", str, what),
+            ocr_pages=list(pages), subject=_optional(data, "subject", str, what), warnings=list(warnings),
+        )
 
     def row(self) -> dict[str, Any]:
         """One flat line per file for spreadsheets and reports."""

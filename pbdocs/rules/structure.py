@@ -12,6 +12,7 @@ structure is split after sentence punctuation.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -96,6 +97,19 @@ class Evidence:
             "match": self.match, "match_start": self.match_start, "match_end": self.match_end,
         }
 
+    @classmethod
+    def from_dict(cls, data: Any) -> Evidence:
+        """The evidence ``as_dict`` gave; ValueError for anything else."""
+        if not isinstance(data, dict):
+            raise ValueError("evidence is a JSON object")
+        try:
+            return cls(page=int(data["page"]), article=data["article"], chapter=data["chapter"],
+                       text=str(data["text"]), start=int(data["start"]), end=int(data["end"]),
+                       match=str(data["match"]), match_start=int(data["match_start"]),
+                       match_end=int(data["match_end"]))
+        except (KeyError, TypeError) as exc:
+            raise ValueError(f"evidence lacks or mistypes {exc}") from None
+
 
 # (normalized start, "chapter" or "article", Chapter or (label, normalized body start))
 _Mark = tuple[int, str, Any]
@@ -137,7 +151,7 @@ class Layout:
         masked: set[_Line] = set()
         headings = [i for i, ln in enumerate(lines) if _heading_only(ln.text)]
         nonblank = [i for i, ln in enumerate(lines) if ln.text.strip()]
-        next_nonblank = {a: b for a, b in zip(nonblank, nonblank[1:])}
+        next_nonblank = {a: b for a, b in itertools.pairwise(nonblank)}
         for i, line in enumerate(lines):
             if _TOC_LEADER.search(line.text) or _TOC_TITLE.match(line.text):
                 masked.add(line)
@@ -162,11 +176,12 @@ class Layout:
         """
         line_starts = [ln.start for ln in lines]
         starts = [bisect.bisect_left(line_starts, s) for s in doc.page_starts]
-        pages = [[ln for ln in lines[a:b] if ln.text.strip()] for a, b in zip(starts, starts[1:] + [len(lines)])]
+        bounds = zip(starts, [*starts[1:], len(lines)], strict=True)
+        pages = [[ln for ln in lines[a:b] if ln.text.strip()] for a, b in bounds]
         positioned = [[Line(ln.text, i, i) for i, ln in enumerate(page)] for page in pages]
         title = next((ln for ln in lines if ln.text.strip()), None)
         masked = set()
-        for page, furniture in zip(pages, running_lines(positioned, min_share=0)):
+        for page, furniture in zip(pages, running_lines(positioned, min_share=0), strict=False):
             for line in (page[i] for i in furniture):
                 if division_heading(line.text) or article_heading(line.text):
                     continue
@@ -202,7 +217,7 @@ class Layout:
         if first > 0:
             segments.append(Segment("preamble", None, None, 0, first, 0))
         bounds = [m[0] for m in marks] + [len(self.text)]
-        for (start, kind, payload), end in zip(marks, bounds[1:]):
+        for (start, kind, payload), end in zip(marks, bounds[1:], strict=False):
             if kind == "chapter":
                 chapter = payload
                 self.chapters.append(payload)

@@ -17,9 +17,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..extract import SUPPORTED_SUFFIXES
+from ..files import sha256_file
 from .records import member_label
 
-__all__ = ["ArchiveLimits", "Source", "collect_sources", "sha256_file"]
+__all__ = ["ArchiveLimits", "Source", "collect_sources"]
 
 ARCHIVE_SUFFIX = ".zip"
 # Files an operating system or office suite leaves in folders and archives; never charters.
@@ -55,12 +56,6 @@ class Source:
     member: str | None = None
 
 
-def sha256_file(path: str | os.PathLike) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(_CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def collect_sources(

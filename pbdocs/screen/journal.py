@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ..files import write_text_atomic
 from .records import ScreenRecord
 
 __all__ = ["Journal", "journal_path"]
@@ -43,7 +44,8 @@ class Journal:
             self._load()
         else:
             self._start_new()
-        self._fh = open(self.path, "a", encoding="utf-8")
+        # Held open for the journal's lifetime and closed by close()/__exit__, not a with-block.
+        self._fh = open(self.path, "a", encoding="utf-8")  # noqa: SIM115
         self._synced_at = time.monotonic()
 
     def _load(self) -> None:
@@ -81,12 +83,7 @@ class Journal:
     def _start_new(self) -> None:
         self.done = {}
         header = {"kind": _KIND, "version": _VERSION, "config": self.config}
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(json.dumps(header, ensure_ascii=False) + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self.path)
+        write_text_atomic(self.path, json.dumps(header, ensure_ascii=False) + "\n")
 
     def record(self, sha256: str, record: ScreenRecord) -> None:
         entry = {"sha256": sha256, **record.as_dict()}

@@ -17,7 +17,6 @@ import html
 import json
 import os
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Callable
 from functools import lru_cache
@@ -25,8 +24,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
+from .._version import __version__
 from ..errors import ScreenError
+from ..files import atomic_path
+from ..messages import catalogue
 from ..rules import LegalBasis
 from .records import ScreenRecord
 
@@ -54,11 +55,9 @@ def report_format(out: str | os.PathLike) -> str:
     return suffix
 
 
-@lru_cache(maxsize=1)
 def labels() -> dict[str, dict[str, str]]:
-    """Chinese labels for verdicts, statuses, elements, rules and columns (package data)."""
-    text = resources.files("pbdocs").joinpath("data/screen/labels.json").read_text(encoding="utf-8")
-    return json.loads(text)
+    """Chinese labels for verdicts, statuses, elements, rules and columns (the message catalogue)."""
+    return catalogue().web_labels()
 
 
 def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -80,26 +79,10 @@ def write_report(out: str | os.PathLike, records: list[ScreenRecord]) -> Path:
     out = Path(out)
     write = writer[report_format(out)]
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+        with atomic_path(out, shared=True) as tmp:
+            write(tmp, records)
     except OSError as exc:
         raise ScreenError(f"{out}: cannot write the report: {exc.strerror or exc}") from None
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        write(tmp, records)
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        # mkstemp creates the file private; a report gets the permissions of any file the user makes.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, out)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ScreenError(f"{out}: cannot write the report: {exc.strerror or exc}") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return out
 
 
@@ -249,7 +232,8 @@ def _cards(summary: dict[str, Any], names) -> str:
 def _bar_chart(bars: list[tuple[str, int, str]], element_id: str, *, empty: str = "无数据") -> str:
     """A horizontal bar chart as inline SVG: label, bar scaled to the largest value, count."""
     if not bars or not any(n for _, n, _ in bars):
-        return f'<svg id="{element_id}" width="360" height="40" role="img"><text x="0" y="24">{_esc(empty)}</text></svg>'
+        return (f'<svg id="{element_id}" width="360" height="40" role="img">'
+                f'<text x="0" y="24">{_esc(empty)}</text></svg>')
     label_width, bar_width, row_height = 130, 190, 26
     largest = max(n for _, n, _ in bars)
     height = row_height * len(bars) + 6

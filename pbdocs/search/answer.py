@@ -67,7 +67,7 @@ def best_answer(text: str, term_weights: Mapping[str, float], cue: Cue | None = 
     scores = [
         sum(term_weights[t] * (1.0 + math.log(n / spread[t])) for t in terms) / (1.0 + (b - a) / _LENGTH_SCALE)
         * (1.0 + _CUE_BONUS * _fits(text[a:b], cue))
-        for terms, (a, b) in zip(present, spans)
+        for terms, (a, b) in zip(present, spans, strict=False)
     ]
     best = max(range(n), key=lambda i: (scores[i], -i))
     start, end = spans[best]

@@ -1,13 +1,18 @@
 """The policy corpus: a folder of documents plus ``manifest.json`` describing each one.
 
 A manifest entry holds id, file (relative to the corpus folder), title, issuer (发文机关),
-doc_number (文号), date, source and the file's sha256. ``ingest`` adds files of any format the
-extractor reads; their metadata comes from the text (the extractor's parse, ``# source:``-style
-header lines, and the promulgation lines under a statute's title) unless given explicitly.
+doc_number (文号), date, source, the file's sha256 and the version fields: ``version`` (2023修正),
+``effective`` (施行 date), ``superseded_by`` (the id of the next version of the same law) and
+``in_force`` (set only to pin what inference would otherwise decide). ``ingest`` adds files of any
+format the extractor reads; their metadata comes from the text (the extractor's parse,
+``# source:``-style header lines, and the promulgation lines under a statute's title) unless given
+explicitly, and every ingest links the versions of same-titled documents again
+(:func:`.versions.successors`).
 
-Every function takes its folders as arguments; :func:`bundled_locations` says where the checkout
-pbdocs runs from keeps its corpus and index, for the shell (``pbdocs.shell``) and :func:`pbdocs.ask`
-to default to. Nothing here reads the environment.
+Every function takes its folders as arguments; :func:`bundled_locations` says where the bundled
+corpus and its index are (the checkout's ``corpus/``, or the copy a wheel carries as package data),
+for the shell (``pbdocs.shell``) and :func:`pbdocs.ask` to default to. Nothing here reads the
+environment.
 """
 from __future__ import annotations
 
@@ -16,14 +21,15 @@ import json
 import os
 import re
 import shutil
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
 from ..errors import CorpusError, ReadError
+from ..files import sha256_file, write_text_atomic
 from ..models import Document
+from .versions import Edition, effective_date, successors, version_label
 
 __all__ = [
     "CorpusEntry",
@@ -32,12 +38,15 @@ __all__ = [
     "SearchLocations",
     "bundled_locations",
     "ingest",
+    "copy_corpus",
+    "link_versions",
     "header_fields",
     "body_start",
 ]
 
 MANIFEST = "manifest.json"
 METADATA_FIELDS = ("title", "issuer", "doc_number", "date", "source")
+VERSION_FIELDS = ("version", "effective")
 _HEADER_LINE = re.compile(r"^#\s*(source|origin|title|note|issuer|date|doc_number)\s*:\s*(.*?)\s*$", re.I)
 _INFO_END = "<!-- INFO END -->"
 _PROMULGATION = re.compile(r"^\s*((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日\s*(.*)$")
@@ -56,9 +65,28 @@ class CorpusEntry:
     date: str | None = None
     source: str | None = None
     sha256: str = ""
+    version: str | None = None
+    effective: str | None = None
+    superseded_by: str | None = None
+    in_force: bool | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CorpusEntry:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+    @property
+    def is_in_force(self) -> bool:
+        """Pinned by the manifest, else in force unless a later version supersedes it."""
+        return self.in_force if self.in_force is not None else self.superseded_by is None
+
+    def version_info(self) -> dict[str, Any]:
+        """What the index keeps per document beside its metadata, for ranking and citations."""
+        return {"version": self.version, "effective": self.effective, "superseded_by": self.superseded_by,
+                "in_force": self.is_in_force}
 
 
 @dataclass(frozen=True)
@@ -69,22 +97,27 @@ class SearchLocations:
     index_dir: Path
 
 
-def bundled_locations() -> SearchLocations | None:
-    """``corpus/`` and ``index/bundled`` of the checkout holding this package (installed editable),
-    or None when pbdocs is installed without one. Reads no environment: the shell layers its
-    settings over this."""
+# Where a wheel carries the bundled corpus: setup.py copies the checkout's corpus/ here at build time.
+PACKAGED_CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus"
+
+
+def bundled_locations(cache_dir: str | os.PathLike | None = None) -> SearchLocations | None:
+    """Where the bundled corpus and its index are.
+
+    Run from a checkout (installed editable): its ``corpus/`` and ``index/bundled``. Installed from a
+    wheel: the corpus the package carries, its index kept under ``cache_dir`` (default
+    ``~/.cache/pbdocs``; the shell passes ``$XDG_CACHE_HOME/pbdocs``), never inside the installed
+    package. None when there is neither. Reads no environment.
+    """
+    from .._version import __version__
+
     root = Path(__file__).resolve().parents[2]
-    if not (root / "corpus").is_dir():
+    if (root / "corpus" / MANIFEST).is_file():
+        return SearchLocations(root / "corpus", root / "index" / "bundled")
+    if not (PACKAGED_CORPUS / MANIFEST).is_file():
         return None
-    return SearchLocations(root / "corpus", root / "index" / "bundled")
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    cache = Path(cache_dir) if cache_dir is not None else Path.home() / ".cache" / "pbdocs"
+    return SearchLocations(PACKAGED_CORPUS, cache / "index" / f"bundled-{__version__}")
 
 
 def header_fields(text: str) -> dict[str, str]:
@@ -159,7 +192,10 @@ def describe(doc: Document) -> dict[str, str | None]:
         first = doc.text[body_start(doc.text):].lstrip().split("\n", 1)[0].strip().lstrip("#").strip()
         if 2 <= len(first) <= 60:
             meta["title"] = first
-    return {key: meta.get(key) for key in METADATA_FIELDS}
+    body = doc.text[body_start(doc.text):]
+    meta["version"] = version_label(body, meta.get("date"))
+    meta["effective"] = effective_date(body, meta.get("date"))
+    return {key: meta.get(key) for key in METADATA_FIELDS + VERSION_FIELDS}
 
 
 class Corpus:
@@ -190,14 +226,13 @@ class Corpus:
             raise CorpusError(f"{path}: expected an object with a \"documents\" list")
         entries: list[CorpusEntry] = []
         seen: set[str] = set()
-        known = {f.name for f in fields(CorpusEntry)}
         for i, item in enumerate(docs):
             if not isinstance(item, dict) or not item.get("id") or not item.get("file"):
                 raise CorpusError(f"{path}: entry {i + 1} needs an \"id\" and a \"file\"")
             if item["id"] in seen:
                 raise CorpusError(f"{path}: duplicate id {item['id']!r}")
             seen.add(item["id"])
-            entries.append(CorpusEntry(**{k: v for k, v in item.items() if k in known}))
+            entries.append(CorpusEntry.from_dict(item))
         return cls(root, entries)
 
     def file_path(self, entry: CorpusEntry) -> Path:
@@ -221,7 +256,8 @@ class Corpus:
         if not path.is_file():
             raise CorpusError(f"{path}: listed in {self.manifest_path} but missing")
         if entry.sha256 and sha256_file(path) != entry.sha256:
-            raise CorpusError(f"{path}: changed since it was ingested (sha256 differs); run `pbdocs ingest` on it again")
+            raise CorpusError(f"{path}: changed since it was ingested (sha256 differs); "
+                              "run `pbdocs ingest` on it again")
         doc = extract(path)
         for key in METADATA_FIELDS:
             setattr(doc.metadata, key, getattr(entry, key))
@@ -231,21 +267,24 @@ class Corpus:
         for entry in self.entries:
             yield entry, self.read(entry)
 
+    def infer_versions(self) -> None:
+        """Fill in ``version`` and ``effective`` where the manifest lacks them, from each document's
+        text, and link the versions of same-titled documents again."""
+        updated = []
+        for entry in self.entries:
+            if entry.version is None or entry.effective is None:
+                text = self.read(entry).text
+                body = text[body_start(text):]
+                entry = replace(entry, version=entry.version or version_label(body, entry.date),
+                                effective=entry.effective or effective_date(body, entry.date))
+            updated.append(entry)
+        self.entries = link_versions(updated)
+
     def save(self) -> None:
         payload = {"version": 1, "documents": [e.as_dict() for e in self.entries]}
-        write_atomic(self.manifest_path, json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
+        write_text_atomic(self.manifest_path, json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
 
 
-def write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
@@ -275,10 +314,14 @@ def ingest(
     corpus_dir: str | os.PathLike,
     *,
     subdir: str = "",
-    overrides: dict[str, str | None] | None = None,
+    overrides: dict[str, Any] | None = None,
 ) -> list[CorpusEntry]:
     """Copy documents into the corpus in ``corpus_dir`` (created when missing) and record them in its
     manifest; returns their entries.
+
+    ``overrides`` replaces what is read from the text: any of :data:`METADATA_FIELDS`, ``version``,
+    ``effective``, and the version links: ``superseded_by`` (an id of the corpus) or ``in_force``
+    (True) pin the documents' status instead of inferring it from same-titled documents.
 
     Each file is extracted first, so an unreadable one raises :class:`ReadError` before anything
     is written. Ingesting a file already present (same content) updates its entry in place.
@@ -286,12 +329,14 @@ def ingest(
     from ..extract import extract
 
     corpus = _load_or_create(Path(corpus_dir))
-    overrides = {k: v for k, v in (overrides or {}).items() if v}
+    given = {k: v for k, v in (overrides or {}).items() if v is not None and v != ""}
+    pinned = _pinned_status(corpus, given)
     staged: list[tuple[Path, CorpusEntry]] = []
     for path in expand_paths(paths):
         doc = extract(path)
-        meta = describe(doc)
-        meta.update({k: v for k, v in overrides.items() if k in METADATA_FIELDS})
+        meta: dict[str, Any] = describe(doc)
+        meta.update({k: v for k, v in given.items() if k in METADATA_FIELDS + VERSION_FIELDS})
+        meta.update(pinned)
         digest = sha256_file(path)
         existing = next((e for e in corpus.entries if e.sha256 == digest), None)
         if existing is not None:
@@ -308,8 +353,48 @@ def ingest(
             shutil.copyfile(path, tmp)
             os.replace(tmp, target)
         corpus.entries = [e for e in corpus.entries if e.id != entry.id] + [entry]
+    corpus.entries = link_versions(corpus.entries)
     corpus.save()
-    return [entry for _, entry in staged]
+    by_id = {e.id: e for e in corpus.entries}
+    return [by_id[entry.id] for _, entry in staged]
+
+
+def _pinned_status(corpus: Corpus, given: dict[str, Any]) -> dict[str, Any]:
+    """The version status an ingest pins: superseded by a named document, or in force."""
+    successor = given.get("superseded_by")
+    if successor is not None:
+        if given.get("in_force"):
+            raise CorpusError("a document cannot be both in force and superseded")
+        if successor not in {e.id for e in corpus.entries}:
+            raise CorpusError(f"superseded by {successor!r}: no document of {corpus.manifest_path} has that id")
+        return {"superseded_by": successor, "in_force": False}
+    if given.get("in_force"):
+        return {"superseded_by": None, "in_force": True}
+    return {}
+
+
+def link_versions(entries: list[CorpusEntry]) -> list[CorpusEntry]:
+    """``entries`` with ``superseded_by`` inferred for every document whose status is not pinned:
+    the next newer document of the same short title supersedes it."""
+    links = successors([Edition(e.id, e.title, e.date, e.in_force is not None) for e in entries])
+    return [replace(e, superseded_by=links[e.id]) if e.id in links else e for e in entries]
+
+
+def copy_corpus(source: str | os.PathLike, target: str | os.PathLike) -> Path:
+    """Copy the corpus folder ``source`` to ``target`` (which must not exist yet) whole or not at all:
+    into a temporary folder beside it, then renamed."""
+    import tempfile
+
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.tmp-"))
+    try:
+        shutil.copytree(source, tmp, dirs_exist_ok=True)
+        os.rename(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target
 
 
 def _load_or_create(root: Path) -> Corpus:

@@ -37,6 +37,8 @@ _CUE_BONUS = 0.5
 _SUBJECT_BONUS = 0.2
 _NAMED_BONUS = 0.3
 _LOCAL_FACTOR = 0.8
+_SUPERSEDED_FACTOR = 0.6
+_VERSION_BONUS = 0.5
 _COORDINATION = 0.5
 # Tuned on the STARD development half (benchmarks/stard.py): 0.1 / 0.15 / 0.2 / 0.3 gave nDCG@10
 # 0.456 / 0.456 / 0.455 / 0.447 and R@100 0.701 / 0.713 / 0.721 / 0.734 on a quarter of it; on
@@ -52,7 +54,8 @@ class QueryPlan:
     term's weight times its idf; ``own_weight``: the idf weight of the question's own terms
     (synonyms excluded); ``named``: documents it names by title or place; ``subject``: documents
     whose title holds one of its words; ``local``: documents that are one place's rules;
-    ``pinned``: the passage of the article it names.
+    ``pinned``: the passage of the article it names; ``superseded``: documents a later version
+    replaces; ``versions_named``: documents whose year or 文号 the question names.
     """
 
     query: Query
@@ -63,6 +66,8 @@ class QueryPlan:
     subject: frozenset[str]
     local: frozenset[str]
     pinned: int | None
+    superseded: frozenset[str] = frozenset()
+    versions_named: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -121,6 +126,20 @@ def local(plan: QueryPlan, candidate: Candidate) -> float:
     return _LOCAL_FACTOR if doc_id in plan.local and doc_id not in plan.named else 1.0
 
 
+def in_force(plan: QueryPlan, candidate: Candidate) -> float:
+    """A question about what the rules require is answered by the version in force: a superseded
+    version (慈善法 2016 once the 2023 amendment exists) scores lower, unless the question names
+    that very version."""
+    doc_id = candidate.passage.doc_id
+    return _SUPERSEDED_FACTOR if doc_id in plan.superseded and doc_id not in plan.versions_named else 1.0
+
+
+def version_named(plan: QueryPlan, candidate: Candidate) -> float:
+    """A question naming a version's year or 文号 (2016年慈善法, 民函〔2018〕78号) is about that
+    version, even where a later one says the same words."""
+    return _VERSION_BONUS if candidate.passage.doc_id in plan.versions_named else 0.0
+
+
 def coordination(plan: QueryPlan, candidate: Candidate) -> float:
     """Between 1 - _COORDINATION (none of the question's terms) and 1 (all of them): a passage
     holding every concept of the question beats one repeating a few of them."""
@@ -149,7 +168,9 @@ SCORE_FACTORS: Mapping[str, ScoreFactor] = {
         ScoreFactor("answer_kind", "bonus", answer_kind),
         ScoreFactor("subject", "bonus", subject),
         ScoreFactor("named", "bonus", named),
+        ScoreFactor("version_named", "bonus", version_named),
         ScoreFactor("local", "multiplier", local),
+        ScoreFactor("in_force", "multiplier", in_force),
         ScoreFactor("coordination", "multiplier", coordination),
         ScoreFactor("cited", "multiplier", cited),
     )

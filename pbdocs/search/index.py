@@ -10,8 +10,9 @@ Layout of an index folder:
   memory-mapped hash table (:mod:`.strtable`), so loading does not build a dictionary of a million
   terms and a lookup hashes once;
 - ``passages.jsonl`` + ``passage_offsets.npy``: passage records read one by one for the hits;
-- ``docs.json``: per document its metadata, where each of its articles is and how many other
-  documents cite it (``cited_by``); ``cited.npy``: per passage, log(1 + that count) of its document;
+- ``docs.json``: per document its metadata, version fields, where each of its articles is and how
+  many other documents cite it (``cited_by``); ``cited.npy``: per passage, log(1 + that count) of
+  its document;
 - ``prefixdict/``: the segmenter's dictionary (jieba's with the user dictionary) memory-mapped, so
   a process asking one question segments it without loading jieba's (see :mod:`.prefixdict`).
 """
@@ -24,7 +25,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,9 @@ class IndexedDocument:
     document: Document
     body_start: int = 0
     file: str | None = None
+    # Kept in docs.json beside the metadata: the corpus's version fields (version, effective,
+    # superseded_by, in_force), which ranking and citations read.
+    info: dict[str, Any] = field(default_factory=dict)
 
     @property
     def title(self) -> str:
@@ -181,6 +185,7 @@ def _write_docs(folder: Path, docs: Sequence[IndexedDocument], passages: list[Pa
     payload = {
         d.doc_id: {
             **d.document.metadata.as_dict(),
+            **d.info,
             "title": d.title,
             "file": d.file,
             "cited_by": cited_by[d.doc_id],

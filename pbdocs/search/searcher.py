@@ -14,13 +14,14 @@ import numpy as np
 
 from ..errors import QueryError, ReadError, StaleIndexError
 from .answer import Highlight, best_answer, highlights
-from .corpus import Corpus, body_start, describe, expand_paths
+from .corpus import METADATA_FIELDS, Corpus, CorpusEntry, body_start, describe, expand_paths, link_versions
 from .factors import CITED_WEIGHT, Candidate, QueryPlan, active_factors, adjusted_score, coverage
 from .index import IndexedDocument, IndexReader, build_index
 from .passages import Passage
 from .query import Query
+from .versions import cite
 
-__all__ = ["Hit", "SearchResult", "Searcher", "build", "index_is_fresh", "read_batch"]
+__all__ = ["Hit", "Supersession", "SearchResult", "Searcher", "build", "index_is_fresh", "read_batch"]
 
 # Below this share of the query's idf weight found in the best passage, the hit is not an answer.
 # Measured here: off-topic questions (weather, recipes, sports, prices) reach at most 0.30, while
@@ -30,8 +31,20 @@ MIN_COVERAGE = 0.35
 _CANDIDATES = 50
 # Scores this close count as a tie, which the newer version of a law wins.
 _TIE = 1e-6
+_NUMBER_NOISE = re.compile(r"[\s〔〕\[\]()（）［］【】{}]+")
 _PLACE = re.compile(r"^(\w{2,3}?)(?:省|市|\w{0,4}?自治区)")
 NO_ANSWER = "没有找到可信的答案 (no confident answer): the corpus does not seem to address this question."
+
+
+@dataclass(frozen=True)
+class Supersession:
+    """The version that replaces a superseded hit's document: its id and how it is cited."""
+
+    doc_id: str
+    citation: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"doc_id": self.doc_id, "citation": self.citation}
 
 
 @dataclass
@@ -53,6 +66,11 @@ class Hit:
     highlights: list[Highlight] = field(default_factory=list)
     start: int = 0
     end: int = 0
+    citation: str = ""
+    version: str | None = None
+    effective: str | None = None
+    in_force: bool = True
+    superseded_by: Supersession | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -71,6 +89,11 @@ class Hit:
             "answer_span": [self.answer_start, self.answer_end],
             "highlights": [h.as_dict() for h in self.highlights],
             "offsets": [self.start, self.end],
+            "citation": self.citation,
+            "version": self.version,
+            "effective": self.effective,
+            "in_force": self.in_force,
+            "superseded_by": self.superseded_by.as_dict() if self.superseded_by else None,
         }
 
 
@@ -129,16 +152,23 @@ def collect_documents(sources: Iterable[str | os.PathLike]) -> tuple[list[Indexe
             if len(folders) == 1:
                 fingerprint = corpus.fingerprint()
             for entry, doc in corpus.documents():
-                docs.append(IndexedDocument(entry.id, doc, body_start(doc.text), entry.file))
+                docs.append(IndexedDocument(entry.id, doc, body_start(doc.text), entry.file, entry.version_info()))
             continue
         root = src if src.is_dir() else src.parent
+        loose: list[tuple[CorpusEntry, IndexedDocument]] = []
         for path in expand_paths([src]):
             doc = extract(path)
             meta = describe(doc)
-            for key, value in meta.items():
-                setattr(doc.metadata, key, value)
+            for key in METADATA_FIELDS:
+                setattr(doc.metadata, key, meta[key])
             doc_id = path.relative_to(root).with_suffix("").as_posix()
-            docs.append(IndexedDocument(doc_id, doc, body_start(doc.text), str(path)))
+            entry = CorpusEntry.from_dict({"id": doc_id, "file": str(path), **meta})
+            loose.append((entry, IndexedDocument(doc_id, doc, body_start(doc.text), str(path))))
+        # Versions among loose files are linked as ingest links them in a corpus.
+        linked = link_versions([entry for entry, _ in loose])
+        for entry, (_, indexed) in zip(linked, loose, strict=True):
+            indexed.info = entry.version_info()
+            docs.append(indexed)
     seen: set[str] = set()
     for d in docs:
         if d.doc_id in seen:
@@ -228,29 +258,53 @@ class Searcher:
             term_weights[term] = max(term_weights.get(term, 0.0), weight * max(idf, 0.0))
             if weight >= 1.0:
                 own[term] = max(idf, 0.0)
-        return QueryPlan(query, columns, term_weights, sum(own.values()), self._named_documents(query),
+        named = self._named_documents(query)
+        versions_named = self._named_versions(query, named)
+        return QueryPlan(query, columns, term_weights, sum(own.values()), named,
                          self._subject_documents(query.words), frozenset(self.places),
-                         self._article_passage(query))
+                         self._article_passage(query, versions_named), self.superseded, versions_named)
 
-    def _article_passage(self, query: Query) -> int | None:
+    @cached_property
+    def superseded(self) -> frozenset[str]:
+        """Documents a later version of the same law replaces."""
+        return frozenset(doc_id for doc_id, info in self.reader.docs.items() if info.get("in_force") is False)
+
+    @cached_property
+    def _version_marks(self) -> dict[str, tuple[str, str]]:
+        """Per document, its 文号 folded for matching and the year of its version."""
+        return {doc_id: (_fold_number(info.get("doc_number") or ""),
+                         (info.get("version") or info.get("date") or "")[:4])
+                for doc_id, info in self.reader.docs.items()}
+
+    def _named_versions(self, query: Query, named: frozenset[str]) -> frozenset[str]:
+        """Documents whose 文号 the question quotes, or whose law it names together with that
+        version's year (2016年的慈善法)."""
+        text = _fold_number(query.normalized)
+        years = set(re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", text))
+        return frozenset(doc_id for doc_id, (number, year) in self._version_marks.items()
+                         if (len(number) >= 6 and number in text) or (year in years and doc_id in named))
+
+    def _article_passage(self, query: Query, versions_named: frozenset[str] = frozenset()) -> int | None:
         """The passage of the article a query names (社会团体登记管理条例第十四条, 党章第三十条)."""
         ref = query.article
         if ref is None:
             return None
-        best: tuple[int, str, str] | None = None
+        best: tuple[int, bool, bool, str, str] | None = None
         for doc_id, names in self.law_names.items():
             info = self.reader.docs[doc_id]
             if str(ref.number) not in info.get("articles", {}):
                 continue
             for name in names:
                 if any(name in form for form in ref.law_forms):
-                    # The longest title named wins; among versions of one law, the latest.
-                    key = (len(name), info.get("date") or "", doc_id)
+                    # The longest title named wins; among versions of one law, the version the
+                    # question names, else the one in force, else the latest.
+                    key = (len(name), doc_id in versions_named, info.get("in_force") is not False,
+                           info.get("date") or "", doc_id)
                     if best is None or key > best:
                         best = key
         if best is None:
             return None
-        return self.reader.article_passage(best[2], ref.number)
+        return self.reader.article_passage(best[-1], ref.number)
 
     def _named_documents(self, query: Query) -> frozenset[str]:
         """Documents the question names: by title (基金会管理条例, 慈善法, 党章) or by the place
@@ -328,7 +382,17 @@ class Searcher:
             highlights=highlights(p.text, plan.query.words),
             start=p.start,
             end=p.end,
+            citation=cite({**info, "title": p.title}, p.article),
+            version=info.get("version"),
+            effective=info.get("effective"),
+            in_force=info.get("in_force") is not False,
+            superseded_by=self._supersession(info.get("superseded_by")),
         )
+
+    def _supersession(self, doc_id: str | None) -> Supersession | None:
+        if not doc_id:
+            return None
+        return Supersession(doc_id, cite(self.reader.docs.get(doc_id, {"title": doc_id})))
 
 
 def read_batch(path: str | os.PathLike) -> list[tuple[Any, str]]:
@@ -354,6 +418,13 @@ def read_batch(path: str | os.PathLike) -> list[tuple[Any, str]]:
             raise ReadError(p, f'line {number}: expected an object with a non-empty "q" string')
         queries.append((item.get("id", number), item["q"]))
     return queries
+
+
+def _fold_number(text: str) -> str:
+    """A 文号 or question with brackets and spaces dropped: 民函〔2019〕54号 = 民函[2019]54号 = 民函2019 54号."""
+    from ..normalize import normalize
+
+    return _NUMBER_NOISE.sub("", normalize(text).text)
 
 
 def _top(scores: np.ndarray, n: int) -> np.ndarray:

@@ -24,7 +24,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import quote, unquote
 
 from fastapi import FastAPI, HTTPException, Query, Request
@@ -35,10 +35,14 @@ from ..domain import registry
 from ..errors import CorpusError, PbdocsError, SearchIndexError
 from ..executor import SharedPool
 from ..extract import SUPPORTED_SUFFIXES
+from ..messages import catalogue
 from ..rules.options import CheckOptions
 from ..screen.inputs import ARCHIVE_SUFFIX, ArchiveLimits, collect_sources
 from ..screen.records import ScreenRecord, member_label
 from ..screen.task import document_job, outcome_record
+
+if TYPE_CHECKING:
+    from ..search import Searcher
 
 __all__ = ["create_app"]
 
@@ -48,7 +52,7 @@ OrgTypeName = Literal[registry().org_type_choices()]  # type: ignore[valid-type]
 DEFAULT_PACK = registry().default_pack
 
 MIB = 1024 * 1024
-ACCEPTED_SUFFIXES = tuple(SUPPORTED_SUFFIXES) + (ARCHIVE_SUFFIX,)
+ACCEPTED_SUFFIXES = (*tuple(SUPPORTED_SUFFIXES), ARCHIVE_SUFFIX)
 # Charters compress about fivefold; an archive inflating past ten times the upload limit is a bomb.
 ARCHIVE_INFLATION_FACTOR = 10
 # A one-page scan takes seconds to OCR; minutes means a reader is stuck and the officer is waiting.
@@ -297,6 +301,14 @@ def _download(content: bytes, suffix: str) -> Response:
     return Response(content, media_type=REPORT_MEDIA_TYPES[suffix], headers={"content-disposition": disposition})
 
 
+def _announce_build(index_dir: Path) -> None:
+    """The one line on stderr that says why the first search takes a while."""
+    import sys
+
+    sys.stderr.write(f"Building the search index in {index_dir} ...\n")
+    sys.stderr.flush()
+
+
 class _SearchService:
     """Loads the search index on the first question, once, and shares it between requests.
 
@@ -306,10 +318,13 @@ class _SearchService:
 
     def __init__(self, index_dir: str | os.PathLike | None):
         self._index_dir = index_dir
-        self._searcher = None
+        self._searcher: Searcher | None = None
         self._lock = threading.Lock()
 
     def search(self, query: str, k: int) -> dict:
+        return self._loaded().search(query, k=k).as_dict()
+
+    def _loaded(self) -> Searcher:
         with self._lock:
             if self._searcher is None:
                 from .. import open_searcher
@@ -318,8 +333,8 @@ class _SearchService:
                 if self._index_dir is not None:
                     self._searcher = open_searcher(self._index_dir)
                 else:
-                    self._searcher = open_searcher(*environment_locations())
-        return self._searcher.search(query, k=k).as_dict()
+                    self._searcher = open_searcher(*environment_locations(), on_build=_announce_build)
+            return self._searcher
 
 
 class _SecurityHeaders:
@@ -351,15 +366,15 @@ def _add_offline_docs(app) -> None:
         swagger_ui_path = None
     if swagger_ui_path is not None:
         app.mount(DOCS_ASSETS, StaticFiles(directory=str(swagger_ui_path)), name="docs-assets")
-        assets = {"swagger_js_url": f"{DOCS_ASSETS}/swagger-ui-bundle.js",
-                  "swagger_css_url": f"{DOCS_ASSETS}/swagger-ui.css"}
-    else:
-        assets = {}
 
     @app.get("/docs", include_in_schema=False)
     async def docs():
-        return get_swagger_ui_html(openapi_url=app.openapi_url, title="pbdocs API",
-                                   swagger_favicon_url="/static/favicon.svg", **assets)
+        openapi_url, favicon = app.openapi_url or "/openapi.json", "/static/favicon.svg"
+        if swagger_ui_path is None:
+            return get_swagger_ui_html(openapi_url=openapi_url, title="pbdocs API", swagger_favicon_url=favicon)
+        return get_swagger_ui_html(openapi_url=openapi_url, title="pbdocs API", swagger_favicon_url=favicon,
+                                   swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+                                   swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css")
 
 
 def _static_dir() -> Path:
@@ -435,6 +450,31 @@ def _add_report_route(app: FastAPI, reports: _ReportStore) -> None:
         content = await asyncio.get_running_loop().run_in_executor(None, _report_bytes, records, suffix)
         return _download(content, suffix)
 
+    @app.get("/api/reports/{report_id}/opinions.zip", summary="Review opinions of a checked batch, as one zip")
+    async def opinions(report_id: str):
+        """One review opinion (审查意见, .docx) per charter of the batch short of compliant, as
+        `pbdocs opinion` writes them, in one zip (empty when every charter is compliant)."""
+        records = reports.get(report_id)
+        content = await asyncio.get_running_loop().run_in_executor(None, _opinions_zip, records)
+        disposition = (f"attachment; filename=\"pbdocs-opinions.zip\"; "
+                       f"filename*=UTF-8''{quote('审查意见.zip')}")
+        return Response(content, media_type="application/zip", headers={"content-disposition": disposition})
+
+
+def _opinions_zip(records: list[ScreenRecord]) -> bytes:
+    import io
+    import zipfile
+
+    from ..deliver import write_opinions
+    from ..rules import CheckResult
+
+    out = io.BytesIO()
+    with tempfile.TemporaryDirectory(prefix="pbdocs-opinions-") as scratch, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in write_opinions((CheckResult.from_dict(r.check) for r in records), scratch):
+            archive.write(path, path.name)
+    return out.getvalue()
+
 
 def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 20, max_files: int = 200,
                workers: int | None = None, document_timeout: float | None = DOCUMENT_TIMEOUT_S,
@@ -458,10 +498,8 @@ def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 
     @app.get("/api/config", summary="Upload limits, accepted file types, the Chinese labels of report values "
                                     "and the ids of the rules a file's summary shows")
     async def config():
-        from ..screen.reports import labels
-
         return {"max_upload_mb": max_upload_mb, "max_files": max_files, "accepted": list(ACCEPTED_SUFFIXES),
-                "labels": labels(), "rule_ids": registry().rule_ids.as_dict()}
+                "labels": catalogue().web_labels(), "rule_ids": registry().rule_ids.as_dict()}
 
     @app.post(
         "/api/check",

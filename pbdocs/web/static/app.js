@@ -241,6 +241,7 @@ function showResults(results, reportId) {
   for (const fmt of ["csv", "html"]) {
     document.getElementById(`download-${fmt}`).href = `/api/reports/${encodeURIComponent(reportId)}.${fmt}`;
   }
+  document.getElementById("download-opinions").href = `/api/reports/${encodeURIComponent(reportId)}/opinions.zip`;
   document.getElementById("results").hidden = false;
 }
 
@@ -321,10 +322,18 @@ function hitItem(hit) {
   const terms = [...new Set((hit.highlights || []).map((h) => h.term))];
   const answer = hit.answer || hit.text || "";
   const title = hit.title ? `《${hit.title.replace(/^《|》$/g, "")}》` : hit.doc_id;
-  const source = [title, hit.doc_number, hit.date, hit.chapter, hit.article].filter(Boolean).join(" ");
+  // The citation names the law's version or the notice's 文号 and the article: 《慈善法》(2023修正) 第六十一条.
+  const cited = hit.citation || [title, hit.article].filter(Boolean).join(" ");
+  const origin = [hit.issuer, hit.doc_number, hit.date, hit.effective ? `${hit.effective}施行` : null, hit.chapter]
+    .filter((x) => x && !cited.includes(x)).join(" ");
   const item = el("li", { class: "hit" },
     highlighted("div", { class: "answer" }, answer, termRanges(answer, terms)),
-    el("div", { class: "source" }, `出处：${source}`, hit.source ? `　来源：${hit.source}` : ""));
+    el("div", { class: "source" }, `出处：${cited}`, origin ? `　${origin}` : "",
+      hit.source ? `　来源：${hit.source}` : ""));
+  if (hit.in_force === false) {
+    const by = hit.superseded_by ? `已被${hit.superseded_by.citation}取代` : "已失效";
+    item.append(el("div", { class: "superseded" }, by));
+  }
   if (hit.text && hit.text !== answer) {
     item.append(el("details", {}, el("summary", {}, "查看条文全文（答案句以底色标出）"),
       highlighted("p", {}, hit.text, answerRange(hit), "answer-span")));

@@ -1,0 +1,306 @@
+"""The amended charter: the plan of :mod:`pbdocs.deliver.plan` as Word tracked changes (w:ins /
+w:del by "pbdocs", so the organization accepts them in Word or WPS) or as plain text, and the
+章程修改对照表."""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..domain import registry
+from ..errors import InvalidOption, ReadError
+from ..files import atomic_path
+from ..messages import catalogue
+from ..rules import CheckOptions, CheckResult, check_document
+from ..rules.packs import RuleSpec
+from .plan import Edit, Plan, TableRow, apply_plan, plan_amendment
+
+__all__ = ["AUTHOR", "Amendment", "amend_charter", "amend_docx", "table_docx", "table_text"]
+
+AUTHOR = "pbdocs"
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _w(tag: str) -> str:
+    return f"{{{_W}}}{tag}"
+
+
+@dataclass
+class Amendment:
+    """What ``amend_charter`` did: the checked result, the plan, and the files it wrote."""
+
+    result: CheckResult
+    plan: Plan
+    out: Path | None
+    table: Path | None
+
+    @property
+    def changed(self) -> bool:
+        return not self.plan.empty
+
+
+class _Revisions:
+    """Tracked-change marks of one author and time, with ids unique in the document."""
+
+    def __init__(self, body, author: str, when: dt.datetime):
+        used = [int(v) for v in body.xpath("//w:ins/@w:id | //w:del/@w:id") if str(v).isdigit()]
+        self.next_id = max(used, default=0) + 1
+        self.author = author
+        self.when = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def mark(self, tag: str):
+        from docx.oxml import OxmlElement
+
+        element = OxmlElement(f"w:{tag}")
+        element.set(_w("id"), str(self.next_id))
+        element.set(_w("author"), self.author)
+        element.set(_w("date"), self.when)
+        self.next_id += 1
+        return element
+
+
+def _run_text(r) -> str:
+    from docx.text.run import Run
+
+    return Run(r, None).text  # type: ignore[arg-type]
+
+
+def _set_run_text(r, text: str) -> None:
+    from docx.text.run import Run
+
+    Run(r, None).text = text  # type: ignore[arg-type]
+
+
+def _runs(p) -> list:
+    return [child for child in p if child.tag == _w("r")]
+
+
+def paragraph_text(p) -> str:
+    """The text of a paragraph's own runs: what the plan's offsets count."""
+    return "".join(_run_text(r) for r in _runs(p))
+
+
+def _split_at(p, offset: int) -> None:
+    """Cut the run that straddles ``offset`` in two, so a run boundary falls there."""
+    pos = 0
+    for r in _runs(p):
+        text = _run_text(r)
+        if pos < offset < pos + len(text):
+            cut = offset - pos
+            twin = copy.deepcopy(r)
+            _set_run_text(r, text[:cut])
+            _set_run_text(twin, text[cut:])
+            r.addnext(twin)
+            return
+        pos += len(text)
+
+
+def _new_run(text: str, like) -> object:
+    from docx.oxml import OxmlElement
+
+    r = OxmlElement("w:r")
+    props = like.find(_w("rPr")) if like is not None else None
+    if props is not None:
+        r.append(copy.deepcopy(props))
+    _set_run_text(r, text)
+    return r
+
+
+def _as_deleted(r) -> None:
+    for t in r.iter(_w("t")):
+        t.tag = _w("delText")
+
+
+def _edit(p, edit: Edit, marks: _Revisions) -> None:
+    _split_at(p, edit.start)
+    _split_at(p, edit.end)
+    pos, inside, before, anchor = 0, [], None, None
+    for r in _runs(p):
+        length = len(_run_text(r))
+        if edit.start <= pos and pos + length <= edit.end and length:
+            inside.append(r)
+        elif pos + length <= edit.start:
+            before = r
+        elif anchor is None and pos >= edit.end:
+            anchor = r
+        pos += length
+    like = inside[0] if inside else before if before is not None else anchor
+    at = None
+    if inside:
+        deletion = marks.mark("del")
+        inside[0].addprevious(deletion)
+        for r in inside:
+            _as_deleted(r)
+            deletion.append(r)
+        at = deletion
+    if edit.text:
+        insertion = marks.mark("ins")
+        insertion.append(_new_run(edit.text, like))
+        if at is not None:
+            at.addnext(insertion)
+        elif before is not None:
+            before.addnext(insertion)
+        elif anchor is not None:
+            anchor.addprevious(insertion)
+        else:
+            p.append(insertion)
+
+
+def _mark_paragraph(p, tag: str, marks: _Revisions) -> None:
+    """Track the paragraph mark itself, so accepting removes (or rejecting drops) the paragraph."""
+    from docx.oxml import OxmlElement
+
+    props = p.find(_w("pPr"))
+    if props is None:
+        props = OxmlElement("w:pPr")
+        p.insert(0, props)
+    run_props = props.find(_w("rPr"))
+    if run_props is None:
+        run_props = OxmlElement("w:rPr")
+        tail = props.find(_w("sectPr"))
+        if tail is None:
+            tail = props.find(_w("pPrChange"))
+        if tail is not None:
+            tail.addprevious(run_props)
+        else:
+            props.append(run_props)
+    run_props.append(marks.mark(tag))
+
+
+def _new_paragraph(text: str, like, marks: _Revisions):
+    from docx.oxml import OxmlElement
+
+    p = OxmlElement("w:p")
+    props = like.find(_w("pPr"))
+    if props is not None:
+        props = copy.deepcopy(props)
+        for old in props.findall(_w("rPr")):
+            for change in [*old.findall(_w("ins")), *old.findall(_w("del"))]:
+                old.remove(change)
+        p.append(props)
+    _mark_paragraph(p, "ins", marks)
+    insertion = marks.mark("ins")
+    runs = _runs(like)
+    insertion.append(_new_run(text, runs[0] if runs else None))
+    p.append(insertion)
+    return p
+
+
+def _delete_paragraph(p, marks: _Revisions) -> None:
+    runs = _runs(p)
+    if runs:
+        deletion = marks.mark("del")
+        runs[0].addprevious(deletion)
+        for r in runs:
+            _as_deleted(r)
+            deletion.append(r)
+    _mark_paragraph(p, "del", marks)
+
+
+def amend_docx(data: bytes, plan: Plan, *, author: str = AUTHOR, when: dt.datetime | None = None) -> bytes:
+    """The .docx ``data`` with ``plan`` written in as tracked changes."""
+    from docx import Document as WordDocument
+
+    word = WordDocument(io.BytesIO(data))
+    paragraphs = [p._p for p in word.paragraphs]
+    marks = _Revisions(word.element.body, author, when or dt.datetime.now(dt.UTC))
+    for edit in sorted(plan.edits, key=lambda e: (e.paragraph, -e.start)):
+        _edit(paragraphs[edit.paragraph], edit, marks)
+    for index in plan.deleted:
+        _delete_paragraph(paragraphs[index], marks)
+    for new in reversed(plan.new):
+        paragraphs[new.after].addnext(_new_paragraph(new.text, paragraphs[new.like], marks))
+    out = io.BytesIO()
+    word.save(out)
+    return out.getvalue()
+
+
+def docx_paragraphs(data: bytes) -> list[str]:
+    from docx import Document as WordDocument
+
+    return [paragraph_text(p._p) for p in WordDocument(io.BytesIO(data)).paragraphs]
+
+
+# -- the 章程修改对照表 -----------------------------------------------------------------------------
+
+def _headers() -> tuple[str, str, str]:
+    return catalogue().text("table.before"), catalogue().text("table.after"), catalogue().text("table.basis")
+
+
+def table_docx(rows: list[TableRow], name: str) -> bytes:
+    from docx import Document as WordDocument
+
+    word = WordDocument()
+    word.add_heading(catalogue().text("table.title", name=name), level=1)
+    table = word.add_table(rows=1, cols=3)
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, _headers(), strict=True):
+        cell.text = text
+    for row in rows:
+        for cell, text in zip(table.add_row().cells, (row.before, row.after, row.basis), strict=True):
+            cell.text = text
+    out = io.BytesIO()
+    word.save(out)
+    return out.getvalue()
+
+
+def table_text(rows: list[TableRow], name: str) -> str:
+    """The table as tab-separated lines under its title (opens as a sheet, reads as text)."""
+    lines = [catalogue().text("table.title", name=name), "\t".join(_headers())]
+    lines += ["\t".join(" ".join(c.split()) for c in (r.before, r.after, r.basis)) for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+# -- from a charter file to the amended one ---------------------------------------------------------
+
+def _clause_rule(options: CheckOptions) -> RuleSpec | None:
+    wanted = registry().rule_ids.party_clause
+    return next((r for p in options.packs() for r in p.rules if r.id == wanted), None)
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(path, shared=True) as tmp:
+        tmp.write_bytes(data)
+
+
+def amend_charter(path: str | os.PathLike[str], out: str | os.PathLike[str],
+                  table: str | os.PathLike[str] | None = None, options: CheckOptions | None = None, *,
+                  when: dt.datetime | None = None) -> Amendment:
+    """Check the charter at ``path`` (.docx or .txt) and write it amended to ``out`` (same kind:
+    tracked changes for Word, the amended text for .txt), and the 章程修改对照表 to ``table``
+    (.docx or .txt). A charter needing no change is left alone and nothing is written."""
+    from ..extract import extract
+
+    source, target = Path(path), Path(out)
+    kind = source.suffix.lower()
+    if kind not in (".docx", ".txt"):
+        raise InvalidOption(f"{source}: pbdocs amend takes a .docx or .txt charter")
+    if target.suffix.lower() != kind:
+        raise InvalidOption(f"{target}: the amended charter is written as {kind}, like {source.name}")
+    if table is not None and Path(table).suffix.lower() not in (".docx", ".txt"):
+        raise InvalidOption(f"{table}: the table is written as .docx or .txt")
+    options = options or CheckOptions()
+    doc = extract(source, options.extract)
+    result = check_document(doc, options)
+    if result.verdict == "error":
+        raise ReadError(source, result.error or "cannot be read")
+    data = source.read_bytes()
+    paragraphs = docx_paragraphs(data) if kind == ".docx" else doc.text.split("\n")
+    plan = plan_amendment(paragraphs, result, _clause_rule(options))
+    if plan.empty:
+        return Amendment(result, plan, None, None)
+    if kind == ".docx":
+        _write(target, amend_docx(data, plan, when=when))
+    else:
+        _write(target, ("\n".join(apply_plan(paragraphs, plan)).rstrip("\n") + "\n").encode("utf-8"))
+    table_path = Path(table) if table is not None else None
+    if table_path is not None:
+        name = f"{result.name or source.stem}章程" if result.name else source.stem
+        rendered = (table_docx(plan.rows, name) if table_path.suffix.lower() == ".docx"
+                    else table_text(plan.rows, name).encode("utf-8"))
+        _write(table_path, rendered)
+    return Amendment(result, plan, target, table_path)

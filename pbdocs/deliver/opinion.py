@@ -1,0 +1,161 @@
+"""Review opinions (审查意见): what a charter lacks, where, on what basis, what to write, and how
+the amendment is approved, as a Word document an office can sign and send."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..domain import registry
+from ..files import atomic_path
+from ..messages import catalogue
+from ..rules.results import CheckResult, Finding
+from ..rules.structure import Evidence
+
+__all__ = ["OpinionSettings", "opinion_docx", "write_opinions", "needs_opinion", "chinese_date"]
+
+_NUMBERS = "一二三四五六七八九十"
+# Verdicts that ask nothing of the organization: nothing to write an opinion about.
+_NO_OPINION = frozenset({"compliant", "error", "not_applicable"})
+
+
+@dataclass(frozen=True)
+class OpinionSettings:
+    """Who sends the opinion and when: the office's name, the signatory line, the date (today)."""
+
+    office: str | None = None
+    signatory: str | None = None
+    date: dt.date = field(default_factory=dt.date.today)
+
+
+def chinese_date(day: dt.date) -> str:
+    return catalogue().text("opinion.date", year=day.year, month=day.month, day=day.day)
+
+
+def needs_opinion(result: CheckResult) -> bool:
+    """A charter that was read and must change: short of compliant, or with a warning (a clause
+    outside 第一章 总则); suggestions alone (severity info) ask for no opinion."""
+    if result.verdict in _NO_OPINION - {"compliant"}:
+        return False
+    return result.verdict != "compliant" or any(f.severity != "info" for f in _shortfalls(result))
+
+
+def _place(evidence: Evidence) -> str:
+    parts = [p for p in (evidence.chapter, evidence.article) if p]
+    parts.append(catalogue().text("opinion.page", page=evidence.page))
+    return catalogue().text("opinion.place_separator").join(parts)
+
+
+def _quotes(finding: Finding) -> list[Evidence]:
+    """The sentences a finding rests on, each once, refusals and weak wordings included."""
+    seen: dict[tuple[int, int], Evidence] = {}
+    for element in finding.elements.values():
+        for evidence in (element.negated_evidence, element.evidence, element.weak_evidence):
+            if evidence is not None:
+                seen.setdefault((evidence.start, evidence.end), evidence)
+    return sorted(seen.values(), key=lambda e: e.start)
+
+
+def _shortfalls(result: CheckResult) -> list[Finding]:
+    """Findings the organization must act on: short of present, with something to say or do."""
+    return [f for f in result.findings
+            if f.status != "present" and (f.fix is not None or _quotes(f))]
+
+
+def _fix_line(finding: Finding, subject: str) -> str | None:
+    fix = finding.fix
+    if fix is None:
+        return None
+    # Clause templates begin with the charter's subject word (本会...): charter text to quote.
+    # Anything else (move an article, supplement the statutory items) is an instruction.
+    if not fix.text.startswith(subject):
+        return catalogue().text("opinion.instruction", text=fix.text, where=fix.where)
+    key = "opinion.replace" if finding.status in ("partial", "contradicted") else "opinion.add"
+    return catalogue().text(key, where=fix.where, text=fix.text)
+
+
+def _finding_lines(finding: Finding, subject: str) -> list[str]:
+    lines = [catalogue().text("opinion.status", message=finding.message)]
+    missing = [finding.elements[e].title for e in finding.missing_elements]
+    if missing and finding.elements:
+        lines.append(catalogue().text("opinion.missing_elements", elements="、".join(missing)))
+    quotes = _quotes(finding)
+    lines += [catalogue().text("opinion.evidence", place=_place(e), text=e.text) for e in quotes]
+    if not quotes:
+        where = catalogue().text("opinion.place_separator").join(p for p in (finding.chapter, finding.article) if p)
+        zh = catalogue()
+        lines.append(zh.text("opinion.place", place=where) if where else zh.text("opinion.no_evidence"))
+    lines.append(catalogue().text("opinion.basis", basis=finding.basis.cite()))
+    fix = _fix_line(finding, subject)
+    if fix:
+        lines.append(fix)
+    return lines
+
+
+def opinion_docx(result: CheckResult, settings: OpinionSettings | None = None) -> bytes:
+    """The review opinion on one checked charter, as the bytes of a .docx file."""
+    from docx import Document as WordDocument
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    settings = settings or OpinionSettings()
+    domain = registry()
+    name = result.name or catalogue().text("opinion.unknown_name")
+    subject = result.subject or domain.default_subject(result.org_type)
+    word = WordDocument()
+    word.core_properties.title = catalogue().text("opinion.title", name=f"{result.name or ''}章程")
+    word.core_properties.author = settings.office or "pbdocs"
+    heading = word.add_heading(catalogue().text("opinion.kind"), level=1)
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    word.add_paragraph(catalogue().text("opinion.title", name=f"{result.name or Path(result.path).stem}章程"))
+    word.add_paragraph(catalogue().text("opinion.addressee", name=name))
+    org_type = result.org_type or catalogue().text("opinion.unknown_type")
+    word.add_paragraph(catalogue().text("opinion.identity", name=name, org_type=org_type))
+    word.add_paragraph(catalogue().text("opinion.intro", file=Path(result.path).name,
+                           verdict=catalogue().label("verdicts", result.verdict)))
+    for number, finding in enumerate(_shortfalls(result), 1):
+        label = _NUMBERS[number - 1] if number <= len(_NUMBERS) else str(number)
+        word.add_heading(catalogue().text("opinion.item", number=label, title=finding.title), level=2)
+        for line in _finding_lines(finding, subject):
+            word.add_paragraph(line)
+    word.add_heading(catalogue().text("opinion.route_heading"), level=2)
+    body, review, approve = domain.approval_route(result.org_type)
+    word.add_paragraph(catalogue().text("opinion.route", body=body, review=review, approve=approve))
+    word.add_paragraph(catalogue().text("opinion.closing"))
+    for signed in (settings.office, settings.signatory, chinese_date(settings.date)):
+        if signed:
+            word.add_paragraph(signed).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    out = io.BytesIO()
+    word.save(out)
+    return out.getvalue()
+
+
+def _file_name(result: CheckResult, taken: set[str]) -> str:
+    stem = Path(result.path.replace("\\", "/")).stem or "charter"
+    name = catalogue().text("opinion.file", stem=stem)
+    counter = 2
+    while name in taken:
+        name = catalogue().text("opinion.file", stem=f"{stem}-{counter}")
+        counter += 1
+    taken.add(name)
+    return name
+
+
+def write_opinions(results: Iterable[CheckResult], out_dir: str | os.PathLike[str],
+                   settings: OpinionSettings | None = None) -> list[Path]:
+    """One opinion per charter short of compliant, written atomically into ``out_dir`` (created when
+    missing) as ``<charter name>-审查意见.docx``; two charters of one name get ``-2``, ``-3``..."""
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    taken: set[str] = set()
+    written = []
+    for result in results:
+        if not needs_opinion(result):
+            continue
+        target = folder / _file_name(result, taken)
+        with atomic_path(target, shared=True) as tmp:
+            tmp.write_bytes(opinion_docx(result, settings))
+        written.append(target)
+    return written

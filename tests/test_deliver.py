@@ -1,0 +1,304 @@
+"""Review opinions and amended charters (pbdocs opinion / amend / screen --opinions).
+
+The .docx charters are generated here from the texts in tests/data/deliver/ (one per phenomenon:
+clause missing, partial, only in 附则, small-organization form); amended files are opened again
+with python-docx, their tracked changes read from the XML, accepted, and checked again.
+"""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+from docx.shared import Pt
+
+import pbdocs
+from pbdocs.cli import cli
+from pbdocs.deliver import OpinionSettings, amend_charter, opinion_docx, write_opinions
+from pbdocs.rules import CheckResult
+
+ROOT = Path(__file__).parent.parent
+DATA = ROOT / "tests" / "data" / "deliver"
+EXAMPLES = ROOT / "examples" / "charters"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+CLAUSE = ("坚持中国共产党的全面领导，根据中国共产党章程的规定，设立中国共产党的组织，开展党的活动，"
+          "为党组织的活动提供必要条件。")
+
+
+def make_docx(source: Path, target: Path) -> Path:
+    """The text as a Word charter: one paragraph per line, the article label in bold, indented."""
+    word = docx.Document()
+    for line in source.read_text(encoding="utf-8").splitlines():
+        paragraph = word.add_paragraph()
+        paragraph.paragraph_format.first_line_indent = Pt(24)
+        label, sep, rest = line.partition("　")
+        if label.startswith("第") and label.endswith("条") and sep:
+            paragraph.add_run(label).bold = True
+            paragraph.add_run(sep + rest).font.size = Pt(14)
+        else:
+            paragraph.add_run(line).font.size = Pt(14)
+    word.save(target)
+    return target
+
+
+def accept_changes(source: Path, target: Path) -> Path:
+    """What Word's "accept all changes" leaves: w:ins kept, w:del and deleted paragraphs dropped."""
+    word = docx.Document(source)
+    body = word.element.body
+    for p in list(body.iter(f"{W}p")):
+        mark = p.find(f"{W}pPr/{W}rPr/{W}del")
+        if mark is not None:
+            p.getparent().remove(p)
+    for deletion in list(body.iter(f"{W}del")):
+        deletion.getparent().remove(deletion)
+    for insertion in list(body.iter(f"{W}ins")):
+        parent = insertion.getparent()
+        if parent.tag == f"{W}rPr":
+            parent.remove(insertion)
+            continue
+        for child in list(insertion):
+            insertion.addprevious(child)
+        parent.remove(insertion)
+    word.save(target)
+    return target
+
+
+def texts(path: Path) -> list[str]:
+    return [p.text for p in docx.Document(path).paragraphs]
+
+
+def revisions(path: Path, tag: str) -> list[str]:
+    body = docx.Document(path).element.body
+    return ["".join(t.text or "" for t in mark.iter(f"{W}t", f"{W}delText")) for mark in body.iter(f"{W}{tag}")
+            if mark.getparent().tag != f"{W}rPr"]
+
+
+def amended(tmp_path: Path, name: str) -> tuple[Path, Path, Path]:
+    charter = make_docx(DATA / f"{name}.txt", tmp_path / f"{name}.docx")
+    out, table = tmp_path / f"{name}-amended.docx", tmp_path / f"{name}-table.docx"
+    runner = CliRunner()
+    result = runner.invoke(cli, ["amend", str(charter), "--out", str(out), "--table", str(table)])
+    assert result.exit_code == 0, result.output
+    return charter, out, table
+
+
+@pytest.mark.parametrize("name", ["missing", "partial", "appendix", "small-organization"])
+def test_amended_docx_accepted_checks_compliant(tmp_path, name):
+    charter, out, _ = amended(tmp_path, name)
+    assert pbdocs.check(charter).verdict != "compliant" or name == "appendix"
+    for mark in docx.Document(out).element.body.iter(f"{W}ins", f"{W}del"):
+        assert mark.get(f"{W}author") == "pbdocs"
+        assert mark.get(f"{W}date", "").startswith(dt.datetime.now(dt.UTC).date().isoformat())
+    accepted = accept_changes(out, tmp_path / "accepted.docx")
+    assert pbdocs.check(accepted).verdict == "compliant"
+    runner = CliRunner()
+    checked = runner.invoke(cli, ["check", str(accepted)])
+    assert checked.exit_code == 0
+    assert ": compliant" in checked.output or "合规" in checked.output
+
+
+def test_missing_clause_inserted_after_purpose_and_articles_renumbered(tmp_path):
+    charter, out, table = amended(tmp_path, "missing")
+    original = texts(charter)
+    inserted = revisions(out, "ins")
+    assert "第四条　本会" + CLAUSE in inserted
+    # Article numbers: only the numeral is tracked, 第四条 -> 第五条 ... 第八条 -> 第九条.
+    assert sorted(d for d in revisions(out, "del")) == sorted("四五六七八")
+    assert [i for i in inserted if len(i) == 1] == list("五六七八九")
+    accepted = texts(accept_changes(out, tmp_path / "accepted.docx"))
+    labels = [t.split("　")[0] for t in accepted if t.startswith("第") and "条" in t.split("　")[0]]
+    assert labels == [f"第{n}条" for n in "一二三四五六七八九"]
+    assert accepted[accepted.index("第四条　本会" + CLAUSE) - 1].startswith("第三条　本会的宗旨是")
+    # The original words are all still there, only renumbered (the 宗旨 gains the core values).
+    kept = [t.split("　", 1)[-1] for t in accepted if "　" in t and CLAUSE not in t]
+    assert all(after.startswith(before) for before, after in
+               zip([t.split("　", 1)[-1] for t in original if "　" in t], kept, strict=True))
+    assert "践行社会主义核心价值观" in kept[3]
+    # The new article is formatted like its neighbour: same indent, bold label run's properties.
+    word = docx.Document(out)
+    new = next(p for p in word.paragraphs if CLAUSE in "".join(t.text for t in p._p.iter(f"{W}t")))
+    purpose = next(p for p in word.paragraphs if p.text.startswith("第三条"))
+    assert new.paragraph_format.first_line_indent == purpose.paragraph_format.first_line_indent
+    assert new._p.find(f"{W}pPr/{W}rPr/{W}ins") is not None
+    rows = [[c.text for c in row.cells] for row in docx.Document(table).tables[0].rows]
+    assert rows[0] == ["原条款", "修改后条款", "修改依据"]
+    assert rows[2][:2] == ["（无）", "第四条　本会" + CLAUSE]
+    assert "民函〔2019〕54号" in rows[2][2]
+    assert rows[-1][:2] == ["第四条至第八条", "第五条至第九条（序号顺延）"]
+
+
+def test_small_organization_arrangement_is_kept(tmp_path):
+    _, out, _ = amended(tmp_path, "small-organization")
+    assert revisions(out, "del") == []
+    assert revisions(out, "ins") == ["全面"]
+    accepted = texts(accept_changes(out, tmp_path / "accepted.docx"))
+    article = next(t for t in accepted if t.startswith("第四条"))
+    assert "由上级党组织选派党建工作指导员，在本会开展党的工作，为开展党的活动提供必要条件。" in article
+    assert article.startswith("第四条　本会坚持中国共产党的全面领导，本会正式党员不足三名")
+
+
+def test_partial_clause_replaced_in_place(tmp_path):
+    _, out, _ = amended(tmp_path, "partial")
+    accepted = texts(accept_changes(out, tmp_path / "accepted.docx"))
+    assert "第四条　本中心" + CLAUSE in accepted
+    assert not any(t.startswith("第五条") and CLAUSE in t for t in accepted)
+
+
+def test_clause_in_appendix_moves_to_general_chapter(tmp_path):
+    _, out, _ = amended(tmp_path, "appendix")
+    accepted = texts(accept_changes(out, tmp_path / "accepted.docx"))
+    assert accepted.index("第四条　本会" + CLAUSE) < accepted.index("第二章　会　员")
+    assert sum(CLAUSE in t for t in accepted) == 1
+    assert [t.split("　")[0] for t in accepted if t.startswith("第") and t.split("　")[0].endswith("条")] == \
+        [f"第{n}条" for n in "一二三四五六七"]
+    result = pbdocs.check(tmp_path / "accepted.docx")
+    assert result.finding("placement").status == "present"
+
+
+def test_compliant_charter_left_untouched(tmp_path):
+    out = tmp_path / "out.txt"
+    result = CliRunner().invoke(cli, ["amend", str(EXAMPLES / "云溪镇茶农互助协会章程.txt"), "--out", str(out)])
+    assert result.exit_code == 0
+    assert "章程已合规，未作修改" in result.output
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.iterdir()), ids=lambda p: p.name)
+def test_bundled_examples_amend_to_compliant(tmp_path, path):
+    out = tmp_path / f"out{path.suffix}"
+    table = tmp_path / "table.txt"
+    result = CliRunner().invoke(cli, ["amend", str(path), "--out", str(out), "--table", str(table)])
+    assert result.exit_code == 0, result.output
+    if pbdocs.check(path).verdict == "compliant":
+        assert not out.exists()
+        return
+    checked = out if path.suffix == ".txt" else accept_changes(out, tmp_path / "accepted.docx")
+    assert pbdocs.check(checked).verdict == "compliant"
+    lines = table.read_text(encoding="utf-8").splitlines()
+    assert lines[1] == "原条款\t修改后条款\t修改依据" and len(lines) > 2
+
+
+def test_txt_amend_keeps_every_other_line(tmp_path):
+    source = DATA / "missing.txt"
+    out = tmp_path / "out.txt"
+    amendment = amend_charter(source, out, tmp_path / "t.docx")
+    before = source.read_text(encoding="utf-8").splitlines()
+    after = out.read_text(encoding="utf-8").splitlines()
+    assert len(after) == len(before) + 1
+    assert after[5] == "第四条　本会" + CLAUSE
+    assert amendment.table is not None and amendment.table.exists()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["x.pdf"], "takes a .docx or .txt"),
+    (["out.docx"], "written as .txt"),
+    (["out.txt", "--table", "t.xlsx"], "as .docx or .txt"),
+])
+def test_amend_usage_errors_exit_2(tmp_path, args, message):
+    source = tmp_path / "x.pdf"
+    source.write_bytes(b"%PDF-1.4")
+    charter = str(source) if args[0] == "x.pdf" else str(DATA / "missing.txt")
+    out = args[0] if args[0] != "x.pdf" else "out.pdf"
+    result = CliRunner().invoke(cli, ["amend", charter, "--out", str(tmp_path / out), *args[1:]])
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def _opinion_lines(data: bytes) -> list[str]:
+    return [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
+
+
+def test_opinion_names_shortfall_evidence_basis_fix_and_route():
+    result = pbdocs.check(EXAMPLES / "青松公益基金会章程.txt")
+    settings = OpinionSettings(office="青州市民政局", signatory="审查人：李明", date=dt.date(2026, 3, 2))
+    lines = _opinion_lines(opinion_docx(result, settings))
+    text = "\n".join(lines)
+    assert "组织名称：青松公益基金会　　组织类型：基金会" in lines
+    assert "缺少要素：坚持中国共产党的全面领导" in lines
+    assert "原文（第一章 总则，第四条，第1页）：“本基金会根据中国共产党章程的规定" in text
+    assert "民函〔2019〕54号" in text and "2019-05-20" in text
+    assert "修改意见：替换第四条的现有表述，修改为：“本基金会" + CLAUSE + "”" in lines
+    assert "章程修改经理事会表决通过，经业务主管单位或党建领导机关审查同意后，报登记管理机关核准。" in lines
+    assert lines[-3:] == ["青州市民政局", "审查人：李明", "2026年3月2日"]
+
+
+def test_opinion_route_follows_the_organization_type():
+    result = pbdocs.check(EXAMPLES / "临江市老年书画研究会章程.txt")
+    lines = _opinion_lines(opinion_docx(result, OpinionSettings()))
+    assert any(line.startswith("章程修改经会员（代表）大会表决通过") for line in lines)
+    assert "原文：章程中未见相关表述。" in lines
+
+
+def test_misplaced_clause_opinion_gives_an_instruction():
+    result = pbdocs.check(DATA / "appendix.txt")
+    text = "\n".join(_opinion_lines(opinion_docx(result, OpinionSettings())))
+    assert "修改意见：将第六条（党建条款）移至第一章 总则。（第一章 总则，第三条（宗旨）之后）" in text
+    assert "位置：第三章 附则，第六条" in text
+
+
+def test_write_opinions_skips_compliant_and_unreadable(tmp_path):
+    results = [pbdocs.check(p) for p in sorted(EXAMPLES.iterdir())]
+    results.append(CheckResult(path="bad.pdf", verdict="error", error="encrypted"))
+    written = write_opinions(results, tmp_path / "out")
+    expected = {Path(r.path).stem for r in results if r.verdict not in ("compliant", "error")}
+    assert {p.name.removesuffix("-审查意见.docx") for p in written} == expected
+    # Two charters of the same name get their own files.
+    again = write_opinions([results[0], results[0]], tmp_path / "twice")
+    assert [p.name for p in again] == ["东港区餐饮商会章程-审查意见.docx", "东港区餐饮商会章程-2-审查意见.docx"]
+
+
+def test_opinion_command(tmp_path):
+    out = tmp_path / "opinions"
+    paths = [str(p) for p in sorted(EXAMPLES.iterdir())]
+    result = CliRunner().invoke(cli, ["opinion", *paths, "--out", str(out), "--office", "某市民政局",
+                                      "--signatory", "经办人：王五", "--date", "2026-01-05"])
+    assert result.exit_code == 0, result.output
+    files = sorted(out.iterdir())
+    assert len(files) == 4
+    assert _opinion_lines(files[0].read_bytes())[-3:] == ["某市民政局", "经办人：王五", "2026年1月5日"]
+    bad = CliRunner().invoke(cli, ["opinion", paths[0], "--out", str(out), "--date", "5.1.2026"])
+    assert bad.exit_code == 2
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    unreadable = CliRunner().invoke(cli, ["opinion", str(empty), "--out", str(out)])
+    assert unreadable.exit_code == 3
+
+
+def test_screen_writes_opinions(tmp_path):
+    out = tmp_path / "opinions"
+    result = CliRunner().invoke(cli, ["screen", str(EXAMPLES), "--out", str(tmp_path / "r.csv"),
+                                      "--opinions", str(out), "--fail-on", "none", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert len(list(out.glob("*-审查意见.docx"))) == 4
+
+
+def test_web_opinions_zip(tmp_path, monkeypatch):
+    import warnings
+
+    from pbdocs.web import create_app
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+    with TestClient(create_app(workers=1)) as client:
+        files = [("files", (p.name, p.read_bytes())) for p in sorted(EXAMPLES.iterdir())]
+        response = client.post("/api/check", files=files)
+        report_id = response.headers["x-report-id"]
+        archive = client.get(f"/api/reports/{report_id}/opinions.zip")
+        assert archive.status_code == 200
+        names = zipfile.ZipFile(io.BytesIO(archive.content)).namelist()
+        assert len(names) == 4 and all(n.endswith("-审查意见.docx") for n in names)
+        assert client.get("/api/reports/nothing/opinions.zip").status_code == 404
+
+
+def test_round_trip_result_gives_the_same_opinion():
+    result = pbdocs.check(EXAMPLES / "东港区餐饮商会章程.txt")
+    settings = OpinionSettings(date=dt.date(2026, 1, 1))
+    rebuilt = CheckResult.from_dict(copy.deepcopy(result.as_dict()))
+    assert _opinion_lines(opinion_docx(rebuilt, settings)) == _opinion_lines(opinion_docx(result, settings))

@@ -1,0 +1,100 @@
+"""The wheel carries the corpus, and an installed pbdocs searches it offline from any folder."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SOURCES = ("pbdocs", "corpus", "pyproject.toml", "setup.py", "MANIFEST.in", "README.md")
+CLAUSE_QUESTION = "社会组织章程里必须写进什么党建条款"
+CHARITY_QUESTION = "慈善组织每年的慈善活动支出不得低于收入的百分之几"
+
+pytestmark = pytest.mark.slow
+
+
+def _run(args, **kwargs):
+    return subprocess.run(args, capture_output=True, text=True, timeout=600, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory):
+    """A wheel built from a clean copy of the sources, installed into a fresh venv (dependencies from
+    the system site-packages; pbdocs itself only from the wheel)."""
+    root = tmp_path_factory.mktemp("wheel")
+    src = root / "src"
+    for name in SOURCES:
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, src / name, ignore=shutil.ignore_patterns("__pycache__", ".*"))
+        else:
+            shutil.copy2(REPO / name, src / name)
+    built = _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                  "-w", str(root / "dist"), str(src)])
+    assert built.returncode == 0, built.stderr
+    wheel = next((root / "dist").glob("pbdocs-*.whl"))
+    venv.create(root / "venv", system_site_packages=True, with_pip=True)
+    python = root / "venv" / "bin" / "python"
+    done = _run([str(python), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(wheel)])
+    assert done.returncode == 0, done.stderr
+    home, work = root / "home", root / "work"
+    home.mkdir()
+    work.mkdir()
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("PBDOCS_", "XDG_", "PYTHON")) and k != "VIRTUAL_ENV"}
+    env["HOME"] = str(home)
+    return {"wheel": wheel, "python": python, "bin": root / "venv" / "bin", "home": home, "work": work, "env": env}
+
+
+def test_the_wheel_carries_every_corpus_file(installed):
+    names = set(zipfile.ZipFile(installed["wheel"]).namelist())
+    manifest = json.loads((REPO / "corpus" / "manifest.json").read_text(encoding="utf-8"))
+    assert "pbdocs/data/corpus/manifest.json" in names
+    for entry in manifest["documents"]:
+        assert f"pbdocs/data/corpus/{entry['file']}" in names
+    assert installed["wheel"].stat().st_size < 3_000_000
+
+
+def test_installed_search_answers_offline_from_another_folder(installed):
+    env, work = installed["env"], installed["work"]
+    first = _run([str(installed["bin"] / "pbdocs"), "search", CLAUSE_QUESTION], cwd=work, env=env)
+    assert first.returncode == 0, first.stderr
+    cache = installed["home"] / ".cache" / "pbdocs" / "index"
+    assert first.stderr.strip().splitlines() == [f"Building the search index in {next(cache.iterdir())} ..."]
+    top = first.stdout.split("\n[2]")[0]
+    assert "坚持中国共产党的全面领导" in top and "提供必要条件" in top and "民函〔2019〕54号" in top
+    again = _run([str(installed["bin"] / "pbdocs"), "search", "--format", "json", CHARITY_QUESTION],
+                 cwd=work, env=env)
+    assert again.returncode == 0 and again.stderr == ""
+    hits = json.loads(again.stdout)["hits"]
+    assert hits[0]["citation"].startswith("《慈善法》(2023修正)") and hits[0]["in_force"]
+    for hit in hits:
+        if hit["doc_id"] == "慈善法_2016":
+            assert hit["in_force"] is False and hit["superseded_by"]["citation"] == "《慈善法》(2023修正)"
+    assert list(work.iterdir()) == []
+    site = Path(_run([str(installed["python"]), "-c", "import pbdocs; print(pbdocs.__file__)"],
+                     cwd=work, env=env).stdout.strip()).parent
+    assert site.is_relative_to(installed["python"].parents[1])
+    assert not [p for p in site.rglob("meta.json")]
+
+
+def test_installed_ask_and_web_search_work(installed):
+    script = (
+        "import json, pbdocs\n"
+        "from fastapi.testclient import TestClient\n"
+        "from pbdocs.web import create_app\n"
+        f"hit = pbdocs.ask({CLAUSE_QUESTION!r}).hits[0]\n"
+        "answer = TestClient(create_app()).get('/api/search', params={'q': " + repr(CHARITY_QUESTION) + "})\n"
+        "print(json.dumps({'ask': hit.as_dict(), 'status': answer.status_code, 'web': answer.json()}))\n"
+    )
+    done = _run([str(installed["python"]), "-c", script], cwd=installed["work"], env=installed["env"])
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    assert out["ask"]["doc_number"] == "民函〔2019〕54号"
+    assert out["status"] == 200 and out["web"]["hits"][0]["citation"].startswith("《慈善法》(2023修正)")
