@@ -20,6 +20,7 @@ MRR@10; ``--each-factor`` also measures the searcher with each score factor swit
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import re
@@ -34,7 +35,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 _DATED = re.compile(r"^(?P<name>.+?)\((?P<date>\d{4}-\d{2}-\d{2})\)$")
-_ARTICLE = re.compile(r"^(?P<law>.+?)第(?P<num>[零〇一二三四五六七八九十百千两0-9]+)条(?:之(?P<sub>[一二三四五六七八九十]+))?$")
+_ARTICLE = re.compile(
+    r"^(?P<law>.+?)第(?P<num>[零〇一二三四五六七八九十百千两0-9]+)条(?:之(?P<sub>[一二三四五六七八九十]+))?$")
 _SKIP_FOLDERS = {"DLC", "案例"}
 
 
@@ -169,17 +171,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.each_factor:
         runs.append(("no factors", tuple(SCORE_FACTORS)))
         runs.extend((f"without {name}", (*args.disable, name)) for name in SCORE_FACTORS if name not in args.disable)
-    rows = open(args.rows, "w", encoding="utf-8") if args.rows else None
-    try:
+    with contextlib.ExitStack() as stack:
+        rows = stack.enter_context(open(args.rows, "w", encoding="utf-8")) if args.rows else None
         for label, disabled in runs:
             started = time.perf_counter()
             figures = evaluate(searcher, items, disabled, rows if label == runs[0][0] else None)
             seconds = time.perf_counter() - started
             print(f"{label:<28} n={len(items)}  " + "  ".join(f"{k} {v:.4f}" for k, v in figures.items())
                   + f"  ({seconds / max(len(items), 1) * 1000:.0f} ms/question)", flush=True)
-    finally:
-        if rows:
-            rows.close()
     return 0
 
 
