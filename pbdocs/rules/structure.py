@@ -18,10 +18,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from ..extract.boilerplate import duplicate_lines
 from ..legal import (
     CHAPTER_WORD,
     Heading,
     article_heading,
+    break_furniture,
     division_heading,
     inline_headings,
     is_page_number,
@@ -164,6 +166,9 @@ class Layout:
                 masked.add(lines[i])
         if len(doc.pages) > 1:
             masked |= Layout._running_lines(doc, lines)
+        texts = [ln.text for ln in lines]
+        masked |= {lines[i] for i in break_furniture(texts, _title_index(texts))}
+        masked |= {lines[i] for i in duplicate_lines(texts)}
         return masked
 
     @staticmethod
@@ -198,15 +203,21 @@ class Layout:
     def _segments(self, lines: list[_Line]) -> list[Segment]:
         spans = [(ln.start, ln.text) for ln in lines]
         marks = self._marks(line_headings(spans))
-        if not any(kind == "article" for _, kind, _ in marks):
+        if not _articles(marks):
             listed = self._marks(numbered_list_headings(spans, with_chapters=not marks))
-            if any(kind == "article" for _, kind, _ in listed):
-                marks = sorted(marks + listed, key=lambda mark: mark[0])
+            inline = self._marks(inline_headings(self.text), normalized=True)
+            # A site's list of links (1、关于……) beside a charter pasted as one paragraph: the
+            # 第X条 articles inside the paragraph outnumber the list, and are the charter's.
+            if _articles(inline) > _articles(listed) or _articles(listed) < 2 <= _articles(inline):
+                listed = inline
+            marks = sorted(marks + listed, key=lambda mark: mark[0])
         elif not any(kind == "chapter" for _, kind, _ in marks):
             marks = sorted(marks + self._marks(list_chapter_headings(spans)), key=lambda mark: mark[0])
-        if not any(kind == "article" for _, kind, _ in marks):
-            inline = self._marks(inline_headings(self.text), normalized=True)
-            marks = sorted(marks + inline, key=lambda mark: mark[0])
+        # Copied web text keeps a chapter's articles in one paragraph (第一章 总则 第一条……。第二条……):
+        # the lines then show only each paragraph's first article, the sentences show them all.
+        inline = self._marks(inline_headings(self.text), normalized=True)
+        if _articles(inline) > _articles(marks):
+            marks = sorted(inline, key=lambda mark: mark[0])
         if not any(kind == "article" for _, kind, _ in marks):
             return [Segment("text", None, None, 0, len(self.text), 0)]
         segments: list[Segment] = []
@@ -347,6 +358,18 @@ def _contents_block(lines: list[_Line]) -> set[_Line]:
 def _entry_key(line: str) -> str:
     """A table-of-contents entry or heading without leaders, page number and spacing."""
     return re.sub(CHAPTER_WORD, "章", normalize(_ENTRY_TAIL.sub("", line)).text)
+
+
+def _articles(marks: list[_Mark]) -> int:
+    return sum(1 for _, kind, _ in marks if kind == "article")
+
+
+def _title_index(lines: list[str]) -> int | None:
+    """The document's title line: the first of its first lines ending in 章程, else the first."""
+    nonblank = [i for i, line in enumerate(lines[:40]) if line.strip()]
+    titled = [i for i in nonblank[:12] if re.search(r"章程\s*(?:[(（].*[)）])?\s*$", lines[i])]
+    found = titled or nonblank
+    return found[0] if found else None
 
 
 def _heading_only(line: str) -> bool:
