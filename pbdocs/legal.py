@@ -25,8 +25,28 @@ __all__ = [
     "Heading", "division_heading", "article_heading", "plausible_next_article", "MAX_ARTICLE_STEP",
     "line_headings", "numbered_list_headings", "list_chapter_headings", "inline_headings",
     "is_page_number", "running_key", "running_lines", "strip_running_lines", "EDGE_LINES", "RUNNING_SHARE",
-    "cited_titles", "title_key", "break_furniture",
+    "cited_titles", "title_key", "break_furniture", "TextLine", "text_lines",
 ]
+
+# -- lines ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TextLine:
+    """One line of a text without its newline, and where it sits in that text."""
+    start: int
+    end: int
+    text: str
+
+
+def text_lines(text: str, start: int = 0) -> list[TextLine]:
+    """The lines of ``text[start:]`` with their offsets in ``text``."""
+    out: list[TextLine] = []
+    pos = start
+    for raw in text[start:].split("\n"):
+        out.append(TextLine(pos, pos + len(raw), raw))
+        pos += len(raw) + 1
+    return out
+
 
 # -- numerals -----------------------------------------------------------------------------------
 

@@ -11,7 +11,23 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-__all__ = ["Normalized", "normalize", "is_cjk", "fold_width", "to_simplified", "drop_cjk_spaces", "drop_readings"]
+__all__ = [
+    "Normalized", "normalize", "HAN", "is_han", "is_cjk", "fold_width", "to_simplified", "drop_cjk_spaces",
+    "drop_readings",
+]
+
+
+# Han ideographs for regular-expression classes: the unified block, extension A, the compatibility
+# block and the supplementary planes' extensions B-F.
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
+
+
+def is_han(ch: str) -> bool:
+    """True for one Han character (not punctuation); the ranges of :data:`HAN`."""
+    if len(ch) != 1:
+        return False
+    cp = ord(ch)
+    return 0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0xF900 <= cp <= 0xFAFF or 0x20000 <= cp <= 0x2FFFF
 
 
 def is_cjk(ch: str) -> bool:
@@ -183,7 +199,6 @@ _SYLLABLE = (rf"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:[aeiouüv{_TONED}]{{1,3}}
 _READING = re.compile(
     rf"[ \t]?\(\s*(?:(?P<pinyin>{_SYLLABLE}(?:[ '\-]?{_SYLLABLE}){{0,5}})"
     rf"|(?P<zhuyin>[\u3105-\u312f\u31a0-\u31bfˊˇˋ˙ ]{{1,24}}))\s*\)")
-_HAN_BEFORE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Toneless pinyin is believed only where a text carries readings throughout.
 _TONELESS_AT_LEAST = 3
 
@@ -192,7 +207,7 @@ def _reading_spans(text: str) -> list[tuple[int, int]]:
     toned: list[tuple[int, int]] = []
     toneless: list[tuple[int, int]] = []
     for m in _READING.finditer(text):
-        if m.start() == 0 or not _HAN_BEFORE.match(text[m.start() - 1]):
+        if m.start() == 0 or not is_han(text[m.start() - 1]):
             continue
         pinyin = m.group("pinyin")
         if pinyin is None or any(ch in _TONED or ch.isdigit() for ch in pinyin):

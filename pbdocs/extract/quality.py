@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
+from ..normalize import is_han
+
 _CID = re.compile(r"\(cid:\d+\)")
 
 
@@ -13,10 +15,6 @@ _CID = re.compile(r"\(cid:\d+\)")
 def common_hanzi() -> frozenset[str]:
     text = resources.files("pbdocs").joinpath("data/common_hanzi.txt").read_text(encoding="utf-8")
     return frozenset(text.strip())
-
-
-def _is_han(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\U00020000" <= ch <= "\U0002ffff"
 
 
 def _is_private_use(ch: str) -> bool:
@@ -29,7 +27,7 @@ def han_plausibility(text: str) -> float | None:
 
     None when the text holds too few Han characters to judge.
     """
-    han = [ch for ch in text if _is_han(ch)]
+    han = [ch for ch in text if is_han(ch)]
     if len(han) < 20:
         return None
     common = common_hanzi()
@@ -97,7 +95,7 @@ def garbled(text: str) -> Garbled | None:
         return None
     share = han_plausibility(letters)
     latin = _latin_share(letters)
-    han = sum(1 for ch in letters if _is_han(ch))
+    han = sum(1 for ch in letters if is_han(ch))
     if (share is not None and share < GARBLED_BELOW) or (latin > _LATIN_GARBLE_SHARE and han < len(letters) / 2):
         return Garbled(share, latin)
     return None

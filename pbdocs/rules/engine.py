@@ -20,7 +20,7 @@ from types import MappingProxyType
 from ..domain import Domain, registry
 from ..models import Document
 from .identity import charter_name, detect_kind, detect_org_type, subject_word
-from .matching import Hit, Matcher
+from .matching import Matcher, TextMatch
 from .packs import ElementSpec, Lexicon, Pack, RuleSpec, load_pack
 from .results import CheckResult, ElementResult, Finding, Fix
 from .structure import Evidence, Layout, Segment
@@ -36,10 +36,10 @@ ALTERNATIVE_CONFIDENCE = 0.9
 class _ClauseHits:
     """Where each element of a clause rule was found, refused or only approached."""
 
-    positive: dict[str, list[Hit]]
-    negated: dict[str, list[Hit]]
-    weak: dict[str, Hit]
-    alternative: list[Hit]
+    positive: dict[str, list[TextMatch]]
+    negated: dict[str, list[TextMatch]]
+    weak: dict[str, TextMatch]
+    alternative: list[TextMatch]
 
 
 class _Evaluation:
@@ -183,7 +183,9 @@ class _Evaluation:
     def _at(self, article: str | None) -> str:
         return self._say("at_article", article=article) if article else ""
 
-    def _home_segment(self, positive: dict[str, list[Hit]], alternative: list[Hit], rule: RuleSpec) -> Segment | None:
+    def _home_segment(
+        self, positive: dict[str, list[TextMatch]], alternative: list[TextMatch], rule: RuleSpec
+    ) -> Segment | None:
         """The article holding most of the clause's elements (earliest on a tie)."""
         tally: Counter = Counter()
         order: dict[int, Segment] = {}
@@ -202,7 +204,7 @@ class _Evaluation:
         best = max(tally.values())
         return min((order[i] for i, n in tally.items() if n == best), key=lambda s: s.start)
 
-    def _choose(self, hits: list[Hit], home: Segment | None) -> Hit | None:
+    def _choose(self, hits: list[TextMatch], home: Segment | None) -> TextMatch | None:
         if not hits:
             return None
         at_home = [h for h in hits if home is not None and home.start <= h.start < home.end]
@@ -235,7 +237,7 @@ class _Evaluation:
         return Finding(rule.id, rule.title, rule.severity, status, rule.basis, elements, fix, message,
                        None, None, rule.gate, rule.primary)
 
-    def _in_article(self, hit: Hit) -> bool:
+    def _in_article(self, hit: TextMatch) -> bool:
         segment = self.layout.segment_at(hit.start)
         return segment is not None and segment.kind == "article"
 

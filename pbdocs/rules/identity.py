@@ -13,7 +13,7 @@ from collections import Counter
 from ..domain import DocumentKind, Domain
 from ..legal import NUMERAL
 from ..models import Document
-from ..normalize import normalize
+from ..normalize import is_han, normalize
 from .structure import Layout
 
 __all__ = ["charter_name", "clean_name", "detect_kind", "detect_org_type", "subject_word", "title_line"]
@@ -44,9 +44,9 @@ def clean_name(raw: str) -> str | None:
     if stop:
         text = text[:stop.start()]
     text = _TRAILING.sub("", text).strip()
-    han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    han = sum(1 for ch in text if is_han(ch))
     # What is left of a template's instruction (【请填写全称】章程) is no name.
-    if han < 2 or len(text) > 40 or "章程" in text or not "\u4e00" <= text[0] <= "\u9fff" or "填写" in text:
+    if han < 2 or len(text) > 40 or "章程" in text or not is_han(text[0]) or "填写" in text:
         return None
     return text
 

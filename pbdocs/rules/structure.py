@@ -22,6 +22,7 @@ from ..extract.boilerplate import duplicate_lines
 from ..legal import (
     CHAPTER_WORD,
     Heading,
+    TextLine,
     article_heading,
     break_furniture,
     division_heading,
@@ -32,6 +33,7 @@ from ..legal import (
     numbered_list_headings,
     running_key,
     running_lines,
+    text_lines,
 )
 from ..models import Document, Line
 from ..normalize import Normalized, normalize
@@ -117,27 +119,12 @@ class Evidence:
 _Mark = tuple[int, str, Any]
 
 
-@dataclass(frozen=True)
-class _Line:
-    start: int
-    end: int
-    text: str
-
-
-def _lines(text: str) -> list[_Line]:
-    out, pos = [], 0
-    for raw in text.split("\n"):
-        out.append(_Line(pos, pos + len(raw), raw))
-        pos += len(raw) + 1
-    return out
-
-
 class Layout:
     """Chapters, articles and sentences of ``doc``, over the text the matchers see."""
 
     def __init__(self, doc: Document):
         self.doc = doc
-        lines = _lines(doc.text)
+        lines = text_lines(doc.text)
         masked = self._masked_lines(doc, lines)
         self.norm: Normalized = _without(doc.normalized, masked) if masked else doc.normalized
         self.masked_lines = len(masked)
@@ -149,8 +136,8 @@ class Layout:
     # -- masking --------------------------------------------------------------------------------
 
     @staticmethod
-    def _masked_lines(doc: Document, lines: list[_Line]) -> set[_Line]:
-        masked: set[_Line] = set()
+    def _masked_lines(doc: Document, lines: list[TextLine]) -> set[TextLine]:
+        masked: set[TextLine] = set()
         headings = [i for i, ln in enumerate(lines) if _heading_only(ln.text)]
         nonblank = [i for i, ln in enumerate(lines) if ln.text.strip()]
         next_nonblank = {a: b for a, b in itertools.pairwise(nonblank)}
@@ -172,7 +159,7 @@ class Layout:
         return masked
 
     @staticmethod
-    def _running_lines(doc: Document, lines: list[_Line]) -> set[_Line]:
+    def _running_lines(doc: Document, lines: list[TextLine]) -> set[TextLine]:
         """Page numbers and headers/footers repeated at page edges.
 
         Text reaching the checker has no line positions (DOCX, saved text) or was already cleaned
@@ -200,7 +187,7 @@ class Layout:
     def to_norm(self, original_offset: int) -> int:
         return bisect.bisect_left(self.norm.offsets, original_offset, 0, len(self.text))
 
-    def _segments(self, lines: list[_Line]) -> list[Segment]:
+    def _segments(self, lines: list[TextLine]) -> list[Segment]:
         spans = [(ln.start, ln.text) for ln in lines]
         marks = self._marks(line_headings(spans))
         if not _articles(marks):
@@ -312,7 +299,7 @@ class Layout:
         return [s for s in self.segments if s.kind == "article" and s.chapter == chapter]
 
 
-def _without(norm: Normalized, lines: set[_Line]) -> Normalized:
+def _without(norm: Normalized, lines: set[TextLine]) -> Normalized:
     """``norm`` minus the characters that came from ``lines``; offsets still point into the original."""
     text, offsets = norm.text, norm.offsets
     keep_text: list[str] = []
@@ -332,14 +319,14 @@ def _without(norm: Normalized, lines: set[_Line]) -> Normalized:
     return Normalized("".join(keep_text), tuple(keep_offsets), norm.original)
 
 
-def _contents_block(lines: list[_Line]) -> set[_Line]:
+def _contents_block(lines: list[TextLine]) -> set[TextLine]:
     """The entries of a table of contents: the lines after 目录 up to where its first entry repeats.
 
     Entries may carry neither leaders nor page numbers (第四条 坚持党的全面领导), so the body is
     recognized by its first heading coming round again; a sentence before that means this was
     not a list of headings, and nothing is cut.
     """
-    block: list[_Line] = []
+    block: list[TextLine] = []
     first: str | None = None
     for line in lines:
         key = _entry_key(line.text)
