@@ -25,7 +25,7 @@ __all__ = [
     "Heading", "division_heading", "article_heading", "plausible_next_article", "MAX_ARTICLE_STEP",
     "line_headings", "numbered_list_headings", "list_chapter_headings", "inline_headings",
     "is_page_number", "running_key", "running_lines", "strip_running_lines", "EDGE_LINES", "RUNNING_SHARE",
-    "break_furniture", "TextLine", "text_lines",
+    "cited_titles", "title_key", "break_furniture", "TextLine", "text_lines",
 ]
 
 # -- lines ----------------------------------------------------------------------------------------
@@ -377,11 +377,11 @@ def strip_running_lines(pages: Sequence[Sequence[Line]]) -> list[list[Line]]:
 _ENDS_SENTENCE = re.compile(r"[。；;：:！!？?”」』）)]\s*$")
 
 
-def _is_title_copy(text: str, title_key: str) -> bool:
+def _is_title_copy(text: str, header_key: str) -> bool:
     key = running_key(text)
     # A header may repeat the title without its edition note (XX协会章程 under XX协会章程（2024年
     # 修订）) or without the breadcrumb the title line was copied with.
-    return bool(key) and (key == title_key or (len(key) >= 6 and key.endswith("章程") and key in title_key))
+    return bool(key) and (key == header_key or (len(key) >= 6 and key.endswith("章程") and key in header_key))
 
 
 def break_furniture(lines: Sequence[str], title: int | None) -> set[int]:
@@ -392,7 +392,7 @@ def break_furniture(lines: Sequence[str], title: int | None) -> set[int]:
     it stands next to such a header or between the two halves of a sentence (the line before it
     does not end its sentence). The title itself and headings never are.
     """
-    title_key = running_key(lines[title]) if title is not None else ""
+    header_key = running_key(lines[title]) if title is not None else ""
     furniture: set[int] = set()
     content = [i for i, line in enumerate(lines) if line.strip()]
     k = 0
@@ -402,7 +402,7 @@ def break_furniture(lines: Sequence[str], title: int | None) -> set[int]:
             i = content[k + len(run)]
             text = lines[i]
             numbered = is_page_number(text)
-            copy = i != title and title_key and _is_title_copy(text, title_key)
+            copy = i != title and header_key and _is_title_copy(text, header_key)
             if not (numbered or copy) or division_heading(text) or article_heading(text):
                 break
             run.append(i)
@@ -411,9 +411,30 @@ def break_furniture(lines: Sequence[str], title: int | None) -> set[int]:
             continue
         before = content[k - 1] if k else None
         after_exists = k + len(run) < len(content)
-        has_copy = any(i != title and title_key and _is_title_copy(lines[i], title_key) for i in run)
+        has_copy = any(i != title and header_key and _is_title_copy(lines[i], header_key) for i in run)
         open_sentence = before is not None and not _ENDS_SENTENCE.search(lines[before])
         if after_exists and before is not None and (has_copy or open_sentence):
             furniture.update(run)
         k += len(run)
     return furniture
+
+
+# -- citations ----------------------------------------------------------------------------------
+
+# A law or document is cited by its title in book-title marks: 依照《中华人民共和国慈善法》的规定.
+_CITED_TITLE = re.compile(r"《([^《》\n]{2,80})》")
+_STATE_PREFIX = "中华人民共和国"
+
+
+def title_key(title: str) -> str:
+    """The form in which a law's title and the citations of it compare: normalized, without
+    中华人民共和国 (the 慈善法 is cited both ways) and without a parenthesized addition
+    (（2023年修订）, （试行）)."""
+    title = normalize(title).text.strip().strip("《》")
+    title = re.split(r"[(（]", title, maxsplit=1)[0]
+    return title.replace(_STATE_PREFIX, "").strip()
+
+
+def cited_titles(text: str) -> list[str]:
+    """Titles ``text`` cites in book-title marks, as :func:`title_key` gives them, in order."""
+    return [key for m in _CITED_TITLE.finditer(text) if (key := title_key(m.group(1)))]

@@ -78,7 +78,7 @@ def test_written_index_scores_like_rank_bm25(tmp_path):
     tokens = [tokenize(index_text(p)) for p in passages_of(docs)]
     reference = BM25Okapi(tokens)
     for query in (["社会组织", "党建工作指导员"], ["章程", "·章程", "应当"], ["基金会", "原始基金"]):
-        cols = [(reader.terms.column(t), 1.0) for t in query if reader.terms.column(t) is not None]
+        cols = [(reader.terms.position(t), 1.0) for t in query if reader.terms.position(t) is not None]
         assert np.allclose(reader.matrix.scores(cols), reference.get_scores(query), rtol=1e-5)
 
 

@@ -102,7 +102,7 @@ def test_build_writes_a_memory_mapped_index(corpus_dir, tmp_path):
     reader = IndexReader.open(tmp_path / "idx")
     for array in (reader.matrix.data, reader.matrix.indices, reader.matrix.indptr):
         assert isinstance(array, np.memmap)
-    assert reader.terms.column("原始基金") is not None and reader.terms.column("不存在的词语") is None
+    assert reader.terms.position("原始基金") is not None and reader.terms.position("不存在的词语") is None
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".idx")]
 
 

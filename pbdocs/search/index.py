@@ -6,14 +6,18 @@ Layout of an index folder:
   last, so a folder without it is incomplete);
 - ``data.npy``, ``indices.npy``, ``indptr.npy``: the passage x term BM25 weights in CSC form;
   ``idf.npy``: each term's idf;
-- ``terms.bin`` + ``term_offsets.npy``: the sorted vocabulary as UTF-8, looked up by bisection
-  on the memory map, so loading does not build a dictionary of a million terms;
+- ``terms.bin`` + ``terms_offsets.npy`` + ``terms_slots.npy``: the sorted vocabulary as a
+  memory-mapped hash table (:mod:`.strtable`), so loading does not build a dictionary of a million
+  terms and a lookup hashes once;
 - ``passages.jsonl`` + ``passage_offsets.npy``: passage records read one by one for the hits;
-- ``docs.json``: per document its metadata, version fields and where each of its articles is.
+- ``docs.json``: per document its metadata, version fields, where each of its articles is and how
+  many other documents cite it (``cited_by``); ``cited.npy``: per passage, log(1 + that count) of
+  its document;
+- ``prefixdict/``: the segmenter's dictionary (jieba's with the user dictionary) memory-mapped, so
+  a process asking one question segments it without loading jieba's (see :mod:`.prefixdict`).
 """
 from __future__ import annotations
 
-import bisect
 import json
 import mmap
 import os
@@ -28,15 +32,17 @@ from typing import Any
 import numpy as np
 
 from ..errors import SearchIndexError, StaleIndexError
-from ..legal import article_number
+from ..legal import article_number, cited_titles, title_key
 from ..models import Document
 from .bm25 import BM25Matrix, BM25Params, build_bm25_counts
 from .passages import Passage, split_passages
+from .strtable import StringTable, write_string_table
 
 __all__ = ["IndexedDocument", "build_index", "IndexReader", "FORMAT_VERSION", "recover"]
 
-FORMAT_VERSION = 1
-_ARRAYS = ("data", "indices", "indptr", "idf", "term_offsets", "passage_offsets")
+# 2: the prefix dictionary beside the index (``prefixdict/``), hashed term lookup, citation prior.
+FORMAT_VERSION = 2
+_ARRAYS = ("data", "indices", "indptr", "idf", "passage_offsets", "cited")
 _OLD_SUFFIX = ".old-"
 
 
@@ -84,7 +90,7 @@ def build_index(
     a crash at any point leaves the previous index whole (at worst under its ``.old-`` name, which
     :func:`recover` puts back).
     """
-    from .tokenize import count_many, data_fingerprint
+    from .tokenize import count_many, data_fingerprint, write_prefix_dict
 
     if not docs:
         raise SearchIndexError("nothing to index: the corpus has no documents")
@@ -107,7 +113,10 @@ def build_index(
     try:
         _write_arrays(tmp, matrix, terms)
         _write_passages(tmp, passages)
-        _write_docs(tmp, docs, passages)
+        cited_by = citation_counts(docs, passages)
+        _write_docs(tmp, docs, passages, cited_by)
+        np.save(tmp / "cited.npy", np.log1p(np.asarray([cited_by[p.doc_id] for p in passages], dtype=np.float32)))
+        write_prefix_dict(tmp / "prefixdict")
         meta = {
             "format": FORMAT_VERSION,
             "tokenizer": data_fingerprint(),
@@ -134,11 +143,7 @@ def _write_arrays(folder: Path, matrix: BM25Matrix, terms: list[str]) -> None:
     np.save(folder / "indices.npy", np.ascontiguousarray(matrix.indices, dtype=np.int32))
     np.save(folder / "indptr.npy", np.ascontiguousarray(matrix.indptr, dtype=np.int64))
     np.save(folder / "idf.npy", np.asarray(matrix.idf, dtype=np.float32))
-    encoded = [t.encode("utf-8") for t in terms]
-    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-    np.cumsum([len(b) for b in encoded], out=offsets[1:])
-    (folder / "terms.bin").write_bytes(b"".join(encoded))
-    np.save(folder / "term_offsets.npy", offsets)
+    write_string_table(terms, folder, "terms")
 
 
 def _write_passages(folder: Path, passages: list[Passage]) -> None:
@@ -151,7 +156,27 @@ def _write_passages(folder: Path, passages: list[Passage]) -> None:
     np.save(folder / "passage_offsets.npy", np.asarray(offsets, dtype=np.int64))
 
 
-def _write_docs(folder: Path, docs: Sequence[IndexedDocument], passages: list[Passage]) -> None:
+def citation_counts(docs: Sequence[IndexedDocument], passages: Sequence[Passage]) -> dict[str, int]:
+    """For each document, how many other documents of the collection cite it by title (in 《》).
+
+    The laws a whole body of law keeps referring to (民法典, 刑法, 公司法) are the ones lay questions
+    are most often about: this count, taken from the collection itself at every build and needing
+    no labels, is the prior the ``cited`` score factor reads.
+    """
+    by_title: dict[str, list[str]] = {}
+    for d in docs:
+        by_title.setdefault(title_key(d.title), []).append(d.doc_id)
+    citing: dict[str, set[str]] = {d.doc_id: set() for d in docs}
+    for p in passages:
+        for key in set(cited_titles(p.text)):
+            for doc_id in by_title.get(key, ()):
+                if doc_id != p.doc_id:
+                    citing[doc_id].add(p.doc_id)
+    return {doc_id: len(citers) for doc_id, citers in citing.items()}
+
+
+def _write_docs(folder: Path, docs: Sequence[IndexedDocument], passages: list[Passage],
+                cited_by: dict[str, int]) -> None:
     articles: dict[str, dict[int, int]] = {}
     for pid, p in enumerate(passages):
         number = article_number(p.article)
@@ -164,6 +189,7 @@ def _write_docs(folder: Path, docs: Sequence[IndexedDocument], passages: list[Pa
             **d.info,
             "title": d.title,
             "file": d.file,
+            "cited_by": cited_by[d.doc_id],
             "articles": {str(k): v for k, v in articles.get(d.doc_id, {}).items()},
         }
         for d in docs
@@ -228,29 +254,11 @@ def recover(target: Path) -> None:
         os.rename(complete[-1], target)
 
 
-class _Terms:
-    """The sorted vocabulary, decoded lazily from the memory map for bisection."""
-
-    def __init__(self, blob: mmap.mmap | bytes, offsets: np.ndarray):
-        self._blob = blob
-        self._offsets = offsets
-
-    def __len__(self) -> int:
-        return len(self._offsets) - 1
-
-    def __getitem__(self, i: int) -> str:
-        return self._blob[int(self._offsets[i]):int(self._offsets[i + 1])].decode("utf-8")
-
-    def column(self, term: str) -> int | None:
-        i = bisect.bisect_left(self, term)
-        return i if i < len(self) and self[i] == term else None
-
-
 class IndexReader:
     """A loaded index. Arrays are memory-mapped; nothing is read until a query needs it."""
 
-    def __init__(self, folder: Path, meta: dict[str, Any], matrix: BM25Matrix, terms: _Terms,
-                 passages_blob, passage_offsets: np.ndarray, docs: dict[str, Any]):
+    def __init__(self, folder: Path, meta: dict[str, Any], matrix: BM25Matrix, terms: StringTable,
+                 passages_blob, passage_offsets: np.ndarray, docs: dict[str, Any], cited: np.ndarray):
         self.folder = folder
         self.meta = meta
         self.matrix = matrix
@@ -258,6 +266,8 @@ class IndexReader:
         self._passages_blob = passages_blob
         self._passage_offsets = passage_offsets
         self.docs = docs
+        # Per passage, log(1 + how many documents cite its document): see factors.cited.
+        self.cited = cited
 
     @classmethod
     def open(cls, folder: str | os.PathLike) -> IndexReader:
@@ -273,20 +283,24 @@ class IndexReader:
                     f"{folder}: index format {meta.get('format')} is not {FORMAT_VERSION}; rebuild it"
                 )
             arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in _ARRAYS}
-            terms_blob = _map(folder / "terms.bin")
+            terms = StringTable(folder, "terms")
             passages_blob = _map(folder / "passages.jsonl")
             docs = json.loads((folder / "docs.json").read_text(encoding="utf-8"))
         except SearchIndexError:
             raise
         except (OSError, ValueError, json.JSONDecodeError) as exc:
             raise SearchIndexError(f"{folder}: corrupt search index ({exc}); rebuild it") from None
-        n_terms = len(arrays["term_offsets"]) - 1
+        n_terms = len(terms)
         if len(arrays["indptr"]) != n_terms + 1 or n_terms != meta.get("n_terms"):
             raise SearchIndexError(f"{folder}: corrupt search index (term counts disagree); rebuild it")
         matrix = BM25Matrix(arrays["data"], arrays["indices"], arrays["indptr"], arrays["idf"],
                             int(meta["n_passages"]))
-        return cls(folder, meta, matrix, _Terms(terms_blob, arrays["term_offsets"]), passages_blob,
-                   arrays["passage_offsets"], docs)
+        from .tokenize import use_prefix_dict
+
+        use_prefix_dict(folder / "prefixdict")
+        if len(arrays["cited"]) != matrix.n_docs:
+            raise SearchIndexError(f"{folder}: corrupt search index (passage counts disagree); rebuild it")
+        return cls(folder, meta, matrix, terms, passages_blob, arrays["passage_offsets"], docs, arrays["cited"])
 
     @property
     def n_passages(self) -> int:

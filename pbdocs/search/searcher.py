@@ -15,7 +15,7 @@ import numpy as np
 from ..errors import QueryError, ReadError, StaleIndexError
 from .answer import Highlight, best_answer, highlights
 from .corpus import METADATA_FIELDS, Corpus, CorpusEntry, body_start, describe, expand_paths, link_versions
-from .factors import Candidate, QueryPlan, active_factors, adjusted_score, coverage
+from .factors import CITED_WEIGHT, Candidate, QueryPlan, active_factors, adjusted_score, coverage
 from .index import IndexedDocument, IndexReader, build_index
 from .passages import Passage
 from .query import Query
@@ -251,7 +251,7 @@ class Searcher:
         # A term the corpus lacks weighs as much as its rarest one: the question asks for it.
         max_idf = math.log(self.reader.n_passages - 0.5) - math.log(1.5)
         for term, weight in query.terms:
-            col = self.reader.terms.column(term)
+            col = self.reader.terms.position(term)
             idf = float(self.reader.matrix.idf[col]) if col is not None else max_idf
             if col is not None:
                 columns[col] = columns.get(col, 0.0) + weight
@@ -323,17 +323,32 @@ class Searcher:
     def search(self, query: str, k: int = 5, *, disabled_factors: Collection[str] = ()) -> SearchResult:
         """The ``k`` best passages for ``query`` with their answers; ``disabled_factors`` names
         score factors (see :data:`~.factors.SCORE_FACTORS`) to leave out, for measurement."""
+        plan, ranked, passages = self._ranked(query, k, disabled_factors)
+        hits = [self._hit(rank, passages.get(pid) or self.reader.passage(pid), score, plan)
+                for rank, (pid, score) in enumerate(ranked, start=1)]
+        confident = bool(hits) and (plan.pinned is not None or coverage(hits[0].text, plan) >= MIN_COVERAGE)
+        return SearchResult(query, hits, confident, None if confident else NO_ANSWER)
+
+    def rank(self, query: str, k: int = 5, *, disabled_factors: Collection[str] = ()) -> list[tuple[int, float]]:
+        """(passage id, score) of the ``k`` best passages, best first, without answers: what
+        :meth:`search` ranks, for evaluations that grade many hits per question."""
+        return self._ranked(query, k, disabled_factors)[1]
+
+    def _ranked(self, query: str, k: int, disabled_factors: Collection[str]
+                ) -> tuple[QueryPlan, list[tuple[int, float]], dict[int, Passage]]:
         if not isinstance(query, str) or not query.strip():
             raise QueryError("empty query")
         factors = active_factors(disabled_factors)
         k = max(1, int(k))
         plan = self.plan(Query.parse(query))
         scores = self.reader.matrix.scores(plan.columns.items())
+        prior = self.reader.cited
+        first = scores * (1.0 + CITED_WEIGHT * prior) if any(f.name == "cited" for f in factors) else scores
         adjusted: dict[int, float] = {}
         passages: dict[int, Passage] = {}
-        for i in _top(scores, max(k, _CANDIDATES)):
+        for i in _top(first, max(k, _CANDIDATES)):
             if scores[i] > 0:
-                candidate = Candidate(int(i), self.reader.passage(int(i)), float(scores[i]))
+                candidate = Candidate(int(i), self.reader.passage(int(i)), float(scores[i]), float(prior[i]))
                 adjusted[candidate.pid] = adjusted_score(factors, plan, candidate)
                 passages[candidate.pid] = candidate.passage
         newest_first = sorted(adjusted, key=lambda i: self._date(passages[i]), reverse=True)
@@ -341,10 +356,7 @@ class Searcher:
         if plan.pinned is not None:
             adjusted.setdefault(plan.pinned, float(scores[plan.pinned]))
             ranked = [plan.pinned] + [i for i in ranked if i != plan.pinned]
-        hits = [self._hit(rank, passages.get(pid) or self.reader.passage(pid), adjusted[pid], plan)
-                for rank, pid in enumerate(ranked[:k], start=1)]
-        confident = bool(hits) and (plan.pinned is not None or coverage(hits[0].text, plan) >= MIN_COVERAGE)
-        return SearchResult(query, hits, confident, None if confident else NO_ANSWER)
+        return plan, [(pid, adjusted[pid]) for pid in ranked[:k]], passages
 
     def _date(self, passage: Passage) -> str:
         return self.reader.docs.get(passage.doc_id, {}).get("date") or ""

@@ -1,0 +1,78 @@
+"""A memory-mapped string -> position table: open addressing over an 8-byte BLAKE2b of the UTF-8
+key, the keys themselves kept to confirm a match. Opening it reads nothing; a lookup hashes once
+and compares one or two byte strings, where bisecting a sorted vocabulary decodes ~20 of them.
+
+Files, for a table named ``stem`` in a folder: ``{stem}.bin`` (the UTF-8 keys one after another),
+``{stem}_offsets.npy`` (where key ``i`` starts; key ``i`` has position ``i``) and
+``{stem}_slots.npy`` (the hash table: a position, or -1 for an empty slot).
+"""
+from __future__ import annotations
+
+import mmap
+import os
+from collections.abc import Iterable
+from hashlib import blake2b
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["StringTable", "write_string_table"]
+
+
+def _hash(key: bytes) -> int:
+    return int.from_bytes(blake2b(key, digest_size=8).digest(), "little")
+
+
+def write_string_table(keys: Iterable[str], folder: str | os.PathLike, stem: str) -> int:
+    """Write ``keys`` (distinct) as a table named ``stem`` in ``folder``; returns how many."""
+    folder = Path(folder)
+    encoded = [k.encode("utf-8") for k in keys]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum([len(k) for k in encoded], out=offsets[1:])
+    # At most half full, so probes stay short.
+    size = 1 << max(4, (2 * len(encoded)).bit_length())
+    mask = size - 1
+    table = [-1] * size
+    for position, key in enumerate(encoded):
+        slot = _hash(key) & mask
+        while table[slot] != -1:
+            slot = (slot + 1) & mask
+        table[slot] = position
+    (folder / f"{stem}.bin").write_bytes(b"".join(encoded))
+    np.save(folder / f"{stem}_offsets.npy", offsets)
+    np.save(folder / f"{stem}_slots.npy", np.asarray(table, dtype=np.int32))
+    return len(encoded)
+
+
+def _map(path: Path):
+    with path.open("rb") as fh:
+        if os.fstat(fh.fileno()).st_size == 0:
+            return b""
+        return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+
+
+class StringTable:
+    """The table named ``stem`` in ``folder``, memory-mapped."""
+
+    def __init__(self, folder: str | os.PathLike, stem: str):
+        folder = Path(folder)
+        self._keys = _map(folder / f"{stem}.bin")
+        self._offsets = np.load(folder / f"{stem}_offsets.npy", mmap_mode="r")
+        self._slots = np.load(folder / f"{stem}_slots.npy", mmap_mode="r")
+        self._mask = len(self._slots) - 1
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def key(self, position: int) -> str:
+        return self._keys[int(self._offsets[position]):int(self._offsets[position + 1])].decode("utf-8")
+
+    def position(self, key: str) -> int | None:
+        """Where ``key`` is, or None."""
+        raw = key.encode("utf-8")
+        slot = _hash(raw) & self._mask
+        while (entry := int(self._slots[slot])) != -1:
+            if self._keys[int(self._offsets[entry]):int(self._offsets[entry + 1])] == raw:
+                return entry
+            slot = (slot + 1) & self._mask
+        return None
