@@ -23,6 +23,7 @@ from pydantic import BaseModel, Field
 
 from ..errors import OfficeError
 from ..executor import SharedPool
+from ..messages import catalogue
 from ..office import Batch, BatchRow, Intake, Office, User, screen_batch
 from ..rules.options import CheckOptions
 from .app import (
@@ -114,7 +115,8 @@ def _caller(office: Office, headers: dict[bytes, bytes]) -> User | None:
 
 
 class ReviewBody(BaseModel):
-    verdict: str = Field(description="the officer's verdict: compliant, partial, missing, contradicted, error")
+    verdict: str = Field(description="the officer's verdict: compliant, partial, missing, contradicted, "
+                                     "not_applicable, error")
     note: str = Field("", max_length=2000, description="why, in the officer's words")
 
 
@@ -122,7 +124,10 @@ def _row_object(row: BatchRow) -> dict[str, Any]:
     """A row as the API gives it: the check object, its position, its review, whether it waits."""
     if row.record is None:
         return {"row": row.position, "path": row.label, "verdict": None, "pending": True, "review": None}
-    return {**row.record["check"], "row": row.position, "pending": False,
+    check = row.record["check"]
+    # An unreadable file's reason in Chinese for the page, as /api/check gives it (error keeps the library's).
+    text = {"error_text": catalogue().reading(check["error"])} if check.get("error") else {}
+    return {**check, **text, "row": row.position, "pending": False,
             "review": row.review.as_dict() if row.review else None}
 
 

@@ -1,12 +1,12 @@
 "use strict";
 // The office workspace's page: batches kept on the server, each row reviewable. Loaded after
-// app.js, whose helpers (el, label, labels, chosen, showChosen, errorMessage) it uses; app.js
+// app.js, whose helpers (el, label, labels, say, chosen, showChosen, errorMessage) it uses; app.js
 // sends the upload form here (submitBatch) instead of to /api/check.
 
 // Batch statuses and audit actions are labelled from /api/config like verdicts, so the page and
 // `pbdocs audit` say the same thing.
 const groupLabel = (group, id) => (labels[group] || {})[id] || id;
-const REVIEW_VERDICTS = ["compliant", "partial", "missing", "contradicted", "error"];
+const REVIEW_VERDICTS = ["compliant", "partial", "missing", "contradicted", "not_applicable", "error"];
 // How often a batch still being checked is asked for again.
 const REFRESH_MS = 2000;
 let currentBatch = null;
@@ -16,7 +16,7 @@ const when = (stamp) => (stamp ? new Date(stamp).toLocaleString("zh-CN", { hour1
 
 function countsText(counts) {
   const parts = REVIEW_VERDICTS.filter((v) => counts[v]).map((v) => `${label("verdicts", v)} ${counts[v]}`);
-  if (counts.pending) parts.push(`待审查 ${counts.pending}`);
+  if (counts.pending) parts.push(say("office_pending_count", { count: counts.pending }));
   return parts.join(" · ");
 }
 
@@ -24,7 +24,7 @@ async function api(path, options) {
   const response = await fetch(path, options);
   if (response.status === 401) {
     window.location.replace("/");
-    throw new Error("登录已过期，请重新登录。");
+    throw new Error(say("office_expired"));
   }
   if (!response.ok) throw new Error(await errorMessage(response));
   return response.status === 204 ? null : response.json();
@@ -40,10 +40,10 @@ async function submitBatch(event) {
   for (const file of chosen) form.append("files", file, file.name);
   button.disabled = true;
   status.className = "status";
-  status.textContent = `正在上传 ${chosen.length} 个文件……`;
+  status.textContent = say("office_uploading", { count: chosen.length });
   try {
     const batch = await api("/api/batches", { method: "POST", body: form });
-    status.textContent = `已建立批次“${batch.name}”，共 ${batch.counts.total} 份，正在后台审查，可离开本页稍后查看。`;
+    status.textContent = say("office_created", { name: batch.name, total: batch.counts.total });
     chosen = [];
     showChosen();
     document.getElementById("batch-name").value = "";
@@ -61,7 +61,7 @@ async function loadBatches() {
   const batches = await api("/api/batches");
   const body = document.querySelector("#batch-list tbody");
   body.replaceChildren(...batches.map((batch) => {
-    const open = el("button", { type: "button", class: "secondary" }, "查看");
+    const open = el("button", { type: "button", class: "secondary" }, say("office_open"));
     open.addEventListener("click", () => showBatch(batch.id));
     return el("tr", { "data-id": batch.id, class: batch.id === currentBatch ? "current" : "" },
       el("td", {}, batch.name), el("td", {}, batch.owner), el("td", {}, when(batch.created)),
@@ -73,27 +73,27 @@ async function loadBatches() {
 }
 
 function reviewCells(batchId, row) {
-  const select = el("select", { "aria-label": `第 ${row.row} 份的复核结论` },
-    el("option", { value: "" }, "（未复核）"),
+  const select = el("select", { "aria-label": say("office_review_of", { row: row.row }) },
+    el("option", { value: "" }, say("office_not_reviewed")),
     ...REVIEW_VERDICTS.map((v) => el("option", { value: v }, label("verdicts", v))));
-  const note = el("input", { type: "text", maxlength: "2000", placeholder: "复核意见", "aria-label": "复核意见" });
-  const save = el("button", { type: "button", class: "secondary" }, "保存");
+  const note = el("input", { type: "text", maxlength: "2000", placeholder: say("office_note"), "aria-label": say("office_note") });
+  const save = el("button", { type: "button", class: "secondary" }, say("office_save"));
   const saved = el("span", { class: "status review-status", role: "status" });
   if (row.review) {
     select.value = row.review.verdict;
     note.value = row.review.note;
-    saved.textContent = `${row.review.reviewer} 已复核`;
+    saved.textContent = say("office_reviewed_by", { reviewer: row.review.reviewer });
   }
   save.disabled = row.pending;
   save.addEventListener("click", async () => {
-    if (!select.value) { saved.textContent = "请先选择复核结论。"; return; }
+    if (!select.value) { saved.textContent = say("office_choose_verdict"); return; }
     try {
       const review = await api(`/api/batches/${batchId}/rows/${row.row}/review`, {
         method: "POST", headers: { "content-type": "application/json" },
         body: JSON.stringify({ verdict: select.value, note: note.value }),
       });
       saved.className = "status review-status reviewed";
-      saved.textContent = `已保存（${review.reviewer}）`;
+      saved.textContent = say("office_saved", { reviewer: review.reviewer });
     } catch (error) {
       saved.className = "status review-status error";
       saved.textContent = error.message;
@@ -103,14 +103,14 @@ function reviewCells(batchId, row) {
 }
 
 function batchRow(batchId, row) {
-  const verdict = row.pending ? "待审查" : label("verdicts", row.verdict);
+  const verdict = row.pending ? say("office_pending") : label("verdicts", row.verdict);
   const missing = (row.findings || []).flatMap((f) => Object.entries(f.elements || {})
     .filter(([, e]) => e && !e.found).map(([id, e]) => labels.elements[id] || e.title || id));
   return el("tr", { class: "batch-row", "data-row": row.row, "data-path": row.path },
     el("td", {}, row.row), el("td", { class: "path" }, row.path), el("td", {}, row.name || ""),
     el("td", {}, el("span", { class: `verdict badge ${row.verdict || ""}`, "data-verdict": row.verdict || "" }, verdict),
-      row.error ? el("div", { class: "err" }, row.error) : null),
-    el("td", {}, [...new Set(missing)].join("、")),
+      row.error ? el("div", { class: "err" }, row.error_text || row.error) : null),
+    el("td", {}, [...new Set(missing)].join(say("list_separator"))),
     ...reviewCells(batchId, row));
 }
 
@@ -129,9 +129,10 @@ async function showBatch(batchId) {
   view.hidden = false;
   view.dataset.id = batch.id;
   view.dataset.status = batch.status;
-  document.getElementById("batch-title").textContent = `批次：${batch.name}`;
+  document.getElementById("batch-title").textContent = say("office_batch", { name: batch.name });
   document.getElementById("batch-summary").textContent =
-    `${groupLabel("batch_statuses", batch.status)}；共 ${batch.counts.total} 份：${countsText(batch.counts)}`;
+    say("office_summary", { status: groupLabel("batch_statuses", batch.status), total: batch.counts.total,
+      counts: countsText(batch.counts) });
   for (const fmt of ["xlsx", "html", "csv"]) {
     document.getElementById(`batch-${fmt}`).href = `/api/batches/${batch.id}/report.${fmt}`;
   }
@@ -148,7 +149,7 @@ async function showBatch(batchId) {
 }
 
 async function deleteBatch() {
-  if (!currentBatch || !window.confirm("确定删除本批次及其审查结果？此操作不可恢复。")) return;
+  if (!currentBatch || !window.confirm(say("office_confirm_delete"))) return;
   await api(`/api/batches/${currentBatch}`, { method: "DELETE" });
   currentBatch = null;
   document.getElementById("batch-view").hidden = true;
@@ -158,7 +159,7 @@ async function deleteBatch() {
 async function loadAudit() {
   const entries = await api("/api/audit");
   document.querySelector("#audit-table tbody").replaceChildren(...entries.reverse().slice(0, 200).map((entry) =>
-    el("tr", {}, el("td", {}, when(entry.at)), el("td", {}, entry.user || "（系统）"),
+    el("tr", {}, el("td", {}, when(entry.at)), el("td", {}, entry.user || say("office_system")),
       el("td", {}, groupLabel("audit_actions", entry.action)), el("td", {}, entry.object),
       el("td", {}, entry.detail))));
   document.getElementById("audit-section").hidden = false;
@@ -167,7 +168,7 @@ async function loadAudit() {
 async function loadAccount() {
   const me = await api("/api/me");
   document.getElementById("user-name").textContent = me.name;
-  document.getElementById("user-role").textContent = me.admin ? "（管理员）" : "";
+  document.getElementById("user-role").textContent = me.admin ? say("office_admin") : "";
   if (me.admin) loadAudit();
 }
 
