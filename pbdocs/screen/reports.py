@@ -213,7 +213,7 @@ def render_html(records: list[ScreenRecord]) -> str:
         "GENERATED": _esc(_dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")),
         "CARDS": _cards(summary),
         "VERDICT_CHART": _bar_chart(
-            [(zh.label("verdicts", v), n, _BAR_COLOURS[v]) for v, n in summary["verdicts"].items()],
+            [(zh.label("verdicts", v), n, _BAR_COLOURS[v]) for v, n in _shown(summary["verdicts"]).items()],
             "verdict-chart"),
         "MISSING_CHART": _bar_chart(
             [(zh.label("elements", e), n, "#c62828") for e, n in list(summary["missing_elements"].items())[:8]],
@@ -231,15 +231,22 @@ def render_html(records: list[ScreenRecord]) -> str:
 
 def _cards(summary: dict[str, Any]) -> str:
     zh = catalogue()
-    cards = [f'<div class="card total"><div class="n">{summary["total"]}</div><div>份文件</div></div>']
-    for verdict, count in summary["verdicts"].items():
+    cards = [f'<div class="card total"><div class="n">{summary["total"]}</div>'
+             f'<div>{_esc(zh.text("report.documents"))}</div></div>']
+    for verdict, count in _shown(summary["verdicts"]).items():
         cards.append(f'<div class="card {verdict}" data-verdict="{verdict}"><div class="n">{count}</div>'
                      f'<div>{_esc(zh.label("verdicts", verdict))}</div></div>')
     return "".join(cards)
 
 
-def _bar_chart(bars: list[tuple[str, int, str]], element_id: str, *, empty: str = "无数据") -> str:
+def _shown(verdicts: dict[str, int]) -> dict[str, int]:
+    """The verdict counts a report shows: 不适用 only when some document is not a charter."""
+    return {v: n for v, n in verdicts.items() if v != "not_applicable" or n}
+
+
+def _bar_chart(bars: list[tuple[str, int, str]], element_id: str, *, empty: str = "") -> str:
     """A horizontal bar chart as inline SVG: label, bar scaled to the largest value, count."""
+    empty = empty or catalogue().text("report.no_data")
     if not bars or not any(n for _, n, _ in bars):
         return (f'<svg id="{element_id}" width="360" height="40" role="img"><text x="0" y="24">'
                 f'{_esc(empty)}</text></svg>')
@@ -278,9 +285,10 @@ def _document_body(line: ReportLine, check: dict[str, Any], columns: tuple[str, 
 
 
 def _detail(check: dict[str, Any]) -> str:
-    if check.get("error"):
-        return f'<p class="err">无法读取：{_esc(catalogue().reading(check["error"]))}</p>'
     names = catalogue()
+    if check.get("error"):
+        return f'<p class="err">{_esc(names.text("report.unreadable", reason=names.reading(check["error"])))}</p>'
+
     parts = []
     if check.get("verdict") == "not_applicable" and check.get("reason"):
         verdict = _esc(names.label("verdicts", "not_applicable"))
@@ -302,13 +310,15 @@ def _detail(check: dict[str, Any]) -> str:
             parts.append("</table>")
         if finding.get("basis"):
             basis = LegalBasis.from_dict(finding["basis"]).cite()
-            parts.append(f'<div class="basis">依据：{_esc(basis)}</div>')
+            parts.append(f'<div class="basis">{_esc(names.text("report.basis", basis=basis))}</div>')
         fix = finding.get("fix") or {}
         if isinstance(fix, dict) and fix.get("text") and status != "present":
-            where = f'<div class="where">位置：{_esc(fix.get("where"))}</div>' if fix.get("where") else ""
-            parts.append(f'<div>修改建议：</div><blockquote class="fix">{_esc(fix["text"])}</blockquote>{where}')
+            where = names.text("report.fix_place", where=fix["where"]) if fix.get("where") else ""
+            where = f'<div class="where">{_esc(where)}</div>' if where else ""
+            parts.append(f'<div>{_esc(names.text("report.fix_heading"))}</div>'
+                         f'<blockquote class="fix">{_esc(fix["text"])}</blockquote>{where}')
         parts.append("</div>")
-    return "".join(parts) or "<p>没有详细结果。</p>"
+    return "".join(parts) or f"<p>{_esc(names.text('report.no_details'))}</p>"
 
 
 def _element_row(element_id: str, element: dict[str, Any], quoted: set[str]) -> str:
@@ -318,9 +328,13 @@ def _element_row(element_id: str, element: dict[str, Any], quoted: set[str]) -> 
     mark = '<span class="found">✓</span>' if found else '<span class="notfound">✗</span>'
     title = element.get("title") or catalogue().label("elements", element_id)
     confidence = element.get("confidence")
-    confidence_text = f"（置信度 {confidence:.2f}）" if isinstance(confidence, (int, float)) and found else ""
+    zh = catalogue()
+    confidence_text = zh.text("report.confidence", confidence=f"{confidence:.2f}") \
+        if isinstance(confidence, (int, float)) and found else ""
     quotes = []
-    for key, caption in (("evidence", ""), ("negated_evidence", "相悖表述："), ("weak_evidence", "相近表述：")):
+    captions = (("evidence", ""), ("negated_evidence", zh.text("report.negated")),
+                ("weak_evidence", zh.text("report.weak")))
+    for key, caption in captions:
         evidence = element.get(key)
         if isinstance(evidence, dict) and evidence.get("text"):
             sentence = "" if evidence["text"] in quoted else f"<blockquote>{_esc(evidence['text'])}</blockquote>"
@@ -333,7 +347,7 @@ def _element_row(element_id: str, element: dict[str, Any], quoted: set[str]) -> 
 def _where(evidence: dict[str, Any]) -> str:
     where = []
     if evidence.get("page"):
-        where.append(f"第{evidence['page']}页")
+        where.append(catalogue().text("check.page", page=evidence["page"]))
     if evidence.get("article"):
         where.append(str(evidence["article"]))
     return " ".join(where)
