@@ -291,8 +291,11 @@ def _on_command_line(ctx: click.Context, name: str) -> bool:
               help="text: answers with their sources; json: the SearchResult object.")
 @click.option("--batch", type=click.Path(dir_okay=False, path_type=str), default=None,
               help='JSON Lines of {"id", "q"}; writes one {"id", "query", "hits"} line per question.')
+@click.option("--rerank/--no-rerank", default=None,
+              help="Re-rank the best passages by meaning (the rerank extra) [default: when the extra is installed "
+                   "and the index has passage vectors; --rerank computes them when it has none].")
 @click.pass_context
-def search(ctx, query, k, index_dir, corpus_dir, fmt, batch):
+def search(ctx, query, k, index_dir, corpus_dir, fmt, batch, rerank):
     """Answer a question about party-building and social-organization rules from the policy corpus."""
     from . import open_searcher
     from .search.searcher import read_batch
@@ -306,6 +309,8 @@ def search(ctx, query, k, index_dir, corpus_dir, fmt, batch):
         searcher = open_searcher(
             shell.index_dir(index_dir), shell.corpus_dir(corpus_dir),
             on_build=lambda path: click.echo(f"Building the search index in {path} ...", err=True))
+    if rerank is not False:
+        _attach_reranker(searcher, required=rerank is True)
     if questions is not None:
         for qid, question in questions:
             result = searcher.search(question, k=k).as_dict()
@@ -323,6 +328,17 @@ def search(ctx, query, k, index_dir, corpus_dir, fmt, batch):
         click.echo("\n".join(_hit_lines(hit, color)))
 
 
+def _attach_reranker(searcher, *, required: bool) -> None:
+    from .search import rerank
+
+    if not rerank.available() and not required:
+        return
+    if required and rerank.PassageVectors.load(searcher.reader.folder, searcher.reader.meta) is None:
+        click.echo(catalogue().text("cli.encoding_passages", count=searcher.reader.n_passages), err=True)
+        rerank.encode_index(searcher.reader.folder, rerank.default_encoder())
+    rerank.attach(searcher, required=required)
+
+
 @cli.group("index")
 def index_group():
     """Build search indexes."""
@@ -334,12 +350,21 @@ def index_group():
 @_corpus_option
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Processes tokenizing a large corpus [default: CPU count].")
-def index_build(sources, index_dir, corpus_dir, workers):
+@click.option("--rerank", is_flag=True, default=False,
+              help="Also compute the passage vectors the re-ranker reads (the rerank extra; minutes per thousand "
+                   "passages).")
+def index_build(sources, index_dir, corpus_dir, workers, rerank):
     """Index SOURCES (corpus folders with a manifest.json, document files or folders) [default: the
     corpus]."""
     from .search import build
 
-    meta = build(sources or [shell.corpus_dir(corpus_dir)], shell.index_dir(index_dir), processes=workers)
+    encoder = None
+    if rerank:
+        from .search.rerank import default_encoder
+
+        encoder = default_encoder(threads=workers or 1)
+    meta = build(sources or [shell.corpus_dir(corpus_dir)], shell.index_dir(index_dir), processes=workers,
+                 encoder=encoder)
     click.echo(f"Indexed {meta['n_documents']} documents, {meta['n_passages']} passages, {meta['n_terms']} "
                f"terms in {meta['build_seconds']:.1f} s", err=True)
 
