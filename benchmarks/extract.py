@@ -90,9 +90,9 @@ def _memory_kb() -> tuple[int, int]:
 def _worker(reader: str, path: str, max_pages: int) -> None:
     """Run in a child process: read ``path`` once and print timing and memory as JSON."""
     if reader == "pbdocs":
-        from pbdocs.extract import ExtractOptions, extract
+        from pbdocs.extract import Budget, ExtractOptions, extract
 
-        options = ExtractOptions(max_pages=max_pages)
+        options = ExtractOptions(budget=Budget(max_pages=max_pages))
         if path.endswith(".pdf"):
             import pypdfium2  # noqa: F401  loaded before the baseline, like pdfplumber below
         if path.endswith(".tif"):

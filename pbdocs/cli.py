@@ -59,7 +59,26 @@ _fail_on_option = click.option(
     "--fail-on", type=click.Choice(["partial", "missing", "none"]), default="partial", show_default=True,
     help="Exit 1 for any charter short of compliant (partial), only for missing and contradicted "
          "clauses (missing), or never (none: report only).")
-# Verdicts that fail a run, by --fail-on; unreadable files exit 3 whatever it says.
+
+def _timeout_option(default: float, help_text: str):
+    return click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=default,
+                        show_default=True, help=help_text)
+
+
+def _extract_options(ocr: str, timeout: float):
+    """What every command reads a document with: the OCR mode and the default budget, but for the
+    seconds the user allows."""
+    from .extract import Budget, ExtractOptions
+
+    return ExtractOptions(ocr=ocr, budget=Budget(seconds=timeout))
+
+
+_kind_option = click.option(
+    "--kind", type=click.Choice(registry().kind_codes()), default=None,
+    help="What the documents are (default: told from each text). Only social_organization charters get "
+         "the party-clause verdicts; other kinds are not_applicable, companies checked against 公司法 第十八条.")
+# Verdicts that fail a run, by --fail-on; unreadable files exit 3 whatever it says. A document
+# that is not a social-organization charter (not_applicable) fails nothing: it is no fault of it.
 _FAILING = {
     "partial": frozenset({"partial", "missing", "contradicted"}),
     "missing": frozenset({"missing", "contradicted"}),
@@ -74,18 +93,26 @@ _FAILING = {
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: the extracted text; json: one JSON object per file (JSON Lines).")
 @_ocr_option
-def extract(paths, fmt, ocr):
+@_timeout_option(600, "Seconds one file may take (OCR included) before it is given up as unreadable.")
+def extract(paths, fmt, ocr, timeout):
     """Extract clean text (with pages and metadata) from documents."""
-    from .extract import ExtractOptions
-    from .extract import extract as extract_document
+    from functools import partial
 
-    options = ExtractOptions(ocr=ocr)
+    from .executor import call_within
+    from .extract import extract as extract_document
+    from .screen.task import timeout_reason
+
+    options = _extract_options(ocr, timeout)
     failed = False
     for path in paths:
         try:
-            doc = extract_document(path, options)
+            doc = call_within(partial(extract_document, options=options), path, timeout)
         except ReadError as exc:
             _error(f"{exc} (--ocr never)" if isinstance(exc, OcrDisabled) else str(exc))
+            failed = True
+            continue
+        except TimeoutError:
+            _error(f"{path}: {timeout_reason(timeout)}")
             failed = True
             continue
         for warning in doc.warnings:
@@ -143,6 +170,7 @@ class _ProgressBar:
                    "[default: detected from each text].")
 @click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=str),
               help="An extra rule pack file of your own.")
+@_kind_option
 @_fail_on_option
 @_ocr_option
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
@@ -153,14 +181,13 @@ class _ProgressBar:
 @click.option("--restart", is_flag=True, help="Ignore the journal of an interrupted run and start over.")
 @click.option("--opinions", "opinions_dir", type=click.Path(file_okay=False, path_type=str), default=None,
               help="Also write a review opinion (.docx) into this folder for every charter short of compliant.")
-def screen(paths, out, workers, pack, org_type, rules_file, fail_on, ocr, executor, scheduler, timeout, restart,
-           opinions_dir):
+def screen(paths, out, workers, pack, org_type, rules_file, kind, fail_on, ocr, executor, scheduler, timeout,
+           restart, opinions_dir):
     """Screen folders, zip archives and files of charters into one report.
 
     Exit codes as `pbdocs check`: 0 every document compliant, 1 any not compliant, 2 usage,
     3 any document unreadable. An interrupted run resumes when the same command is run again.
     """
-    from .extract import ExtractOptions
     from .rules import CheckOptions
     from .screen import screen as screen_batch
 
@@ -170,7 +197,7 @@ def screen(paths, out, workers, pack, org_type, rules_file, fail_on, ocr, execut
         _error("--executor dask needs --scheduler ADDRESS")
         sys.exit(EXIT_USAGE)
     options = CheckOptions.build(pack=pack, org_type=org_type, rules_file=rules_file,
-                                 extract=ExtractOptions(ocr=ocr))
+                                 extract=_extract_options(ocr, timeout), kind=kind)
     bar = _ProgressBar() if sys.stderr.isatty() else None
     try:
         result = screen_batch(list(paths), out, options=options, workers=workers, executor=executor,
@@ -202,7 +229,99 @@ def _write_opinions(records, out_dir: str, settings=None) -> None:
     click.echo(catalogue().text("opinion.written", count=len(written), out=out_dir), err=True)
 
 
-# --- serve ---------------------------------------------------------------------------------------
+# --- serve, users, audit: the office workspace ------------------------------------------------------
+
+_data_option = click.option(
+    "--data", "data_dir", type=click.Path(file_okay=False, path_type=str), default=None,
+    help="The workspace's data folder: database, uploaded originals [default: the user data folder, "
+         "e.g. ~/.local/share/pbdocs].")
+_database_option = click.option(
+    "--database", default=None, metavar="URL",
+    help="A PostgreSQL address (postgresql://user:password@host/db) instead of SQLite in the data folder.")
+
+
+def _office(data_dir, database):
+    from .office import Office
+
+    return Office(shell.data_dir(data_dir), database)
+
+
+def _read_password() -> str:
+    """From a prompt on a terminal (typed twice), else the first line of stdin (scripts)."""
+    if sys.stdin.isatty():
+        return click.prompt(catalogue().text("office.password"), hide_input=True,
+                            confirmation_prompt=catalogue().text("office.password_again"))
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@cli.group("users")
+def users_group():
+    """Accounts of the office workspace that pbdocs serve runs."""
+
+
+@users_group.command("add")
+@click.argument("name")
+@click.option("--admin", is_flag=True, help="An administrator: sees every batch and the audit trail.")
+@_data_option
+@_database_option
+def users_add(name, admin, data_dir, database):
+    """Add an account; the password is prompted for, or read from stdin's first line."""
+    office = _office(data_dir, database)
+    office.add_user(name, _read_password(), admin=admin)
+    click.echo(catalogue().text("office.admin_added" if admin else "office.user_added", name=name), err=True)
+
+
+@users_group.command("list")
+@_data_option
+@_database_option
+def users_list(data_dir, database):
+    """List the accounts: name, role, state, created."""
+    zh = catalogue()
+    for user in _office(data_dir, database).users():
+        click.echo("\t".join([user.name, zh.text("office.role_admin" if user.admin else "office.role_officer"),
+                              zh.text("office.state_disabled" if user.disabled else "office.state_enabled"),
+                              user.created]))
+
+
+@users_group.command("disable")
+@click.argument("name")
+@_data_option
+@_database_option
+def users_disable(name, data_dir, database):
+    """Disable an account: its sessions and tokens stop working at once."""
+    _office(data_dir, database).disable_user(name)
+    click.echo(catalogue().text("office.user_disabled", name=name), err=True)
+
+
+@users_group.command("token")
+@click.argument("name")
+@_data_option
+@_database_option
+def users_token(name, data_dir, database):
+    """Issue an API token (Authorization: Bearer ...) for an account; shown this once only."""
+    click.echo(_office(data_dir, database).issue_token(name))
+    click.echo(catalogue().text("office.token_once"), err=True)
+
+
+@cli.command()
+@click.option("--since", default=None, help="Only from this date on (YYYY-MM-DD).",
+              # _iso_date is defined with the ingest command below; looked up when the option is parsed.
+              callback=lambda ctx, param, value: _iso_date(ctx, param, value))
+@click.option("--user", "user_name", default=None, help="Only this user's actions.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: one line per action; json: one JSON object per action (JSON Lines).")
+@_data_option
+@_database_option
+def audit(since, user_name, fmt, data_dir, database):
+    """Print the workspace's audit trail: logins, uploads, reviews, downloads, deletions."""
+    zh = catalogue()
+    for entry in _office(data_dir, database).audit(since, user_name):
+        if fmt == "json":
+            click.echo(_json_line(entry.as_dict()))
+        else:
+            click.echo("\t".join([entry.at, entry.user or zh.text("office.system"),
+                                  zh.label("audit_actions", entry.action), entry.object, entry.detail]))
+
 
 def _is_loopback(host: str) -> bool:
     import ipaddress
@@ -213,6 +332,23 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def _served_names(host: str, extra: tuple[str, ...]) -> list[str]:
+    """The names browsers may use for this server: localhost, the bound address, and for a wildcard
+    address this machine's own names and addresses, plus the ones the user lists."""
+    import contextlib
+    import socket
+
+    names = ["localhost", "127.0.0.1", "::1", *extra]
+    if host not in ("0.0.0.0", "::", ""):
+        return [*names, host]
+    machine = socket.gethostname()
+    names += [machine, socket.getfqdn()]
+    # When the machine's name does not resolve, the user lists what browsers use.
+    with contextlib.suppress(OSError):
+        names += [str(info[4][0]) for info in socket.getaddrinfo(machine, None)]
+    return names
 
 
 @cli.command()
@@ -229,20 +365,35 @@ def _is_loopback(host: str) -> bool:
               help="Worker processes checking documents, shared by all requests [default: CPU count].")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=300, show_default=True,
               help="Seconds one document may take (OCR included) before it is reported unreadable.")
-def serve(host, port, index_dir, max_upload_mb, max_files, workers, timeout):
-    """Serve the upload page and the JSON API (/api/check, /api/search; docs at /docs)."""
+@_data_option
+@_database_option
+@click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="NAME",
+              help="A host name or address browsers use to reach the server, besides the bound address "
+                   "and localhost (repeatable).")
+@click.option("--max-uploads", type=click.IntRange(min=1), default=64, show_default=True,
+              help="Uploads received at once; more get HTTP 429.")
+@click.option("--upload-timeout", type=click.FloatRange(min=0, min_open=True), default=120, show_default=True,
+              help="Seconds an upload's body may take to arrive; slower ones get HTTP 408.")
+def serve(host, port, index_dir, max_upload_mb, max_files, workers, timeout, data_dir, database, allowed_hosts,
+          max_uploads, upload_timeout):
+    """Serve the office workspace: login, batches, review, audit, search (API docs at /docs)."""
     try:
         import uvicorn
 
         from .web import create_app
+        from .web.guard import GuardSettings
     except ImportError as exc:
         _error(f"pbdocs serve needs the web extra ({exc.name} is missing): pip install 'pbdocs[web]'")
         sys.exit(EXIT_USAGE)
     if not _is_loopback(host):
-        click.echo(f"Warning: listening on {host}: anyone who can reach this machine can upload files "
-                   f"and use the page; there is no login.", err=True)
+        click.echo(f"Warning: listening on {host} over plain HTTP: passwords and documents cross the network "
+                   f"unencrypted; put an HTTPS reverse proxy in front of it.", err=True)
+    data = shell.data_dir(data_dir)
+    guard = GuardSettings.build(_served_names(host, allowed_hosts), max_uploads, upload_timeout)
     app = create_app(index_dir=index_dir, max_upload_mb=max_upload_mb, max_files=max_files, workers=workers,
-                     document_timeout=timeout)
+                     document_timeout=timeout, data_dir=data, database=database, guard=guard)
+    if not app.state.workspace.office.users():
+        click.echo(catalogue().text("office.no_users", data=data), err=True)
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 
@@ -426,6 +577,8 @@ def _check_report(result) -> list[str]:
     if result.error:
         lines.append(f"  error: {result.error}")
         return lines
+    if result.verdict == "not_applicable" and result.reason:
+        lines.append(f"  reason: {result.reason}")
     if result.ocr_pages:
         lines.append(f"  OCR pages: {', '.join(map(str, result.ocr_pages))}")
     for finding in result.findings:
@@ -462,26 +615,41 @@ def _check_report(result) -> list[str]:
               help="Organization type for the statutory pack (default: detected from the text).")
 @click.option("--rules", "rules_file", type=click.Path(dir_okay=False, path_type=str), default=None,
               help="An extra rule pack file (TOML) checked with the chosen pack.")
+@_kind_option
+@click.option("--pages", is_flag=True,
+              help="Read the files as the pages of ONE charter, in the order given (photos of its pages).")
 @_fail_on_option
 @_ocr_option
-def check(paths, fmt, pack, org_type, rules_file, fail_on, ocr):
+@_timeout_option(600, "Seconds one file may take (OCR included) before it is reported unreadable.")
+def check(paths, fmt, pack, org_type, rules_file, kind, pages, fail_on, ocr, timeout):
     """Check charters for the party-building clause, element by element, with evidence and fix.
 
-    Exit status: 0 every charter compliant, 1 a charter not compliant (see --fail-on),
+    Exit status: 0 every charter compliant (or not_applicable: not a social-organization charter),
+    1 a charter not compliant (see --fail-on),
     2 usage error (bad option or rules file), 3 a file could not be read (wins over 1).
     """
-    from .extract import ExtractOptions
-    from .rules import CheckOptions, check_path
+    from functools import partial
+
+    from .executor import call_within
+    from .rules import CheckOptions, CheckResult, check_pages, check_path
+    from .screen.task import timeout_reason
 
     # A bad rules file stops the run before any file is read.
     options = CheckOptions.build(pack=pack, org_type=org_type, rules_file=rules_file,
-                                 extract=ExtractOptions(ocr=ocr))
+                                 extract=_extract_options(ocr, timeout), kind=kind)
     unreadable = failing = False
-    for path in paths:
-        result = check_path(path, options)
+    # With --pages the files are the pages of one charter, checked once.
+    items = [list(paths)] if pages else list(paths)
+    for item in items:
+        label = "+".join(item) if isinstance(item, list) else item
+        try:
+            reader = partial(check_pages if pages else check_path, options=options)
+            result = call_within(reader, item, timeout)
+        except TimeoutError:
+            result = CheckResult(path=label, verdict="error", error=timeout_reason(timeout))
         if result.verdict == "error":
             unreadable = True
-            _error(f"{path}: {result.error or 'cannot be read'}")
+            _error(f"{result.path}: {result.error or 'cannot be read'}")
         elif result.verdict in _FAILING[fail_on]:
             failing = True
         if fmt == "json":
@@ -564,8 +732,10 @@ def opinion(paths, out_dir, office, signatory, day, pack, org_type, rules_file, 
             unreadable = True
             _error(f"{path}: {result.error or 'cannot be read'}")
         results.append(result)
-    for path in write_opinions(results, out_dir, settings):
+    written = write_opinions(results, out_dir, settings)
+    for path in written:
         click.echo(str(path))
+    click.echo(catalogue().text("opinion.written", count=len(written), out=out_dir), err=True)
     sys.exit(EXIT_UNREADABLE if unreadable else EXIT_OK)
 
 

@@ -20,7 +20,7 @@ from typing import Any, NoReturn
 
 from .errors import InvalidOption, RulePackError
 
-__all__ = ["Approval", "Domain", "OrgType", "Place", "RuleIds", "parse_domain", "registry"]
+__all__ = ["Approval", "Domain", "DocumentKind", "OrgType", "Place", "RuleIds", "parse_domain", "registry"]
 
 _SOURCE = "pbdocs/data/domain.toml"
 
@@ -41,6 +41,21 @@ class OrgType:
     def spellings(self) -> tuple[str, ...]:
         """Every way a user may name this type: the Chinese name, its aliases, the English code."""
         return (self.name, *self.aliases, self.code)
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    """What a document is: a social-organization charter (the default kind, no patterns) or a
+    look-alike (company articles, a village charter...) that the party-clause verdicts do not fit."""
+
+    code: str
+    name: str
+    title: str | None = None
+    named: str | None = None
+    describes: str | None = None
+    reason: str = ""
+    pack: str | None = None
+    subject: str | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +99,10 @@ class Domain:
     subjects: tuple[str, ...]
     subject_not_after: str
     subject_fallback: str
+    bare_subjects: tuple[str, ...]
+    default_kind: DocumentKind
+    document_kinds: tuple[DocumentKind, ...]
+    kind_packs: tuple[str, ...]
     default_pack: str
     every_pack: str
     builtin_packs: tuple[str, ...]
@@ -129,8 +148,24 @@ class Domain:
 
     @property
     def pack_names(self) -> tuple[str, ...]:
-        """Every name ``--pack`` accepts: the built-in packs, then the groups."""
-        return (*self.builtin_packs, *self.pack_groups)
+        """Every name ``--pack`` accepts: the built-in packs, the packs of other kinds, the groups."""
+        return (*self.builtin_packs, *self.kind_packs, *self.pack_groups)
+
+    @property
+    def kinds(self) -> tuple[DocumentKind, ...]:
+        """Every document kind, the default (social-organization charter) first."""
+        return (self.default_kind, *self.document_kinds)
+
+    def kind(self, code: str) -> DocumentKind:
+        """The kind named by ``code`` (or its Chinese name); :class:`InvalidOption` for none."""
+        wanted = code.strip()
+        for kind in self.kinds:
+            if wanted in (kind.code, kind.name):
+                return kind
+        raise InvalidOption(f"unknown document kind {code!r} (one of: {', '.join(self.kind_codes())})")
+
+    def kind_codes(self) -> tuple[str, ...]:
+        return tuple(k.code for k in self.kinds)
 
     def packs_named(self, name: str) -> tuple[str, ...]:
         """The built-in packs a group name stands for, or ``(name,)`` for any other name."""
@@ -230,6 +265,7 @@ class _Packs:
     every: str
     builtin: tuple[str, ...]
     groups: Mapping[str, tuple[str, ...]]
+    kinds: tuple[str, ...]
 
 
 def _packs(read: _Reader, data: dict[str, Any]) -> _Packs:
@@ -246,7 +282,43 @@ def _packs(read: _Reader, data: dict[str, Any]) -> _Packs:
     every = read.text(packs, "every", "[packs]")
     if set(groups.get(every, ())) != set(builtin):
         read.fail("[packs]", f"every {every!r} must be a group of every built-in pack")
-    return _Packs(default, every, builtin, MappingProxyType(groups))
+    kinds = read.strings(packs, "kinds", "[packs]") if "kinds" in packs else ()
+    if set(kinds) & (set(builtin) | set(groups)):
+        read.fail("[packs]", "a pack of another document kind must not be a social-organization pack or group")
+    return _Packs(default, every, builtin, MappingProxyType(groups), kinds)
+
+
+def _optional(read: _Reader, data: dict[str, Any], key: str, where: str, *, pattern: bool = False) -> str | None:
+    return read.text(data, key, where, pattern=pattern) if key in data else None
+
+
+def _document_kinds(read: _Reader, data: dict[str, Any],
+                    packs: _Packs) -> tuple[DocumentKind, tuple[DocumentKind, ...]]:
+    head = read.table(data, "kinds", "top level")
+    default = DocumentKind(read.text(head, "default", "[kinds]"), read.text(head, "default_name", "[kinds]"))
+    entries = data.get("document_kinds", [])
+    if not isinstance(entries, list):
+        read.fail("top level", "'document_kinds' must be a list of tables")
+    kinds = []
+    for index, entry in enumerate(entries):
+        where = f"document_kinds[{index}]"
+        kind = DocumentKind(
+            code=read.text(entry, "code", where), name=read.text(entry, "name", where),
+            title=_optional(read, entry, "title", where, pattern=True),
+            named=_optional(read, entry, "named", where, pattern=True),
+            describes=_optional(read, entry, "describes", where, pattern=True),
+            reason=read.text(entry, "reason", where),
+            pack=_optional(read, entry, "pack", where), subject=_optional(read, entry, "subject", where),
+        )
+        if not (kind.title or kind.named or kind.describes):
+            read.fail(where, "needs at least one of 'title', 'named', 'describes'")
+        if kind.pack is not None and kind.pack not in packs.kinds:
+            read.fail(where, f"pack {kind.pack!r} is not listed in [packs] kinds")
+        kinds.append(kind)
+    codes = [default.code, *(k.code for k in kinds)]
+    if len(set(codes)) != len(codes):
+        read.fail("document_kinds", "a kind code is used twice")
+    return default, tuple(kinds)
 
 
 def _approval(read: _Reader, data: dict[str, Any], codes: set[str]) -> Approval:
@@ -277,6 +349,7 @@ def parse_domain(text: str, source: str = _SOURCE) -> Domain:
     subjects = read.table(data, "subjects", "top level")
     packs = _packs(read, data)
     rule_ids = read.table(data, "rule_ids", "top level")
+    default_kind, document_kinds = _document_kinds(read, data, packs)
     return Domain(
         org_types=org_types,
         detection_order=tuple(by_code[code] for code in order),
@@ -285,6 +358,10 @@ def parse_domain(text: str, source: str = _SOURCE) -> Domain:
         subjects=read.strings(subjects, "words", "[subjects]"),
         subject_not_after=read.text(subjects, "not_after", "[subjects]"),
         subject_fallback=read.text(subjects, "default", "[subjects]"),
+        bare_subjects=read.strings(subjects, "bare", "[subjects]") if "bare" in subjects else (),
+        default_kind=default_kind,
+        document_kinds=document_kinds,
+        kind_packs=packs.kinds,
         default_pack=packs.default,
         every_pack=packs.every,
         builtin_packs=packs.builtin,

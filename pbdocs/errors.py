@@ -31,6 +31,19 @@ class MissingDependency(ReadError):
     """Reading the file needs a tool or package that is not installed."""
 
 
+class CorruptFile(ReadError):
+    """The file claims a format but its structure is broken (what a reader library choked on)."""
+
+
+class ReaderFailure(ReadError):
+    """A reader library failed in a way pbdocs does not recognize. The file is reported unreadable
+    so the batch goes on, but this is a gap to close: the fuzz test fails on it."""
+
+
+class OverBudget(ReadError):
+    """Reading the file would take more pixels, characters or time than its budget allows."""
+
+
 class RulePackError(PbdocsError):
     """A rule pack file is malformed."""
 
@@ -85,5 +98,12 @@ class InvalidOption(PbdocsError):
 
 class QueryError(PbdocsError):
     """A search question that cannot be searched (empty)."""
+
+    exit_code = 2
+
+
+class OfficeError(PbdocsError):
+    """The office workspace cannot do what was asked: an unknown or duplicate user, a bad data
+    folder or database address, a review of a row that does not exist."""
 
     exit_code = 2

@@ -28,7 +28,7 @@ from typing import Any
 
 from .errors import ExecutorError, MissingDependency
 
-__all__ = ["Job", "Outcome", "Executor", "LocalPool", "DaskCluster", "SharedPool",
+__all__ = ["Job", "Outcome", "Executor", "LocalPool", "DaskCluster", "SharedPool", "call_within",
            "CRASHED", "TIMED_OUT", "RAISED", "LOST"]
 
 # Why a job has no value.
@@ -117,7 +117,7 @@ def _call(fn: Callable[[Any], Any], arg: Any, deadline: float | None) -> Outcome
     once its deadline has passed, it timed out."""
     alarm = _Alarm()
     try:
-        with _deadline(deadline) as alarm:
+        with _deadline(deadline) as alarm, _cpu_backstop(deadline):
             value = fn(arg)
     except _TimedOut:
         return Outcome(failure=TIMED_OUT)
@@ -128,9 +128,107 @@ def _call(fn: Callable[[Any], Any], arg: Any, deadline: float | None) -> Outcome
     return Outcome(failure=TIMED_OUT) if alarm.expired else Outcome(value)
 
 
-def _ignore_interrupts() -> None:
+def call_within(fn: Callable[[Any], Any], arg: Any, seconds: float | None) -> Any:
+    """``fn(arg)`` in this process under a deadline, for one-document commands that need no pool:
+    its value, or what it raised; :class:`TimeoutError` once ``seconds`` have passed. No CPU
+    backstop here: it would end the caller itself."""
+    alarm = _Alarm()
+    try:
+        with _deadline(seconds) as alarm:
+            value = fn(arg)
+    except _TimedOut:
+        raise TimeoutError(seconds) from None
+    except Exception:
+        if alarm.expired:
+            raise TimeoutError(seconds) from None
+        raise
+    if alarm.expired:
+        raise TimeoutError(seconds)
+    return value
+
+
+@contextlib.contextmanager
+def _cpu_backstop(deadline: float | None):
+    """Let the kernel end this worker if a job burns twice its deadline in CPU time on every core.
+
+    The alarm interrupts Python code only: native code stuck in a loop (a reader library) never
+    returns to take it. The soft RLIMIT_CPU then sends SIGXCPU, which kills the worker; its pool
+    reports the job CRASHED and goes on. CPU time counts every thread (OCR runs one per core), so
+    the allowance is per core: a job that is merely busy meets its wall-clock deadline first. The
+    limit is set per job, above the CPU time the process
+    has already used, and lifted afterwards. Memory is not limited this way (RLIMIT_AS breaks
+    onnxruntime and numpy, which reserve address space they never touch): sizes are checked
+    before work instead (pbdocs.extract.Budget).
+    """
+    import os
+
+    try:
+        import resource
+    except ImportError:  # not on this platform
+        resource = None  # type: ignore[assignment]
+    if (not deadline or resource is None
+            or threading.current_thread() is not threading.main_thread()):
+        yield
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cores = os.cpu_count() or 1
+    limit = int(usage.ru_utime + usage.ru_stime + 2 * deadline * cores) + 1
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+
+
+# How often a worker checks that the process that started it is still there, where the kernel
+# cannot be asked to end it with its parent.
+PARENT_CHECK_SECONDS = 1.0
+
+
+def _die_with_parent(parent: int) -> None:
+    """In a worker: end this process when ``parent`` (the one running the pool) dies, even by
+    ``kill -9``, instead of finishing jobs nobody will collect.
+
+    On Linux the kernel sends SIGKILL as soon as the parent thread exits (PR_SET_PDEATHSIG); a
+    thread watching the parent's id covers other systems and the race before the call.
+    """
+    import ctypes
+    import ctypes.util
+    import os
+    import sys
+    import time
+
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass  # the watcher below still applies
+    if os.getppid() != parent:
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="pbdocs-parent-watch", daemon=True).start()
+
+
+def _init_worker(parent: int) -> None:
+    _die_with_parent(parent)
     # Ctrl-C is the caller's to handle: it stops the run; the workers must not die mid-job first.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _pool(workers: int, context: multiprocessing.context.BaseContext | None = None) -> ProcessPoolExecutor:
+    import os
+
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
+                               initargs=(os.getpid(),))
 
 
 class LocalPool(Executor):
@@ -164,7 +262,7 @@ class LocalPool(Executor):
     def _drain(pending: Iterator[Job], workers: int, on_done: OnDone) -> list[Job]:
         """Run ``pending`` through one pool; returns the jobs in flight if the pool broke."""
         in_flight: dict[Future, Job] = {}
-        pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts)
+        pool = _pool(workers)
         try:
             while True:
                 while len(in_flight) < workers * QUEUE_PER_WORKER:
@@ -292,7 +390,7 @@ class SharedPool(Executor):
     def _shared(self) -> ProcessPoolExecutor:
         with self._lock:
             if self._pool is None:
-                self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_spawn_context())
+                self._pool = _pool(self.workers, _spawn_context())
             return self._pool
 
     def _discard(self, pool: ProcessPoolExecutor) -> None:
@@ -303,7 +401,7 @@ class SharedPool(Executor):
 
     @staticmethod
     def _run_alone(job: Job) -> Outcome:
-        alone = ProcessPoolExecutor(max_workers=1, mp_context=_spawn_context())
+        alone = _pool(1, _spawn_context())
         try:
             return alone.submit(_call, job.fn, job.arg, job.deadline).result()
         except BrokenProcessPool:

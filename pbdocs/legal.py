@@ -26,7 +26,28 @@ __all__ = [
     "line_headings", "numbered_list_headings", "list_chapter_headings", "inline_headings",
     "is_page_number", "running_key", "running_lines", "strip_running_lines", "EDGE_LINES", "RUNNING_SHARE",
     "cited_titles", "title_key", "proviso",
+    "break_furniture", "TextLine", "text_lines",
 ]
+
+# -- lines ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TextLine:
+    """One line of a text without its newline, and where it sits in that text."""
+    start: int
+    end: int
+    text: str
+
+
+def text_lines(text: str, start: int = 0) -> list[TextLine]:
+    """The lines of ``text[start:]`` with their offsets in ``text``."""
+    out: list[TextLine] = []
+    pos = start
+    for raw in text[start:].split("\n"):
+        out.append(TextLine(pos, pos + len(raw), raw))
+        pos += len(raw) + 1
+    return out
+
 
 # -- numerals -----------------------------------------------------------------------------------
 
@@ -352,6 +373,51 @@ def strip_running_lines(pages: Sequence[Sequence[Line]]) -> list[list[Line]]:
         [line for i, line in enumerate(lines) if i not in furniture]
         for lines, furniture in zip(pages, running_lines(pages), strict=False)
     ]
+
+
+_ENDS_SENTENCE = re.compile(r"[。；;：:！!？?”」』）)]\s*$")
+
+
+def _is_title_copy(text: str, title_key: str) -> bool:
+    key = running_key(text)
+    # A header may repeat the title without its edition note (XX协会章程 under XX协会章程（2024年
+    # 修订）) or without the breadcrumb the title line was copied with.
+    return bool(key) and (key == title_key or (len(key) >= 6 and key.endswith("章程") and key in title_key))
+
+
+def break_furniture(lines: Sequence[str], title: int | None) -> set[int]:
+    """Indices of the lines a page break left inside the text, whether or not they recur.
+
+    ``lines`` are a document's lines and ``title`` the index of its title line. A copy of the
+    title further down is a page header; a page number, bare digits included, is furniture when
+    it stands next to such a header or between the two halves of a sentence (the line before it
+    does not end its sentence). The title itself and headings never are.
+    """
+    title_key = running_key(lines[title]) if title is not None else ""
+    furniture: set[int] = set()
+    content = [i for i, line in enumerate(lines) if line.strip()]
+    k = 0
+    while k < len(content):
+        run: list[int] = []
+        while k + len(run) < len(content):
+            i = content[k + len(run)]
+            text = lines[i]
+            numbered = is_page_number(text)
+            copy = i != title and title_key and _is_title_copy(text, title_key)
+            if not (numbered or copy) or division_heading(text) or article_heading(text):
+                break
+            run.append(i)
+        if not run:
+            k += 1
+            continue
+        before = content[k - 1] if k else None
+        after_exists = k + len(run) < len(content)
+        has_copy = any(i != title and title_key and _is_title_copy(lines[i], title_key) for i in run)
+        open_sentence = before is not None and not _ENDS_SENTENCE.search(lines[before])
+        if after_exists and before is not None and (has_copy or open_sentence):
+            furniture.update(run)
+        k += len(run)
+    return furniture
 
 
 # -- citations ----------------------------------------------------------------------------------

@@ -11,7 +11,23 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-__all__ = ["Normalized", "normalize", "is_cjk", "fold_width", "to_simplified", "drop_cjk_spaces"]
+__all__ = [
+    "Normalized", "normalize", "HAN", "is_han", "is_cjk", "fold_width", "to_simplified", "drop_cjk_spaces",
+    "drop_readings",
+]
+
+
+# Han ideographs for regular-expression classes: the unified block, extension A, the compatibility
+# block and the supplementary planes' extensions B-F.
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
+
+
+def is_han(ch: str) -> bool:
+    """True for one Han character (not punctuation); the ranges of :data:`HAN`."""
+    if len(ch) != 1:
+        return False
+    cp = ord(ch)
+    return 0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0xF900 <= cp <= 0xFAFF or 0x20000 <= cp <= 0x2FFFF
 
 
 def is_cjk(ch: str) -> bool:
@@ -175,12 +191,59 @@ def to_simplified(src: Normalized) -> Normalized:
     return Normalized(src.text.translate(_t2s_table()), src.offsets, src.original)
 
 
+# Readings that sites copying from dictionaries put after characters: 共產(chǎn)黨, 領(lǐng)導(dǎo),
+# 根据(gēn jù), 党(dang3), 党(ㄉㄤˇ). Pinyin syllables are spelled out so that an English word in
+# brackets (CSA, China) is not taken for one.
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_SYLLABLE = (rf"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:[aeiouüv{_TONED}]{{1,3}})(?:ng|n|r)?[1-5]?")
+_READING = re.compile(
+    rf"[ \t]?\(\s*(?:(?P<pinyin>{_SYLLABLE}(?:[ '\-]?{_SYLLABLE}){{0,5}})"
+    rf"|(?P<zhuyin>[\u3105-\u312f\u31a0-\u31bfˊˇˋ˙ ]{{1,24}}))\s*\)")
+# Toneless pinyin is believed only where a text carries readings throughout.
+_TONELESS_AT_LEAST = 3
+
+
+def _reading_spans(text: str) -> list[tuple[int, int]]:
+    toned: list[tuple[int, int]] = []
+    toneless: list[tuple[int, int]] = []
+    for m in _READING.finditer(text):
+        if m.start() == 0 or not is_han(text[m.start() - 1]):
+            continue
+        pinyin = m.group("pinyin")
+        if pinyin is None or any(ch in _TONED or ch.isdigit() for ch in pinyin):
+            toned.append(m.span())
+        else:
+            toneless.append(m.span())
+    if len(toned) + len(toneless) >= _TONELESS_AT_LEAST:
+        toned.extend(toneless)
+    return sorted(toned)
+
+
+def drop_readings(src: Normalized) -> Normalized:
+    """``src`` without pinyin or zhuyin readings in brackets after Han characters; the offset map
+    keeps pointing at the original, so evidence quotes the text as written, readings and all."""
+    spans = _reading_spans(src.text) if "(" in src.text else []
+    if not spans:
+        return src
+    parts: list[str] = []
+    offs: list[int] = []
+    pos = 0
+    for a, b in spans:
+        parts.append(src.text[pos:a])
+        offs.extend(src.offsets[pos:a])
+        pos = b
+    parts.append(src.text[pos:])
+    offs.extend(src.offsets[pos:])
+    return Normalized("".join(parts), tuple(offs), src.original)
+
+
 def normalize(text: str, *, simplified: bool = True, keep_paragraphs: bool = False) -> Normalized:
-    """The matching form of ``text``: width-folded, CJK whitespace removed, lines joined.
+    """The matching form of ``text``: width-folded, readings after characters dropped, CJK
+    whitespace removed, lines joined.
 
     ``simplified`` also folds traditional characters to simplified ones.
     """
-    result = _collapse_whitespace(fold_width(text), keep_paragraphs)
+    result = _collapse_whitespace(drop_readings(fold_width(text)), keep_paragraphs)
     if simplified and _has_non_ascii(result.text):
         result = to_simplified(result)
     return result

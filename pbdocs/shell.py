@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .errors import CorpusError
 
-__all__ = ["CORPUS_ENV", "INDEX_ENV", "corpus_dir", "environment_locations", "index_dir"]
+__all__ = ["CORPUS_ENV", "INDEX_ENV", "corpus_dir", "data_dir", "environment_locations", "index_dir"]
 
 CORPUS_ENV = "PBDOCS_CORPUS"
 INDEX_ENV = "PBDOCS_INDEX"
@@ -70,3 +70,18 @@ def index_dir(given: str | os.PathLike | None = None) -> Path:
 def environment_locations() -> tuple[Path, Path]:
     """The default index and the corpus it is kept fresh against, as the environment sets them."""
     return index_dir(os.environ.get(INDEX_ENV)), corpus_dir(os.environ.get(CORPUS_ENV))
+
+
+def data_dir(given: str | os.PathLike | None = None) -> Path:
+    """``given``, else the platform's per-user data folder: where ``pbdocs serve`` keeps accounts,
+    batches and uploaded originals (``%LOCALAPPDATA%\\pbdocs``, ``~/Library/Application Support/pbdocs``,
+    ``$XDG_DATA_HOME/pbdocs`` or ``~/.local/share/pbdocs``)."""
+    import sys
+
+    if given:
+        return Path(given)
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "pbdocs"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "pbdocs"
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "pbdocs"

@@ -168,3 +168,70 @@ def test_checking_does_not_load_search_or_jieba():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+# --- several files as the pages of one charter, and document kinds ------------------------------
+
+PAGED = ("澜沧市书法家协会章程\n第一章 总则\n第一条 本会的名称是澜沧市书法家协会。\n"
+         "第二条 本会是由书法工作者自愿结成的地方性、非营利性社会团体。\n"
+         "第三条 本会的宗旨是：繁荣书法艺术。本会遵守宪法、法律、法规和国家政策，践行社会主义核心价值观，"
+         "遵守社会道德风尚。\n第四条 本会坚持中国共产党的全面领导，根据中国共产党章程的规定，设立中国共产",
+         "党的组织，开展党的活动，为党组织的活动提供必要条件。\n第五条 本会的住所设在澜沧市墨香路1号。\n")
+
+
+@pytest.fixture
+def pages(tmp_path) -> list[Path]:
+    paths = []
+    for number, text in enumerate(PAGED, 1):
+        path = tmp_path / f"p{number}.txt"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def test_pages_are_read_as_one_charter_in_the_order_given(pages):
+    result = run("check", "--pages", "--format", "json", *pages)
+    assert result.exit_code == 0, result.output
+    [line] = result.stdout.splitlines()
+    data = json.loads(line)
+    assert data["path"] == f"{pages[0]}+{pages[1]}"
+    assert data["verdict"] == "compliant"
+    clause = next(f for f in data["findings"] if f["rule"] == "party-clause")
+    assert clause["elements"]["organization"]["evidence"]["page"] == 1
+    assert clause["elements"]["activities"]["evidence"]["page"] == 2
+
+
+def test_pages_one_by_one_are_two_partial_charters(pages):
+    """What --pages is for: without it each photo is judged as a charter of its own."""
+    result = run("check", "--format", "json", *pages)
+    assert result.exit_code == 1
+    assert [json.loads(line)["verdict"] for line in result.stdout.splitlines()] == ["partial", "partial"]
+
+
+def test_pages_in_the_wrong_order_split_the_clause(pages):
+    result = run("check", "--pages", "--format", "json", pages[1], pages[0])
+    assert json.loads(result.stdout)["verdict"] != "compliant"
+
+
+def test_an_unreadable_page_makes_the_charter_an_error_naming_that_file(pages, unreadable):
+    result = run("check", "--pages", pages[0], unreadable, pages[1])
+    assert result.exit_code == 3
+    assert result.stderr.startswith(f"Error: {pages[0]}+{unreadable}+{pages[1]}: {unreadable}: ")
+
+
+def test_a_company_is_not_applicable_and_exits_0():
+    company = Path(__file__).parent / "data" / "check" / "real" / "company-no-party.txt"
+    result = run("check", company)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[:2] == [
+        f"{company}: not_applicable  (澜沧绿源农业股份有限公司)",
+        "  reason: 公司章程不适用民政部门对社会组织章程的党建条款要求，改按《中华人民共和国公司法》第十八条核对"]
+    assert "公司党组织条款: missing" in result.stdout
+    forced = run("check", "--kind", "social_organization", company)
+    assert forced.exit_code == 1 and ": missing" in forced.stdout.splitlines()[0]
+
+
+def test_an_unknown_kind_is_a_usage_error():
+    result = run("check", "--kind", "bank", COMPLIANT)
+    assert result.exit_code == 2
+    assert "'bank' is not one of" in result.stderr

@@ -29,6 +29,9 @@ def _jsonl(path: Path) -> list[dict]:
 
 DEV_LABELS = _jsonl(SHARED_CHARTERS / "labels.jsonl") if (SHARED_CHARTERS / "labels.jsonl").is_file() else []
 OWN_EXPECTED = _jsonl(OWN / "expected.jsonl")
+# Real documents as they arrive that are not social-organization charters, or not readable text.
+REAL = OWN / "real"
+REAL_EXPECTED = _jsonl(REAL / "expected.jsonl")
 # Renderings of a spread of development charters: compliant, partial, missing, contradicted.
 RENDERED = ["full-2019.txt", "only-2018.txt", "short-leadership.txt", "linebreaks.txt", "negated.txt",
             "member-units-only.txt", "weak-partial.txt", "small-org.txt", "clause-no-values.txt"]
@@ -76,10 +79,33 @@ def _assert_evidence_quotes_the_original(result, text: str) -> None:
             assert 0 < element.confidence <= 1
 
 
+# Python's None or a repr leaking into what people read (章程未分章，None的位置…).
+_LEAKS = re.compile(r"\bNone\b|<[\w.]+ object at|\b[A-Z]\w+\(\w+=")
+
+
+def _assert_readable(result) -> None:
+    """No message, fix, note, reason or warning of ``result`` shows None or a Python repr."""
+    def strings(value):
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict):
+            for item in value.values():
+                yield from strings(item)
+        elif isinstance(value, list):
+            for item in value:
+                yield from strings(item)
+
+    data = result.as_dict()
+    texts = [*strings(data["findings"]), *strings(data["warnings"]), data["reason"] or "", data["error"] or ""]
+    leaks = [text for text in texts if _LEAKS.search(text)]
+    assert not leaks, leaks
+
+
 @pytest.mark.parametrize("label", DEV_LABELS, ids=[lb["file"] for lb in DEV_LABELS])
 def test_development_charter_txt(label):
     result = check_path(SHARED_CHARTERS / label["file"])
     _assert_matches_label(result, label)
+    _assert_readable(result)
     _assert_evidence_quotes_the_original(result, extract(SHARED_CHARTERS / label["file"]).text)
 
 
@@ -149,6 +175,11 @@ def test_own_phenomenon_charter(expected):
         assert result.finding("party-building-body").status == expected["body"]
     for element_id, method in expected.get("methods", {}).items():
         assert clause.elements[element_id].method == method, element_id
+    if "name" in expected:
+        assert result.name == expected["name"]
+    if "fix_where" in expected:
+        assert clause.fix.where == expected["fix_where"]
+    _assert_readable(result)
     for finding in result.findings:
         if finding.fix and "{subject}" in _fix_template(finding.rule):
             assert finding.fix.text.startswith(expected["subject"]), finding.fix.text
@@ -168,7 +199,8 @@ def test_own_phenomenon_charter(expected):
 OWN_RENDERED = ["heading-same-line.txt", "arabic-article-numbers.txt", "list-numbered-small.txt", "article-jump.txt",
                 "double-negative.txt", "may-not-set-up.txt", "split-three-articles.txt", "appendix-obligation.txt",
                 "preamble-quote-2018-body.txt", "toc-article-title.txt", "member-guidance-only.txt",
-                "hk-foundation-traditional.txt", "values-split-extra.txt"]
+                "hk-foundation-traditional.txt", "values-split-extra.txt", "pinyin-readings.txt",
+                "private-school-bare-subject.txt", "kindergarten-missing.txt", "name-glued-english-bracket.txt"]
 OWN_RENDER_CASES = [(e, fmt) for e in OWN_EXPECTED if e["file"] in OWN_RENDERED for fmt in ("docx", "pdf")]
 
 
@@ -185,6 +217,42 @@ def test_own_phenomenon_charter_rendered(tmp_path, expected, fmt):
     _assert_matches_label(result, expected)
     assert result.finding("party-clause").article == expected["article"]
     _assert_evidence_quotes_the_original(result, extract(path).text)
+
+
+@pytest.mark.parametrize("expected", REAL_EXPECTED, ids=[e["file"] for e in REAL_EXPECTED])
+def test_real_arrival(expected):
+    """Look-alike documents are not_applicable with their reason, garbled text is an error with
+    its reason; neither is ever told to add the social-organization clause."""
+    result = check_path(REAL / expected["file"])
+    assert result.verdict == expected["verdict"], result.error or result.reason
+    assert result.kind == expected.get("kind")
+    if "name" in expected:
+        assert result.name == expected["name"]
+    assert {f.rule: f.status for f in result.findings} == expected["findings"]
+    if "reason" in expected:
+        assert expected["reason"] in result.reason
+    if "error" in expected:
+        assert expected["error"] in result.error and result.findings == []
+    if "warning" in expected:
+        assert expected["warning"] in result.warnings
+    if "fix" in expected:
+        assert [f.fix.text for f in result.findings if f.fix] == [expected["fix"]]
+    if result.verdict != "compliant":
+        fixes = [f.fix.text for f in result.findings if f.fix]
+        assert not any(text.startswith("本") for text in fixes), fixes
+    _assert_readable(result)
+
+
+def test_every_real_arrival_has_an_expectation():
+    assert {e["file"] for e in REAL_EXPECTED} == {p.name for p in REAL.glob("*.txt")}
+
+
+def test_forced_kind_checks_a_company_as_a_charter_and_a_charter_as_a_company():
+    as_charter = check_path(REAL / "company-articles.txt", CheckOptions(kind="social_organization"))
+    assert as_charter.kind == "social_organization" and as_charter.verdict == "partial"
+    as_company = check_path(OWN_CHARTERS / "realistic-social-group.txt", CheckOptions(kind="company"))
+    assert as_company.verdict == "not_applicable" and as_company.kind == "company"
+    assert [f.rule for f in as_company.findings] == ["company-party-organization"]
 
 
 def test_own_rendered_charters_exist():

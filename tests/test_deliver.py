@@ -149,6 +149,15 @@ def test_partial_clause_replaced_in_place(tmp_path):
     assert not any(t.startswith("第五条") and CLAUSE in t for t in accepted)
 
 
+def test_element_found_outside_the_clause_article_is_left_alone(tmp_path):
+    out = tmp_path / "out.txt"
+    amend_charter(DATA / "element-elsewhere.txt", out)
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[3].startswith("第二条　本会的宗旨是：服务青年创业，开展党的活动宣传教育。")
+    assert lines[4] == "第三条　本会" + CLAUSE
+    assert pbdocs.check(out).verdict == "compliant"
+
+
 def test_clause_in_appendix_moves_to_general_chapter(tmp_path):
     _, out, _ = amended(tmp_path, "appendix")
     accepted = texts(accept_changes(out, tmp_path / "accepted.docx"))
@@ -181,6 +190,59 @@ def test_bundled_examples_amend_to_compliant(tmp_path, path):
     assert pbdocs.check(checked).verdict == "compliant"
     lines = table.read_text(encoding="utf-8").splitlines()
     assert lines[1] == "原条款\t修改后条款\t修改依据" and len(lines) > 2
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.txt")), ids=lambda p: p.name)
+def test_bundled_text_examples_as_word_amend_to_compliant(tmp_path, path):
+    charter = make_docx(path, tmp_path / "charter.docx")
+    out = tmp_path / "out.docx"
+    result = CliRunner().invoke(cli, ["amend", str(charter), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    if not out.exists():
+        assert "章程已合规，未作修改" in result.output
+        return
+    assert pbdocs.check(accept_changes(out, tmp_path / "accepted.docx")).verdict == "compliant"
+    # Rejecting every change gives the charter back: nothing was written outside w:ins / w:del.
+    rejected = docx.Document(out)
+    for p in list(rejected.element.body.iter(f"{W}p")):
+        if p.find(f"{W}pPr/{W}rPr/{W}ins") is not None:
+            p.getparent().remove(p)
+    for insertion in list(rejected.element.body.iter(f"{W}ins")):
+        insertion.getparent().remove(insertion)
+    for deleted in rejected.element.body.iter(f"{W}delText"):
+        deleted.tag = f"{W}t"
+    assert ["".join(t.text for t in p._p.iter(f"{W}t")) for p in rejected.paragraphs] == texts(charter)
+
+
+def test_arabic_article_numbers_stay_arabic(tmp_path):
+    out, table = tmp_path / "out.txt", tmp_path / "table.txt"
+    amend_charter(DATA / "arabic-numbers.txt", out, table)
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert [line.split(" ")[0] for line in lines if line.startswith("第") and "条" in line.split(" ")[0]] == \
+        ["第1条", "第2条", "第3条", "第4条", "第5条"]
+    assert lines[4] == "第3条 本基金会" + CLAUSE
+    assert table.read_text(encoding="utf-8").splitlines()[-1] == \
+        "第3条至第4条\t第4条至第5条（序号顺延）\t因增删条款，条款序号相应调整"
+    assert pbdocs.check(out).verdict == "compliant"
+
+
+def test_word_list_numbering_gets_a_numbered_paragraph(tmp_path):
+    """Articles numbered by Word itself (a numbered list style, no 第X条 in the text)."""
+    word = docx.Document()
+    for line in (DATA / "arabic-numbers.txt").read_text(encoding="utf-8").splitlines():
+        label, _, rest = line.partition(" ")
+        if label.endswith("条"):
+            word.add_paragraph(rest, style="List Number")
+        else:
+            word.add_paragraph(line)
+    word.save(tmp_path / "listed.docx")
+    amend_charter(tmp_path / "listed.docx", tmp_path / "out.docx")
+    accepted = docx.Document(accept_changes(tmp_path / "out.docx", tmp_path / "accepted.docx"))
+    paragraphs = accepted.paragraphs
+    at = next(i for i, p in enumerate(paragraphs) if CLAUSE in p.text)
+    assert paragraphs[at].style.name == "List Number"
+    assert paragraphs[at - 1].text.startswith("本基金会的宗旨是")
+    assert pbdocs.check(tmp_path / "accepted.docx").verdict == "compliant"
 
 
 def test_txt_amend_keeps_every_other_line(tmp_path):

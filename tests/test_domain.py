@@ -44,14 +44,15 @@ def test_subject_words_and_defaults():
 
 def test_packs_and_groups_match_the_pack_files():
     domain = registry()
-    assert domain.pack_names == ("party", "statutory", "all")
+    assert domain.pack_names == ("party", "statutory", "company", "all")
+    assert domain.kind_packs == ("company",)
     assert domain.default_pack == "party" and domain.every_pack == "all"
     assert domain.packs_named("all") == ("party", "statutory")
     assert domain.packs_named("party") == ("party",)
     rule_files = resources.files("pbdocs").joinpath("data", "rules").iterdir()
     files = sorted(entry.name.removesuffix(".toml") for entry in rule_files
                    if entry.name.endswith(".toml") and not entry.name.startswith("_"))
-    assert builtin_pack_names() == files == list(domain.builtin_packs)
+    assert sorted(builtin_pack_names()) == files == sorted([*domain.builtin_packs, *domain.kind_packs])
 
 
 def test_statutory_scopes_name_rules_of_the_statutory_pack():

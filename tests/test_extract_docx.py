@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pbdocs.errors import MissingDependency, ReadError, UnsafeArchive
-from pbdocs.extract import ExtractOptions, extract
+from pbdocs.extract import Budget, ExtractOptions, extract
 from pbdocs.extract.docx import check_archive, read_doc
 from pbdocs.normalize import normalize
 
@@ -145,7 +145,7 @@ def test_declared_sizes_over_the_limit_are_refused_without_inflating(extract_fix
 def test_total_inflated_size_is_limited(extract_fixtures):
     charter_size = sum(i.file_size for i in zipfile.ZipFile(extract_fixtures["charter.docx"]).infolist())
     largest = max(i.file_size for i in zipfile.ZipFile(extract_fixtures["charter.docx"]).infolist())
-    options = ExtractOptions(max_inflated_bytes=(largest + charter_size) // 2)
+    options = ExtractOptions(budget=Budget(max_inflated_bytes=(largest + charter_size) // 2))
     message = r": DOCX would inflate to [\d,]+ bytes in total, over the limit of [\d,]+ bytes$"
     with pytest.raises(UnsafeArchive, match=message):
         check_archive(extract_fixtures["charter.docx"], options)

@@ -10,7 +10,7 @@ from PIL import Image
 from rapidfuzz.distance import Levenshtein
 
 from pbdocs.cli import cli
-from pbdocs.extract import ExtractOptions, extract, sniff_format
+from pbdocs.extract import Budget, ExtractOptions, extract, sniff_format
 from pbdocs.extract import ocr as ocr_module
 from pbdocs.models import Line
 from pbdocs.normalize import normalize
@@ -175,7 +175,7 @@ def test_sixteen_bit_greyscale_keeps_its_tones(tmp_path, fake_ocr):
 def test_every_tiff_frame_is_a_page_up_to_the_page_limit(extract_fixtures, fake_ocr):
     path = extract_fixtures["two-pages.tif"]
     assert [page.number for page in extract(path).pages] == [1, 2]
-    doc = extract(path, ExtractOptions(max_pages=1))
+    doc = extract(path, ExtractOptions(budget=Budget(max_pages=1)))
     assert [page.number for page in doc.pages] == [1]
     assert doc.warnings == ["only the first 1 of 2 pages read (page limit)", "page 1 read by OCR"]
 
@@ -232,7 +232,7 @@ def test_unreadable_pasted_picture_is_skipped_with_a_warning(tmp_path, fake_ocr)
 
 def test_pasted_picture_over_the_pixel_limit_is_skipped(tmp_path, fake_ocr):
     path = _docx_with_pictures(tmp_path / "scans.docx", [(300, 400), (20, 30)])
-    doc = extract(path, ExtractOptions(max_image_pixels=10_000))
+    doc = extract(path, ExtractOptions(budget=Budget(max_image_pixels=10_000)))
     assert [page.text for page in doc.pages] == ["第一张20x30"]
     assert doc.warnings == [
         "1 image read by OCR",

@@ -8,7 +8,7 @@ import pytest
 from rapidfuzz.distance import Levenshtein
 
 from pbdocs.errors import MissingDependency, OcrDisabled, ReadError
-from pbdocs.extract import ExtractOptions, extract
+from pbdocs.extract import Budget, ExtractOptions, extract
 from pbdocs.legal import is_page_number, strip_running_lines
 from pbdocs.models import Line
 from pbdocs.normalize import normalize
@@ -89,7 +89,7 @@ def test_concurrent_reads_from_threads_agree(extract_fixtures):
 
 
 def test_max_pages_reads_the_first_pages_and_says_so(extract_fixtures):
-    doc = extract(extract_fixtures["text-dash.pdf"], ExtractOptions(max_pages=1))
+    doc = extract(extract_fixtures["text-dash.pdf"], ExtractOptions(budget=Budget(max_pages=1)))
     assert [page.number for page in doc.pages] == [1]
     assert doc.warnings == ["only the first 1 of 2 pages read (page limit)"]
 

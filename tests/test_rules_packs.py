@@ -14,7 +14,7 @@ BAD_PACKS = sorted(p for p in PACKS.glob("*.toml") if p.read_text(encoding="utf-
 
 
 def test_builtin_packs():
-    assert builtin_pack_names() == ["party", "statutory"]
+    assert builtin_pack_names() == ["party", "statutory", "company"]
     party = load_pack("party")
     assert [r.id for r in party.rules] == ["party-clause", "core-values", "placement", "party-building-body"]
     clause = next(r for r in party.rules if r.id == "party-clause")

@@ -94,7 +94,9 @@ def test_kill_9_halfway_then_rerun_gives_every_document_exactly_once(tmp_path):
 
 
 def _record(path: str, verdict: str) -> ScreenRecord:
-    return ScreenRecord({"path": path, "verdict": verdict}, {"path": path, "verdict": verdict})
+    from pbdocs.rules import CheckResult
+
+    return ScreenRecord.of(CheckResult(path=path, verdict=verdict))
 
 
 def test_journal_ignores_a_torn_last_line_and_keeps_appending(tmp_path):

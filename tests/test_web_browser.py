@@ -24,19 +24,15 @@ render = data_module("web/render.py", "web_render")
 EXPECTED = render.expected_verdicts()
 
 
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory):
+def _serving(app):
+    """Serve ``app`` with uvicorn in a thread; yields its address, stops it afterwards."""
     import uvicorn
 
-    from pbdocs.search import build
-
-    index_dir = tmp_path_factory.mktemp("browser-index") / "index"
-    build([DATA / "policy"], index_dir)
     # Binding the socket here, on port 0, gives a free port with no window for another process to take it.
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(index_dir=index_dir), log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -47,6 +43,33 @@ def base_url(tmp_path_factory):
     server.should_exit = True
     thread.join(30)
     sock.close()
+
+
+@pytest.fixture(scope="module")
+def policy_index(tmp_path_factory):
+    from pbdocs.search import build
+
+    index_dir = tmp_path_factory.mktemp("browser-index") / "index"
+    # Two versions of one local notice, so that the page shows a superseded hit.
+    build([DATA / "policy", DATA.parent / "search" / "local"], index_dir)
+    return index_dir
+
+
+@pytest.fixture(scope="module")
+def base_url(policy_index):
+    yield from _serving(create_app(index_dir=policy_index))
+
+
+OFFICER, PASSWORD = "李科员", "correct horse battery"
+
+
+@pytest.fixture(scope="module")
+def office_url(policy_index, tmp_path_factory):
+    from pbdocs.office import Office
+
+    data_dir = tmp_path_factory.mktemp("browser-office")
+    Office(data_dir).add_user(OFFICER, PASSWORD)
+    yield from _serving(create_app(index_dir=policy_index, data_dir=data_dir))
 
 
 @pytest.fixture(scope="module")
@@ -120,6 +143,13 @@ def test_officer_uploads_charters_reads_verdicts_and_asks_a_question(base_url, b
     assert "第十四条" in first_hit.locator(".source").inner_text()
     assert first_hit.locator(".answer mark").count() >= 1
 
+    page.fill("#search-input", "社会组织应当于每年几月前报送党建工作年度报告")
+    page.click("#search-button")
+    page.wait_for_selector("#search-results .hit .superseded")
+    newer = "《示例市民政局关于报送社会组织党建工作年度报告的通知》(示民发〔2023〕7号)"
+    assert page.locator("#search-results .hit").first.locator(".source").inner_text().startswith(f"出处：{newer}")
+    assert page.locator("#search-results .hit .superseded").first.inner_text() == f"已被{newer}取代"
+
     screenshot = tmp_path / "pbdocs-web.png"
     page.screenshot(path=str(screenshot), full_page=True)
     assert screenshot.stat().st_size > 10_000
@@ -151,3 +181,58 @@ def test_the_page_refuses_unknown_types_and_explains_unreadable_files(base_url, 
     assert "无法读取" in page.inner_text("#results-table tr.detail")
     page.close()
 
+
+
+def test_officer_signs_in_uploads_a_batch_reviews_a_row_and_downloads_the_reviewed_report(office_url, browser):
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.goto(office_url + "/")
+    page.fill("#login-name", OFFICER)
+    page.fill("#login-password", "not the password")
+    page.click("#login-button")
+    expect(page.locator("#login-status")).to_contain_text("用户名或密码错误")
+    page.fill("#login-password", PASSWORD)
+    page.click("#login-button")
+    expect(page.locator("#user-name")).to_have_text(OFFICER)
+
+    names = ["compliant-association.txt", "partial-foundation.txt", "missing-center.txt"]
+    page.fill("#batch-name", "年检第一批")
+    page.set_input_files("#file-input", [str(DATA / name) for name in names])
+    page.click("#check-button")
+    view = page.locator("#batch-view")
+    expect(view).to_have_attribute("data-status", "done", timeout=120_000)
+    expect(page.locator("#batch-rows tr.batch-row")).to_have_count(3)
+    verdicts = dict(page.eval_on_selector_all(
+        "#batch-rows tr.batch-row",
+        "rows => rows.map(row => [row.dataset.path, row.querySelector('.verdict').dataset.verdict])"))
+    assert verdicts == {name: EXPECTED[name] for name in names}
+    listed = page.locator("#batch-list tbody tr", has_text="年检第一批")
+    expect(listed.locator(".batch-status")).to_have_text("已完成")
+
+    # The officer disagrees with the automatic verdict of the partial charter.
+    row = page.locator("#batch-rows tr.batch-row", has_text="partial-foundation.txt")
+    row.locator("select").select_option("missing")
+    row.locator("input").fill("第三条只写了开展活动，未写设立党组织")
+    row.locator("button").click()
+    expect(row.locator(".review-status")).to_contain_text("已保存")
+
+    with page.expect_download() as download_info:
+        page.click("#batch-csv")
+    import csv
+    import io
+
+    report = list(csv.DictReader(io.StringIO(Path(download_info.value.path()).read_text(encoding="utf-8-sig"))))
+    reviewed = {r["path"]: (r["verdict"], r["reviewed_verdict"], r["reviewer"]) for r in report}
+    assert reviewed["partial-foundation.txt"] == (EXPECTED["partial-foundation.txt"], "missing", OFFICER)
+    assert reviewed["missing-center.txt"][1] == ""
+
+    # The review is kept: a fresh visit shows it.
+    page.reload()
+    listed.locator("button").click()
+    expect(page.locator("#batch-rows tr.batch-row", has_text="partial-foundation.txt").locator("select")) \
+        .to_have_value("missing")
+    assert problems == []
+    page.close()

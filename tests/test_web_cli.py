@@ -15,6 +15,20 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 
+@pytest.fixture(autouse=True)
+def data_home(tmp_path, monkeypatch):
+    """The default data folder, under the test's own folder, with one administrator."""
+    from pbdocs.office import Office
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data-home"))
+    Office(tmp_path / "data-home" / "pbdocs").add_user("admin", "admin-password", admin=True)
+    return tmp_path / "data-home" / "pbdocs"
+
+
+def _signed_in(client) -> None:
+    assert client.post("/api/login", data={"name": "admin", "password": "admin-password"}).status_code == 204
+
+
 @pytest.fixture
 def uvicorn_calls(monkeypatch):
     """Records what `serve` hands to uvicorn instead of starting a server."""
@@ -31,7 +45,9 @@ def test_serve_listens_on_loopback_by_default(uvicorn_calls):
     [call] = uvicorn_calls
     assert (call["host"], call["port"]) == ("127.0.0.1", 8000)
     assert result.stderr == "" and result.stdout == ""
-    with TestClient(call["app"]) as client:
+    with TestClient(call["app"], base_url="http://localhost:8000") as client:
+        assert client.get("/api/config").status_code == 401
+        _signed_in(client)
         config = client.get("/api/config").json()
     assert (config["max_upload_mb"], config["max_files"]) == (20, 200)
 
@@ -43,7 +59,8 @@ def test_serve_passes_its_options_to_the_app(uvicorn_calls, tmp_path):
     assert result.exit_code == 0
     [call] = uvicorn_calls
     assert call["port"] == 8123
-    with TestClient(call["app"]) as client:
+    with TestClient(call["app"], base_url="http://localhost:8000") as client:
+        _signed_in(client)
         config = client.get("/api/config").json()
         search = client.get("/api/search", params={"q": "党建"})
     assert (config["max_upload_mb"], config["max_files"]) == (5, 9)
@@ -55,7 +72,7 @@ def test_serve_passes_its_options_to_the_app(uvicorn_calls, tmp_path):
 def test_serve_on_a_network_address_warns_on_stderr(uvicorn_calls, host):
     result = CliRunner().invoke(cli, ["serve", "--host", host])
     assert result.exit_code == 0
-    assert result.stderr.startswith(f"Warning: listening on {host}: anyone who can reach this machine")
+    assert result.stderr.startswith(f"Warning: listening on {host} over plain HTTP: passwords and documents")
     assert result.stdout == ""
 
 
@@ -85,3 +102,31 @@ def test_serve_without_the_web_extra_says_what_to_install(monkeypatch):
     result = CliRunner().invoke(cli, ["serve"])
     assert result.exit_code == 2
     assert result.stderr == "Error: pbdocs serve needs the web extra (uvicorn is missing): pip install 'pbdocs[web]'\n"
+
+
+def test_serve_keeps_its_data_where_told(uvicorn_calls, tmp_path, data_home):
+    folder = tmp_path / "elsewhere"
+    result = CliRunner().invoke(cli, ["serve", "--data", str(folder)])
+    assert result.exit_code == 0
+    # A fresh folder has no account yet: the server says how to add one.
+    assert "pbdocs users add" in result.stderr and str(folder) in result.stderr
+    assert (folder / "pbdocs.sqlite3").is_file()
+    assert oct(folder.stat().st_mode & 0o777) == "0o700"
+
+
+def test_serve_refuses_a_database_address_it_cannot_use(uvicorn_calls):
+    result = CliRunner().invoke(cli, ["serve", "--database", "mysql://clerk:secret@office/pbdocs"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: unsupported database address 'mysql://office/pbdocs'")
+    assert "secret" not in result.stderr
+    assert uvicorn_calls == []
+
+
+def test_serve_answers_its_own_names_only(uvicorn_calls, data_home):
+    result = CliRunner().invoke(cli, ["serve", "--allowed-host", "pbdocs.office.lan"])
+    assert result.exit_code == 0
+    [call] = uvicorn_calls
+    for url, refused in (("http://127.0.0.1:8000", False), ("http://localhost:8000", False),
+                         ("http://pbdocs.office.lan", False), ("http://rebound.example", True)):
+        with TestClient(call["app"], base_url=url) as client:
+            assert (client.get("/api/config").status_code == 400) == refused, url

@@ -178,6 +178,10 @@ class _Planner:
         if finding.status == "missing":
             return self.standard_clause(finding)
         spots = self.sentences(finding, negated=finding.status == "contradicted")
+        # An element also found elsewhere (开展党的活动 in the business scope) is not the clause:
+        # the article the checker reports is.
+        home = self.charter.by_label.get(finding.article or "")
+        spots = [s for s in spots if home is not None and s[0] == home.index] or spots
         if not spots:
             return None if finding.status == "present" else self.standard_clause(finding)
         paragraph = spots[0][0]
@@ -276,16 +280,24 @@ class _Planner:
                     end = at + len(evidence.match)  # type: ignore[union-attr]
                     self.replace(paragraph, end, end, "，" + "，".join(missing), values.basis.cite())
                     return
-        if purpose is None:
-            return
-        text = self.charter.texts[purpose.index].rstrip()
+        index = purpose.index if purpose is not None else self.unnumbered_purpose()
+        text = self.charter.texts[index].rstrip()
         stop = "" if not text or text[-1] in _SENTENCE_END else "。"
-        self.replace(purpose.index, len(text), len(text), stop + values.fix.text, values.basis.cite())  # type: ignore[union-attr]
+        self.replace(index, len(text), len(text), stop + values.fix.text, values.basis.cite())  # type: ignore[union-attr]
+
+    def unnumbered_purpose(self) -> int:
+        """Without 第X条 in the text (Word's own list numbering, or none): the paragraph naming
+        the 宗旨, else the title."""
+        texts = self.charter.texts
+        pattern = self.domain.places["purpose"].pattern
+        return next((i for i, t in enumerate(texts) if re.search(pattern, normalize(t).text)),
+                    next((i for i, t in enumerate(texts) if t.strip()), 0))
 
     def insert_article(self, body: str, purpose: _Article | None, basis: str) -> None:
         if purpose is None:
-            first = next((i for i, t in enumerate(self.charter.texts) if t.strip()), 0)
-            self.plan.new.append(NewParagraph(first, body, first))
+            # Formatted like the 宗旨 paragraph, so that an automatic list number follows on.
+            after = self.unnumbered_purpose()
+            self.plan.new.append(NewParagraph(after, body, after))
             self.plan.rows.append(TableRow(catalogue().text("table.none"), body, basis))
             return
         text = self.charter.texts[purpose.index]

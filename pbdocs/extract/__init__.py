@@ -8,15 +8,46 @@ from __future__ import annotations
 
 import importlib
 import os
+import stat
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ..errors import ReadError, UnsupportedFormat
+from ..errors import CorruptFile, OverBudget, ReaderFailure, ReadError, UnsupportedFormat
 from ..models import Document, Metadata, Page
 from .metadata import parse_metadata
 
-__all__ = ["ExtractOptions", "Extracted", "extract", "sniff_format", "SUPPORTED_SUFFIXES"]
+__all__ = ["Budget", "ExtractOptions", "Extracted", "extract", "extract_pages", "pages_label", "sniff_format",
+           "SUPPORTED_SUFFIXES"]
+
+
+@dataclass(frozen=True)
+class Budget:
+    """What one document may cost, checked before the work wherever the size can be known.
+
+    Files, archive parts and images are measured from their headers; a PDF page's pixels from its
+    box times the OCR resolution; text from the file size and then the characters read. Time cannot
+    be known in advance: ``seconds`` is the deadline every entry point runs a document under.
+    Going over any of these is an :class:`~pbdocs.errors.OverBudget` error naming the limit.
+    """
+
+    max_file_bytes: int = 200 * 1024 * 1024
+    max_pages: int = 2000
+    max_inflated_bytes: int = 256 * 1024 * 1024
+    # A 108-megapixel phone photo fits; a small file declaring a gigapixel canvas does not.
+    max_image_pixels: int = 150_000_000
+    # One PDF page rendered for OCR: A1 at 200 dpi is 23 MP, 100 MB of BGRA.
+    max_page_pixels: int = 25_000_000
+    # All pages rendered for one document: 500 A4 pages at 200 dpi.
+    max_document_pixels: int = 2_000_000_000
+    # A charter is ~10,000 characters and the Civil Code ~100,000; ten million is no document.
+    max_chars: int = 10_000_000
+    seconds: float = 600.0
+
+    def __post_init__(self):
+        for name, value in asdict(self).items():
+            if value <= 0:
+                raise ValueError(f"budget {name} must be positive, not {value!r}")
 
 
 @dataclass(frozen=True)
@@ -24,16 +55,12 @@ class ExtractOptions:
     """Everything that tunes extraction, in one place.
 
     ``ocr``: "auto" reads scanned or broken pages by OCR, "never" refuses them with an error,
-    "always" OCRs every page. Limits protect batch runs from hostile or accidental huge inputs.
+    "always" OCRs every page. ``budget`` bounds what one document may cost.
     """
 
     ocr: str = "auto"
     ocr_dpi: int = 200
-    max_file_bytes: int = 200 * 1024 * 1024
-    max_pages: int = 2000
-    max_inflated_bytes: int = 256 * 1024 * 1024
-    # A 108-megapixel phone photo fits; a small file declaring a gigapixel canvas does not.
-    max_image_pixels: int = 150_000_000
+    budget: Budget = field(default_factory=Budget)
     strip_boilerplate: bool = True
     min_chars: int = 1
 
@@ -109,11 +136,14 @@ def extract(path: str | os.PathLike, options: ExtractOptions | None = None) -> D
         raise ReadError(p, f"cannot open: {exc.strerror or exc}") from None
     if p.is_dir():
         raise ReadError(p, "is a directory")
+    if not stat.S_ISREG(st.st_mode):
+        raise ReadError(p, "not a regular file (a pipe, device or socket is never read)")
     if st.st_size == 0:
         raise ReadError(p, "empty file")
-    if st.st_size > options.max_file_bytes:
-        raise ReadError(
-            p, f"file is {st.st_size / 1e6:.0f} MB, over the {options.max_file_bytes / 1e6:.0f} MB limit"
+    budget = options.budget
+    if st.st_size > budget.max_file_bytes:
+        raise OverBudget(
+            p, f"file is {st.st_size / 1e6:.0f} MB, over the {budget.max_file_bytes / 1e6:.0f} MB limit"
         )
     suffix = p.suffix.lower()
     try:
@@ -141,10 +171,15 @@ def extract(path: str | os.PathLike, options: ExtractOptions | None = None) -> D
             exc.args = (f"{exc.path}: {exc.reason}",)
         raise
     except MemoryError:
-        raise ReadError(p, "too large to read in memory") from None
+        raise OverBudget(p, "too large to read in memory") from None
     except RecursionError:
-        raise ReadError(p, "structure nested too deeply to read") from None
-    pages = result.pages
+        raise CorruptFile(p, "structure nested too deeply to read") from None
+    except Exception as exc:
+        raise ReaderFailure(p, f"the {fmt} reader failed ({type(exc).__name__}: {exc})") from exc
+    pages = _recovered(result.pages, warnings)
+    chars = sum(len(pg.text) for pg in pages)
+    if chars > budget.max_chars:
+        raise OverBudget(p, f"{chars:,} characters of text, over the limit of {budget.max_chars:,}")
     if sum(len(pg.text.strip()) for pg in pages) < options.min_chars:
         raise ReadError(p, "no text found in the file")
     doc = Document(
@@ -156,6 +191,49 @@ def extract(path: str | os.PathLike, options: ExtractOptions | None = None) -> D
     )
     doc.metadata = parse_metadata(doc.text, title_hint=result.title, header_lines=result.header_lines)
     return doc
+
+
+def pages_label(paths: list[str]) -> str:
+    """How a document read from several files is named: the files in order, joined by ``+``."""
+    return "+".join(str(p) for p in paths)
+
+
+def extract_pages(paths: list[str | os.PathLike], options: ExtractOptions | None = None) -> Document:
+    """Read ``paths`` as the pages of one document, in the order given (photos of a charter taken
+    page by page). A file with several pages (a PDF, a multi-page TIFF) gives them all, in place.
+    Raises :class:`~pbdocs.errors.ReadError` naming the first file that cannot be read."""
+    if not paths:
+        raise ValueError("extract_pages needs at least one file")
+    parts = [extract(path, options) for path in paths]
+    pages: list[Page] = []
+    warnings: list[str] = []
+    for part in parts:
+        for page in part.pages:
+            pages.append(Page(len(pages) + 1, page.text, page.ocr))
+        warnings.extend(f"{part.path}: {w}" for w in part.warnings)
+    doc = Document(path=pages_label([str(p) for p in paths]), format=parts[0].format if len(
+        {d.format for d in parts}) == 1 else "mixed", pages=pages, metadata=Metadata(), warnings=warnings)
+    doc.metadata = parse_metadata(doc.text)
+    return doc
+
+
+def _recovered(pages: list[Page], warnings: list[str]) -> list[Page]:
+    """Pages whose text was saved after a wrong decoding (mojibake), decoded back when the right
+    codec can be told; pages that stay garbled are left for the checker to refuse."""
+    from dataclasses import replace
+
+    from .quality import recover_garbled
+
+    out = []
+    for page in pages:
+        recovered = None if page.ocr else recover_garbled(page.text)
+        if recovered is None:
+            out.append(page)
+            continue
+        text, route = recovered
+        out.append(replace(page, text=text))
+        warnings.append(f"page {page.number}: garbled text re-decoded ({route})")
+    return out
 
 
 def _looks_textual(head: bytes) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 # A line that is site chrome wherever it appears.
 _CHROME = re.compile(
@@ -122,3 +123,37 @@ def strip_web_boilerplate(text: str, *, force: bool = False, trim: bool = True) 
         body = [ln for ln in kept if ln != INFO]
     out = re.sub(r"\n{3,}", "\n\n", "\n".join(body)).strip("\n")
     return Cleaned(out, title=title, removed_lines=removed, header_lines=header)
+
+
+def _line_key(line: str) -> str:
+    return "".join(line.split())
+
+
+# Lines shorter than this repeat in every charter (（一）会费；) and are never taken for a layer.
+_LAYER_MIN_CHARS = 6
+
+
+def duplicate_lines(lines: list[str]) -> set[int]:
+    """Indices of lines that repeat a text layer already read: a page copied with its hidden or
+    mobile copy gives each paragraph twice in a row, or the whole body a second time.
+
+    A line counts when its text was seen before and it is either an immediate repeat, or it
+    continues a repeat, or the line after it also follows its earlier copy (a repeated block).
+    """
+    keys = [_line_key(line) for line in lines]
+    content = [i for i, key in enumerate(keys) if key]
+    seen: dict[str, int] = {}
+    following = dict(pairwise(content))
+    duplicates: set[int] = set()
+    previous: int | None = None
+    for i in content:
+        key = keys[i]
+        earlier = seen.get(key)
+        if earlier is not None and len(key) >= _LAYER_MIN_CHARS:
+            nxt, earlier_next = following.get(i), following.get(earlier)
+            block = nxt is not None and earlier_next is not None and keys[nxt] == keys[earlier_next]
+            if (previous is not None and keys[previous] == key) or previous in duplicates or block:
+                duplicates.add(i)
+        seen.setdefault(key, i)
+        previous = i
+    return duplicates

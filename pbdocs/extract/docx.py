@@ -17,7 +17,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from ..errors import MissingDependency, ReadError, UnsafeArchive
+from ..errors import CorruptFile, MissingDependency, ReadError, UnsafeArchive
 from ..models import Page
 from . import Extracted, ExtractOptions
 
@@ -55,10 +55,10 @@ def check_archive(path: Path, options: ExtractOptions) -> None:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
-        raise ReadError(path, f"corrupt DOCX (bad zip archive: {exc})") from None
+        raise CorruptFile(path, f"corrupt DOCX (bad zip archive: {exc})") from None
     if len(members) > _MAX_MEMBERS:
         raise UnsafeArchive(path, f"DOCX archive has {len(members)} parts, over the limit of {_MAX_MEMBERS}")
-    limit = options.max_inflated_bytes
+    limit = options.budget.max_inflated_bytes
     total = 0
     for member in members:
         if member.file_size > limit:
@@ -101,8 +101,13 @@ def read_docx(path: Path, options: ExtractOptions) -> Extracted:
         nearly_empty = sum(not ch.isspace() for ch in text) <= _MAX_TEXT_BESIDE_SCANS
         pictures = _body_pictures(body, document.part) if body is not None and nearly_empty else []
     except (PackageNotFoundError, zipfile.BadZipFile, zlib.error, KeyError, ValueError, EOFError,
-            etree.XMLSyntaxError) as exc:
-        raise ReadError(path, f"corrupt DOCX: {exc.__class__.__name__}: {exc}".rstrip(": ")) from None
+            etree.XMLSyntaxError, NotImplementedError, OSError) as exc:
+        # OSError: a member header pointing outside the archive makes zipfile seek before its start.
+        raise CorruptFile(path, f"corrupt DOCX: {exc.__class__.__name__}: {exc}".rstrip(": ")) from None
+    except (AttributeError, TypeError, IndexError) as exc:
+        # python-docx assumes a well-formed package: a part missing or of the wrong type surfaces as
+        # these from deep inside it (opc/package.py core_properties, opc/pkgreader.py load_from_xml).
+        raise CorruptFile(path, f"corrupt DOCX: a part is missing or malformed ({exc.__class__.__name__})") from None
     if pictures:
         return _read_pasted_scans(path, text, pictures, title, options)
     return Extracted(pages=[Page(number=1, text=text)], title=title)
@@ -112,9 +117,7 @@ def _body_pictures(body, part) -> list[tuple[str, bytes]]:
     """(part name, bytes) of each picture the body shows, in document order, each once."""
     pictures: list[tuple[str, bytes]] = []
     seen: set[str] = set()
-    for node in body.iter(_BLIP, _VML_IMAGE):
-        if _inside_skipped_wrapper(node, body):
-            continue
+    for node in _visible(body, (_BLIP, _VML_IMAGE)):
         rel_id = node.get(_R_EMBED) if node.tag == _BLIP else node.get(_R_ID)
         rel = part.rels.get(rel_id) if rel_id else None
         if rel is None or rel.is_external:
@@ -140,7 +143,7 @@ def _read_pasted_scans(path: Path, text: str, pictures: list[tuple[str, bytes]],
     read = 0
     notes: list[str] = []
     for name, blob in pictures:
-        if len(frames) >= options.max_pages:
+        if len(frames) >= options.budget.max_pages:
             notes.append(f"only the first {len(frames)} pages read (page limit)")
             break
         try:
@@ -148,7 +151,7 @@ def _read_pasted_scans(path: Path, text: str, pictures: list[tuple[str, bytes]],
         except ReadError as exc:
             notes.append(f"{name} skipped: {exc.reason}")
             continue
-        frames.extend(picture_frames[: options.max_pages - len(frames)])
+        frames.extend(picture_frames[: options.budget.max_pages - len(frames)])
         read += 1
     pages = [
         Page(number=number, text="\n".join(line.text for line in lines), ocr=True)
@@ -201,9 +204,7 @@ def _paragraph_text(paragraph) -> str:
     fields, content controls); deleted or moved-away text, field codes and duplicate fallback
     drawings skipped."""
     parts: list[str] = []
-    for node in paragraph.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr", f"{_W}noBreakHyphen"):
-        if _inside_skipped_wrapper(node, paragraph):
-            continue
+    for node in _visible(paragraph, _TEXT_TAGS):
         tag = node.tag
         if tag == f"{_W}t":
             parts.append(node.text or "")
@@ -216,13 +217,22 @@ def _paragraph_text(paragraph) -> str:
     return "".join(parts)
 
 
-def _inside_skipped_wrapper(node, stop) -> bool:
-    parent = node.getparent()
-    while parent is not None and parent is not stop:
-        if parent.tag in _SKIPPED_WRAPPERS:
-            return True
-        parent = parent.getparent()
-    return False
+_TEXT_TAGS = (f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr", f"{_W}noBreakHyphen")
+
+
+def _visible(root, tags: tuple[str, ...]):
+    """The descendants of ``root`` with one of ``tags``, in document order, except those inside a
+    skipped wrapper. One walk that counts the wrappers it is inside: asking each node for its
+    ancestors instead costs the nesting depth per node, which a crafted document makes huge."""
+    from lxml import etree
+
+    inside = 0
+    for event, node in etree.iterwalk(root, events=("start", "end")):
+        tag = node.tag
+        if tag in _SKIPPED_WRAPPERS:
+            inside += 1 if event == "start" else -1
+        elif event == "start" and not inside and tag in tags:
+            yield node
 
 
 def read_doc(path: Path, options: ExtractOptions) -> Extracted:

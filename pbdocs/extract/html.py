@@ -18,7 +18,13 @@ from .boilerplate import strip_web_boilerplate
 from .text import decode_bytes, read_bytes_limited
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>")
+# Every pattern that scans markup stops at the next "<" as well as at ">": an unclosed tag then costs
+# the characters up to the next tag, never a rescan to the end of the page for each "<".
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^<>]*)>")
+_TITLE_OPEN = re.compile(r"<title\b[^<>]*>", re.I)
+_TITLE_CLOSE = re.compile(r"</title\s*>", re.I)
+_HIDDEN_OPEN = re.compile(r"<(script|style|noscript|head)\b[^<>]*>", re.I)
+_ANY_TAG = re.compile(r"<[^<>]*>")
 _VOID = frozenset({
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
 })
@@ -41,9 +47,9 @@ MAX_DEPTH = 400
 
 def _nesting_depth(markup: str) -> int:
     depth = deepest = 0
-    for closing, tag, selfclose in _TAG.findall(markup):
+    for closing, tag, rest in _TAG.findall(markup):
         tag = tag.lower()
-        if tag in _VOID or selfclose:
+        if tag in _VOID or rest.endswith("/"):
             continue
         if closing:
             depth = max(depth - 1, 0)
@@ -60,7 +66,7 @@ def decode_html(data: bytes) -> tuple[str, str]:
 
 
 def read_html(path: Path, options) -> Extracted:
-    data = read_bytes_limited(path, options.max_file_bytes)
+    data = read_bytes_limited(path, options.budget)
     markup, codec = decode_html(data)
     warnings = [] if codec == "utf-8" else [f"decoded as {codec}"]
     depth = _nesting_depth(markup)
@@ -81,13 +87,44 @@ def read_html(path: Path, options) -> Extracted:
 
 
 def _flat_text(markup: str) -> tuple[str | None, str]:
-    title_match = re.search(r"<title[^>]*>(.*?)</title>", markup, re.I | re.S)
-    markup = re.sub(r"<(script|style|noscript|head)\b.*?</\1\s*>", " ", markup, flags=re.I | re.S)
-    markup = re.sub(rf"</?(?:{'|'.join(_BLOCK)})\b[^>]*>", "\n", markup, flags=re.I)
-    text = htmllib.unescape(re.sub(r"<[^>]*>", "", markup))
+    """Title and text of a page too deeply nested for the DOM parser, in one pass over the markup."""
+    title = None
+    opened = _TITLE_OPEN.search(markup)
+    if opened:
+        closed = _TITLE_CLOSE.search(markup, opened.end())
+        if closed:
+            title = htmllib.unescape(_ANY_TAG.sub("", markup[opened.end():closed.start()])).strip()
+    markup = _BLOCK_TAG.sub("\n", _without_hidden(markup))
+    text = htmllib.unescape(_ANY_TAG.sub("", markup))
     lines = [ln.strip() for ln in text.split("\n")]
-    title = htmllib.unescape(title_match.group(1)).strip() if title_match else None
     return title or None, "\n".join(lines)
+
+
+_BLOCK_TAG = re.compile(rf"</?(?:{'|'.join(sorted(_BLOCK))})\b[^<>]*>", re.I)
+
+
+def _without_hidden(markup: str) -> str:
+    """The markup without script, style, noscript and head elements. An element never closed is
+    left as it is; since its end is not found from one start, it is not looked for again from a
+    later one, so the page is scanned a bounded number of times."""
+    kept: list[str] = []
+    at = 0
+    never_closed: set[str] = set()
+    search_from = 0
+    while (opened := _HIDDEN_OPEN.search(markup, search_from)) is not None:
+        name = opened.group(1).lower()
+        closing = None
+        if name not in never_closed:
+            closing = re.compile(rf"</{name}\s*>", re.I).search(markup, opened.end())
+        if closing is None:
+            never_closed.add(name)
+            search_from = opened.end()
+            continue
+        kept.append(markup[at:opened.start()])
+        kept.append(" ")
+        at = search_from = closing.end()
+    kept.append(markup[at:])
+    return "".join(kept)
 
 
 def _article_text(markup: str) -> tuple[str | None, str]:

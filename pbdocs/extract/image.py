@@ -12,7 +12,7 @@ import warnings
 from pathlib import Path
 from typing import BinaryIO
 
-from ..errors import MissingDependency, OcrDisabled, ReadError
+from ..errors import CorruptFile, MissingDependency, OcrDisabled, OverBudget
 from ..legal import strip_running_lines
 from ..models import Page
 from . import Extracted, ExtractOptions
@@ -62,22 +62,22 @@ def ocr_picture(stream: BinaryIO, path: Path, options: ExtractOptions):
     try:
         with warnings.catch_warnings():
             # Pillow warns about large images on its own, as a Python warning printed on stderr;
-            # pbdocs applies its own limit (ExtractOptions.max_image_pixels) and reports an error.
+            # pbdocs applies its own limit (Budget.max_image_pixels) and reports an error.
             warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
             with Image.open(stream) as picture:
                 total = getattr(picture, "n_frames", 1)
                 frames = [
                     ocr_image(_upright_page(frame, path, options))
-                    for _, frame in zip(range(options.max_pages), ImageSequence.Iterator(picture), strict=False)
+                    for _, frame in zip(range(options.budget.max_pages), ImageSequence.Iterator(picture), strict=False)
                 ]
     except Image.DecompressionBombError:
         # Pillow refuses canvases far beyond its own limit (which is above ours) before pbdocs can
         # look at the size.
-        raise ReadError(
-            path, f"image too large (over the limit of {options.max_image_pixels:,} pixels; decompression bomb?)"
+        raise OverBudget(
+            path, f"image too large (over the limit of {options.budget.max_image_pixels:,} pixels; decompression bomb?)"
         ) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise ReadError(path, f"corrupt image: {_reason(exc)}") from None
+        raise CorruptFile(path, f"corrupt image: {_reason(exc)}") from None
     return frames, total
 
 
@@ -86,10 +86,10 @@ def _upright_page(frame, path: Path, options: ExtractOptions):
     from PIL import Image, ImageOps
 
     width, height = frame.size
-    if width * height > options.max_image_pixels:
-        raise ReadError(
+    if width * height > options.budget.max_image_pixels:
+        raise OverBudget(
             path,
-            f"image too large ({width}x{height} pixels, over the limit of {options.max_image_pixels:,} pixels)",
+            f"image too large ({width}x{height} pixels, over the limit of {options.budget.max_image_pixels:,} pixels)",
         )
     scale = MAX_LONG_SIDE / max(width, height, 1)
     if scale < 1 and frame.format == "JPEG":

@@ -12,9 +12,10 @@ import ctypes
 import math
 import re
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import MissingDependency, OcrDisabled, ReadError
+from ..errors import CorruptFile, MissingDependency, OcrDisabled, OverBudget, ReadError
 from ..legal import strip_running_lines
 from ..models import Line, Page
 from ..normalize import drop_cjk_spaces
@@ -31,6 +32,10 @@ _SCAN_IMAGE_COVER = 0.5
 _SCAN_MAX_TEXT_CHARS = 20
 # Unmapped glyphs beyond this share make pdfium's text as useless as (cid:N) output.
 _UNMAPPED_SHARE = 0.05
+
+# Below this resolution OCR reads nothing useful; a page that only fits the pixel budget at less
+# is too large to read at all.
+_MIN_OCR_DPI = 100
 
 _PDFIUM_LOCK = threading.Lock()
 # The end of a PDF: %%EOF must sit in this many trailing bytes, with no object after it.
@@ -52,11 +57,12 @@ def _read_pdf(path: Path, options: ExtractOptions) -> Extracted:
     warnings: list[str] = []
     try:
         total = len(document)
-        count = min(total, options.max_pages)
+        count = min(total, options.budget.max_pages)
         if count < total:
             warnings.append(f"only the first {count} of {total} pages read (page limit)")
         page_lines: list[list[Line]] = []
         ocr_pages: list[int] = []
+        spent = _Spent()
         for index in range(count):
             number = index + 1
             try:
@@ -66,13 +72,16 @@ def _read_pdf(path: Path, options: ExtractOptions) -> Extracted:
                     if options.ocr == "always":
                         reason = reason or "OCR requested for every page"
                     if reason is not None:
-                        lines = _ocr_page(path, page, number, reason, options)
+                        lines = _ocr_page(path, page, number, reason, options, spent)
                         ocr_pages.append(number)
                 finally:
                     page.close()
             except pdfium.PdfiumError as exc:
                 reason = f"corrupt PDF: page {number} cannot be read ({_pdfium_reason(exc)})"
-                raise ReadError(path, reason) from None
+                raise CorruptFile(path, reason) from None
+            spent.chars += sum(len(line.text) + 1 for line in lines)
+            if spent.chars > options.budget.max_chars:
+                raise OverBudget(path, f"more than {options.budget.max_chars:,} characters of text by page {number}")
             page_lines.append(lines)
     finally:
         document.close()
@@ -95,12 +104,12 @@ def _open(path: Path, pdfium):
             raise ReadError(path, "encrypted PDF (password required)") from None
         if code == pdfium.raw.FPDF_ERR_SECURITY:
             raise ReadError(path, "encrypted PDF (unsupported security handler)") from None
-        raise ReadError(path, f"corrupt PDF: {_pdfium_reason(exc)}") from None
+        raise CorruptFile(path, f"corrupt PDF: {_pdfium_reason(exc)}") from None
     # When the last incremental update of a file was cut off, pdfium silently serves the previous
     # revision; a cut-off download must not pass as an older or shorter charter.
     if _is_cut_off(path):
         document.close()
-        raise ReadError(path, "corrupt PDF: truncated (the file does not end with %%EOF)")
+        raise CorruptFile(path, "corrupt PDF: truncated (the file does not end with %%EOF)")
     return document
 
 
@@ -232,7 +241,40 @@ def _image_cover(page, raw) -> float:
     return min(covered / area, 1.0)
 
 
-def _ocr_page(path: Path, page, number: int, reason: str, options: ExtractOptions) -> list[Line]:
+@dataclass
+class _Spent:
+    """What reading one document has used so far: characters read, pixels rendered."""
+
+    chars: int = 0
+    pixels: int = 0
+
+
+def _render_scale(path: Path, page, number: int, options: ExtractOptions, spent: _Spent) -> float:
+    """The scale to render ``page`` at for OCR, counted against the budget before any pixel exists.
+
+    A page larger than the per-page budget at the OCR resolution is rendered at a lower one (scans
+    declared at 72 dpi have huge page boxes); one that would fit only below a readable resolution,
+    or that takes the document past its pixel budget, is refused.
+    """
+    budget = options.budget
+    width, height = page.get_size()
+    area = max(width * height, 1.0)
+    scale = options.ocr_dpi / 72
+    if area * scale * scale > budget.max_page_pixels:
+        scale = math.sqrt(budget.max_page_pixels / area)
+        if scale * 72 < _MIN_OCR_DPI:
+            needed = area * (_MIN_OCR_DPI / 72) ** 2
+            raise OverBudget(path, f"page {number} is {width / 72:.0f}x{height / 72:.0f} inches: rendering it "
+                                   f"for OCR takes {needed:,.0f} pixels, over the limit of "
+                                   f"{budget.max_page_pixels:,} per page (render bomb?)")
+    spent.pixels += int(area * scale * scale)
+    if spent.pixels > budget.max_document_pixels:
+        raise OverBudget(path, f"rendering page {number} for OCR takes the document past its limit of "
+                               f"{budget.max_document_pixels:,} pixels")
+    return scale
+
+
+def _ocr_page(path: Path, page, number: int, reason: str, options: ExtractOptions, spent: _Spent) -> list[Line]:
     from .ocr import INSTALL_HINT, ocr_available, ocr_image
 
     if options.ocr == "never":
@@ -241,7 +283,7 @@ def _ocr_page(path: Path, page, number: int, reason: str, options: ExtractOption
         raise MissingDependency(
             path, f"page {number} needs OCR ({reason}) but OCR is not installed: {INSTALL_HINT}"
         )
-    bitmap = page.render(scale=options.ocr_dpi / 72)
+    bitmap = page.render(scale=_render_scale(path, page, number, options, spent))
     try:
         image = bitmap.to_pil()
     finally:

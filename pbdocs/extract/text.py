@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import ReadError
+from ..errors import OverBudget, ReadError
 from ..legal import is_page_number, strip_running_lines
 from ..models import Line, Page
 
@@ -64,28 +64,36 @@ def _canonical_codec(name: str) -> str:
     return name
 
 
-def _looks_binary(text: str) -> bool:
+def _looks_binary(text: str, *, replaced: bool = True) -> bool:
+    """Binary data rather than text. ``replaced``: U+FFFD marks come from our decoding; in strict
+    UTF-8 they were written in the file (garbled text saved as is) and are left to the checker."""
     if "\x00" in text:
         return True
     sample = text[:20000]
-    controls = sum(1 for ch in sample if (ch < " " and ch not in "\n\r\t\f") or ch == "\ufffd")
+    controls = sum(1 for ch in sample if (ch < " " and ch not in "\n\r\t\f") or (replaced and ch == "\ufffd"))
     return controls > max(8, len(sample) // 50)
 
 
-def read_bytes_limited(path: Path, limit: int) -> bytes:
+# Bytes a character of text takes at most in any encoding pbdocs reads (UTF-8 CJK: 3, GB18030: 4).
+_MAX_BYTES_PER_CHAR = 4
+
+
+def read_bytes_limited(path: Path, budget) -> bytes:
+    """The bytes of a text-like file, refused before decoding when they cannot fit the budget."""
+    limit = min(budget.max_file_bytes, _MAX_BYTES_PER_CHAR * budget.max_chars)
     with path.open("rb") as fh:
         data = fh.read(limit + 1)
     if len(data) > limit:
-        raise ReadError(path, f"file is over the {limit / 1e6:.0f} MB limit")
+        raise OverBudget(path, f"file is over the {limit / 1e6:.0f} MB limit for text")
     return data
 
 
 def read_text(path: Path, options) -> Extracted:
     from . import Extracted
 
-    data = read_bytes_limited(path, options.max_file_bytes)
+    data = read_bytes_limited(path, options.budget)
     text, codec = decode_bytes(data)
-    if _looks_binary(text):
+    if _looks_binary(text, replaced=codec != "utf-8"):
         raise ReadError(path, "binary data, not text")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     warnings = [] if codec in ("utf-8", "ascii") else [f"decoded as {codec}"]

@@ -18,7 +18,8 @@ from .packs import LegalBasis, Pack, RuleSpec, builtin_pack_names, lexicon, list
 from .results import STATUSES, VERDICTS, CheckResult, ElementResult, Finding, Fix
 
 __all__ = [
-    "check_document", "check_path", "CheckOptions", "load_pack", "list_rules", "builtin_pack_names", "org_type_name",
+    "check_document", "check_path", "check_pages", "CheckOptions", "load_pack", "list_rules", "builtin_pack_names",
+    "org_type_name",
     "CheckResult", "Finding", "ElementResult", "Fix", "LegalBasis", "Pack", "RuleSpec",
     "STATUSES", "VERDICTS", "MIN_TEXT_CHARS",
 ]
@@ -45,6 +46,24 @@ def _meaningful_chars(doc: Document, enough: int) -> int:
     return count
 
 
+def _garbled_reason(doc: Document) -> str | None:
+    from ..extract.quality import garbled
+
+    found = garbled(doc.text)
+    if found is None:
+        return None
+    if found.common_share is None:
+        return registry().message_template("garbled_latin")
+    return registry().message_template("garbled_hanzi").format(common=f"{found.common_share:.0%}")
+
+
+def _garbled_pages(doc: Document) -> list[str]:
+    from ..extract.quality import garbled
+
+    say = registry().message_template("garbled_page")
+    return [say.format(page=p.number) for p in doc.pages if len(doc.pages) > 1 and garbled(p.text)]
+
+
 def check_document(doc: Document, options: CheckOptions | None = None) -> CheckResult:
     """Check ``doc`` with ``options`` (default: the party pack, the organization type detected).
 
@@ -60,23 +79,43 @@ def check_document(doc: Document, options: CheckOptions | None = None) -> CheckR
         return CheckResult(path=doc.path, verdict="error", org_type=options.org_type,
                            error=f"near-empty text ({chars} characters): nothing to check",
                            ocr_pages=doc.ocr_pages)
-    return evaluate(doc, packs, lexicon(), options.org_type)
+    unreadable = _garbled_reason(doc)
+    if unreadable:
+        # Mojibake is never a charter without a clause: no verdict on it, no advice to add one.
+        return CheckResult(path=doc.path, verdict="error", org_type=options.org_type, error=unreadable,
+                           reason=unreadable, ocr_pages=doc.ocr_pages)
+    result = evaluate(doc, packs, lexicon(), options.org_type, options.kind)
+    result.warnings.extend(_garbled_pages(doc))
+    return result
 
 
 def check_path(path: str | os.PathLike, options: CheckOptions | None = None) -> CheckResult:
     """Read and check ``path``. An unreadable file gives ``verdict="error"`` with the reason."""
     from ..extract import extract
 
-    options = options or CheckOptions()
+    return _read_and_check(str(path), lambda o: extract(path, o), options or CheckOptions(), name_file=False)
+
+
+def check_pages(paths: list[str | os.PathLike], options: CheckOptions | None = None) -> CheckResult:
+    """Read ``paths`` as the pages of one charter, in order, and check it once. Its ``path`` names
+    every file (``p1.jpg+p2.jpg``); a file that cannot be read makes the whole an ``error``."""
+    from ..extract import extract_pages, pages_label
+
+    label = pages_label([str(p) for p in paths])
+    return _read_and_check(label, lambda o: extract_pages(list(paths), o), options or CheckOptions(), name_file=True)
+
+
+def _read_and_check(label: str, read, options: CheckOptions, *, name_file: bool) -> CheckResult:
+    """``name_file``: the label names several files, so a read error says which one failed."""
     options.packs()  # a bad pack is the caller's mistake: raise before reading
     try:
-        doc = extract(path, options.extract)
+        doc = read(options.extract)
     except PbdocsError as exc:
         # The row already names the file; its error says why it could not be read.
-        reason = exc.reason if isinstance(exc, ReadError) else str(exc)
-        return CheckResult(path=str(path), verdict="error", org_type=options.org_type, error=reason)
+        reason = exc.reason if isinstance(exc, ReadError) and not name_file else str(exc)
+        return CheckResult(path=label, verdict="error", org_type=options.org_type, error=reason)
     except Exception as exc:  # noqa: BLE001 - a reader crash on one file must not stop a batch
-        return CheckResult(path=str(path), verdict="error", org_type=options.org_type,
+        return CheckResult(path=label, verdict="error", org_type=options.org_type,
                            error=f"cannot read ({type(exc).__name__}: {exc})")
     result = check_document(doc, options)
     result.warnings[:0] = doc.warnings

@@ -19,68 +19,15 @@ from types import MappingProxyType
 
 from ..domain import Domain, registry
 from ..models import Document
-from .matching import Hit, Matcher
-from .packs import ElementSpec, Lexicon, Pack, RuleSpec
+from .identity import charter_name, detect_kind, detect_org_type, subject_word
+from .matching import Matcher, TextMatch
+from .packs import ElementSpec, Lexicon, Pack, RuleSpec, load_pack
 from .results import CheckResult, ElementResult, Finding, Fix
 from .structure import Evidence, Layout, Segment
 
 __all__ = ["evaluate", "detect_org_type", "charter_name", "subject_word", "verdict_of", "RULE_KINDS", "RuleKind"]
 
 ALTERNATIVE_CONFIDENCE = 0.9
-_NAME_SENTENCE = re.compile(r"(?:名称|中文名称)(?:是|为)?:?[“\"「《]?([^,。;:”\"」》(]{2,40})")
-_TITLE_SUFFIX = re.compile(r"^(.{2,60}?)章程(?:\(.*\))?(?:草案|修订稿|修正案)?$")
-
-
-# -- who the charter is ---------------------------------------------------------------------------
-
-def charter_name(doc: Document, layout: Layout) -> str | None:
-    """The organization's name: from 本会的名称是XXX, else from the title line XXX章程."""
-    head = layout.text[:3000]
-    m = _NAME_SENTENCE.search(head)
-    if m:
-        return m.group(1).strip()
-    from ..normalize import normalize
-
-    for line in doc.text.splitlines()[:10]:
-        line = normalize(line).text
-        if not line:
-            continue
-        t = _TITLE_SUFFIX.match(line)
-        if t:
-            return t.group(1)
-    return None
-
-
-def detect_org_type(layout: Layout, domain: Domain, name: str | None) -> str | None:
-    """The canonical type name, from how the charter describes itself, else from its name."""
-    head = layout.text[:4000]
-    for sentence in re.split(r"[。;]", head):
-        if "名称" in sentence:
-            continue  # 本会的名称是XX协会 names it; the name is the fallback below
-        best: tuple[int, str] | None = None
-        for org_type in domain.detection_order:
-            for m in re.finditer(org_type.describes, sentence):
-                if (re.search(domain.other_subject, sentence[:m.start() + 1])
-                        or re.match(domain.founder_after, sentence[m.end():])):
-                    continue
-                # "本会是由XX基金会发起的社会团体": the noun that ends the description wins.
-                if best is None or m.end() > best[0]:
-                    best = (m.end(), org_type.name)
-        if best:
-            return best[1]
-    if name:
-        for org_type in domain.detection_order:
-            if re.search(org_type.named, name):
-                return org_type.name
-    return None
-
-
-def subject_word(layout: Layout, domain: Domain, org_type: str | None) -> str:
-    """How the charter calls itself (本会, 本基金会, 本中心...): its most frequent 本X."""
-    counts = Counter(m.group() for m in domain.subject_pattern.finditer(layout.text))
-    if counts:
-        return counts.most_common(1)[0][0]
-    return domain.default_subject(org_type)
 
 
 # -- rule evaluation ------------------------------------------------------------------------------
@@ -89,10 +36,10 @@ def subject_word(layout: Layout, domain: Domain, org_type: str | None) -> str:
 class _ClauseHits:
     """Where each element of a clause rule was found, refused or only approached."""
 
-    positive: dict[str, list[Hit]]
-    negated: dict[str, list[Hit]]
-    weak: dict[str, Hit]
-    alternative: list[Hit]
+    positive: dict[str, list[TextMatch]]
+    negated: dict[str, list[TextMatch]]
+    weak: dict[str, TextMatch]
+    alternative: list[TextMatch]
 
 
 class _Evaluation:
@@ -236,7 +183,9 @@ class _Evaluation:
     def _at(self, article: str | None) -> str:
         return self._say("at_article", article=article) if article else ""
 
-    def _home_segment(self, positive: dict[str, list[Hit]], alternative: list[Hit], rule: RuleSpec) -> Segment | None:
+    def _home_segment(
+        self, positive: dict[str, list[TextMatch]], alternative: list[TextMatch], rule: RuleSpec
+    ) -> Segment | None:
         """The article holding most of the clause's elements (earliest on a tie)."""
         tally: Counter = Counter()
         order: dict[int, Segment] = {}
@@ -255,7 +204,7 @@ class _Evaluation:
         best = max(tally.values())
         return min((order[i] for i, n in tally.items() if n == best), key=lambda s: s.start)
 
-    def _choose(self, hits: list[Hit], home: Segment | None) -> Hit | None:
+    def _choose(self, hits: list[TextMatch], home: Segment | None) -> TextMatch | None:
         if not hits:
             return None
         at_home = [h for h in hits if home is not None and home.start <= h.start < home.end]
@@ -288,7 +237,7 @@ class _Evaluation:
         return Finding(rule.id, rule.title, rule.severity, status, rule.basis, elements, fix, message,
                        None, None, rule.gate, rule.primary)
 
-    def _in_article(self, hit: Hit) -> bool:
+    def _in_article(self, hit: TextMatch) -> bool:
         segment = self.layout.segment_at(hit.start)
         return segment is not None and segment.kind == "article"
 
@@ -302,7 +251,7 @@ class _Evaluation:
         segment = self.homes.get(rule.target or "")
         if target is None or target.status not in ("present", "partial") or segment is None:
             return finding("missing", self._say("placement_nothing"))
-        article = str(target.article)
+        article = target.article or target.title
         if not self.layout.chapters:
             return finding("present", self._say("placement_no_chapters", article=article), target.article)
         if segment.chapter is not None and segment.chapter.is_general:
@@ -370,17 +319,10 @@ def verdict_of(findings: list[Finding]) -> str:
     return "partial"
 
 
-def evaluate(doc: Document, packs: list[Pack], lexicon: Lexicon, org_type: str | None) -> CheckResult:
-    domain = registry()
-    layout = Layout(doc)
-    name = charter_name(doc, layout)
-    detected = org_type or detect_org_type(layout, domain, name)
-    subject = subject_word(layout, domain, detected)
-    run = _Evaluation(doc, layout, lexicon, domain, detected, subject)
+def _run(run: _Evaluation, rules: list[RuleSpec], detected: str | None) -> tuple[list[Finding], list[str]]:
+    """Every rule that applies to the organization type; rules reading another rule's finding last."""
     warnings: list[str] = []
-    rules = [r for p in packs for r in p.rules]
     skipped_for_type = False
-    # Rules that read another rule's finding run last; output keeps the packs' order.
     for rule in sorted(rules, key=lambda r: RULE_KINDS[r.kind].reads_target):
         if rule.org_types and detected not in rule.org_types:
             skipped_for_type = skipped_for_type or detected is None
@@ -389,7 +331,29 @@ def evaluate(doc: Document, packs: list[Pack], lexicon: Lexicon, org_type: str |
     if skipped_for_type:
         warnings.append("organization type not recognized: rules for a specific type were skipped "
                         "(give --org-type)")
-    findings = [run.findings[r.id] for r in rules if r.id in run.findings]
+    return [run.findings[r.id] for r in rules if r.id in run.findings], warnings
+
+
+def evaluate(doc: Document, packs: list[Pack], lexicon: Lexicon, org_type: str | None,
+             kind: str | None = None) -> CheckResult:
+    """Check ``doc``: its kind first (``kind`` forces it), then, for a social-organization charter,
+    ``packs``; any other kind is ``not_applicable`` and only its own pack (if any) runs."""
+    domain = registry()
+    layout = Layout(doc)
+    name = charter_name(doc, layout)
+    document_kind = domain.kind(kind) if kind else detect_kind(doc, layout, domain, name)
+    if document_kind != domain.default_kind:
+        subject = document_kind.subject or subject_word(layout, domain, None, name)
+        run = _Evaluation(doc, layout, lexicon, domain, None, subject)
+        own = load_pack(document_kind.pack).rules if document_kind.pack else ()
+        findings, _ = _run(run, list(own), None)
+        return CheckResult(path=doc.path, verdict="not_applicable", name=name, findings=findings,
+                           ocr_pages=doc.ocr_pages, subject=subject, kind=document_kind.code,
+                           reason=document_kind.reason)
+    detected = org_type or detect_org_type(layout, domain, name)
+    subject = subject_word(layout, domain, detected, name)
+    run = _Evaluation(doc, layout, lexicon, domain, detected, subject)
+    findings, warnings = _run(run, [r for p in packs for r in p.rules], detected)
     return CheckResult(
         path=doc.path,
         verdict=verdict_of(findings),
@@ -399,4 +363,5 @@ def evaluate(doc: Document, packs: list[Pack], lexicon: Lexicon, org_type: str |
         ocr_pages=doc.ocr_pages,
         subject=subject,
         warnings=warnings,
+        kind=document_kind.code,
     )

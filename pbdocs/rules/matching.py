@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from .packs import ElementSpec, Lexicon
 from .structure import Layout, Segment
 
-__all__ = ["Hit", "Matcher", "expand_ocr"]
+__all__ = ["TextMatch", "Matcher", "expand_ocr"]
 
 CONFIDENCE = {"exact": 1.0, "normalized": 0.95, "variant": 0.9, "ocr": 0.8}
 FUZZY_SCALE = 0.75
@@ -34,7 +34,8 @@ _ADOPTING_BREAK = frozenset(",;。!?")
 
 
 @dataclass(frozen=True)
-class Hit:
+class TextMatch:
+    """Where an element's wording was found in the normalized text, how sure, and whether negated."""
     start: int
     end: int
     confidence: float
@@ -170,9 +171,9 @@ class Matcher:
 
     # -- finding --------------------------------------------------------------------------------
 
-    def regex_hits(self, element: ElementSpec, patterns: tuple[str, ...], *, obligations: bool) -> list[Hit]:
+    def regex_hits(self, element: ElementSpec, patterns: tuple[str, ...], *, obligations: bool) -> list[TextMatch]:
         """Hits of ``patterns``; with ``obligations`` only those that state the charter's own duty."""
-        hits: dict[tuple[int, int], Hit] = {}
+        hits: dict[tuple[int, int], TextMatch] = {}
         for _index, pattern in enumerate(patterns):
             plain = _compiled(pattern)
             lookalikes = _compiled_ocr(pattern, self._confusions)
@@ -184,7 +185,7 @@ class Matcher:
                     continue
                 method = self._method(element, m.group(), plain, start, end)
                 negated = obligations and self.negated(start, end)
-                hits[(start, end)] = Hit(start, end, CONFIDENCE[method], method, negated)
+                hits[(start, end)] = TextMatch(start, end, CONFIDENCE[method], method, negated)
         return sorted(hits.values(), key=lambda h: h.start)
 
     def _method(self, element: ElementSpec, found: str, plain: re.Pattern, start: int, end: int) -> str:
@@ -195,7 +196,7 @@ class Matcher:
             return "exact" if self.layout.doc.text[a:b] == element.canonical else "normalized"
         return "variant"
 
-    def fuzzy_hits(self, element: ElementSpec) -> list[Hit]:
+    def fuzzy_hits(self, element: ElementSpec) -> list[TextMatch]:
         """Near-misses of the canonical wording, for OCR errors no look-alike table foresees.
 
         Only stretches holding an anchor character (党...) qualify, and only within a small edit
@@ -236,7 +237,7 @@ class Matcher:
                 if not self.eligible(a, b):
                     continue
                 score = round((1 - distance / len(canonical)) * FUZZY_SCALE, 2)
-                hits.append(Hit(a, b, score, "fuzzy", self.negated(a, b)))
+                hits.append(TextMatch(a, b, score, "fuzzy", self.negated(a, b)))
         return hits
 
     def _read_back(self, canonical: str) -> dict[int, str]:

@@ -32,16 +32,23 @@ class CheckOptions:
     rules_name: str | None = None
     rules_text: str | None = None
     extract: ExtractOptions = field(default_factory=ExtractOptions)
+    # The document kind's code (social_organization, company, ...), or None to detect it.
+    kind: str | None = None
 
     def __post_init__(self):
         if self.org_type:
             from . import org_type_name
 
             object.__setattr__(self, "org_type", org_type_name(self.org_type))
+        if self.kind:
+            from ..domain import registry
+
+            object.__setattr__(self, "kind", registry().kind(self.kind).code)
 
     @classmethod
     def build(cls, *, pack: str = "party", org_type: str | None = None,
-              rules_file: str | os.PathLike | None = None, extract: ExtractOptions | None = None) -> CheckOptions:
+              rules_file: str | os.PathLike | None = None, extract: ExtractOptions | None = None,
+              kind: str | None = None) -> CheckOptions:
         """Options for ``pack`` plus ``rules_file``, both validated here, once, so that a bad pack
         raises :class:`~pbdocs.errors.RulePackError` naming the user's file instead of turning
         every document into an error row. An unknown ``org_type`` raises InvalidOption."""
@@ -55,7 +62,7 @@ class CheckOptions:
                 raise RulePackError(f"{path}: cannot read rule pack: {exc}") from None
             rules_name = str(path)
         options = cls(pack=pack, org_type=org_type, rules_name=rules_name, rules_text=rules_text,
-                      extract=extract or ExtractOptions())
+                      extract=extract or ExtractOptions(), kind=kind)
         options.packs()
         return options
 
@@ -74,6 +81,7 @@ class CheckOptions:
             "pbdocs": __version__,
             "pack": self.pack,
             "org_type": self.org_type,
+            "kind": self.kind,
             "rules_sha256": rules_hash,
             "extract": asdict(self.extract),
         }

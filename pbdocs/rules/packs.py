@@ -145,7 +145,9 @@ def _data_dir():
 
 
 def builtin_pack_names() -> list[str]:
-    return list(registry().builtin_packs)
+    """Packs shipped with pbdocs: those for social organizations, then those of other document kinds."""
+    domain = registry()
+    return [*domain.builtin_packs, *domain.kind_packs]
 
 
 def _parse_toml(text: str, source: str) -> dict[str, Any]:

@@ -36,7 +36,9 @@ def _evidence(data: dict[str, Any], key: str) -> Evidence | None:
     return Evidence.from_dict(value) if value is not None else None
 
 STATUSES = ("present", "partial", "missing", "contradicted")
-VERDICTS = ("compliant", "partial", "missing", "contradicted", "error")
+# not_applicable: the document is not a social-organization charter (company articles, a village
+# charter...), so the party-clause verdicts do not apply; CheckResult.reason says why.
+VERDICTS = ("compliant", "partial", "missing", "contradicted", "not_applicable", "error")
 
 
 @dataclass
@@ -173,6 +175,10 @@ class CheckResult:
     ocr_pages: list[int] = field(default_factory=list)
     subject: str | None = None
     warnings: list[str] = field(default_factory=list)
+    # The document kind's code (pbdocs/data/domain.toml [[document_kinds]]), and for a verdict of
+    # not_applicable or error the reason in Chinese.
+    kind: str | None = None
+    reason: str | None = None
 
     def finding(self, rule: str) -> Finding | None:
         return next((f for f in self.findings if f.rule == rule), None)
@@ -188,6 +194,8 @@ class CheckResult:
             "ocr_pages": list(self.ocr_pages),
             "subject": self.subject,
             "warnings": list(self.warnings),
+            "kind": self.kind,
+            "reason": self.reason,
         }
 
     @classmethod
@@ -206,6 +214,7 @@ class CheckResult:
             org_type=_optional(data, "org_type", str, what), name=_optional(data, "name", str, what),
             findings=[Finding.from_dict(f) for f in findings], error=_optional(data, "error", str, what),
             ocr_pages=list(pages), subject=_optional(data, "subject", str, what), warnings=list(warnings),
+            kind=_optional(data, "kind", str, what), reason=_optional(data, "reason", str, what),
         )
 
     def row(self) -> dict[str, Any]:

@@ -18,10 +18,13 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from ..extract.boilerplate import duplicate_lines
 from ..legal import (
     CHAPTER_WORD,
     Heading,
+    TextLine,
     article_heading,
+    break_furniture,
     division_heading,
     inline_headings,
     is_page_number,
@@ -30,6 +33,7 @@ from ..legal import (
     numbered_list_headings,
     running_key,
     running_lines,
+    text_lines,
 )
 from ..models import Document, Line
 from ..normalize import Normalized, normalize
@@ -115,27 +119,12 @@ class Evidence:
 _Mark = tuple[int, str, Any]
 
 
-@dataclass(frozen=True)
-class _Line:
-    start: int
-    end: int
-    text: str
-
-
-def _lines(text: str) -> list[_Line]:
-    out, pos = [], 0
-    for raw in text.split("\n"):
-        out.append(_Line(pos, pos + len(raw), raw))
-        pos += len(raw) + 1
-    return out
-
-
 class Layout:
     """Chapters, articles and sentences of ``doc``, over the text the matchers see."""
 
     def __init__(self, doc: Document):
         self.doc = doc
-        lines = _lines(doc.text)
+        lines = text_lines(doc.text)
         masked = self._masked_lines(doc, lines)
         self.norm: Normalized = _without(doc.normalized, masked) if masked else doc.normalized
         self.masked_lines = len(masked)
@@ -147,8 +136,8 @@ class Layout:
     # -- masking --------------------------------------------------------------------------------
 
     @staticmethod
-    def _masked_lines(doc: Document, lines: list[_Line]) -> set[_Line]:
-        masked: set[_Line] = set()
+    def _masked_lines(doc: Document, lines: list[TextLine]) -> set[TextLine]:
+        masked: set[TextLine] = set()
         headings = [i for i, ln in enumerate(lines) if _heading_only(ln.text)]
         nonblank = [i for i, ln in enumerate(lines) if ln.text.strip()]
         next_nonblank = {a: b for a, b in itertools.pairwise(nonblank)}
@@ -164,10 +153,13 @@ class Layout:
                 masked.add(lines[i])
         if len(doc.pages) > 1:
             masked |= Layout._running_lines(doc, lines)
+        texts = [ln.text for ln in lines]
+        masked |= {lines[i] for i in break_furniture(texts, _title_index(texts))}
+        masked |= {lines[i] for i in duplicate_lines(texts)}
         return masked
 
     @staticmethod
-    def _running_lines(doc: Document, lines: list[_Line]) -> set[_Line]:
+    def _running_lines(doc: Document, lines: list[TextLine]) -> set[TextLine]:
         """Page numbers and headers/footers repeated at page edges.
 
         Text reaching the checker has no line positions (DOCX, saved text) or was already cleaned
@@ -195,18 +187,24 @@ class Layout:
     def to_norm(self, original_offset: int) -> int:
         return bisect.bisect_left(self.norm.offsets, original_offset, 0, len(self.text))
 
-    def _segments(self, lines: list[_Line]) -> list[Segment]:
+    def _segments(self, lines: list[TextLine]) -> list[Segment]:
         spans = [(ln.start, ln.text) for ln in lines]
         marks = self._marks(line_headings(spans))
-        if not any(kind == "article" for _, kind, _ in marks):
+        if not _articles(marks):
             listed = self._marks(numbered_list_headings(spans, with_chapters=not marks))
-            if any(kind == "article" for _, kind, _ in listed):
-                marks = sorted(marks + listed, key=lambda mark: mark[0])
+            inline = self._marks(inline_headings(self.text), normalized=True)
+            # A site's list of links (1、关于……) beside a charter pasted as one paragraph: the
+            # 第X条 articles inside the paragraph outnumber the list, and are the charter's.
+            if _articles(inline) > _articles(listed) or _articles(listed) < 2 <= _articles(inline):
+                listed = inline
+            marks = sorted(marks + listed, key=lambda mark: mark[0])
         elif not any(kind == "chapter" for _, kind, _ in marks):
             marks = sorted(marks + self._marks(list_chapter_headings(spans)), key=lambda mark: mark[0])
-        if not any(kind == "article" for _, kind, _ in marks):
-            inline = self._marks(inline_headings(self.text), normalized=True)
-            marks = sorted(marks + inline, key=lambda mark: mark[0])
+        # Copied web text keeps a chapter's articles in one paragraph (第一章 总则 第一条……。第二条……):
+        # the lines then show only each paragraph's first article, the sentences show them all.
+        inline = self._marks(inline_headings(self.text), normalized=True)
+        if _articles(inline) > _articles(marks):
+            marks = sorted(inline, key=lambda mark: mark[0])
         if not any(kind == "article" for _, kind, _ in marks):
             return [Segment("text", None, None, 0, len(self.text), 0)]
         segments: list[Segment] = []
@@ -301,7 +299,7 @@ class Layout:
         return [s for s in self.segments if s.kind == "article" and s.chapter == chapter]
 
 
-def _without(norm: Normalized, lines: set[_Line]) -> Normalized:
+def _without(norm: Normalized, lines: set[TextLine]) -> Normalized:
     """``norm`` minus the characters that came from ``lines``; offsets still point into the original."""
     text, offsets = norm.text, norm.offsets
     keep_text: list[str] = []
@@ -321,14 +319,14 @@ def _without(norm: Normalized, lines: set[_Line]) -> Normalized:
     return Normalized("".join(keep_text), tuple(keep_offsets), norm.original)
 
 
-def _contents_block(lines: list[_Line]) -> set[_Line]:
+def _contents_block(lines: list[TextLine]) -> set[TextLine]:
     """The entries of a table of contents: the lines after 目录 up to where its first entry repeats.
 
     Entries may carry neither leaders nor page numbers (第四条 坚持党的全面领导), so the body is
     recognized by its first heading coming round again; a sentence before that means this was
     not a list of headings, and nothing is cut.
     """
-    block: list[_Line] = []
+    block: list[TextLine] = []
     first: str | None = None
     for line in lines:
         key = _entry_key(line.text)
@@ -347,6 +345,18 @@ def _contents_block(lines: list[_Line]) -> set[_Line]:
 def _entry_key(line: str) -> str:
     """A table-of-contents entry or heading without leaders, page number and spacing."""
     return re.sub(CHAPTER_WORD, "章", normalize(_ENTRY_TAIL.sub("", line)).text)
+
+
+def _articles(marks: list[_Mark]) -> int:
+    return sum(1 for _, kind, _ in marks if kind == "article")
+
+
+def _title_index(lines: list[str]) -> int | None:
+    """The document's title line: the first of its first lines ending in 章程, else the first."""
+    nonblank = [i for i, line in enumerate(lines[:40]) if line.strip()]
+    titled = [i for i in nonblank[:12] if re.search(r"章程\s*(?:[(（].*[)）])?\s*$", lines[i])]
+    found = titled or nonblank
+    return found[0] if found else None
 
 
 def _heading_only(line: str) -> bool:

@@ -49,7 +49,10 @@ class ScreenResult:
 
     def summary_line(self) -> str:
         counts = self.counts
-        return f"{len(self.records)} screened: " + ", ".join(f"{counts[v]} {v}" for v in VERDICTS)
+        # not_applicable (documents that are not social-organization charters) is named only
+        # when some were found, so the usual line stays the usual five counts.
+        shown = [v for v in VERDICTS if v != "not_applicable" or counts[v]]
+        return f"{len(self.records)} screened: " + ", ".join(f"{counts[v]} {v}" for v in shown)
 
     def as_dict(self) -> dict[str, Any]:
         return {"report": str(self.report), "summary": summarize(self.rows), "reused": self.reused,
@@ -104,7 +107,13 @@ def screen(
             raise ScreenError(f"no documents found in {', '.join(map(str, paths))}")
         with Journal(journal_file, options.fingerprint(), resume=resume) as journal:
             result = _screen_sources(sources, journal, options, run_on, timeout, on_progress)
-            result.report = write_report(out, result.records)
+            try:
+                result.report = write_report(out, result.records)
+            except ScreenError as exc:
+                # Every result is in the journal: the next run writes the report without checking
+                # any document again.
+                raise ScreenError(f"{exc}; the {len(result.records)} results are kept in {journal_file}, "
+                                  f"and running the same command again writes the report from them") from exc
             journal.remove()
         return result
     finally:

@@ -13,6 +13,7 @@ import posixpath
 import re
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -77,6 +78,7 @@ def collect_sources(
     archive_counter = 0
     seen: set[str] = set()
     for arg in paths:
+        root = os.path.realpath(arg) if os.path.isdir(arg) else None
         for path in _walk(arg, exclude):
             # A file named twice (a folder and a file in it, or two spellings of one path) is one
             # document and gets one row.
@@ -84,7 +86,10 @@ def collect_sources(
             if real in seen:
                 continue
             seen.add(real)
-            if path.lower().endswith(ARCHIVE_SUFFIX):
+            refused = _not_a_document_file(path, real, root)
+            if refused:
+                sources.append(Source(path, error=refused))
+            elif path.lower().endswith(ARCHIVE_SUFFIX):
                 archive_counter += 1
                 target = work / f"zip{archive_counter:04d}"
                 sources.extend(_unpack_archive(path, target, limits))
@@ -109,6 +114,23 @@ def _walk(arg: str, exclude: set[str]):
             if _is_junk(name) or os.path.abspath(full) in exclude:
                 continue
             yield full
+
+
+def _not_a_document_file(path: str, real: str, root: str | None) -> str | None:
+    """Why ``path`` is not read at all, or None. Only regular files are opened: reading a FIFO
+    blocks forever and a device never ends, before any time limit applies. In a screened folder a
+    symbolic link may not lead out of it (to /dev/zero, to the user's other files)."""
+    if root is not None and not (real == root or real.startswith(root.rstrip(os.sep) + os.sep)):
+        return "symbolic link leading out of the screened folder; not read"
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "no such file (a broken symbolic link?)"
+    except OSError as exc:
+        return f"cannot read: {exc.strerror or exc}"
+    if not stat.S_ISREG(mode):
+        return "not a regular file (a pipe, device or socket); not read"
+    return None
 
 
 def _is_junk(name: str, *, is_dir: bool = False) -> bool:
@@ -227,7 +249,7 @@ def _unpack_member(archive, info, name, display, target: Path, index: int, limit
     except _Overflow:
         local.unlink(missing_ok=True)
         return Source(display, error=f"member refused: inflated past the {_mb(ceiling)} limit"), written
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError) as exc:
         local.unlink(missing_ok=True)
         return Source(display, error=f"cannot unpack member: {exc}"), written
     return Source(display, local=str(local), sha256=digest.hexdigest()), written

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ __all__ = ["Journal", "journal_path"]
 _KIND = "pbdocs-screen-journal"
 _VERSION = 1
 SYNC_INTERVAL = 0.5
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 def journal_path(report: str | os.PathLike) -> Path:
@@ -56,27 +58,40 @@ class Journal:
             self.discarded_reason = f"unreadable journal ({exc}); starting over"
             self._start_new()
             return
-        self.discarded_reason = self._unusable(_parse(lines[0]) if lines else None)
+        self.discarded_reason = self._unusable(lines[0])
         if self.discarded_reason:
             self._start_new()
             return
-        for line in lines[1:]:
+        unusable = 0
+        for number, line in enumerate(lines[1:], start=2):
             entry = _parse(line)
-            if entry and isinstance(entry.get("sha256"), str):
-                try:
-                    self.done[entry["sha256"]] = ScreenRecord.from_dict(entry)
-                except ValueError:
-                    continue  # a line of no use to this run: that document is checked again
+            if not line.strip() or (entry is None and number == len(lines)):
+                continue  # a blank line, or the last one torn by a kill: nothing was lost
+            try:
+                sha256 = entry.get("sha256") if entry else None
+                if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256):
+                    raise ValueError("no content hash")
+                self.done[sha256] = ScreenRecord.from_dict(entry)
+            except ValueError:
+                unusable += 1  # that document is checked again
+        if unusable:
+            self.discarded_reason = (f"{unusable} damaged line(s) in the journal {self.path} ignored; "
+                                     f"those documents are checked again")
         if lines[-1] != "":
             # A torn last line from a kill: end it so the next append starts on its own line.
             with open(self.path, "a", encoding="utf-8") as fh:
                 fh.write("\n")
 
-    def _unusable(self, header: dict[str, Any] | None) -> str | None:
+    def _unusable(self, first_line: str) -> str | None:
         """Why a journal with this first line cannot be resumed, or None when it can."""
-        if header and header.get("kind") == _KIND and header.get("version") != _VERSION:
-            return f"journal written in another format (version {header.get('version')}); starting over"
-        if not header or header.get("kind") != _KIND or header.get("config") != self.config:
+        header = _parse(first_line)
+        if header is None:
+            return f"the journal {self.path} has a damaged first line (cut off or edited); starting over"
+        if header.get("kind") != _KIND:
+            return f"{self.path} is not a pbdocs screening journal; starting over"
+        if header.get("version") != _VERSION:
+            return f"journal written in another format (version {header.get('version')!r}); starting over"
+        if header.get("config") != self.config:
             return "journal written with other settings; starting over"
         return None
 

@@ -63,12 +63,44 @@ class ScreenRecord:
 
     @classmethod
     def from_dict(cls, data: Any) -> ScreenRecord:
-        """The record ``as_dict`` gave; ValueError for anything else."""
+        """The record ``as_dict`` gave; ValueError naming what is wrong for anything else, so that
+        a journal edited or damaged by hand never reaches the report writers."""
         if not isinstance(data, dict):
             raise ValueError("a screen record is a JSON object")
         check, row = data.get("check"), data.get("row")
         if not isinstance(check, dict) or not isinstance(row, dict):
             raise ValueError("a screen record needs the objects 'check' and 'row'")
-        if not isinstance(row.get("path"), str) or not isinstance(row.get("verdict"), str):
-            raise ValueError("a screen record's row needs a 'path' and a 'verdict'")
+        for key, kinds in _ROW_TYPES.items():
+            if not isinstance(row.get(key), kinds):
+                raise ValueError(f"a screen record's row has a wrong or missing {key!r}")
+        if not all(isinstance(e, str) for e in row["missing_elements"]):
+            raise ValueError("a screen record's missing elements are not all text")
+        if not all(isinstance(n, int) and not isinstance(n, bool) for n in row["ocr_pages"]):
+            raise ValueError("a screen record's OCR pages are not all numbers")
+        _check_shape(check)
         return cls(check, row)
+
+
+# The JSON type of each report column, as CheckResult.row() writes it.
+_ROW_TYPES: dict[str, type | tuple[type, ...]] = {
+    "path": str, "verdict": str, "name": (str, type(None)), "org_type": (str, type(None)),
+    "party_clause": (str, type(None)), "missing_elements": list, "core_values": bool,
+    "article": (str, type(None)), "ocr_pages": list, "error": (str, type(None)),
+}
+
+
+def _check_shape(check: dict[str, Any]) -> None:
+    """The parts of a check object the reports walk into must have the types they expect."""
+    if not isinstance(check.get("path"), str) or not isinstance(check.get("verdict"), str):
+        raise ValueError("a screen record's check needs a 'path' and a 'verdict'")
+    findings = check.get("findings", [])
+    if not isinstance(findings, list) or not all(isinstance(f, dict) for f in findings):
+        raise ValueError("a screen record's findings are not a list of objects")
+    for finding in findings:
+        elements = finding.get("elements", {})
+        if not isinstance(elements, dict) or not all(isinstance(e, (dict, type(None))) for e in elements.values()):
+            raise ValueError("a finding's elements are not objects")
+        for key in ("basis", "fix"):
+            value = finding.get(key)
+            if value is not None and not (isinstance(value, dict) and all(isinstance(k, str) for k in value)):
+                raise ValueError(f"a finding's {key} is not an object")

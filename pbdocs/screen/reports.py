@@ -12,6 +12,7 @@ never sees half a report.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as _dt
 import html
 import json
@@ -28,7 +29,7 @@ from .._version import __version__
 from ..errors import ScreenError
 from ..files import atomic_path
 from ..messages import catalogue
-from ..rules import LegalBasis
+from ..rules import VERDICTS, LegalBasis
 from .records import ScreenRecord
 
 __all__ = ["COLUMNS", "VERDICTS", "REPORT_FORMATS", "report_format", "write_report", "summarize",
@@ -36,14 +37,15 @@ __all__ = ["COLUMNS", "VERDICTS", "REPORT_FORMATS", "report_format", "write_repo
 
 COLUMNS = ("path", "name", "org_type", "verdict", "party_clause", "missing_elements", "core_values",
            "article", "ocr_pages", "error")
-VERDICTS = ("compliant", "partial", "missing", "contradicted", "error")
+# An office workspace's rows carry an officer's review; its reports show it beside the automatic verdict.
+REVIEW_COLUMNS = ("reviewed_verdict", "review_note", "reviewer")
 REPORT_FORMATS = (".csv", ".xlsx", ".json", ".html")
 LIST_SEPARATOR = ";"
 
 _FILLS = {"compliant": "C8E6C9", "partial": "FFE0B2", "missing": "FFCDD2", "contradicted": "E1BEE7",
-          "error": "E0E0E0"}
+          "not_applicable": "CFD8DC", "error": "E0E0E0"}
 _BAR_COLOURS = {"compliant": "#2e7d32", "partial": "#ef8f00", "missing": "#c62828",
-                "contradicted": "#6a1b9a", "error": "#616161"}
+                "contradicted": "#6a1b9a", "not_applicable": "#546e7a", "error": "#616161"}
 
 
 def report_format(out: str | os.PathLike) -> str:
@@ -83,7 +85,16 @@ def write_report(out: str | os.PathLike, records: list[ScreenRecord]) -> Path:
             write(tmp, records)
     except OSError as exc:
         raise ScreenError(f"{out}: cannot write the report: {exc.strerror or exc}") from None
+    except Exception as exc:
+        raise ScreenError(f"{out}: cannot write the report ({type(exc).__name__}: {exc})") from exc
     return out
+
+
+def report_columns(records: list[ScreenRecord]) -> tuple[str, ...]:
+    """The report's columns: the review's as well when any row was reviewed or awaits review."""
+    if any("reviewed_verdict" in r.row for r in records):
+        return COLUMNS + REVIEW_COLUMNS
+    return COLUMNS
 
 
 def csv_cell(value: Any) -> str:
@@ -102,20 +113,34 @@ def csv_cell(value: Any) -> str:
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+# Characters no spreadsheet cell can hold (XML 1.0 forbids them; openpyxl raises on them), and
+# lone surrogates, which are how Python spells file-name bytes that are not UTF-8.
+_UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+
+
+def _writable(text: str) -> str:
+    """``text`` with what a report format cannot hold replaced by U+FFFD: file and member names
+    come from strangers and may hold control characters."""
+    return _UNWRITABLE.sub("\ufffd", text)
+
+
 def _inert(text: str) -> str:
+    text = _writable(text)
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def _write_csv(path: Path, records: list[ScreenRecord]) -> None:
-    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+    with open(path, "w", encoding="utf-8-sig", errors="replace", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(COLUMNS)
+        columns = report_columns(records)
+        writer.writerow(columns)
         for record in records:
-            writer.writerow([_inert(csv_cell(record.row.get(c))) for c in COLUMNS])
+            writer.writerow([_inert(csv_cell(record.row.get(c))) for c in columns])
 
 
 def _write_json(path: Path, records: list[ScreenRecord]) -> None:
-    with open(path, "w", encoding="utf-8") as fh:
+    # JSON escapes control characters itself; only unencodable surrogates need replacing.
+    with open(path, "w", encoding="utf-8", errors="replace") as fh:
         json.dump([r.check for r in records], fh, ensure_ascii=False, indent=2)
         fh.write("\n")
 
@@ -130,12 +155,13 @@ def _write_xlsx(path: Path, records: list[ScreenRecord]) -> None:
     book = Workbook()
     sheet = book.active
     sheet.title = "筛查结果"
-    sheet.append([names["columns"].get(c, c) for c in COLUMNS])
+    columns = report_columns(records)
+    sheet.append([names["columns"].get(c, c) for c in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     verdict_col = COLUMNS.index("verdict") + 1
     for row in rows:
-        sheet.append([_xlsx_value(row, c) for c in COLUMNS])
+        sheet.append([_xlsx_value(row, c) for c in columns])
         for cell in sheet[sheet.max_row]:
             if cell.data_type == "f":  # openpyxl stores any text starting with "=" as a formula
                 cell.data_type = "s"
@@ -143,9 +169,9 @@ def _write_xlsx(path: Path, records: list[ScreenRecord]) -> None:
         if verdict in _FILLS:
             sheet.cell(sheet.max_row, verdict_col).fill = PatternFill("solid", fgColor=_FILLS[verdict])
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(sheet.max_row, 1)}"
-    widths = {"path": 48, "name": 30, "error": 40, "missing_elements": 28, "article": 16}
-    for index, column in enumerate(COLUMNS, start=1):
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(sheet.max_row, 1)}"
+    widths = {"path": 48, "name": 30, "error": 40, "missing_elements": 28, "article": 16, "review_note": 30}
+    for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = widths.get(column, 13)
     for line in sheet.iter_rows(min_row=2):
         for cell in line:
@@ -162,7 +188,7 @@ def _write_xlsx(path: Path, records: list[ScreenRecord]) -> None:
     totals.append(["缺少的要素", "element", "份数"])
     element_header = totals.max_row
     for element, count in summary["missing_elements"].items():
-        totals.append([names["elements"].get(element, element), element, count])
+        totals.append([_writable(names["elements"].get(element, element)), _writable(element), count])
     for row_index in (1, element_header):
         for cell in totals[row_index]:
             cell.font = Font(bold=True)
@@ -173,11 +199,11 @@ def _write_xlsx(path: Path, records: list[ScreenRecord]) -> None:
 
 def _xlsx_value(row: dict[str, Any], column: str):
     value = row.get(column)
-    if column == "verdict":
+    if column in ("verdict", "reviewed_verdict"):
         return value
     if isinstance(value, (list, tuple, bool)) or value is None:
-        return csv_cell(value) or None
-    return value
+        return _writable(csv_cell(value)) or None
+    return _writable(value) if isinstance(value, str) else value
 
 
 # --- HTML ----------------------------------------------------------------------------------------
@@ -192,13 +218,14 @@ def _template() -> str:
 
 
 def _write_html(path: Path, records: list[ScreenRecord]) -> None:
-    path.write_text(render_html(records), encoding="utf-8")
+    path.write_text(render_html(records), encoding="utf-8", errors="replace")
 
 
 def render_html(records: list[ScreenRecord]) -> str:
     names = labels()
     rows = [r.row for r in records]
     summary = summarize(rows)
+    columns = report_columns(records)
     values = {
         "VERSION": _esc(__version__),
         "TOTAL": str(summary["total"]),
@@ -214,8 +241,9 @@ def render_html(records: list[ScreenRecord]) -> str:
         "VERDICT_OPTIONS": "".join(
             f'<option value="{v}">{_esc(names["verdicts"].get(v, v))}</option>' for v in VERDICTS),
         "HEADERS": "".join(
-            f'<th scope="col" data-key="{c}">{_esc(names["columns"].get(c, c))}</th>' for c in COLUMNS),
-        "ROWS": "\n".join(_document_body(r, names) for r in records),
+            f'<th scope="col" data-key="{c}">{_esc(names["columns"].get(c, c))}</th>'
+            for c in columns),
+        "ROWS": "\n".join(_document_body(r, names, columns) for r in records),
     }
     # One pass over the template only: text from documents is never scanned for placeholders.
     return re.sub(r"\{\{([A-Z_]+)\}\}", lambda m: values[m.group(1)], _template())
@@ -251,13 +279,15 @@ def _bar_chart(bars: list[tuple[str, int, str]], element_id: str, *, empty: str 
     return "".join(parts)
 
 
-def _document_body(record: ScreenRecord, names) -> str:
+def _document_body(record: ScreenRecord, names, columns: tuple[str, ...] = COLUMNS) -> str:
     row, check = record.row, record.check
     verdict = row.get("verdict") or "error"
     cells = []
-    for column in COLUMNS:
+    for column in columns:
         value = row.get(column)
-        if column == "verdict":
+        if column == "reviewed_verdict":
+            cells.append(f"<td>{_esc(names['verdicts'].get(value, value) if value else '')}</td>")
+        elif column == "verdict":
             cells.append(f'<td data-sort="{VERDICTS.index(verdict) if verdict in VERDICTS else 9}">'
                          f'<span class="badge {_esc(verdict)}">{_esc(names["verdicts"].get(verdict, verdict))}'
                          f'</span></td>')
@@ -277,7 +307,7 @@ def _document_body(record: ScreenRecord, names) -> str:
             cells.append(f"<td>{_esc(csv_cell(value))}</td>")
     detail = _detail(check, names)
     return (f'<tbody data-verdict="{_esc(verdict)}"><tr class="doc" tabindex="0" aria-expanded="false">'
-            f'{"".join(cells)}</tr><tr class="detail" hidden><td colspan="{len(COLUMNS)}">{detail}</td></tr>'
+            f'{"".join(cells)}</tr><tr class="detail" hidden><td colspan="{len(columns)}">{detail}</td></tr>'
             f"</tbody>")
 
 
@@ -285,6 +315,9 @@ def _detail(check: dict[str, Any], names) -> str:
     if check.get("error"):
         return f'<p class="err">无法读取：{_esc(check["error"])}</p>'
     parts = []
+    if check.get("verdict") == "not_applicable" and check.get("reason"):
+        verdict = _esc(names["verdicts"].get("not_applicable", ""))
+        parts.append(f'<p class="reason">{verdict}：{_esc(check["reason"])}</p>')
     for finding in check.get("findings") or []:
         rule = finding.get("rule", "")
         status = finding.get("status", "")
@@ -301,7 +334,8 @@ def _detail(check: dict[str, Any], names) -> str:
                 parts.append(_element_row(element_id, element or {}, names, quoted))
             parts.append("</table>")
         if finding.get("basis"):
-            basis = LegalBasis(**finding["basis"]).cite()
+            known = {f.name for f in dataclasses.fields(LegalBasis)}
+            basis = LegalBasis(**{k: v for k, v in finding["basis"].items() if k in known}).cite()
             parts.append(f'<div class="basis">依据：{_esc(basis)}</div>')
         fix = finding.get("fix") or {}
         if isinstance(fix, dict) and fix.get("text") and status != "present":

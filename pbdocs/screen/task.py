@@ -11,7 +11,7 @@ from ..executor import CRASHED, LOST, RAISED, TIMED_OUT, Job, Outcome
 from ..rules.options import CheckOptions
 from .records import ScreenRecord
 
-__all__ = ["DocumentTask", "check_task", "document_job", "outcome_record"]
+__all__ = ["DocumentTask", "check_task", "document_job", "pages_job", "outcome_record", "timeout_reason"]
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,9 @@ class DocumentTask:
     path: str
     options: CheckOptions
     content: bytes | None = None
+    # Files read as the pages of this one document, in order (photos of a charter's pages); the
+    # worker must see them, as the web's shared pool does.
+    pages: tuple[str, ...] = ()
 
     def carrying_content(self) -> DocumentTask:
         """The task with the document's bytes, for a worker on another machine. A file the caller
@@ -36,6 +39,10 @@ class DocumentTask:
 def check_task(task: DocumentTask) -> ScreenRecord:
     """In a worker: check one document, named by ``task.path`` whatever copy was read."""
     try:
+        if task.pages:
+            from .. import rules
+
+            return ScreenRecord.of(rules.check_pages(list(task.pages), options=task.options)).labelled(task.path)
         if task.content is None:
             return _checked(task.path, task.options)
         with tempfile.TemporaryDirectory(prefix="pbdocs-doc-") as scratch:
@@ -61,13 +68,22 @@ def document_job(path: str, options: CheckOptions, timeout: float | None, key: s
                deadline=timeout)
 
 
+def timeout_reason(seconds: float | None) -> str:
+    """Why a document that ran out of time has no result."""
+    return f"gave up after {seconds or 0:g} s: the document is too slow to read"
+def pages_job(label: str, paths: list[str], options: CheckOptions, timeout: float | None) -> Job:
+    """The job checking ``paths`` as the pages of one document named ``label``."""
+    return Job(key=f"pbdocs-pages-{label}", fn=check_task,
+               arg=DocumentTask(label, options, pages=tuple(paths)), deadline=timeout)
+
+
 def outcome_record(job: Job, outcome: Outcome) -> ScreenRecord:
     """The record a finished job gives: the check's, or an error row saying why there is none."""
     if outcome.failure is None:
         return outcome.value
     reasons = {
         CRASHED: "the reader crashed on this file",
-        TIMED_OUT: f"gave up after {job.deadline or 0:g} s: the document is too slow to read",
+        TIMED_OUT: timeout_reason(job.deadline),
         RAISED: f"internal error while checking: {outcome.detail}",
         LOST: f"cluster error: {outcome.detail}",
     }

@@ -112,7 +112,8 @@ def build_index(
     target = Path(index_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
     recover(target)
-    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.tmp-"))
+    remove_leftover_builds(target)
+    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.tmp-{os.getpid()}-"))
     try:
         _write_arrays(tmp, matrix, terms)
         _write_passages(tmp, passages)
@@ -226,6 +227,27 @@ def _swap_in(tmp: Path, target: Path) -> None:
                 raise
     for old in olds:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def remove_leftover_builds(target: Path) -> None:
+    """Delete the half-written builds of ``target`` whose process is gone (killed mid-build); a
+    build still running in another process keeps its folder. Folders are named
+    ``.NAME.tmp-PID-XXXX``; one without a process id is from before that naming and is removed."""
+    for leftover in target.parent.glob(f".{target.name}.tmp-*"):
+        owner = leftover.name[len(f".{target.name}.tmp-"):].split("-", 1)[0]
+        if owner.isdigit() and _process_alive(int(owner)):
+            continue
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # alive, another user's
+    return True
 
 
 def recover(target: Path) -> None:

@@ -95,7 +95,9 @@ def _document(spec: dict[str, Any], basis: LegalBasis, rules: list[RuleSpec]) ->
     numerals = "一二三四五六七八九十"
     for n, rule in enumerate(rules):
         body.append(f"{numerals[n]}、{rule.title}")
-        body.extend(_rule_paragraphs(rule, spec.get("formula_subject", "")))
+        # One paragraph per rule, so that a passage holds the whole requirement: its formula with
+        # the elements, the subject words and the small-organization arrangement.
+        body.append("".join(_rule_paragraphs(rule, spec.get("formula_subject", ""))))
         body.append("")
     body.extend(spec.get("notes", []))
     packs = sorted({rule.pack for rule in rules})

@@ -39,16 +39,22 @@ from ..messages import catalogue
 from ..rules.options import CheckOptions
 from ..screen.inputs import ARCHIVE_SUFFIX, ArchiveLimits, collect_sources
 from ..screen.records import ScreenRecord, member_label
-from ..screen.task import document_job, outcome_record
+from ..screen.task import document_job, outcome_record, pages_job
+from .guard import Guard, GuardSettings
 
 if TYPE_CHECKING:
     from ..search import Searcher
+    from .workspace import Workspace
 
 __all__ = ["create_app"]
 
 # The packs and organization-type spellings /api/check accepts: the CLI's, from the domain registry.
 PackName = Literal[registry().pack_names]  # type: ignore[valid-type]
 OrgTypeName = Literal[registry().org_type_choices()]  # type: ignore[valid-type]
+KindName = Literal[registry().kind_codes()]  # type: ignore[valid-type]
+_KIND_QUERY = Query(None, description="document kind (social_organization, company, ...); detected when omitted")
+_PAGES_QUERY = Query(False, description="read the uploaded files as the pages of ONE charter, in upload order "
+                                        "(photos of its pages); archives are refused")
 DEFAULT_PACK = registry().default_pack
 
 MIB = 1024 * 1024
@@ -60,6 +66,9 @@ DOCUMENT_TIMEOUT_S = 300
 # Finished batches kept for report downloads; older ones are forgotten first.
 REPORTS_KEPT = 64
 UPLOAD_FIELD = b"files"
+# Short text fields an upload may carry beside its files (a batch's name), and their longest value.
+TEXT_FIELDS = (b"name",)
+TEXT_FIELD_BYTES = 1024
 # RFC 5987 extended file names (filename*=UTF-8''%E7%AB%A0...), which python-multipart drops.
 EXTENDED_FILENAME = re.compile(rb"filename\*\s*=\s*([\w!#$&+.^`|~-]+)'[^']*'([^;\s]+)", re.IGNORECASE)
 # The page has no inline code and loads nothing from elsewhere, so it can forbid both.
@@ -114,7 +123,10 @@ class _MultipartSpool:
         self.workdir = workdir
         self.max_files = max_files
         self.uploads: list[_Upload] = []
+        self.fields: dict[str, str] = {}
         self.finished = False
+        self._text: bytearray | None = None
+        self._text_name = ""
         self._header_field = bytearray()
         self._header_value = bytearray()
         self._headers: dict[bytes, bytes] = {}
@@ -150,6 +162,9 @@ class _MultipartSpool:
         disposition = self._headers.get(b"content-disposition", b"")
         _, params = parse_options_header(disposition)
         label = _filename(disposition, params)
+        if params.get(b"name") in TEXT_FIELDS and label is None:
+            self._text, self._text_name = bytearray(), params[b"name"].decode("ascii")
+            return
         if params.get(b"name") != UPLOAD_FIELD or not label:
             return
         suffix = _suffix(label)
@@ -165,8 +180,13 @@ class _MultipartSpool:
     def _on_part_data(self, data: bytes, start: int, end: int) -> None:
         if self._out is not None:
             self._out.write(data[start:end])
+        elif self._text is not None and len(self._text) < TEXT_FIELD_BYTES:
+            self._text.extend(data[start:min(end, start + TEXT_FIELD_BYTES - len(self._text))])
 
     def _close_part(self) -> None:
+        if self._text is not None:
+            self.fields[self._text_name] = self._text.decode("utf-8", "replace")
+            self._text = None
         if self._out is not None:
             self._out.close()
             self._out = None
@@ -175,7 +195,9 @@ class _MultipartSpool:
         self.finished = True
 
 
-async def _spool_request(request: Request, workdir: Path, max_bytes: int, max_files: int) -> list[_Upload]:
+async def _spool_request(request: Request, workdir: Path, max_bytes: int, max_files: int,
+                         fields: dict[str, str] | None = None) -> list[_Upload]:
+    """The request's files, spooled to ``workdir``; its short text fields go into ``fields``."""
     from python_multipart.exceptions import MultipartParseError
     from python_multipart.multipart import parse_options_header
 
@@ -202,6 +224,8 @@ async def _spool_request(request: Request, workdir: Path, max_bytes: int, max_fi
         raise HTTPException(400, "the upload ended before the multipart body was complete")
     if not spool.uploads:
         raise HTTPException(400, "no files: send one or more files in the multipart field `files`")
+    if fields is not None:
+        fields.update(spool.fields)
     return spool.uploads
 
 
@@ -392,12 +416,17 @@ def _check_limits(max_upload_mb: int, max_files: int, workers: int | None, docum
         raise ValueError("document_timeout must be positive")
 
 
-def _bare_app(pool: SharedPool) -> FastAPI:
-    """The app with its page, static files, docs and error handling; the pool closes with it."""
+def _bare_app(pool: SharedPool, workspace: Workspace | None = None) -> FastAPI:
+    """The app with its page, static files, docs and error handling; the pool closes with it. With
+    a ``workspace``, the page is the workspace's (login, batches), which starts and stops with the app."""
 
     @asynccontextmanager
     async def lifespan(_app):
+        if workspace is not None:
+            await workspace.start()
         yield
+        if workspace is not None:
+            await workspace.stop()
         pool.shutdown()
 
     app = FastAPI(
@@ -418,26 +447,51 @@ def _bare_app(pool: SharedPool) -> FastAPI:
         status = 503 if isinstance(exc, (SearchIndexError, CorpusError)) else 500
         return JSONResponse({"detail": str(exc)}, status_code=status)
 
-    @app.get("/", include_in_schema=False)
-    async def page():
-        return FileResponse(_static_dir() / "index.html", media_type="text/html; charset=utf-8")
+    if workspace is None:
+        @app.get("/", include_in_schema=False)
+        async def page():
+            return FileResponse(_static_dir() / "index.html", media_type="text/html; charset=utf-8")
 
     return app
 
 
+async def _check_pages(pool: SharedPool, uploads: list[_Upload], options: CheckOptions,
+                       timeout: float | None) -> ScreenRecord:
+    """The uploads, in upload order, as the pages of one charter."""
+    from ..extract import pages_label
+
+    if any(u.path.suffix == ARCHIVE_SUFFIX for u in uploads):
+        raise HTTPException(400, "pages=true reads the uploaded files as the pages of one charter: "
+                                 "upload the page images or files themselves, not a .zip")
+    label = pages_label([u.label for u in uploads])
+    job = pages_job(label, [str(u.path) for u in uploads], options, timeout)
+    record = outcome_record(job, await pool.submit(job)).labelled(label)
+    error = record.check.get("error")
+    if isinstance(error, str):
+        # The reader names the stored copy (0002.jpg); the officer knows the file by its upload name.
+        for upload in uploads:
+            error = error.replace(str(upload.path), upload.label)
+        record = ScreenRecord(dict(record.check, error=error), dict(record.row, error=error))
+    return record
+
+
 async def _check_upload(request: Request, pool: SharedPool, options: CheckOptions, timeout: float | None,
-                        max_bytes: int, max_files: int) -> list[ScreenRecord]:
-    """Spool the request's files, unpack its archives, check every document; nothing stays on disk."""
+                        max_bytes: int, max_files: int, pages: bool = False) -> list[ScreenRecord]:
+    """Spool the request's files, unpack its archives, check every document (or, with ``pages``,
+    the files as the pages of one charter); nothing stays on disk."""
     loop = asyncio.get_running_loop()
     workdir = Path(tempfile.mkdtemp(prefix="pbdocs-upload-"))
     try:
         uploads = await _spool_request(request, workdir, max_bytes, max_files)
+        if pages:
+            return [await _check_pages(pool, uploads, options, timeout)]
         documents = await loop.run_in_executor(None, _collect_documents, uploads, workdir, max_files,
                                                max_bytes * ARCHIVE_INFLATION_FACTOR)
         return list(await asyncio.gather(*(_check_document(pool, document, options, timeout)
                                            for document in documents)))
     finally:
-        await loop.run_in_executor(None, shutil.rmtree, workdir, True)
+        # Here, not in a thread: a cancelled or failed request must not leave its folder behind.
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def _add_report_route(app: FastAPI, reports: _ReportStore) -> None:
@@ -456,9 +510,12 @@ def _add_report_route(app: FastAPI, reports: _ReportStore) -> None:
         `pbdocs opinion` writes them, in one zip (empty when every charter is compliant)."""
         records = reports.get(report_id)
         content = await asyncio.get_running_loop().run_in_executor(None, _opinions_zip, records)
-        disposition = (f"attachment; filename=\"pbdocs-opinions.zip\"; "
-                       f"filename*=UTF-8''{quote('审查意见.zip')}")
-        return Response(content, media_type="application/zip", headers={"content-disposition": disposition})
+        return _zip_download(content)
+
+
+def _zip_download(content: bytes) -> Response:
+    disposition = f"attachment; filename=\"pbdocs-opinions.zip\"; filename*=UTF-8''{quote('审查意见.zip')}"
+    return Response(content, media_type="application/zip", headers={"content-disposition": disposition})
 
 
 def _opinions_zip(records: list[ScreenRecord]) -> bytes:
@@ -478,22 +535,40 @@ def _opinions_zip(records: list[ScreenRecord]) -> bytes:
 
 def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 20, max_files: int = 200,
                workers: int | None = None, document_timeout: float | None = DOCUMENT_TIMEOUT_S,
-               options: CheckOptions | None = None) -> FastAPI:
+               options: CheckOptions | None = None, data_dir: str | os.PathLike | None = None,
+               database: str | None = None, login_attempts: int = 5, guard: GuardSettings | None = None) -> FastAPI:
     """The pbdocs web app: the upload page at ``/``, the JSON API under ``/api``, OpenAPI at ``/docs``.
+
+    With a ``data_dir`` it is an office workspace (:mod:`pbdocs.web.workspace`): every ``/api`` call
+    needs an account, batches are kept there (or in the PostgreSQL ``database``) across restarts, and
+    ``login_attempts`` failed logins in a row from one address pause logging in for a while. Without
+    one, the page is open to whoever can reach it and reports are kept in memory for a while.
 
     ``max_upload_mb`` bounds one request's body, ``max_files`` the documents in it (archive members
     included), ``workers`` the processes checking documents for all requests (default: CPU count),
     ``document_timeout`` the seconds one document may take before it is an error row (None: no limit).
     ``options`` (OCR mode, a rules file of the office's own) apply to every upload; each request
-    picks the pack and the organization type.
+    picks the pack and the organization type. ``guard`` sets the protections of every route
+    (allowed hosts, same origin, concurrent uploads, upload timeout; see :mod:`pbdocs.web.guard`).
     """
     _check_limits(max_upload_mb, max_files, workers, document_timeout)
     max_bytes = max_upload_mb * MIB
     options = options or CheckOptions()
+    if document_timeout is not None:
+        # The document's budget carries its time like its other limits.
+        budget = replace(options.extract.budget, seconds=document_timeout)
+        options = replace(options, extract=replace(options.extract, budget=budget))
     pool = SharedPool(workers or os.cpu_count() or 1)
     reports = _ReportStore(REPORTS_KEPT)
     searcher = _SearchService(index_dir)
-    app = _bare_app(pool)
+    workspace = None
+    if data_dir is not None:
+        from ..office import Office
+        from .workspace import Workspace
+
+        workspace = Workspace(Office(Path(data_dir), database), pool, options, document_timeout, max_bytes, max_files,
+                              login_attempts)
+    app = _bare_app(pool, workspace)
 
     @app.get("/api/config", summary="Upload limits, accepted file types, the Chinese labels of report values "
                                     "and the ids of the rules a file's summary shows")
@@ -521,9 +596,10 @@ def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 
         pack: PackName = Query(DEFAULT_PACK, description="rule pack to run"),  # type: ignore[valid-type]
         org_type: OrgTypeName | None = Query(  # type: ignore[valid-type]
             None, description="organization type; detected from the text when omitted"),
+        kind: KindName | None = _KIND_QUERY, pages: bool = _PAGES_QUERY,  # type: ignore[valid-type]
     ):
-        request_options = replace(options, pack=pack, org_type=org_type)
-        records = await _check_upload(request, pool, request_options, document_timeout, max_bytes, max_files)
+        request_options = replace(options, pack=pack, org_type=org_type, kind=kind)
+        records = await _check_upload(request, pool, request_options, document_timeout, max_bytes, max_files, pages)
         return JSONResponse([record.check for record in records], headers={"x-report-id": reports.add(records)})
 
     @app.get("/api/search", summary="Answer a policy question from the indexed corpus")
@@ -535,7 +611,17 @@ def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 
         return await loop.run_in_executor(None, searcher.search, q, k)
 
     _add_report_route(app, reports)
+    _mount_workspace_and_guard(app, workspace, guard)
     return app
+
+
+def _mount_workspace_and_guard(app: FastAPI, workspace, guard: GuardSettings | None) -> None:
+    if workspace is not None:
+        workspace.mount(app)
+        app.state.workspace = workspace
+    # Added last, so it wraps every route and every other middleware (the workspace's sign-in too):
+    # a request for a foreign host or from a foreign site is refused before anything else runs.
+    app.add_middleware(Guard, settings=guard or GuardSettings())
 
 
 def _version() -> str:

@@ -4,7 +4,7 @@
 
 // Labels come from /api/config (the same package data the screening reports use).
 const labels = { verdicts: {}, statuses: {}, elements: {}, rules: {} };
-const VERDICT_ORDER = ["compliant", "partial", "missing", "contradicted", "error"];
+const VERDICT_ORDER = ["compliant", "partial", "missing", "contradicted", "not_applicable", "error"];
 const label = (kind, id) => labels[kind][id] || id;
 
 const HTTP_MESSAGES = {
@@ -18,6 +18,8 @@ const HTTP_MESSAGES = {
 // server knows them.
 const config = { max_upload_mb: 20, max_files: 200, accepted: [".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".doc", ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".zip"], rule_ids: {} };
 let chosen = [];
+// Settled once /api/config has answered (or failed): the labels are in place from then on.
+let configLoaded = Promise.resolve();
 
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -195,6 +197,7 @@ function findingBlock(finding) {
 function detailRow(result, columns) {
   const cell = el("td", { colspan: String(columns) });
   if (result.error) cell.append(el("p", { class: "error-text" }, `无法读取：${result.error}`));
+  else if (result.verdict === "not_applicable" && result.reason) cell.append(el("p", { class: "reason-text" }, `${label("verdicts", "not_applicable")}：${result.reason}`));
   for (const finding of result.findings || []) cell.append(findingBlock(finding));
   if ((result.ocr_pages || []).length) cell.append(el("p", { class: "basis" }, `以下页面经文字识别（OCR）读取：${result.ocr_pages.join("、")}`));
   const row = el("tr", { class: "detail" }, cell);
@@ -261,8 +264,10 @@ async function submitFiles(event) {
   const clock = setInterval(() => {
     status.textContent = `${waiting}已用时 ${Math.round((Date.now() - began) / 1000)} 秒`;
   }, 1000);
+  // Photos of one charter's pages are read together, in the order chosen, as one document.
+  const asPages = document.getElementById("pages-input").checked && chosen.length > 1;
   try {
-    const response = await fetch("/api/check", { method: "POST", body: form });
+    const response = await fetch(asPages ? "/api/check?pages=true" : "/api/check", { method: "POST", body: form });
     if (!response.ok) throw new Error(await errorMessage(response));
     const results = await response.json();
     showResults(results, response.headers.get("x-report-id"));
@@ -395,7 +400,9 @@ document.addEventListener("DOMContentLoaded", () => {
   }
   zone.addEventListener("drop", (event) => { event.preventDefault(); addFiles(event.dataTransfer.files); });
   document.getElementById("clear-button").addEventListener("click", () => { chosen = []; showChosen(); });
-  document.getElementById("upload-form").addEventListener("submit", submitFiles);
+  // The office workspace's page (office.js) turns an upload into a kept batch instead.
+  document.getElementById("upload-form").addEventListener("submit",
+    (event) => (typeof submitBatch === "function" ? submitBatch : submitFiles)(event));
   document.getElementById("search-form").addEventListener("submit", submitSearch);
-  loadConfig();
+  configLoaded = loadConfig();
 });

@@ -1,0 +1,325 @@
+"""The office workspace's routes: login, batches kept across restarts, review, audit.
+
+Mounted by :func:`pbdocs.web.create_app` when it is given a data folder; the state and every rule
+about it live in :mod:`pbdocs.office`, this module only speaks HTTP. Every ``/api`` path needs a
+signed-in user: a session cookie from the login form (HttpOnly, SameSite=Strict, Secure over HTTPS)
+or ``Authorization: Bearer <token>`` from ``pbdocs users token``. Another user's batch answers 404,
+as if it did not exist.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import shutil
+import tempfile
+import time
+from collections import deque
+from pathlib import Path
+from typing import Any, Literal
+
+from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi.responses import FileResponse, JSONResponse, Response
+from pydantic import BaseModel, Field
+
+from ..errors import OfficeError
+from ..executor import SharedPool
+from ..office import Batch, BatchRow, Intake, Office, User, screen_batch
+from ..rules.options import CheckOptions
+from .app import (
+    ARCHIVE_INFLATION_FACTOR,
+    DEFAULT_PACK,
+    OrgTypeName,
+    PackName,
+    _collect_documents,
+    _download,
+    _opinions_zip,
+    _report_bytes,
+    _spool_request,
+    _static_dir,
+    _zip_download,
+)
+
+__all__ = ["Workspace", "SESSION_COOKIE"]
+
+SESSION_COOKIE = "pbdocs_session"
+# Failed logins from one address within this many seconds count towards the limit.
+LOGIN_WINDOW_S = 300
+# Paths that answer without an account: the login itself and what the login page loads.
+OPEN_API_PATHS = ("/api/login",)
+
+
+class _LoginThrottle:
+    """At most ``attempts`` failed logins per client address within LOGIN_WINDOW_S; a success clears
+    the address's count. Kept in memory: a restart forgives, which costs an attacker a restart."""
+
+    def __init__(self, attempts: int):
+        self.attempts = attempts
+        self._failures: dict[str, deque[float]] = {}
+
+    def retry_after(self, client: str) -> int:
+        """Seconds until ``client`` may try again; 0 when it may now."""
+        failures = self._failures.get(client)
+        now = time.monotonic()
+        while failures and failures[0] <= now - LOGIN_WINDOW_S:
+            failures.popleft()
+        if not failures or len(failures) < self.attempts:
+            return 0
+        return max(1, int(failures[0] + LOGIN_WINDOW_S - now) + 1)
+
+    def failed(self, client: str) -> None:
+        self._failures.setdefault(client, deque()).append(time.monotonic())
+
+    def succeeded(self, client: str) -> None:
+        self._failures.pop(client, None)
+
+
+class _Authenticate:
+    """Pure ASGI middleware: resolves the caller of every ``/api`` request, or answers 401."""
+
+    def __init__(self, app, office: Office):
+        self.app = app
+        self.office = office
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or not scope["path"].startswith("/api/") or scope["path"] in OPEN_API_PATHS:
+            return await self.app(scope, receive, send)
+        user = _caller(self.office, dict(scope.get("headers") or []))
+        if user is None:
+            response = JSONResponse({"detail": "sign in first: a session cookie or Authorization: Bearer <token>"},
+                                    status_code=401, headers={"www-authenticate": "Bearer"})
+            return await response(scope, receive, send)
+        scope.setdefault("state", {})["user"] = user
+        return await self.app(scope, receive, send)
+
+
+def _cookie(headers: dict[bytes, bytes], name: str) -> str | None:
+    from http.cookies import CookieError, SimpleCookie
+
+    jar: SimpleCookie = SimpleCookie()
+    try:
+        jar.load(headers.get(b"cookie", b"").decode("latin-1"))
+    except CookieError:
+        return None
+    morsel = jar.get(name)
+    return morsel.value if morsel else None
+
+
+def _caller(office: Office, headers: dict[bytes, bytes]) -> User | None:
+    authorization = headers.get(b"authorization", b"").decode("latin-1")
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return office.token_user(token.strip())
+    session = _cookie(headers, SESSION_COOKIE)
+    return office.session_user(session) if session else None
+
+
+class ReviewBody(BaseModel):
+    verdict: str = Field(description="the officer's verdict: compliant, partial, missing, contradicted, error")
+    note: str = Field("", max_length=2000, description="why, in the officer's words")
+
+
+def _row_object(row: BatchRow) -> dict[str, Any]:
+    """A row as the API gives it: the check object, its position, its review, whether it waits."""
+    if row.record is None:
+        return {"row": row.position, "path": row.label, "verdict": None, "pending": True, "review": None}
+    return {**row.record["check"], "row": row.position, "pending": False,
+            "review": row.review.as_dict() if row.review else None}
+
+
+class Workspace:
+    """The routes and background batches of one app, over one :class:`~pbdocs.office.Office`."""
+
+    def __init__(self, office: Office, pool: SharedPool, options: CheckOptions, timeout: float | None,
+                 max_bytes: int, max_files: int, login_attempts: int):
+        self.office = office
+        self.pool = pool
+        self.options = options
+        self.timeout = timeout
+        self.max_bytes = max_bytes
+        self.max_files = max_files
+        self.throttle = _LoginThrottle(login_attempts)
+        self._running: dict[str, asyncio.Task] = {}
+
+    async def start(self) -> None:
+        """Resume the batches a previous server left unfinished."""
+        for batch in self.office.unfinished():
+            self._screen(batch.id)
+
+    async def stop(self) -> None:
+        """Stop checking; unfinished rows stay pending in the database for the next start."""
+        tasks = list(self._running.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    def _screen(self, batch_id: str) -> None:
+        task = asyncio.get_running_loop().create_task(
+            screen_batch(self.office, self.pool, batch_id, self.options, self.timeout))
+        self._running[batch_id] = task
+        task.add_done_callback(lambda done: self._finished(batch_id, done))
+
+    def _finished(self, batch_id: str, task: asyncio.Task) -> None:
+        self._running.pop(batch_id, None)
+        if not task.cancelled() and task.exception() is not None:
+            # The batch stays running, its unchecked rows pending: the next start resumes it.
+            logging.getLogger("pbdocs.web").error("batch %s stopped: %r", batch_id, task.exception())
+
+    async def wait(self, batch_id: str) -> None:
+        """Until the batch's background check is over (tests, and a server shutting down)."""
+        task = self._running.get(batch_id)
+        if task is not None:
+            await asyncio.shield(task)
+
+    def _visible(self, request: Request, batch_id: str) -> Batch:
+        batch = self.office.batch(request.state.user, batch_id)
+        if batch is None:
+            raise HTTPException(404, "no such batch")
+        return batch
+
+    def mount(self, app: FastAPI) -> None:
+        app.add_middleware(_Authenticate, office=self.office)
+        self._mount_page(app)
+        self._mount_batches(app)
+        self._mount_review(app)
+
+    def _mount_page(self, app: FastAPI) -> None:
+        office, throttle = self.office, self.throttle
+
+        @app.get("/", include_in_schema=False)
+        async def page(request: Request):
+            signed_in = _caller(office, {k.lower(): v for k, v in request.headers.raw}) is not None
+            name = "office.html" if signed_in else "login.html"
+            # The same address is the login or the workspace depending on the cookie: never cached.
+            return FileResponse(_static_dir() / name, media_type="text/html; charset=utf-8",
+                                headers={"cache-control": "no-store"})
+
+        @app.post("/api/login", summary="Sign in with a name and password; sets the session cookie",
+                  status_code=204, response_class=Response)
+        async def login(request: Request):
+            """Form fields `name` and `password`. 204 with the session cookie, 401 when they do not
+            match an enabled account, 429 after too many failures from one address."""
+            client = request.client.host if request.client else "-"
+            wait = throttle.retry_after(client)
+            if wait:
+                raise HTTPException(429, f"too many failed logins: try again in {wait} s",
+                                    headers={"retry-after": str(wait)})
+            form = await request.form()
+            name, password = str(form.get("name") or ""), str(form.get("password") or "")
+            signed = await asyncio.get_running_loop().run_in_executor(None, office.login, name, password)
+            if signed is None:
+                throttle.failed(client)
+                raise HTTPException(401, "wrong name or password")
+            throttle.succeeded(client)
+            response = Response(status_code=204)
+            response.set_cookie(SESSION_COOKIE, signed[1], httponly=True, samesite="strict", path="/",
+                                secure=request.url.scheme == "https")
+            return response
+
+        @app.post("/api/logout", summary="End this session", status_code=204, response_class=Response)
+        async def logout(request: Request):
+            session = request.cookies.get(SESSION_COOKIE)
+            if session:
+                office.logout(request.state.user, session)
+            response = Response(status_code=204)
+            response.delete_cookie(SESSION_COOKIE, path="/")
+            return response
+
+        @app.get("/api/me", summary="Who is signed in")
+        async def me(request: Request):
+            return request.state.user.as_dict()
+
+    def _mount_batches(self, app: FastAPI) -> None:
+        office = self.office
+
+        @app.post("/api/batches", status_code=201, summary="Upload documents as a new batch, checked in the background",
+                  openapi_extra={"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                      "type": "object", "required": ["files"],
+                      "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}},
+                                     "name": {"type": "string"}}}}}}})
+        async def create(
+            request: Request,
+            pack: PackName = Query(DEFAULT_PACK, description="rule pack to run"),  # type: ignore[valid-type]
+            org_type: OrgTypeName | None = Query(  # type: ignore[valid-type]
+                None, description="organization type; detected from the text when omitted"),
+        ):
+            """Multipart field `files` (documents or .zip archives) and optional `name`. Answers the
+            batch at once (`status` queued); `GET /api/batches/{id}` follows it to done."""
+            batch = await self._create(request, {"pack": pack, "org_type": org_type})
+            self._screen(batch.id)
+            return batch.as_dict()
+
+        @app.get("/api/batches", summary="The caller's batches, newest first (an administrator's: everyone's)")
+        async def listing(request: Request):
+            return [batch.as_dict() for batch in office.batches(request.state.user)]
+
+        @app.get("/api/batches/{batch_id}", summary="A batch's status, counts and rows")
+        async def detail(request: Request, batch_id: str):
+            batch = self._visible(request, batch_id)
+            return {**batch.as_dict(), "rows": [_row_object(row) for row in office.rows(batch)]}
+
+        @app.get("/api/batches/{batch_id}/report.{fmt}", summary="A batch's report, reviews beside the verdicts")
+        async def report(request: Request, batch_id: str, fmt: Literal["csv", "xlsx", "json", "html"]):
+            batch = self._visible(request, batch_id)
+            records = office.records(batch)
+            content = await asyncio.get_running_loop().run_in_executor(None, _report_bytes, records, f".{fmt}")
+            office.downloaded(request.state.user, batch, f"report.{fmt}")
+            return _download(content, f".{fmt}")
+
+        @app.get("/api/batches/{batch_id}/opinions.zip",
+                 summary="Review opinions of a batch, one .docx per charter short of compliant, as one zip")
+        async def opinions(request: Request, batch_id: str):
+            """As `pbdocs opinion` writes them, each from the officer's reviewed verdict where there is
+            one: a row reviewed as compliant gets no opinion, one reviewed as short of it gets one."""
+            batch = self._visible(request, batch_id)
+            records = office.opinion_records(batch)
+            content = await asyncio.get_running_loop().run_in_executor(None, _opinions_zip, records)
+            office.downloaded(request.state.user, batch, "opinions.zip")
+            return _zip_download(content)
+
+        @app.delete("/api/batches/{batch_id}", status_code=204, response_class=Response,
+                    summary="Delete a batch, its rows and the originals no other batch uses")
+        async def delete(request: Request, batch_id: str):
+            batch = self._visible(request, batch_id)
+            task = self._running.get(batch.id)
+            if task is not None:
+                task.cancel()
+            office.delete_batch(request.state.user, batch)
+            return Response(status_code=204)
+
+    async def _create(self, request: Request, options: dict[str, Any]) -> Batch:
+        loop = asyncio.get_running_loop()
+        workdir = Path(tempfile.mkdtemp(prefix="pbdocs-upload-"))
+        fields: dict[str, str] = {}
+        try:
+            uploads = await _spool_request(request, workdir, self.max_bytes, self.max_files, fields)
+            documents = await loop.run_in_executor(None, _collect_documents, uploads, workdir, self.max_files,
+                                                   self.max_bytes * ARCHIVE_INFLATION_FACTOR)
+            intake = [Intake(d.label, d.local, d.error) for d in documents]
+            name = fields.get("name") or request.query_params.get("name") or ""
+            return await loop.run_in_executor(None, self.office.create_batch, request.state.user, name, intake,
+                                              options)
+        finally:
+            await loop.run_in_executor(None, shutil.rmtree, workdir, True)
+
+    def _mount_review(self, app: FastAPI) -> None:
+        office = self.office
+
+        @app.post("/api/batches/{batch_id}/rows/{row}/review", summary="Record an officer's verdict on a row")
+        async def review(request: Request, batch_id: str, row: int, body: ReviewBody):
+            """The verdict confirmed or overridden, with a note; reports show it beside the automatic
+            verdict. 404 for a row that does not exist or is not checked yet."""
+            batch = self._visible(request, batch_id)
+            try:
+                recorded = office.review(request.state.user, batch, row, body.verdict, body.note)
+            except OfficeError as exc:
+                raise HTTPException(422, str(exc)) from None
+            if recorded is None:
+                raise HTTPException(404, f"batch {batch_id} has no checked row {row}")
+            return recorded.as_dict()
+
+        @app.get("/api/audit", summary="The audit trail (administrators only)")
+        async def audit(request: Request, since: str | None = Query(None, description="from this date, YYYY-MM-DD"),
+                        user: str | None = Query(None, description="only this user's actions")):
+            if not request.state.user.admin:
+                raise HTTPException(403, "the audit trail is for administrators")
+            return [entry.as_dict() for entry in office.audit(since, user)]
