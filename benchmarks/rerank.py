@@ -1,7 +1,7 @@
 """Quality and latency of the optional re-ranker (the ``rerank`` extra) on STARD, with and without.
 
 Usage:
-  python benchmarks/rerank.py --queries queries_dev.json --index DIR [--every 4] [--limit N]
+  python benchmarks/rerank.py --queries queries_dev.json --index DIR [--every 4] [--offset 0] [--limit N]
                               [--candidates 20 30] [--weights 0.3 0.5 0.7] [--cache VECTORS.npz]
 
 ``DIR`` is an index built by ``benchmarks/stard.py build``. When it has passage vectors
@@ -83,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queries", required=True, help="STARD queries_dev.json")
     parser.add_argument("--index", required=True, help="an index built by benchmarks/stard.py build")
     parser.add_argument("--every", type=int, default=4, help="every Nth question (a spread-out sample)")
+    parser.add_argument("--offset", type=int, default=0, help="start the sample at this question (another sample)")
     parser.add_argument("--limit", type=int, default=None, help="at most N questions (after --every)")
     parser.add_argument("--candidates", type=int, nargs="+", default=[20, 30])
     parser.add_argument("--weights", type=float, nargs="+", default=[0.3, 0.4, 0.5, 0.6, 0.7])
@@ -92,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     from pbdocs.search import Searcher
     from pbdocs.search.rerank import PassageVectors, Reranker, default_encoder
 
-    items = json.loads(Path(args.queries).read_text(encoding="utf-8"))[:: args.every][: args.limit]
+    items = json.loads(Path(args.queries).read_text(encoding="utf-8"))[args.offset:: args.every][: args.limit]
     searcher = Searcher.load(args.index)
     encoder = default_encoder(threads=1)
     started = time.perf_counter()
