@@ -30,6 +30,23 @@ def _json_line(obj) -> str:
     return json.dumps(obj, ensure_ascii=False)
 
 
+def _click_speaks_chinese() -> None:
+    """click's help words (Usage:, Options, default: ...) through the catalogue's [click] section.
+    click looks them up with gettext at call time through each module's ``_``; only the ids the
+    catalogue names change, so click's error messages keep their wording."""
+    import click.core
+    import click.decorators
+    import click.formatting
+
+    words = catalogue().labels("click")
+    for module in (click.core, click.decorators, click.formatting):
+        english = module._
+        module._ = lambda message, english=english: words.get(message) or english(message)  # type: ignore[attr-defined]
+
+
+_click_speaks_chinese()
+
+
 class _Group(click.Group):
     """Maps typed library errors to one ``Error:`` line and their exit code, in every command."""
 
@@ -44,17 +61,17 @@ class _Group(click.Group):
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="pbdocs")
 def cli():
-    """pbdocs: extract, check and search party-building (党建) documents of social organizations."""
+    """pbdocs：社会组织党建文件的文字提取、章程审查与政策检索。"""
 
 
 # --- options shared by several commands --------------------------------------------------------
 
 _ocr_option = click.option(
     "--ocr", type=click.Choice(["auto", "never", "always"]), default="auto", show_default=True,
-    help="OCR scanned or broken PDF pages (auto), refuse them (never), or OCR every page.")
+    help="文字识别（OCR）：auto 只识别扫描页或文字层损坏的页，never 拒绝这类页，always 识别每一页。")
 _pack_option = click.option(
     "--pack", type=click.Choice(registry().pack_names), default=registry().default_pack, show_default=True,
-    help="Rule pack: the party clause and core values, the statutory charter contents, or both.")
+    help="规则包：party 党建条款与社会主义核心价值观，statutory 登记管理条例规定的章程必备事项，all 两者都查。")
 _fail_on_option = click.option(
     "--fail-on", type=click.Choice(["partial", "missing", "none"]), default="partial", show_default=True,
     help="Exit 1 for any charter short of compliant (partial), only for missing and contradicted "
@@ -91,7 +108,7 @@ _FAILING = {
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=str))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text: the extracted text; json: one JSON object per file (JSON Lines).")
+              help="text：提取的文字；json：每个文件一个 JSON 对象（JSON Lines）。")
 @_ocr_option
 @_timeout_option(600, "Seconds one file may take (OCR included) before it is given up as unreadable.")
 def extract(paths, fmt, ocr, timeout):
@@ -116,7 +133,7 @@ def extract(paths, fmt, ocr, timeout):
             failed = True
             continue
         for warning in doc.warnings:
-            click.echo(f"{path}: {warning}", err=True)
+            click.echo(f"{path}: {catalogue().reading(warning)}", err=True)
         if fmt == "json":
             click.echo(_json_line(doc.as_dict()))
         else:
@@ -146,10 +163,12 @@ class _ProgressBar:
             self._started = self._clock()
         elapsed = max(self._clock() - self._started, 1e-6)
         rate = (done - self._first_done) / elapsed
-        left = f"{(total - done) / rate:.0f}s left" if rate > 0 and done < total else ""
+        zh = catalogue()
+        left = zh.text("cli.left", seconds=f"{(total - done) / rate:.0f}") if rate > 0 and done < total else ""
         width = 30
         filled = int(width * done / total) if total else width
-        line = f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}  {rate:.1f} docs/s  {left}"
+        rate_text = zh.text("cli.rate", rate=f"{rate:.1f}")
+        line = f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}  {rate_text}  {left}"
         click.echo(line.ljust(80), err=True, nl=False)
         self._drawn = True
 
@@ -161,32 +180,31 @@ class _ProgressBar:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=str))
 @click.option("--out", "-o", "out", required=True, type=click.Path(dir_okay=False, path_type=str),
-              help="Report file; its extension picks the format: .csv, .xlsx, .json or .html.")
+              help="报告文件；扩展名决定格式：.csv、.xlsx、.json 或 .html。")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Worker processes for the local executor [default: all cores].")
+              help="本机并行处理的进程数［默认：全部 CPU 核］。")
 @_pack_option
 @click.option("--org-type", default=None,
-              help=f"Organization type of every charter, e.g. {', '.join(registry().org_type_names())} "
-                   "[default: detected from each text].")
+              help=f"所有章程的组织类型，如 {'、'.join(registry().org_type_names())}［默认：从每份章程的文字判断］。")
 @click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=str),
-              help="An extra rule pack file of your own.")
+              help="另加一个自己的规则包文件（TOML）。")
 @_kind_option
 @_fail_on_option
 @_ocr_option
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
-              help="local: a process pool on this machine; dask: a Dask distributed cluster.")
-@click.option("--scheduler", default=None, help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")
+              help="local：本机进程池；dask：Dask 分布式集群。")
+@click.option("--scheduler", default=None, help="Dask 调度器地址，如 tcp://10.0.0.5:8786。")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=600, show_default=True,
-              help="Seconds a local worker may spend on one document before it is an error row.")
-@click.option("--restart", is_flag=True, help="Ignore the journal of an interrupted run and start over.")
+              help="本机处理一份文件最多用时（秒），超时记为无法读取。")
+@click.option("--restart", is_flag=True, help="不接续上次中断的筛查，从头开始。")
 @click.option("--opinions", "opinions_dir", type=click.Path(file_okay=False, path_type=str), default=None,
-              help="Also write a review opinion (.docx) into this folder for every charter short of compliant.")
+              help="同时为每份不合规的章程在此文件夹写一份审查意见（.docx）。")
 def screen(paths, out, workers, pack, org_type, rules_file, kind, fail_on, ocr, executor, scheduler, timeout,
            restart, opinions_dir):
-    """Screen folders, zip archives and files of charters into one report.
+    """把文件夹、ZIP 压缩包和章程文件批量筛查成一份报告。
 
-    Exit codes as `pbdocs check`: 0 every document compliant, 1 any not compliant, 2 usage,
-    3 any document unreadable. An interrupted run resumes when the same command is run again.
+    退出码同 pbdocs check：0 全部合规，1 有不合规，2 用法错误，3 有文件无法读取。
+    中断后再次运行同一命令，会从中断处继续。
     """
     from .rules import CheckOptions
     from .screen import screen as screen_batch
@@ -209,10 +227,14 @@ def screen(paths, out, workers, pack, org_type, rules_file, kind, fail_on, ocr, 
         sys.exit(130)
     if bar:
         bar.finish()
+    zh = catalogue()
     for note in result.notes:
-        click.echo(note, err=True)
-    click.echo(result.summary_line(), err=True)
-    click.echo(f"Report: {result.report}", err=True)
+        click.echo(zh.reading(note), err=True)
+    summary = zh.text("cli.count_separator").join(
+        zh.text("cli.count", label=zh.label("verdicts", v), count=n) for v, n in result.counts.items()
+        if v != "not_applicable" or n)  # 不适用 is named only when some document is not a charter
+    click.echo(zh.text("cli.screened", total=len(result.records), counts=summary), err=True)
+    click.echo(zh.text("cli.report", path=result.report), err=True)
     if opinions_dir:
         _write_opinions(result.records, opinions_dir)
     counts = result.counts
@@ -353,18 +375,18 @@ def _served_names(host: str, extra: tuple[str, ...]) -> list[str]:
 
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; 0.0.0.0 opens the page to the whole office network.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+              help="监听地址；0.0.0.0 向整个办公网络开放页面。")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="监听端口。")
 @click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=str), default=None,
-              help="Search index directory (default: the bundled corpus's index, built when missing).")
+              help="检索索引目录（默认：内置语料库的索引，缺失时自动建立）。")
 @click.option("--max-upload-mb", type=click.IntRange(min=1), default=20, show_default=True,
-              help="Largest request body accepted; bigger uploads are refused with 413.")
+              help="一次上传的最大大小（MB），超过则以 413 拒绝。")
 @click.option("--max-files", type=click.IntRange(min=1), default=200, show_default=True,
-              help="Most documents per upload, archive members included.")
+              help="一次上传最多的文件数（含压缩包内的文件）。")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Worker processes checking documents, shared by all requests [default: CPU count].")
+              help="审查文件的进程数，所有请求共用［默认：CPU 核数］。")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=300, show_default=True,
-              help="Seconds one document may take (OCR included) before it is reported unreadable.")
+              help="一份文件最多用时（秒，含 OCR），超时记为无法读取。")
 @_data_option
 @_database_option
 @click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="NAME",
@@ -417,7 +439,7 @@ def _hit_lines(hit, color: bool) -> list[str]:
 # Where the default corpus and index are: the shell's choice, read through these options.
 _corpus_option = click.option(
     "--corpus", "corpus_dir", type=click.Path(file_okay=False, path_type=str), envvar=shell.CORPUS_ENV,
-    show_envvar=True, default=None, help="Corpus folder [default: the bundled corpus/].")
+    show_envvar=True, default=None, help="语料库文件夹［默认：内置的 corpus/］。")
 
 
 def _index_option(help_text: str):
@@ -434,20 +456,19 @@ def _on_command_line(ctx: click.Context, name: str) -> bool:
 @cli.command()
 @click.argument("query", required=False)
 @click.option("-k", "k", type=click.IntRange(min=1, max=100), default=5, show_default=True,
-              help="Number of passages to return.")
-@_index_option("Index directory [default: the bundled corpus's index, built when missing or stale; "
-               "an index given with --index alone is searched as it is].")
+              help="返回的段落数。")
+@_index_option("索引目录［默认：内置语料库的索引，缺失或过期时重建；只给 --index 时按原样检索该索引］。")
 @_corpus_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text: answers with their sources; json: the SearchResult object.")
+              help="text：答案及出处；json：SearchResult 对象。")
 @click.option("--batch", type=click.Path(dir_okay=False, path_type=str), default=None,
-              help='JSON Lines of {"id", "q"}; writes one {"id", "query", "hits"} line per question.')
+              help='{"id", "q"} 格式的 JSON Lines 问题文件；每个问题输出一行 {"id", "query", "hits"}。')
 @click.option("--rerank/--no-rerank", default=None,
-              help="Re-rank the best passages by meaning (the rerank extra) [default: when the extra is installed "
-                   "and the index has passage vectors; --rerank computes them when it has none].")
+              help="按语义重排最好的段落（rerank 组件）［默认：已安装该组件且索引带有段落向量时重排；"
+                   "--rerank 在索引没有向量时先计算］。")
 @click.pass_context
 def search(ctx, query, k, index_dir, corpus_dir, fmt, batch, rerank):
-    """Answer a question about party-building and social-organization rules from the policy corpus."""
+    """从政策语料库中回答有关党建和社会组织管理规定的问题。"""
     from . import open_searcher
     from .search.searcher import read_batch
 
@@ -459,7 +480,7 @@ def search(ctx, query, k, index_dir, corpus_dir, fmt, batch, rerank):
     else:
         searcher = open_searcher(
             shell.index_dir(index_dir), shell.corpus_dir(corpus_dir),
-            on_build=lambda path: click.echo(f"Building the search index in {path} ...", err=True))
+            on_build=lambda path: click.echo(catalogue().text("cli.building_index", path=path), err=True))
     if rerank is not False:
         _attach_reranker(searcher, required=rerank is True)
     if questions is not None:
@@ -472,7 +493,7 @@ def search(ctx, query, k, index_dir, corpus_dir, fmt, batch, rerank):
         click.echo(_json_line(result))
         return
     if not result["confident"]:
-        click.echo(result["message"])
+        click.echo(catalogue().text("search.no_answer"))
         return
     color = sys.stdout.isatty()
     for hit in result["hits"]:
@@ -492,21 +513,19 @@ def _attach_reranker(searcher, *, required: bool) -> None:
 
 @cli.group("index")
 def index_group():
-    """Build search indexes."""
+    """建立检索索引。"""
 
 
 @index_group.command("build")
 @click.argument("sources", nargs=-1, type=click.Path(exists=True, path_type=str))
-@_index_option("Where to write the index [default: index/bundled].")
+@_index_option("索引写入的目录［默认：index/bundled］。")
 @_corpus_option
 @click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Processes tokenizing a large corpus [default: CPU count].")
+              help="为大语料库分词的进程数［默认：CPU 核数］。")
 @click.option("--rerank", is_flag=True, default=False,
-              help="Also compute the passage vectors the re-ranker reads (the rerank extra; minutes per thousand "
-                   "passages).")
+              help="同时计算重排所需的段落向量（rerank 组件；每千个段落需要几分钟）。")
 def index_build(sources, index_dir, corpus_dir, workers, rerank):
-    """Index SOURCES (corpus folders with a manifest.json, document files or folders) [default: the
-    corpus]."""
+    """为 SOURCES（带 manifest.json 的语料库文件夹、文件或文件夹）建立索引［默认：语料库］。"""
     from .search import build
 
     encoder = None
@@ -516,8 +535,8 @@ def index_build(sources, index_dir, corpus_dir, workers, rerank):
         encoder = default_encoder(threads=workers or 1)
     meta = build(sources or [shell.corpus_dir(corpus_dir)], shell.index_dir(index_dir), processes=workers,
                  encoder=encoder)
-    click.echo(f"Indexed {meta['n_documents']} documents, {meta['n_passages']} passages, {meta['n_terms']} "
-               f"terms in {meta['build_seconds']:.1f} s", err=True)
+    click.echo(catalogue().text("cli.indexed", documents=meta["n_documents"], passages=meta["n_passages"],
+                                terms=meta["n_terms"], seconds=f"{meta['build_seconds']:.1f}"), err=True)
 
 
 def _iso_date(ctx, param, value):
@@ -531,22 +550,22 @@ def _iso_date(ctx, param, value):
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=str))
 @_corpus_option
-@click.option("--title", default=None, help="Title, instead of the one read from the text.")
-@click.option("--issuer", default=None, help="发文机关, instead of the one read from the text.")
-@click.option("--doc-number", default=None, help="文号, instead of the one read from the text.")
-@click.option("--date", default=None, callback=_iso_date, help="Date as YYYY-MM-DD.")
-@click.option("--source", default=None, help="Where the document comes from (URL or citation).")
+@click.option("--title", default=None, help="标题，代替从文字中读出的标题。")
+@click.option("--issuer", default=None, help="发文机关，代替从文字中读出的发文机关。")
+@click.option("--doc-number", default=None, help="文号，代替从文字中读出的文号。")
+@click.option("--date", default=None, callback=_iso_date, help="成文日期，格式 YYYY-MM-DD。")
+@click.option("--source", default=None, help="文件来源（网址或出处）。")
 @click.option("--version-label", "version_label", default=None,
-              help="Version label (2023修正), instead of the one read from the promulgation lines.")
-@click.option("--effective", default=None, callback=_iso_date, help="Date it took effect (施行), as YYYY-MM-DD.")
+              help="版本（如 2023修正），代替从公布语句中读出的版本。")
+@click.option("--effective", default=None, callback=_iso_date, help="施行日期，格式 YYYY-MM-DD。")
 @click.option("--superseded-by", default=None, metavar="ID",
-              help="Id of the corpus document that replaces it [default: the newer document of the same title].")
+              help="取代它的语料库文件 id［默认：同标题的较新文件］。")
 @click.option("--in-force", is_flag=True, default=False,
-              help="In force even if a newer document of the same title exists.")
+              help="即使有同标题的较新文件，仍视为现行有效。")
 def ingest(paths, corpus_dir, title, issuer, doc_number, date, source, version_label, effective, superseded_by,
            in_force):
-    """Add documents (any format pbdocs reads, or folders of them) to a search corpus; the versions of
-    same-titled documents are linked (the newer supersedes the older) unless an option says otherwise."""
+    """把文件（pbdocs 能读的任何格式，或其文件夹）加入检索语料库；同标题文件的各版本自动关联
+    （较新的取代较旧的），选项另有指定的除外。"""
     from .search import ingest as ingest_documents
 
     overrides = {"title": title, "issuer": issuer, "doc_number": doc_number, "date": date, "source": source,
@@ -555,7 +574,7 @@ def ingest(paths, corpus_dir, title, issuer, doc_number, date, source, version_l
     entries = ingest_documents(paths, shell.corpus_dir(corpus_dir, for_writing=True), overrides=overrides)
     for entry in entries:
         click.echo(_json_line(entry.as_dict()))
-    click.echo(f"Added {len(entries)} documents; the default index is rebuilt on the next search.", err=True)
+    click.echo(catalogue().text("cli.ingested", count=len(entries)), err=True)
 
 
 # --- check ---------------------------------------------------------------------------------------
@@ -567,66 +586,88 @@ def _quote(text: str, limit: int = 90) -> str:
 
 def _where(evidence) -> str:
     place = "，".join(p for p in (evidence.chapter, evidence.article) if p)
-    return f"{place + '，' if place else ''}第{evidence.page}页"
+    page = catalogue().text("check.page", page=evidence.page)
+    return f"{place + '，' if place else ''}{page}"
 
 
 def _check_report(result) -> list[str]:
-    """The human-readable report of one file: verdict, each rule's elements with evidence, fixes."""
+    """The report of one file for people, in Chinese: verdict, each rule's elements with evidence,
+    the fix and the legal basis. Only findings that fall short carry a severity mark and a fix."""
+    zh = catalogue()
     about = " · ".join(x for x in (result.org_type, result.name) if x)
-    lines = [f"{result.path}: {result.verdict}" + (f"  ({about})" if about else "")]
+    verdict = zh.label("verdicts", result.verdict)
+    placement = result.finding(registry().rule_ids.placement)
+    if placement is not None and placement.status == "missing" and placement.article:
+        verdict = zh.text("report.misplaced_verdict", verdict=verdict)
+    heading = zh.text("check.heading", path=result.path, verdict=verdict)
+    lines = [heading + (zh.text("check.about", about=about) if about else "")]
     if result.error:
-        lines.append(f"  error: {result.error}")
+        lines.append(zh.text("check.error", reason=zh.reading(result.error)))
         return lines
     if result.verdict == "not_applicable" and result.reason:
-        lines.append(f"  reason: {result.reason}")
+        lines.append(zh.text("check.reason", reason=result.reason))
     if result.ocr_pages:
-        lines.append(f"  OCR pages: {', '.join(map(str, result.ocr_pages))}")
+        lines.append(zh.text("check.ocr_pages", pages="、".join(map(str, result.ocr_pages))))
     for finding in result.findings:
-        lines.append(f"  [{finding.severity}] {finding.rule} {finding.title}: {finding.status} — {finding.message}")
-        sentences: dict[tuple[int, int], Evidence] = {}
-        for element in finding.elements.values():
-            mark = "✓" if element.found else ("·" if not element.required else "✗")
-            line = f"    {mark} {element.title}"
-            if element.evidence:
-                evidence = element.evidence
-                sentences.setdefault((evidence.start, evidence.end), evidence)
-                line += f"  {_where(evidence)}「{_quote(evidence.match, 30)}」"
-                if element.method != "exact":
-                    line += f"  [{element.method} {element.confidence:.2f}]"
-            lines.append(line)
-            if element.note:
-                lines.append(f"        {element.note}")
-        for evidence in sentences.values():
-            lines.append(f"    “{_quote(evidence.text)}”")
-        if finding.fix:
-            lines.append(f"    fix: {finding.fix.where}：“{finding.fix.text}”")
-        lines.append(f"    basis: {finding.basis.cite()}")
+        lines.extend(_finding_lines(finding))
     for warning in result.warnings:
-        lines.append(f"  warning: {warning}")
+        lines.append(zh.text("check.warning", warning=zh.reading(warning)))
+    return lines
+
+
+def _finding_lines(finding) -> list[str]:
+    zh = catalogue()
+    title, status = finding.title or zh.label("rules", finding.rule), zh.label("statuses", finding.status)
+    short = finding.status != "present"
+    if short:
+        lines = [zh.text("check.finding_short", severity=zh.label("severities", finding.severity), title=title,
+                         status=status, message=finding.message)]
+    else:
+        lines = [zh.text("check.finding_ok", title=title, status=status)]
+    sentences: dict[tuple[int, int], Evidence] = {}
+    for element in finding.elements.values():
+        mark = "✓" if element.found else ("·" if not element.required else "✗")
+        line = f"    {mark} {element.title}" + ("" if element.required else zh.text("check.optional"))
+        if element.evidence:
+            evidence = element.evidence
+            sentences.setdefault((evidence.start, evidence.end), evidence)
+            line += f"  {_where(evidence)}「{_quote(evidence.match, 30)}」"
+            if element.method != "exact":
+                line += zh.text("check.method", method=zh.label("methods", element.method),
+                                confidence=f"{element.confidence:.2f}")
+        lines.append(line)
+        if element.note:
+            lines.append(f"        {element.note}")
+    for evidence in sentences.values():
+        lines.append(f"    “{_quote(evidence.text)}”")
+    if finding.fix and short:
+        # 将第四条中的“…”改为 reads on into the new words; any other place is followed by the text.
+        key = "check.fix_amend" if registry().fix_kind(finding.fix.where) == "amend_weak" else "check.fix"
+        lines.append(zh.text(key, where=finding.fix.where, text=finding.fix.text))
+    lines.append(zh.text("check.basis", basis=finding.basis.cite()))
     return lines
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text: a report for people; json: one JSON object per file (JSON Lines).")
+              help="text：给人读的审查结果；json：每个文件一个 JSON 对象（JSON Lines）。")
 @_pack_option
 @click.option("--org-type", type=click.Choice(registry().org_type_choices()), default=None,
-              help="Organization type for the statutory pack (default: detected from the text).")
+              help="组织类型，用于 statutory 规则包（默认：从文字判断）。")
 @click.option("--rules", "rules_file", type=click.Path(dir_okay=False, path_type=str), default=None,
-              help="An extra rule pack file (TOML) checked with the chosen pack.")
+              help="另加的规则包文件（TOML），与所选规则包一起审查。")
 @_kind_option
 @click.option("--pages", is_flag=True,
-              help="Read the files as the pages of ONE charter, in the order given (photos of its pages).")
+              help="把这些文件按给出的顺序当作同一份章程的各页读取（如章程各页的照片）。")
 @_fail_on_option
 @_ocr_option
 @_timeout_option(600, "Seconds one file may take (OCR included) before it is reported unreadable.")
 def check(paths, fmt, pack, org_type, rules_file, kind, pages, fail_on, ocr, timeout):
     """Check charters for the party-building clause, element by element, with evidence and fix.
 
-    Exit status: 0 every charter compliant (or not_applicable: not a social-organization charter),
-    1 a charter not compliant (see --fail-on),
-    2 usage error (bad option or rules file), 3 a file could not be read (wins over 1).
+    退出码：0 全部合规（或不适用：不是社会组织章程），1 有章程不合规（见 --fail-on），
+    2 用法错误（选项或规则文件有误），3 有文件无法读取（优先于 1）。
     """
     from functools import partial
 
@@ -660,27 +701,30 @@ def check(paths, fmt, pack, org_type, rules_file, kind, pages, fail_on, ocr, tim
 
 
 @cli.command("rules")
-@click.option("--pack", type=click.Choice(registry().pack_names), default=registry().every_pack, show_default=True)
+@click.option("--pack", type=click.Choice(registry().pack_names), default=registry().every_pack, show_default=True,
+              help="要列出的规则包。")
 @click.option("--rules", "rules_file", type=click.Path(dir_okay=False, path_type=str), default=None,
-              help="Also list the rules of this pack file (validating it).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+              help="同时列出（并校验）这个规则包文件中的规则。")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text：给人读的列表；json：每条规则一个 JSON 对象。")
 def rules_command(pack, rules_file, fmt):
-    """List the rules of a pack with their legal basis."""
+    """列出规则包中的规则及其法律依据。"""
     from .rules import list_rules
 
     for rule in list_rules(pack, rules_file):
         if fmt == "json":
             click.echo(_json_line(rule.as_dict()))
             continue
-        scope = f"  ({'、'.join(rule.org_types)})" if rule.org_types else ""
-        click.echo(f"{rule.id}  [{rule.severity}]  {rule.title}{scope}")
-        click.echo(f"    basis: {rule.basis.cite()}")
+        zh = catalogue()
+        scope = f"  （{'、'.join(rule.org_types)}）" if rule.org_types else ""
+        click.echo(f"{rule.id}  【{zh.label('severities', rule.severity)}】  {rule.title}{scope}")
+        click.echo(zh.text("rules_list.basis", basis=rule.basis.cite()))
         for element in rule.elements:
-            required = "" if element.required else "（可选）"
+            required = "" if element.required else zh.text("check.optional")
             source = f"  {element.article}" if element.article else ""
             click.echo(f"    - {element.id}: {element.canonical or element.title}{required}{source}")
         if rule.alternative:
-            click.echo(f"    alternative: {rule.alternative.title}")
+            click.echo(zh.text("rules_list.alternative", title=rule.alternative.title))
 
 
 # --- opinion and amend ---------------------------------------------------------------------------
@@ -694,28 +738,28 @@ def _check_options(pack, org_type, rules_file, ocr):
 
 _org_type_option = click.option(
     "--org-type", type=click.Choice(registry().org_type_choices()), default=None,
-    help="Organization type (default: detected from the text).")
+    help="组织类型（默认：从文字判断）。")
 _rules_option = click.option(
     "--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=str), default=None,
-    help="An extra rule pack file (TOML) checked with the chosen pack.")
+    help="另加的规则包文件（TOML），与所选规则包一起审查。")
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=str))
 @click.option("--out", "-o", "out_dir", required=True, type=click.Path(file_okay=False, path_type=str),
-              help="Folder for the opinions, one <charter>-审查意见.docx each.")
-@click.option("--office", default=None, help="The office sending the opinion, e.g. XX市民政局.")
-@click.option("--signatory", default=None, help="The signatory line under the office's name.")
+              help="审查意见写入的文件夹，每份章程一个 <章程>-审查意见.docx。")
+@click.option("--office", default=None, help="出具意见的机关，如 XX市民政局。")
+@click.option("--signatory", default=None, help="机关名称下的署名行。")
 @click.option("--date", "day", default=None, callback=_iso_date,
-              help="Date of the opinion as YYYY-MM-DD [default: today].")
+              help="意见日期，格式 YYYY-MM-DD［默认：今天］。")
 @_pack_option
 @_org_type_option
 @_rules_option
 @_ocr_option
 def opinion(paths, out_dir, office, signatory, day, pack, org_type, rules_file, ocr):
-    """Write a review opinion (审查意见, .docx) for each charter short of compliant.
+    """为每份不合规的章程写一份审查意见（.docx）。
 
-    Exit status: 0 done (compliant charters get no opinion), 2 usage, 3 a file could not be read.
+    退出码：0 完成（合规的章程不出意见），2 用法错误，3 有文件无法读取。
     """
     import datetime as dt
 
@@ -742,17 +786,17 @@ def opinion(paths, out_dir, office, signatory, day, pack, org_type, rules_file, 
 @cli.command()
 @click.argument("charter", type=click.Path(exists=True, dir_okay=False, path_type=str))
 @click.option("--out", "-o", "out", required=True, type=click.Path(dir_okay=False, path_type=str),
-              help="The amended charter: .docx (tracked changes) for a .docx, .txt for a .txt.")
+              help="修改后的章程：.docx 输入写 .docx（修订模式），.txt 输入写 .txt。")
 @click.option("--table", default=None, type=click.Path(dir_okay=False, path_type=str),
-              help="Also write the 章程修改对照表 here (.docx or .txt).")
+              help="同时把章程修改对照表写到这里（.docx 或 .txt）。")
 @_pack_option
 @_org_type_option
 @_rules_option
 @_ocr_option
 def amend(charter, out, table, pack, org_type, rules_file, ocr):
-    """Add the party clause (and the core-values sentence) to a charter as tracked changes.
+    """以修订模式把党建条款（及社会主义核心价值观表述）写入章程。
 
-    A compliant charter is left untouched. Exit status: 0 done, 2 usage, 3 the charter could not be read.
+    合规的章程不作改动。退出码：0 完成，2 用法错误，3 章程无法读取。
     """
     from .deliver import amend_charter
 

@@ -23,6 +23,8 @@ from .errors import InvalidOption, RulePackError
 __all__ = ["Approval", "Domain", "DocumentKind", "OrgType", "Place", "RuleIds", "parse_domain", "registry"]
 
 _SOURCE = "pbdocs/data/domain.toml"
+# The [fix] templates that give a fix's place (the others give its text or a missing article's name).
+_FIX_PLACES = ("replace_contradicted", "replace_partial", "amend_weak", "add_to_article")
 
 
 @dataclass(frozen=True)
@@ -64,9 +66,12 @@ class RuleIds:
 
     party_clause: str
     core_values: str
+    placement: str
+    party_building_body: str
 
     def as_dict(self) -> dict[str, str]:
-        return {"party_clause": self.party_clause, "core_values": self.core_values}
+        return {"party_clause": self.party_clause, "core_values": self.core_values,
+                "placement": self.placement, "party_building_body": self.party_building_body}
 
 
 @dataclass(frozen=True)
@@ -173,6 +178,25 @@ class Domain:
 
     def fix_template(self, key: str) -> str:
         return self.fix_templates[key]
+
+    def fix_kind(self, where: str) -> str | None:
+        """Which ``[fix]`` template the place of a fix was written from (``amend_weak``: words
+        corrected in place; ``add_to_article``: words added to an article that stays...), None for
+        a rule's own place. Readers of a fix (opinions, amendments) tell by it whether its text is
+        a whole clause or only words."""
+        return next((key for key, pattern in self._fix_places.items() if pattern.fullmatch(where)), None)
+
+    @functools.cached_property
+    def _fix_places(self) -> dict[str, re.Pattern[str]]:
+        patterns = {}
+        for key in _FIX_PLACES:
+            template = self.fix_templates.get(key)
+            if template is None:
+                continue
+            parts = [re.escape(literal) + ("(?:.+?)" if field is not None else "")
+                     for literal, field, _, _ in string.Formatter().parse(template)]
+            patterns[key] = re.compile("".join(parts), re.S)
+        return patterns
 
     def message_template(self, key: str) -> str:
         return self.message_templates[key]
@@ -366,8 +390,7 @@ def parse_domain(text: str, source: str = _SOURCE) -> Domain:
         every_pack=packs.every,
         builtin_packs=packs.builtin,
         pack_groups=packs.groups,
-        rule_ids=RuleIds(party_clause=read.text(rule_ids, "party_clause", "[rule_ids]"),
-                         core_values=read.text(rule_ids, "core_values", "[rule_ids]")),
+        rule_ids=RuleIds(**{key: read.text(rule_ids, key, "[rule_ids]") for key in RuleIds.__dataclass_fields__}),
         places=_places(read, data),
         fix_templates=read.templates(data, "fix"),
         message_templates=read.templates(data, "messages"),

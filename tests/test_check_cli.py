@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ from click.testing import CliRunner
 
 from pbdocs.cli import cli
 
+REPO = Path(__file__).resolve().parents[1]
 CHARTERS = Path(__file__).parent / "data" / "check" / "charters"
 PACKS = Path(__file__).parent / "data" / "check" / "packs"
 COMPLIANT = CHARTERS / "variant-wordings.txt"
@@ -59,7 +61,7 @@ def test_missing_path_exits_3_with_error_line(tmp_path):
     result = run("check", absent)
     assert result.exit_code == 3
     assert result.stderr == f"Error: {absent}: no such file\n"
-    assert result.stdout.startswith(f"{absent}: error")
+    assert result.stdout == f"{absent}：无法读取\n  原因：文件不存在\n"
 
 
 def test_json_lines_contract():
@@ -92,13 +94,35 @@ def test_json_lines_contract():
 def test_text_report_marks_elements_quotes_evidence_and_fix():
     result = run("check", PARTIAL)
     out = result.stdout
-    assert out.startswith(f"{PARTIAL}: partial  (社会服务机构 · 明德康复研究院)")
+    assert out.startswith(f"{PARTIAL}：部分缺失（社会服务机构 · 明德康复研究院）")
+    assert "  【必改】党建条款：不完整 — " in out
     assert "✓ 设立中国共产党的组织  第一章 总则，第四条，第1页「设立中国共产党的组织」" in out
     assert "✗ 坚持中国共产党的全面领导" in out
-    assert "fix: 替换第四条的现有表述：“本院坚持中国共产党的全面领导，" in out
-    assert ("basis: 《民政部关于在社会组织登记管理工作中贯彻落实〈中共中央关于加强党的政治建设的意见〉有关要求的通知》"
-            " 民函〔2019〕54号") in out
+    assert "修改建议（替换第四条的现有表述）：“本院坚持中国共产党的全面领导，" in out
+    assert ("法律依据：《民政部关于在社会组织登记管理工作中贯彻落实〈中共中央关于加强党的政治建设的意见〉"
+            "有关要求的通知》 民函〔2019〕54号") in out
     assert result.stderr == ""
+
+
+# Codes JSON uses and people must never read: verdicts, statuses, severities, element and rule ids.
+ENGLISH_CODES = re.compile(
+    r"\b(?:compliant|partial|missing|contradicted|error|present|warning|info|not_applicable|fix|basis"
+    r"|organization|activities|conditions|leadership|core-values|party-clause|placement|exact|variant"
+    r"|normalized|ocr|fuzzy|alternative)\b")
+
+
+@pytest.mark.parametrize("charter", sorted((REPO / "examples" / "charters").iterdir()), ids=lambda p: p.name)
+def test_text_report_speaks_chinese_and_marks_only_shortfalls(charter):
+    out = run("check", charter, "--pack", "all").stdout
+    body = out.replace(str(charter), "")
+    assert not ENGLISH_CODES.search(body), ENGLISH_CODES.search(body)
+    for line in out.splitlines():
+        if line.startswith("  ") and not line.startswith("   ") and "：具备" in line:
+            assert "【" not in line, line  # a rule that passes has no severity mark
+        if line.startswith("  【"):
+            assert "：具备" not in line.split(" — ")[0], line
+    record = json.loads(run("check", charter, "--pack", "all", "--format", "json").stdout)
+    assert record["verdict"] in ("compliant", "partial", "missing", "contradicted")
 
 
 def test_pack_statutory_and_org_type_override():
@@ -141,9 +165,9 @@ def test_rules_command_lists_rules_with_legal_basis():
     result = run("rules")
     assert result.exit_code == 0
     out = result.stdout
-    assert "party-clause  [error]  党建条款" in out
+    assert "party-clause  【必改】  党建条款" in out
     assert "民函〔2019〕54号" in out and "民函〔2018〕78号" in out
-    assert "social-group-contents  [error]  社会团体章程应当包括的事项  (社会团体)" in out
+    assert "social-group-contents  【必改】  社会团体章程应当包括的事项  （社会团体）" in out
     assert "《基金会管理条例》 国务院令第400号 第十条 (2004-03-08)" in out
 
 
@@ -224,11 +248,11 @@ def test_a_company_is_not_applicable_and_exits_0():
     result = run("check", company)
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[:2] == [
-        f"{company}: not_applicable  (澜沧绿源农业股份有限公司)",
-        "  reason: 公司章程不适用民政部门对社会组织章程的党建条款要求，改按《中华人民共和国公司法》第十八条核对"]
-    assert "公司党组织条款: missing" in result.stdout
+        f"{company}：不适用（澜沧绿源农业股份有限公司）",
+        "  理由：公司章程不适用民政部门对社会组织章程的党建条款要求，改按《中华人民共和国公司法》第十八条核对"]
+    assert "【提示】公司党组织条款：缺失" in result.stdout
     forced = run("check", "--kind", "social_organization", company)
-    assert forced.exit_code == 1 and ": missing" in forced.stdout.splitlines()[0]
+    assert forced.exit_code == 1 and forced.stdout.splitlines()[0].endswith("：缺失（澜沧绿源农业股份有限公司）")
 
 
 def test_an_unknown_kind_is_a_usage_error():

@@ -277,7 +277,10 @@ def test_misplaced_clause_fix_names_the_article_and_the_general_chapter():
     placement = result.finding("placement")
     assert placement.severity == "warning"
     assert placement.chapter == "第三章 组织机构"
-    assert "第八条" in placement.fix.text and "第一章 总则" in placement.fix.where
+    # The fix is the clause to insert (charter text), the move and the deletion are in where.
+    assert "第八条" in placement.fix.where and "第一章 总则" in placement.fix.where
+    assert placement.fix.text.startswith(result.subject) and "移" not in placement.fix.text
+    assert placement.fix.text in result.finding("party-clause").elements["organization"].evidence.text
 
 
 def test_contradicted_clause_quotes_the_refusal():

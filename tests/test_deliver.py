@@ -87,7 +87,8 @@ def amended(tmp_path: Path, name: str) -> tuple[Path, Path, Path]:
     return charter, out, table
 
 
-@pytest.mark.parametrize("name", ["missing", "partial", "appendix", "small-organization"])
+@pytest.mark.parametrize("name", ["missing", "partial", "appendix", "small-organization",
+                                  "small-organization-no-leadership", "small-organization-appendix"])
 def test_amended_docx_accepted_checks_compliant(tmp_path, name):
     charter, out, _ = amended(tmp_path, name)
     assert pbdocs.check(charter).verdict != "compliant" or name == "appendix"
@@ -140,6 +141,37 @@ def test_small_organization_arrangement_is_kept(tmp_path):
     article = next(t for t in accepted if t.startswith("第四条"))
     assert "由上级党组织选派党建工作指导员，在本会开展党的工作，为开展党的活动提供必要条件。" in article
     assert article.startswith("第四条　本会坚持中国共产党的全面领导，本会正式党员不足三名")
+
+
+ARRANGEMENT = "本会正式党员不足三名，由上级党组织选派党建工作指导员，在本会开展党的工作，为开展党的活动提供必要条件。"
+
+
+def test_small_organization_without_leadership_gets_it_added_to_the_article(tmp_path):
+    # The fix adds the words to the article (add_to_article); nothing of the arrangement is deleted.
+    result = pbdocs.check(DATA / "small-organization-no-leadership.txt")
+    clause = result.finding("party-clause")
+    assert clause.fix.where.startswith("加入第四条，保留该条中的")
+    assert clause.fix.text == "本会坚持中国共产党的全面领导。"
+    _, out, _ = amended(tmp_path, "small-organization-no-leadership")
+    assert revisions(out, "del") == []
+    assert revisions(out, "ins") == ["本会坚持中国共产党的全面领导。"]
+    accepted = texts(accept_changes(out, tmp_path / "accepted.docx"))
+    assert "第四条　" + ARRANGEMENT + "本会坚持中国共产党的全面领导。" in accepted
+
+
+def test_small_organization_in_appendix_moves_with_its_wording_strengthened(tmp_path):
+    # The weak wording stands in 附则: the article moves to 第一章 总则 as the charter wrote it, with
+    # 坚持中国共产党的领导 corrected -- the arrangement kept, no standard clause in its place.
+    moved = "本会坚持中国共产党的全面领导，" + ARRANGEMENT
+    result = pbdocs.check(DATA / "small-organization-appendix.txt")
+    assert result.finding("placement").fix.text == moved
+    _, out, table = amended(tmp_path, "small-organization-appendix")
+    accepted = texts(accept_changes(out, tmp_path / "accepted.docx"))
+    assert accepted.index("第四条　" + moved) < accepted.index("第二章　附　则")
+    assert not any("坚持中国共产党的领导" in t or CLAUSE in t for t in accepted)
+    assert [t for t in accepted if t.startswith("第六条")] == ["第六条　本章程自登记管理机关核准之日起生效。"]
+    rows = [[c.text for c in row.cells] for row in docx.Document(table).tables[0].rows]
+    assert rows[-1][:2] == ["第四条", "第五条（序号顺延）"]
 
 
 def test_partial_clause_replaced_in_place(tmp_path):
@@ -299,8 +331,27 @@ def test_opinion_route_follows_the_organization_type():
 def test_misplaced_clause_opinion_gives_an_instruction():
     result = pbdocs.check(DATA / "appendix.txt")
     text = "\n".join(_opinion_lines(opinion_docx(result, OpinionSettings())))
-    assert "修改意见：将第六条（党建条款）移至第一章 总则。（第一章 总则，第三条（宗旨）之后）" in text
+    # The fix is the clause itself to move (charter text), with the move and the deletion as its place.
+    assert ("修改意见：移入第一章 总则，第三条（宗旨）之后，并删去第六条中的原文："
+            "“本会坚持中国共产党的全面领导，") in text
+    assert "修改意见：将" not in text
     assert "位置：第三章 附则，第六条" in text
+
+
+def test_small_organization_opinions_keep_the_arrangement():
+    def fixes(name: str) -> list[str]:
+        lines = _opinion_lines(opinion_docx(pbdocs.check(DATA / name), OpinionSettings()))
+        return [line for line in lines if line.startswith("修改意见")]
+
+    assert fixes("small-organization.txt") == [
+        "修改意见：将第四条中的“坚持中国共产党的领导”改为“坚持中国共产党的全面领导”",
+        "修改意见：写入第一章 总则，第五条（登记管理机关、业务主管单位）中：“本会的党建领导机关是＿＿＿。”"]
+    assert fixes("small-organization-no-leadership.txt") == [
+        "修改意见：加入第四条，保留该条中的联合党组织/党建工作联络员/党建工作指导员安排：“本会坚持中国共产党的全面领导。”"]
+    assert fixes("small-organization-appendix.txt") == [
+        "修改意见：将第五条中的“坚持中国共产党的领导”改为“坚持中国共产党的全面领导”",
+        "修改意见：移入第一章 总则，第三条（宗旨）之后，并删去第五条中的原文："
+        "“本会坚持中国共产党的全面领导，" + ARRANGEMENT + "”"]
 
 
 def test_write_opinions_skips_compliant_and_unreadable(tmp_path):

@@ -69,7 +69,8 @@ def test_statutory_scopes_name_rules_of_the_statutory_pack():
 def test_rule_ids_are_rules_of_the_builtin_packs():
     ids = {rule.id for rule in list_rules(registry().every_pack)}
     rule_ids = registry().rule_ids.as_dict()
-    assert rule_ids == {"party_clause": "party-clause", "core_values": "core-values"}
+    assert rule_ids == {"party_clause": "party-clause", "core_values": "core-values", "placement": "placement",
+                        "party_building_body": "party-building-body"}
     assert set(rule_ids.values()) <= ids
 
 
@@ -110,3 +111,13 @@ def test_a_broken_registry_is_refused_naming_the_problem(broken, expected):
     with pytest.raises(RulePackError, match=r"^domain\.toml: ") as info:
         parse_domain(text, "domain.toml")
     assert expected in str(info.value)
+
+
+def test_fix_kind_tells_the_place_templates_apart():
+    domain = registry()
+    assert domain.fix_kind("将第四条中的“坚持中国共产党的领导”改为") == "amend_weak"
+    assert domain.fix_kind("加入第四条，保留该条中的党建工作指导员安排") == "add_to_article"
+    assert domain.fix_kind("替换第四条的现有表述") == "replace_partial"
+    # A rule's own place (and the text of a fix) is no template's.
+    assert domain.fix_kind("插入第一章 总则，第三条（宗旨）之后") is None
+    assert domain.fix_kind("本会坚持中国共产党的全面领导。") is None

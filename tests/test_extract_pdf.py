@@ -205,7 +205,7 @@ def test_cli_reports_ocr_pages_on_stderr_and_data_on_stdout(extract_fixtures, fi
     path = extract_fixtures["mixed.pdf"]
     result = CliRunner().invoke(cli, ["extract", "--format", "json", str(path)])
     assert result.exit_code == 0
-    assert result.stderr == f"{path}: page 2 read by OCR\n"
+    assert result.stderr == f"{path}: 第 2 页经文字识别（OCR）读取\n"
     record = json.loads(result.stdout)
     assert record["format"] == "pdf"
     assert record["ocr_pages"] == [2]

@@ -188,7 +188,8 @@ def test_control_characters_and_undecodable_names_are_written_in_every_report(tm
         from openpyxl import load_workbook
 
         cells = [row[0] for row in load_workbook(out).active.iter_rows(min_row=2, values_only=True)]
-        assert cells[:2] == ["bell\ufffdname.docx", "nul\ufffd.txt"]
+        # Rows are sorted by file name within a verdict, so the order is not the input's.
+        assert {"bell\ufffdname.docx", "nul\ufffd.txt"} <= set(cells)
 
 
 def test_a_writer_failure_keeps_the_journal_and_says_where_it_is(tmp_path, monkeypatch):

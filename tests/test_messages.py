@@ -79,3 +79,29 @@ def test_bad_catalogues_are_refused_with_the_place():
         parse_catalogue("[verdicts]\ncompliant = 1\n")
     with pytest.raises(InvalidOption):
         catalogue("fr")
+
+
+def _literal_reasons() -> list[str]:
+    """The plain-string reasons the package gives ReadError and its kind, and screening sources."""
+    import ast
+    from pathlib import Path
+
+    reasons = []
+    for path in (Path(__file__).resolve().parents[1] / "pbdocs").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") in (
+                    "ReadError", "OcrDisabled", "UnsupportedFormat", "MissingDependency", "UnsafeArchive"):
+                args = node.args[1:2]
+            elif isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Source":
+                args = [k.value for k in node.keywords if k.arg == "error"]
+            else:
+                continue
+            reasons += [a.value for a in args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+    return reasons
+
+
+def test_every_plain_reason_the_library_gives_has_a_chinese_reading():
+    reasons = _literal_reasons()
+    assert len(reasons) >= 10
+    unread = [r for r in reasons if ZH.reading(r) == r]
+    assert not unread, unread

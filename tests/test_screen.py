@@ -10,8 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from pbdocs.cli import cli
-from pbdocs.rules import check_path
-from pbdocs.screen.reports import COLUMNS, LIST_SEPARATOR, VERDICTS, labels
+from pbdocs.messages import catalogue
+from pbdocs.rules import STATUSES, check_path
+from pbdocs.screen.reports import REPORT_COLUMNS, VERDICTS
 
 from helpers import data_module
 
@@ -37,6 +38,13 @@ def _expected(mixed: dict) -> dict[str, dict]:
     return expected
 
 
+ZH = catalogue()
+BY_LABEL = {label: code for code, label in ZH.labels("columns").items()}
+VERDICT_BY_LABEL = {label: code for code, label in ZH.labels("verdicts").items()}
+ELEMENT_BY_LABEL = {ZH.label("elements", e): e for e in
+                    ("basis", "organization", "activities", "conditions", "leadership")}
+
+
 def _read_csv(path: Path) -> list[dict]:
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf"), "CSV must start with a UTF-8 BOM for Excel"
@@ -44,13 +52,27 @@ def _read_csv(path: Path) -> list[dict]:
     return [_typed(row) for row in rows]
 
 
-def _typed(row: dict) -> dict:
-    """A CSV/XLSX row back to the types of CheckResult.row()."""
-    row = {k: (v if v not in ("", None) else None) for k, v in row.items()}
-    row["missing_elements"] = row["missing_elements"].split(LIST_SEPARATOR) if row["missing_elements"] else []
-    row["ocr_pages"] = [int(p) for p in str(row["ocr_pages"]).split(LIST_SEPARATOR)] if row["ocr_pages"] else []
-    row["core_values"] = {"true": True, "false": False, None: None}[row["core_values"]]
-    return row
+def _typed(cells: dict) -> dict:
+    """A CSV/XLSX line (Chinese headers and values) back to the codes of CheckResult.row()."""
+    row = {BY_LABEL[k]: (v if v not in ("", None) else None) for k, v in cells.items()}
+    verdict = row["verdict"].split("（")[0]
+    return {
+        "path": row["path"], "name": row["name"], "org_type": row["org_type"],
+        "verdict": VERDICT_BY_LABEL[verdict],
+        "party_clause": {ZH.label("statuses", s): s for s in STATUSES}.get(row["party_clause"]),
+        "missing_elements": [ELEMENT_BY_LABEL[e] for e in row["missing_elements"].split("、")]
+        if row["missing_elements"] else [],
+        "core_values": {"是": True, "否": False, None: None}[row["core_values"]],
+        "ocr_pages": [int(p) for p in str(row["ocr_pages"]).split("、")] if row["ocr_pages"] else [],
+        "error": row["error"],
+    }
+
+
+def _comparable(row: dict) -> dict:
+    """The fields of CheckResult.row() a report shows, as the reports show them."""
+    keep = ("path", "name", "org_type", "verdict", "party_clause", "missing_elements", "core_values",
+            "ocr_pages", "error")
+    return {k: row.get(k) for k in keep}
 
 
 def _read_xlsx(path: Path) -> list[dict]:
@@ -59,20 +81,23 @@ def _read_xlsx(path: Path) -> list[dict]:
     book = load_workbook(path)
     sheet = book["筛查结果"]
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == f"A1:J{sheet.max_row}"
-    by_label = {label: key for key, label in labels()["columns"].items()}
-    header = [by_label[c.value] for c in sheet[1]]
-    assert header == list(COLUMNS)
+    assert sheet.auto_filter.ref == f"A1:N{sheet.max_row}"
+    header = [c.value for c in sheet[1]]
+    assert [BY_LABEL[h] for h in header] == list(REPORT_COLUMNS)
     rows = []
-    verdict_col = COLUMNS.index("verdict")
+    verdict_col = REPORT_COLUMNS.index("verdict")
     for line in sheet.iter_rows(min_row=2):
         values = [c.value for c in line]
+        row = _typed({k: (str(v) if v is not None else None) for k, v in zip(header, values, strict=True)})
         assert line[verdict_col].fill.fgColor.rgb.endswith(
             {"compliant": "C8E6C9", "partial": "FFE0B2", "missing": "FFCDD2", "contradicted": "E1BEE7",
-             "error": "E0E0E0"}[values[verdict_col]])
-        rows.append(_typed({k: (str(v) if v is not None else None) for k, v in zip(header, values, strict=True)}))
-    summary = {r[1]: r[2] for r in book["汇总"].iter_rows(min_row=2, max_row=len(VERDICTS) + 1, values_only=True)}
-    assert summary == {v: sum(1 for r in rows if r["verdict"] == v) for v in VERDICTS}
+             "error": "E0E0E0"}[row["verdict"]])
+        rows.append(row)
+    # 不适用 is a line of the summary only when some document is not a social-organization charter.
+    counts = {v: sum(1 for r in rows if r["verdict"] == v) for v in VERDICTS}
+    shown = [v for v in VERDICTS if v != "not_applicable" or counts[v]]
+    summary = {r[0]: r[1] for r in book["汇总"].iter_rows(min_row=2, max_row=len(shown) + 1, values_only=True)}
+    assert summary == {ZH.label("verdicts", v): counts[v] for v in shown}
     return rows
 
 
@@ -86,7 +111,7 @@ def _read_html(path: Path) -> list[dict]:
     rows = []
     for body in tree.css("table#results > tbody"):
         cells = body.css_first("tr.doc").css("td")
-        assert len(cells) == len(COLUMNS)
+        assert len(cells) == len(REPORT_COLUMNS)
         detail = body.css_first("tr.detail")
         assert "hidden" in detail.attributes
         rows.append({"path": cells[0].text(), "verdict": body.attributes["data-verdict"],
@@ -123,9 +148,12 @@ def test_mixed_batch_rows_in_every_format(mixed, tmp_path, monkeypatch, suffix):
     for expected in mixed["expected"].values():
         counts[expected["row"]["verdict"]] += 1
     counts["error"] += len(mixed["corrupt"]) + len(mixed["unsafe"])
-    # not_applicable is named only when some document is not a social-organization charter.
+    names = {"compliant": "合规", "partial": "部分缺失", "missing": "缺失", "contradicted": "明确拒绝",
+             "not_applicable": "不适用", "error": "无法读取"}
+    # 不适用 is named only when some document is not a social-organization charter.
     shown = [v for v in VERDICTS if v != "not_applicable" or counts[v]]
-    assert (f"{total} screened: " + ", ".join(f"{counts[v]} {v}" for v in shown)) in result.stderr
+    summary = "，".join(f"{names[v]} {counts[v]}" for v in shown)
+    assert f"已筛查 {total} 份：{summary}" in result.stderr
     assert result.stdout == ""
 
     # Nothing written anywhere but the report: not beside it, not in the inputs, not in the cwd.
@@ -154,12 +182,12 @@ def test_mixed_batch_rows_in_every_format(mixed, tmp_path, monkeypatch, suffix):
         elif suffix == ".html":
             assert (row["verdict"], row["name"]) == (expected["row"]["verdict"], expected["row"]["name"])
         else:
-            assert row == expected["row"]
+            assert row == _comparable(expected["row"]) | {"error": None}
     for display in mixed["corrupt"] + mixed["unsafe"]:
         assert by_path[display]["verdict"] == "error"
     for display in mixed["unsafe"]:
         reason = by_path[display]["detail" if suffix == ".html" else "error"]
-        assert "refused" in reason
+        assert ("refused" if suffix == ".json" else "拒绝") in reason
     for display in mixed["corrupt"]:
         if suffix != ".html":
             assert by_path[display]["error"]

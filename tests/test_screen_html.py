@@ -62,7 +62,7 @@ def test_table_sorts_by_a_clicked_column_both_ways(page, report):
     page.click("th[data-key=name]")
     assert _column(page, "name") == names[::-1]
     page.click("th[data-key=verdict]")
-    order = ["compliant", "partial", "missing", "contradicted", "error"]
+    order = ["error", "contradicted", "missing", "partial", "not_applicable", "compliant"]
     verdicts = page.eval_on_selector_all("#results > tbody", "bs => bs.map(b => b.dataset.verdict)")
     assert verdicts == sorted(verdicts, key=order.index)
     assert len(verdicts) == len(report[1].records)

@@ -186,10 +186,10 @@ def test_zip_bomb_in_a_batch_is_an_error_row_and_the_batch_goes_on(tmp_path):
     result = CliRunner().invoke(cli, ["screen", str(archive), "--out", str(out), "--workers", "1"])
     assert result.exit_code == 3, result.output
     rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines()))
-    assert [(r["path"], r["verdict"]) for r in rows] == [(f"{archive}/readme.txt", rows[0]["verdict"]),
-                                                         (f"{archive}/bomb.txt", "error")]
-    assert rows[0]["verdict"] == "compliant"
-    assert rows[1]["error"] == "member refused: inflates to 210 MB, over the 200 MB limit"
+    # Worst first: the refused member, then the charter beside it.
+    assert [(r["文件"], r["结论"]) for r in rows] == [(f"{archive}/bomb.txt", "无法读取"),
+                                                   (f"{archive}/readme.txt", "合规")]
+    assert rows[0]["错误"] == "压缩包中的文件超过限制，已拒绝（inflates to 210 MB, over the 200 MB limit）"
     assert os.listdir(out.parent) == ["r.csv"]
 
 

@@ -24,7 +24,7 @@ def _records() -> list[ScreenRecord]:
 def test_csv_cells_that_look_like_formulas_are_quoted(tmp_path):
     out = write_report(tmp_path / "r.csv", _records())
     rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines()))
-    assert [r["name"] for r in rows] == ["'" + n for n in HOSTILE[:4]] + [HOSTILE[4]]
+    assert [r["组织名称"] for r in rows] == ["'" + n for n in HOSTILE[:4]] + [HOSTILE[4]]
 
 
 def test_xlsx_cells_that_look_like_formulas_stay_text(tmp_path):

@@ -79,8 +79,8 @@ def test_kill_9_halfway_then_rerun_gives_every_document_exactly_once(tmp_path):
     rerun = subprocess.run([sys.executable, str(driver), str(second_log), "0", *command],
                            capture_output=True, text=True, timeout=300)
     assert rerun.returncode in (0, 1, 3), rerun.stderr
-    assert f"resumed: {journaled} document(s) already screened" in rerun.stderr
-    assert "12 screened:" in rerun.stderr
+    assert f"继续上次的筛查：{journaled} 份已筛查过" in rerun.stderr
+    assert "已筛查 12 份：" in rerun.stderr
 
     report = json.loads(out.read_text(encoding="utf-8"))
     paths = [entry["path"] for entry in report]

@@ -59,9 +59,9 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path):
     result = CliRunner().invoke(cli, ["screen", str(folder), "--out", str(out), "--workers", "1"])
     counts = {v: sum(1 for lab in batch.labels().values() if lab["verdict"] == v)
               for v in ("compliant", "partial", "missing", "contradicted")}
-    assert result.stderr == (f"{len(batch.labels())} screened: {counts['compliant']} compliant, "
-                             f"{counts['partial']} partial, {counts['missing']} missing, "
-                             f"{counts['contradicted']} contradicted, 0 error\nReport: {out}\n")
+    assert result.stderr == (f"已筛查 {len(batch.labels())} 份：合规 {counts['compliant']}，"
+                             f"部分缺失 {counts['partial']}，缺失 {counts['missing']}，"
+                             f"明确拒绝 {counts['contradicted']}，无法读取 0\n报告：{out}\n")
 
 
 @pytest.mark.slow
@@ -87,9 +87,9 @@ def test_progress_bar_on_a_terminal_shows_files_rate_and_time_left(tmp_path):
     frames = [f for f in shown.split("\r") if f.startswith("[")]
     assert frames[0].startswith("[" + "." * 30 + "] 0/9")
     assert frames[-1].startswith("[" + "#" * 30 + "] 9/9")
-    assert all("docs/s" in f for f in frames)
-    assert any("s left" in f for f in frames[1:-1])
-    assert "9 screened:" in shown
+    assert all("份/秒" in f for f in frames)
+    assert any("剩余" in f for f in frames[1:-1])
+    assert "已筛查 9 份：" in shown
     assert proc.stdout.read() == b""
 
 

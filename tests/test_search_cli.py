@@ -35,7 +35,7 @@ def test_ingest_prints_entries_as_json_lines(tmp_path):
     assert result.exit_code == 0
     entry = json.loads(result.stdout.strip())
     assert (entry["title"], entry["issuer"], entry["date"]) == ("示例基金会管理细则", "示例机关", "2020-02-02")
-    assert "Added 1 documents" in result.stderr
+    assert "已加入 1 份文件" in result.stderr
 
 
 def test_ingest_rejects_a_bad_date(tmp_path):
@@ -60,7 +60,7 @@ def test_index_build_reports_counts(index_dir):
 def test_index_build_of_plain_files(tmp_path):
     result = run("index", "build", str(DATA / "ingest"), "--index", str(tmp_path / "plain"))
     assert result.exit_code == 0
-    assert result.stderr.startswith("Indexed 2 documents")
+    assert result.stderr.startswith("已索引 2 份文件")
     assert result.stdout == ""
 
 
@@ -84,7 +84,7 @@ def test_search_json_output_is_the_search_result(index_dir):
 def test_search_without_a_confident_answer_says_so(index_dir):
     result = run("search", "今天天气怎么样", "--index", str(index_dir))
     assert result.exit_code == 0
-    assert "no confident answer" in result.stdout
+    assert result.stdout == "没有找到可信的答案：语料库似乎没有涉及这个问题。\n"
 
 
 def test_batch_writes_one_line_per_question(index_dir, tmp_path):
@@ -135,10 +135,10 @@ def test_default_locations_follow_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("PBDOCS_INDEX", str(tmp_path / "index"))
     assert run("ingest", str(DATA / "ingest")).exit_code == 0
     result = run("index", "build")
-    assert result.exit_code == 0 and result.stderr.startswith("Indexed 2 documents")
+    assert result.exit_code == 0 and result.stderr.startswith("已索引 2 份文件")
     result = run("search", "原始基金", "--format", "json")
     assert result.exit_code == 0
-    assert "Building the search index" not in result.stderr, "the index built above is fresh"
+    assert "检索索引" not in result.stderr, "the index built above is fresh"
     assert json.loads(result.stdout)["hits"][0]["doc_id"] == "rules"
 
 
@@ -148,7 +148,7 @@ def test_search_builds_a_missing_default_index(tmp_path, monkeypatch):
     assert run("ingest", str(DATA / "ingest")).exit_code == 0
     result = run("search", "党的基层组织", "-k", "1")
     assert result.exit_code == 0
-    assert result.stderr == f"Building the search index in {tmp_path / 'index'} ...\n"
+    assert result.stderr == f"正在 {tmp_path / 'index'} 建立检索索引……\n"
     assert result.stdout.startswith("[1] 《示例市民政局关于加强社会组织党建工作的通知》(示民发〔2021〕12号)")
 
 

@@ -17,6 +17,8 @@ import httpx
 import pytest
 
 import pbdocs.screen.task as screen_task
+from pbdocs.messages import catalogue
+from pbdocs.screen.report_lines import VERDICT_ORDER
 from pbdocs.web import create_app
 
 from helpers import data_module
@@ -163,6 +165,7 @@ def test_a_document_slower_than_the_timeout_is_an_error_row(fixture_maker, spool
     results = {r["path"]: r for r in response.json()}
     assert results["扫描件.pdf"]["verdict"] == "error"
     assert results["扫描件.pdf"]["error"] == "gave up after 3 s: the document is too slow to read"
+    assert results["扫描件.pdf"]["error_text"] == "读取超过 3 秒，已放弃（文件读取过慢）"
     assert results["文本.txt"]["verdict"] == "compliant"
 
 
@@ -313,7 +316,11 @@ def test_reports_download_the_checked_batch(client):
     assert as_csv.status_code == 200
     assert as_csv.content.startswith("\ufeff".encode("utf-8"))
     rows = list(csv.DictReader(io.StringIO(as_csv.content.decode("utf-8-sig"))))
-    assert [(r["path"], r["verdict"]) for r in rows] == [(c["path"], c["verdict"]) for c in checked]
+    labels = catalogue().labels("verdicts")
+    # Reports list the worst first; the answer keeps upload order.
+    worst_first = sorted(checked, key=lambda c: (VERDICT_ORDER.index(c["verdict"]), c["path"]))
+    assert [(r["文件"], r["结论"].split("（")[0]) for r in rows] == [
+        (c["path"], labels[c["verdict"]]) for c in worst_first]
     assert "filename*=UTF-8''" in as_csv.headers["content-disposition"]
 
     from openpyxl import load_workbook
@@ -321,9 +328,10 @@ def test_reports_download_the_checked_batch(client):
     as_xlsx = client.get(f"/api/reports/{report_id}.xlsx")
     sheet = load_workbook(io.BytesIO(as_xlsx.content)).worksheets[0]
     paths = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
-    assert paths == [c["path"] for c in checked]
+    assert paths == [c["path"] for c in worst_first]
 
-    assert client.get(f"/api/reports/{report_id}.json").json() == checked
+    as_json = [{k: v for k, v in c.items() if k != "error_text"} for c in checked]
+    assert client.get(f"/api/reports/{report_id}.json").json() == as_json
     as_html = client.get(f"/api/reports/{report_id}.html").text
     assert all(c["path"] in as_html for c in checked)
 
@@ -408,7 +416,8 @@ def test_config_tells_clients_the_limits(spool_dir):
     assert {".jpg", ".png", ".tif"} <= set(config["accepted"])  # photos and scans are read by OCR
     assert config["labels"]["verdicts"]["compliant"]
     # The page finds the clause and core-values findings by these ids; it does not spell them.
-    assert config["rule_ids"] == {"party_clause": "party-clause", "core_values": "core-values"}
+    assert config["rule_ids"] == {"party_clause": "party-clause", "core_values": "core-values",
+                                  "placement": "placement", "party_building_body": "party-building-body"}
 
 
 # --- concurrency -----------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from pbdocs.messages import catalogue
 from pbdocs.office import Intake, Office
 from pbdocs.web import create_app
 
@@ -131,9 +132,12 @@ def test_a_batch_is_created_listed_checked_reviewed_and_downloaded(client, data_
 
     as_csv = client.get(f"/api/batches/{created['id']}/report.csv", headers=alice)
     rows = list(csv.DictReader(io.StringIO(as_csv.content.decode("utf-8-sig"))))
-    assert (rows[0]["verdict"], rows[0]["reviewed_verdict"], rows[0]["review_note"], rows[0]["reviewer"]) == \
-        (first["verdict"], overridden, "人工核对后认定", "alice")
-    assert all(row["reviewed_verdict"] == "" for row in rows[1:])
+    # The report is for people: Chinese headers and labels, the reviewed row among the others.
+    labels = catalogue().labels("verdicts")
+    reviewed_rows = [r for r in rows if r["复核结论"]]
+    assert [(r["结论"].split("（")[0], r["复核结论"], r["复核意见"], r["复核人"]) for r in reviewed_rows] == [
+        (labels[first["verdict"]], labels[overridden], "人工核对后认定", "alice")]
+    assert len(rows) == len(detail["rows"])
     as_json = client.get(f"/api/batches/{created['id']}/report.json", headers=alice).json()
     assert as_json[0]["review"]["verdict"] == overridden and as_json[1]["review"] is None
     assert "复核结论" in client.get(f"/api/batches/{created['id']}/report.html", headers=alice).text
@@ -143,7 +147,9 @@ def test_a_batch_is_created_listed_checked_reviewed_and_downloaded(client, data_
     sheet = load_workbook(io.BytesIO(client.get(f"/api/batches/{created['id']}/report.xlsx",
                                                 headers=alice).content)).worksheets[0]
     header = [cell.value for cell in sheet[1]]
-    assert sheet.cell(2, header.index("复核结论") + 1).value == overridden
+    column = header.index("复核结论") + 1
+    assert [sheet.cell(r, column).value for r in range(2, sheet.max_row + 1) if sheet.cell(r, column).value] == [
+        labels[overridden]]
 
 
 def test_a_review_is_refused_for_an_unknown_verdict_or_row(client, data_dir):

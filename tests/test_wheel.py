@@ -66,7 +66,7 @@ def test_installed_search_answers_offline_from_another_folder(installed):
     first = _run([str(installed["bin"] / "pbdocs"), "search", CLAUSE_QUESTION], cwd=work, env=env)
     assert first.returncode == 0, first.stderr
     cache = installed["home"] / ".cache" / "pbdocs" / "index"
-    assert first.stderr.strip().splitlines() == [f"Building the search index in {next(cache.iterdir())} ..."]
+    assert first.stderr.strip().splitlines() == [f"正在 {next(cache.iterdir())} 建立检索索引……"]
     top = first.stdout.split("\n[2]")[0]
     assert "坚持中国共产党的全面领导" in top and "提供必要条件" in top and "民函〔2019〕54号" in top
     again = _run([str(installed["bin"] / "pbdocs"), "search", "--format", "json", CHARITY_QUESTION],

@@ -69,6 +69,12 @@ def _fix_line(finding: Finding, subject: str) -> str | None:
     fix = finding.fix
     if fix is None:
         return None
+    kind = registry().fix_kind(fix.where)
+    # Words corrected inside a small organization's article: the arrangement stays, only the words change.
+    if kind == "amend_weak":
+        return catalogue().text("opinion.amend", where=fix.where, text=fix.text)
+    if kind == "add_to_article":
+        return catalogue().text("opinion.add", where=fix.where, text=fix.text)
     # Clause templates begin with the charter's subject word (本会...): charter text to quote.
     # Anything else (move an article, supplement the statutory items) is an instruction.
     if not fix.text.startswith(subject):

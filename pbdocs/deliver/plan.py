@@ -19,6 +19,8 @@ from ..rules.results import CheckResult, ElementResult, Finding
 __all__ = ["Edit", "NewParagraph", "TableRow", "Plan", "plan_amendment", "apply_plan"]
 
 _SENTENCE_END = "。；;！!？?"
+# The fixes made inside a small organization's article, which stays (its arrangement kept).
+_IN_PLACE = frozenset({"amend_weak", "add_to_article"})
 
 
 @dataclass(frozen=True)
@@ -146,8 +148,11 @@ class _Planner:
         self.bases.setdefault(paragraph, basis)
 
     def standard_clause(self, finding: Finding) -> str:
-        if finding.fix is not None and finding.status != "present":
-            return finding.fix.text
+        # A fix made in place in a small organization's article (amend_weak, add_to_article) gives
+        # only words; the whole clause is then the rule's own.
+        fix = finding.fix
+        if fix is not None and finding.status != "present" and self.domain.fix_kind(fix.where) not in _IN_PLACE:
+            return fix.text
         if self.rule is None or not self.rule.fix_text:
             raise ValueError("the clause rule has no fix text")
         return self.rule.fix_text.format_map(_Blank(subject=self.subject))
@@ -199,6 +204,10 @@ class _Planner:
         moved = " ".join(self.charter.texts[i][a:b] for i, a, b in spots if i == paragraph)
         self.swap([s for s in spots if s[0] == paragraph], "", cite)
         if alternative:
+            for element in list(finding.elements.values()):
+                if _strengthens(element) and element.weak_evidence.match in moved:  # type: ignore[union-attr]
+                    moved = moved.replace(element.weak_evidence.match, element.title, 1)  # type: ignore[union-attr]
+                    finding = _without_missing(finding, element.id)
             return moved + self.completion(finding)
         return self.standard_clause(finding)
 
@@ -240,7 +249,7 @@ class _Planner:
     def strengthen(self, element: ElementResult, cite: str) -> bool:
         """A weaker wording sharing the official one's opening (坚持中国共产党的领导) becomes it."""
         weak = element.weak_evidence
-        if weak is None or weak.match[:2] != element.title[:2]:
+        if weak is None or not _strengthens(element):
             return False
         spot = self.charter.locate(weak.article, weak.text)
         if spot is None:
@@ -324,9 +333,10 @@ class _Planner:
                 if article.index not in self.bases or not self.bases[article.index]:
                     renamed.append((heading.label, new))
         if renamed:
+            key = "table.renumbered" if len(renamed) > 1 else "table.renumbered_one"
             self.plan.rows.append(TableRow(
-                catalogue().text("table.renumbered", first=renamed[0][0], last=renamed[-1][0]),
-                catalogue().text("table.renumbered_after", first=renamed[0][1], last=renamed[-1][1]),
+                catalogue().text(key, first=renamed[0][0], last=renamed[-1][0]),
+                catalogue().text(key + "_after", first=renamed[0][1], last=renamed[-1][1]),
                 catalogue().text("table.renumber_basis")))
 
     def finish(self) -> None:
@@ -352,6 +362,14 @@ class _Blank(dict):
 
     def __missing__(self, key: str) -> str:
         return ""
+
+
+def _strengthens(element: ElementResult) -> bool:
+    """Whether a missing element's weaker wording shares the official one's opening (坚持中国共产党的领导
+    for 坚持中国共产党的全面领导), so that correcting it in place gives the official words."""
+    weak = element.weak_evidence
+    return (element.required and not element.found and weak is not None
+            and weak.match[:2] == element.title[:2])
 
 
 def _without_missing(finding: Finding, element_id: str) -> Finding:

@@ -54,6 +54,9 @@ class _Evaluation:
         self.subject = subject
         self.findings: dict[str, Finding] = {}
         self.homes: dict[str, Segment] = {}
+        # A small organization's clause as it reads once its fix is made in place, by rule id: what
+        # moves to 第一章 总则 when it stands elsewhere (its arrangement kept).
+        self.amended: dict[str, str] = {}
 
     def _say(self, key: str, **fields: str) -> str:
         return self.domain.message_template(key).format(**fields)
@@ -74,7 +77,7 @@ class _Evaluation:
         segment = self._article_with(place.pattern)
         return place.found.format(label=segment.label) if segment else place.missing
 
-    def _places(self, article: str | None = None, missing: str = "") -> dict[str, str]:
+    def _places(self, article: str | None = None, missing: str = "", clause: str = "") -> dict[str, str]:
         purpose = self._place("purpose")
         return {
             "subject": self.subject,
@@ -83,6 +86,7 @@ class _Evaluation:
             "supervision": self._place("supervision"),
             "article": article or self.domain.fix_template("article_missing"),
             "missing": missing,
+            "clause": clause,
         }
 
     def _fix(self, rule: RuleSpec, **places: str) -> Fix | None:
@@ -174,11 +178,46 @@ class _Evaluation:
             missing = self._listed([e.title for e in required if not e.found])
             message = self._say("clause_partial", title=rule.title, missing=missing)
             if fix and article:
-                fix = Fix(fix.text, self.domain.fix_template("replace_partial").format(article=article))
+                fix = self._words_to_add(rule, elements, article) or Fix(
+                    fix.text, self.domain.fix_template("replace_partial").format(article=article))
         else:
             status, message, fix = "missing", self._say("clause_missing", title=rule.title), self._fix(rule)
         return Finding(rule.id, rule.title, rule.severity, status, rule.basis, elements, fix, message,
                        article, chapter, rule.gate, rule.primary)
+
+    def _words_to_add(self, rule: RuleSpec, elements: dict[str, ElementResult], article: str) -> Fix | None:
+        """The fix of a partial clause whose article holds a small organization's arrangement
+        (党建工作指导员...): replacing the article with the standard clause would delete the
+        arrangement, so a weaker wording of the missing words is corrected in place and other missing
+        words are added to the article. None for any other clause (the article is replaced)."""
+        missing = [e for e in elements.values() if e.required and not e.found]
+        weak = [e for e in missing if e.weak_evidence is not None]
+        if not missing or not any(e.method == "alternative" for e in elements.values()):
+            return None
+        wording = {e.id: s.canonical or s.title for s in rule.elements for e in missing if s.id == e.id}
+        words = self.domain.message_template("list_separator").join(wording[e.id] for e in missing)
+        added = self.domain.fix_template("add_words").format(subject=self.subject, words=words)
+        if len(weak) == len(missing):
+            fix = Fix("；".join(wording[e.id] for e in weak), self.domain.fix_template("amend_weak").format(
+                article=article, weak="”“".join(e.weak_evidence.match for e in weak if e.weak_evidence)))
+            added = ""
+        else:
+            title = rule.alternative.title if rule.alternative else ""
+            fix = Fix(added, self.domain.fix_template("add_to_article").format(article=article, alternative=title))
+        self.amended[rule.id] = self._amended_clause(elements, wording) + added
+        return fix
+
+    def _amended_clause(self, elements: dict[str, ElementResult], wording: dict[str, str]) -> str:
+        """The clause's sentences as written, each once and in order, with every weaker wording of a
+        missing element corrected to the official one."""
+        sentences: dict[str, str] = {}
+        spots = [(e.evidence, None) for e in elements.values() if e.found and e.evidence] + [
+            (e.weak_evidence, e.id) for e in elements.values() if not e.found and e.weak_evidence]
+        for evidence, weak_id in sorted(spots, key=lambda spot: spot[0].start):
+            text = sentences.setdefault(evidence.text, evidence.text)
+            if weak_id in wording:
+                sentences[evidence.text] = text.replace(evidence.match, wording[weak_id], 1)
+        return "".join(sentences.values())
 
     def _at(self, article: str | None) -> str:
         return self._say("at_article", article=article) if article else ""
@@ -261,7 +300,12 @@ class _Evaluation:
         chapter = segment.chapter.display if segment.chapter else None
         where = chapter or self._say("placement_before_body")
         message = self._say("placement_elsewhere", title=target.title, where=where, article=article)
-        return finding("missing", message, target.article, chapter, self._fix(rule, article=target.article or ""))
+        # What moves is the charter's own clause (its sentences as written), or the standard clause
+        # when the clause must be rewritten anyway: text to insert, never an instruction.
+        sentences = dict.fromkeys(e.evidence.text for e in target.elements.values() if e.found and e.evidence)
+        clause = self.amended.get(target.rule) or (target.fix.text if target.fix else "".join(sentences))
+        fix = self._fix(rule, article=target.article or "", clause=clause)
+        return finding("missing", message, target.article, chapter, fix)
 
     def mention(self, rule: RuleSpec) -> Finding:
         elements: dict[str, ElementResult] = {}

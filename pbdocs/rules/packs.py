@@ -27,7 +27,7 @@ __all__ = [
 
 SEVERITIES = ("error", "warning", "info")
 # Fix templates may only use what the engine can fill in from the charter.
-FIX_FIELDS = frozenset({"subject", "after", "purpose", "supervision", "article", "missing"})
+FIX_FIELDS = frozenset({"subject", "after", "purpose", "supervision", "article", "missing", "clause"})
 
 
 @dataclass(frozen=True)

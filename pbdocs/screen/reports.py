@@ -12,7 +12,6 @@ never sees half a report.
 from __future__ import annotations
 
 import csv
-import dataclasses
 import datetime as _dt
 import html
 import json
@@ -31,21 +30,22 @@ from ..files import atomic_path
 from ..messages import catalogue
 from ..rules import VERDICTS, LegalBasis
 from .records import ScreenRecord
+from .report_lines import REPORT_COLUMNS, VERDICT_ORDER, ReportLine, report_columns, report_lines
 
-__all__ = ["COLUMNS", "VERDICTS", "REPORT_FORMATS", "report_format", "write_report", "summarize",
-           "labels", "csv_cell"]
+__all__ = ["REPORT_COLUMNS", "VERDICTS", "REPORT_FORMATS", "report_format", "write_report", "summarize",
+           "render_html", "labels"]
 
-COLUMNS = ("path", "name", "org_type", "verdict", "party_clause", "missing_elements", "core_values",
-           "article", "ocr_pages", "error")
-# An office workspace's rows carry an officer's review; its reports show it beside the automatic verdict.
-REVIEW_COLUMNS = ("reviewed_verdict", "review_note", "reviewer")
 REPORT_FORMATS = (".csv", ".xlsx", ".json", ".html")
-LIST_SEPARATOR = ";"
 
 _FILLS = {"compliant": "C8E6C9", "partial": "FFE0B2", "missing": "FFCDD2", "contradicted": "E1BEE7",
           "not_applicable": "CFD8DC", "error": "E0E0E0"}
 _BAR_COLOURS = {"compliant": "#2e7d32", "partial": "#ef8f00", "missing": "#c62828",
                 "contradicted": "#6a1b9a", "not_applicable": "#546e7a", "error": "#616161"}
+
+
+def labels() -> dict[str, dict[str, str]]:
+    """The catalogue's label groups (verdicts, statuses, elements, columns...), as the web page gets them."""
+    return catalogue().web_labels()
 
 
 def report_format(out: str | os.PathLike) -> str:
@@ -55,11 +55,6 @@ def report_format(out: str | os.PathLike) -> str:
         raise ScreenError(f"{out}: unknown report type {suffix or '(no extension)'}; "
                           f"use one of {', '.join(REPORT_FORMATS)}")
     return suffix
-
-
-def labels() -> dict[str, dict[str, str]]:
-    """Chinese labels for verdicts, statuses, elements, rules and columns (the message catalogue)."""
-    return catalogue().web_labels()
 
 
 def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -90,24 +85,6 @@ def write_report(out: str | os.PathLike, records: list[ScreenRecord]) -> Path:
     return out
 
 
-def report_columns(records: list[ScreenRecord]) -> tuple[str, ...]:
-    """The report's columns: the review's as well when any row was reviewed or awaits review."""
-    if any("reviewed_verdict" in r.row for r in records):
-        return COLUMNS + REVIEW_COLUMNS
-    return COLUMNS
-
-
-def csv_cell(value: Any) -> str:
-    """A row value as CSV/spreadsheet text: lists joined by ';', booleans as true/false."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (list, tuple)):
-        return LIST_SEPARATOR.join(str(v) for v in value)
-    return str(value)
-
-
 # Spreadsheet programs run a cell that starts with one of these as a formula; text taken from an
 # uploaded charter (its name, a file name) must never become one.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -130,12 +107,13 @@ def _inert(text: str) -> str:
 
 
 def _write_csv(path: Path, records: list[ScreenRecord]) -> None:
+    zh = catalogue()
     with open(path, "w", encoding="utf-8-sig", errors="replace", newline="") as fh:
         writer = csv.writer(fh)
         columns = report_columns(records)
-        writer.writerow(columns)
-        for record in records:
-            writer.writerow([_inert(csv_cell(record.row.get(c))) for c in columns])
+        writer.writerow([zh.label("columns", c) for c in columns])
+        for line in report_lines(records):
+            writer.writerow([_inert(line.cells[c]) for c in columns])
 
 
 def _write_json(path: Path, records: list[ScreenRecord]) -> None:
@@ -150,60 +128,61 @@ def _write_xlsx(path: Path, records: list[ScreenRecord]) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    names = labels()
-    rows = [r.row for r in records]
+    zh = catalogue()
     book = Workbook()
     sheet = book.active
-    sheet.title = "筛查结果"
+    sheet.title = zh.text("report.results_sheet")
     columns = report_columns(records)
-    sheet.append([names["columns"].get(c, c) for c in columns])
+    sheet.append([zh.label("columns", c) for c in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    verdict_col = COLUMNS.index("verdict") + 1
-    for row in rows:
-        sheet.append([_xlsx_value(row, c) for c in columns])
+    verdict_col = REPORT_COLUMNS.index("verdict") + 1
+    for line in report_lines(records):
+        sheet.append([_writable(line.cells[c]) or None for c in columns])
         for cell in sheet[sheet.max_row]:
             if cell.data_type == "f":  # openpyxl stores any text starting with "=" as a formula
                 cell.data_type = "s"
-        verdict = row.get("verdict")
-        if verdict in _FILLS:
-            sheet.cell(sheet.max_row, verdict_col).fill = PatternFill("solid", fgColor=_FILLS[verdict])
+        if line.verdict in _FILLS:
+            sheet.cell(sheet.max_row, verdict_col).fill = PatternFill("solid", fgColor=_FILLS[line.verdict])
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(sheet.max_row, 1)}"
-    widths = {"path": 48, "name": 30, "error": 40, "missing_elements": 28, "article": 16, "review_note": 30}
     for index, column in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = widths.get(column, 13)
-    for line in sheet.iter_rows(min_row=2):
-        for cell in line:
+        sheet.column_dimensions[get_column_letter(index)].width = _WIDTHS.get(column, 13)
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:
             cell.alignment = Alignment(vertical="top", wrap_text=True)
-
-    summary = summarize(rows)
-    totals = book.create_sheet("汇总")
-    totals.append(["结论", "verdict", "份数"])
-    for verdict, count in summary["verdicts"].items():
-        totals.append([names["verdicts"].get(verdict, verdict), verdict, count])
-        totals.cell(totals.max_row, 1).fill = PatternFill("solid", fgColor=_FILLS[verdict])
-    totals.append(["合计", "total", summary["total"]])
-    totals.append([])
-    totals.append(["缺少的要素", "element", "份数"])
-    element_header = totals.max_row
-    for element, count in summary["missing_elements"].items():
-        totals.append([_writable(names["elements"].get(element, element)), _writable(element), count])
-    for row_index in (1, element_header):
-        for cell in totals[row_index]:
-            cell.font = Font(bold=True)
-    for letter, width in (("A", 24), ("B", 16), ("C", 10)):
-        totals.column_dimensions[letter].width = width
+    _summary_sheet(book, summarize([r.row for r in records]))
     book.save(path)
 
 
-def _xlsx_value(row: dict[str, Any], column: str):
-    value = row.get(column)
-    if column in ("verdict", "reviewed_verdict"):
-        return value
-    if isinstance(value, (list, tuple, bool)) or value is None:
-        return _writable(csv_cell(value)) or None
-    return _writable(value) if isinstance(value, str) else value
+_WIDTHS = {"path": 40, "name": 26, "verdict": 16, "error": 30, "missing_elements": 28, "placement": 22,
+           "evidence": 48, "fix": 60, "basis": 48, "party_building_body": 28}
+
+
+def _summary_sheet(book, summary: dict[str, Any]) -> None:
+    """汇总: documents by verdict, then how often each element of the clause is missing."""
+    from openpyxl.styles import Font, PatternFill
+
+    zh = catalogue()
+    totals = book.create_sheet(zh.text("report.summary_sheet"))
+    totals.append([zh.text("report.summary_verdict"), zh.text("report.summary_count")])
+    for verdict, count in summary["verdicts"].items():
+        if verdict == "not_applicable" and not count:
+            continue  # named only when some document is not a social-organization charter
+        totals.append([zh.label("verdicts", verdict), count])
+        if verdict in _FILLS:
+            totals.cell(totals.max_row, 1).fill = PatternFill("solid", fgColor=_FILLS[verdict])
+    totals.append([zh.text("report.summary_total"), summary["total"]])
+    totals.append([])
+    totals.append([zh.text("report.summary_element"), zh.text("report.summary_count")])
+    element_header = totals.max_row
+    for element, count in summary["missing_elements"].items():
+        totals.append([zh.label("elements", element), count])
+    for row_index in (1, element_header):
+        for cell in totals[row_index]:
+            cell.font = Font(bold=True)
+    totals.column_dimensions["A"].width = 32
+    totals.column_dimensions["B"].width = 10
 
 
 # --- HTML ----------------------------------------------------------------------------------------
@@ -222,47 +201,49 @@ def _write_html(path: Path, records: list[ScreenRecord]) -> None:
 
 
 def render_html(records: list[ScreenRecord]) -> str:
-    names = labels()
+    zh = catalogue()
     rows = [r.row for r in records]
     summary = summarize(rows)
+    by_path = {r.path: r for r in records}
     columns = report_columns(records)
     values = {
+        "TITLE": _esc(zh.text("report.title")),
         "VERSION": _esc(__version__),
         "TOTAL": str(summary["total"]),
         "GENERATED": _esc(_dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")),
-        "CARDS": _cards(summary, names),
+        "CARDS": _cards(summary),
         "VERDICT_CHART": _bar_chart(
-            [(names["verdicts"].get(v, v), n, _BAR_COLOURS[v]) for v, n in summary["verdicts"].items()],
+            [(zh.label("verdicts", v), n, _BAR_COLOURS[v]) for v, n in summary["verdicts"].items()],
             "verdict-chart"),
         "MISSING_CHART": _bar_chart(
-            [(names["elements"].get(e, e), n, "#c62828")
-             for e, n in list(summary["missing_elements"].items())[:8]],
-            "missing-chart", empty="没有缺少的要素"),
+            [(zh.label("elements", e), n, "#c62828") for e, n in list(summary["missing_elements"].items())[:8]],
+            "missing-chart", empty=zh.text("report.no_missing")),
         "VERDICT_OPTIONS": "".join(
-            f'<option value="{v}">{_esc(names["verdicts"].get(v, v))}</option>' for v in VERDICTS),
+            f'<option value="{v}">{_esc(zh.label("verdicts", v))}</option>' for v in VERDICTS),
         "HEADERS": "".join(
-            f'<th scope="col" data-key="{c}">{_esc(names["columns"].get(c, c))}</th>'
-            for c in columns),
-        "ROWS": "\n".join(_document_body(r, names, columns) for r in records),
+            f'<th scope="col" data-key="{c}">{_esc(zh.label("columns", c))}</th>' for c in columns),
+        "ROWS": "\n".join(_document_body(line, by_path[line.cells["path"]].check, columns)
+                          for line in report_lines(records)),
     }
     # One pass over the template only: text from documents is never scanned for placeholders.
     return re.sub(r"\{\{([A-Z_]+)\}\}", lambda m: values[m.group(1)], _template())
 
 
-def _cards(summary: dict[str, Any], names) -> str:
+def _cards(summary: dict[str, Any]) -> str:
+    zh = catalogue()
     cards = [f'<div class="card total"><div class="n">{summary["total"]}</div><div>份文件</div></div>']
     for verdict, count in summary["verdicts"].items():
         cards.append(f'<div class="card {verdict}" data-verdict="{verdict}"><div class="n">{count}</div>'
-                     f'<div>{_esc(names["verdicts"].get(verdict, verdict))}</div></div>')
+                     f'<div>{_esc(zh.label("verdicts", verdict))}</div></div>')
     return "".join(cards)
 
 
 def _bar_chart(bars: list[tuple[str, int, str]], element_id: str, *, empty: str = "无数据") -> str:
     """A horizontal bar chart as inline SVG: label, bar scaled to the largest value, count."""
     if not bars or not any(n for _, n, _ in bars):
-        return (f'<svg id="{element_id}" width="360" height="40" role="img">'
-                f'<text x="0" y="24">{_esc(empty)}</text></svg>')
-    label_width, bar_width, row_height = 130, 190, 26
+        return (f'<svg id="{element_id}" width="360" height="40" role="img"><text x="0" y="24">'
+                f'{_esc(empty)}</text></svg>')
+    label_width, bar_width, row_height = 200, 190, 26
     largest = max(n for _, n, _ in bars)
     height = row_height * len(bars) + 6
     parts = [f'<svg id="{element_id}" width="{label_width + bar_width + 50}" height="{height}" role="img" '
@@ -279,51 +260,37 @@ def _bar_chart(bars: list[tuple[str, int, str]], element_id: str, *, empty: str 
     return "".join(parts)
 
 
-def _document_body(record: ScreenRecord, names, columns: tuple[str, ...] = COLUMNS) -> str:
-    row, check = record.row, record.check
-    verdict = row.get("verdict") or "error"
+def _document_body(line: ReportLine, check: dict[str, Any], columns: tuple[str, ...]) -> str:
+    rank = VERDICT_ORDER.index(line.verdict) if line.verdict in VERDICT_ORDER else -1
     cells = []
     for column in columns:
-        value = row.get(column)
-        if column == "reviewed_verdict":
-            cells.append(f"<td>{_esc(names['verdicts'].get(value, value) if value else '')}</td>")
-        elif column == "verdict":
-            cells.append(f'<td data-sort="{VERDICTS.index(verdict) if verdict in VERDICTS else 9}">'
-                         f'<span class="badge {_esc(verdict)}">{_esc(names["verdicts"].get(verdict, verdict))}'
-                         f'</span></td>')
-        elif column == "party_clause":
-            cells.append(f"<td>{_esc(names['statuses'].get(value, value) if value else '')}</td>")
-        elif column == "missing_elements":
-            cells.append(f"<td>{_esc('、'.join(names['elements'].get(e, e) for e in value or []))}</td>")
-        elif column == "core_values":
-            # An unreadable document has no answer, whatever the row's boolean says.
-            unknown = value is None or verdict == "error"
-            cells.append(f"<td>{'' if unknown else ('是' if value else '否')}</td>")
-        elif column == "path":
-            cells.append(f'<td class="path">{_esc(value)}</td>')
-        elif column == "error":
-            cells.append(f'<td class="err">{_esc(value)}</td>')
+        text = _esc(line.cells[column]).replace("\n", "<br>")
+        if column == "verdict":
+            flag = " misplaced" if line.misplaced else ""
+            cells.append(f'<td data-sort="{rank}{0 if line.misplaced else 1}">'
+                         f'<span class="badge {_esc(line.verdict)}{flag}">{text}</span></td>')
         else:
-            cells.append(f"<td>{_esc(csv_cell(value))}</td>")
-    detail = _detail(check, names)
-    return (f'<tbody data-verdict="{_esc(verdict)}"><tr class="doc" tabindex="0" aria-expanded="false">'
+            cells.append(f'<td class="{column}">{text}</td>')
+    detail = _detail(check)
+    return (f'<tbody data-verdict="{_esc(line.verdict)}"><tr class="doc" tabindex="0" aria-expanded="false">'
             f'{"".join(cells)}</tr><tr class="detail" hidden><td colspan="{len(columns)}">{detail}</td></tr>'
             f"</tbody>")
 
 
-def _detail(check: dict[str, Any], names) -> str:
+def _detail(check: dict[str, Any]) -> str:
     if check.get("error"):
-        return f'<p class="err">无法读取：{_esc(check["error"])}</p>'
+        return f'<p class="err">无法读取：{_esc(catalogue().reading(check["error"]))}</p>'
+    names = catalogue()
     parts = []
     if check.get("verdict") == "not_applicable" and check.get("reason"):
-        verdict = _esc(names["verdicts"].get("not_applicable", ""))
+        verdict = _esc(names.label("verdicts", "not_applicable"))
         parts.append(f'<p class="reason">{verdict}：{_esc(check["reason"])}</p>')
     for finding in check.get("findings") or []:
         rule = finding.get("rule", "")
         status = finding.get("status", "")
-        title = finding.get("title") or names["rules"].get(rule, rule)
+        title = finding.get("title") or names.label("rules", rule)
         parts.append(f'<div class="finding" data-rule="{_esc(rule)}"><h3>{_esc(title)}：'
-                     f'{_esc(names["statuses"].get(status, status))}</h3>')
+                     f'{_esc(names.label("statuses", status))}</h3>')
         if finding.get("message"):
             parts.append(f"<div>{_esc(finding['message'])}</div>")
         elements = finding.get("elements") or {}
@@ -331,11 +298,10 @@ def _detail(check: dict[str, Any], names) -> str:
             parts.append('<table class="elements">')
             quoted: set[str] = set()
             for element_id, element in elements.items():
-                parts.append(_element_row(element_id, element or {}, names, quoted))
+                parts.append(_element_row(element_id, element or {}, quoted))
             parts.append("</table>")
         if finding.get("basis"):
-            known = {f.name for f in dataclasses.fields(LegalBasis)}
-            basis = LegalBasis(**{k: v for k, v in finding["basis"].items() if k in known}).cite()
+            basis = LegalBasis.from_dict(finding["basis"]).cite()
             parts.append(f'<div class="basis">依据：{_esc(basis)}</div>')
         fix = finding.get("fix") or {}
         if isinstance(fix, dict) and fix.get("text") and status != "present":
@@ -345,12 +311,12 @@ def _detail(check: dict[str, Any], names) -> str:
     return "".join(parts) or "<p>没有详细结果。</p>"
 
 
-def _element_row(element_id: str, element: dict[str, Any], names, quoted: set[str]) -> str:
+def _element_row(element_id: str, element: dict[str, Any], quoted: set[str]) -> str:
     """One element: found or not, where, and the sentence; a sentence already quoted for an
     earlier element of the same finding (one clause holds several elements) is not repeated."""
     found = bool(element.get("found"))
     mark = '<span class="found">✓</span>' if found else '<span class="notfound">✗</span>'
-    title = element.get("title") or names["elements"].get(element_id, element_id)
+    title = element.get("title") or catalogue().label("elements", element_id)
     confidence = element.get("confidence")
     confidence_text = f"（置信度 {confidence:.2f}）" if isinstance(confidence, (int, float)) and found else ""
     quotes = []

@@ -80,7 +80,7 @@ PAGE_SECURITY_HEADERS = [
 ]
 # The /docs page starts Swagger UI with an inline script; a strict policy would blank it.
 PATHS_WITHOUT_CSP = ("/docs",)
-# Swagger UI's files are served from here (package swagger-ui-bundle) so /docs works on an office
+# Swagger UI's files are served from here (package fastapi-offline) so /docs works on an office
 # network without internet access.
 DOCS_ASSETS = "/docs-assets"
 
@@ -385,7 +385,10 @@ def _add_offline_docs(app) -> None:
     from fastapi.openapi.docs import get_swagger_ui_html
 
     try:
-        from swagger_ui_bundle import swagger_ui_path
+        # Swagger UI 5 (bundled by fastapi-offline): 4.x cannot read the OpenAPI 3.1 FastAPI writes.
+        import fastapi_offline
+
+        swagger_ui_path: Path | None = Path(fastapi_offline.__file__).parent / "static"
     except ImportError:
         swagger_ui_path = None
     if swagger_ui_path is not None:
@@ -600,7 +603,7 @@ def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 
     ):
         request_options = replace(options, pack=pack, org_type=org_type, kind=kind)
         records = await _check_upload(request, pool, request_options, document_timeout, max_bytes, max_files, pages)
-        return JSONResponse([record.check for record in records], headers={"x-report-id": reports.add(records)})
+        return JSONResponse(_with_error_text(records), headers={"x-report-id": reports.add(records)})
 
     @app.get("/api/search", summary="Answer a policy question from the indexed corpus")
     async def search(
@@ -622,6 +625,13 @@ def _mount_workspace_and_guard(app: FastAPI, workspace, guard: GuardSettings | N
     # Added last, so it wraps every route and every other middleware (the workspace's sign-in too):
     # a request for a foreign host or from a foreign site is refused before anything else runs.
     app.add_middleware(Guard, settings=guard or GuardSettings())
+
+
+def _with_error_text(records: list[ScreenRecord]) -> list[dict]:
+    """The records' check objects; an unreadable file's also has error_text, the Chinese reading of its
+    reason, for the page (error keeps the reason as the library gave it)."""
+    return [dict(r.check, error_text=catalogue().reading(r.check["error"])) if r.check.get("error")
+            else r.check for r in records]
 
 
 def _version() -> str:

@@ -3,7 +3,7 @@
 // sentences are data, never markup.
 
 // Labels come from /api/config (the same package data the screening reports use).
-const labels = { verdicts: {}, statuses: {}, elements: {}, rules: {} };
+const labels = { verdicts: {}, statuses: {}, elements: {}, rules: {}, report: {} };
 const VERDICT_ORDER = ["compliant", "partial", "missing", "contradicted", "not_applicable", "error"];
 const label = (kind, id) => labels[kind][id] || id;
 
@@ -107,6 +107,12 @@ function missingElements(result) {
     .map(([id, e]) => labels.elements[id] || e.title || id);
 }
 
+// A clause standing outside 第一章 总则 (in 附则, say) is flagged wherever its verdict shows.
+function misplaced(result) {
+  const finding = findingOf(result, config.rule_ids.placement);
+  return Boolean(finding && finding.status === "missing" && finding.article);
+}
+
 function clauseArticle(result) {
   const finding = partyFinding(result);
   if (!finding || !finding.elements) return "";
@@ -114,6 +120,7 @@ function clauseArticle(result) {
   if (!found) return "";
   const where = [];
   if (found.evidence.page) where.push(`第${found.evidence.page}页`);
+  if (found.evidence.chapter) where.push(found.evidence.chapter);
   if (found.evidence.article) where.push(found.evidence.article);
   return where.join(" ");
 }
@@ -123,8 +130,10 @@ function coreValues(result) {
   return finding ? label("statuses", finding.status) : "";
 }
 
-function verdictBadge(verdict) {
-  return el("span", { class: `verdict verdict-${verdict}`, "data-verdict": verdict }, label("verdicts", verdict));
+function verdictBadge(result) {
+  const verdict = result.verdict;
+  return el("span", { class: `verdict verdict-${verdict}`, "data-verdict": verdict }, label("verdicts", verdict),
+    misplaced(result) ? el("span", { class: "misplaced" }, labels.report.misplaced_flag || "") : null);
 }
 
 function place(evidence) {
@@ -196,7 +205,7 @@ function findingBlock(finding) {
 
 function detailRow(result, columns) {
   const cell = el("td", { colspan: String(columns) });
-  if (result.error) cell.append(el("p", { class: "error-text" }, `无法读取：${result.error}`));
+  if (result.error) cell.append(el("p", { class: "error-text" }, `无法读取：${result.error_text || result.error}`));
   else if (result.verdict === "not_applicable" && result.reason) cell.append(el("p", { class: "reason-text" }, `${label("verdicts", "not_applicable")}：${result.reason}`));
   for (const finding of result.findings || []) cell.append(findingBlock(finding));
   if ((result.ocr_pages || []).length) cell.append(el("p", { class: "basis" }, `以下页面经文字识别（OCR）读取：${result.ocr_pages.join("、")}`));
@@ -233,10 +242,11 @@ function showResults(results, reportId) {
       el("td", { class: "file" }, result.path),
       el("td", {}, result.name || "—"),
       el("td", {}, result.org_type || "—"),
-      el("td", { class: "nowrap" }, verdictBadge(result.verdict)),
+      el("td", { class: "nowrap" }, verdictBadge(result)),
       el("td", { class: missing.length ? "missing-list" : "" }, result.verdict === "error" ? "—" : (missing.join("、") || "无")),
       el("td", {}, coreValues(result) || "—"),
-      el("td", { class: "nowrap" }, clauseArticle(result) || "—"),
+      el("td", { class: misplaced(result) ? "nowrap misplaced-place" : "nowrap" }, clauseArticle(result) || "—",
+        misplaced(result) ? el("span", { class: "misplaced" }, labels.report.misplaced_flag || "") : null),
       el("td", { class: "nowrap" }, toggle)), detail);
   });
   showSummary(results);
@@ -361,7 +371,7 @@ async function submitSearch(event) {
     const result = await response.json();
     if (!result.confident) {
       status.className = "status no-answer";
-      status.textContent = `未找到可靠的答案${result.message ? "：" + result.message : ""}。以下为最接近的条文，仅供参考。`;
+      status.textContent = "未找到可靠的答案。以下为最接近的条文，仅供参考。";
     } else {
       status.textContent = `找到 ${result.hits.length} 条相关条文。每条先列出回答问题的句子（标黄处为与问题匹配的词语），可展开查看条文全文。`;
     }
