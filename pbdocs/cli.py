@@ -26,6 +26,11 @@ def _error(message: str) -> None:
     click.echo(f"Error: {message}", err=True)
 
 
+def _help(key: str, **fields) -> str:
+    """A command's or option's help text, from the catalogue's [help] section."""
+    return catalogue().text(f"help.{key}", **fields)
+
+
 def _json_line(obj) -> str:
     return json.dumps(obj, ensure_ascii=False)
 
@@ -58,24 +63,23 @@ class _Group(click.Group):
             ctx.exit(exc.exit_code)
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]}, help=_help("cli"))
 @click.version_option(__version__, prog_name="pbdocs")
 def cli():
-    """pbdocs：社会组织党建文件的文字提取、章程审查与政策检索。"""
+    """The pbdocs command; its help, like every command's, is the catalogue's [help] section."""
 
 
 # --- options shared by several commands --------------------------------------------------------
 
 _ocr_option = click.option(
     "--ocr", type=click.Choice(["auto", "never", "always"]), default="auto", show_default=True,
-    help="文字识别（OCR）：auto 只识别扫描页或文字层损坏的页，never 拒绝这类页，always 识别每一页。")
+    help=_help("ocr"))
 _pack_option = click.option(
     "--pack", type=click.Choice(registry().pack_names), default=registry().default_pack, show_default=True,
-    help="规则包：party 党建条款与社会主义核心价值观，statutory 登记管理条例规定的章程必备事项，all 两者都查。")
+    help=_help("pack"))
 _fail_on_option = click.option(
     "--fail-on", type=click.Choice(["partial", "missing", "none"]), default="partial", show_default=True,
-    help="Exit 1 for any charter short of compliant (partial), only for missing and contradicted "
-         "clauses (missing), or never (none: report only).")
+    help=_help("fail_on"))
 
 def _timeout_option(default: float, help_text: str):
     return click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=default,
@@ -92,8 +96,7 @@ def _extract_options(ocr: str, timeout: float):
 
 _kind_option = click.option(
     "--kind", type=click.Choice(registry().kind_codes()), default=None,
-    help="What the documents are (default: told from each text). Only social_organization charters get "
-         "the party-clause verdicts; other kinds are not_applicable, companies checked against 公司法 第十八条.")
+    help=_help("kind"))
 # Verdicts that fail a run, by --fail-on; unreadable files exit 3 whatever it says. A document
 # that is not a social-organization charter (not_applicable) fails nothing: it is no fault of it.
 _FAILING = {
@@ -105,14 +108,13 @@ _FAILING = {
 
 # --- extract -------------------------------------------------------------------------------------
 
-@cli.command()
+@cli.command(help=_help("extract"))
 @click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=str))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text：提取的文字；json：每个文件一个 JSON 对象（JSON Lines）。")
+              help=_help("extract_format"))
 @_ocr_option
-@_timeout_option(600, "Seconds one file may take (OCR included) before it is given up as unreadable.")
+@_timeout_option(600, _help("timeout"))
 def extract(paths, fmt, ocr, timeout):
-    """Extract clean text (with pages and metadata) from documents."""
     from functools import partial
 
     from .executor import call_within
@@ -177,35 +179,30 @@ class _ProgressBar:
             click.echo("", err=True)
 
 
-@cli.command()
+@cli.command(help=_help("screen"))
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=str))
 @click.option("--out", "-o", "out", required=True, type=click.Path(dir_okay=False, path_type=str),
-              help="报告文件；扩展名决定格式：.csv、.xlsx、.json 或 .html。")
+              help=_help("screen_out"))
 @click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="本机并行处理的进程数［默认：全部 CPU 核］。")
+              help=_help("screen_workers"))
 @_pack_option
 @click.option("--org-type", default=None,
-              help=f"所有章程的组织类型，如 {'、'.join(registry().org_type_names())}［默认：从每份章程的文字判断］。")
+              help=_help("screen_org_type", types="、".join(registry().org_type_names())))
 @click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=str),
-              help="另加一个自己的规则包文件（TOML）。")
+              help=_help("screen_rules"))
 @_kind_option
 @_fail_on_option
 @_ocr_option
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
-              help="local：本机进程池；dask：Dask 分布式集群。")
-@click.option("--scheduler", default=None, help="Dask 调度器地址，如 tcp://10.0.0.5:8786。")
+              help=_help("executor"))
+@click.option("--scheduler", default=None, help=_help("scheduler"))
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=600, show_default=True,
-              help="本机处理一份文件最多用时（秒），超时记为无法读取。")
-@click.option("--restart", is_flag=True, help="不接续上次中断的筛查，从头开始。")
+              help=_help("screen_timeout"))
+@click.option("--restart", is_flag=True, help=_help("restart"))
 @click.option("--opinions", "opinions_dir", type=click.Path(file_okay=False, path_type=str), default=None,
-              help="同时为每份不合规的章程在此文件夹写一份审查意见（.docx）。")
+              help=_help("opinions"))
 def screen(paths, out, workers, pack, org_type, rules_file, kind, fail_on, ocr, executor, scheduler, timeout,
            restart, opinions_dir):
-    """把文件夹、ZIP 压缩包和章程文件批量筛查成一份报告。
-
-    退出码同 pbdocs check：0 全部合规，1 有不合规，2 用法错误，3 有文件无法读取。
-    中断后再次运行同一命令，会从中断处继续。
-    """
     from .rules import CheckOptions
     from .screen import screen as screen_batch
 
@@ -255,11 +252,10 @@ def _write_opinions(records, out_dir: str, settings=None) -> None:
 
 _data_option = click.option(
     "--data", "data_dir", type=click.Path(file_okay=False, path_type=str), default=None,
-    help="The workspace's data folder: database, uploaded originals [default: the user data folder, "
-         "e.g. ~/.local/share/pbdocs].")
+    help=_help("data"))
 _database_option = click.option(
     "--database", default=None, metavar="URL",
-    help="A PostgreSQL address (postgresql://user:password@host/db) instead of SQLite in the data folder.")
+    help=_help("database"))
 
 
 def _office(data_dir, database):
@@ -276,28 +272,26 @@ def _read_password() -> str:
     return sys.stdin.readline().rstrip("\r\n")
 
 
-@cli.group("users")
+@cli.group("users", help=_help("users"))
 def users_group():
-    """Accounts of the office workspace that pbdocs serve runs."""
+    """The users command group."""
 
 
-@users_group.command("add")
+@users_group.command("add", help=_help("users_add"))
 @click.argument("name")
-@click.option("--admin", is_flag=True, help="An administrator: sees every batch and the audit trail.")
+@click.option("--admin", is_flag=True, help=_help("admin"))
 @_data_option
 @_database_option
 def users_add(name, admin, data_dir, database):
-    """Add an account; the password is prompted for, or read from stdin's first line."""
     office = _office(data_dir, database)
     office.add_user(name, _read_password(), admin=admin)
     click.echo(catalogue().text("office.admin_added" if admin else "office.user_added", name=name), err=True)
 
 
-@users_group.command("list")
+@users_group.command("list", help=_help("users_list"))
 @_data_option
 @_database_option
 def users_list(data_dir, database):
-    """List the accounts: name, role, state, created."""
     zh = catalogue()
     for user in _office(data_dir, database).users():
         click.echo("\t".join([user.name, zh.text("office.role_admin" if user.admin else "office.role_officer"),
@@ -305,37 +299,34 @@ def users_list(data_dir, database):
                               user.created]))
 
 
-@users_group.command("disable")
+@users_group.command("disable", help=_help("users_disable"))
 @click.argument("name")
 @_data_option
 @_database_option
 def users_disable(name, data_dir, database):
-    """Disable an account: its sessions and tokens stop working at once."""
     _office(data_dir, database).disable_user(name)
     click.echo(catalogue().text("office.user_disabled", name=name), err=True)
 
 
-@users_group.command("token")
+@users_group.command("token", help=_help("users_token"))
 @click.argument("name")
 @_data_option
 @_database_option
 def users_token(name, data_dir, database):
-    """Issue an API token (Authorization: Bearer ...) for an account; shown this once only."""
     click.echo(_office(data_dir, database).issue_token(name))
     click.echo(catalogue().text("office.token_once"), err=True)
 
 
-@cli.command()
-@click.option("--since", default=None, help="Only from this date on (YYYY-MM-DD).",
-              # _iso_date is defined with the ingest command below; looked up when the option is parsed.
-              callback=lambda ctx, param, value: _iso_date(ctx, param, value))
-@click.option("--user", "user_name", default=None, help="Only this user's actions.")
+@cli.command(help=_help("audit"))
+@click.option("--since", default=None, help=_help("since"),
+              # _checked_date is defined with the ingest command below; looked up when the option is parsed.
+              callback=lambda ctx, param, value: _checked_date(ctx, param, value))
+@click.option("--user", "user_name", default=None, help=_help("audit_user"))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text: one line per action; json: one JSON object per action (JSON Lines).")
+              help=_help("audit_format"))
 @_data_option
 @_database_option
 def audit(since, user_name, fmt, data_dir, database):
-    """Print the workspace's audit trail: logins, uploads, reviews, downloads, deletions."""
     zh = catalogue()
     for entry in _office(data_dir, database).audit(since, user_name):
         if fmt == "json":
@@ -373,32 +364,30 @@ def _served_names(host: str, extra: tuple[str, ...]) -> list[str]:
     return names
 
 
-@cli.command()
+@cli.command(help=_help("serve"))
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="监听地址；0.0.0.0 向整个办公网络开放页面。")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="监听端口。")
+              help=_help("host"))
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help=_help("port"))
 @click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=str), default=None,
-              help="检索索引目录（默认：内置语料库的索引，缺失时自动建立）。")
+              help=_help("serve_index"))
 @click.option("--max-upload-mb", type=click.IntRange(min=1), default=20, show_default=True,
-              help="一次上传的最大大小（MB），超过则以 413 拒绝。")
+              help=_help("max_upload_mb"))
 @click.option("--max-files", type=click.IntRange(min=1), default=200, show_default=True,
-              help="一次上传最多的文件数（含压缩包内的文件）。")
+              help=_help("max_files"))
 @click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="审查文件的进程数，所有请求共用［默认：CPU 核数］。")
+              help=_help("serve_workers"))
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=300, show_default=True,
-              help="一份文件最多用时（秒，含 OCR），超时记为无法读取。")
+              help=_help("serve_timeout"))
 @_data_option
 @_database_option
 @click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="NAME",
-              help="A host name or address browsers use to reach the server, besides the bound address "
-                   "and localhost (repeatable).")
+              help=_help("allowed_host"))
 @click.option("--max-uploads", type=click.IntRange(min=1), default=64, show_default=True,
-              help="Uploads received at once; more get HTTP 429.")
+              help=_help("max_uploads"))
 @click.option("--upload-timeout", type=click.FloatRange(min=0, min_open=True), default=120, show_default=True,
-              help="Seconds an upload's body may take to arrive; slower ones get HTTP 408.")
+              help=_help("upload_timeout"))
 def serve(host, port, index_dir, max_upload_mb, max_files, workers, timeout, data_dir, database, allowed_hosts,
           max_uploads, upload_timeout):
-    """Serve the office workspace: login, batches, review, audit, search (API docs at /docs)."""
     try:
         import uvicorn
 
@@ -425,21 +414,22 @@ def _hit_lines(hit, color: bool) -> list[str]:
     place = " · ".join(x for x in (hit["citation"], hit.get("chapter")) if x)
     answer = hit["answer"].replace("\n", " ").strip()
     answer = click.style(answer, bold=True, fg="yellow") if color else f"【{answer}】"
-    lines = [f"[{hit['rank']}] {place}  (score {hit['score']:.2f})", f"    {answer}"]
+    zh = catalogue()
+    lines = [zh.text("cli.hit", rank=hit["rank"], place=place, score=f"{hit['score']:.2f}"), f"    {answer}"]
     if hit.get("superseded_by"):
-        # Chinese for people; moves to the message catalogue (pbdocs/data/messages.toml) when it lands.
-        lines.append(f"    已被{hit['superseded_by']['citation']}取代")
+        lines.append(zh.text("cli.superseded", citation=hit["superseded_by"]["citation"]))
     origin = " · ".join(x for x in (hit.get("issuer"), hit.get("doc_number"), hit.get("date")) if x)
     if hit.get("effective"):
-        origin += f"{' · ' if origin else ''}{hit['effective']}施行"
-    lines.append(f"    来源: {origin or hit['title']}" + (f" | {hit['source']}" if hit.get("source") else ""))
+        origin += (" · " if origin else "") + zh.text("cli.effective", date=hit["effective"])
+    lines.append(zh.text("cli.source", origin=origin or hit["title"])
+                 + (f" | {hit['source']}" if hit.get("source") else ""))
     return lines
 
 
 # Where the default corpus and index are: the shell's choice, read through these options.
 _corpus_option = click.option(
     "--corpus", "corpus_dir", type=click.Path(file_okay=False, path_type=str), envvar=shell.CORPUS_ENV,
-    show_envvar=True, default=None, help="语料库文件夹［默认：内置的 corpus/］。")
+    show_envvar=True, default=None, help=_help("corpus"))
 
 
 def _index_option(help_text: str):
@@ -453,22 +443,19 @@ def _on_command_line(ctx: click.Context, name: str) -> bool:
     return ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE
 
 
-@cli.command()
+@cli.command(help=_help("search"))
 @click.argument("query", required=False)
 @click.option("-k", "k", type=click.IntRange(min=1, max=100), default=5, show_default=True,
-              help="返回的段落数。")
-@_index_option("索引目录［默认：内置语料库的索引，缺失或过期时重建；只给 --index 时按原样检索该索引］。")
+              help=_help("k"))
+@_index_option(_help("search_index"))
 @_corpus_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text：答案及出处；json：SearchResult 对象。")
+              help=_help("search_format"))
 @click.option("--batch", type=click.Path(dir_okay=False, path_type=str), default=None,
-              help='{"id", "q"} 格式的 JSON Lines 问题文件；每个问题输出一行 {"id", "query", "hits"}。')
-@click.option("--rerank/--no-rerank", default=None,
-              help="按语义重排最好的段落（rerank 组件）［默认：已安装该组件且索引带有段落向量时重排；"
-                   "--rerank 在索引没有向量时先计算］。")
+              help=_help("batch"))
+@click.option("--rerank/--no-rerank", default=None, help=_help("rerank"))
 @click.pass_context
 def search(ctx, query, k, index_dir, corpus_dir, fmt, batch, rerank):
-    """从政策语料库中回答有关党建和社会组织管理规定的问题。"""
     from . import open_searcher
     from .search.searcher import read_batch
 
@@ -511,21 +498,19 @@ def _attach_reranker(searcher, *, required: bool) -> None:
     rerank.attach(searcher, required=required)
 
 
-@cli.group("index")
+@cli.group("index", help=_help("index"))
 def index_group():
-    """建立检索索引。"""
+    """The index command group."""
 
 
-@index_group.command("build")
+@index_group.command("build", help=_help("index_build"))
 @click.argument("sources", nargs=-1, type=click.Path(exists=True, path_type=str))
-@_index_option("索引写入的目录［默认：index/bundled］。")
+@_index_option(_help("build_index"))
 @_corpus_option
 @click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="为大语料库分词的进程数［默认：CPU 核数］。")
-@click.option("--rerank", is_flag=True, default=False,
-              help="同时计算重排所需的段落向量（rerank 组件；每千个段落需要几分钟）。")
+              help=_help("build_workers"))
+@click.option("--rerank", is_flag=True, default=False, help=_help("build_rerank"))
 def index_build(sources, index_dir, corpus_dir, workers, rerank):
-    """为 SOURCES（带 manifest.json 的语料库文件夹、文件或文件夹）建立索引［默认：语料库］。"""
     from .search import build
 
     encoder = None
@@ -539,7 +524,7 @@ def index_build(sources, index_dir, corpus_dir, workers, rerank):
                                 terms=meta["n_terms"], seconds=f"{meta['build_seconds']:.1f}"), err=True)
 
 
-def _iso_date(ctx, param, value):
+def _checked_date(ctx, param, value):
     import re
 
     if value is not None and not re.fullmatch(r"(?:19|20)\d{2}-\d{2}-\d{2}", value):
@@ -547,25 +532,23 @@ def _iso_date(ctx, param, value):
     return value
 
 
-@cli.command()
+@cli.command(help=_help("ingest"), short_help=_help("ingest_short"))
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=str))
 @_corpus_option
-@click.option("--title", default=None, help="标题，代替从文字中读出的标题。")
-@click.option("--issuer", default=None, help="发文机关，代替从文字中读出的发文机关。")
-@click.option("--doc-number", default=None, help="文号，代替从文字中读出的文号。")
-@click.option("--date", default=None, callback=_iso_date, help="成文日期，格式 YYYY-MM-DD。")
-@click.option("--source", default=None, help="文件来源（网址或出处）。")
+@click.option("--title", default=None, help=_help("title"))
+@click.option("--issuer", default=None, help=_help("issuer"))
+@click.option("--doc-number", default=None, help=_help("doc_number"))
+@click.option("--date", default=None, callback=_checked_date, help=_help("date"))
+@click.option("--source", default=None, help=_help("source"))
 @click.option("--version-label", "version_label", default=None,
-              help="版本（如 2023修正），代替从公布语句中读出的版本。")
-@click.option("--effective", default=None, callback=_iso_date, help="施行日期，格式 YYYY-MM-DD。")
+              help=_help("version_label"))
+@click.option("--effective", default=None, callback=_checked_date, help=_help("effective"))
 @click.option("--superseded-by", default=None, metavar="ID",
-              help="取代它的语料库文件 id［默认：同标题的较新文件］。")
+              help=_help("superseded_by"))
 @click.option("--in-force", is_flag=True, default=False,
-              help="即使有同标题的较新文件，仍视为现行有效。")
+              help=_help("in_force"))
 def ingest(paths, corpus_dir, title, issuer, doc_number, date, source, version_label, effective, superseded_by,
            in_force):
-    """把文件（pbdocs 能读的任何格式，或其文件夹）加入检索语料库；同标题文件的各版本自动关联
-    （较新的取代较旧的），选项另有指定的除外。"""
     from .search import ingest as ingest_documents
 
     overrides = {"title": title, "issuer": issuer, "doc_number": doc_number, "date": date, "source": source,
@@ -584,10 +567,10 @@ def _quote(text: str, limit: int = 90) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-def _where(evidence) -> str:
-    place = "，".join(p for p in (evidence.chapter, evidence.article) if p)
-    page = catalogue().text("check.page", page=evidence.page)
-    return f"{place + '，' if place else ''}{page}"
+def _evidence_place(evidence) -> str:
+    zh = catalogue()
+    parts = [p for p in (evidence.chapter, evidence.article) if p] + [zh.text("check.page", page=evidence.page)]
+    return zh.text("check.place_separator").join(parts)
 
 
 def _check_report(result) -> list[str]:
@@ -631,7 +614,7 @@ def _finding_lines(finding) -> list[str]:
         if element.evidence:
             evidence = element.evidence
             sentences.setdefault((evidence.start, evidence.end), evidence)
-            line += f"  {_where(evidence)}「{_quote(evidence.match, 30)}」"
+            line += f"  {_evidence_place(evidence)}「{_quote(evidence.match, 30)}」"
             if element.method != "exact":
                 line += zh.text("check.method", method=zh.label("methods", element.method),
                                 confidence=f"{element.confidence:.2f}")
@@ -648,27 +631,22 @@ def _finding_lines(finding) -> list[str]:
     return lines
 
 
-@cli.command()
+@cli.command(help=_help("check"))
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text：给人读的审查结果；json：每个文件一个 JSON 对象（JSON Lines）。")
+              help=_help("check_format"))
 @_pack_option
 @click.option("--org-type", type=click.Choice(registry().org_type_choices()), default=None,
-              help="组织类型，用于 statutory 规则包（默认：从文字判断）。")
+              help=_help("check_org_type"))
 @click.option("--rules", "rules_file", type=click.Path(dir_okay=False, path_type=str), default=None,
-              help="另加的规则包文件（TOML），与所选规则包一起审查。")
+              help=_help("rules_file"))
 @_kind_option
 @click.option("--pages", is_flag=True,
-              help="把这些文件按给出的顺序当作同一份章程的各页读取（如章程各页的照片）。")
+              help=_help("pages"))
 @_fail_on_option
 @_ocr_option
-@_timeout_option(600, "Seconds one file may take (OCR included) before it is reported unreadable.")
+@_timeout_option(600, _help("timeout"))
 def check(paths, fmt, pack, org_type, rules_file, kind, pages, fail_on, ocr, timeout):
-    """Check charters for the party-building clause, element by element, with evidence and fix.
-
-    退出码：0 全部合规（或不适用：不是社会组织章程），1 有章程不合规（见 --fail-on），
-    2 用法错误（选项或规则文件有误），3 有文件无法读取（优先于 1）。
-    """
     from functools import partial
 
     from .executor import call_within
@@ -679,6 +657,7 @@ def check(paths, fmt, pack, org_type, rules_file, kind, pages, fail_on, ocr, tim
     options = CheckOptions.build(pack=pack, org_type=org_type, rules_file=rules_file,
                                  extract=_extract_options(ocr, timeout), kind=kind)
     unreadable = failing = False
+    zh = catalogue()
     # With --pages the files are the pages of one charter, checked once.
     items = [list(paths)] if pages else list(paths)
     for item in items:
@@ -690,7 +669,7 @@ def check(paths, fmt, pack, org_type, rules_file, kind, pages, fail_on, ocr, tim
             result = CheckResult(path=label, verdict="error", error=timeout_reason(timeout))
         if result.verdict == "error":
             unreadable = True
-            _error(f"{result.path}: {result.error or 'cannot be read'}")
+            _error(f"{result.path}: {result.error or zh.text('cli.cannot_be_read')}")
         elif result.verdict in _FAILING[fail_on]:
             failing = True
         if fmt == "json":
@@ -700,15 +679,14 @@ def check(paths, fmt, pack, org_type, rules_file, kind, pages, fail_on, ocr, tim
     sys.exit(EXIT_UNREADABLE if unreadable else EXIT_FINDINGS if failing else EXIT_OK)
 
 
-@cli.command("rules")
+@cli.command("rules", help=_help("rules"))
 @click.option("--pack", type=click.Choice(registry().pack_names), default=registry().every_pack, show_default=True,
-              help="要列出的规则包。")
+              help=_help("rules_pack"))
 @click.option("--rules", "rules_file", type=click.Path(dir_okay=False, path_type=str), default=None,
-              help="同时列出（并校验）这个规则包文件中的规则。")
+              help=_help("rules_rules"))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text：给人读的列表；json：每条规则一个 JSON 对象。")
+              help=_help("rules_format"))
 def rules_command(pack, rules_file, fmt):
-    """列出规则包中的规则及其法律依据。"""
     from .rules import list_rules
 
     for rule in list_rules(pack, rules_file):
@@ -716,7 +694,7 @@ def rules_command(pack, rules_file, fmt):
             click.echo(_json_line(rule.as_dict()))
             continue
         zh = catalogue()
-        scope = f"  （{'、'.join(rule.org_types)}）" if rule.org_types else ""
+        scope = zh.text("rules_list.scope", types="、".join(rule.org_types)) if rule.org_types else ""
         click.echo(f"{rule.id}  【{zh.label('severities', rule.severity)}】  {rule.title}{scope}")
         click.echo(zh.text("rules_list.basis", basis=rule.basis.cite()))
         for element in rule.elements:
@@ -738,29 +716,25 @@ def _check_options(pack, org_type, rules_file, ocr):
 
 _org_type_option = click.option(
     "--org-type", type=click.Choice(registry().org_type_choices()), default=None,
-    help="组织类型（默认：从文字判断）。")
+    help=_help("org_type"))
 _rules_option = click.option(
     "--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=str), default=None,
-    help="另加的规则包文件（TOML），与所选规则包一起审查。")
+    help=_help("rules_file"))
 
 
-@cli.command()
+@cli.command(help=_help("opinion"))
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=str))
 @click.option("--out", "-o", "out_dir", required=True, type=click.Path(file_okay=False, path_type=str),
-              help="审查意见写入的文件夹，每份章程一个 <章程>-审查意见.docx。")
-@click.option("--office", default=None, help="出具意见的机关，如 XX市民政局。")
-@click.option("--signatory", default=None, help="机关名称下的署名行。")
-@click.option("--date", "day", default=None, callback=_iso_date,
-              help="意见日期，格式 YYYY-MM-DD［默认：今天］。")
+              help=_help("opinion_out"))
+@click.option("--office", default=None, help=_help("office"))
+@click.option("--signatory", default=None, help=_help("signatory"))
+@click.option("--date", "day", default=None, callback=_checked_date,
+              help=_help("opinion_date"))
 @_pack_option
 @_org_type_option
 @_rules_option
 @_ocr_option
 def opinion(paths, out_dir, office, signatory, day, pack, org_type, rules_file, ocr):
-    """为每份不合规的章程写一份审查意见（.docx）。
-
-    退出码：0 完成（合规的章程不出意见），2 用法错误，3 有文件无法读取。
-    """
     import datetime as dt
 
     from .deliver import OpinionSettings, write_opinions
@@ -774,7 +748,7 @@ def opinion(paths, out_dir, office, signatory, day, pack, org_type, rules_file, 
         result = check_path(path, options)
         if result.verdict == "error":
             unreadable = True
-            _error(f"{path}: {result.error or 'cannot be read'}")
+            _error(f"{path}: {result.error or catalogue().text('cli.cannot_be_read')}")
         results.append(result)
     written = write_opinions(results, out_dir, settings)
     for path in written:
@@ -783,21 +757,17 @@ def opinion(paths, out_dir, office, signatory, day, pack, org_type, rules_file, 
     sys.exit(EXIT_UNREADABLE if unreadable else EXIT_OK)
 
 
-@cli.command()
+@cli.command(help=_help("amend"))
 @click.argument("charter", type=click.Path(exists=True, dir_okay=False, path_type=str))
 @click.option("--out", "-o", "out", required=True, type=click.Path(dir_okay=False, path_type=str),
-              help="修改后的章程：.docx 输入写 .docx（修订模式），.txt 输入写 .txt。")
+              help=_help("amend_out"))
 @click.option("--table", default=None, type=click.Path(dir_okay=False, path_type=str),
-              help="同时把章程修改对照表写到这里（.docx 或 .txt）。")
+              help=_help("table"))
 @_pack_option
 @_org_type_option
 @_rules_option
 @_ocr_option
 def amend(charter, out, table, pack, org_type, rules_file, ocr):
-    """以修订模式把党建条款（及社会主义核心价值观表述）写入章程。
-
-    合规的章程不作改动。退出码：0 完成，2 用法错误，3 章程无法读取。
-    """
     from .deliver import amend_charter
 
     amendment = amend_charter(charter, out, table, _check_options(pack, org_type, rules_file, ocr))

@@ -55,7 +55,6 @@ class DocumentKind:
     title: str | None = None
     named: str | None = None
     describes: str | None = None
-    reason: str = ""
     pack: str | None = None
     subject: str | None = None
 
@@ -331,7 +330,6 @@ def _document_kinds(read: _Reader, data: dict[str, Any],
             title=_optional(read, entry, "title", where, pattern=True),
             named=_optional(read, entry, "named", where, pattern=True),
             describes=_optional(read, entry, "describes", where, pattern=True),
-            reason=read.text(entry, "reason", where),
             pack=_optional(read, entry, "pack", where), subject=_optional(read, entry, "subject", where),
         )
         if not (kind.title or kind.named or kind.describes):

@@ -25,8 +25,7 @@ __all__ = [
     "Heading", "division_heading", "article_heading", "plausible_next_article", "MAX_ARTICLE_STEP",
     "line_headings", "numbered_list_headings", "list_chapter_headings", "inline_headings",
     "is_page_number", "running_key", "running_lines", "strip_running_lines", "EDGE_LINES", "RUNNING_SHARE",
-    "cited_titles", "title_key", "proviso",
-    "break_furniture", "TextLine", "text_lines",
+    "cited_titles", "title_key", "break_furniture", "TextLine", "text_lines", "proviso",
 ]
 
 # -- lines ----------------------------------------------------------------------------------------
@@ -378,11 +377,11 @@ def strip_running_lines(pages: Sequence[Sequence[Line]]) -> list[list[Line]]:
 _ENDS_SENTENCE = re.compile(r"[。；;：:！!？?”」』）)]\s*$")
 
 
-def _is_title_copy(text: str, title_key: str) -> bool:
+def _is_title_copy(text: str, header_key: str) -> bool:
     key = running_key(text)
     # A header may repeat the title without its edition note (XX协会章程 under XX协会章程（2024年
     # 修订）) or without the breadcrumb the title line was copied with.
-    return bool(key) and (key == title_key or (len(key) >= 6 and key.endswith("章程") and key in title_key))
+    return bool(key) and (key == header_key or (len(key) >= 6 and key.endswith("章程") and key in header_key))
 
 
 def break_furniture(lines: Sequence[str], title: int | None) -> set[int]:
@@ -393,7 +392,7 @@ def break_furniture(lines: Sequence[str], title: int | None) -> set[int]:
     it stands next to such a header or between the two halves of a sentence (the line before it
     does not end its sentence). The title itself and headings never are.
     """
-    title_key = running_key(lines[title]) if title is not None else ""
+    header_key = running_key(lines[title]) if title is not None else ""
     furniture: set[int] = set()
     content = [i for i, line in enumerate(lines) if line.strip()]
     k = 0
@@ -403,7 +402,7 @@ def break_furniture(lines: Sequence[str], title: int | None) -> set[int]:
             i = content[k + len(run)]
             text = lines[i]
             numbered = is_page_number(text)
-            copy = i != title and title_key and _is_title_copy(text, title_key)
+            copy = i != title and header_key and _is_title_copy(text, header_key)
             if not (numbered or copy) or division_heading(text) or article_heading(text):
                 break
             run.append(i)
@@ -412,7 +411,7 @@ def break_furniture(lines: Sequence[str], title: int | None) -> set[int]:
             continue
         before = content[k - 1] if k else None
         after_exists = k + len(run) < len(content)
-        has_copy = any(i != title and title_key and _is_title_copy(lines[i], title_key) for i in run)
+        has_copy = any(i != title and header_key and _is_title_copy(lines[i], header_key) for i in run)
         open_sentence = before is not None and not _ENDS_SENTENCE.search(lines[before])
         if after_exists and before is not None and (has_copy or open_sentence):
             furniture.update(run)

@@ -31,7 +31,7 @@ __all__ = ["Catalogue", "Reading", "catalogue", "parse_catalogue", "LANGUAGES"]
 LANGUAGES = ("zh",)
 # Label groups the web page receives through /api/config.
 WEB_GROUPS = ("verdicts", "statuses", "severities", "elements", "rules", "methods", "columns", "booleans",
-              "batch_statuses", "audit_actions", "report")
+              "batch_statuses", "audit_actions", "report", "web")
 
 
 @dataclass(frozen=True)

@@ -105,3 +105,36 @@ def test_every_plain_reason_the_library_gives_has_a_chinese_reading():
     assert len(reasons) >= 10
     unread = [r for r in reasons if ZH.reading(r) == r]
     assert not unread, unread
+
+
+def test_every_document_kind_has_its_reason_in_the_catalogue_not_the_registry():
+    from importlib import resources
+
+    from pbdocs.domain import registry
+
+    for kind in registry().document_kinds:
+        assert HAN.search(ZH.label("kind_reasons", kind.code)), kind.code
+    domain_toml = resources.files("pbdocs").joinpath("data", "domain.toml").read_text(encoding="utf-8")
+    assert "\nreason = " not in domain_toml and "garbled_" not in domain_toml
+
+
+def test_every_help_text_is_chinese():
+    from click.testing import CliRunner
+
+    from pbdocs.cli import cli
+
+    def commands(group, path=()):
+        yield path
+        for name, command in getattr(group, "commands", {}).items():
+            yield from commands(command, (*path, name))
+
+    # Three English words in a row would be a sentence; option names, metavars and codes are single words.
+    sentence = re.compile(r"[a-z]{2,}[ ,;:.']+[a-z]{2,}[ ,;:.']+[a-z]{2,}")
+    for path in commands(cli):
+        result = CliRunner().invoke(cli, [*path, "--help"])
+        assert result.exit_code == 0
+        lines = result.output.splitlines()
+        assert lines[0].startswith("用法：")
+        # click's type names (FLOAT RANGE, TEXT) are upper case; a wrapped PostgreSQL address is one word.
+        english = [line for line in lines[1:] if sentence.search(line)]
+        assert not english, (path, english)

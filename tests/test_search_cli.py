@@ -70,7 +70,7 @@ def test_search_text_output(index_dir):
     lines = result.stdout.splitlines()
     assert lines[0].startswith("[1] 《示例基金会管理细则》 第一条")
     assert lines[1].strip() == "【第一条 基金会的原始基金不低于二百万元人民币。】"
-    assert lines[2].strip().startswith("来源:")
+    assert lines[2].strip().startswith("来源：")
 
 
 def test_search_json_output_is_the_search_result(index_dir):

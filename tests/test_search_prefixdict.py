@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -11,19 +10,7 @@ from pbdocs.search import tokenize
 from pbdocs.search.prefixdict import PrefixDict
 from pbdocs.search.strtable import StringTable, write_string_table
 
-REPO = Path(__file__).resolve().parents[1]
-DATA = Path(__file__).parent / "data"
-
-
-def _texts() -> list[str]:
-    """The test corpora: the bundled corpus, the text fixtures, and every search question."""
-    texts = [p.read_text(encoding="utf-8") for p in sorted((REPO / "corpus").rglob("*.txt"))]
-    texts += [p.read_text(encoding="utf-8") for p in sorted((DATA / "text").rglob("*.txt"))]
-    for name in ("lay_questions.jsonl", "lay_questions_heldout.jsonl"):
-        texts += [json.loads(line)["q"] for line in (DATA / "search" / name).read_text(encoding="utf-8").splitlines()
-                  if line.strip()]
-    texts += (DATA / "search" / "offtopic.txt").read_text(encoding="utf-8").split()
-    return texts
+from helpers import segmentation_texts
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +22,7 @@ def tokenizers(tmp_path_factory):
 
 def test_segmentation_matches_jieba_on_the_test_corpora(tokenizers):
     full, compact, _ = tokenizers
-    texts = _texts()
+    texts = segmentation_texts()
     assert len(texts) > 100
     for text in texts:
         folded = normalize(text).text.lower()
@@ -56,13 +43,13 @@ def test_a_dictionary_for_another_tokenizer_is_not_taken(tmp_path, monkeypatch):
     meta = tmp_path / "prefixdict.json"
     meta.write_text(json.dumps({**json.loads(meta.read_text()), "fingerprint": "other"}))
     monkeypatch.setattr(tokenize, "_prefix_dict", [])
-    tokenize._jieba.cache_clear()
+    tokenize._segmenter.cache_clear()
     try:
         assert not tokenize.use_prefix_dict(tmp_path)
         assert not tokenize.use_prefix_dict(tmp_path / "missing")
         assert tokenize._prefix_dict == []
     finally:
-        tokenize._jieba.cache_clear()
+        tokenize._segmenter.cache_clear()
 
 
 def test_string_table_finds_every_key_and_nothing_else(tmp_path):

@@ -14,7 +14,15 @@ from pbdocs.search.answer import best_answer, highlights
 from pbdocs.search.corpus import body_start
 from pbdocs.search.passages import split_passages, split_sentences
 from pbdocs.search.question import AMOUNT_PREFIX, Cue, analyze, has_amount
-from pbdocs.search.tokenize import BIGRAM_PREFIX, domain_terms, query_stopwords, query_terms, tokenize, words
+from pbdocs.search.tokenize import (
+    BIGRAM_PREFIX,
+    PART_WEIGHT,
+    domain_terms,
+    query_stopwords,
+    query_terms,
+    tokenize,
+    words,
+)
 
 DATA = Path(__file__).parent / "data" / "search"
 
@@ -38,14 +46,14 @@ def test_listed_terms_are_in_the_dictionary():
 
 def test_index_tokens_are_words_and_bigrams():
     tokens = tokenize("党建工作指导员")
-    # Passages keep the whole word; its parts are matched by bigrams and by the question's parts.
-    assert "党建工作指导员" in tokens and "指导员" not in tokens
+    # Search mode: the word and the dictionary words inside it, so a question saying 指导员 finds it.
+    assert "党建工作指导员" in tokens and "指导员" in tokens
     assert BIGRAM_PREFIX + "指导" in tokens and BIGRAM_PREFIX + "作指" in tokens
 
 
 def test_question_words_bring_their_parts():
-    terms = [t for t, _ in query_terms("党建工作指导员")]
-    assert "党建工作指导员" in terms and "指导员" in terms
+    terms = dict(query_terms("党建工作指导员"))
+    assert terms["党建工作指导员"] == 1.0 and terms["指导员"] == PART_WEIGHT
 
 
 def test_full_width_and_traditional_text_tokenize_alike():

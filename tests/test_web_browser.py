@@ -194,12 +194,23 @@ def test_the_page_refuses_unknown_types_and_explains_unreadable_files(base_url, 
     detail = page.inner_text("#results-table tr.detail")
     assert "无法读取：PDF 文件" in detail and not re.search(r"[A-Za-z]{4,}", detail.replace("PDF", "")), detail
 
+    page.set_input_files("#file-input", [{"name": "空的.txt", "mimeType": "text/plain", "buffer": b""}])
+    page.click("#check-button")
+    empty = page.locator("#results-table tr.result", has_text="空的.txt")
+    expect(empty).to_have_count(1)
+    empty.locator("button").click()
+    assert "无法读取：空文件" in page.locator("#results-table tr.detail:visible").inner_text()
+
     # A clause standing only in 附则 is flagged in the table itself, not only in the details.
     page.set_input_files("#file-input", [str(REPORTS / "appendix-only.txt")])
     page.click("#check-button")
     expect(row.filter(has_text="appendix-only.txt")).to_have_count(1)
     misplaced = page.locator("#results-table tr.result", has_text="appendix-only.txt")
     assert "合规⚠ 不在第一章 总则" in misplaced.locator(".verdict").inner_text().replace("\n", "")
+    # Severity notes only on findings that fall short: the 党建领导机关 (a suggestion) is named here.
+    misplaced.locator("button").click()
+    shown = page.locator("#results-table tr.detail:visible").inner_text()
+    assert "党建领导机关" in shown and "提示项" not in shown
     page.close()
 
 

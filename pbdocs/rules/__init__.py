@@ -12,6 +12,7 @@ import re
 
 from ..domain import registry
 from ..errors import PbdocsError, ReadError
+from ..messages import catalogue
 from ..models import Document
 from .options import CheckOptions
 from .packs import LegalBasis, Pack, RuleSpec, builtin_pack_names, lexicon, list_rules, load_pack
@@ -53,15 +54,15 @@ def _garbled_reason(doc: Document) -> str | None:
     if found is None:
         return None
     if found.common_share is None:
-        return registry().message_template("garbled_latin")
-    return registry().message_template("garbled_hanzi").format(common=f"{found.common_share:.0%}")
+        return catalogue().text("garbled.latin")
+    return catalogue().text("garbled.hanzi", common=f"{found.common_share:.0%}")
 
 
 def _garbled_pages(doc: Document) -> list[str]:
     from ..extract.quality import garbled
 
-    say = registry().message_template("garbled_page")
-    return [say.format(page=p.number) for p in doc.pages if len(doc.pages) > 1 and garbled(p.text)]
+    return [catalogue().text("garbled.page", page=p.number) for p in doc.pages
+            if len(doc.pages) > 1 and garbled(p.text)]
 
 
 def check_document(doc: Document, options: CheckOptions | None = None) -> CheckResult:

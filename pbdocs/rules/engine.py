@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from ..domain import Domain, registry
+from ..messages import catalogue
 from ..models import Document
 from .identity import charter_name, detect_kind, detect_org_type, subject_word
 from .matching import Matcher, TextMatch
@@ -393,7 +394,7 @@ def evaluate(doc: Document, packs: list[Pack], lexicon: Lexicon, org_type: str |
         findings, _ = _run(run, list(own), None)
         return CheckResult(path=doc.path, verdict="not_applicable", name=name, findings=findings,
                            ocr_pages=doc.ocr_pages, subject=subject, kind=document_kind.code,
-                           reason=document_kind.reason)
+                           reason=catalogue().label("kind_reasons", document_kind.code))
     detected = org_type or detect_org_type(layout, domain, name)
     subject = subject_word(layout, domain, detected, name)
     run = _Evaluation(doc, layout, lexicon, domain, detected, subject)

@@ -36,7 +36,8 @@ _LIST_LEAD = re.compile(r"[：:]\s*$")
 
 @dataclass(frozen=True)
 class Cue:
-    """The kind of answer a question wants: ``quantity``, ``date``, ``agency``, ``list`` or None;
+    """The kind of answer a question wants: ``quantity``, ``date``, ``agency``, ``list``,
+    ``wording`` (how a clause must be worded) or None;
     for amounts, the units documents would write it in (empty: any number)."""
 
     kind: str | None = None

@@ -1,9 +1,11 @@
-"""Tokens for BM25: jieba words (domain dictionary) plus Han character bigrams.
+"""Tokens for BM25: jieba words (search mode, domain dictionary) plus Han character bigrams.
 
-Passages are indexed with jieba's words (precise mode); a question's words also bring their parts
-(search mode: 党建工作指导员 also asks for 党建, 工作, 指导员), which find passages that use the
-parts as words. Indexing the parts too counted every long word twice and ranked worse on real lay
-questions (STARD: nDCG@10 0.382 against 0.400, see ``benchmarks/stard.py``).
+Passages are indexed with jieba's search-mode words: every word, and in a long word the dictionary
+words inside it (公益性 also gives 公益, 党建条款 also 党建), so a question saying 公益 or 党建 finds
+them. A question's own words bring their parts too, at half weight. Indexing precise-mode words
+only ranked STARD no better (nDCG@10 0.446 / R@100 0.745 against 0.447 / 0.748, see
+``benchmarks/stard.py``) and lost the requirement documents' answers to questions that say the
+short word (knowledge questions: R@1 0.79 against 0.86).
 Words give precise matches on the field's terms (社会组织, 党建工作指导员, 三会一课); bigrams catch
 what segmentation splits differently in question and passage (有3名以上正式党员 vs 正式党员三人以上).
 Bigrams live in their own namespace (a leading "\u00b7") so that a two-character word and the same
@@ -46,12 +48,12 @@ __all__ = [
 ]
 
 BIGRAM_PREFIX = "\u00b7"
-# Weight of the parts a question's long word brings (党建工作指导员 -> 指导员): they are words that
-# passages index only where jieba cut them standalone, so at full weight their high idf outweighed
-# the word itself (lay questions: MRR@10 0.851 at 1.0, 0.868 at 0.5; STARD nDCG@10 0.466 / 0.464).
+# Weight of the parts a question's long word brings (党建工作指导员 -> 党建, 指导员): at full weight
+# they outweigh the word itself (STARD nDCG@10 0.443 at 1.0, 0.447 at 0.5; the lay questions do
+# not move).
 PART_WEIGHT = 0.5
 # Bump when tokenization changes so that indexes built by older code are rebuilt.
-TOKENIZER_VERSION = 3
+TOKENIZER_VERSION = 4
 
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _WORD_CHAR = re.compile(r"[\w\u3400-\u4dbf\u4e00-\u9fff]")
@@ -105,9 +107,9 @@ def use_prefix_dict(folder: str | os.PathLike) -> bool:
     """Segment with the memory-mapped prefix dictionary in ``folder`` (written at index build by
     :func:`write_prefix_dict`) instead of loading jieba's whole dictionary, which costs a second
     per process. Only a dictionary made for this tokenizer and user dictionary is taken, and only
-    before jieba was first used here; returns whether it is the one in use."""
+    before segmentation was first used here; returns whether it is the one in use."""
     folder = Path(folder)
-    if _jieba.cache_info().currsize:
+    if _segmenter.cache_info().currsize:
         return bool(_prefix_dict) and _prefix_dict[0] == folder
     try:
         meta = json.loads((folder / "prefixdict.json").read_text(encoding="utf-8"))
@@ -124,19 +126,28 @@ def write_prefix_dict(folder: str | os.PathLike) -> None:
     ``folder`` as a :class:`~.prefixdict.PrefixDict`."""
     from .prefixdict import write_prefix_dict as write
 
-    tokenizer = _jieba()
-    write(tokenizer.FREQ, tokenizer.total, folder, data_fingerprint())
+    segmenter = _segmenter()
+    write(segmenter.freq, segmenter.total, folder, data_fingerprint())
 
 
 @functools.lru_cache(maxsize=1)
-def _jieba():
-    return jieba_tokenizer(_prefix_dict[0] if _prefix_dict else None)
+def _segmenter():
+    from .segment import Segmenter
+
+    if _prefix_dict:
+        from .prefixdict import PrefixDict
+
+        prefix = PrefixDict(_prefix_dict[0])
+        return Segmenter(prefix, prefix.total)
+    tokenizer = jieba_tokenizer()
+    return Segmenter(tokenizer.FREQ, tokenizer.total)
 
 
 def jieba_tokenizer(prefix_dict: str | os.PathLike | None = None):
     """A jieba ``Tokenizer`` with the user dictionary: over the prefix dictionary in the folder
     ``prefix_dict`` (see :mod:`.prefixdict`; the user dictionary is in it already), or with
-    jieba's own dictionary loaded."""
+    jieba's own dictionary loaded. Segmentation itself goes through :class:`~.segment.Segmenter`,
+    which gives jieba's words faster; this is its dictionary and its reference."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
@@ -155,15 +166,15 @@ def jieba_tokenizer(prefix_dict: str | os.PathLike | None = None):
 
 
 def words(text: str, *, normalized: bool = False) -> list[str]:
-    """jieba's words of ``text`` (precise mode), no punctuation: what passages are indexed with."""
+    """jieba's words of ``text`` (precise mode), no punctuation."""
     if not normalized:
         text = normalize(text).text
-    return [w for w in _jieba().cut(text.lower()) if _WORD_CHAR.search(w)]
+    return [w for w in _segmenter().cut(text.lower()) if _WORD_CHAR.search(w)]
 
 
 def search_words(text: str) -> list[str]:
     """jieba search-mode words of normalized ``text``: its words, long ones also with their parts."""
-    return [w for w in _jieba().cut_for_search(text.lower()) if _WORD_CHAR.search(w)]
+    return [w for w in _segmenter().cut_for_search(text.lower()) if _WORD_CHAR.search(w)]
 
 
 def bigrams(text: str) -> list[str]:
@@ -177,10 +188,11 @@ def bigrams(text: str) -> list[str]:
 
 
 def tokenize(text: str, *, normalized: bool = False) -> list[str]:
-    """Index tokens of ``text``: words, bigrams, then amounts. ``normalized`` skips normalization."""
+    """Index tokens of ``text``: search-mode words, bigrams, then amounts. ``normalized`` skips
+    normalization."""
     if not normalized:
         text = normalize(text).text
-    return words(text, normalized=True) + bigrams(text) + amount_tokens(text)
+    return search_words(text) + bigrams(text) + amount_tokens(text)
 
 
 def _count_batch(texts: Sequence[str]):
@@ -190,13 +202,13 @@ def _count_batch(texts: Sequence[str]):
 
 
 def _pool(processes: int):
-    """Worker processes forked after jieba is loaded here, so they share its dictionary instead
+    """Worker processes forked after the dictionary is loaded here, so they share it instead
     of each loading it again (where fork is unavailable they load it themselves). Normalization
     runs in the workers too: per character with an offset map, it costs as much as segmentation."""
     import gc
     import multiprocessing
 
-    _jieba()
+    _segmenter()
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     # Forked workers would otherwise garbage-collect (and so copy) every object the parent
     # holds, such as a big list of documents; frozen objects are left alone.
@@ -243,7 +255,7 @@ def content_terms(content: str) -> list[tuple[str, float]]:
     # Bigrams only within runs of content words, so that none straddles a dropped stop word or
     # a cut-out asking phrase.
     for segment in content.lower().split():
-        kept_words = [w for w in _jieba().cut(segment) if _WORD_CHAR.search(w)]
+        kept_words = [w for w in _segmenter().cut(segment) if _WORD_CHAR.search(w)]
         content_words.extend(w for w in kept_words if w not in stop)
         runs.extend(_content_runs(kept_words, stop))
     terms: list[tuple[str, float]] = []

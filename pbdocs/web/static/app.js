@@ -2,17 +2,13 @@
 // Every piece of user or document text is inserted with textContent: file names and charter
 // sentences are data, never markup.
 
-// Labels come from /api/config (the same package data the screening reports use).
-const labels = { verdicts: {}, statuses: {}, elements: {}, rules: {}, report: {} };
+// Labels and the page's sentences come from /api/config (the message catalogue the CLI and the
+// screening reports use); a sentence's {name} fields are filled in here.
+const labels = { verdicts: {}, statuses: {}, elements: {}, rules: {}, report: {}, web: {} };
 const VERDICT_ORDER = ["compliant", "partial", "missing", "contradicted", "not_applicable", "error"];
 const label = (kind, id) => labels[kind][id] || id;
-
-const HTTP_MESSAGES = {
-  400: "上传内容不完整，请重新选择文件后再试。",
-  413: "超出上传限制（文件过大或数量过多），请分批上传。",
-  415: "含有不支持的文件类型。",
-  503: "政策检索暂不可用（检索索引未就绪）。",
-};
+const say = (key, fields = {}) =>
+  (labels.web[key] || key).replace(/\{(\w+)\}/g, (_, name) => String(fields[name] ?? ""));
 
 // rule_ids names the rules a file's summary shows (the party clause, core values); only the
 // server knows them.
@@ -50,8 +46,9 @@ async function errorMessage(response) {
     const body = await response.json();
     detail = typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail);
   } catch (_) { /* a proxy's HTML error page: the status text is all we have */ }
-  const base = HTTP_MESSAGES[response.status] || `服务器返回错误（${response.status}）。`;
-  return detail ? `${base}（${detail}）` : base;
+  const known = labels.web[`http_${response.status}`];
+  const base = known || say("http_other", { status: response.status });
+  return detail ? say("with_detail", { message: base, detail }) : base;
 }
 
 // ---- choosing files -------------------------------------------------------------------------
@@ -59,25 +56,25 @@ async function errorMessage(response) {
 function problemsWith(files) {
   const problems = [];
   const rejected = files.filter((f) => !config.accepted.includes(suffixOf(f.name)));
-  if (rejected.length) problems.push(`不支持的文件类型：${rejected.map((f) => f.name).join("、")}`);
-  if (files.length > config.max_files) problems.push(`一次最多上传 ${config.max_files} 个文件，当前 ${files.length} 个`);
+  if (rejected.length) problems.push(say("unsupported", { names: rejected.map((f) => f.name).join(say("list_separator")) }));
+  if (files.length > config.max_files) problems.push(say("too_many", { max: config.max_files, count: files.length }));
   const total = files.reduce((sum, f) => sum + f.size, 0);
-  if (total > config.max_upload_mb * 1048576) problems.push(`合计 ${formatSize(total)}，超过 ${config.max_upload_mb} MB 上限`);
+  if (total > config.max_upload_mb * 1048576) problems.push(say("too_large", { size: formatSize(total), max: config.max_upload_mb }));
   return problems;
 }
 
 function showChosen() {
   const list = document.getElementById("chosen-files");
   list.replaceChildren(...chosen.map((file) => {
-    const remove = el("button", { type: "button", class: "remove", "aria-label": `移除 ${file.name}`, title: "移除" }, "×");
+    const remove = el("button", { type: "button", class: "remove", "aria-label": say("remove_file", { name: file.name }), title: say("remove") }, "×");
     remove.addEventListener("click", () => { chosen = chosen.filter((f) => f !== file); showChosen(); });
     return el("li", { class: config.accepted.includes(suffixOf(file.name)) ? "" : "rejected" },
-      `${file.name}（${formatSize(file.size)}）`, remove);
+      say("chosen_file", { name: file.name, size: formatSize(file.size) }), remove);
   }));
   const problems = problemsWith(chosen);
   const status = document.getElementById("check-status");
   status.className = problems.length ? "status error" : "status";
-  status.textContent = problems.length ? problems.join("；") : (chosen.length ? `已选择 ${chosen.length} 个文件` : "");
+  status.textContent = problems.length ? problems.join(say("problem_separator")) : (chosen.length ? say("chosen", { count: chosen.length }) : "");
   document.getElementById("check-button").disabled = chosen.length === 0 || problems.length > 0;
 }
 
@@ -119,7 +116,7 @@ function clauseArticle(result) {
   const found = Object.values(finding.elements).find((e) => e.found && e.evidence);
   if (!found) return "";
   const where = [];
-  if (found.evidence.page) where.push(`第${found.evidence.page}页`);
+  if (found.evidence.page) where.push(say("page", { page: found.evidence.page }));
   if (found.evidence.chapter) where.push(found.evidence.chapter);
   if (found.evidence.article) where.push(found.evidence.article);
   return where.join(" ");
@@ -138,7 +135,7 @@ function verdictBadge(result) {
 
 function place(evidence) {
   const where = [];
-  if (evidence.page) where.push(`第${evidence.page}页`);
+  if (evidence.page) where.push(say("page", { page: evidence.page }));
   if (evidence.article) where.push(evidence.article);
   return where.join(" ");
 }
@@ -150,7 +147,7 @@ function basisLine(basis) {
   if (basis.doc_number) parts.push(basis.doc_number);
   if (basis.date) parts.push(basis.date);
   if (basis.article) parts.push(basis.article);
-  return parts.length ? el("div", { class: "basis" }, `依据：${parts.join(" ")}`) : null;
+  return parts.length ? el("div", { class: "basis" }, say("basis", { basis: parts.join(" ") })) : null;
 }
 
 // Several elements are usually found in one sentence: quote it once, marking each matched phrase.
@@ -168,7 +165,7 @@ function quotedSentences(elements) {
     }
   }
   return [...sentences.values()].map(({ evidence, ranges }) => el("blockquote", { class: "evidence" },
-    el("span", { class: "where" }, `原文（${place(evidence) || "位置未知"}）：`),
+    el("span", { class: "where" }, say("evidence", { place: place(evidence) || say("unknown_place") })),
     highlighted("span", { class: "quote" }, evidence.text, mergeRanges(ranges))));
 }
 
@@ -178,7 +175,8 @@ function findingBlock(finding) {
   const heading = el("h4", {}, title,
     el("span", { class: `status-tag status-${advisory && finding.status !== "present" ? "info" : finding.status}` },
       label("statuses", finding.status)),
-    finding.severity === "info" ? el("span", { class: "severity" }, "提示项，不影响审查结论") : null);
+    // Only a finding that falls short carries a severity note.
+    finding.severity === "info" && finding.status !== "present" ? el("span", { class: "severity" }, say("info_note")) : null);
   const block = el("div", { class: "finding" }, heading);
   if (finding.message) block.append(el("div", { class: "message" }, finding.message));
   const elements = Object.entries(finding.elements || {});
@@ -190,7 +188,7 @@ function findingBlock(finding) {
         el("span", { class: element.found ? "mark-ok" : "mark-no" }, element.found ? "✓ " : "✗ "),
         name,
         element.found && element.evidence ? el("span", { class: "where" }, `　${place(element.evidence)}`)
-          : el("span", { class: "mark-no" }, "　缺失")));
+          : el("span", { class: "mark-no" }, say("element_missing"))));
     }
     block.append(list);
   }
@@ -198,17 +196,18 @@ function findingBlock(finding) {
   block.append(basisLine(finding.basis) || "");
   if (finding.fix && finding.fix.text && finding.status !== "present") {
     block.append(el("div", { class: "fix" },
-      `修改建议${finding.fix.where ? `（${finding.fix.where}）` : ""}：`, el("span", { class: "fix-text" }, finding.fix.text)));
+      finding.fix.where ? say("fix_at", { where: finding.fix.where }) : say("fix"),
+      el("span", { class: "fix-text" }, finding.fix.text)));
   }
   return block;
 }
 
 function detailRow(result, columns) {
   const cell = el("td", { colspan: String(columns) });
-  if (result.error) cell.append(el("p", { class: "error-text" }, `无法读取：${result.error_text || result.error}`));
-  else if (result.verdict === "not_applicable" && result.reason) cell.append(el("p", { class: "reason-text" }, `${label("verdicts", "not_applicable")}：${result.reason}`));
+  if (result.error) cell.append(el("p", { class: "error-text" }, say("unreadable", { reason: result.error_text || result.error })));
+  else if (result.verdict === "not_applicable" && result.reason) cell.append(el("p", { class: "reason-text" }, say("not_applicable", { verdict: label("verdicts", "not_applicable"), reason: result.reason })));
   for (const finding of result.findings || []) cell.append(findingBlock(finding));
-  if ((result.ocr_pages || []).length) cell.append(el("p", { class: "basis" }, `以下页面经文字识别（OCR）读取：${result.ocr_pages.join("、")}`));
+  if ((result.ocr_pages || []).length) cell.append(el("p", { class: "basis" }, say("ocr_pages", { pages: result.ocr_pages.join(say("list_separator")) })));
   const row = el("tr", { class: "detail" }, cell);
   row.hidden = true;
   return row;
@@ -218,7 +217,7 @@ function showSummary(results) {
   const counts = {};
   for (const r of results) counts[r.verdict] = (counts[r.verdict] || 0) + 1;
   const summary = document.getElementById("summary");
-  summary.replaceChildren(el("span", { class: "total" }, `共 ${results.length} 份`));
+  summary.replaceChildren(el("span", { class: "total" }, say("total", { count: results.length })));
   for (const verdict of VERDICT_ORDER) {
     if (counts[verdict]) summary.append(el("span", { class: `verdict verdict-${verdict}` }, `${label("verdicts", verdict)} ${counts[verdict]}`));
   }
@@ -231,10 +230,10 @@ function showResults(results, reportId) {
   results.forEach((result, index) => {
     const missing = missingElements(result);
     const detail = detailRow(result, columns);
-    const toggle = el("button", { type: "button", class: "small secondary", "aria-expanded": "false" }, "展开");
+    const toggle = el("button", { type: "button", class: "small secondary", "aria-expanded": "false" }, say("expand"));
     toggle.addEventListener("click", () => {
       detail.hidden = !detail.hidden;
-      toggle.textContent = detail.hidden ? "展开" : "收起";
+      toggle.textContent = say(detail.hidden ? "expand" : "collapse");
       toggle.setAttribute("aria-expanded", String(!detail.hidden));
     });
     body.append(el("tr", { class: "result", "data-path": result.path },
@@ -243,7 +242,7 @@ function showResults(results, reportId) {
       el("td", {}, result.name || "—"),
       el("td", {}, result.org_type || "—"),
       el("td", { class: "nowrap" }, verdictBadge(result)),
-      el("td", { class: missing.length ? "missing-list" : "" }, result.verdict === "error" ? "—" : (missing.join("、") || "无")),
+      el("td", { class: missing.length ? "missing-list" : "" }, result.verdict === "error" ? "—" : (missing.join(say("list_separator")) || say("none"))),
       el("td", {}, coreValues(result) || "—"),
       el("td", { class: misplaced(result) ? "nowrap misplaced-place" : "nowrap" }, clauseArticle(result) || "—",
         misplaced(result) ? el("span", { class: "misplaced" }, labels.report.misplaced_flag || "") : null),
@@ -267,12 +266,12 @@ async function submitFiles(event) {
   for (const file of chosen) form.append("files", file, file.name);
   button.disabled = true;
   status.className = "status";
-  const waiting = `正在审查 ${chosen.length} 个文件，请稍候……`;
+  const waiting = say("checking", { count: chosen.length });
   status.textContent = waiting;
   // Scanned PDFs take a while to read: a running clock shows the page has not hung.
   const began = Date.now();
   const clock = setInterval(() => {
-    status.textContent = `${waiting}已用时 ${Math.round((Date.now() - began) / 1000)} 秒`;
+    status.textContent = say("elapsed", { waiting, seconds: Math.round((Date.now() - began) / 1000) });
   }, 1000);
   // Photos of one charter's pages are read together, in the order chosen, as one document.
   const asPages = document.getElementById("pages-input").checked && chosen.length > 1;
@@ -281,10 +280,10 @@ async function submitFiles(event) {
     if (!response.ok) throw new Error(await errorMessage(response));
     const results = await response.json();
     showResults(results, response.headers.get("x-report-id"));
-    status.textContent = `审查完成：${results.length} 份文件。点击“展开”查看原文依据和修改建议。`;
+    status.textContent = say("checked", { count: results.length });
   } catch (error) {
     status.className = "status error";
-    status.textContent = error instanceof TypeError ? "无法连接服务器，请检查网络或文件大小后重试。" : error.message;
+    status.textContent = error instanceof TypeError ? say("offline_upload") : error.message;
   } finally {
     clearInterval(clock);
     button.disabled = false;
@@ -339,18 +338,18 @@ function hitItem(hit) {
   const title = hit.title ? `《${hit.title.replace(/^《|》$/g, "")}》` : hit.doc_id;
   // The citation names the law's version or the notice's 文号 and the article: 《慈善法》(2023修正) 第六十一条.
   const cited = hit.citation || [title, hit.article].filter(Boolean).join(" ");
-  const origin = [hit.issuer, hit.doc_number, hit.date, hit.effective ? `${hit.effective}施行` : null, hit.chapter]
+  const origin = [hit.issuer, hit.doc_number, hit.date, hit.effective ? say("effective", { date: hit.effective }) : null, hit.chapter]
     .filter((x) => x && !cited.includes(x)).join(" ");
   const item = el("li", { class: "hit" },
     highlighted("div", { class: "answer" }, answer, termRanges(answer, terms)),
-    el("div", { class: "source" }, `出处：${cited}`, origin ? `　${origin}` : "",
-      hit.source ? `　来源：${hit.source}` : ""));
+    el("div", { class: "source" }, say("cited", { cited }), origin ? `　${origin}` : "",
+      hit.source ? say("hit_source", { source: hit.source }) : ""));
   if (hit.in_force === false) {
-    const by = hit.superseded_by ? `已被${hit.superseded_by.citation}取代` : "已失效";
+    const by = hit.superseded_by ? say("superseded", { citation: hit.superseded_by.citation }) : say("repealed");
     item.append(el("div", { class: "superseded" }, by));
   }
   if (hit.text && hit.text !== answer) {
-    item.append(el("details", {}, el("summary", {}, "查看条文全文（答案句以底色标出）"),
+    item.append(el("details", {}, el("summary", {}, say("full_text")),
       highlighted("p", {}, hit.text, answerRange(hit), "answer-span")));
   }
   return item;
@@ -363,7 +362,7 @@ async function submitSearch(event) {
   const status = document.getElementById("search-status");
   const list = document.getElementById("search-results");
   status.className = "status";
-  status.textContent = "正在检索……";
+  status.textContent = say("searching");
   list.replaceChildren();
   try {
     const response = await fetch(`/api/search?q=${encodeURIComponent(query)}&k=5`);
@@ -371,14 +370,14 @@ async function submitSearch(event) {
     const result = await response.json();
     if (!result.confident) {
       status.className = "status no-answer";
-      status.textContent = "未找到可靠的答案。以下为最接近的条文，仅供参考。";
+      status.textContent = say("no_answer");
     } else {
-      status.textContent = `找到 ${result.hits.length} 条相关条文。每条先列出回答问题的句子（标黄处为与问题匹配的词语），可展开查看条文全文。`;
+      status.textContent = say("found", { count: result.hits.length });
     }
     list.replaceChildren(...result.hits.map(hitItem));
   } catch (error) {
     status.className = "status error";
-    status.textContent = error instanceof TypeError ? "无法连接服务器。" : error.message;
+    status.textContent = error instanceof TypeError ? say("offline") : error.message;
   }
 }
 
@@ -394,7 +393,7 @@ async function loadConfig() {
   } catch (_) { /* the defaults above match the server's defaults */ }
   document.getElementById("file-input").accept = config.accepted.join(",");
   document.getElementById("limits-hint").textContent =
-    `支持 Word（.docx .doc）、PDF（含扫描件）、照片和扫描图片、文本、网页及 ZIP 压缩包；一次最多 ${config.max_files} 个文件，合计不超过 ${config.max_upload_mb} MB`;
+    say("limits", { max_files: config.max_files, max_mb: config.max_upload_mb });
   showChosen();
 }
 
