@@ -17,6 +17,7 @@ it is committed.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import statistics
 import sys
@@ -28,33 +29,39 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 
+def _text_key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
 def _sample_vectors(searcher, ranked_lists, encoder, cache: Path | None):
-    """Passage vectors for every pid in ``ranked_lists`` (others zero), in the stored layout."""
+    """Passage vectors for every pid in ``ranked_lists`` (others zero), in the stored layout. The
+    cache is keyed by the encoded text, so it stays valid across rebuilds of the index."""
     import numpy as np
 
     from pbdocs.search.rerank import PassageVectors, _quantize, _row_dtype, passage_text
 
     wanted = sorted({pid for ranked in ranked_lists for pid in ranked})
-    known: dict[int, np.ndarray] = {}
+    keys = {pid: _text_key(passage_text(searcher.reader.passage(pid))) for pid in wanted}
+    known: dict[str, np.ndarray] = {}
     if cache is not None and cache.exists():
         stored = np.load(cache)
-        known = dict(zip(stored["pids"].tolist(), stored["vectors"], strict=True))
-    missing = [pid for pid in wanted if pid not in known]
+        known = dict(zip(stored["keys"].tolist(), stored["vectors"], strict=True))
+    missing = [pid for pid in wanted if keys[pid] not in known]
     started = time.perf_counter()
     for start in range(0, len(missing), 64):
         chunk = missing[start:start + 64]
         vectors = encoder.passages([passage_text(searcher.reader.passage(pid)) for pid in chunk])
-        known.update(zip(chunk, vectors, strict=True))
+        known.update(zip([keys[pid] for pid in chunk], vectors, strict=True))
         done = start + len(chunk)
         rate = done / (time.perf_counter() - started)
         print(f"  encoded {done}/{len(missing)} passages ({rate:.1f}/s)", file=sys.stderr, flush=True)
         if cache is not None:
-            pids = sorted(known)
-            np.savez(cache, pids=np.asarray(pids), vectors=np.stack([known[p] for p in pids]))
+            names = sorted(known)
+            np.savez(cache, keys=np.asarray(names), vectors=np.stack([known[k] for k in names]))
     rows = np.zeros(searcher.reader.n_passages, dtype=_row_dtype(encoder_dim(known)))
     rows["scale"] = 1.0
-    pids = np.asarray(wanted, dtype=np.int64)
-    rows[pids] = _quantize(np.stack([known[p] for p in wanted]))
+    if wanted:
+        rows[np.asarray(wanted, dtype=np.int64)] = _quantize(np.stack([known[keys[p]] for p in wanted]))
     return PassageVectors(encoder.name, rows), len(missing), time.perf_counter() - started
 
 
