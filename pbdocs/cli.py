@@ -453,8 +453,9 @@ def _on_command_line(ctx: click.Context, name: str) -> bool:
               help=_help("search_format"))
 @click.option("--batch", type=click.Path(dir_okay=False, path_type=str), default=None,
               help=_help("batch"))
+@click.option("--rerank/--no-rerank", default=None, help=_help("rerank"))
 @click.pass_context
-def search(ctx, query, k, index_dir, corpus_dir, fmt, batch):
+def search(ctx, query, k, index_dir, corpus_dir, fmt, batch, rerank):
     from . import open_searcher
     from .search.searcher import read_batch
 
@@ -467,6 +468,8 @@ def search(ctx, query, k, index_dir, corpus_dir, fmt, batch):
         searcher = open_searcher(
             shell.index_dir(index_dir), shell.corpus_dir(corpus_dir),
             on_build=lambda path: click.echo(catalogue().text("cli.building_index", path=path), err=True))
+    if rerank is not False:
+        _attach_reranker(searcher, required=rerank is True)
     if questions is not None:
         for qid, question in questions:
             result = searcher.search(question, k=k).as_dict()
@@ -484,6 +487,17 @@ def search(ctx, query, k, index_dir, corpus_dir, fmt, batch):
         click.echo("\n".join(_hit_lines(hit, color)))
 
 
+def _attach_reranker(searcher, *, required: bool) -> None:
+    from .search import rerank
+
+    if not rerank.available() and not required:
+        return
+    if required and rerank.PassageVectors.load(searcher.reader.folder, searcher.reader.meta) is None:
+        click.echo(catalogue().text("cli.encoding_passages", count=searcher.reader.n_passages), err=True)
+        rerank.encode_index(searcher.reader.folder, rerank.default_encoder())
+    rerank.attach(searcher, required=required)
+
+
 @cli.group("index", help=_help("index"))
 def index_group():
     """The index command group."""
@@ -495,10 +509,17 @@ def index_group():
 @_corpus_option
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help=_help("build_workers"))
-def index_build(sources, index_dir, corpus_dir, workers):
+@click.option("--rerank", is_flag=True, default=False, help=_help("build_rerank"))
+def index_build(sources, index_dir, corpus_dir, workers, rerank):
     from .search import build
 
-    meta = build(sources or [shell.corpus_dir(corpus_dir)], shell.index_dir(index_dir), processes=workers)
+    encoder = None
+    if rerank:
+        from .search.rerank import default_encoder
+
+        encoder = default_encoder(threads=workers or 1)
+    meta = build(sources or [shell.corpus_dir(corpus_dir)], shell.index_dir(index_dir), processes=workers,
+                 encoder=encoder)
     click.echo(catalogue().text("cli.indexed", documents=meta["n_documents"], passages=meta["n_passages"],
                                 terms=meta["n_terms"], seconds=f"{meta['build_seconds']:.1f}"), err=True)
 

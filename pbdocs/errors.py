@@ -61,6 +61,13 @@ class StaleIndexError(SearchIndexError):
     fixes it (the shell decides whether to)."""
 
 
+class RerankUnavailable(PbdocsError):
+    """Re-ranking was asked for, but the ``rerank`` extra is not installed or the index has no
+    passage vectors."""
+
+    exit_code = 3
+
+
 class CorpusError(PbdocsError):
     """The corpus manifest or one of its files is inconsistent."""
 

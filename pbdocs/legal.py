@@ -25,7 +25,7 @@ __all__ = [
     "Heading", "division_heading", "article_heading", "plausible_next_article", "MAX_ARTICLE_STEP",
     "line_headings", "numbered_list_headings", "list_chapter_headings", "inline_headings",
     "is_page_number", "running_key", "running_lines", "strip_running_lines", "EDGE_LINES", "RUNNING_SHARE",
-    "cited_titles", "title_key", "break_furniture", "TextLine", "text_lines",
+    "cited_titles", "title_key", "break_furniture", "TextLine", "text_lines", "proviso",
 ]
 
 # -- lines ----------------------------------------------------------------------------------------
@@ -438,3 +438,24 @@ def title_key(title: str) -> str:
 def cited_titles(text: str) -> list[str]:
     """Titles ``text`` cites in book-title marks, as :func:`title_key` gives them, in order."""
     return [key for m in _CITED_TITLE.finditer(text) if (key := title_key(m.group(1)))]
+
+
+# -- provisos -----------------------------------------------------------------------------------
+
+# What follows a rule and carves out of it: 但书 (但是，……除外), a deferral to other rules (法律另有
+# 规定的，从其规定) and the special-case escape (特殊情况下，……难以符合前述规定的). Wordings as in
+# 民法典 第一百五十三条 and 慈善法 (2023修正) 第六十一条. Only a sentence that opens with one is an
+# exception: "任期不得超过五年，但法律另有规定的除外。" states its rule first.
+_PROVISO = re.compile(
+    r"^但(?:是)?(?=[，,\w]|$)|另有规定|从其规定|除外|特殊情况|情况特殊|难以符合(?:前述|前款|上述|本条)?规定"
+    r"|不适用(?:前款|本条|前述)|(?:前款|前述|上述)规定(?:的情形)?不适用"
+)
+_FIRST_CLAUSE = re.compile(r"^[^，,：:；;。]*")
+
+
+def proviso(sentence: str) -> str | None:
+    """The wording that makes ``sentence`` an exception to the rule before it (但是……除外,
+    另有规定的, 特殊情况下...) when its first clause holds one, else None."""
+    first = _FIRST_CLAUSE.match(sentence.strip())
+    m = _PROVISO.search(first.group(0)) if first else None
+    return m.group(0) if m else None

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..legal import proviso
 from ..normalize import normalize
 from .passages import split_sentences
 from .question import AMOUNT_PREFIX, Cue, amount_tokens, has_amount, is_agency_sentence, is_list_lead
@@ -22,6 +23,9 @@ _NEIGHBOUR_SHARE = 0.6
 # A sentence holding the kind of answer asked for (a number of days for 多少天, a body for 由谁,
 # a list for 哪些) scores this much more.
 _CUE_BONUS = 0.5
+# An exception to a rule (但是……除外, 特殊情况下……) keeps this share of its score: a question asks
+# what the rule requires, unless its own words are the exception's.
+_PROVISO_SHARE = 0.4
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,9 @@ def best_answer(text: str, term_weights: Mapping[str, float], cue: Cue | None = 
     (its subject) found the passage, and the sentence that also holds the rarer ones answers.
     A neighbour that scores nearly as well joins it; a sentence leading into a list (ends with a
     colon) takes the list with it and the matching sentence before it, and a very short one its
-    successor. A ``cue`` favours the sentences that hold the kind of answer the question wants.
+    successor. A ``cue`` favours the sentences that hold the kind of answer the question wants
+    (the 70% of a 比例 question), and a sentence that opens as an exception to the rule before it
+    counts less unless the question names the exception.
     """
     spans = split_sentences(text)
     if not spans:
@@ -66,7 +72,7 @@ def best_answer(text: str, term_weights: Mapping[str, float], cue: Cue | None = 
             spread[t] = spread.get(t, 0) + 1
     scores = [
         sum(term_weights[t] * (1.0 + math.log(n / spread[t])) for t in terms) / (1.0 + (b - a) / _LENGTH_SCALE)
-        * (1.0 + _CUE_BONUS * _fits(text[a:b], cue))
+        * (1.0 + _CUE_BONUS * _fits(text[a:b], cue)) * _rule_share(text[a:b], term_weights)
         for terms, (a, b) in zip(present, spans, strict=False)
     ]
     best = max(range(n), key=lambda i: (scores[i], -i))
@@ -103,6 +109,15 @@ def _fits(sentence: str, cue: Cue | None) -> bool:
     if cue.kind == "agency":
         return is_agency_sentence(sentence)
     return has_amount(normalize(sentence).text, cue.units)
+
+
+def _rule_share(sentence: str, term_weights: Mapping[str, float]) -> float:
+    marker = proviso(sentence)
+    if marker is None:
+        return 1.0
+    folded = fold(marker)
+    asked = any(len(t) > 1 and t in folded for t in term_weights if not t.startswith((AMOUNT_PREFIX, BIGRAM_PREFIX)))
+    return 1.0 if asked else _PROVISO_SHARE
 
 
 def _present_terms(folded: str, term_weights: Mapping[str, float]) -> list[str]:

@@ -24,7 +24,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -83,8 +83,12 @@ def build_index(
     params: BM25Params = BM25Params(),
     fingerprint: str | None = None,
     processes: int | None = None,
+    extra_files: Callable[[Path, Sequence[Passage], dict[str, Any]], None] | None = None,
 ) -> dict[str, Any]:
     """Tokenize, weight and write an index for ``docs`` to ``index_dir``; returns its meta.
+
+    ``extra_files(folder, passages, meta)`` writes what else belongs to this build into its folder
+    before the meta (the re-ranker's passage vectors, :mod:`.rerank`).
 
     The folder is written under a temporary name beside ``index_dir`` and swapped in by rename:
     a crash at any point leaves the previous index whole (at worst under its ``.old-`` name, which
@@ -130,6 +134,8 @@ def build_index(
             "build_seconds": round(time.perf_counter() - started, 3),
             "built_at": time.time(),
         }
+        if extra_files is not None:
+            extra_files(tmp, passages, meta)
         (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
         _swap_in(tmp, target)
     except BaseException:

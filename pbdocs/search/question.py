@@ -1,7 +1,8 @@
 """What a lay question asks for, and amounts written any way as comparable tokens.
 
 A question's wording says what kind of answer it wants: 多少天 wants a sentence with a number of
-days, 由谁 a body that does it, 哪些 a rule with its list. :func:`analyze` cuts those phrases out
+days, 由谁 a body that does it, 哪些 a rule with its list; without such a phrase, a noun naming a
+value (比例, 期限, 任期) says it. :func:`analyze` cuts those phrases out
 (they are not content) and returns the cue; the searcher favours passages and sentences that
 hold that kind of answer. :func:`amount_tokens` turns 三名, 3名, 三人 all into ``#3`` and
 百分之七十, 70% into ``#70%``, on both the index and the query side.
@@ -60,6 +61,12 @@ def _phrases() -> tuple[tuple[str, str, Cue], ...]:
 
 
 @functools.lru_cache(maxsize=1)
+def _value_nouns() -> tuple[tuple[str, Cue], ...]:
+    return tuple((fields[0], Cue(fields[1], tuple(u for u in fields[2].split(",") if u)))
+                 for fields in _data_lines("value_nouns.txt"))
+
+
+@functools.lru_cache(maxsize=1)
 def _units() -> dict[str, tuple[str, ...]]:
     return {fields[0]: tuple(u for u in fields[1].split(",") if u) for fields in _data_lines("units.txt")}
 
@@ -84,6 +91,9 @@ def analyze(question: str) -> tuple[str, Cue]:
         return " "
 
     text = _ASK_AMOUNT.sub(amount, text)
+    if cue is None:
+        # 年度支出比例 asks for a ratio without saying 多少: the noun naming the value is the cue.
+        cue = next((noun_cue for noun, noun_cue in _value_nouns() if noun in text), None)
     return text, cue or Cue()
 
 

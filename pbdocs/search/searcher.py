@@ -8,7 +8,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -20,6 +20,9 @@ from .index import IndexedDocument, IndexReader, build_index
 from .passages import Passage
 from .query import Query
 from .versions import cite
+
+if TYPE_CHECKING:
+    from .rerank import Encoder, Reranker
 
 __all__ = ["Hit", "Supersession", "SearchResult", "Searcher", "build", "index_is_fresh", "read_batch"]
 
@@ -182,12 +185,19 @@ def build(
     index_dir: str | os.PathLike,
     *,
     processes: int | None = None,
+    encoder: Encoder | None = None,
 ) -> dict[str, Any]:
     """Build an index of ``sources`` (corpus folders, document files or folders) into ``index_dir``;
     returns its meta. An index of exactly one corpus folder records that corpus's fingerprint, so
-    :meth:`Searcher.load` can tell when the corpus has changed since."""
+    :meth:`Searcher.load` can tell when the corpus has changed since. With an ``encoder`` (see
+    :mod:`.rerank`), the passage vectors the re-ranker reads are stored with it."""
     docs, fingerprint = collect_documents(sources)
-    return build_index(docs, Path(index_dir), fingerprint=fingerprint, processes=processes)
+    extra = None
+    if encoder is not None:
+        from .rerank import vectors_writer
+
+        extra = vectors_writer(encoder)
+    return build_index(docs, Path(index_dir), fingerprint=fingerprint, processes=processes, extra_files=extra)
 
 
 class Searcher:
@@ -195,6 +205,8 @@ class Searcher:
 
     def __init__(self, reader: IndexReader):
         self.reader = reader
+        # Set by :func:`.rerank.attach`: re-orders the lexical best by meaning.
+        self.reranker: Reranker | None = None
 
     @classmethod
     def load(cls, index_dir: str | os.PathLike, *, corpus_dir: str | os.PathLike | None = None) -> Searcher:
@@ -353,6 +365,8 @@ class Searcher:
                 passages[candidate.pid] = candidate.passage
         newest_first = sorted(adjusted, key=lambda i: self._date(passages[i]), reverse=True)
         ranked = sorted(newest_first, key=lambda i: -round(adjusted[i] / _TIE))
+        if self.reranker is not None:
+            ranked = self.reranker.rerank(plan.query.normalized, ranked, adjusted)
         if plan.pinned is not None:
             adjusted.setdefault(plan.pinned, float(scores[plan.pinned]))
             ranked = [plan.pinned] + [i for i in ranked if i != plan.pinned]

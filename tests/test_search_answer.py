@@ -1,0 +1,121 @@
+"""The answer sentence states the requirement asked for: an amount, a ratio, a deadline, a body, a
+number of members; an exception to the rule answers only a question about the exception.
+
+The passages are written here for each phenomenon (an invented 示例 regulation), not taken from
+the corpus, so the behaviour is pinned apart from any development question.
+"""
+from __future__ import annotations
+
+import pytest
+
+from pbdocs.legal import proviso
+from pbdocs.search import Searcher, build
+from pbdocs.search.answer import best_answer
+from pbdocs.search.question import analyze
+from pbdocs.search.tokenize import query_terms
+
+# A rule with its ratio, a second ratio, the special-case escape and a standards paragraph that
+# shares the question's subject words more fully than the ratio sentence does.
+RATIO_ARTICLE = (
+    "第二十条 示例互助会应当勤俭办会，合理使用会费。具有公开募捐资格的示例互助会开展公益活动的年度支出，"
+    "不得低于上一年总收入的百分之六十；年度管理费用不得超过当年总支出的百分之十五；"
+    "特殊情况下，年度支出难以符合前述规定的，应当报告登记机关并说明情况。\n"
+    "示例互助会开展公益活动的年度支出和管理费用的标准由登记机关另行制定。"
+)
+DEADLINE_ARTICLE = (
+    "第八条 示例互助会应当向登记机关报送年度工作报告。年度工作报告的报送期限为每年4月30日前。"
+    "法律、行政法规另有规定的，从其规定。"
+)
+MEMBERS_ARTICLE = (
+    "第十二条 示例互助会设理事会，理事会是会员大会的执行机构。理事会由7名至15名理事组成，"
+    "理事会人数应当为单数。但是，会员不足五十名的示例互助会，可以不设理事会。"
+)
+AMOUNT_ARTICLE = (
+    "第五条 设立示例互助会，应当有规范的名称和固定的住所。示例互助会的开办资金不得少于10万元，"
+    "但登记机关另有规定的除外。开办资金应当为到账的货币资金。"
+)
+BODY_ARTICLE = (
+    "第九条 示例互助会变更章程的，应当经会员大会表决通过。章程的变更由登记机关核准。"
+    "未经核准的章程变更，不发生效力。"
+)
+
+
+def answer(text: str, question: str) -> str:
+    _, cue = analyze(question)
+    a, b = best_answer(text, dict(query_terms(question)), cue)
+    return text[a:b]
+
+
+@pytest.mark.parametrize("question, kind, unit", [
+    ("示例互助会的年度支出比例", "quantity", "%"),
+    ("年度工作报告的报送期限", "quantity", "月"),
+    ("理事会人数", "quantity", "人"),
+    ("示例互助会的开办资金", "quantity", "元"),
+    ("示例互助会的宗旨和业务范围", None, None),
+    ("示例互助会开办资金的数额", "quantity", "元"),
+    ("理事会任期", "quantity", "年"),
+    # An asking phrase says it first: 由谁 wants a body, even with 比例 in the question.
+    ("年度支出比例由谁规定", "agency", None),
+])
+def test_a_noun_naming_a_value_says_what_kind_of_answer_is_wanted(question, kind, unit):
+    content, cue = analyze(question)
+    assert cue.kind == kind
+    assert (unit in cue.units) if unit else not cue.units
+    # The noun is content: it stays in the question, unlike an asking phrase.
+    assert content == question or kind == "agency"
+
+
+def test_a_ratio_question_is_answered_by_the_ratio_not_the_exception_after_it():
+    got = answer(RATIO_ARTICLE, "示例互助会的年度支出比例")
+    assert "百分之六十" in got
+    assert "特殊情况下" not in got and "另行制定" not in got
+
+
+def test_a_question_about_the_exception_is_answered_by_the_exception():
+    got = answer(RATIO_ARTICLE, "特殊情况下年度支出达不到要求怎么办")
+    assert got.startswith("特殊情况下")
+
+
+def test_a_deadline_question_is_answered_by_the_date_not_the_deferral():
+    got = answer(DEADLINE_ARTICLE, "年度工作报告的报送期限")
+    assert got == "年度工作报告的报送期限为每年4月30日前。"
+
+
+def test_a_number_of_members_is_answered_by_the_count_not_the_proviso():
+    got = answer(MEMBERS_ARTICLE, "示例互助会理事会人数")
+    assert "7名至15名" in got and "但是" not in got
+
+
+def test_a_rule_with_its_proviso_in_the_same_sentence_still_answers():
+    # "不得少于10万元，但……除外" states its rule first; only a sentence opening as an exception counts less.
+    got = answer(AMOUNT_ARTICLE, "示例互助会开办资金的数额")
+    assert "不得少于10万元" in got
+
+
+def test_a_who_question_is_answered_by_the_body():
+    assert answer(BODY_ARTICLE, "章程变更由谁核准").startswith("章程的变更由登记机关核准。")
+
+
+@pytest.mark.parametrize("sentence, marker", [
+    ("但是，会员不足五十名的，可以不设理事会。", "但是"),
+    ("特殊情况下，年度支出难以符合前述规定的，应当报告。", "特殊情况"),
+    ("法律、行政法规另有规定的，从其规定。", "另有规定"),
+    ("本条规定的情形除外。", "除外"),
+    ("开办资金不得少于10万元，但登记机关另有规定的除外。", None),
+    ("年度管理费用不得超过当年总支出的百分之十五；", None),
+])
+def test_a_sentence_opening_as_an_exception_is_a_proviso(sentence, marker):
+    assert proviso(sentence) == marker
+
+
+def test_a_searched_ratio_question_quotes_the_ratio_sentence(tmp_path):
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    (corpus / "示例互助会管理办法.md").write_text(
+        "# 示例互助会管理办法\n\n第一章 总则\n\n" + "\n\n".join(
+            [AMOUNT_ARTICLE, DEADLINE_ARTICLE, BODY_ARTICLE, MEMBERS_ARTICLE, RATIO_ARTICLE]) + "\n",
+        encoding="utf-8")
+    build([corpus], tmp_path / "idx")
+    top = Searcher.load(tmp_path / "idx").search("示例互助会的年度支出比例", k=1).hits[0]
+    assert top.article == "第二十条"
+    assert "百分之六十" in top.answer and "特殊情况下" not in top.answer

