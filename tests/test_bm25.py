@@ -98,3 +98,17 @@ def test_parallel_counting_equals_serial(monkeypatch):
     a, _ = build_bm25_counts(serial)
     b, _ = build_bm25_counts(parallel)
     assert np.allclose(a.data, b.data) and np.array_equal(a.indices, b.indices)
+
+
+def test_one_accumulation_adds_up_like_column_by_column():
+    rng = np.random.default_rng(3)
+    counts = [[f"t{int(i)}" for i in rng.integers(0, 40, size=int(rng.integers(1, 30)))] for _ in range(200)]
+    matrix, terms = build_bm25(counts)
+    column = {t: i for i, t in enumerate(terms)}
+    query = [(column["t1"], 1.0), (column["t7"], 0.5), (column["t1"], 1.0), (column["t33"], 0.25)]
+    expected = np.zeros(matrix.n_docs)
+    for col, weight in query:
+        rows, values = matrix.column(col)
+        expected[rows] += weight * values
+    assert np.array_equal(matrix.scores(query), expected)
+    assert not matrix.scores([]).any()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from pbdocs.normalize import normalize
@@ -59,3 +60,17 @@ def test_string_table_finds_every_key_and_nothing_else(tmp_path):
     assert len(table) == len(keys)
     assert all(table.position(k) == i and table.key(i) == k for i, k in enumerate(keys))
     assert table.position("社会") is None and table.position("") is None and table.position("词500") is None
+
+
+def test_colliding_keys_sit_where_a_probe_from_home_finds_them():
+    from pbdocs.search.strtable import _slots
+
+    # Six keys on home slot 3 of 16 and two on 14, which wrap around to 0 and 1.
+    hashes = np.array([3, 3, 14, 3, 3, 14, 3, 3], dtype=np.uint64)
+    table = _slots(hashes, 16)
+    for key, home in enumerate(hashes.astype(int)):
+        slot = home
+        while table[slot] != key:
+            assert table[slot] != -1, f"key {key} is not reachable from its home slot"
+            slot = (slot + 1) % 16
+    assert sorted(table[table >= 0].tolist()) == list(range(8))

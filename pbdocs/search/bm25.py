@@ -40,14 +40,26 @@ class BM25Matrix:
     n_docs: int
 
     def scores(self, term_weights: Iterable[tuple[int, float]]) -> np.ndarray:
-        """Scores of all passages for (column, weight) pairs; a repeated token repeats its pair."""
-        out = np.zeros(self.n_docs, dtype=np.float64)
-        for col, weight in term_weights:
-            lo, hi = int(self.indptr[col]), int(self.indptr[col + 1])
-            if hi > lo:
-                # Rows are unique within a column, so fancy-index addition is exact here.
-                out[self.indices[lo:hi]] += weight * self.data[lo:hi]
-        return out
+        """Scores of all passages for (column, weight) pairs; a repeated token repeats its pair.
+
+        One accumulation for the whole query: the postings of all its columns are gathered into
+        one array and summed per passage by ``bincount``, in column order, so each passage's score
+        adds up in the same order as column by column.
+        """
+        pairs = list(term_weights)
+        if not pairs:
+            return np.zeros(self.n_docs, dtype=np.float64)
+        cols = np.fromiter((c for c, _ in pairs), dtype=np.int64, count=len(pairs))
+        weights = np.fromiter((w for _, w in pairs), dtype=np.float64, count=len(pairs))
+        starts = np.asarray(self.indptr[cols], dtype=np.int64)
+        lengths = np.asarray(self.indptr[cols + 1], dtype=np.int64) - starts
+        total = int(lengths.sum())
+        if total == 0:
+            return np.zeros(self.n_docs, dtype=np.float64)
+        # Position of every posting: each column's start plus 0, 1, 2, ... within it.
+        offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)
+        values = self.data[offsets] * np.repeat(weights, lengths)
+        return np.bincount(self.indices[offsets], weights=values, minlength=self.n_docs)
 
     def column(self, col: int) -> tuple[np.ndarray, np.ndarray]:
         lo, hi = int(self.indptr[col]), int(self.indptr[col + 1])

@@ -38,29 +38,17 @@ class Segmenter:
         self._log_total = log(total)
         # word -> log(freq) - log(total), the score jieba computes again at every occurrence.
         self._scores: dict[str, float] = {}
+        # The words of every block cut so far, in precise and in search mode.
         self._blocks: dict[str, tuple[str, ...]] = {}
+        self._search_blocks: dict[str, tuple[str, ...]] = {}
 
     def cut(self, text: str) -> list[str]:
         """The words of ``text``, punctuation and spaces included, as ``jieba.cut`` gives them."""
-        out: list[str] = []
-        blocks = self._blocks
-        for block in _BLOCK.split(text):
-            if not block:
-                continue
-            if _BLOCK.match(block):
-                found = blocks.get(block)
-                if found is None:
-                    found = tuple(self._cut_block(block))
-                    if len(blocks) < _CACHE_LIMIT:
-                        blocks[block] = found
-                out.extend(found)
-            else:
-                for piece in _SKIP.split(block):
-                    if _SKIP.match(piece):
-                        out.append(piece)
-                    else:
-                        out.extend(piece)
-        return out
+        return self._cut(text, self._blocks, self._cut_block)
+
+    def cut_for_search(self, text: str) -> list[str]:
+        """``jieba.cut_for_search(text)``: every word of :meth:`cut` preceded by its parts."""
+        return self._cut(text, self._search_blocks, self._search_block)
 
     def parts(self, word: str) -> list[str]:
         """The dictionary words jieba's search mode adds for ``word``: two-character ones inside a
@@ -71,29 +59,48 @@ class Segmenter:
             out.extend(word[i:i + 3] for i in range(n - 2) if freq.get(word[i:i + 3]))
         return out
 
-    def cut_for_search(self, text: str) -> list[str]:
-        """``jieba.cut_for_search(text)``: every word of :meth:`cut` preceded by its parts."""
+    def _cut(self, text: str, cache: dict[str, tuple[str, ...]], cut_block) -> list[str]:
         out: list[str] = []
-        for word in self.cut(text):
-            out.extend(self.parts(word))
+        for block in _BLOCK.split(text):
+            if not block:
+                continue
+            if _BLOCK.match(block):
+                found = cache.get(block)
+                if found is None:
+                    found = tuple(cut_block(block))
+                    if len(cache) < _CACHE_LIMIT:
+                        cache[block] = found
+                out.extend(found)
+            else:
+                # Spaces, line breaks and punctuation, one by one (none has parts in search mode).
+                for piece in _SKIP.split(block):
+                    if _SKIP.match(piece):
+                        out.append(piece)
+                    else:
+                        out.extend(piece)
+        return out
+
+    def _search_block(self, block: str) -> list[str]:
+        out: list[str] = []
+        for word in self._cut_block(block):
+            if len(word) > 2:
+                out.extend(self.parts(word))
             out.append(word)
         return out
 
     def _route(self, block: str) -> list[int]:
         """For each position, where the best route's word starting there ends (exclusive)."""
         n = len(block)
-        freq, scores, log_total = self._freq, self._scores, self._log_total
+        get, scores, log_total = self._freq.get, self._scores, self._log_total
         best = [0.0] * (n + 1)
         end = [0] * (n + 1)
         for k in range(n - 1, -1, -1):
             top = None
             top_end = k + 1
             i = k + 1
-            while i <= n:
-                fragment = block[k:i]
-                value = freq.get(fragment)
-                if value is None:
-                    break
+            fragment = block[k]
+            value = get(fragment)
+            while value is not None:
                 if value:
                     score = scores.get(fragment)
                     if score is None:
@@ -102,7 +109,11 @@ class Segmenter:
                     # jieba takes max((score, end)): equal scores go to the longer word.
                     if top is None or total >= top:
                         top, top_end = total, i
+                if i == n:
+                    break
                 i += 1
+                fragment = block[k:i]
+                value = get(fragment)
             if top is None:
                 # No dictionary word starts here: the character alone, scored as jieba does.
                 top = -log_total + best[k + 1]

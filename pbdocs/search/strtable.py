@@ -31,17 +31,31 @@ def write_string_table(keys: Iterable[str], folder: str | os.PathLike, stem: str
     np.cumsum([len(k) for k in encoded], out=offsets[1:])
     # At most half full, so probes stay short.
     size = 1 << max(4, (2 * len(encoded)).bit_length())
-    mask = size - 1
-    table = [-1] * size
-    for position, key in enumerate(encoded):
-        slot = _hash(key) & mask
-        while table[slot] != -1:
-            slot = (slot + 1) & mask
-        table[slot] = position
+    hashes = np.fromiter((_hash(k) for k in encoded), dtype=np.uint64, count=len(encoded))
     (folder / f"{stem}.bin").write_bytes(b"".join(encoded))
     np.save(folder / f"{stem}_offsets.npy", offsets)
-    np.save(folder / f"{stem}_slots.npy", np.asarray(table, dtype=np.int32))
+    np.save(folder / f"{stem}_slots.npy", _slots(hashes, size))
     return len(encoded)
+
+
+def _slots(hashes: np.ndarray, size: int) -> np.ndarray:
+    """The hash table: linear probing, filled in rounds instead of key by key. In each round every
+    key not yet placed tries its current slot; where that slot is free, one of the keys trying it
+    takes it, and all the others move one slot on. A key thus only ever moves past an occupied
+    slot, so a lookup probing from the key's home slot meets no empty slot before finding it."""
+    mask = size - 1
+    table = np.full(size, -1, dtype=np.int32)
+    pending = np.arange(len(hashes), dtype=np.int64)
+    slot = (hashes & np.uint64(mask)).astype(np.int64)
+    while len(pending):
+        trying = np.flatnonzero(table[slot] == -1)
+        _, first = np.unique(slot[trying], return_index=True)
+        placed = trying[first]
+        table[slot[placed]] = pending[placed]
+        left = np.ones(len(pending), dtype=bool)
+        left[placed] = False
+        pending, slot = pending[left], (slot[left] + 1) & mask
+    return table
 
 
 def _map(path: Path):
