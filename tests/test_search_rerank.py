@@ -87,6 +87,8 @@ def test_vectors_are_stored_beside_the_index_as_int8_with_a_scale(index):
     meta = json.loads((index / "meta.json").read_text(encoding="utf-8"))
     info = json.loads((index / VECTORS_META).read_text(encoding="utf-8"))
     assert info == {"model": "fake-encoder", "n_passages": meta["n_passages"], "index_built_at": meta["built_at"]}
+    # Readable like the index files beside them, not private like a temporary file.
+    assert (index / VECTORS).stat().st_mode & 0o777 == (index / "meta.json").stat().st_mode & 0o777
     vectors = PassageVectors.load(index, meta)
     assert vectors is not None and vectors.rows["v"].dtype == np.int8 and vectors.rows["v"].shape == (4, DIM)
     encoder = FakeEncoder(MEANING)

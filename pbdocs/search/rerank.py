@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from ..errors import RerankUnavailable, SearchIndexError
-from ..files import atomic_path, write_text_atomic
+from ..files import atomic_path
 from .passages import Passage
 
 if TYPE_CHECKING:
@@ -132,10 +132,12 @@ def _encode_all(texts: Sequence[str], encoder: Encoder,
 def _write(folder: Path, rows: np.ndarray, encoder: Encoder, built_at: float) -> None:
     # The vectors first, their description last: a crash between the two leaves vectors that the
     # description does not vouch for, which are ignored.
-    with atomic_path(folder / VECTORS) as tmp, tmp.open("wb") as fh:
+    # shared: readable like the rest of the index (a web server may run as another user).
+    with atomic_path(folder / VECTORS, shared=True) as tmp, tmp.open("wb") as fh:
         np.save(fh, rows)
-    write_text_atomic(folder / VECTORS_META, json.dumps(
-        {"model": encoder.name, "n_passages": len(rows), "index_built_at": built_at}))
+    with atomic_path(folder / VECTORS_META, shared=True) as tmp:
+        tmp.write_text(json.dumps({"model": encoder.name, "n_passages": len(rows), "index_built_at": built_at}),
+                       encoding="utf-8")
 
 
 def vectors_writer(encoder: Encoder, progress: Callable[[int, int], None] | None = None
