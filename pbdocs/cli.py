@@ -490,8 +490,6 @@ def search(ctx, query, k, index_dir, corpus_dir, fmt, batch, rerank):
 def _attach_reranker(searcher, *, required: bool) -> None:
     from .search import rerank
 
-    if not rerank.available() and not required:
-        return
     if required and rerank.PassageVectors.load(searcher.reader.folder, searcher.reader.meta) is None:
         click.echo(catalogue().text("cli.encoding_passages", count=searcher.reader.n_passages), err=True)
         rerank.encode_index(searcher.reader.folder, rerank.default_encoder())

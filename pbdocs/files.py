@@ -1,4 +1,4 @@
-"""Files read by content hash and written whole or not at all.
+"""Files read by content hash or memory-mapped, and written whole or not at all.
 
 The corpus manifest, screening journals and reports are all replaced atomically: a crash or a full disk
 leaves the previous file intact, never half of a new one.
@@ -6,13 +6,14 @@ leaves the previous file intact, never half of a new one.
 from __future__ import annotations
 
 import hashlib
+import mmap
 import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["sha256_file", "atomic_path", "write_text_atomic"]
+__all__ = ["sha256_file", "map_readonly", "atomic_path", "write_text_atomic"]
 
 _CHUNK = 1 << 20
 
@@ -24,6 +25,14 @@ def sha256_file(path: str | os.PathLike[str]) -> str:
         for block in iter(lambda: fh.read(_CHUNK), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def map_readonly(path: str | os.PathLike[str]) -> mmap.mmap | bytes:
+    """The file's bytes memory-mapped read-only; an empty file (which cannot be mapped) as ``b""``."""
+    with open(path, "rb") as fh:
+        if os.fstat(fh.fileno()).st_size == 0:
+            return b""
+        return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
 
 
 @contextmanager

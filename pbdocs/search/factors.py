@@ -30,6 +30,7 @@ __all__ = [
     "active_factors",
     "adjusted_score",
     "CITED_WEIGHT",
+    "cited_multiplier",
     "coverage",
 ]
 
@@ -152,11 +153,16 @@ def coordination(plan: QueryPlan, candidate: Candidate) -> float:
     return 1.0 - _COORDINATION + _COORDINATION * coverage(candidate.folded, plan, folded=True)
 
 
+def cited_multiplier(prior):
+    """1 + CITED_WEIGHT * log(1 + citing documents), for one passage's prior or an array of them."""
+    return 1.0 + CITED_WEIGHT * prior
+
+
 def cited(plan: QueryPlan, candidate: Candidate) -> float:
     """The laws the rest of the collection keeps citing (民法典, 刑法, 劳动合同法) are the ones
-    questions are most often about: 1 + CITED_WEIGHT * log(1 + citing documents). The searcher
-    applies it to every passage before taking candidates, so that it decides which come in."""
-    return 1.0 + CITED_WEIGHT * candidate.cited
+    questions are most often about. The searcher applies the same multiplier to every passage
+    before taking candidates, so that it decides which come in."""
+    return cited_multiplier(candidate.cited)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,6 @@ Layout of an index folder:
 from __future__ import annotations
 
 import json
-import mmap
 import os
 import shutil
 import tempfile
@@ -32,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import SearchIndexError, StaleIndexError
+from ..files import map_readonly
 from ..legal import article_number, cited_titles, title_key
 from ..models import Document
 from .bm25 import BM25Matrix, BM25Params, build_bm25_counts
@@ -136,6 +136,7 @@ def build_index(
         }
         if extra_files is not None:
             extra_files(tmp, passages, meta)
+            meta["build_seconds"] = round(time.perf_counter() - started, 3)
         (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
         _swap_in(tmp, target)
     except BaseException:
@@ -290,7 +291,7 @@ class IndexReader:
                 )
             arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in _ARRAYS}
             terms = StringTable(folder, "terms")
-            passages_blob = _map(folder / "passages.jsonl")
+            passages_blob = map_readonly(folder / "passages.jsonl")
             docs = json.loads((folder / "docs.json").read_text(encoding="utf-8"))
         except SearchIndexError:
             raise
@@ -320,9 +321,3 @@ class IndexReader:
         pid = self.docs.get(doc_id, {}).get("articles", {}).get(str(number))
         return int(pid) if pid is not None else None
 
-
-def _map(path: Path):
-    with path.open("rb") as fh:
-        if os.fstat(fh.fileno()).st_size == 0:
-            return b""
-        return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)

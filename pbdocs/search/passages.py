@@ -9,11 +9,10 @@ passage keeps its offsets into ``Document.text``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..legal import article_heading, division_heading
+from ..legal import article_heading, division_heading, text_lines
 
 __all__ = ["Passage", "split_passages", "split_sentences"]
 
@@ -59,13 +58,6 @@ def split_sentences(text: str, start: int = 0) -> list[tuple[int, int]]:
         if b > a:
             spans.append((start + a, start + b))
     return spans
-
-
-def _lines(text: str, body_start: int) -> Iterator[tuple[int, int, str]]:
-    pos = body_start
-    for raw in text[body_start:].split("\n"):
-        yield pos, pos + len(raw), raw
-        pos += len(raw) + 1
 
 
 def _heading_text(line: str) -> str:
@@ -133,7 +125,8 @@ class _Units:
 def _units(text: str, body_start: int) -> list[tuple[int, int, str | None, str | None]]:
     """A unit per article; outside articles, a unit per paragraph with the heading above it."""
     state = _Units()
-    for start, end, line in _lines(text, body_start):
+    for text_line in text_lines(text, body_start):
+        start, end, line = text_line.start, text_line.end, text_line.text
         stripped = _heading_text(line)
         if not stripped or _MARKUP.match(line):
             if state.article_start is None:

@@ -49,26 +49,33 @@ def _data_lines(name: str) -> list[list[str]]:
     return [ln.split("\t") for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
 
 
+def _listed(field: str) -> tuple[str, ...]:
+    return tuple(u for u in field.split(",") if u)
+
+
+def _cue(fields: list[str]) -> Cue:
+    """The cue of a data line: its kind (second field) and units (third, comma-separated, optional)."""
+    return Cue(fields[1], _listed(fields[2] if len(fields) > 2 else ""))
+
+
 @functools.lru_cache(maxsize=1)
 def _phrases() -> tuple[tuple[str, str, Cue], ...]:
     out = []
     for fields in _data_lines("question_cues.txt"):
-        units = tuple(u for u in (fields[2] if len(fields) > 2 else "").split(",") if u)
         asking, _, context = fields[0].partition("|")
-        out.append((asking, context, Cue(fields[1], units)))
+        out.append((asking, context, _cue(fields)))
     # Longest first, so 多大年纪 is read before 多大.
     return tuple(sorted(out, key=lambda item: -len(item[0] + item[1])))
 
 
 @functools.lru_cache(maxsize=1)
 def _value_nouns() -> tuple[tuple[str, Cue], ...]:
-    return tuple((fields[0], Cue(fields[1], tuple(u for u in fields[2].split(",") if u)))
-                 for fields in _data_lines("value_nouns.txt"))
+    return tuple((fields[0], _cue(fields)) for fields in _data_lines("value_nouns.txt"))
 
 
 @functools.lru_cache(maxsize=1)
 def _units() -> dict[str, tuple[str, ...]]:
-    return {fields[0]: tuple(u for u in fields[1].split(",") if u) for fields in _data_lines("units.txt")}
+    return {fields[0]: _listed(fields[1]) for fields in _data_lines("units.txt")}
 
 
 def analyze(question: str) -> tuple[str, Cue]:

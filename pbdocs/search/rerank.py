@@ -241,7 +241,7 @@ def attach(searcher: Searcher, encoder: Encoder | None = None, *, required: bool
     if vectors is None or encoder is None or vectors.model != encoder.name:
         if required:
             raise RerankUnavailable(f"{searcher.reader.folder}: no passage vectors of this model for this index "
-                                    "(build it with `pbdocs index build --rerank`)")
+                                    "(compute them with encode_index, or build the index with an encoder)")
         return False
     searcher.reranker = Reranker(vectors, encoder)
     return True

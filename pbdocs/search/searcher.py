@@ -15,7 +15,7 @@ import numpy as np
 from ..errors import QueryError, ReadError, StaleIndexError
 from .answer import Highlight, best_answer, highlights
 from .corpus import METADATA_FIELDS, Corpus, CorpusEntry, body_start, describe, expand_paths, link_versions
-from .factors import CITED_WEIGHT, Candidate, QueryPlan, active_factors, adjusted_score, coverage
+from .factors import Candidate, QueryPlan, active_factors, adjusted_score, cited_multiplier, coverage
 from .index import IndexedDocument, IndexReader, build_index
 from .passages import Passage
 from .query import Query
@@ -355,7 +355,7 @@ class Searcher:
         plan = self.plan(Query.parse(query))
         scores = self.reader.matrix.scores(plan.columns.items())
         prior = self.reader.cited
-        first = scores * (1.0 + CITED_WEIGHT * prior) if any(f.name == "cited" for f in factors) else scores
+        first = scores * cited_multiplier(prior) if any(f.name == "cited" for f in factors) else scores
         adjusted: dict[int, float] = {}
         passages: dict[int, Passage] = {}
         for i in _top(first, max(k, _CANDIDATES)):

@@ -34,7 +34,6 @@ class Segmenter:
     def __init__(self, freq: Mapping[str, int], total: int):
         self.freq = freq
         self.total = total
-        self._freq = freq
         self._log_total = log(total)
         # word -> log(freq) - log(total), the score jieba computes again at every occurrence.
         self._scores: dict[str, float] = {}
@@ -53,7 +52,7 @@ class Segmenter:
     def parts(self, word: str) -> list[str]:
         """The dictionary words jieba's search mode adds for ``word``: two-character ones inside a
         word over two characters, then three-character ones inside a word over three."""
-        n, freq = len(word), self._freq
+        n, freq = len(word), self.freq
         out = [word[i:i + 2] for i in range(n - 1) if freq.get(word[i:i + 2])] if n > 2 else []
         if n > 3:
             out.extend(word[i:i + 3] for i in range(n - 2) if freq.get(word[i:i + 3]))
@@ -91,7 +90,7 @@ class Segmenter:
     def _route(self, block: str) -> list[int]:
         """For each position, where the best route's word starting there ends (exclusive)."""
         n = len(block)
-        get, scores, log_total = self._freq.get, self._scores, self._log_total
+        get, scores, log_total = self.freq.get, self._scores, self._log_total
         best = [0.0] * (n + 1)
         end = [0] * (n + 1)
         for k in range(n - 1, -1, -1):
@@ -144,7 +143,7 @@ class Segmenter:
         is itself a dictionary word."""
         if len(buffer) == 1:
             out.append(buffer)
-        elif not self._freq.get(buffer):
+        elif not self.freq.get(buffer):
             from jieba import finalseg
 
             out.extend(finalseg.cut(buffer))

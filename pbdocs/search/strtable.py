@@ -8,13 +8,14 @@ Files, for a table named ``stem`` in a folder: ``{stem}.bin`` (the UTF-8 keys on
 """
 from __future__ import annotations
 
-import mmap
 import os
 from collections.abc import Iterable
 from hashlib import blake2b
 from pathlib import Path
 
 import numpy as np
+
+from ..files import map_readonly
 
 __all__ = ["StringTable", "write_string_table"]
 
@@ -58,19 +59,13 @@ def _slots(hashes: np.ndarray, size: int) -> np.ndarray:
     return table
 
 
-def _map(path: Path):
-    with path.open("rb") as fh:
-        if os.fstat(fh.fileno()).st_size == 0:
-            return b""
-        return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
-
 
 class StringTable:
     """The table named ``stem`` in ``folder``, memory-mapped."""
 
     def __init__(self, folder: str | os.PathLike, stem: str):
         folder = Path(folder)
-        self._keys = _map(folder / f"{stem}.bin")
+        self._keys = map_readonly(folder / f"{stem}.bin")
         self._offsets = np.load(folder / f"{stem}_offsets.npy", mmap_mode="r")
         self._slots = np.load(folder / f"{stem}_slots.npy", mmap_mode="r")
         self._mask = len(self._slots) - 1

@@ -111,8 +111,10 @@ def use_prefix_dict(folder: str | os.PathLike) -> bool:
     folder = Path(folder)
     if _segmenter.cache_info().currsize:
         return bool(_prefix_dict) and _prefix_dict[0] == folder
+    from .prefixdict import META_FILE
+
     try:
-        meta = json.loads((folder / "prefixdict.json").read_text(encoding="utf-8"))
+        meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
     if meta.get("fingerprint") != data_fingerprint():
