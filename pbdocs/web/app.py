@@ -24,6 +24,7 @@ from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
+from .. import present
 from ..domain import registry
 from ..errors import CorpusError, PbdocsError, SearchIndexError
 from ..executor import SharedPool
@@ -249,12 +250,12 @@ async def _check_pages(pool: SharedPool, uploads: list[Upload], options: CheckOp
     label = pages_label([u.label for u in uploads])
     job = pages_job(label, [str(u.path) for u in uploads], options, timeout)
     record = outcome_record(job, await pool.submit(job)).labelled(label)
-    error = record.check.get("error")
-    if isinstance(error, str):
+    error = record.result.error
+    if error:
         # The reader names the stored copy (0002.jpg); the officer knows the file by its upload name.
         for upload in uploads:
             error = error.replace(str(upload.path), upload.label)
-        record = ScreenRecord(dict(record.check, error=error), dict(record.row, error=error))
+        record = replace(record, result=replace(record.result, error=error))
     return record
 
 
@@ -390,8 +391,7 @@ def _mount_workspace_and_guard(app: FastAPI, workspace, guard: GuardSettings | N
 def _with_error_text(records: list[ScreenRecord]) -> list[dict]:
     """The records' check objects; an unreadable file's also has error_text, the Chinese reading of its
     reason, for the page (error keeps the reason as the library gave it)."""
-    return [dict(r.check, error_text=catalogue().reading(r.check["error"])) if r.check.get("error")
-            else r.check for r in records]
+    return [dict(r.check, error_text=present.error_text(r.result)) if r.result.error else r.check for r in records]
 
 
 def _version() -> str:

@@ -48,12 +48,11 @@ def opinions_download(content: bytes) -> Response:
 def opinions_zip(records: list[ScreenRecord]) -> bytes:
     """One review opinion per record short of compliant, as ``pbdocs opinion`` writes them, in one zip."""
     from ..deliver import write_opinions
-    from ..rules import CheckResult
 
     out = io.BytesIO()
     with tempfile.TemporaryDirectory(prefix="pbdocs-opinions-") as scratch, \
             zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in write_opinions((CheckResult.from_dict(r.check) for r in records), scratch):
+        for path in write_opinions((r.result for r in records), scratch):
             archive.write(path, path.name)
     return out.getvalue()
 

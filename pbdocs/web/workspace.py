@@ -21,11 +21,12 @@ from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
+from .. import present
 from ..errors import OfficeError
 from ..executor import SharedPool
-from ..messages import catalogue
 from ..office import Batch, BatchRow, Intake, Office, User, screen_batch
 from ..rules.options import CheckOptions
+from ..screen.records import ScreenRecord
 from .downloads import opinions_download, opinions_zip, report_bytes, report_download, static_dir
 from .uploads import ARCHIVE_INFLATION_FACTOR, DEFAULT_PACK, OrgTypeName, PackName, collect_documents, spool_request
 
@@ -113,10 +114,10 @@ def _row_object(row: BatchRow) -> dict[str, Any]:
     """A row as the API gives it: the check object, its position, its review, whether it waits."""
     if row.record is None:
         return {"row": row.position, "path": row.label, "verdict": None, "pending": True, "review": None}
-    check = row.record["check"]
+    record = ScreenRecord.from_dict(row.record)
     # An unreadable file's reason in Chinese for the page, as /api/check gives it (error keeps the library's).
-    text = {"error_text": catalogue().reading(check["error"])} if check.get("error") else {}
-    return {**check, **text, "row": row.position, "pending": False,
+    text = {"error_text": present.error_text(record.result)} if record.result.error else {}
+    return {**record.check, **text, "row": row.position, "pending": False,
             "review": row.review.as_dict() if row.review else None}
 
 
