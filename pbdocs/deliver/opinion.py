@@ -11,13 +11,13 @@ from pathlib import Path
 
 from ..domain import registry
 from ..files import atomic_path
+from ..legal import format_numeral
 from ..messages import catalogue
 from ..present import evidence_place, finding_place, fix_sentence, needs_opinion, quotes, shortfalls
 from ..rules.results import CheckResult, Finding
 
 __all__ = ["OpinionSettings", "opinion_docx", "write_opinions", "needs_opinion", "chinese_date"]
 
-_NUMBERS = "一二三四五六七八九十"
 
 
 @dataclass(frozen=True)
@@ -72,8 +72,8 @@ def opinion_docx(result: CheckResult, settings: OpinionSettings | None = None) -
     word.add_paragraph(catalogue().text("opinion.intro", file=Path(result.path).name,
                            verdict=catalogue().label("verdicts", result.verdict)))
     for number, finding in enumerate(shortfalls(result), 1):
-        label = _NUMBERS[number - 1] if number <= len(_NUMBERS) else str(number)
-        word.add_heading(catalogue().text("opinion.item", number=label, title=finding.title), level=2)
+        word.add_heading(catalogue().text("opinion.item", number=format_numeral(number), title=finding.title),
+                         level=2)
         for line in _finding_lines(finding, subject):
             word.add_paragraph(line)
     word.add_heading(catalogue().text("opinion.route_heading"), level=2)

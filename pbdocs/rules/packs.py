@@ -22,6 +22,7 @@ from typing import Any, NoReturn, overload
 
 from ..domain import registry
 from ..errors import RulePackError
+from ..legal import citation
 
 __all__ = [
     "LegalBasis", "ElementSpec", "Alternative", "RuleSpec", "Pack", "Lexicon",
@@ -70,14 +71,7 @@ class LegalBasis:
         return cls(data["title"], data.get("doc_number"), data.get("date"), data.get("article"))
 
     def cite(self) -> str:
-        parts = [f"《{self.title}》"]
-        if self.doc_number:
-            parts.append(self.doc_number)
-        if self.article:
-            parts.append(self.article)
-        if self.date:
-            parts.append(f"({self.date})")
-        return " ".join(parts)
+        return citation(self.title, doc_number=self.doc_number, article=self.article, date=self.date)
 
 
 @dataclass(frozen=True)
