@@ -95,7 +95,7 @@ def _extract_options(ocr: str, timeout: float):
 
 
 _kind_option = click.option(
-    "--kind", type=click.Choice(registry().kind_codes()), default=None,
+    "--kind", type=click.Choice(registry().kind_choices()), default=None,
     help=_help("kind"))
 # Verdicts that fail a run, by --fail-on; unreadable files exit 3 whatever it says. A document
 # that is not a social-organization charter (not_applicable) fails nothing: it is no fault of it.
@@ -587,12 +587,25 @@ def _check_report(result) -> list[str]:
         return lines
     if result.verdict == "not_applicable" and result.reason:
         lines.append(zh.text("check.reason", reason=result.reason))
+        lines.extend(_kind_lines(result))
     if result.ocr_pages:
         lines.append(zh.text("check.ocr_pages", pages="、".join(map(str, result.ocr_pages))))
     for finding in result.findings:
         lines.extend(_finding_lines(finding))
     for warning in result.warnings:
         lines.append(zh.text("check.warning", warning=zh.reading(warning)))
+    return lines
+
+
+def _kind_lines(result) -> list[str]:
+    """判断依据: the strongest cues the kind was told by, and how to check it otherwise."""
+    zh = catalogue()
+    cues = [zh.text("kind_judging.cue_counted", text=_quote(e.text, 30), count=e.count) if e.count > 1
+            else zh.text("kind_judging.cue", text=_quote(e.text, 30)) for e in result.kind_evidence[:6]]
+    lines = [zh.text("kind_judging.evidence", cues=zh.text("kind_judging.separator").join(cues))] if cues else []
+    if result.kind_evidence:
+        key = "kind_judging.company_pack" if result.kind == "company" else "kind_judging.forced_hint"
+        lines.append(zh.text(key))
     return lines
 
 
