@@ -91,7 +91,7 @@ def _extract_options(ocr: str, timeout: float):
 
 
 _kind_option = click.option(
-    "--kind", type=click.Choice(registry().kind_codes()), default=None,
+    "--kind", type=click.Choice(registry().kind_choices()), default=None,
     help=_help("kind"))
 # Verdicts that fail a run, by --fail-on; unreadable files exit 3 whatever it says. A document
 # that is not a social-organization charter (not_applicable) fails nothing: it is no fault of it.

@@ -169,12 +169,25 @@ def check_lines(result: CheckResult) -> list[str]:
         return lines
     if result.verdict == "not_applicable" and result.reason:
         lines.append(zh.text("check.reason", reason=result.reason))
+        lines.extend(_kind_lines(result))
     if result.ocr_pages:
         lines.append(zh.text("check.ocr_pages", pages="、".join(map(str, result.ocr_pages))))
     for finding in result.findings:
         lines.extend(_finding_lines(finding))
     for warning in result.warnings:
         lines.append(zh.text("check.warning", warning=zh.reading(warning)))
+    return lines
+
+
+def _kind_lines(result: CheckResult) -> list[str]:
+    """判断依据: the strongest cues the kind was told by, and how to check it otherwise."""
+    zh = catalogue()
+    cues = [zh.text("kind_judging.cue_counted", text=_quote(e.text, 30), count=e.count) if e.count > 1
+            else zh.text("kind_judging.cue", text=_quote(e.text, 30)) for e in result.kind_evidence[:6]]
+    lines = [zh.text("kind_judging.evidence", cues=zh.text("kind_judging.separator").join(cues))] if cues else []
+    if result.kind_evidence:
+        key = "kind_judging.company_pack" if result.kind == "company" else "kind_judging.forced_hint"
+        lines.append(zh.text(key))
     return lines
 
 

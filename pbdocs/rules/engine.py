@@ -21,7 +21,7 @@ from types import MappingProxyType
 from ..domain import Domain, registry
 from ..messages import catalogue
 from ..models import Document
-from .identity import charter_name, detect_kind, detect_org_type, subject_word
+from .identity import charter_name, detect_org_type, judge_kind, subject_word
 from .matching import Matcher, TextMatch
 from .packs import RULE_KINDS, ElementSpec, Lexicon, Pack, RuleKind, RuleSpec, load_pack
 from .results import CheckResult, ElementResult, Finding, Fix
@@ -377,7 +377,9 @@ def evaluate(doc: Document, packs: list[Pack], lexicon: Lexicon, org_type: str |
     domain = registry()
     layout = Layout(doc)
     name = charter_name(doc, layout)
-    document_kind = domain.kind(kind) if kind else detect_kind(doc, layout, domain, name)
+    judgement = None if kind else judge_kind(doc, layout, domain, name)
+    document_kind = domain.kind(kind) if kind else judgement.kind  # type: ignore[union-attr]
+    evidence = judgement.evidence if judgement else []
     if document_kind != domain.default_kind:
         subject = document_kind.subject or subject_word(layout, domain, None, name)
         run = _Evaluation(doc, layout, lexicon, domain, None, subject)
@@ -385,7 +387,7 @@ def evaluate(doc: Document, packs: list[Pack], lexicon: Lexicon, org_type: str |
         findings, _ = _run(run, list(own), None)
         return CheckResult(path=doc.path, verdict="not_applicable", name=name, findings=findings,
                            ocr_pages=doc.ocr_pages, subject=subject, kind=document_kind.code,
-                           reason=catalogue().label("kind_reasons", document_kind.code))
+                           reason=catalogue().label("kind_reasons", document_kind.code), kind_evidence=evidence)
     detected = org_type or detect_org_type(layout, domain, name)
     subject = subject_word(layout, domain, detected, name)
     run = _Evaluation(doc, layout, lexicon, domain, detected, subject)
@@ -400,4 +402,5 @@ def evaluate(doc: Document, packs: list[Pack], lexicon: Lexicon, org_type: str |
         subject=subject,
         warnings=warnings,
         kind=document_kind.code,
+        kind_evidence=evidence,
     )
