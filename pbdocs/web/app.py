@@ -364,7 +364,8 @@ def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 
     ):
         request_options = replace(options, pack=pack, org_type=org_type, kind=kind)
         records = await _check_upload(request, pool, request_options, document_timeout, max_bytes, max_files, pages)
-        return JSONResponse(_with_error_text(records), headers={"x-report-id": reports.add(records)})
+        return JSONResponse([present.page_object(r.result) for r in records],
+                            headers={"x-report-id": reports.add(records)})
 
     @app.get("/api/search", summary="Answer a policy question from the indexed corpus")
     async def search(
@@ -386,12 +387,6 @@ def _mount_workspace_and_guard(app: FastAPI, workspace, guard: GuardSettings | N
     # Added last, so it wraps every route and every other middleware (the workspace's sign-in too):
     # a request for a foreign host or from a foreign site is refused before anything else runs.
     app.add_middleware(Guard, settings=guard or GuardSettings())
-
-
-def _with_error_text(records: list[ScreenRecord]) -> list[dict]:
-    """The records' check objects; an unreadable file's also has error_text, the Chinese reading of its
-    reason, for the page (error keeps the reason as the library gave it)."""
-    return [dict(r.check, error_text=present.error_text(r.result)) if r.result.error else r.check for r in records]
 
 
 def _version() -> str:

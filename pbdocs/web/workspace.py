@@ -115,9 +115,7 @@ def _row_object(row: BatchRow) -> dict[str, Any]:
     if row.record is None:
         return {"row": row.position, "path": row.label, "verdict": None, "pending": True, "review": None}
     record = ScreenRecord.from_dict(row.record)
-    # An unreadable file's reason in Chinese for the page, as /api/check gives it (error keeps the library's).
-    text = {"error_text": present.error_text(record.result)} if record.result.error else {}
-    return {**record.check, **text, "row": row.position, "pending": False,
+    return {**present.page_object(record.result), "row": row.position, "pending": False,
             "review": row.review.as_dict() if row.review else None}
 
 
