@@ -22,14 +22,12 @@ MINIMUMS = {"R@1": 0.9, "R@5": 1.0, "MRR@10": 0.93, "Answer@1": 0.9}
 # Answer@1 0.47 / 0.59 on them.
 LAY_MINIMUMS = {
     "lay_questions.jsonl": {"R@1": 0.79, "R@5": 0.93, "MRR@10": 0.85, "Answer@1": 0.79},
-    "lay_questions_heldout.jsonl": {"R@1": 0.77, "R@5": 0.9, "MRR@10": 0.82, "Answer@1": 0.72},
+    "lay_questions_heldout.jsonl": {"R@1": 0.81, "R@5": 0.9, "MRR@10": 0.84, "Answer@1": 0.77},
 }
-# The held-out minimums were R@1 0.81, MRR@10 0.84, Answer@1 0.77 until the bundled 党章 (the 2017
-# text; the 2022 revision in force is not bundled yet) was marked no longer in force: its articles are
-# now ranked as a superseded version's, and 党员半年不交党费会怎么样 finds 党章 第九条 second, after a
-# local 实施办法. Measured after the change: R@1 0.77, R@5 0.91, MRR@10 0.83, Answer@1 0.73.
-# 0.8 until the 党章 was marked no longer in force (see above); measured after: 17 of 22 held-out questions.
-LAY_CONFIDENT_SHARE = 0.77
+# Measured with the 2022 党章 bundled (in force) and the 2017 text superseded by it: held-out R@1 0.82,
+# R@5 0.91, MRR@10 0.85, Answer@1 0.77, 18 of 22 confident; the minimums lowered while no 党章 in force
+# was bundled are back where they were.
+LAY_CONFIDENT_SHARE = 0.8
 # Questions about what the checker requires (answered by the requirement documents generated from the
 # rule packs), the version of a law in force, and the laws added with them. Measured when they were
 # added: R@1 0.86, R@5 1.0, MRR@10 0.90, Answer@1 0.86.
