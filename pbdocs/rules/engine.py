@@ -111,6 +111,12 @@ class _Evaluation:
         hits = _ClauseHits({}, {}, {}, [])
         for element in rule.elements:
             found = matcher.regex_hits(element, element.patterns, obligations=True)
+            if element.paraphrases:
+                seen = {(h.start, h.end) for h in found}
+                found += [h for h in matcher.regex_hits(element, element.paraphrases, obligations=True, paraphrase=True)
+                          if (h.start, h.end) not in seen]
+            if element.unless:
+                found = [h for h in found if not self._goes_on_to(h, element.unless)]
             if not found and element.weak:
                 weak = [h for h in matcher.regex_hits(element, element.weak, obligations=True) if not h.negated]
                 if weak:
@@ -129,6 +135,11 @@ class _Evaluation:
                 hits.negated[element_id] = [h for h in hits.negated[element_id]
                                             if id(self.layout.segment_at(h.start)) not in excused]
         return hits
+
+    def _goes_on_to(self, hit: TextMatch, patterns: tuple[str, ...]) -> bool:
+        """Whether the sentence of ``hit`` goes on, after it, to one of ``patterns``."""
+        _, end = self.layout.sentence(hit.start, hit.end)
+        return any(re.search(p, self.layout.text[hit.end:end]) for p in patterns)
 
     def _clause_element(self, rule: RuleSpec, element: ElementSpec, hits: _ClauseHits,
                         home: Segment | None) -> ElementResult:
