@@ -1,6 +1,7 @@
 """Running rule packs over one charter: elements -> rule status -> file verdict.
 
-Rule kinds (the table ``RULE_KINDS`` maps each to the method that evaluates it):
+Rule kinds (the kinds are :data:`pbdocs.rules.packs.RULE_KINDS`; ``_EVALUATIONS`` maps each to the
+method that evaluates it):
 
 - ``clause``: an obligation the charter must state (the party clause, core values). Elements
   are matched only where the charter speaks for itself; a negated element makes the rule
@@ -22,7 +23,7 @@ from ..messages import catalogue
 from ..models import Document
 from .identity import charter_name, detect_org_type, judge_kind, subject_word
 from .matching import Matcher, TextMatch
-from .packs import ElementSpec, Lexicon, Pack, RuleSpec, load_pack
+from .packs import RULE_KINDS, ElementSpec, Lexicon, Pack, RuleKind, RuleSpec, load_pack
 from .results import CheckResult, ElementResult, Finding, Fix
 from .structure import Evidence, Layout, Segment
 
@@ -340,24 +341,14 @@ class _Evaluation:
                        self._say("mention_missing", title=rule.title), None, None, rule.gate, rule.primary)
 
 
-@dataclass(frozen=True)
-class RuleKind:
-    """What a rule ``kind`` in a pack means: the method of one charter's evaluation that runs it."""
-
-    evaluate: Callable[[_Evaluation, RuleSpec], Finding]
-    # clause, contents and mention rules look for their elements in the text.
-    needs_elements: bool = True
-    # A rule about another rule's finding names it as `target` and runs after every other kind.
-    reads_target: bool = False
-
-
-# Pack files are validated against these keys (pbdocs.rules.packs), in this order in messages.
-RULE_KINDS: Mapping[str, RuleKind] = MappingProxyType({
-    "clause": RuleKind(_Evaluation.clause),
-    "contents": RuleKind(_Evaluation.contents),
-    "placement": RuleKind(_Evaluation.placement, needs_elements=False, reads_target=True),
-    "mention": RuleKind(_Evaluation.mention),
+# How each kind of rule pbdocs.rules.packs admits is evaluated.
+_EVALUATIONS: Mapping[str, Callable[[_Evaluation, RuleSpec], Finding]] = MappingProxyType({
+    "clause": _Evaluation.clause,
+    "contents": _Evaluation.contents,
+    "placement": _Evaluation.placement,
+    "mention": _Evaluation.mention,
 })
+assert set(_EVALUATIONS) == set(RULE_KINDS), "every kind of rule a pack may use needs its evaluation"
 
 
 def verdict_of(findings: list[Finding]) -> str:
@@ -383,7 +374,7 @@ def _run(run: _Evaluation, rules: list[RuleSpec], detected: str | None) -> tuple
         if rule.org_types and detected not in rule.org_types:
             skipped_for_type = skipped_for_type or detected is None
             continue
-        run.findings[rule.id] = RULE_KINDS[rule.kind].evaluate(run, rule)
+        run.findings[rule.id] = _EVALUATIONS[rule.kind](run, rule)
     if skipped_for_type:
         warnings.append("organization type not recognized: rules for a specific type were skipped "
                         "(give --org-type)")
