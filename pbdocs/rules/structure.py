@@ -25,6 +25,7 @@ from ..legal import (
     TextLine,
     article_heading,
     break_furniture,
+    copied_furniture,
     division_heading,
     inline_headings,
     is_general_chapter,
@@ -125,10 +126,15 @@ class Layout:
 
     def __init__(self, doc: Document):
         self.doc = doc
-        lines = text_lines(doc.text)
+        # What a web page or document site added (metadata blocks, breadcrumbs, anti-copy strings,
+        # chunk markers) goes first, so that no heading, title or sentence is read through it.
+        copied = copied_furniture(doc.text)
+        whole = set(copied)
+        lines = [_trimmed(ln, copied) for ln in text_lines(doc.text) if ln not in whole]
         masked = self._masked_lines(doc, lines)
-        self.norm: Normalized = _without(doc.normalized, masked) if masked else doc.normalized
-        self.masked_lines = len(masked)
+        cuts = masked | whole
+        self.norm: Normalized = _without(doc.normalized, cuts) if cuts else doc.normalized
+        self.masked_lines = len(masked) + len(copied)
         self.text: str = self.norm.text
         self.chapters: list[Chapter] = []
         self.segments: list[Segment] = self._segments([ln for ln in lines if ln not in masked])
@@ -318,6 +324,22 @@ def _without(norm: Normalized, lines: set[TextLine]) -> Normalized:
     keep_offsets.extend(offsets[pos:len(text)])
     keep_offsets.append(offsets[-1])
     return Normalized("".join(keep_text), tuple(keep_offsets), norm.original)
+
+
+def _trimmed(line: TextLine, spans: list[TextLine]) -> TextLine:
+    """``line`` without the furniture ``spans`` at its start or end (a chunk marker, an anti-copy
+    string): what is left is what the document says on that line."""
+    start, end = line.start, line.end
+    for span in spans:
+        if span.end <= line.start or span.start >= line.end:
+            continue
+        if span.start <= start:
+            start = max(start, span.end)
+        elif span.end >= end:
+            end = min(end, span.start)
+    if (start, end) == (line.start, line.end):
+        return line
+    return TextLine(start, max(start, end), line.text[start - line.start:max(start, end) - line.start])
 
 
 def _contents_block(lines: list[TextLine]) -> set[TextLine]:
