@@ -123,6 +123,8 @@ class Place:
     pattern: str
     found: str
     missing: str
+    # What to say in an excerpt that starts mid-charter ({first}: its first article).
+    excerpt: str | None = None
 
 
 @dataclass(frozen=True)
@@ -324,7 +326,8 @@ def _places(read: _Reader, data: dict[str, Any]) -> Mapping[str, Place]:
         if not isinstance(entry, dict):
             read.fail(where, "must be a table")
         places[name] = Place(pattern=read.text(entry, "pattern", where, pattern=True),
-                             found=read.text(entry, "found", where), missing=read.text(entry, "missing", where))
+                             found=read.text(entry, "found", where), missing=read.text(entry, "missing", where),
+                             excerpt=_optional(read, entry, "excerpt", where))
     return MappingProxyType(places)
 
 
