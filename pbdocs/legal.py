@@ -446,7 +446,8 @@ _METADATA_LINE = re.compile(rf"^\s*(?:【(?:{_METADATA_KEY})】|(?:{_METADATA_KE
 _BREADCRUMB_LINE = re.compile(
     r"^\s*(?:(?:当前位置|您的位置|您现在的位置|您当前的位置|所在位置|当前页面)\s*[:：]?.*"
     r"|(?:[^>»›\n]{1,16}\s*(?:>>|>|»|›)\s*){2,}[^>»›\n]{0,40})$")
-_SHARE_WORDS = re.compile(r"分享到|分享|微信|朋友圈|微博|QQ空间|QQ|豆瓣|打印|关闭|收藏|返回|字号|大|中|小|【|】|\||[:：\s/·]")
+_SHARE_WORDS = re.compile(
+    r"分享到|分享|微信|朋友圈|微博|QQ空间|QQ|豆瓣|打印|关闭|收藏|返回|字号|大|中|小|【|】|\||[:：\s/·]")
 # Runs of one- to three-character ASCII tokens, with symbols among them, at a line's edge.
 _ANTICOPY = r"(?:[!-~]{1,3}[ \t]){3,}[!-~]{1,3}"
 _ANTICOPY_END = re.compile(rf"(?<=[\u4e00-\u9fff。，；：、）)”」])[ \t]*({_ANTICOPY})[ \t]*$", re.M)
@@ -470,9 +471,9 @@ def _site_lines(lines: Sequence[TextLine]) -> list[TextLine]:
         text = line.text.strip()
         if not text:
             continue
-        if _BREADCRUMB_LINE.match(text) and "。" not in text:
-            out.append(line)
-        elif len(text) <= 40 and ("分享" in text or "打印" in text) and not _SHARE_WORDS.sub("", text):
+        breadcrumb = _BREADCRUMB_LINE.match(text) and "。" not in text
+        share_bar = len(text) <= 40 and ("分享" in text or "打印" in text) and not _SHARE_WORDS.sub("", text)
+        if breadcrumb or share_bar:
             out.append(line)
     return out
 
