@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Literal
 from urllib.parse import quote, unquote
 
 from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
@@ -35,6 +36,7 @@ from ..domain import registry
 from ..errors import CorpusError, PbdocsError, SearchIndexError
 from ..executor import SharedPool
 from ..extract import SUPPORTED_SUFFIXES
+from ..files import process_alive
 from ..messages import catalogue
 from ..rules.options import CheckOptions
 from ..screen.inputs import ARCHIVE_SUFFIX, ArchiveLimits, collect_sources
@@ -80,6 +82,9 @@ PAGE_SECURITY_HEADERS = [
 ]
 # The /docs page starts Swagger UI with an inline script; a strict policy would blank it.
 PATHS_WITHOUT_CSP = ("/docs",)
+# Per-request upload folders in the temporary directory: pbdocs-upload-<server pid>-XXXX, so a
+# server starting removes those of servers that died mid-upload and keeps those of live ones.
+UPLOAD_PREFIX = "pbdocs-upload-"
 # Swagger UI's files are served from here (package fastapi-offline) so /docs works on an office
 # network without internet access.
 DOCS_ASSETS = "/docs-assets"
@@ -425,6 +430,7 @@ def _bare_app(pool: SharedPool, workspace: Workspace | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app):
+        remove_leftover_uploads()
         if workspace is not None:
             await workspace.start()
         yield
@@ -444,6 +450,11 @@ def _bare_app(pool: SharedPool, workspace: Workspace | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=_static_dir()), name="static")
     _add_offline_docs(app)
 
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_request: Request, exc: RequestValidationError):
+        # Never the input itself: a 100 MiB note must not come back as a 100 MiB answer.
+        return JSONResponse(_validation_errors(exc), status_code=422)
+
     @app.exception_handler(PbdocsError)
     async def library_error(_request: Request, exc: PbdocsError):
         # A missing or broken index or corpus is the server's state, not the client's request.
@@ -456,6 +467,28 @@ def _bare_app(pool: SharedPool, workspace: Workspace | None = None) -> FastAPI:
             return FileResponse(_static_dir() / "index.html", media_type="text/html; charset=utf-8")
 
     return app
+
+
+def _validation_errors(exc: RequestValidationError) -> dict:
+    """What was wrong with a request, by field and error type, without echoing any value."""
+    fields = [{"loc": [str(part) for part in error.get("loc", ())][:8], "type": str(error.get("type", ""))}
+              for error in exc.errors()[:20]]
+    named = "、".join(dict.fromkeys(str(f["loc"][-1]) for f in fields if f["loc"])) or "?"
+    return {"detail": catalogue().text("guard.invalid", fields=named), "code": "request.invalid", "errors": fields}
+
+
+def upload_folder() -> Path:
+    """A new private folder for one request's uploads, named after this process."""
+    return Path(tempfile.mkdtemp(prefix=f"{UPLOAD_PREFIX}{os.getpid()}-"))
+
+
+def remove_leftover_uploads() -> None:
+    """Delete upload folders whose server is gone (killed mid-upload); a live server's stay."""
+    for leftover in Path(tempfile.gettempdir()).glob(f"{UPLOAD_PREFIX}*"):
+        owner = leftover.name[len(UPLOAD_PREFIX):].split("-", 1)[0]
+        if owner.isdigit() and (int(owner) == os.getpid() or process_alive(int(owner))):
+            continue
+        shutil.rmtree(leftover, ignore_errors=True)
 
 
 async def _check_pages(pool: SharedPool, uploads: list[_Upload], options: CheckOptions,
@@ -483,7 +516,7 @@ async def _check_upload(request: Request, pool: SharedPool, options: CheckOption
     """Spool the request's files, unpack its archives, check every document (or, with ``pages``,
     the files as the pages of one charter); nothing stays on disk."""
     loop = asyncio.get_running_loop()
-    workdir = Path(tempfile.mkdtemp(prefix="pbdocs-upload-"))
+    workdir = upload_folder()
     try:
         uploads = await _spool_request(request, workdir, max_bytes, max_files)
         if pages:
@@ -497,22 +530,32 @@ async def _check_upload(request: Request, pool: SharedPool, options: CheckOption
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+def _audit(request: Request, method: str, *args) -> None:
+    """Record in the workspace's audit trail, when there is one, what the signed-in caller did."""
+    workspace = getattr(request.app.state, "workspace", None)
+    user = getattr(request.state, "user", None)
+    if workspace is not None and user is not None:
+        getattr(workspace.office, method)(user, *args)
+
+
 def _add_report_route(app: FastAPI, reports: _ReportStore) -> None:
     @app.get("/api/reports/{report_id}.{fmt}", summary="A checked batch as a report file")
-    async def report(report_id: str, fmt: Literal["csv", "xlsx", "json", "html"]):
+    async def report(request: Request, report_id: str, fmt: Literal["csv", "xlsx", "json", "html"]):
         """The report `pbdocs screen --out report.<fmt>` would write for the batch `X-Report-Id` named:
         CSV (UTF-8 with BOM), XLSX (colours, filters, summary sheet), JSON, or a self-contained HTML page."""
         records = reports.get(report_id)
         suffix = f".{fmt}"
         content = await asyncio.get_running_loop().run_in_executor(None, _report_bytes, records, suffix)
+        _audit(request, "downloaded_report", report_id, f"report{suffix}")
         return _download(content, suffix)
 
     @app.get("/api/reports/{report_id}/opinions.zip", summary="Review opinions of a checked batch, as one zip")
-    async def opinions(report_id: str):
+    async def opinions(request: Request, report_id: str):
         """One review opinion (审查意见, .docx) per charter of the batch short of compliant, as
         `pbdocs opinion` writes them, in one zip (empty when every charter is compliant)."""
         records = reports.get(report_id)
         content = await asyncio.get_running_loop().run_in_executor(None, _opinions_zip, records)
+        _audit(request, "downloaded_report", report_id, "opinions.zip")
         return _zip_download(content)
 
 
@@ -539,7 +582,8 @@ def _opinions_zip(records: list[ScreenRecord]) -> bytes:
 def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 20, max_files: int = 200,
                workers: int | None = None, document_timeout: float | None = DOCUMENT_TIMEOUT_S,
                options: CheckOptions | None = None, data_dir: str | os.PathLike | None = None,
-               database: str | None = None, login_attempts: int = 5, guard: GuardSettings | None = None) -> FastAPI:
+               database: str | None = None, login_attempts: int = 5, guard: GuardSettings | None = None,
+               max_open_batches: int | None = None, max_queued_documents: int | None = None) -> FastAPI:
     """The pbdocs web app: the upload page at ``/``, the JSON API under ``/api``, OpenAPI at ``/docs``.
 
     With a ``data_dir`` it is an office workspace (:mod:`pbdocs.web.workspace`): every ``/api`` call
@@ -553,6 +597,7 @@ def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 
     ``options`` (OCR mode, a rules file of the office's own) apply to every upload; each request
     picks the pack and the organization type. ``guard`` sets the protections of every route
     (allowed hosts, same origin, concurrent uploads, upload timeout; see :mod:`pbdocs.web.guard`).
+    ``max_open_batches`` and ``max_queued_documents`` bound each workspace user's unfinished work.
     """
     _check_limits(max_upload_mb, max_files, workers, document_timeout)
     max_bytes = max_upload_mb * MIB
@@ -569,8 +614,10 @@ def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 
         from ..office import Office
         from .workspace import Workspace
 
+        quotas = {key: value for key, value in (("max_open_batches", max_open_batches),
+                                                ("max_queued_documents", max_queued_documents)) if value is not None}
         workspace = Workspace(Office(Path(data_dir), database), pool, options, document_timeout, max_bytes, max_files,
-                              login_attempts)
+                              login_attempts, **quotas)
     app = _bare_app(pool, workspace)
 
     @app.get("/api/config", summary="Upload limits, accepted file types, the Chinese labels of report values "
@@ -603,7 +650,9 @@ def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 
     ):
         request_options = replace(options, pack=pack, org_type=org_type, kind=kind)
         records = await _check_upload(request, pool, request_options, document_timeout, max_bytes, max_files, pages)
-        return JSONResponse(_with_error_text(records), headers={"x-report-id": reports.add(records)})
+        report_id = reports.add(records)
+        _audit(request, "checked", report_id, len(records))
+        return JSONResponse(_with_error_text(records), headers={"x-report-id": report_id})
 
     @app.get("/api/search", summary="Answer a policy question from the indexed corpus")
     async def search(
@@ -623,8 +672,10 @@ def _mount_workspace_and_guard(app: FastAPI, workspace, guard: GuardSettings | N
         workspace.mount(app)
         app.state.workspace = workspace
     # Added last, so it wraps every route and every other middleware (the workspace's sign-in too):
-    # a request for a foreign host or from a foreign site is refused before anything else runs.
-    app.add_middleware(Guard, settings=guard or GuardSettings())
+    # a request for a foreign host or from a foreign site is refused before anything else runs, and
+    # a stranger's body is bounded before any parser sees it.
+    app.add_middleware(Guard, settings=guard or GuardSettings(),
+                       identify=workspace.caller if workspace is not None else None)
 
 
 def _with_error_text(records: list[ScreenRecord]) -> list[dict]:
