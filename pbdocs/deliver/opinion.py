@@ -115,11 +115,13 @@ def opinion_docx(result: CheckResult, settings: OpinionSettings | None = None) -
     word.core_properties.author = settings.office or "pbdocs"
     heading = word.add_heading(catalogue().text("opinion.kind"), level=1)
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    word.add_paragraph(catalogue().text("opinion.title", name=f"{result.name or Path(result.path).stem}章程"))
+    # The uploaded name may hold control characters, which a .docx (XML) cannot carry.
+    shown = Path(_safe_stem(result.path.replace("\\", "/")) or "charter")
+    word.add_paragraph(catalogue().text("opinion.title", name=f"{result.name or shown.stem}章程"))
     word.add_paragraph(catalogue().text("opinion.addressee", name=name))
     org_type = result.org_type or catalogue().text("opinion.unknown_type")
     word.add_paragraph(catalogue().text("opinion.identity", name=name, org_type=org_type))
-    word.add_paragraph(catalogue().text("opinion.intro", file=Path(result.path).name,
+    word.add_paragraph(catalogue().text("opinion.intro", file=shown.name,
                            verdict=catalogue().label("verdicts", result.verdict)))
     for number, finding in enumerate(_shortfalls(result), 1):
         label = _NUMBERS[number - 1] if number <= len(_NUMBERS) else str(number)
@@ -161,7 +163,7 @@ def _file_name(result: CheckResult, taken: set[str]) -> str:
 def _safe_stem(stem: str) -> str:
     import unicodedata
 
-    kept = "".join(c for c in stem if unicodedata.category(c)[0] != "C" and c not in '/\\:*?"<>|')
+    kept = "".join(c for c in stem if unicodedata.category(c)[0] != "C" and c not in '\\:*?"<>|')
     return kept.strip(" .")
 
 

@@ -182,14 +182,15 @@ class Guard:
 
     async def _anonymous(self, scope, receive, send, headers: dict[str, str]):
         limit = self.settings.anonymous_body_bytes
-        if self.anonymous >= self.settings.anonymous_requests:
-            return await _refuse_code(send, 429, "busy", [(b"retry-after", b"5")])
+        # What the headers alone refuse costs nothing and takes no place in the budget.
         declared = _content_length(headers)
         if declared is not None and declared > limit:
             return await _refuse_code(send, 413, "anonymous_body", limit=limit)
         has_body = bool(declared) or "transfer-encoding" in headers
         if has_body and _media_type(headers) not in SMALL_BODY_TYPES:
             return await _refuse_code(send, 415, "anonymous_type")
+        if self.anonymous >= self.settings.anonymous_requests:
+            return await _refuse_code(send, 429, "busy", [(b"retry-after", b"5")])
         self.anonymous += 1
         try:
             return await self._buffered(scope, receive, send, headers, limit)
