@@ -596,9 +596,8 @@ def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 
     ``document_timeout`` the seconds one document may take before it is an error row (None: no limit).
     ``options`` (OCR mode, a rules file of the office's own) apply to every upload; each request
     picks the pack and the organization type. ``guard`` sets the protections of every route
-    (allowed hosts, same origin, concurrent uploads, upload timeout; see :mod:`pbdocs.web.guard`).
-    ``max_open_batches`` and ``max_queued_documents`` bound each workspace user's unfinished work.
-    """
+    (allowed hosts, same origin, concurrent uploads, upload timeout; see :mod:`pbdocs.web.guard`);
+    ``max_open_batches`` / ``max_queued_documents`` bound each workspace user's unfinished work."""
     _check_limits(max_upload_mb, max_files, workers, document_timeout)
     max_bytes = max_upload_mb * MIB
     options = options or CheckOptions()
@@ -611,13 +610,9 @@ def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 
     searcher = _SearchService(index_dir)
     workspace = None
     if data_dir is not None:
-        from ..office import Office
-        from .workspace import Workspace
-
-        quotas = {key: value for key, value in (("max_open_batches", max_open_batches),
-                                                ("max_queued_documents", max_queued_documents)) if value is not None}
-        workspace = Workspace(Office(Path(data_dir), database), pool, options, document_timeout, max_bytes, max_files,
-                              login_attempts, **quotas)
+        workspace = _workspace(data_dir, database, pool, options, document_timeout, max_bytes, max_files,
+                               login_attempts, max_open_batches=max_open_batches,
+                               max_queued_documents=max_queued_documents)
     app = _bare_app(pool, workspace)
 
     @app.get("/api/config", summary="Upload limits, accepted file types, the Chinese labels of report values "
@@ -650,8 +645,7 @@ def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 
     ):
         request_options = replace(options, pack=pack, org_type=org_type, kind=kind)
         records = await _check_upload(request, pool, request_options, document_timeout, max_bytes, max_files, pages)
-        report_id = reports.add(records)
-        _audit(request, "checked", report_id, len(records))
+        _audit(request, "checked", report_id := reports.add(records), len(records))
         return JSONResponse(_with_error_text(records), headers={"x-report-id": report_id})
 
     @app.get("/api/search", summary="Answer a policy question from the indexed corpus")
@@ -665,6 +659,16 @@ def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 
     _add_report_route(app, reports)
     _mount_workspace_and_guard(app, workspace, guard)
     return app
+
+
+def _workspace(data_dir, database, pool, options, document_timeout, max_bytes, max_files, login_attempts,
+               **quotas) -> Workspace:
+    from ..office import Office
+    from .workspace import Workspace
+
+    quotas = {key: value for key, value in quotas.items() if value is not None}
+    return Workspace(Office(Path(data_dir), database), pool, options, document_timeout, max_bytes, max_files,
+                     login_attempts, **quotas)
 
 
 def _mount_workspace_and_guard(app: FastAPI, workspace, guard: GuardSettings | None) -> None:

@@ -346,7 +346,7 @@ def guarded_protocol(settings: GuardSettings):
         _address: str | None = None
         _deadline: asyncio.TimerHandle | None = None
 
-        def connection_made(self, transport) -> None:  # type: ignore[override]
+        def connection_made(self, transport) -> None:
             super().connection_made(transport)
             address = self.client[0] if self.client else None
             if address is not None and not settings.trusts(address):
