@@ -313,7 +313,7 @@ def _duration(ctx, param, value):
     try:
         return parse_duration(value)
     except PbdocsError as exc:
-        raise click.BadParameter(str(exc)) from None
+        raise click.BadParameter(catalogue().error_text(exc)) from None
 
 
 @users_group.command("token", help=_help("users_token"))

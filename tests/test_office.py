@@ -41,11 +41,11 @@ def test_users_add_list_disable_and_token(tmp_path):
 
 
 @pytest.mark.parametrize("args, stdin, message", [
-    (["users", "add", "li"], "short\n", "Error: 密码太短：至少 10 个字符。\n"),
-    (["users", "add", " li"], PASSWORD + "\n", "Error: 用户名须为 1 至 64 个可打印字符"),
-    (["users", "disable", "nobody"], None, "Error: 没有用户 nobody。\n"),
-    (["users", "token", "nobody"], None, "Error: 没有可用的用户 nobody。\n"),
-    (["users", "revoke", "nobody", "token-1"], None, "Error: 没有用户 nobody。\n"),
+    (["users", "add", "li"], "short\n", "Error: the password is too short: at least 10 characters\n"),
+    (["users", "add", " li"], PASSWORD + "\n", "Error: a user name is 1 to 64 printable characters"),
+    (["users", "disable", "nobody"], None, "Error: no user nobody\n"),
+    (["users", "token", "nobody"], None, "Error: no enabled user nobody\n"),
+    (["users", "revoke", "nobody", "token-1"], None, "Error: no user nobody\n"),
 ])
 def test_account_commands_refuse_with_exit_2(tmp_path, args, stdin, message):
     result = _run(*args, data=tmp_path / "office", input=stdin)
@@ -56,7 +56,7 @@ def test_a_user_is_added_once(tmp_path):
     data = tmp_path / "office"
     _run("users", "add", "li", data=data, input=PASSWORD + "\n")
     again = _run("users", "add", "li", data=data, input=PASSWORD + "\n")
-    assert again.exit_code == 2 and again.stderr == "Error: 用户 li 已存在（用户名不区分大小写和全角半角）。\n"
+    assert again.exit_code == 2 and again.stderr == "Error: user li already exists\n"
 
 
 def test_audit_prints_the_trail_filtered_by_date_and_user(tmp_path):

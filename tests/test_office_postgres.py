@@ -99,7 +99,7 @@ def test_the_workspace_behaves_on_postgresql_as_on_sqlite(tmp_path, database):
     Office(tmp_path / "data", database)  # opening again runs no migration twice
     li = office.add_user("李四", PASSWORD)
     office.add_user("admin", PASSWORD, admin=True)
-    with pytest.raises(Exception, match="已存在"):
+    with pytest.raises(Exception, match="already exists"):
         office.add_user("李四", PASSWORD)
     token = office.issue_token("李四")
     assert office.token_user(token).name == "李四"

@@ -14,7 +14,6 @@ import unicodedata
 from importlib import resources
 
 from ..errors import OfficeError
-from ..messages import catalogue
 
 __all__ = ["MIN_PASSWORD", "MAX_NAME", "normalized_name", "name_key", "skeleton", "check_name",
            "check_password", "script_of"]
@@ -63,18 +62,17 @@ def script_of(char: str) -> str | None:
 def check_name(name: str, existing: list[str]) -> str:
     """The normalized ``name``, or :class:`OfficeError` when it is malformed, taken, mixes scripts
     or looks like one of ``existing``."""
-    zh = catalogue()
     normal = normalized_name(name)
     if not normal or len(normal) > MAX_NAME or not normal.isprintable() or normal != normal.strip():
-        raise OfficeError(zh.text("security.name_invalid", max=MAX_NAME))
+        raise OfficeError("office.name_invalid", max=MAX_NAME)
     scripts = {s for s in map(script_of, normal) if s is not None}
     if len(scripts) > 1 and not scripts <= _COMBINABLE:
-        raise OfficeError(zh.text("security.name_mixed", name=normal))
+        raise OfficeError("office.name_mixed", name=normal)
     for other in existing:
         if name_key(other) == name_key(normal):
-            raise OfficeError(zh.text("security.name_taken", name=other))
+            raise OfficeError("office.name_taken", name=other)
         if skeleton(other) == skeleton(normal):
-            raise OfficeError(zh.text("security.name_confusable", name=normal, other=other))
+            raise OfficeError("office.name_confusable", name=normal, other=other)
     return normal
 
 
@@ -99,12 +97,11 @@ def _common_passwords() -> frozenset[str]:
 
 def check_password(password: str, name: str = "") -> None:
     """:class:`OfficeError` (its text in Chinese) when ``password`` is too weak for ``name``."""
-    zh = catalogue()
     if len(password) < MIN_PASSWORD:
-        raise OfficeError(zh.text("security.password_short", min=MIN_PASSWORD))
+        raise OfficeError("office.password_short", min=MIN_PASSWORD)
     if len({_character_class(c) for c in password}) < 2:
-        raise OfficeError(zh.text("security.password_classes"))
+        raise OfficeError("office.password_classes")
     if password.casefold() in _common_passwords():
-        raise OfficeError(zh.text("security.password_common"))
+        raise OfficeError("office.password_common")
     if name and name_key(name) in password.casefold():
-        raise OfficeError(zh.text("security.password_name"))
+        raise OfficeError("office.password_name")

@@ -214,13 +214,11 @@ class _SqlRepository(Repository):
         return len(MIGRATIONS)
 
     def add_user(self, name, password_hash, admin, created):
-        from ..messages import catalogue
-
         with self._tx() as cur:
             cur.execute("SELECT name FROM users WHERE name = ? OR name_key = ?", (name, name_key(name)))
             taken = cur.fetchone()
             if taken:
-                raise OfficeError(catalogue().text("security.name_taken", name=taken[0]))
+                raise OfficeError("office.name_taken", name=taken[0])
             cur.execute("INSERT INTO users (name, name_key, password, admin, disabled, created) "
                         "VALUES (?, ?, ?, ?, 0, ?)", (name, name_key(name), password_hash, int(admin), created))
             cur.execute(f"SELECT {_USER_COLUMNS} FROM users WHERE name = ?", (name,))

@@ -62,7 +62,7 @@ def parse_duration(text: str) -> _dt.timedelta | None:
         return None
     match = _DURATION.fullmatch(text.strip())
     if match is None or int(match.group(1)) == 0:
-        raise OfficeError(catalogue().text("security.bad_duration", value=text))
+        raise OfficeError("office.bad_duration", value=text)
     return int(match.group(1)) * _DURATION_UNITS[match.group(2).lower()]
 
 
@@ -70,7 +70,6 @@ def private_folder(folder: Path) -> int | None:
     """Create ``folder`` readable by its owner only (0700), or make it so. Returns the mode it had
     when that let others in (the caller warns), None otherwise; :class:`OfficeError` when it cannot
     be created or tightened."""
-    zh = catalogue()
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         mode = stat.S_IMODE(folder.stat().st_mode)
@@ -83,8 +82,7 @@ def private_folder(folder: Path) -> int | None:
             raise PermissionError(1, "the folder belongs to another user")
         folder.chmod(0o700)
     except OSError as exc:
-        raise OfficeError(zh.text("security.folder_open", path=folder, mode=oct(mode),
-                                  reason=exc.strerror or exc)) from None
+        raise OfficeError("office.folder_open", path=folder, mode=oct(mode), reason=exc.strerror or str(exc)) from None
     return mode
 
 
@@ -113,8 +111,7 @@ class Office:
     def _user(self, name: str, enabled: bool = False) -> User:
         found = self.repo.user_password(name)
         if found is None or (enabled and found[0].disabled):
-            raise OfficeError(catalogue().text("security.no_enabled_user" if enabled else "security.no_user",
-                                               name=name))
+            raise OfficeError("office.no_enabled_user" if enabled else "office.no_user", name=name)
         return found[0]
 
     # --- accounts ---------------------------------------------------------------------------
@@ -151,9 +148,9 @@ class Office:
             label = next(f"token-{n}" for n in range(1, len(taken) + 2) if f"token-{n}" not in taken)
         label = normalized_name(label.strip())
         if not label or len(label) > MAX_NAME or not label.isprintable():
-            raise OfficeError(catalogue().text("security.name_invalid", max=MAX_NAME))
+            raise OfficeError("office.token_label_invalid", max=MAX_NAME)
         if label in taken:
-            raise OfficeError(catalogue().text("security.token_label_taken", name=user.name, label=label))
+            raise OfficeError("office.token_label_taken", name=user.name, label=label)
         token, created = new_token(TOKEN_PREFIX), _stamp()
         until = None if expires is None else _stamp(_now() + expires)
         self.repo.add_credential(token_digest(token), user.id, "token", created, until, label)
@@ -168,7 +165,7 @@ class Office:
         """The user's token ``label`` stops working at once."""
         user = self._user(name)
         if not self.repo.delete_token(user.id, label):
-            raise OfficeError(catalogue().text("security.no_token", name=user.name, label=label))
+            raise OfficeError("office.no_token", name=user.name, label=label)
         self._audit(None, "token.revoke", f"user:{user.name}", label)
 
     def login(self, name: str, password: str, address: str = "") -> tuple[User, str] | None:
