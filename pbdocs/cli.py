@@ -291,9 +291,12 @@ def users_add(name, admin, data_dir, database):
 @_data_option
 @_database_option
 def users_list(data_dir, database):
+    from .office import escape_controls
+
     zh = catalogue()
     for user in _office(data_dir, database).users():
-        click.echo("\t".join([user.name, zh.text("office.role_admin" if user.admin else "office.role_officer"),
+        role = zh.text("office.role_admin" if user.admin else "office.role_officer")
+        click.echo("\t".join([escape_controls(user.name), role,
                               zh.text("office.state_disabled" if user.disabled else "office.state_enabled"),
                               user.created]))
 

@@ -34,6 +34,10 @@ class FairQueue:
             self._running -= 1
             self._next()
 
+    def for_owner(self, owner: str) -> _OwnerQueue:
+        """The queue as ``owner`` sees it: ``submit(job)``, like a pool's."""
+        return _OwnerQueue(self, owner)
+
     async def _turn(self, owner: str) -> None:
         if self._running < self.slots and not self._waiting:
             self._running += 1
@@ -70,6 +74,16 @@ class FairQueue:
                 continue
             self._running += 1
             ticket.set_result(None)
+
+
+class _OwnerQueue:
+    def __init__(self, queue: FairQueue, owner: str):
+        self.queue = queue
+        self.owner = owner
+        self.workers = queue.slots
+
+    async def submit(self, job: Job) -> Outcome:
+        return await self.queue.submit(self.owner, job)
 
 
 async def screen_batch(office: Office, pool: SharedPool | FairQueue, batch_id: str, options: CheckOptions,

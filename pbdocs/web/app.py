@@ -280,6 +280,11 @@ async def _check_upload(request: Request, pool: SharedPool, options: CheckOption
     """Spool the request's files, unpack its archives, check every document (or, with ``pages``,
     the files as the pages of one charter); nothing stays on disk."""
     loop = asyncio.get_running_loop()
+    workspace = getattr(request.app.state, "workspace", None)
+    user = getattr(request.state, "user", None)
+    if workspace is not None and user is not None:
+        # In turn with every user's batches, like an upload of the caller's own.
+        pool = workspace.queue.for_owner(user.name)
     workdir = upload_folder()
     try:
         uploads = await spool_request(request, workdir, max_bytes, max_files)
