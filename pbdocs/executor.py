@@ -300,12 +300,12 @@ class DaskCluster(Executor):
         try:
             from distributed import Client, as_completed
         except ImportError:
-            raise MissingDependency("Dask executor", "needs dask.distributed: pip install 'pbdocs[dask]'") from None
+            raise MissingDependency("executor.needs_dask") from None
         try:
             # The connect timeout is dask's own setting (distributed.comm.timeouts.connect).
             client = Client(self.scheduler)
         except (OSError, TimeoutError) as exc:
-            raise ExecutorError(f"cannot reach the Dask scheduler at {self.scheduler}: {exc}") from None
+            raise ExecutorError("executor.scheduler_unreachable", scheduler=self.scheduler, detail=exc) from None
         pending = iter(jobs)
         try:
             window = max(1, sum(client.nthreads().values())) * QUEUE_PER_WORKER

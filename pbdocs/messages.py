@@ -24,7 +24,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
-from .errors import LEGACY, InvalidOption, PbdocsError, fill
+from .errors import LEGACY, InvalidOption, Notice, PbdocsError, fill
 
 __all__ = ["Catalogue", "Reading", "catalogue", "parse_catalogue", "LANGUAGES"]
 
@@ -73,10 +73,11 @@ class Catalogue:
         template = self.sections[section][name]
         return template.format(**fields) if fields else template
 
-    def error_text(self, error: PbdocsError | str, /, **fields: Any) -> str:
+    def error_text(self, error: PbdocsError | Notice | str, /, **fields: Any) -> str:
         """What went wrong, in Chinese: the ``[errors]`` text of an error's code with its fields
-        (an error, or a code and its fields). The path is not part of it: the shell puts it in front."""
-        if isinstance(error, PbdocsError):
+        (an error, a notice, or a code and its fields). The path is not part of it: the shell puts
+        it in front."""
+        if isinstance(error, (PbdocsError, Notice)):
             code, fields = error.code, error.fields
         else:
             code = error
@@ -147,6 +148,6 @@ def _reading(source: str, index: int, entry: Any) -> Reading:
 def catalogue(lang: str = "zh") -> Catalogue:
     """The catalogue of ``lang`` (package data, read once); :class:`InvalidOption` for another language."""
     if lang not in LANGUAGES:
-        raise InvalidOption(f"unknown language {lang!r} (one of: {', '.join(LANGUAGES)})")
+        raise InvalidOption("option.unknown_language", value=lang, choices=", ".join(LANGUAGES))
     text = resources.files("pbdocs").joinpath("data", "messages.toml").read_text(encoding="utf-8")
     return parse_catalogue(text, lang)

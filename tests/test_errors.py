@@ -71,4 +71,5 @@ def test_every_code_the_package_raises_has_a_chinese_text():
     texts = ZH.labels("errors")
     assert not {code: where for code, where in codes.items() if code not in texts}
     han = re.compile(r"[\u4e00-\u9fff]")
-    assert all(han.search(text) for text in texts.values())
+    # A text is Chinese; check.garbled passes on a sentence of the catalogue's own.
+    assert [code for code, text in texts.items() if not han.search(text)] == ["check.garbled"]

@@ -80,7 +80,9 @@ class Extracted:
 
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp")
-SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".doc", *IMAGE_SUFFIXES)
+# .wps (WPS Office) is read when it is an OLE Word file, and .pages is named so its reader hears
+# how to export it: both are decided here, for check, screen and the web alike.
+SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".doc", ".wps", ".pages", *IMAGE_SUFFIXES)
 # JPEG, PNG, little- and big-endian TIFF.
 _IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG", b"II*\x00", b"MM\x00*")
 _BITMAP_MAGIC = b"BM"
@@ -142,9 +144,8 @@ def extract(path: str | os.PathLike, options: ExtractOptions | None = None) -> D
         raise ReadError("read.empty_file", path=p)
     budget = options.budget
     if st.st_size > budget.max_file_bytes:
-        raise OverBudget(
-            p, f"file is {st.st_size / 1e6:.0f} MB, over the {budget.max_file_bytes / 1e6:.0f} MB limit"
-        )
+        raise OverBudget("read.file_too_large", path=p, size=f"{st.st_size / 1e6:.0f}",
+                         limit=f"{budget.max_file_bytes / 1e6:.0f}")
     suffix = p.suffix.lower()
     try:
         with p.open("rb") as fh:
@@ -152,13 +153,17 @@ def extract(path: str | os.PathLike, options: ExtractOptions | None = None) -> D
     except OSError as exc:
         raise ReadError("read.cannot_read", path=p, detail=exc.strerror or exc) from None
     fmt = sniff_format(head, suffix)
+    if suffix == ".pages":
+        raise UnsupportedFormat("read.pages", path=p)
+    if suffix == ".wps" and fmt != "doc":
+        raise UnsupportedFormat("read.wps_not_word", path=p)
     warnings: list[str] = []
     if fmt == "mislabeled":
-        raise ReadError(p, f"not a valid {suffix[1:].upper()} file (its bytes are not that format)")
+        raise ReadError("read.mislabeled", path=p, kind=suffix[1:].upper())
     if fmt == "zip":
-        raise UnsupportedFormat(p, "zip archive: use `pbdocs screen` to read archives")
+        raise UnsupportedFormat("read.zip_archive", path=p)
     if suffix not in SUPPORTED_SUFFIXES and fmt == "text" and not _looks_textual(head):
-        raise UnsupportedFormat(p, f"unsupported file type {suffix or '(no extension)'}")
+        raise UnsupportedFormat("read.unsupported_type", path=p, suffix=suffix or "(no extension)")
     expected = {".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".html": "html", ".htm": "html",
                 **dict.fromkeys(IMAGE_SUFFIXES, "image")}.get(suffix)
     if expected and expected != fmt and not (expected == "html" and fmt == "text"):
@@ -171,17 +176,17 @@ def extract(path: str | os.PathLike, options: ExtractOptions | None = None) -> D
             exc.args = (f"{exc.path}: {exc.reason}",)
         raise
     except MemoryError:
-        raise OverBudget(p, "too large to read in memory") from None
+        raise OverBudget("read.out_of_memory", path=p) from None
     except RecursionError:
-        raise CorruptFile(p, "structure nested too deeply to read") from None
+        raise CorruptFile("read.nested_too_deeply", path=p) from None
     except Exception as exc:
-        raise ReaderFailure(p, f"the {fmt} reader failed ({type(exc).__name__}: {exc})") from exc
+        raise ReaderFailure("read.reader_failed", path=p, format=fmt, detail=f"{type(exc).__name__}: {exc}") from exc
     pages = _recovered(result.pages, warnings)
     chars = sum(len(pg.text) for pg in pages)
     if chars > budget.max_chars:
-        raise OverBudget(p, f"{chars:,} characters of text, over the limit of {budget.max_chars:,}")
+        raise OverBudget("read.too_many_chars", path=p, chars=f"{chars:,}", limit=f"{budget.max_chars:,}")
     if sum(len(pg.text.strip()) for pg in pages) < options.min_chars:
-        raise ReadError(p, "no text found in the file")
+        raise ReadError("read.no_text", path=p)
     doc = Document(
         path=str(path),
         format=fmt,

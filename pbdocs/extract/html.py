@@ -81,7 +81,7 @@ def read_html(path: Path, options) -> Extracted:
         title = title or cleaned.title
     body = re.sub(r"\n{3,}", "\n\n", body).strip()
     if not body:
-        raise ReadError(path, "no text found in the page")
+        raise ReadError("read.no_text_in_page", path=path)
     header = cleaned.header_lines if cleaned else []
     return Extracted(pages=[Page(1, body)], warnings=warnings, title=title, header_lines=header)
 

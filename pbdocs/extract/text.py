@@ -84,7 +84,7 @@ def read_bytes_limited(path: Path, budget) -> bytes:
     with path.open("rb") as fh:
         data = fh.read(limit + 1)
     if len(data) > limit:
-        raise OverBudget(path, f"file is over the {limit / 1e6:.0f} MB limit for text")
+        raise OverBudget("read.text_too_large", path=path, limit=f"{limit / 1e6:.0f}")
     return data
 
 
@@ -94,7 +94,7 @@ def read_text(path: Path, options) -> Extracted:
     data = read_bytes_limited(path, options.budget)
     text, codec = decode_bytes(data)
     if _looks_binary(text, replaced=codec != "utf-8"):
-        raise ReadError(path, "binary data, not text")
+        raise ReadError("read.binary", path=path)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     warnings = [] if codec in ("utf-8", "ascii") else [f"decoded as {codec}"]
     title = None

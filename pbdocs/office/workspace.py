@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import OfficeError
+from ..errors import Notice, OfficeError
 from ..messages import catalogue
 from ..screen.records import ScreenRecord
 from ..screen.reports import VERDICTS
@@ -48,7 +48,7 @@ class Intake:
 
     label: str
     path: str | None
-    error: str | None = None
+    error: Notice | None = None
 
 
 class Office:
@@ -59,7 +59,7 @@ class Office:
         try:
             self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         except OSError as exc:
-            raise OfficeError(f"{self.data_dir}: cannot create the data folder: {exc.strerror or exc}") from None
+            raise OfficeError("office.cannot_create_data", path=self.data_dir, detail=exc.strerror or exc) from None
         self.repo: Repository = open_repository(self.data_dir, database)
         self.originals = Originals(self.data_dir / "originals")
 
@@ -70,9 +70,9 @@ class Office:
 
     def add_user(self, name: str, password: str, admin: bool = False) -> User:
         if not name or len(name) > MAX_NAME or not name.isprintable() or name != name.strip():
-            raise OfficeError(f"a user name is 1 to {MAX_NAME} printable characters without spaces at the ends")
+            raise OfficeError("office.bad_user_name", max=MAX_NAME)
         if len(password) < MIN_PASSWORD:
-            raise OfficeError(f"the password is too short: at least {MIN_PASSWORD} characters")
+            raise OfficeError("office.short_password", min=MIN_PASSWORD)
         user = self.repo.add_user(name, hash_password(password), admin, _stamp())
         self._audit(None, "user.add", f"user:{name}", "admin" if admin else "")
         return user
@@ -82,14 +82,14 @@ class Office:
 
     def disable_user(self, name: str) -> None:
         if not self.repo.set_disabled(name, True):
-            raise OfficeError(f"no user {name}")
+            raise OfficeError("office.no_user", name=name)
         self._audit(None, "user.disable", f"user:{name}")
 
     def issue_token(self, name: str) -> str:
         """A new API token for ``name``, returned once: only its digest is kept."""
         found = self.repo.user_password(name)
         if found is None or found[0].disabled:
-            raise OfficeError(f"no enabled user {name}")
+            raise OfficeError("office.no_enabled_user", name=name)
         token = new_token(TOKEN_PREFIX)
         self.repo.add_credential(token_digest(token), found[0].id, "token", _stamp(), None)
         self._audit(None, "token.issue", f"user:{name}")
@@ -126,7 +126,7 @@ class Office:
         rows = []
         for position, document in enumerate(documents, start=1):
             if document.path is None:
-                record = ScreenRecord.failed(document.label, document.error or "not stored").as_dict()
+                record = ScreenRecord.failed(document.label, document.error or Notice.of("web.not_stored")).as_dict()
                 rows.append(BatchRow(position, document.label, None, record))
             else:
                 rows.append(BatchRow(position, document.label, self.originals.put(document.path)))
@@ -166,7 +166,7 @@ class Office:
     def review(self, user: User, batch: Batch, position: int, verdict: str, note: str) -> Review | None:
         """Record ``user``'s verdict on a checked row; None when the batch has no such checked row."""
         if verdict not in REVIEW_VERDICTS:
-            raise OfficeError(f"unknown verdict {verdict!r}; one of {', '.join(REVIEW_VERDICTS)}")
+            raise OfficeError("office.unknown_verdict", verdict=verdict, verdicts=", ".join(REVIEW_VERDICTS))
         row = next((r for r in self.repo.rows(batch.id) if r.position == position), None)
         if row is None or row.pending:
             return None

@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..domain import registry
+from ..errors import Notice, PbdocsError
+from ..messages import catalogue
 from .packs import LegalBasis
 from .structure import Evidence
 
@@ -179,6 +181,30 @@ class CheckResult:
     # not_applicable or error the reason in Chinese.
     kind: str | None = None
     reason: str | None = None
+    # Why the document could not be checked, as data (pbdocs.errors): ``error`` keeps the English
+    # reason JSON always carried; people read ``error_text``.
+    error_code: str | None = None
+    error_fields: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def unreadable(cls, path: str, problem: PbdocsError | Notice, *, error: str | None = None,
+                   **given: Any) -> CheckResult:
+        """The result of a document that could not be checked, for ``problem``; ``error`` replaces
+        the English reason where it must name more (the file of several)."""
+        return cls(path=path, verdict="error", error=error or problem.reason, error_code=problem.code,
+                   error_fields=dict(problem.fields), **given)
+
+    @property
+    def error_text(self) -> str | None:
+        """Why the document could not be checked, in Chinese; the file is named when it is not
+        the result's own (one page of several)."""
+        if self.error is None:
+            return None
+        if self.error_code is None:
+            return self.error  # a result of before the codes
+        text = catalogue().error_text(self.error_code, **self.error_fields)
+        where = self.error_fields.get("path")
+        return catalogue().text("cli.error_in", path=where, message=text) if where and where != self.path else text
 
     def finding(self, rule: str) -> Finding | None:
         return next((f for f in self.findings if f.rule == rule), None)
@@ -196,6 +222,9 @@ class CheckResult:
             "warnings": list(self.warnings),
             "kind": self.kind,
             "reason": self.reason,
+            "error_code": self.error_code,
+            "error_fields": dict(self.error_fields),
+            "error_text": self.error_text,
         }
 
     @classmethod
@@ -215,6 +244,8 @@ class CheckResult:
             findings=[Finding.from_dict(f) for f in findings], error=_optional(data, "error", str, what),
             ocr_pages=list(pages), subject=_optional(data, "subject", str, what), warnings=list(warnings),
             kind=_optional(data, "kind", str, what), reason=_optional(data, "reason", str, what),
+            error_code=_optional(data, "error_code", str, what),
+            error_fields=dict(_object(data.get("error_fields") or {}, f"{what}: 'error_fields'")),
         )
 
     def row(self) -> dict[str, Any]:

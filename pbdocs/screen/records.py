@@ -5,6 +5,8 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+from ..errors import Notice, PbdocsError
+
 __all__ = ["ScreenRecord", "member_label"]
 
 
@@ -31,11 +33,12 @@ class ScreenRecord:
         return cls(result.as_dict(), result.row())
 
     @classmethod
-    def failed(cls, path: str, reason: str) -> ScreenRecord:
-        """The record of a document that could not be screened."""
+    def failed(cls, path: str, problem: PbdocsError | Notice, error: str | None = None) -> ScreenRecord:
+        """The record of a document that could not be screened, for ``problem`` (``error``: the
+        English reason, when it must say more than the problem's own)."""
         from ..rules import CheckResult
 
-        return cls.of(CheckResult(path=path, verdict="error", error=reason))
+        return cls.of(CheckResult.unreadable(path, problem, error=error))
 
     @property
     def path(self) -> str:
@@ -49,12 +52,21 @@ class ScreenRecord:
         """The record under ``label``, the name the user knows the document by, where it was
         checked under another (a scratch copy, an upload's numbered file, an unpacked member).
         The old name is replaced in the error message as well."""
-        checked_as = self.check.get("path") or ""
+        return self.renamed(self.check.get("path") or "", label, path=label)
+
+    def renamed(self, old: str, new: str, **changed: Any) -> ScreenRecord:
+        """The record with the file name ``old`` read as ``new`` in its error (its reason, fields
+        and text), and ``changed`` keys set in both parts."""
         parts = []
         for part in (self.check, self.row):
-            part = dict(part, path=label)
-            if checked_as and isinstance(part.get("error"), str):
-                part["error"] = part["error"].replace(checked_as, label)
+            part = dict(part, **changed)
+            if old:
+                for key in ("error", "error_text"):
+                    if isinstance(part.get(key), str):
+                        part[key] = part[key].replace(old, new)
+                if isinstance(part.get("error_fields"), dict):
+                    part["error_fields"] = {k: v.replace(old, new) if isinstance(v, str) else v
+                                            for k, v in part["error_fields"].items()}
             parts.append(part)
         return ScreenRecord(*parts)
 

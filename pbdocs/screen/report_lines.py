@@ -61,7 +61,7 @@ class ReportLine:
             "basis": CELL_BREAK.join(dict.fromkeys(_bases(findings.values()))),
             "party_building_body": _body(findings.get(ids.party_building_body)) if readable else "",
             "ocr_pages": "、".join(str(p) for p in row.get("ocr_pages") or []),
-            "error": zh.reading(row.get("error")),
+            "error": str(check.get("error_text") or row.get("error") or ""),
             "reviewed_verdict": zh.label("verdicts", row.get("reviewed_verdict")),
             "review_note": str(row.get("review_note") or ""),
             "reviewer": str(row.get("reviewer") or ""),

@@ -32,7 +32,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from ..domain import registry
-from ..errors import CorpusError, PbdocsError, SearchIndexError
+from ..errors import CorpusError, Notice, PbdocsError, SearchIndexError
 from ..executor import SharedPool
 from ..extract import SUPPORTED_SUFFIXES
 from ..messages import catalogue
@@ -235,7 +235,7 @@ class _Document:
 
     label: str
     local: str | None
-    error: str | None = None
+    error: Notice | None = None
 
 
 def _count_archive_documents(path: Path) -> int:
@@ -274,7 +274,7 @@ async def _check_document(pool: SharedPool, document: _Document, options: CheckO
                           timeout: float | None) -> ScreenRecord:
     """The document's record under the upload's name (the checker saw ``0003.pdf``)."""
     if document.error is not None or document.local is None:
-        return ScreenRecord.failed(document.label, document.error or "not stored")
+        return ScreenRecord.failed(document.label, document.error or Notice.of("web.not_stored"))
     job = document_job(document.local, options, timeout)
     return outcome_record(job, await pool.submit(job)).labelled(document.label)
 
@@ -469,12 +469,9 @@ async def _check_pages(pool: SharedPool, uploads: list[_Upload], options: CheckO
     label = pages_label([u.label for u in uploads])
     job = pages_job(label, [str(u.path) for u in uploads], options, timeout)
     record = outcome_record(job, await pool.submit(job)).labelled(label)
-    error = record.check.get("error")
-    if isinstance(error, str):
-        # The reader names the stored copy (0002.jpg); the officer knows the file by its upload name.
-        for upload in uploads:
-            error = error.replace(str(upload.path), upload.label)
-        record = ScreenRecord(dict(record.check, error=error), dict(record.row, error=error))
+    # The reader names the stored copy (0002.jpg); the officer knows the file by its upload name.
+    for upload in uploads:
+        record = record.renamed(str(upload.path), upload.label)
     return record
 
 
@@ -628,10 +625,9 @@ def _mount_workspace_and_guard(app: FastAPI, workspace, guard: GuardSettings | N
 
 
 def _with_error_text(records: list[ScreenRecord]) -> list[dict]:
-    """The records' check objects; an unreadable file's also has error_text, the Chinese reading of its
-    reason, for the page (error keeps the reason as the library gave it)."""
-    return [dict(r.check, error_text=catalogue().reading(r.check["error"])) if r.check.get("error")
-            else r.check for r in records]
+    """The records' check objects; an unreadable file's error_text is the Chinese the page shows
+    (error keeps the reason as the library gave it)."""
+    return [r.check for r in records]
 
 
 def _version() -> str:

@@ -23,7 +23,6 @@ from pydantic import BaseModel, Field
 
 from ..errors import OfficeError
 from ..executor import SharedPool
-from ..messages import catalogue
 from ..office import Batch, BatchRow, Intake, Office, User, screen_batch
 from ..rules.options import CheckOptions
 from .app import (
@@ -125,9 +124,7 @@ def _row_object(row: BatchRow) -> dict[str, Any]:
     if row.record is None:
         return {"row": row.position, "path": row.label, "verdict": None, "pending": True, "review": None}
     check = row.record["check"]
-    # An unreadable file's reason in Chinese for the page, as /api/check gives it (error keeps the library's).
-    text = {"error_text": catalogue().reading(check["error"])} if check.get("error") else {}
-    return {**check, **text, "row": row.position, "pending": False,
+    return {**check, "row": row.position, "pending": False,
             "review": row.review.as_dict() if row.review else None}
 
 
