@@ -307,7 +307,7 @@ def extract(paths, fmt, ocr, timeout):
             failed = True
             continue
         for warning in doc.warnings:
-            click.echo(f"{path}: {catalogue().reading(warning)}", err=True)
+            click.echo(catalogue().text("cli.error_in", path=path, message=catalogue().error_text(warning)), err=True)
         if fmt == "json":
             click.echo(_json_line(doc.as_dict()))
         else:
@@ -398,7 +398,7 @@ def screen(paths, out, workers, pack, org_type, rules_file, kind, fail_on, ocr, 
         bar.finish()
     zh = catalogue()
     for note in result.notes:
-        click.echo(zh.reading(note), err=True)
+        click.echo(zh.error_text(note), err=True)
     summary = zh.text("cli.count_separator").join(
         zh.text("cli.count", label=zh.label("verdicts", v), count=n) for v, n in result.counts.items()
         if v != "not_applicable" or n)  # 不适用 is named only when some document is not a charter
@@ -773,7 +773,7 @@ def _check_report(result) -> list[str]:
     for finding in result.findings:
         lines.extend(_finding_lines(finding))
     for warning in result.warnings:
-        lines.append(zh.text("check.warning", warning=zh.reading(warning)))
+        lines.append(zh.text("check.warning", warning=zh.error_text(warning)))
     return lines
 
 

@@ -20,7 +20,6 @@ shape (:class:`Notice`): a code, its fields, and the English text JSON keeps.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -175,10 +174,51 @@ REASONS: dict[str, str] = {
     "read.pages": "a Pages document: export it to Word in Pages",
     "read.wps_not_word": "a .wps file that is not a Word file: save it as .docx",
     "extra.missing": "needs the {extra} extra ({module} is missing): pip install 'pbdocs[{extra}]'",
+    "warn.content_differs": "named {suffix} but the content is {format}; read as {format}",
+    "warn.garbled_recovered": "page {page}: garbled text re-decoded ({right} read as {wrong})",
+    "warn.decoded_as": "decoded as {codec}",
+    "warn.boilerplate_removed": "removed {count} lines of site boilerplate",
+    "warn.html_flat": "HTML nested {depth} levels deep; read as flat text",
+    "warn.page_limit": "only the first {count} of {total} pages read (page limit)",
+    "warn.page_limit_of_pictures": "only the first {count} pages read (page limit)",
+    "warn.ocr_pages": "{described} read by OCR",
+    "warn.picture_skipped": "{name} skipped: {detail}",
+    "warn.ocr_images": "{count} {images} read by OCR",
+    "warn.org_type_unknown": ("organization type not recognized: rules for a specific type were skipped "
+                              "(give --org-type)"),
+    "warn.garbled_page": "第{page}页疑似乱码，该页内容未能核对",
+    "warn.resumed": "resumed: {count} document(s) already screened",
+    "journal.unreadable": "unreadable journal ({detail}); starting over",
+    "journal.damaged_lines": "{count} damaged line(s) in the journal {path} ignored; those documents are checked again",
+    "journal.damaged_header": "the journal {path} has a damaged first line (cut off or edited); starting over",
+    "journal.not_a_journal": "{path} is not a pbdocs screening journal; starting over",
+    "journal.other_version": "journal written in another format (version {version}); starting over",
+    "journal.other_settings": "journal written with other settings; starting over",
+    "web.unsupported_type": "{label}: unsupported file type {suffix}; accepted: {accepted}",
+    "web.too_many_files": "too many files: at most {max} per upload",
+    "web.not_multipart": "send the files as multipart/form-data in the field `files`",
+    "web.upload_too_large": "upload is {size} MB, over the {limit} MB limit",
+    "web.upload_over_limit": "upload is over the {limit} MB limit",
+    "web.malformed_multipart": "malformed multipart body: {detail}",
+    "web.upload_cut_off": "the upload ended before the multipart body was complete",
+    "web.no_files": "no files: send one or more files in the multipart field `files`",
+    "web.too_many_documents": "too many files: {total} documents, at most {max} per upload (archive members included)",
+    "web.no_such_report": "no such report: it expired or the id is wrong; check the files again",
+    "web.pages_not_zip": ("pages=true reads the uploaded files as the pages of one charter: "
+                          "upload the page images or files themselves, not a .zip"),
+    "web.no_such_batch": "no such batch",
+    "web.too_many_logins": "too many failed logins: try again in {seconds} s",
+    "web.wrong_password": "wrong name or password",
+    "web.no_such_row": "batch {batch} has no checked row {row}",
+    "web.audit_for_admins": "the audit trail is for administrators",
+    "web.host_not_served": "host {host} is not served here; start the server with --allowed-host for it",
+    "web.cross_site": "cross-site request refused: send it from this server's own page",
+    "web.too_many_uploads": "too many uploads at once; try again in a moment",
+    "web.upload_timed_out": "the upload did not arrive within {seconds} s",
     "legacy.reason": "{reason}",
 }
+# The code of a warning read back from JSON written before the codes: its English reason is all there is.
 LEGACY = "legacy.reason"
-_CODE = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+")
 
 
 def reason_of(code: str, fields: dict[str, Any]) -> str:
@@ -211,7 +251,22 @@ class Notice:
 
     @property
     def reason(self) -> str:
-        return reason_of(self.code, self.fields)
+        reason = reason_of(self.code, self.fields)
+        return f"{self.fields['file']}: {reason}" if self.fields.get("file") else reason
+
+    def within(self, file: str) -> Notice:
+        """The notice about one file of several (a page of a charter photographed page by page)."""
+        return Notice(self.code, {**self.fields, "file": file})
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "fields": dict(self.fields)}
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Notice:
+        if not isinstance(data, dict) or not isinstance(data.get("code"), str) \
+                or not isinstance(data.get("fields", {}), dict):
+            raise ValueError("a notice is an object with a 'code' and 'fields'")
+        return cls(data["code"], dict(data.get("fields", {})))
 
 
 def _rebuild(cls: type[PbdocsError], code: str, fields: dict[str, Any]) -> PbdocsError:
@@ -223,13 +278,8 @@ class PbdocsError(Exception):
 
     exit_code = 1
 
-    def __init__(self, code: str | os.PathLike[str], /, *legacy: Any, path: str | os.PathLike[str] | None = None,
-                 **fields: Any):
-        if legacy or not (isinstance(code, str) and _CODE.fullmatch(code)):
-            # TRANSITION: ReadError(path, reason) and Error(message) of before the codes.
-            path, reason = (code, legacy[0]) if legacy else (path, code)
-            code, fields = LEGACY, {"reason": str(reason)}
-        self.code = str(code)
+    def __init__(self, code: str, /, *, path: str | os.PathLike[str] | None = None, **fields: Any):
+        self.code = code
         # Fields travel in JSON (a result's error_fields) and between processes: plain values only.
         fields = {key: value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
                   for key, value in fields.items()}

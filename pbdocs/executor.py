@@ -380,12 +380,15 @@ class SharedPool(Executor):
 
         asyncio.run(every())
 
-    def shutdown(self) -> None:
+    def shutdown(self, *, wait: bool = False) -> None:
+        """Stop the workers; ``wait`` until they have exited (a server stopping for good: workers
+        still exiting when the process ends leave their semaphores to the resource tracker, which
+        warns of them as leaked)."""
         with self._lock:
             pool, self._pool = self._pool, None
         if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
-        self._isolation.shutdown(wait=False, cancel_futures=True)
+            pool.shutdown(wait=wait, cancel_futures=True)
+        self._isolation.shutdown(wait=wait, cancel_futures=True)
 
     def _shared(self) -> ProcessPoolExecutor:
         with self._lock:

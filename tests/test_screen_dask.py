@@ -49,7 +49,7 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path):
         result = CliRunner().invoke(cli, ["screen", str(tmp_path / charter[0]), "--out", str(tmp_path / "r.csv"),
                                           "--executor", "dask", "--scheduler", "tcp://127.0.0.1:1"])
     assert result.exit_code == 2
-    assert result.stderr.startswith("Error: cannot reach the Dask scheduler at tcp://127.0.0.1:1")
+    assert result.stderr == "错误：无法连接 Dask 调度器 tcp://127.0.0.1:1\n"
     assert not (tmp_path / "r.csv").exists()
 
 

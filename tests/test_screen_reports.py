@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from pbdocs.errors import ScreenError
+from pbdocs.errors import Notice, ScreenError
 from pbdocs.screen.records import ScreenRecord
 from pbdocs.screen.reports import write_report
 
@@ -16,7 +16,7 @@ HOSTILE = ["=HYPERLINK(\"http://x\",\"点击\")", "+1+2", "-3", "@SUM(A1)", "普
 def _records() -> list[ScreenRecord]:
     records = []
     for index, name in enumerate(HOSTILE):
-        record = ScreenRecord.failed(f"批次/{index}.txt", "near-empty text")
+        record = ScreenRecord.failed(f"批次/{index}.txt", Notice.of("check.near_empty", chars=3))
         records.append(ScreenRecord(dict(record.check, name=name), dict(record.row, name=name)))
     return records
 

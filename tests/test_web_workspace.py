@@ -329,7 +329,7 @@ def test_a_batch_whose_checking_fails_is_logged_and_resumed_at_the_next_start(da
         with contextlib.suppress(RuntimeError):
             _finished(client, created["id"])
         assert client.get(f"/api/batches/{created['id']}", headers=alice).json()["status"] == "running"
-    assert f"batch {created['id']} stopped" in caplog.text
+    assert f"批次 {created['id']} 已中止" in caplog.text
     monkeypatch.setattr(runner, "document_job", real)
     with TestClient(create_app(data_dir=data_dir)) as client:
         _finished(client, created["id"])

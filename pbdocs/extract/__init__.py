@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ..errors import CorruptFile, OverBudget, ReaderFailure, ReadError, UnsupportedFormat
+from ..errors import CorruptFile, Notice, OverBudget, ReaderFailure, ReadError, UnsupportedFormat
 from ..models import Document, Metadata, Page
 from .metadata import parse_metadata
 
@@ -74,7 +74,7 @@ class Extracted:
     """What a format reader hands back before metadata parsing."""
 
     pages: list[Page]
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
     title: str | None = None
     header_lines: list[str] = field(default_factory=list)
 
@@ -157,7 +157,7 @@ def extract(path: str | os.PathLike, options: ExtractOptions | None = None) -> D
         raise UnsupportedFormat("read.pages", path=p)
     if suffix == ".wps" and fmt != "doc":
         raise UnsupportedFormat("read.wps_not_word", path=p)
-    warnings: list[str] = []
+    warnings: list[Notice] = []
     if fmt == "mislabeled":
         raise ReadError("read.mislabeled", path=p, kind=suffix[1:].upper())
     if fmt == "zip":
@@ -167,7 +167,7 @@ def extract(path: str | os.PathLike, options: ExtractOptions | None = None) -> D
     expected = {".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".html": "html", ".htm": "html",
                 **dict.fromkeys(IMAGE_SUFFIXES, "image")}.get(suffix)
     if expected and expected != fmt and not (expected == "html" and fmt == "text"):
-        warnings.append(f"named {suffix} but the content is {fmt}; read as {fmt}")
+        warnings.append(Notice.of("warn.content_differs", suffix=suffix, format=fmt))
     try:
         result = _reader(fmt)(p, options)
     except ReadError as exc:
@@ -211,18 +211,18 @@ def extract_pages(paths: list[str | os.PathLike], options: ExtractOptions | None
         raise ValueError("extract_pages needs at least one file")
     parts = [extract(path, options) for path in paths]
     pages: list[Page] = []
-    warnings: list[str] = []
+    warnings: list[Notice] = []
     for part in parts:
         for page in part.pages:
             pages.append(Page(len(pages) + 1, page.text, page.ocr))
-        warnings.extend(f"{part.path}: {w}" for w in part.warnings)
+        warnings.extend(w.within(part.path) for w in part.warnings)
     doc = Document(path=pages_label([str(p) for p in paths]), format=parts[0].format if len(
         {d.format for d in parts}) == 1 else "mixed", pages=pages, metadata=Metadata(), warnings=warnings)
     doc.metadata = parse_metadata(doc.text)
     return doc
 
 
-def _recovered(pages: list[Page], warnings: list[str]) -> list[Page]:
+def _recovered(pages: list[Page], warnings: list[Notice]) -> list[Page]:
     """Pages whose text was saved after a wrong decoding (mojibake), decoded back when the right
     codec can be told; pages that stay garbled are left for the checker to refuse."""
     from dataclasses import replace
@@ -237,7 +237,8 @@ def _recovered(pages: list[Page], warnings: list[str]) -> list[Page]:
             continue
         text, route = recovered
         out.append(replace(page, text=text))
-        warnings.append(f"page {page.number}: garbled text re-decoded ({route})")
+        right, _, wrong = route.partition(" read as ")
+        warnings.append(Notice.of("warn.garbled_recovered", page=page.number, right=right, wrong=wrong))
     return out
 
 

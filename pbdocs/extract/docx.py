@@ -17,7 +17,8 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from ..errors import CorruptFile, MissingDependency, ReadError, UnsafeArchive
+from ..errors import CorruptFile, MissingDependency, Notice, ReadError, UnsafeArchive
+from ..messages import catalogue
 from ..models import Page
 from . import Extracted, ExtractOptions
 
@@ -134,15 +135,16 @@ def _read_pasted_scans(path: Path, text: str, pictures: list[tuple[str, bytes]],
     require_ocr(path, f"a body of {len(pictures)} pasted page image{plural} and no text", options)
     frames: list = []
     read = 0
-    notes: list[str] = []
+    notes: list[Notice] = []
     for name, blob in pictures:
         if len(frames) >= options.budget.max_pages:
-            notes.append(f"only the first {len(frames)} pages read (page limit)")
+            notes.append(Notice.of("warn.page_limit_of_pictures", count=len(frames)))
             break
         try:
             picture_frames, _ = ocr_picture(io.BytesIO(blob), path, options)
         except ReadError as exc:
-            notes.append(f"{name} skipped: {exc.reason}")
+            notes.append(Notice.of("warn.picture_skipped", name=name, detail=exc.reason,
+                                   detail_text=catalogue().error_text(exc)))
             continue
         frames.extend(picture_frames[: options.budget.max_pages - len(frames)])
         read += 1
@@ -154,8 +156,7 @@ def _read_pasted_scans(path: Path, text: str, pictures: list[tuple[str, bytes]],
         pages[0] = Page(number=1, text=f"{text}\n{pages[0].text}", ocr=True)
     elif text:
         pages = [Page(number=1, text=text)]
-    label = "image" if read == 1 else "images"
-    notes.insert(0, f"{read} {label} read by OCR")
+    notes.insert(0, Notice.of("warn.ocr_images", count=read, images="image" if read == 1 else "images"))
     return Extracted(pages=pages, warnings=notes, title=title)
 
 

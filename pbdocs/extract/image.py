@@ -12,11 +12,11 @@ import warnings
 from pathlib import Path
 from typing import BinaryIO
 
-from ..errors import CorruptFile, MissingDependency, OcrDisabled, OverBudget
+from ..errors import CorruptFile, MissingDependency, Notice, OcrDisabled, OverBudget
 from ..legal import strip_running_lines
 from ..models import Page
 from . import Extracted, ExtractOptions
-from .pdf import describe_pages
+from .pdf import ocr_notice
 
 __all__ = ["read_image", "ocr_picture", "require_ocr"]
 
@@ -38,11 +38,11 @@ def read_image(path: Path, options: ExtractOptions) -> Extracted:
     require_ocr(path, "an image file", options)
     with path.open("rb") as stream:
         frames, total = ocr_picture(stream, path, options)
-    notes: list[str] = []
+    notes: list[Notice] = []
     if total > len(frames):
-        notes.append(f"only the first {len(frames)} of {total} pages read (page limit)")
+        notes.append(Notice.of("warn.page_limit", count=len(frames), total=total))
     numbers = list(range(1, len(frames) + 1))
-    notes.append(f"{describe_pages(numbers)} read by OCR")
+    notes.append(ocr_notice(numbers))
     pages = [
         Page(number=number, text="\n".join(line.text for line in lines), ocr=True)
         for number, lines in zip(numbers, strip_running_lines(frames), strict=False)

@@ -15,7 +15,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import CorruptFile, MissingDependency, OcrDisabled, OverBudget, ReadError
+from ..errors import CorruptFile, MissingDependency, Notice, OcrDisabled, OverBudget, ReadError
 from ..legal import strip_running_lines
 from ..models import Line, Page
 from ..normalize import drop_cjk_spaces
@@ -54,12 +54,12 @@ def _read_pdf(path: Path, options: ExtractOptions) -> Extracted:
     import pypdfium2 as pdfium
 
     document = _open(path, pdfium)
-    warnings: list[str] = []
+    warnings: list[Notice] = []
     try:
         total = len(document)
         count = min(total, options.budget.max_pages)
         if count < total:
-            warnings.append(f"only the first {count} of {total} pages read (page limit)")
+            warnings.append(Notice.of("warn.page_limit", count=count, total=total))
         page_lines: list[list[Line]] = []
         ocr_pages: list[int] = []
         spent = _Spent()
@@ -86,7 +86,7 @@ def _read_pdf(path: Path, options: ExtractOptions) -> Extracted:
     finally:
         document.close()
     if ocr_pages:
-        warnings.append(f"{describe_pages(ocr_pages)} read by OCR")
+        warnings.append(ocr_notice(ocr_pages))
     stripped = strip_running_lines(page_lines)
     pages = [
         Page(number=i + 1, text="\n".join(line.text for line in lines), ocr=(i + 1) in ocr_pages)
@@ -285,6 +285,12 @@ def _ocr_page(path: Path, page, number: int, reason: str, options: ExtractOption
     finally:
         bitmap.close()
     return ocr_image(image)
+
+
+def ocr_notice(numbers: list[int]) -> Notice:
+    """The warning that ``numbers`` were read by OCR."""
+    described = describe_pages(numbers)
+    return Notice.of("warn.ocr_pages", described=described, pages=described.partition(" ")[2])
 
 
 def describe_pages(numbers: list[int]) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import OverBudget, ReadError
+from ..errors import Notice, OverBudget, ReadError
 from ..legal import is_page_number, strip_running_lines
 from ..models import Line, Page
 
@@ -96,7 +96,7 @@ def read_text(path: Path, options) -> Extracted:
     if _looks_binary(text, replaced=codec != "utf-8"):
         raise ReadError("read.binary", path=path)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    warnings = [] if codec in ("utf-8", "ascii") else [f"decoded as {codec}"]
+    warnings = [] if codec in ("utf-8", "ascii") else [Notice.of("warn.decoded_as", codec=codec)]
     title = None
     header: list[str] = []
     if options.strip_boilerplate:
@@ -104,7 +104,7 @@ def read_text(path: Path, options) -> Extracted:
 
         cleaned = strip_web_boilerplate(text)
         if cleaned.removed_lines:
-            warnings.append(f"removed {cleaned.removed_lines} lines of site boilerplate")
+            warnings.append(Notice.of("warn.boilerplate_removed", count=cleaned.removed_lines))
         text, title = cleaned.text, cleaned.title
         header = cleaned.header_lines
     pages = split_pages(text)

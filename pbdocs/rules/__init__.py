@@ -58,10 +58,10 @@ def _garbled_reason(doc: Document) -> str | None:
     return catalogue().text("garbled.hanzi", common=f"{found.common_share:.0%}")
 
 
-def _garbled_pages(doc: Document) -> list[str]:
+def _garbled_pages(doc: Document) -> list[Notice]:
     from ..extract.quality import garbled
 
-    return [catalogue().text("garbled.page", page=p.number) for p in doc.pages
+    return [Notice.of("warn.garbled_page", page=p.number) for p in doc.pages
             if len(doc.pages) > 1 and garbled(p.text)]
 
 

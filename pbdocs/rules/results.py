@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..domain import registry
-from ..errors import Notice, PbdocsError
+from ..errors import LEGACY, Notice, PbdocsError
 from ..messages import catalogue
 from .packs import LegalBasis
 from .structure import Evidence
@@ -176,7 +176,7 @@ class CheckResult:
     error: str | None = None
     ocr_pages: list[int] = field(default_factory=list)
     subject: str | None = None
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
     # The document kind's code (pbdocs/data/domain.toml [[document_kinds]]), and for a verdict of
     # not_applicable or error the reason in Chinese.
     kind: str | None = None
@@ -219,7 +219,9 @@ class CheckResult:
             "error": self.error,
             "ocr_pages": list(self.ocr_pages),
             "subject": self.subject,
-            "warnings": list(self.warnings),
+            "warnings": [w.reason for w in self.warnings],
+            "warning_codes": [w.as_dict() for w in self.warnings],
+            "warning_texts": [catalogue().error_text(w) for w in self.warnings],
             "kind": self.kind,
             "reason": self.reason,
             "error_code": self.error_code,
@@ -234,6 +236,7 @@ class CheckResult:
         what = "check result"
         verdict = _required(data, "verdict", str, what)
         findings, pages, warnings = (data.get(key, []) for key in ("findings", "ocr_pages", "warnings"))
+        coded = data.get("warning_codes")
         if not isinstance(findings, list) or not isinstance(pages, list) or not isinstance(warnings, list):
             raise ValueError(f"{what}: 'findings', 'ocr_pages' and 'warnings' must be lists")
         if not all(isinstance(p, int) for p in pages) or not all(isinstance(w, str) for w in warnings):
@@ -242,7 +245,10 @@ class CheckResult:
             path=_required(data, "path", str, what), verdict=verdict,
             org_type=_optional(data, "org_type", str, what), name=_optional(data, "name", str, what),
             findings=[Finding.from_dict(f) for f in findings], error=_optional(data, "error", str, what),
-            ocr_pages=list(pages), subject=_optional(data, "subject", str, what), warnings=list(warnings),
+            ocr_pages=list(pages), subject=_optional(data, "subject", str, what),
+            # A result of before the codes keeps its warnings as they were written.
+            warnings=[Notice.from_dict(w) for w in coded] if isinstance(coded, list)
+            else [Notice.of(LEGACY, reason=w) for w in warnings],
             kind=_optional(data, "kind", str, what), reason=_optional(data, "reason", str, what),
             error_code=_optional(data, "error_code", str, what),
             error_fields=dict(_object(data.get("error_fields") or {}, f"{what}: 'error_fields'")),

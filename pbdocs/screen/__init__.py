@@ -38,7 +38,7 @@ class ScreenResult:
     report: Path
     records: list[ScreenRecord]
     reused: int = 0
-    notes: list[str] = field(default_factory=list)
+    notes: list[Notice] = field(default_factory=list)
 
     @property
     def rows(self) -> list[dict[str, Any]]:
@@ -57,7 +57,7 @@ class ScreenResult:
 
     def as_dict(self) -> dict[str, Any]:
         return {"report": str(self.report), "summary": summarize(self.rows), "reused": self.reused,
-                "notes": list(self.notes), "rows": self.rows}
+                "notes": [n.reason for n in self.notes], "rows": self.rows}
 
 
 def screen(
@@ -155,7 +155,7 @@ def _screen_sources(sources: list[Source], journal: Journal, options: CheckOptio
         if sha256 not in journal.done and sha256 not in jobs:
             jobs[sha256] = document_job(local, options, timeout, key=sha256)
     if reused:
-        notes.append(f"resumed: {reused} document(s) already screened")
+        notes.append(Notice.of("warn.resumed", count=reused))
 
     total = len(sources)
     finished = total - len(readable) + sum(1 for sha256, _ in readable if sha256 in journal.done)

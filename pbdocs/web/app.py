@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import quote, unquote
 
-from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
@@ -41,6 +41,7 @@ from ..screen.inputs import ARCHIVE_SUFFIX, ArchiveLimits, collect_sources
 from ..screen.records import ScreenRecord, member_label
 from ..screen.task import document_job, outcome_record, pages_job
 from .guard import Guard, GuardSettings
+from .refusals import refusal
 
 if TYPE_CHECKING:
     from ..search import Searcher
@@ -169,10 +170,10 @@ class _MultipartSpool:
             return
         suffix = _suffix(label)
         if suffix not in ACCEPTED_SUFFIXES:
-            raise HTTPException(415, f"{label}: unsupported file type {suffix or '(no extension)'}; "
-                                     f"accepted: {' '.join(ACCEPTED_SUFFIXES)}")
+            raise refusal(415, "web.unsupported_type", label=label, suffix=suffix or "(no extension)",
+                          accepted=" ".join(ACCEPTED_SUFFIXES))
         if len(self.uploads) >= self.max_files:
-            raise HTTPException(413, f"too many files: at most {self.max_files} per upload")
+            raise refusal(413, "web.too_many_files", max=self.max_files)
         path = self.workdir / f"{len(self.uploads) + 1:04d}{suffix}"
         self._out = path.open("xb")
         self.uploads.append(_Upload(label, path))
@@ -204,26 +205,26 @@ async def _spool_request(request: Request, workdir: Path, max_bytes: int, max_fi
     content_type, params = parse_options_header(request.headers.get("content-type", ""))
     boundary = params.get(b"boundary")
     if content_type != b"multipart/form-data" or not boundary:
-        raise HTTPException(415, "send the files as multipart/form-data in the field `files`")
+        raise refusal(415, "web.not_multipart")
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > max_bytes:
-        raise HTTPException(413, f"upload is {int(declared) / MIB:.1f} MB, over the {max_bytes // MIB} MB limit")
+        raise refusal(413, "web.upload_too_large", size=f"{int(declared) / MIB:.1f}", limit=max_bytes // MIB)
     spool = _MultipartSpool(boundary, workdir, max_files)
     received = 0
     try:
         async for chunk in request.stream():
             received += len(chunk)
             if received > max_bytes:
-                raise HTTPException(413, f"upload is over the {max_bytes // MIB} MB limit")
+                raise refusal(413, "web.upload_over_limit", limit=max_bytes // MIB)
             spool.write(chunk)
     except MultipartParseError as exc:
-        raise HTTPException(400, f"malformed multipart body: {exc}") from None
+        raise refusal(400, "web.malformed_multipart", detail=str(exc)) from None
     finally:
         spool.close()
     if not spool.finished:
-        raise HTTPException(400, "the upload ended before the multipart body was complete")
+        raise refusal(400, "web.upload_cut_off")
     if not spool.uploads:
-        raise HTTPException(400, "no files: send one or more files in the multipart field `files`")
+        raise refusal(400, "web.no_files")
     if fields is not None:
         fields.update(spool.fields)
     return spool.uploads
@@ -255,8 +256,7 @@ def _collect_documents(uploads: list[_Upload], workdir: Path, max_files: int, ma
     archives = [u for u in uploads if u.path.suffix == ARCHIVE_SUFFIX]
     total = len(uploads) - len(archives) + sum(_count_archive_documents(u.path) for u in archives)
     if total > max_files:
-        raise HTTPException(413, f"too many files: {total} documents, at most {max_files} per upload "
-                                 f"(archive members included)")
+        raise refusal(413, "web.too_many_documents", total=total, max=max_files)
     limits = ArchiveLimits(max_members=max_files, max_member_bytes=max_inflated, max_total_bytes=max_inflated)
     documents: list[_Document] = []
     for upload in uploads:
@@ -299,7 +299,7 @@ class _ReportStore:
         with self._lock:
             records = self._records.get(report_id)
         if records is None:
-            raise HTTPException(404, "no such report: it expired or the id is wrong; check the files again")
+            raise refusal(404, "web.no_such_report")
         return records
 
 
@@ -430,7 +430,7 @@ def _bare_app(pool: SharedPool, workspace: Workspace | None = None) -> FastAPI:
         yield
         if workspace is not None:
             await workspace.stop()
-        pool.shutdown()
+        await asyncio.to_thread(pool.shutdown, wait=True)
 
     app = FastAPI(
         title="pbdocs",
@@ -448,7 +448,9 @@ def _bare_app(pool: SharedPool, workspace: Workspace | None = None) -> FastAPI:
     async def library_error(_request: Request, exc: PbdocsError):
         # A missing or broken index or corpus is the server's state, not the client's request.
         status = 503 if isinstance(exc, (SearchIndexError, CorpusError)) else 500
-        return JSONResponse({"detail": str(exc)}, status_code=status)
+        text = catalogue().error_text(exc)
+        detail = catalogue().text("cli.error_in", path=exc.path, message=text) if exc.path else text
+        return JSONResponse({"detail": detail, "error": exc.code}, status_code=status)
 
     if workspace is None:
         @app.get("/", include_in_schema=False)
@@ -464,8 +466,7 @@ async def _check_pages(pool: SharedPool, uploads: list[_Upload], options: CheckO
     from ..extract import pages_label
 
     if any(u.path.suffix == ARCHIVE_SUFFIX for u in uploads):
-        raise HTTPException(400, "pages=true reads the uploaded files as the pages of one charter: "
-                                 "upload the page images or files themselves, not a .zip")
+        raise refusal(400, "web.pages_not_zip")
     label = pages_label([u.label for u in uploads])
     job = pages_job(label, [str(u.path) for u in uploads], options, timeout)
     record = outcome_record(job, await pool.submit(job)).labelled(label)

@@ -21,6 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from ..messages import catalogue
+
 __all__ = ["GuardSettings", "Guard", "host_name"]
 
 log = logging.getLogger("pbdocs.web")
@@ -77,18 +79,16 @@ class Guard:
         host = headers.get("host", "")
         allowed = self.settings.allowed_hosts
         if allowed is not None and host_name(host) not in allowed:
-            return await _refuse(send, 400, f"host {host!r} is not served here; "
-                                            "start the server with --allowed-host for it")
+            return await _refuse(send, 400, "web.host_not_served", host=repr(host))
         method = scope.get("method", "GET")
         if method not in SAFE_METHODS and not _same_origin(headers, host):
-            return await _refuse(send, 403, "cross-site request refused: send it from this server's own page")
+            return await _refuse(send, 403, "web.cross_site")
         is_upload = method not in SAFE_METHODS and headers.get("content-type", "").lower().startswith(
             "multipart/form-data")
         if not is_upload:
             return await self._run(scope, receive, send)
         if self.uploads >= self.settings.max_uploads:
-            return await _refuse(send, 429, "too many uploads at once; try again in a moment",
-                                 [(b"retry-after", b"5")])
+            return await _refuse(send, 429, "web.too_many_uploads", [(b"retry-after", b"5")])
         self.uploads += 1
         try:
             return await self._run(scope, self._timed(receive), send)
@@ -128,13 +128,13 @@ class Guard:
         try:
             await self.app(scope, receive, tracking_send)
         except ClientDisconnect:
-            log.warning("%s: client disconnected during %s %s", _client(scope), scope.get("method"),
-                        scope.get("path"))
+            log.warning(catalogue().text("log.client_disconnected", client=_client(scope),
+                                         method=scope.get("method"), path=scope.get("path")))
         except _BodyTimeout:
-            log.warning("%s: upload not received within %g s; refused", _client(scope),
-                        self.settings.upload_timeout)
+            log.warning(catalogue().text("log.upload_timed_out", client=_client(scope),
+                                         seconds=f"{self.settings.upload_timeout:g}"))
             if not started:
-                await _refuse(send, 408, f"the upload did not arrive within {self.settings.upload_timeout:g} s")
+                await _refuse(send, 408, "web.upload_timed_out", seconds=f"{self.settings.upload_timeout:g}")
 
 
 def _same_origin(headers: dict[str, str], host: str) -> bool:
@@ -154,8 +154,10 @@ def _client(scope) -> str:
     return f"{client[0]}:{client[1]}" if client else "client"
 
 
-async def _refuse(send, status: int, detail: str, extra: list[tuple[bytes, bytes]] | None = None) -> None:
-    body = json.dumps({"detail": detail}, ensure_ascii=False).encode("utf-8")
+async def _refuse(send, status: int, code: str, extra: list[tuple[bytes, bytes]] | None = None, **fields) -> None:
+    """Refuse the request with the Chinese text of ``code`` (what the page shows) and the code."""
+    detail = catalogue().error_text(code, **fields)
+    body = json.dumps({"detail": detail, "error": code}, ensure_ascii=False).encode("utf-8")
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
                             *(extra or [])]})

@@ -23,6 +23,7 @@ from pydantic import BaseModel, Field
 
 from ..errors import OfficeError
 from ..executor import SharedPool
+from ..messages import catalogue
 from ..office import Batch, BatchRow, Intake, Office, User, screen_batch
 from ..rules.options import CheckOptions
 from .app import (
@@ -38,6 +39,7 @@ from .app import (
     _static_dir,
     _zip_download,
 )
+from .refusals import refusal
 
 __all__ = ["Workspace", "SESSION_COOKIE"]
 
@@ -164,7 +166,8 @@ class Workspace:
         self._running.pop(batch_id, None)
         if not task.cancelled() and task.exception() is not None:
             # The batch stays running, its unchecked rows pending: the next start resumes it.
-            logging.getLogger("pbdocs.web").error("batch %s stopped: %r", batch_id, task.exception())
+            logging.getLogger("pbdocs.web").error(catalogue().text("log.batch_stopped", batch=batch_id,
+                                                                   detail=repr(task.exception())))
 
     async def wait(self, batch_id: str) -> None:
         """Until the batch's background check is over (tests, and a server shutting down)."""
@@ -175,7 +178,7 @@ class Workspace:
     def _visible(self, request: Request, batch_id: str) -> Batch:
         batch = self.office.batch(request.state.user, batch_id)
         if batch is None:
-            raise HTTPException(404, "no such batch")
+            raise refusal(404, "web.no_such_batch")
         return batch
 
     def mount(self, app: FastAPI) -> None:
@@ -203,14 +206,13 @@ class Workspace:
             client = request.client.host if request.client else "-"
             wait = throttle.retry_after(client)
             if wait:
-                raise HTTPException(429, f"too many failed logins: try again in {wait} s",
-                                    headers={"retry-after": str(wait)})
+                raise refusal(429, "web.too_many_logins", headers={"retry-after": str(wait)}, seconds=wait)
             form = await request.form()
             name, password = str(form.get("name") or ""), str(form.get("password") or "")
             signed = await asyncio.get_running_loop().run_in_executor(None, office.login, name, password)
             if signed is None:
                 throttle.failed(client)
-                raise HTTPException(401, "wrong name or password")
+                raise refusal(401, "web.wrong_password")
             throttle.succeeded(client)
             response = Response(status_code=204)
             response.set_cookie(SESSION_COOKIE, signed[1], httponly=True, samesite="strict", path="/",
@@ -314,14 +316,14 @@ class Workspace:
             try:
                 recorded = office.review(request.state.user, batch, row, body.verdict, body.note)
             except OfficeError as exc:
-                raise HTTPException(422, str(exc)) from None
+                raise HTTPException(422, catalogue().error_text(exc)) from None
             if recorded is None:
-                raise HTTPException(404, f"batch {batch_id} has no checked row {row}")
+                raise refusal(404, "web.no_such_row", batch=batch_id, row=row)
             return recorded.as_dict()
 
         @app.get("/api/audit", summary="The audit trail (administrators only)")
         async def audit(request: Request, since: str | None = Query(None, description="from this date, YYYY-MM-DD"),
                         user: str | None = Query(None, description="only this user's actions")):
             if not request.state.user.admin:
-                raise HTTPException(403, "the audit trail is for administrators")
+                raise refusal(403, "web.audit_for_admins")
             return [entry.as_dict() for entry in office.audit(since, user)]
