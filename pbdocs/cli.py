@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import TYPE_CHECKING
 
 import click
 
@@ -16,9 +15,6 @@ from . import __version__, shell
 from .domain import registry
 from .errors import OcrDisabled, PbdocsError, QueryError, ReadError
 from .messages import catalogue
-
-if TYPE_CHECKING:
-    from .rules.structure import Evidence
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
 
@@ -266,7 +262,7 @@ def _extract_options(ocr: str, timeout: float):
 
 
 _kind_option = click.option(
-    "--kind", type=click.Choice(registry().kind_codes()), default=None,
+    "--kind", type=click.Choice(registry().kind_choices()), default=None,
     help=_help("kind"))
 # Verdicts that fail a run, by --fail-on; unreadable files exit 3 whatever it says. A document
 # that is not a social-organization charter (not_applicable) fails nothing: it is no fault of it.
@@ -414,9 +410,8 @@ def screen(paths, out, workers, pack, org_type, rules_file, kind, fail_on, ocr, 
 
 def _write_opinions(records, out_dir: str, settings=None) -> None:
     from .deliver import write_opinions
-    from .rules import CheckResult
 
-    written = write_opinions((CheckResult.from_dict(r.check) for r in records), out_dir, settings)
+    written = write_opinions((r.result for r in records), out_dir, settings)
     click.echo(catalogue().text("opinion.written", count=len(written), out=out_dir), err=True)
 
 
@@ -433,7 +428,11 @@ _database_option = click.option(
 def _office(data_dir, database):
     from .office import Office
 
-    return Office(shell.data_dir(data_dir), database)
+    office = Office(shell.data_dir(data_dir), database)
+    warning = office.folder_warning()
+    if warning:
+        click.echo(warning, err=True)
+    return office
 
 
 def _read_password() -> str:
@@ -464,9 +463,12 @@ def users_add(name, admin, data_dir, database):
 @_data_option
 @_database_option
 def users_list(data_dir, database):
+    from .office import escape_controls
+
     zh = catalogue()
     for user in _office(data_dir, database).users():
-        click.echo("\t".join([user.name, zh.text("office.role_admin" if user.admin else "office.role_officer"),
+        role = zh.text("office.role_admin" if user.admin else "office.role_officer")
+        click.echo("\t".join([escape_controls(user.name), role,
                               zh.text("office.state_disabled" if user.disabled else "office.state_enabled"),
                               user.created]))
 
@@ -480,13 +482,50 @@ def users_disable(name, data_dir, database):
     click.echo(catalogue().text("office.user_disabled", name=name), err=True)
 
 
+def _duration(ctx, param, value):
+    from .office import parse_duration
+
+    try:
+        return parse_duration(value)
+    except PbdocsError as exc:
+        raise click.BadParameter(catalogue().error_text(exc)) from None
+
+
 @users_group.command("token", help=_help("users_token"))
+@click.argument("name")
+@click.option("--expires", default="90d", show_default=True, callback=_duration, help=_help("token_expires"))
+@click.option("--label", default=None, help=_help("token_label"))
+@_data_option
+@_database_option
+def users_token(name, expires, label, data_dir, database):
+    zh = catalogue()
+    token, info = _office(data_dir, database).issue_labelled_token(name, expires, label)
+    click.echo(token)
+    click.echo(zh.text("security.token_label", label=info.label, expires=info.expires or zh.text("security.never")),
+               err=True)
+    click.echo(zh.text("office.token_once"), err=True)
+
+
+@users_group.command("tokens", help=_help("users_tokens"))
 @click.argument("name")
 @_data_option
 @_database_option
-def users_token(name, data_dir, database):
-    click.echo(_office(data_dir, database).issue_token(name))
-    click.echo(catalogue().text("office.token_once"), err=True)
+def users_tokens(name, data_dir, database):
+    from .office import escape_controls
+
+    never = catalogue().text("security.never")
+    for info in _office(data_dir, database).tokens(name):
+        click.echo("\t".join(escape_controls(field) for field in (info.label, info.created, info.expires or never)))
+
+
+@users_group.command("revoke", help=_help("users_revoke"))
+@click.argument("name")
+@click.argument("label")
+@_data_option
+@_database_option
+def users_revoke(name, label, data_dir, database):
+    _office(data_dir, database).revoke_token(name, label)
+    click.echo(catalogue().text("security.token_revoked", name=name, label=label), err=True)
 
 
 @cli.command(help=_help("audit"))
@@ -502,10 +541,12 @@ def audit(since, user_name, fmt, data_dir, database):
     zh = catalogue()
     for entry in _office(data_dir, database).audit(since, user_name):
         if fmt == "json":
+            # JSON escapes control characters itself; the text line escapes them field by field.
             click.echo(_json_line(entry.as_dict()))
         else:
-            click.echo("\t".join([entry.at, entry.user or zh.text("office.system"),
-                                  zh.label("audit_actions", entry.action), entry.object, entry.detail]))
+            at, user, action, obj, detail, address = entry.text_fields()
+            click.echo("\t".join([at, user or zh.text("office.system"), zh.label("audit_actions", action), obj,
+                                  detail, address]))
 
 
 def _is_loopback(host: str) -> bool:
@@ -536,6 +577,17 @@ def _served_names(host: str, extra: tuple[str, ...]) -> list[str]:
     return names
 
 
+def _networks(ctx, param, values):
+    import ipaddress
+
+    for value in values:
+        try:
+            ipaddress.ip_network(value.strip(), strict=False)
+        except ValueError:
+            raise click.BadParameter(value) from None
+    return values
+
+
 @cli.command(help=_help("serve"))
 @click.option("--host", default="127.0.0.1", show_default=True,
               help=_help("host"))
@@ -558,25 +610,38 @@ def _served_names(host: str, extra: tuple[str, ...]) -> list[str]:
               help=_help("max_uploads"))
 @click.option("--upload-timeout", type=click.FloatRange(min=0, min_open=True), default=120, show_default=True,
               help=_help("upload_timeout"))
+@click.option("--trusted-proxy", "trusted_proxies", multiple=True, metavar="ADDRESS", callback=_networks,
+              help=_help("trusted_proxy"))
+@click.option("--max-connections-per-address", type=click.IntRange(min=1), default=32, show_default=True,
+              help=_help("max_connections_per_address"))
+@click.option("--max-open-batches", type=click.IntRange(min=1), default=20, show_default=True,
+              help=_help("max_open_batches"))
+@click.option("--max-queued-documents", type=click.IntRange(min=1), default=2000, show_default=True,
+              help=_help("max_queued_documents"))
 def serve(host, port, index_dir, max_upload_mb, max_files, workers, timeout, data_dir, database, allowed_hosts,
-          max_uploads, upload_timeout):
+          max_uploads, upload_timeout, trusted_proxies, max_connections_per_address, max_open_batches,
+          max_queued_documents):
     try:
         import uvicorn
 
         from .web import create_app
-        from .web.guard import GuardSettings
+        from .web.guard import GuardSettings, server_options
     except ImportError as exc:
         _error(catalogue().error_text("extra.missing", extra="web", module=exc.name))
         sys.exit(EXIT_USAGE)
     if not _is_loopback(host):
         click.echo(catalogue().text("cli.warning", message=catalogue().text("cli.plain_http", host=host)), err=True)
     data = shell.data_dir(data_dir)
-    guard = GuardSettings.build(_served_names(host, allowed_hosts), max_uploads, upload_timeout)
+    # Opened here first so a data folder others could read is tightened with a warning, or refused.
+    _office(data, database)
+    guard = GuardSettings.build(_served_names(host, allowed_hosts), max_uploads, upload_timeout, trusted_proxies,
+                                connections_per_address=max_connections_per_address)
     app = create_app(index_dir=index_dir, max_upload_mb=max_upload_mb, max_files=max_files, workers=workers,
-                     document_timeout=timeout, data_dir=data, database=database, guard=guard)
+                     document_timeout=timeout, data_dir=data, database=database, guard=guard,
+                     max_open_batches=max_open_batches, max_queued_documents=max_queued_documents)
     if not app.state.workspace.office.users():
         click.echo(catalogue().text("office.no_users", data=data), err=True)
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    uvicorn.run(app, host=host, port=port, log_level="info", **server_options(guard))
 
 
 # --- search --------------------------------------------------------------------------------------
@@ -741,75 +806,6 @@ def ingest(paths, corpus_dir, title, issuer, doc_number, date, source, version_l
 
 # --- check ---------------------------------------------------------------------------------------
 
-def _quote(text: str, limit: int = 90) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
-def _evidence_place(evidence) -> str:
-    zh = catalogue()
-    parts = [p for p in (evidence.chapter, evidence.article) if p] + [zh.text("check.page", page=evidence.page)]
-    return zh.text("check.place_separator").join(parts)
-
-
-def _check_report(result) -> list[str]:
-    """The report of one file for people, in Chinese: verdict, each rule's elements with evidence,
-    the fix and the legal basis. Only findings that fall short carry a severity mark and a fix."""
-    zh = catalogue()
-    about = " · ".join(x for x in (result.org_type, result.name) if x)
-    verdict = zh.label("verdicts", result.verdict)
-    placement = result.finding(registry().rule_ids.placement)
-    if placement is not None and placement.status == "missing" and placement.article:
-        verdict = zh.text("report.misplaced_verdict", verdict=verdict)
-    heading = zh.text("check.heading", path=result.path, verdict=verdict)
-    lines = [heading + (zh.text("check.about", about=about) if about else "")]
-    if result.error:
-        lines.append(zh.text("check.error", reason=result.error_text))
-        return lines
-    if result.verdict == "not_applicable" and result.reason:
-        lines.append(zh.text("check.reason", reason=result.reason))
-    if result.ocr_pages:
-        lines.append(zh.text("check.ocr_pages", pages="、".join(map(str, result.ocr_pages))))
-    for finding in result.findings:
-        lines.extend(_finding_lines(finding))
-    for warning in result.warnings:
-        lines.append(zh.text("check.warning", warning=zh.error_text(warning)))
-    return lines
-
-
-def _finding_lines(finding) -> list[str]:
-    zh = catalogue()
-    title, status = finding.title or zh.label("rules", finding.rule), zh.label("statuses", finding.status)
-    short = finding.status != "present"
-    if short:
-        lines = [zh.text("check.finding_short", severity=zh.label("severities", finding.severity), title=title,
-                         status=status, message=finding.message)]
-    else:
-        lines = [zh.text("check.finding_ok", title=title, status=status)]
-    sentences: dict[tuple[int, int], Evidence] = {}
-    for element in finding.elements.values():
-        mark = "✓" if element.found else ("·" if not element.required else "✗")
-        line = f"    {mark} {element.title}" + ("" if element.required else zh.text("check.optional"))
-        if element.evidence:
-            evidence = element.evidence
-            sentences.setdefault((evidence.start, evidence.end), evidence)
-            line += f"  {_evidence_place(evidence)}「{_quote(evidence.match, 30)}」"
-            if element.method != "exact":
-                line += zh.text("check.method", method=zh.label("methods", element.method),
-                                confidence=f"{element.confidence:.2f}")
-        lines.append(line)
-        if element.note:
-            lines.append(f"        {element.note}")
-    for evidence in sentences.values():
-        lines.append(f"    “{_quote(evidence.text)}”")
-    if finding.fix and short:
-        # 将第四条中的“…”改为 reads on into the new words; any other place is followed by the text.
-        key = "check.fix_amend" if registry().fix_kind(finding.fix.where) == "amend_weak" else "check.fix"
-        lines.append(zh.text(key, where=finding.fix.where, text=finding.fix.text))
-    lines.append(zh.text("check.basis", basis=finding.basis.cite()))
-    return lines
-
-
 @cli.command(help=_help("check"))
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
@@ -829,6 +825,7 @@ def check(paths, fmt, pack, org_type, rules_file, kind, pages, fail_on, ocr, tim
     from functools import partial
 
     from .executor import call_within
+    from .present import check_lines
     from .rules import CheckOptions, CheckResult, check_pages, check_path
     from .screen.task import timeout_reason
 
@@ -853,7 +850,7 @@ def check(paths, fmt, pack, org_type, rules_file, kind, pages, fail_on, ocr, tim
         if fmt == "json":
             click.echo(_json_line(result.as_dict()))
         else:
-            click.echo("\n".join(_check_report(result)))
+            click.echo("\n".join(check_lines(result)))
     sys.exit(EXIT_UNREADABLE if unreadable else EXIT_FINDINGS if failing else EXIT_OK)
 
 

@@ -11,15 +11,13 @@ from pathlib import Path
 
 from ..domain import registry
 from ..files import atomic_path
+from ..legal import format_numeral
 from ..messages import catalogue
+from ..present import evidence_place, finding_place, fix_sentence, needs_opinion, quotes, shortfalls
 from ..rules.results import CheckResult, Finding
-from ..rules.structure import Evidence
 
 __all__ = ["OpinionSettings", "opinion_docx", "write_opinions", "needs_opinion", "chinese_date"]
 
-_NUMBERS = "一二三四五六七八九十"
-# Verdicts that ask nothing of the organization: nothing to write an opinion about.
-_NO_OPINION = frozenset({"compliant", "error", "not_applicable"})
 
 
 @dataclass(frozen=True)
@@ -35,67 +33,19 @@ def chinese_date(day: dt.date) -> str:
     return catalogue().text("opinion.date", year=day.year, month=day.month, day=day.day)
 
 
-def needs_opinion(result: CheckResult) -> bool:
-    """A charter that was read and must change: short of compliant, or with a warning (a clause
-    outside 第一章 总则); suggestions alone (severity info) ask for no opinion."""
-    if result.verdict in _NO_OPINION - {"compliant"}:
-        return False
-    return result.verdict != "compliant" or any(f.severity != "info" for f in _shortfalls(result))
-
-
-def _place(evidence: Evidence) -> str:
-    parts = [p for p in (evidence.chapter, evidence.article) if p]
-    parts.append(catalogue().text("opinion.page", page=evidence.page))
-    return catalogue().text("opinion.place_separator").join(parts)
-
-
-def _quotes(finding: Finding) -> list[Evidence]:
-    """The sentences a finding rests on, each once, refusals and weak wordings included."""
-    seen: dict[tuple[int, int], Evidence] = {}
-    for element in finding.elements.values():
-        for evidence in (element.negated_evidence, element.evidence, element.weak_evidence):
-            if evidence is not None:
-                seen.setdefault((evidence.start, evidence.end), evidence)
-    return sorted(seen.values(), key=lambda e: e.start)
-
-
-def _shortfalls(result: CheckResult) -> list[Finding]:
-    """Findings the organization must act on: short of present, with something to say or do."""
-    return [f for f in result.findings
-            if f.status != "present" and (f.fix is not None or _quotes(f))]
-
-
-def _fix_line(finding: Finding, subject: str) -> str | None:
-    fix = finding.fix
-    if fix is None:
-        return None
-    kind = registry().fix_kind(fix.where)
-    # Words corrected inside a small organization's article: the arrangement stays, only the words change.
-    if kind == "amend_weak":
-        return catalogue().text("opinion.amend", where=fix.where, text=fix.text)
-    if kind == "add_to_article":
-        return catalogue().text("opinion.add", where=fix.where, text=fix.text)
-    # Clause templates begin with the charter's subject word (本会...): charter text to quote.
-    # Anything else (move an article, supplement the statutory items) is an instruction.
-    if not fix.text.startswith(subject):
-        return catalogue().text("opinion.instruction", text=fix.text, where=fix.where)
-    key = "opinion.replace" if finding.status in ("partial", "contradicted") else "opinion.add"
-    return catalogue().text(key, where=fix.where, text=fix.text)
-
-
 def _finding_lines(finding: Finding, subject: str) -> list[str]:
-    lines = [catalogue().text("opinion.status", message=finding.message)]
+    zh = catalogue()
+    lines = [zh.text("opinion.status", message=finding.message)]
     missing = [finding.elements[e].title for e in finding.missing_elements]
     if missing and finding.elements:
-        lines.append(catalogue().text("opinion.missing_elements", elements="、".join(missing)))
-    quotes = _quotes(finding)
-    lines += [catalogue().text("opinion.evidence", place=_place(e), text=e.text) for e in quotes]
-    if not quotes:
-        where = catalogue().text("opinion.place_separator").join(p for p in (finding.chapter, finding.article) if p)
-        zh = catalogue()
+        lines.append(zh.text("opinion.missing_elements", elements="、".join(missing)))
+    quoted = sorted(quotes(finding), key=lambda e: e.start)
+    lines += [zh.text("opinion.evidence", place=evidence_place(e), text=e.text) for e in quoted]
+    if not quoted:
+        where = finding_place(finding)
         lines.append(zh.text("opinion.place", place=where) if where else zh.text("opinion.no_evidence"))
-    lines.append(catalogue().text("opinion.basis", basis=finding.basis.cite()))
-    fix = _fix_line(finding, subject)
+    lines.append(zh.text("opinion.basis", basis=finding.basis.cite()))
+    fix = fix_sentence(finding, "opinion", subject)
     if fix:
         lines.append(fix)
     return lines
@@ -115,15 +65,17 @@ def opinion_docx(result: CheckResult, settings: OpinionSettings | None = None) -
     word.core_properties.author = settings.office or "pbdocs"
     heading = word.add_heading(catalogue().text("opinion.kind"), level=1)
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    word.add_paragraph(catalogue().text("opinion.title", name=f"{result.name or Path(result.path).stem}章程"))
+    # The uploaded name may hold control characters, which a .docx (XML) cannot carry.
+    shown = Path(_safe_stem(result.path.replace("\\", "/")) or "charter")
+    word.add_paragraph(catalogue().text("opinion.title", name=f"{result.name or shown.stem}章程"))
     word.add_paragraph(catalogue().text("opinion.addressee", name=name))
     org_type = result.org_type or catalogue().text("opinion.unknown_type")
     word.add_paragraph(catalogue().text("opinion.identity", name=name, org_type=org_type))
-    word.add_paragraph(catalogue().text("opinion.intro", file=Path(result.path).name,
+    word.add_paragraph(catalogue().text("opinion.intro", file=shown.name,
                            verdict=catalogue().label("verdicts", result.verdict)))
-    for number, finding in enumerate(_shortfalls(result), 1):
-        label = _NUMBERS[number - 1] if number <= len(_NUMBERS) else str(number)
-        word.add_heading(catalogue().text("opinion.item", number=label, title=finding.title), level=2)
+    for number, finding in enumerate(shortfalls(result), 1):
+        word.add_heading(catalogue().text("opinion.item", number=format_numeral(number), title=finding.title),
+                         level=2)
         for line in _finding_lines(finding, subject):
             word.add_paragraph(line)
     word.add_heading(catalogue().text("opinion.route_heading"), level=2)
@@ -138,15 +90,39 @@ def opinion_docx(result: CheckResult, settings: OpinionSettings | None = None) -
     return out.getvalue()
 
 
+# The longest file name written, in UTF-8 bytes: file systems allow 255, and the temporary file an
+# atomic write uses beside it adds a dot, a random part and ".tmp" to the name.
+MAX_FILE_NAME_BYTES = 200
+
+
 def _file_name(result: CheckResult, taken: set[str]) -> str:
-    stem = Path(result.path.replace("\\", "/")).stem or "charter"
-    name = catalogue().text("opinion.file", stem=stem)
-    counter = 2
-    while name in taken:
-        name = catalogue().text("opinion.file", stem=f"{stem}-{counter}")
+    """``<charter name>-审查意见.docx``, safe as a file and a zip member name: control characters
+    and separators dropped, shortened to MAX_FILE_NAME_BYTES, ``-2``, ``-3``... when taken."""
+    stem = _safe_stem(Path(result.path.replace("\\", "/")).stem) or "charter"
+    counter = 1
+    while True:
+        suffix = "" if counter == 1 else f"-{counter}"
+        fixed = len(catalogue().text("opinion.file", stem=suffix).encode("utf-8"))
+        name = catalogue().text("opinion.file", stem=_truncated(stem, MAX_FILE_NAME_BYTES - fixed) + suffix)
+        if name.casefold() not in taken:
+            taken.add(name.casefold())
+            return name
         counter += 1
-    taken.add(name)
-    return name
+
+
+def _safe_stem(stem: str) -> str:
+    import unicodedata
+
+    kept = "".join(c for c in stem if unicodedata.category(c)[0] != "C" and c not in '\\:*?"<>|')
+    return kept.strip(" .")
+
+
+def _truncated(text: str, limit: int) -> str:
+    """The longest prefix of ``text`` of at most ``limit`` UTF-8 bytes, never cutting a character."""
+    encoded = text.encode("utf-8")
+    if len(encoded) <= limit:
+        return text
+    return encoded[:max(limit, 0)].decode("utf-8", "ignore")
 
 
 def write_opinions(results: Iterable[CheckResult], out_dir: str | os.PathLike[str],

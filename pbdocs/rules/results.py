@@ -7,6 +7,7 @@ from typing import Any
 from ..domain import registry
 from ..errors import LEGACY, Notice, PbdocsError
 from ..messages import catalogue
+from .identity import KindEvidence
 from .packs import LegalBasis
 from .structure import Evidence
 
@@ -205,6 +206,8 @@ class CheckResult:
         text = catalogue().error_text(self.error_code, **self.error_fields)
         where = self.error_fields.get("path")
         return catalogue().text("cli.error_in", path=where, message=text) if where and where != self.path else text
+    # The words the kind was told by (判断依据), strongest first; empty when the kind was given.
+    kind_evidence: list[KindEvidence] = field(default_factory=list)
 
     def finding(self, rule: str) -> Finding | None:
         return next((f for f in self.findings if f.rule == rule), None)
@@ -227,6 +230,7 @@ class CheckResult:
             "error_code": self.error_code,
             "error_fields": dict(self.error_fields),
             "error_text": self.error_text,
+            "kind_evidence": [e.as_dict() for e in self.kind_evidence],
         }
 
     @classmethod
@@ -252,6 +256,7 @@ class CheckResult:
             kind=_optional(data, "kind", str, what), reason=_optional(data, "reason", str, what),
             error_code=_optional(data, "error_code", str, what),
             error_fields=dict(_object(data.get("error_fields") or {}, f"{what}: 'error_fields'")),
+            kind_evidence=[KindEvidence.from_dict(e) for e in data.get("kind_evidence") or []],
         )
 
     def row(self) -> dict[str, Any]:
