@@ -488,7 +488,7 @@ def _duration(ctx, param, value):
     try:
         return parse_duration(value)
     except PbdocsError as exc:
-        raise click.BadParameter(catalogue().error_text(exc)) from None
+        raise _SaidBadParameter(catalogue().error_text(exc), ctx=ctx, param=param) from None
 
 
 @users_group.command("token", help=_help("users_token"))
@@ -584,7 +584,8 @@ def _networks(ctx, param, values):
         try:
             ipaddress.ip_network(value.strip(), strict=False)
         except ValueError:
-            raise click.BadParameter(value) from None
+            said = catalogue().text("usage.not_a_network", value=value)
+            raise _SaidBadParameter(said, ctx=ctx, param=param) from None
     return values
 
 

@@ -221,6 +221,7 @@ REASONS: dict[str, str] = {
     "office.token_label_invalid": "a token label is 1 to {max} printable characters",
     "office.token_label_taken": "user {name} already has a token labelled {label}",
     "office.no_token": "user {name} has no token labelled {label}",
+    "web.sign_in_first": "sign in first: a session cookie or Authorization: Bearer <token>",
     "legacy.reason": "{reason}",
 }
 # The code of a warning read back from JSON written before the codes: its English reason is all there is.

@@ -260,4 +260,4 @@ def test_a_company_is_not_applicable_and_exits_0():
 def test_an_unknown_kind_is_a_usage_error():
     result = run("check", "--kind", "bank", COMPLIANT)
     assert result.exit_code == 2
-    assert "'bank' is not one of" in result.stderr
+    assert "选项 --kind 的值无效：“bank”不是可选的值" in result.stderr

@@ -231,7 +231,7 @@ def test_fifo_and_symlink_to_dev_zero_are_error_rows_not_hangs(tmp_path):
     worker.start()
     worker.join(LINEAR_LIMIT_S)
     assert not worker.is_alive(), "collecting sources hung on a FIFO or a device"
-    errors = {Path(s.display).name: s.error for s in found}
+    errors = {Path(s.display).name: s.error and s.error.reason for s in found}
     assert "not a regular file" in errors["pipe.txt"]
     assert "leading out of the screened folder" in errors["zero.txt"]
     assert "leading out of the screened folder" in errors["leak.txt"]
@@ -300,7 +300,7 @@ def test_docx_with_a_malformed_part_is_a_typed_error_and_one_error_line(tmp_path
         extract(path)
     result = CliRunner().invoke(main, ["extract", str(path)])
     assert result.exit_code == 3
-    assert result.stderr.count("Error:") == 1 and "Traceback" not in result.output
+    assert result.stderr.count("错误：") == 1 and "Traceback" not in result.output
 
 
 def test_an_unknown_reader_failure_is_one_error_line_not_a_traceback(tmp_path, monkeypatch):

@@ -61,4 +61,4 @@ def test_scheduler_without_dask_executor_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(cli, ["screen", str(tmp_path), "--out", str(tmp_path / "r.csv"),
                                       "--scheduler", "tcp://127.0.0.1:1"])
     assert result.exit_code == 2
-    assert "--scheduler needs --executor dask" in result.stderr
+    assert result.stderr.startswith("错误：--scheduler 只能与 --executor dask 一起使用\n")

@@ -62,8 +62,8 @@ class _Authenticate:
         # The guard in front has looked the caller up already, with their address.
         user = scope.get("state", {}).get("user") or _caller(self.office, dict(scope.get("headers") or []))
         if user is None:
-            response = JSONResponse({"detail": "sign in first: a session cookie or Authorization: Bearer <token>"},
-                                    status_code=401, headers={"www-authenticate": "Bearer"})
+            refused = {"detail": catalogue().error_text("web.sign_in_first"), "code": "web.sign_in_first"}
+            response = JSONResponse(refused, status_code=401, headers={"www-authenticate": "Bearer"})
             return await response(scope, receive, send)
         scope.setdefault("state", {})["user"] = user
         return await self.app(scope, receive, send)
