@@ -10,7 +10,7 @@ vector and its float32 scale (memory-mapped, 388 bytes a passage), ``vectors.jso
 them and which build of the index they belong to (vectors of another build are ignored). At query
 time the question is encoded on one thread and the lexical top :data:`CANDIDATES` are ordered by
 ``(1 - w) * lexical + w * cosine``, each min-max normalized over the candidates, ``w`` =
-:data:`WEIGHT` (both measured on STARD, see ``benchmarks/rerank.py`` and the README).
+:data:`WEIGHT` (both measured on STARD, see ``benchmarks/rerank.py`` and docs/evaluation.md).
 """
 from __future__ import annotations
 
