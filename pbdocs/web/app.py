@@ -27,7 +27,7 @@ from fastapi.staticfiles import StaticFiles
 from .. import present
 from ..domain import registry
 from ..errors import CorpusError, PbdocsError, SearchIndexError
-from ..executor import SharedPool
+from ..executor import SharedPool, usable_cpus
 from ..messages import catalogue
 from ..rules.options import CheckOptions
 from ..screen.inputs import ARCHIVE_SUFFIX
@@ -354,7 +354,7 @@ def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 
         # The document's budget carries its time like its other limits.
         budget = replace(options.extract.budget, seconds=document_timeout)
         options = replace(options, extract=replace(options.extract, budget=budget))
-    pool = SharedPool(workers or os.cpu_count() or 1)
+    pool = SharedPool(workers or usable_cpus())
     reports = _ReportStore(REPORTS_KEPT)
     searcher = _SearchService(index_dir)
     workspace = None

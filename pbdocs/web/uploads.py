@@ -31,7 +31,7 @@ __all__ = ["Upload", "UploadedDocument", "spool_request", "collect_documents", "
 # The packs and organization-type spellings /api/check accepts: the CLI's, from the domain registry.
 PackName = Literal[registry().pack_names]  # type: ignore[valid-type]
 OrgTypeName = Literal[registry().org_type_choices()]  # type: ignore[valid-type]
-KindName = Literal[registry().kind_codes()]  # type: ignore[valid-type]
+KindName = Literal[registry().kind_choices()]  # type: ignore[valid-type]
 DEFAULT_PACK = registry().default_pack
 
 MIB = 1024 * 1024
