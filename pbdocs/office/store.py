@@ -60,7 +60,7 @@ MIGRATIONS: list[list[Statement]] = [
         # Names compared case-insensitively after NFKC; tokens named so they can be listed and
         # revoked; the caller's address in the audit trail; every review kept, not only the last.
         "ALTER TABLE users ADD COLUMN name_key TEXT",
-        "CREATE INDEX users_name_key ON users (name_key)",
+        "CREATE INDEX users_by_name_key ON users (name_key)",
         "ALTER TABLE credentials ADD COLUMN label TEXT",
         "ALTER TABLE audit ADD COLUMN address TEXT NOT NULL DEFAULT ''",
         """CREATE TABLE reviews (id {id}, batch_id TEXT NOT NULL, position INTEGER NOT NULL,
