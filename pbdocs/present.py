@@ -53,7 +53,7 @@ def verdict_text(result: CheckResult) -> str:
 
 def error_text(result: CheckResult) -> str:
     """Why the file could not be read, in Chinese ("" for a file that was)."""
-    return catalogue().reading(result.error)
+    return result.error_text or ""
 
 
 def rule_title(finding: Finding) -> str:
@@ -140,13 +140,8 @@ def page_view(result: CheckResult) -> dict[str, Any]:
 
 def page_object(result: CheckResult) -> dict[str, Any]:
     """The object the web page gets for a result: the ``pbdocs check --format json`` object, with
-    ``error_text`` (an unreadable file's reason in Chinese; ``error`` keeps the library's) and
     ``shown`` (:func:`page_view`)."""
-    data = result.as_dict()
-    if result.error:
-        data["error_text"] = error_text(result)
-    data["shown"] = page_view(result)
-    return data
+    return {**result.as_dict(), "shown": page_view(result)}
 
 
 def clause_evidence(result: CheckResult) -> list[str]:
@@ -200,7 +195,7 @@ def check_lines(result: CheckResult) -> list[str]:
     for finding in result.findings:
         lines.extend(_finding_lines(finding))
     for warning in result.warnings:
-        lines.append(zh.text("check.warning", warning=zh.reading(warning)))
+        lines.append(zh.text("check.warning", warning=zh.error_text(warning)))
     return lines
 
 
