@@ -32,34 +32,47 @@ def ask(question: str, k: int = 5, index_dir=None, corpus_dir=None):
     return open_searcher(index_dir, corpus_dir).search(question, k=k)
 
 
-def open_searcher(index_dir=None, corpus_dir=None, *, on_build=None):
+def open_searcher(index_dir=None, corpus_dir=None, *, shipped_index=None, on_build=None, progress=None,
+                  vector_cache=None, dense=True):
     """A :class:`~pbdocs.search.Searcher` to answer many questions from one loaded index.
 
-    ``index_dir`` alone: that index, as it is. Otherwise the index of ``corpus_dir`` kept in
-    ``index_dir`` (neither given: the bundled ``corpus/`` and ``index/bundled`` of the checkout
-    pbdocs runs from or, installed from a wheel, the corpus the package carries and its index in
-    ``~/.cache/pbdocs``), built first when missing or older than the corpus, ``on_build(index_dir)``
-    being told so. Reads no environment variables: the ``pbdocs`` commands and the web resolve
-    ``PBDOCS_CORPUS`` and ``PBDOCS_INDEX`` themselves and pass the folders in.
+    ``index_dir`` alone: that index, as it is. Otherwise the index of ``corpus_dir``: the
+    ``shipped_index`` while it is fresh for that corpus, else the one kept in ``index_dir``, built
+    first when missing or older than the corpus (``on_build(index_dir)`` told so; passage vectors
+    encoded with ``progress(done, total)`` after each batch, those of ``vector_cache``, a folder,
+    reused). Neither folder given: the defaults :mod:`pbdocs.shell` resolves (the bundled corpus,
+    the index shipped with the package). With ``dense``, search is hybrid where the index has
+    passage vectors and the ``rerank`` extra is installed (see :attr:`Searcher.mode`).
     """
     from pathlib import Path
 
-    from .errors import CorpusError, InvalidOption, StaleIndexError
-    from .search import Searcher, build, bundled_locations
+    from .errors import InvalidOption, StaleIndexError
+    from .search import Searcher, build
 
     if corpus_dir is None:
         if index_dir is not None:
-            return Searcher.load(index_dir)
-        bundled = bundled_locations()
-        if bundled is None:
-            raise CorpusError("no bundled corpus: this installation of pbdocs carries none; give a corpus folder")
-        index_dir, corpus_dir = bundled.index_dir, bundled.corpus_dir
+            return Searcher.load(index_dir, dense=dense)
+        from .shell import search_locations, vector_cache_dir
+
+        locations = search_locations()
+        index_dir, corpus_dir, shipped_index = locations.index_dir, locations.corpus_dir, locations.shipped_index
+        vector_cache = vector_cache or vector_cache_dir()
     elif index_dir is None:
         raise InvalidOption("a corpus needs an index folder to keep its index in")
+    if shipped_index is not None:
+        try:
+            return Searcher.load(shipped_index, corpus_dir=corpus_dir, check_mtime=False, dense=dense)
+        except StaleIndexError:
+            pass
     try:
-        return Searcher.load(index_dir, corpus_dir=corpus_dir)
+        return Searcher.load(index_dir, corpus_dir=corpus_dir, dense=dense)
     except StaleIndexError:
         if on_build is not None:
             on_build(Path(index_dir))
-        build([corpus_dir], index_dir)
-        return Searcher.load(index_dir)
+        encoder = None
+        if dense:
+            from .search import rerank
+
+            encoder = rerank.default_encoder() if rerank.available() else None
+        build([corpus_dir], index_dir, encoder=encoder, progress=progress, vector_cache=vector_cache)
+        return Searcher.load(index_dir, dense=dense)

@@ -115,7 +115,7 @@ def test_bad_batch_file_exits_3_naming_it(index_dir, tmp_path, content, message)
 def test_query_or_batch_is_required(args):
     result = run("search", *args)
     assert result.exit_code == 2
-    assert "give either a QUERY or --batch FILE" in result.stderr
+    assert "请给出一个问题，或用 --batch 给出问题文件" in result.stderr
 
 
 def test_missing_index_exits_3(tmp_path):

@@ -20,7 +20,7 @@ from ..errors import QueryError
 from .answer import fold, matched_weight
 from .passages import Passage
 from .query import Query
-from .question import has_amount, is_list_lead
+from .question import answers_kind
 
 __all__ = [
     "SCORE_FACTORS",
@@ -99,21 +99,21 @@ def coverage(text: str, plan: QueryPlan, *, folded: bool = False) -> float:
 
 
 def answer_kind(plan: QueryPlan, candidate: Candidate) -> float:
-    """A question asking 多少天 is answered by a passage stating a number of days, one asking
-    哪些 by a passage with a list, one asking how a clause is worded (怎么写) by a passage quoting
-    the wording: such a passage gets a bonus."""
+    """A passage holding the kind of answer the question asks for gets a bonus: a definition
+    (本法所称……是指) for 什么是, a period (每年至少召开) for 多久, a body (由……负责) for 由谁, the
+    conditions or documents (应当具备下列条件) for 条件/材料, a prohibition or penalty (不得, 处……罚款)
+    for 处罚, a number of days for 多少天, a list for 哪些, a quoted wording for 怎么写 (see
+    ``pbdocs/data/search/question_types.toml``)."""
     cue = plan.query.cue
     passage = candidate.passage
+    if cue.kind is None:
+        return 0.0
     if cue.kind == "wording":
         return _CUE_BONUS if _WORDING.search(passage.text) else 0.0
-    if cue.kind == "list":
-        return _CUE_BONUS if any(is_list_lead(line) for line in passage.text.splitlines()) else 0.0
-    if cue.kind in ("quantity", "date"):
-        # The article label is a number but never an amount.
-        folded = candidate.folded
-        body = folded.removeprefix(fold(passage.article)) if passage.article else folded
-        return _CUE_BONUS if has_amount(body, cue.units) else 0.0
-    return 0.0
+    # The article label is a number but never an amount.
+    folded = candidate.folded
+    body = folded.removeprefix(fold(passage.article)) if passage.article else folded
+    return _CUE_BONUS if answers_kind(cue, body) else 0.0
 
 
 def subject(plan: QueryPlan, candidate: Candidate) -> float:

@@ -52,6 +52,10 @@ BIGRAM_PREFIX = "\u00b7"
 # they outweigh the word itself (STARD nDCG@10 0.443 at 1.0, 0.447 at 0.5; the lay questions do
 # not move).
 PART_WEIGHT = 0.5
+# Weight of the official wordings of synonyms.txt and of the article words learned from STARD
+# (associations.txt): each below the question's own words, the learned ones lowest.
+SYNONYM_WEIGHT = 0.5
+ASSOCIATION_WEIGHT = 0.25
 # Bump when tokenization changes so that indexes built by older code are rebuilt.
 TOKENIZER_VERSION = 4
 
@@ -87,6 +91,16 @@ def synonyms() -> dict[str, tuple[str, ...]]:
     for line in _data_lines("synonyms.txt"):
         lay, _, official = line.partition("\t")
         table[lay.strip()] = tuple(w.strip() for w in official.split(",") if w.strip())
+    return table
+
+
+@functools.lru_cache(maxsize=1)
+def associations() -> dict[str, tuple[str, ...]]:
+    """Lay question word -> article words learned to go with it (scripts/learn_associations.py)."""
+    table: dict[str, tuple[str, ...]] = {}
+    for line in _data_lines("associations.txt"):
+        lay, _, found = line.partition("\t")
+        table[lay.strip()] = tuple(w.strip() for w in found.split(",") if w.strip())
     return table
 
 
@@ -267,9 +281,12 @@ def content_terms(content: str) -> list[tuple[str, float]]:
         terms.extend((t, 1.0) for t in bigrams(run))
     terms.extend((t, 1.0) for t in amount_tokens(content))
     table = synonyms()
+    learned = associations()
     for w in content_words:
         for official in table.get(w, ()):
-            terms.extend((t, 0.5) for t in words(official, normalized=True) + bigrams(official))
+            terms.extend((t, SYNONYM_WEIGHT) for t in words(official, normalized=True) + bigrams(official))
+        if w not in table:
+            terms.extend((t, ASSOCIATION_WEIGHT) for t in learned.get(w, ()))
     return terms
 
 

@@ -329,7 +329,7 @@ def _announce_build(index_dir: Path) -> None:
     """The one line on stderr that says why the first search takes a while."""
     import sys
 
-    sys.stderr.write(f"Building the search index in {index_dir} ...\n")
+    sys.stderr.write(catalogue().text("cli.building_index", path=index_dir) + "\n")
     sys.stderr.flush()
 
 
@@ -357,7 +357,16 @@ class _SearchService:
                 if self._index_dir is not None:
                     self._searcher = open_searcher(self._index_dir)
                 else:
-                    self._searcher = open_searcher(*environment_locations(), on_build=_announce_build)
+                    from ..shell import vector_cache_dir
+
+                    where = environment_locations()
+                    self._searcher = open_searcher(where.index_dir, where.corpus_dir,
+                                                   shipped_index=where.shipped_index, on_build=_announce_build,
+                                                   vector_cache=vector_cache_dir())
+                if self._searcher.dense is None and self._searcher.lexical_reason:
+                    import sys
+
+                    sys.stderr.write(catalogue().text(f"search.lexical_{self._searcher.lexical_reason}") + "\n")
             return self._searcher
 
 
