@@ -101,7 +101,7 @@ def test_vectors_are_stored_beside_the_index_as_int8_with_a_scale(index):
 def test_the_dense_stage_finds_a_passage_sharing_no_word_with_the_question(tmp_path):
     folder = tmp_path / "docs"
     folder.mkdir()
-    articles = ARTICLES + ["第五条 本会每年召开两次理事会议，研究本会的重大事项。"]
+    articles = [*ARTICLES, "第五条 本会每年召开两次理事会议，研究本会的重大事项。"]
     (folder / "示例会费办法.md").write_text("# 示例会费办法\n\n" + "\n\n".join(articles) + "\n", encoding="utf-8")
     # The question shares no word with article 5; only the encoder knows they mean the same.
     encoder = FakeEncoder({"碰头": "meeting", "理事会议": "meeting"})
