@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import TYPE_CHECKING
 
 import click
 
@@ -15,9 +14,6 @@ from . import __version__, shell
 from .domain import registry
 from .errors import OcrDisabled, PbdocsError, ReadError
 from .messages import catalogue
-
-if TYPE_CHECKING:
-    from .rules.structure import Evidence
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
 
@@ -95,7 +91,7 @@ def _extract_options(ocr: str, timeout: float):
 
 
 _kind_option = click.option(
-    "--kind", type=click.Choice(registry().kind_codes()), default=None,
+    "--kind", type=click.Choice(registry().kind_choices()), default=None,
     help=_help("kind"))
 # Verdicts that fail a run, by --fail-on; unreadable files exit 3 whatever it says. A document
 # that is not a social-organization charter (not_applicable) fails nothing: it is no fault of it.
@@ -242,9 +238,8 @@ def screen(paths, out, workers, pack, org_type, rules_file, kind, fail_on, ocr, 
 
 def _write_opinions(records, out_dir: str, settings=None) -> None:
     from .deliver import write_opinions
-    from .rules import CheckResult
 
-    written = write_opinions((CheckResult.from_dict(r.check) for r in records), out_dir, settings)
+    written = write_opinions((r.result for r in records), out_dir, settings)
     click.echo(catalogue().text("opinion.written", count=len(written), out=out_dir), err=True)
 
 
@@ -594,75 +589,6 @@ def ingest(paths, corpus_dir, title, issuer, doc_number, date, source, version_l
 
 # --- check ---------------------------------------------------------------------------------------
 
-def _quote(text: str, limit: int = 90) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
-def _evidence_place(evidence) -> str:
-    zh = catalogue()
-    parts = [p for p in (evidence.chapter, evidence.article) if p] + [zh.text("check.page", page=evidence.page)]
-    return zh.text("check.place_separator").join(parts)
-
-
-def _check_report(result) -> list[str]:
-    """The report of one file for people, in Chinese: verdict, each rule's elements with evidence,
-    the fix and the legal basis. Only findings that fall short carry a severity mark and a fix."""
-    zh = catalogue()
-    about = " · ".join(x for x in (result.org_type, result.name) if x)
-    verdict = zh.label("verdicts", result.verdict)
-    placement = result.finding(registry().rule_ids.placement)
-    if placement is not None and placement.status == "missing" and placement.article:
-        verdict = zh.text("report.misplaced_verdict", verdict=verdict)
-    heading = zh.text("check.heading", path=result.path, verdict=verdict)
-    lines = [heading + (zh.text("check.about", about=about) if about else "")]
-    if result.error:
-        lines.append(zh.text("check.error", reason=zh.reading(result.error)))
-        return lines
-    if result.verdict == "not_applicable" and result.reason:
-        lines.append(zh.text("check.reason", reason=result.reason))
-    if result.ocr_pages:
-        lines.append(zh.text("check.ocr_pages", pages="、".join(map(str, result.ocr_pages))))
-    for finding in result.findings:
-        lines.extend(_finding_lines(finding))
-    for warning in result.warnings:
-        lines.append(zh.text("check.warning", warning=zh.reading(warning)))
-    return lines
-
-
-def _finding_lines(finding) -> list[str]:
-    zh = catalogue()
-    title, status = finding.title or zh.label("rules", finding.rule), zh.label("statuses", finding.status)
-    short = finding.status != "present"
-    if short:
-        lines = [zh.text("check.finding_short", severity=zh.label("severities", finding.severity), title=title,
-                         status=status, message=finding.message)]
-    else:
-        lines = [zh.text("check.finding_ok", title=title, status=status)]
-    sentences: dict[tuple[int, int], Evidence] = {}
-    for element in finding.elements.values():
-        mark = "✓" if element.found else ("·" if not element.required else "✗")
-        line = f"    {mark} {element.title}" + ("" if element.required else zh.text("check.optional"))
-        if element.evidence:
-            evidence = element.evidence
-            sentences.setdefault((evidence.start, evidence.end), evidence)
-            line += f"  {_evidence_place(evidence)}「{_quote(evidence.match, 30)}」"
-            if element.method != "exact":
-                line += zh.text("check.method", method=zh.label("methods", element.method),
-                                confidence=f"{element.confidence:.2f}")
-        lines.append(line)
-        if element.note:
-            lines.append(f"        {element.note}")
-    for evidence in sentences.values():
-        lines.append(f"    “{_quote(evidence.text)}”")
-    if finding.fix and short:
-        # 将第四条中的“…”改为 reads on into the new words; any other place is followed by the text.
-        key = "check.fix_amend" if registry().fix_kind(finding.fix.where) == "amend_weak" else "check.fix"
-        lines.append(zh.text(key, where=finding.fix.where, text=finding.fix.text))
-    lines.append(zh.text("check.basis", basis=finding.basis.cite()))
-    return lines
-
-
 @cli.command(help=_help("check"))
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
@@ -682,6 +608,7 @@ def check(paths, fmt, pack, org_type, rules_file, kind, pages, fail_on, ocr, tim
     from functools import partial
 
     from .executor import call_within
+    from .present import check_lines
     from .rules import CheckOptions, CheckResult, check_pages, check_path
     from .screen.task import timeout_reason
 
@@ -707,7 +634,7 @@ def check(paths, fmt, pack, org_type, rules_file, kind, pages, fail_on, ocr, tim
         if fmt == "json":
             click.echo(_json_line(result.as_dict()))
         else:
-            click.echo("\n".join(_check_report(result)))
+            click.echo("\n".join(check_lines(result)))
     sys.exit(EXIT_UNREADABLE if unreadable else EXIT_FINDINGS if failing else EXIT_OK)
 
 

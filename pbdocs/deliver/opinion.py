@@ -11,15 +11,13 @@ from pathlib import Path
 
 from ..domain import registry
 from ..files import atomic_path
+from ..legal import format_numeral
 from ..messages import catalogue
+from ..present import evidence_place, finding_place, fix_sentence, needs_opinion, quotes, shortfalls
 from ..rules.results import CheckResult, Finding
-from ..rules.structure import Evidence
 
 __all__ = ["OpinionSettings", "opinion_docx", "write_opinions", "needs_opinion", "chinese_date"]
 
-_NUMBERS = "一二三四五六七八九十"
-# Verdicts that ask nothing of the organization: nothing to write an opinion about.
-_NO_OPINION = frozenset({"compliant", "error", "not_applicable"})
 
 
 @dataclass(frozen=True)
@@ -35,67 +33,19 @@ def chinese_date(day: dt.date) -> str:
     return catalogue().text("opinion.date", year=day.year, month=day.month, day=day.day)
 
 
-def needs_opinion(result: CheckResult) -> bool:
-    """A charter that was read and must change: short of compliant, or with a warning (a clause
-    outside 第一章 总则); suggestions alone (severity info) ask for no opinion."""
-    if result.verdict in _NO_OPINION - {"compliant"}:
-        return False
-    return result.verdict != "compliant" or any(f.severity != "info" for f in _shortfalls(result))
-
-
-def _place(evidence: Evidence) -> str:
-    parts = [p for p in (evidence.chapter, evidence.article) if p]
-    parts.append(catalogue().text("opinion.page", page=evidence.page))
-    return catalogue().text("opinion.place_separator").join(parts)
-
-
-def _quotes(finding: Finding) -> list[Evidence]:
-    """The sentences a finding rests on, each once, refusals and weak wordings included."""
-    seen: dict[tuple[int, int], Evidence] = {}
-    for element in finding.elements.values():
-        for evidence in (element.negated_evidence, element.evidence, element.weak_evidence):
-            if evidence is not None:
-                seen.setdefault((evidence.start, evidence.end), evidence)
-    return sorted(seen.values(), key=lambda e: e.start)
-
-
-def _shortfalls(result: CheckResult) -> list[Finding]:
-    """Findings the organization must act on: short of present, with something to say or do."""
-    return [f for f in result.findings
-            if f.status != "present" and (f.fix is not None or _quotes(f))]
-
-
-def _fix_line(finding: Finding, subject: str) -> str | None:
-    fix = finding.fix
-    if fix is None:
-        return None
-    kind = registry().fix_kind(fix.where)
-    # Words corrected inside a small organization's article: the arrangement stays, only the words change.
-    if kind == "amend_weak":
-        return catalogue().text("opinion.amend", where=fix.where, text=fix.text)
-    if kind == "add_to_article":
-        return catalogue().text("opinion.add", where=fix.where, text=fix.text)
-    # Clause templates begin with the charter's subject word (本会...): charter text to quote.
-    # Anything else (move an article, supplement the statutory items) is an instruction.
-    if not fix.text.startswith(subject):
-        return catalogue().text("opinion.instruction", text=fix.text, where=fix.where)
-    key = "opinion.replace" if finding.status in ("partial", "contradicted") else "opinion.add"
-    return catalogue().text(key, where=fix.where, text=fix.text)
-
-
 def _finding_lines(finding: Finding, subject: str) -> list[str]:
-    lines = [catalogue().text("opinion.status", message=finding.message)]
+    zh = catalogue()
+    lines = [zh.text("opinion.status", message=finding.message)]
     missing = [finding.elements[e].title for e in finding.missing_elements]
     if missing and finding.elements:
-        lines.append(catalogue().text("opinion.missing_elements", elements="、".join(missing)))
-    quotes = _quotes(finding)
-    lines += [catalogue().text("opinion.evidence", place=_place(e), text=e.text) for e in quotes]
-    if not quotes:
-        where = catalogue().text("opinion.place_separator").join(p for p in (finding.chapter, finding.article) if p)
-        zh = catalogue()
+        lines.append(zh.text("opinion.missing_elements", elements="、".join(missing)))
+    quoted = sorted(quotes(finding), key=lambda e: e.start)
+    lines += [zh.text("opinion.evidence", place=evidence_place(e), text=e.text) for e in quoted]
+    if not quoted:
+        where = finding_place(finding)
         lines.append(zh.text("opinion.place", place=where) if where else zh.text("opinion.no_evidence"))
-    lines.append(catalogue().text("opinion.basis", basis=finding.basis.cite()))
-    fix = _fix_line(finding, subject)
+    lines.append(zh.text("opinion.basis", basis=finding.basis.cite()))
+    fix = fix_sentence(finding, "opinion", subject)
     if fix:
         lines.append(fix)
     return lines
@@ -121,9 +71,9 @@ def opinion_docx(result: CheckResult, settings: OpinionSettings | None = None) -
     word.add_paragraph(catalogue().text("opinion.identity", name=name, org_type=org_type))
     word.add_paragraph(catalogue().text("opinion.intro", file=Path(result.path).name,
                            verdict=catalogue().label("verdicts", result.verdict)))
-    for number, finding in enumerate(_shortfalls(result), 1):
-        label = _NUMBERS[number - 1] if number <= len(_NUMBERS) else str(number)
-        word.add_heading(catalogue().text("opinion.item", number=label, title=finding.title), level=2)
+    for number, finding in enumerate(shortfalls(result), 1):
+        word.add_heading(catalogue().text("opinion.item", number=format_numeral(number), title=finding.title),
+                         level=2)
         for line in _finding_lines(finding, subject):
             word.add_paragraph(line)
     word.add_heading(catalogue().text("opinion.route_heading"), level=2)
