@@ -8,8 +8,9 @@ Every set is JSON Lines of ``{"q", "answers": [...]}`` (an empty ``answers`` lis
 cannot answer it). A hit is right when its passage holds one of the answers (whitespace and
 punctuation ignored, :mod:`pbdocs.search.evaluate`). Per set and per dense weight (0 = lexical),
 prints R@1, R@5, MRR@10, Answer@1 (the first hit's answer sentence holds the answer), how many
-confident answers have a wrong first hit, and how many unanswerable questions (and off-topic ones)
-are abstained on. Defaults: the shipped index of the bundled corpus, the real-question development
+answers are confident, how many of the answerable ones have a wrong first hit, the precision of
+confident answers (a confident answer to an unanswerable question counts as wrong), and how many
+unanswerable questions (and off-topic ones) are abstained on. Defaults: the shipped index of the bundled corpus, the real-question development
 set (``eval/real_questions``) when present, ``tests/data/search``'s sets and off-topic questions.
 """
 from __future__ import annotations
@@ -34,7 +35,9 @@ def _load(path: Path) -> list[dict]:
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
             item = json.loads(line)
-            rows.append({"q": item.get("q") or item.get("question"), "answers": item.get("answers") or []})
+            answerable = item.get("answerable", True)
+            rows.append({"q": item.get("q") or item.get("question"),
+                         "answers": (item.get("answers") or []) if answerable else []})
     return rows
 
 
@@ -42,7 +45,7 @@ def grade(searcher, questions: list[dict], k: int = 10) -> tuple[dict, list[dict
     from pbdocs.search.evaluate import contains_answer
 
     n_ans = r1 = r5 = mrr = a1 = conf_wrong = conf_right = 0
-    n_unans = abstained = 0
+    n_unans = abstained = conf_unans = 0
     rows = []
     for item in questions:
         result = searcher.search(item["q"], k=k)
@@ -55,6 +58,7 @@ def grade(searcher, questions: list[dict], k: int = 10) -> tuple[dict, list[dict
         if not answers:
             n_unans += 1
             abstained += not result.confident
+            conf_unans += result.confident
             continue
         n_ans += 1
         r1 += rank == 1
@@ -65,7 +69,8 @@ def grade(searcher, questions: list[dict], k: int = 10) -> tuple[dict, list[dict
             conf_right += rank == 1
             conf_wrong += rank != 1
     n = max(n_ans, 1)
-    confident = conf_right + conf_wrong
+    # Precision of confident answers: a confident answer to a question the corpus cannot answer is wrong.
+    confident = conf_right + conf_wrong + conf_unans
     figures = {"n": n_ans, "R@1": round(r1 / n, 3), "R@5": round(r5 / n, 3), "MRR@10": round(mrr / n, 3),
                "Answer@1": round(a1 / n, 3), "confident": confident, "confident_wrong": conf_wrong,
                "precision": round(conf_right / confident, 3) if confident else None,

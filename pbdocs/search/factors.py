@@ -42,6 +42,10 @@ _LOCAL_FACTOR = 0.8
 _SUPERSEDED_FACTOR = 0.6
 _VERSION_BONUS = 0.5
 _COORDINATION = 0.5
+_BACKGROUND_FACTOR = 0.7
+# A passage with the wording that defines the kind's answer (本法所称……是指, 应当具备下列条件,
+# 每年至少召开) gets this bonus instead of _CUE_BONUS.
+_STRONG_CUE_BONUS = 1.0
 # A passage giving a wording: 统一表述为, or a quotation long enough to be a clause.
 _WORDING = re.compile(r"表述为|“[^”]{20,}”")
 # Tuned on the STARD development half (benchmarks/stard.py): 0.1 / 0.15 / 0.2 / 0.3 gave nDCG@10
@@ -59,7 +63,8 @@ class QueryPlan:
     (synonyms excluded); ``named``: documents it names by title or place; ``subject``: documents
     whose title holds one of its words; ``local``: documents that are one place's rules;
     ``pinned``: the passage of the article it names; ``superseded``: documents a later version
-    replaces; ``versions_named``: documents whose year or 文号 the question names.
+    replaces; ``versions_named``: documents whose year or 文号 the question names; ``background``:
+    background laws (公司法) whose subject the question does not name.
     """
 
     query: Query
@@ -72,6 +77,7 @@ class QueryPlan:
     pinned: int | None
     superseded: frozenset[str] = frozenset()
     versions_named: frozenset[str] = frozenset()
+    background: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -113,7 +119,19 @@ def answer_kind(plan: QueryPlan, candidate: Candidate) -> float:
     # The article label is a number but never an amount.
     folded = candidate.folded
     body = folded.removeprefix(fold(passage.article)) if passage.article else folded
-    return _CUE_BONUS if answers_kind(cue, body) else 0.0
+    if not answers_kind(cue, body):
+        return 0.0
+    return _STRONG_CUE_BONUS if answers_kind(cue, body, strong=True) else _CUE_BONUS
+
+
+def background(plan: QueryPlan, candidate: Candidate) -> float:
+    """A law bundled as background (公司法, ``background_laws.txt``) answers questions about its
+    own subject: a question that names neither it nor one of its subject words is about the
+    social-organization rule that reads alike."""
+    doc_id = candidate.passage.doc_id
+    if doc_id not in plan.background or doc_id in plan.named:
+        return 1.0
+    return _BACKGROUND_FACTOR
 
 
 def subject(plan: QueryPlan, candidate: Candidate) -> float:
@@ -182,6 +200,7 @@ SCORE_FACTORS: Mapping[str, ScoreFactor] = {
         ScoreFactor("named", "bonus", named),
         ScoreFactor("version_named", "bonus", version_named),
         ScoreFactor("local", "multiplier", local),
+        ScoreFactor("background", "multiplier", background),
         ScoreFactor("in_force", "multiplier", in_force),
         ScoreFactor("coordination", "multiplier", coordination),
         ScoreFactor("cited", "multiplier", cited),

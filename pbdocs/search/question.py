@@ -55,6 +55,7 @@ class QuestionKind:
     passage: re.Pattern | None
     sentence: re.Pattern | None
     units: tuple[str, ...]
+    strong: re.Pattern | None = None
 
 
 def _alternatives(patterns: list[str]) -> re.Pattern | None:
@@ -74,15 +75,20 @@ def question_kinds() -> dict[str, QuestionKind]:
         asks = sorted(spec.get("asks", []), key=len, reverse=True)
         passage = spec.get("passage", [])
         kinds[name] = QuestionKind(name, _alternatives(asks), tuple(spec.get("marks", [])), _alternatives(passage),
-                                   _alternatives(spec.get("sentence", passage)), tuple(spec.get("units", [])))
+                                   _alternatives(spec.get("sentence", passage)), tuple(spec.get("units", [])),
+                                   _alternatives(spec.get("strong", [])))
     return kinds
 
 
-def answers_kind(cue: Cue | None, text: str, *, sentence: bool = False) -> bool:
+def answers_kind(cue: Cue | None, text: str, *, sentence: bool = False, strong: bool = False) -> bool:
     """Whether normalized ``text`` (a passage, or with ``sentence`` one sentence of it) holds the
-    kind of answer ``cue`` asks for: a definition for 什么是, a period for 多久, a body for 由谁…"""
+    kind of answer ``cue`` asks for: a definition for 什么是, a period for 多久, a body for 由谁…;
+    with ``strong``, the wording that defines that kind of answer (本法所称……是指)."""
     if cue is None or cue.kind is None:
         return False
+    if strong:
+        kind = question_kinds().get(cue.kind)
+        return kind is not None and kind.strong is not None and bool(kind.strong.search(text))
     if cue.kind == "list":
         return any(is_list_lead(line) for line in text.splitlines()) if not sentence else is_list_lead(text)
     kind = question_kinds().get(cue.kind)
