@@ -10,8 +10,9 @@ punctuation ignored, :mod:`pbdocs.search.evaluate`). Per set and per dense weigh
 prints R@1, R@5, MRR@10, Answer@1 (the first hit's answer sentence holds the answer), how many
 answers are confident, how many of the answerable ones have a wrong first hit, the precision of
 confident answers (a confident answer to an unanswerable question counts as wrong), and how many
-unanswerable questions (and off-topic ones) are abstained on. Defaults: the shipped index of the bundled corpus, the real-question development
-set (``eval/real_questions``) when present, ``tests/data/search``'s sets and off-topic questions.
+unanswerable questions (and off-topic ones) are abstained on. Defaults: the shipped index of the
+bundled corpus, the real-question development set (``eval/real_questions``) when present,
+``tests/data/search``'s sets and off-topic questions.
 """
 from __future__ import annotations
 
