@@ -49,7 +49,7 @@ _CANDIDATES = 50
 # Share of the dense cosine in the fused first-stage score (the rest is BM25's), each scaled to
 # [0, 1] over the candidates. Measured on the development sets (benchmarks/search.py hybrid):
 # see docs/search.md for the figures of each weight.
-DENSE_WEIGHT = 0.6
+DENSE_WEIGHT = 0.5
 # Scores this close count as a tie, which the newer version of a law wins.
 _TIE = 1e-6
 _NUMBER_NOISE = re.compile(r"[\s〔〕\[\]()（）［］【】{}]+")
