@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import QueryError, ReadError, StaleIndexError
+from ..legal import title_forms, title_key
 from .answer import Highlight, best_answer, highlights
 from .corpus import METADATA_FIELDS, Corpus, CorpusEntry, body_start, describe, expand_paths, link_versions
 from .factors import Candidate, QueryPlan, active_factors, adjusted_score, cited_multiplier, coverage
@@ -271,12 +272,7 @@ class Searcher:
     def law_names(self) -> dict[str, set[str]]:
         """Ways a question may name each document: its title, without 中华人民共和国, without a
         parenthesized addition (中国共产党章程（...部分修改...）)."""
-        names: dict[str, set[str]] = {}
-        for doc_id, title in self._normalized_titles.items():
-            short = re.split(r"[(（]", title, maxsplit=1)[0]
-            forms = {title, short} | {t.removeprefix("中华人民共和国") for t in (title, short)}
-            names[doc_id] = {f for f in forms if len(f) >= 2}
-        return names
+        return {doc_id: title_forms(title) for doc_id, title in self._normalized_titles.items()}
 
     @cached_property
     def places(self) -> dict[str, str]:
@@ -335,7 +331,7 @@ class Searcher:
                 table[title.strip()] = tuple(w for w in words.strip().split(",") if w)
         out: dict[str, tuple[str, ...]] = {}
         for doc_id, title in self._normalized_titles.items():
-            key = re.split(r"[(（]", title, maxsplit=1)[0].removeprefix("中华人民共和国")
+            key = title_key(title)
             if key in table:
                 out[doc_id] = table[key]
         return out
