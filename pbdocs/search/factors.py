@@ -89,11 +89,13 @@ class Candidate:
     bm25: float
     # log(1 + how many documents of the collection cite this passage's document by title).
     cited: float = 0.0
+    # The passage text as :func:`~.answer.fold` gives it (the form query terms are found in), as
+    # the index stores it; folded here only for a passage from elsewhere.
+    stored_folded: str | None = None
 
     @cached_property
     def folded(self) -> str:
-        """The passage text as :func:`~.answer.fold` gives it, the form query terms are found in."""
-        return fold(self.passage.text)
+        return self.stored_folded if self.stored_folded is not None else fold(self.passage.text)
 
 
 def coverage(text: str, plan: QueryPlan, *, folded: bool = False) -> float:

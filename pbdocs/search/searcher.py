@@ -413,11 +413,12 @@ class Searcher:
         and clearly beats the runner-up."""
         if plan.pinned is not None:
             return True
+        share = coverage(self.reader.passage_and_folded(ranking.ranked[0][0])[1], plan, folded=True)
         cosine = ranking.cosine(0)
         if cosine is None:
-            return coverage(first.text, plan) >= MIN_COVERAGE
+            return share >= MIN_COVERAGE
         lead = first.score / ranking.runner_up if ranking.runner_up > 0 else float("inf")
-        return coverage(first.text, plan) >= MIN_COVERAGE_HYBRID and cosine >= MIN_COSINE and lead >= MIN_LEAD
+        return share >= MIN_COVERAGE_HYBRID and cosine >= MIN_COSINE and lead >= MIN_LEAD
 
     def _ranked(self, query: str, k: int, disabled_factors: Collection[str]) -> _Ranking:
         question = check_question(query)
@@ -438,7 +439,8 @@ class Searcher:
         adjusted: dict[int, float] = {}
         passages: dict[int, Passage] = {}
         for pid in pool:
-            candidate = Candidate(pid, self.reader.passage(pid), stage[pid], float(prior[pid]))
+            passage, folded = self.reader.passage_and_folded(pid)
+            candidate = Candidate(pid, passage, stage[pid], float(prior[pid]), folded)
             adjusted[pid] = adjusted_score(factors, plan, candidate)
             passages[pid] = candidate.passage
         newest_first = sorted(adjusted, key=lambda i: self._date(passages[i]), reverse=True)
