@@ -2,7 +2,7 @@
 
 Usage:
   python benchmarks/answers.py [--index DIR] [--sets FILE.jsonl ...] [--offtopic FILE]
-                               [--weights 0 0.3 0.5 0.7] [--rows OUT.jsonl]
+                               [--weights 0 0.3 0.5 0.7] [--rows OUT.jsonl] [--startups 5]
 
 Every set is JSON Lines of ``{"q", "answers": [...]}`` (an empty ``answers`` list: the corpus
 cannot answer it). A hit is right when its passage holds one of the answers (whitespace and
@@ -13,6 +13,11 @@ confident answers (a confident answer to an unanswerable question counts as wron
 unanswerable questions (and off-topic ones) are abstained on. Defaults: the shipped index of the
 bundled corpus, the real-question development set (``eval/real_questions``) when present,
 ``tests/data/search``'s sets and off-topic questions.
+
+``--startups N`` also times whole processes, alternated, median of N each, run from a temporary
+folder with an empty cache: ``pbdocs search`` on the bundled corpus (hybrid, and ``--no-rerank``)
+against the floor ``python -c "import numpy, scipy.sparse"``, and says whether the searches built an
+index (they should not: the shipped one answers).
 """
 from __future__ import annotations
 
@@ -79,6 +84,43 @@ def grade(searcher, questions: list[dict], k: int = 10) -> tuple[dict, list[dict
     return figures, rows
 
 
+def startup(runs: int) -> None:
+    import os
+    import statistics
+    import subprocess
+    import tempfile
+    import time
+
+    question = "社会团体多久召开一次会员大会"
+    commands = {
+        "floor: python -c 'import numpy, scipy.sparse'": [sys.executable, "-c", "import numpy, scipy.sparse"],
+        "pbdocs search (hybrid)": [sys.executable, "-m", "pbdocs", "search", question, "-k", "3"],
+        "pbdocs search --no-rerank": [sys.executable, "-m", "pbdocs", "search", question, "-k", "3", "--no-rerank"],
+    }
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    checkout_index = REPO / "index" / "bundled" / "meta.json"
+    before = checkout_index.stat().st_mtime if checkout_index.exists() else None
+    with tempfile.TemporaryDirectory(prefix="pbdocs-startup-") as tmp:
+        env = {**os.environ, "PYTHONPATH": str(REPO), "XDG_CACHE_HOME": str(Path(tmp) / "cache"),
+               "XDG_DATA_HOME": str(Path(tmp) / "data")}
+        for _ in range(runs):
+            for name, command in commands.items():
+                started = time.perf_counter()
+                done = subprocess.run(command, cwd=tmp, env=env, capture_output=True, text=True)
+                times[name].append(time.perf_counter() - started)
+                if done.returncode != 0:
+                    raise SystemExit(f"{name} failed: {done.stderr}")
+        after = checkout_index.stat().st_mtime if checkout_index.exists() else None
+        built = (Path(tmp) / "cache" / "pbdocs" / "index").exists() or after != before
+    floor = statistics.median(times[next(iter(commands))])
+    for name, values in times.items():
+        median = statistics.median(values)
+        print(f"start-up {name:48} {median:.2f} s  ({median / floor:.2f}x the floor; median of {runs})")
+    first = times["pbdocs search (hybrid)"][0]
+    print(f"start-up: the first search with an empty cache {first:.2f} s ({first / floor:.2f}x the floor); "
+          f"the searches {'built an index' if built else 'built no index'}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--index", type=Path, default=None)
@@ -86,7 +128,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--offtopic", type=Path, default=REPO / "tests" / "data" / "search" / "offtopic.txt")
     parser.add_argument("--weights", type=float, nargs="*", default=None)
     parser.add_argument("--rows", type=Path, default=None)
+    parser.add_argument("--startups", type=int, default=0)
     args = parser.parse_args(argv)
+    if args.startups:
+        startup(args.startups)
 
     from pbdocs.search import Searcher
     from pbdocs.search.corpus import PACKAGED_INDEX

@@ -33,7 +33,7 @@ def ask(question: str, k: int = 5, index_dir=None, corpus_dir=None):
 
 
 def open_searcher(index_dir=None, corpus_dir=None, *, shipped_index=None, on_build=None, progress=None,
-                  vector_cache=None, dense=True):
+                  vector_cache=None, prefix_cache=None, dense=True):
     """A :class:`~pbdocs.search.Searcher` to answer many questions from one loaded index.
 
     ``index_dir`` alone: that index, as it is. Otherwise the index of ``corpus_dir``: the
@@ -42,8 +42,23 @@ def open_searcher(index_dir=None, corpus_dir=None, *, shipped_index=None, on_bui
     encoded with ``progress(done, total)`` after each batch, those of ``vector_cache``, a folder,
     reused). Neither folder given: the defaults :mod:`pbdocs.shell` resolves (the bundled corpus,
     the index shipped with the package). With ``dense``, search is hybrid where the index has
-    passage vectors and the ``rerank`` extra is installed (see :attr:`Searcher.mode`).
+    passage vectors and the ``rerank`` extra is installed (see :attr:`Searcher.mode`). An index
+    without the segmenter's dictionary (the shipped one) takes it from the folder ``prefix_cache``,
+    where the first process writes it.
     """
+    searcher = _open_searcher(index_dir, corpus_dir, shipped_index, on_build, progress, vector_cache, dense)
+    if prefix_cache is None and index_dir is None and corpus_dir is None:
+        from .shell import prefix_cache_dir
+
+        prefix_cache = prefix_cache_dir()
+    if prefix_cache is not None:
+        from .search.tokenize import cached_prefix_dict
+
+        cached_prefix_dict(prefix_cache)
+    return searcher
+
+
+def _open_searcher(index_dir, corpus_dir, shipped_index, on_build, progress, vector_cache, dense):
     from pathlib import Path
 
     from .errors import InvalidOption, StaleIndexError

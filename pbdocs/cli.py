@@ -469,7 +469,8 @@ def search(ctx, query, k, index_dir, corpus_dir, fmt, batch, rerank):
         searcher = open_searcher(
             where.index_dir, where.corpus_dir, shipped_index=where.shipped_index,
             on_build=lambda path: click.echo(catalogue().text("cli.building_index", path=path), err=True),
-            progress=_encoding_progress(), vector_cache=shell.vector_cache_dir(), dense=dense)
+            progress=_encoding_progress(), vector_cache=shell.vector_cache_dir(),
+            prefix_cache=shell.prefix_cache_dir(), dense=dense)
     if rerank is True and searcher.dense is None:
         _encode_vectors(searcher)
     if dense and searcher.dense is None and searcher.lexical_reason:

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .search.corpus import SearchLocations
 
 __all__ = ["CORPUS_ENV", "INDEX_ENV", "bundled_locations", "corpus_dir", "data_dir", "environment_locations",
-           "index_dir", "search_locations", "vector_cache_dir"]
+           "index_dir", "prefix_cache_dir", "search_locations", "vector_cache_dir"]
 
 CORPUS_ENV = "PBDOCS_CORPUS"
 INDEX_ENV = "PBDOCS_INDEX"
@@ -53,6 +53,11 @@ def bundled_locations() -> SearchLocations | None:
     if not (PACKAGED_CORPUS / MANIFEST).is_file():
         return None
     return SearchLocations(PACKAGED_CORPUS, _cache_root() / "index" / f"bundled-{__version__}", PACKAGED_INDEX)
+
+
+def prefix_cache_dir() -> Path:
+    """Where the segmenter's dictionary is kept for indexes that do not carry it (the shipped one)."""
+    return _cache_root() / "prefixdict"
 
 
 def vector_cache_dir() -> Path:

@@ -44,6 +44,7 @@ __all__ = [
     "data_fingerprint",
     "jieba_tokenizer",
     "use_prefix_dict",
+    "cached_prefix_dict",
     "write_prefix_dict",
 ]
 
@@ -135,6 +136,30 @@ def use_prefix_dict(folder: str | os.PathLike) -> bool:
         return False
     _prefix_dict[:] = [folder]
     return True
+
+
+def cached_prefix_dict(folder: str | os.PathLike) -> bool:
+    """Segment with the prefix dictionary kept in ``folder`` (a per-user cache) when the index
+    brought none (the index shipped in the package leaves its 16 MB out): taken when it is there
+    and current, else written there for the next process, which then starts without loading
+    jieba's dictionary. Returns whether this process uses it."""
+    import shutil
+
+    folder = Path(folder)
+    if _prefix_dict:
+        return _prefix_dict[0] == folder
+    if use_prefix_dict(folder):
+        return True
+    tmp = folder.with_name(f".{folder.name}.tmp-{os.getpid()}")
+    try:
+        shutil.rmtree(tmp, ignore_errors=True)
+        write_prefix_dict(tmp)
+        shutil.rmtree(folder, ignore_errors=True)
+        os.replace(tmp, folder)
+    except OSError:
+        # A cache that cannot be written only costs the next process a second.
+        shutil.rmtree(tmp, ignore_errors=True)
+    return False
 
 
 def write_prefix_dict(folder: str | os.PathLike) -> None:

@@ -142,12 +142,12 @@ class _SearchService:
                 if self._index_dir is not None:
                     self._searcher = open_searcher(self._index_dir)
                 else:
-                    from ..shell import vector_cache_dir
+                    from ..shell import prefix_cache_dir, vector_cache_dir
 
                     where = environment_locations()
                     self._searcher = open_searcher(where.index_dir, where.corpus_dir,
                                                    shipped_index=where.shipped_index, on_build=_announce_build,
-                                                   vector_cache=vector_cache_dir())
+                                                   vector_cache=vector_cache_dir(), prefix_cache=prefix_cache_dir())
                 if self._searcher.dense is None and self._searcher.lexical_reason:
                     import sys
 
