@@ -27,30 +27,38 @@ def check(path, options=None):
     return check_path(path, options)
 
 
-def ask(question: str, k: int = 5, index_dir=None, corpus_dir=None):
-    """Answer ``question`` from the policy corpus; the index is chosen as :func:`open_searcher` does."""
-    return open_searcher(index_dir, corpus_dir).search(question, k=k)
+def ask(question: str, k: int = 5, index_dir=None, corpus_dir=None, *, cache_dir=None):
+    """Answer ``question`` from the policy corpus; the folders are chosen as :func:`open_searcher` does."""
+    return open_searcher(index_dir, corpus_dir, cache_dir=cache_dir).search(question, k=k)
 
 
-def open_searcher(index_dir=None, corpus_dir=None, *, shipped_index=None, on_build=None, progress=None,
-                  vector_cache=None, prefix_cache=None, dense=True):
+def open_searcher(index_dir=None, corpus_dir=None, *, cache_dir=None, shipped_index=None, on_build=None,
+                  progress=None, vector_cache=None, prefix_cache=None, dense=True):
     """A :class:`~pbdocs.search.Searcher` to answer many questions from one loaded index.
 
     ``index_dir`` alone: that index, as it is. Otherwise the index of ``corpus_dir``: the
     ``shipped_index`` while it is fresh for that corpus, else the one kept in ``index_dir``, built
     first when missing or older than the corpus (``on_build(index_dir)`` told so; passage vectors
     encoded with ``progress(done, total)`` after each batch, those of ``vector_cache``, a folder,
-    reused). Neither folder given: the defaults :mod:`pbdocs.shell` resolves (the bundled corpus,
-    the index shipped with the package). With ``dense``, search is hybrid where the index has
-    passage vectors and the ``rerank`` extra is installed (see :attr:`Searcher.mode`). An index
-    without the segmenter's dictionary (the shipped one) takes it from the folder ``prefix_cache``,
-    where the first process writes it.
+    reused). Neither folder given: the bundled corpus and the index shipped with the package, as
+    :mod:`pbdocs.shell` (the one place the platform's folders are decided) finds them, with the
+    caches (vectors, the segmenter's dictionary, an index of the corpus when the shipped one is
+    stale) in ``cache_dir`` (default :func:`pbdocs.shell.cache_dir`: ``$XDG_CACHE_HOME/pbdocs``,
+    ``~/.cache/pbdocs``). The folders of ``PBDOCS_CORPUS`` and ``PBDOCS_INDEX`` are the commands'
+    and the web's to read (:func:`pbdocs.shell.environment_locations`). With ``dense``, search is
+    hybrid where the index has passage vectors and the ``rerank`` extra is installed (see
+    :attr:`Searcher.mode`). An index without the segmenter's dictionary (the shipped one) takes it
+    from the folder ``prefix_cache``, where the first process writes it.
     """
-    searcher = _open_searcher(index_dir, corpus_dir, shipped_index, on_build, progress, vector_cache, dense)
-    if prefix_cache is None and index_dir is None and corpus_dir is None:
-        from .shell import prefix_cache_dir
+    defaults = index_dir is None and corpus_dir is None
+    if defaults:
+        from .shell import prefix_cache_dir, search_locations, vector_cache_dir
 
-        prefix_cache = prefix_cache_dir()
+        locations = search_locations(cache=cache_dir)
+        index_dir, corpus_dir, shipped_index = locations.index_dir, locations.corpus_dir, locations.shipped_index
+        vector_cache = vector_cache or vector_cache_dir(cache_dir)
+        prefix_cache = prefix_cache or prefix_cache_dir(cache_dir)
+    searcher = _open_searcher(index_dir, corpus_dir, shipped_index, on_build, progress, vector_cache, dense)
     if prefix_cache is not None:
         from .search.tokenize import cached_prefix_dict
 
@@ -65,15 +73,9 @@ def _open_searcher(index_dir, corpus_dir, shipped_index, on_build, progress, vec
     from .search import Searcher, build
 
     if corpus_dir is None:
-        if index_dir is not None:
-            return Searcher.load(index_dir, dense=dense)
-        from .shell import search_locations, vector_cache_dir
-
-        locations = search_locations()
-        index_dir, corpus_dir, shipped_index = locations.index_dir, locations.corpus_dir, locations.shipped_index
-        vector_cache = vector_cache or vector_cache_dir()
-    elif index_dir is None:
-        raise InvalidOption("a corpus needs an index folder to keep its index in")
+        return Searcher.load(index_dir, dense=dense)
+    if index_dir is None:
+        raise InvalidOption("option.corpus_needs_index")
     if shipped_index is not None:
         try:
             return Searcher.load(shipped_index, corpus_dir=corpus_dir, check_mtime=False, dense=dense)

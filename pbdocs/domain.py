@@ -123,6 +123,8 @@ class Place:
     pattern: str
     found: str
     missing: str
+    # What to say in an excerpt that starts mid-charter ({first}: its first article).
+    excerpt: str | None = None
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,7 @@ class Domain:
     detection_order: tuple[OrgType, ...]
     other_subject: str
     founder_after: str
+    subject_types: Mapping[str, str]
     subjects: tuple[str, ...]
     subject_not_after: str
     subject_fallback: str
@@ -161,7 +164,8 @@ class Domain:
         for org_type in self.org_types:
             if wanted in org_type.spellings:
                 return org_type
-        raise InvalidOption(f"unknown organization type {value!r} (one of: {', '.join(self.org_type_choices())})")
+        raise InvalidOption("option.unknown_org_type", value=value, choices="、".join(self.org_type_names()),
+                            codes=", ".join(self.org_type_choices()))
 
     def org_type_names(self) -> tuple[str, ...]:
         """The canonical Chinese names, as results and rule packs spell them."""
@@ -199,7 +203,7 @@ class Domain:
         for kind in self.kinds:
             if wanted in (kind.code, kind.name, *kind.aliases):
                 return kind
-        raise InvalidOption(f"unknown document kind {code!r} (one of: {', '.join(self.kind_choices())})")
+        raise InvalidOption("option.unknown_kind", value=code, choices=", ".join(self.kind_choices()))
 
     def kind_codes(self) -> tuple[str, ...]:
         return tuple(k.code for k in self.kinds)
@@ -251,7 +255,7 @@ class _Reader:
         self.source = source
 
     def fail(self, where: str, message: str) -> NoReturn:
-        raise RulePackError(f"{self.source}: {where}: {message}")
+        raise RulePackError("domain.bad_registry", path=self.source, where=where, detail=message)
 
     def table(self, data: Any, key: str, where: str) -> dict[str, Any]:
         value = data.get(key)
@@ -308,6 +312,14 @@ def _org_types(read: _Reader, data: dict[str, Any]) -> tuple[OrgType, ...]:
     return tuple(types)
 
 
+def _subject_types(read: _Reader, detection: dict[str, Any], by_code: Mapping[str, OrgType]) -> Mapping[str, str]:
+    """[detection.subjects]: subject word -> the canonical name of the type it suggests."""
+    table = detection.get("subjects", {})
+    if not isinstance(table, dict) or not all(isinstance(v, str) and v in by_code for v in table.values()):
+        read.fail("[detection.subjects]", "maps subject words to organization type codes")
+    return MappingProxyType({word: by_code[code].name for word, code in table.items()})
+
+
 def _places(read: _Reader, data: dict[str, Any]) -> Mapping[str, Place]:
     places = {}
     for name, entry in read.table(data, "places", "top level").items():
@@ -315,7 +327,8 @@ def _places(read: _Reader, data: dict[str, Any]) -> Mapping[str, Place]:
         if not isinstance(entry, dict):
             read.fail(where, "must be a table")
         places[name] = Place(pattern=read.text(entry, "pattern", where, pattern=True),
-                             found=read.text(entry, "found", where), missing=read.text(entry, "missing", where))
+                             found=read.text(entry, "found", where), missing=read.text(entry, "missing", where),
+                             excerpt=_optional(read, entry, "excerpt", where))
     return MappingProxyType(places)
 
 
@@ -446,6 +459,7 @@ def parse_domain(text: str, source: str = _SOURCE) -> Domain:
         detection_order=tuple(by_code[code] for code in order),
         other_subject=read.text(detection, "other_subject", "[detection]", pattern=True),
         founder_after=read.text(detection, "founder_after", "[detection]", pattern=True),
+        subject_types=_subject_types(read, detection, by_code),
         subjects=read.strings(subjects, "words", "[subjects]"),
         subject_not_after=read.text(subjects, "not_after", "[subjects]"),
         subject_fallback=read.text(subjects, "default", "[subjects]"),

@@ -20,8 +20,8 @@ from .errors import CorpusError
 if TYPE_CHECKING:
     from .search.corpus import SearchLocations
 
-__all__ = ["CORPUS_ENV", "INDEX_ENV", "bundled_locations", "corpus_dir", "data_dir", "environment_locations",
-           "index_dir", "prefix_cache_dir", "search_locations", "vector_cache_dir"]
+__all__ = ["CORPUS_ENV", "INDEX_ENV", "bundled_locations", "cache_dir", "corpus_dir", "data_dir",
+           "environment_locations", "index_dir", "prefix_cache_dir", "search_locations", "vector_cache_dir"]
 
 CORPUS_ENV = "PBDOCS_CORPUS"
 INDEX_ENV = "PBDOCS_INDEX"
@@ -31,7 +31,10 @@ def _user_folder(variable: str, fallback: str) -> Path:
     return Path(os.environ.get(variable) or Path.home() / fallback) / "pbdocs"
 
 
-def _cache_root() -> Path:
+def cache_dir() -> Path:
+    """The per-user cache folder pbdocs builds the bundled corpus's index in when installed from a
+    wheel: ``$XDG_CACHE_HOME/pbdocs``, else ``~/.cache/pbdocs``. The commands and the web use it;
+    a program calling :func:`pbdocs.ask` may pass it as ``cache_dir`` (or a folder of its own)."""
     return _user_folder("XDG_CACHE_HOME", ".cache")
 
 
@@ -39,7 +42,7 @@ def _user_corpus() -> Path:
     return _user_folder("XDG_DATA_HOME", ".local/share") / "corpus"
 
 
-def bundled_locations() -> SearchLocations | None:
+def bundled_locations(cache: str | os.PathLike | None = None) -> SearchLocations | None:
     """Where the bundled corpus and its index are: run from a checkout (installed editable), its
     ``corpus/`` and ``index/bundled``; installed from a wheel, the corpus the package carries with
     its index kept under the user's cache folder, never inside the installed package. Either way
@@ -52,29 +55,31 @@ def bundled_locations() -> SearchLocations | None:
         return SearchLocations(root / "corpus", root / "index" / "bundled", PACKAGED_INDEX)
     if not (PACKAGED_CORPUS / MANIFEST).is_file():
         return None
-    return SearchLocations(PACKAGED_CORPUS, _cache_root() / "index" / f"bundled-{__version__}", PACKAGED_INDEX)
+    return SearchLocations(PACKAGED_CORPUS, Path(cache or cache_dir()) / "index" / f"bundled-{__version__}",
+                           PACKAGED_INDEX)
 
 
-def prefix_cache_dir() -> Path:
+def prefix_cache_dir(cache: str | os.PathLike | None = None) -> Path:
     """Where the segmenter's dictionary is kept for indexes that do not carry it (the shipped one)."""
-    return _cache_root() / "prefixdict"
+    return Path(cache or cache_dir()) / "prefixdict"
 
 
-def vector_cache_dir() -> Path:
+def vector_cache_dir(cache: str | os.PathLike | None = None) -> Path:
     """Where passage vectors already encoded are kept between index builds."""
-    return _cache_root() / "vectors"
+    return Path(cache or cache_dir()) / "vectors"
 
 
-def search_locations(index: str | os.PathLike | None = None,
-                     corpus: str | os.PathLike | None = None) -> SearchLocations:
+def search_locations(index: str | os.PathLike | None = None, corpus: str | os.PathLike | None = None,
+                     cache: str | os.PathLike | None = None) -> SearchLocations:
     """The index and corpus a search uses, given the user's choices (either may be None): the
     shipped index stands in for the default one of the bundled corpus while it is fresh."""
     from .search.corpus import SearchLocations
 
     chosen_corpus = corpus_dir(corpus)
-    bundled = bundled_locations()
+    bundled = bundled_locations(cache)
     shipped = bundled.shipped_index if bundled is not None and not index else None
-    return SearchLocations(chosen_corpus, index_dir(index), shipped)
+    chosen_index = Path(index) if index else bundled.index_dir if bundled is not None else index_dir()
+    return SearchLocations(chosen_corpus, chosen_index, shipped)
 
 
 def corpus_dir(given: str | os.PathLike | None = None, *, for_writing: bool = False) -> Path:
@@ -86,7 +91,7 @@ def corpus_dir(given: str | os.PathLike | None = None, *, for_writing: bool = Fa
         return Path(given)
     bundled = bundled_locations()
     if bundled is None:
-        raise CorpusError(f"no corpus found: set {CORPUS_ENV} to a folder with a manifest.json")
+        raise CorpusError("corpus.none_found", variable=CORPUS_ENV)
     if bundled.corpus_dir != PACKAGED_CORPUS:
         return bundled.corpus_dir
     local = _user_corpus()
@@ -104,7 +109,7 @@ def index_dir(given: str | os.PathLike | None = None) -> Path:
         return Path(given)
     bundled = bundled_locations()
     if bundled is None:
-        return _cache_root() / "index" / "default"
+        return cache_dir() / "index" / "default"
     return bundled.index_dir
 
 

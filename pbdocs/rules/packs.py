@@ -84,6 +84,11 @@ class ElementSpec:
     anchors: str = ""
     required: bool = True
     article: str | None = None
+    # Other words for the same duty (设立中共XX协会党支部, 保证党组织的活动经费): found with a lower
+    # confidence than the accepted variants, and quoted so that a person can judge them.
+    paraphrases: tuple[str, ...] = ()
+    # A hit whose sentence goes on to one of these does not count (制定本细则 after 根据《党章》).
+    unless: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -170,7 +175,7 @@ def _parse_toml(text: str, source: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise RulePackError(f"{source}: not valid TOML: {exc}") from None
+        raise RulePackError("rules.not_toml", path=source, detail=exc) from None
 
 
 class _Checker:
@@ -180,7 +185,7 @@ class _Checker:
         self.source = source
 
     def fail(self, where: str, message: str) -> NoReturn:
-        raise RulePackError(f"{self.source}: {where}: {message}")
+        raise RulePackError("rules.bad_pack", path=self.source, where=where, detail=message)
 
     def table(self, data: Any, where: str) -> dict[str, Any]:
         if not isinstance(data, dict):
@@ -262,7 +267,8 @@ def _parse_basis(check: _Checker, data: Any, where: str) -> LegalBasis:
 
 def _parse_element(check: _Checker, data: Any, where: str) -> ElementSpec:
     data = check.table(data, where)
-    check.only(data, {"id", "title", "canonical", "patterns", "weak", "anchors", "required", "article"}, where)
+    check.only(data, {"id", "title", "canonical", "patterns", "weak", "anchors", "required", "article",
+                      "paraphrases", "unless"}, where)
     element_id = check.text(data, "id", where)
     if not _ID.match(element_id):
         check.fail(where, f"element id {element_id!r} must be lower-case letters, digits and dashes")
@@ -275,6 +281,8 @@ def _parse_element(check: _Checker, data: Any, where: str) -> ElementSpec:
         anchors=check.text(data, "anchors", where, required=False) or "",
         required=check.flag(data, "required", where, True),
         article=check.text(data, "article", where, required=False),
+        paraphrases=check.patterns(data, "paraphrases", f"{where} ({element_id})"),
+        unless=check.patterns(data, "unless", f"{where} ({element_id})"),
     )
 
 
@@ -389,16 +397,15 @@ def load_pack(name_or_path: str | os.PathLike[str]) -> Pack:
         return _builtin(name)
     path = Path(name_or_path)
     if not path.suffix and path.parent == Path("."):
-        raise RulePackError(f"unknown rule pack {name!r} (built in: {', '.join(builtin_pack_names())}, "
-                            "or give a .toml file)")
+        raise RulePackError("rules.unknown_pack", name=name, packs=", ".join(builtin_pack_names()))
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise RulePackError(f"{path}: no such rule pack file") from None
+        raise RulePackError("rules.no_such_file", path=path) from None
     except UnicodeDecodeError:
-        raise RulePackError(f"{path}: rule pack is not UTF-8 text") from None
+        raise RulePackError("rules.not_utf8", path=path) from None
     except OSError as exc:
-        raise RulePackError(f"{path}: cannot read rule pack: {exc.strerror or exc}") from None
+        raise RulePackError("rules.cannot_read", path=path, detail=exc.strerror or exc) from None
     return parse_pack(text, str(path))
 
 
@@ -411,7 +418,7 @@ def resolve_packs(pack: str = "party", rules_file: str | os.PathLike[str] | Pack
         known = {r.id for p in packs for r in p.rules}
         clash = sorted(known & {r.id for r in extra.rules})
         if clash:
-            raise RulePackError(f"{extra.source}: rule id(s) {', '.join(clash)} already defined by a built-in pack")
+            raise RulePackError("rules.id_clash", path=extra.source, ids=", ".join(clash))
         packs.append(extra)
     return packs
 
@@ -437,4 +444,4 @@ def lexicon() -> Lexicon:
             quotation_cues=tuple(data["quotation"]["cues"]),
         )
     except (KeyError, TypeError, ValueError) as exc:
-        raise RulePackError(f"{source}: malformed lexicon: {exc!r}") from None
+        raise RulePackError("rules.bad_lexicon", path=source, detail=repr(exc)) from None

