@@ -13,7 +13,7 @@ import click
 
 from . import __version__, shell
 from .domain import registry
-from .errors import OcrDisabled, PbdocsError, QueryError, ReadError
+from .errors import OcrDisabled, PbdocsError, ReadError
 from .messages import catalogue
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
@@ -715,8 +715,8 @@ def search(ctx, query, k, index_dir, corpus_dir, fmt, batch, rerank):
             prefix_cache=shell.prefix_cache_dir(), dense=dense)
     if rerank is True and searcher.dense is None:
         _encode_vectors(searcher)
-    if dense and searcher.dense is None and searcher.lexical_reason:
-        click.echo(catalogue().text(f"search.lexical_{searcher.lexical_reason}"), err=True)
+    if dense and searcher.notice is not None:
+        click.echo(catalogue().text("cli.warning", message=catalogue().error_text(searcher.notice)), err=True)
     if questions is not None:
         for qid, question in questions:
             result = searcher.search(question, k=k).as_dict()

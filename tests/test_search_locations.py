@@ -18,8 +18,8 @@ def installed(tmp_path, monkeypatch):
     packaged = tmp_path / "site-packages" / "pbdocs" / "data" / "corpus"
     ingest([DATA / "ingest"], packaged)
 
-    def locations():
-        return SearchLocations(packaged, shell._cache_root() / "index" / "bundled-test")
+    def locations(cache=None):
+        return SearchLocations(packaged, Path(cache or shell.cache_dir()) / "index" / "bundled-test")
 
     monkeypatch.setattr(corpus_module, "PACKAGED_CORPUS", packaged)
     monkeypatch.setattr(shell, "bundled_locations", locations)

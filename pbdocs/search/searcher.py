@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..errors import QueryError, ReadError, StaleIndexError
+from ..errors import Notice, QueryError, ReadError, StaleIndexError
 from ..legal import title_forms, title_key
 from .answer import Highlight, best_answer, highlights
 from .corpus import METADATA_FIELDS, Corpus, CorpusEntry, body_start, describe, expand_paths, link_versions
@@ -241,6 +241,18 @@ class Searcher:
     def mode(self) -> str:
         """``hybrid`` (lexical and dense) or ``lexical``."""
         return "hybrid" if self.dense is not None else "lexical"
+
+    @property
+    def notice(self) -> Notice | None:
+        """Why search is lexical (a warning code: ``warn.search_no_extra``...), when the dense
+        stage was asked for and cannot be had; None otherwise."""
+        if self.dense is not None or not self.lexical_reason:
+            return None
+        if self.lexical_reason == "no_extra":
+            return Notice("warn.search_no_extra")
+        if self.lexical_reason == "vectors_missing":
+            return Notice("warn.search_vectors_missing")
+        return Notice("warn.search_vectors_stale")
 
     @classmethod
     def load(cls, index_dir: str | os.PathLike, *, corpus_dir: str | os.PathLike | None = None,

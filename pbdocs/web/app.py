@@ -150,10 +150,11 @@ class _SearchService:
                     self._searcher = open_searcher(where.index_dir, where.corpus_dir,
                                                    shipped_index=where.shipped_index, on_build=_announce_build,
                                                    vector_cache=vector_cache_dir(), prefix_cache=prefix_cache_dir())
-                if self._searcher.dense is None and self._searcher.lexical_reason:
+                if self._searcher.notice is not None:
                     import sys
 
-                    sys.stderr.write(catalogue().text(f"search.lexical_{self._searcher.lexical_reason}") + "\n")
+                    message = catalogue().error_text(self._searcher.notice)
+                    sys.stderr.write(catalogue().text("cli.warning", message=message) + "\n")
             return self._searcher
 
 
