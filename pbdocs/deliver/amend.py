@@ -16,7 +16,7 @@ from ..files import atomic_path
 from ..messages import catalogue
 from ..rules import CheckOptions, CheckResult, check_document
 from ..rules.packs import RuleSpec
-from .plan import Edit, Plan, TableRow, apply_plan, plan_amendment
+from .plan import Edit, Plan, TableRow, apply_plan, line_starts, plan_amendment
 
 __all__ = ["AUTHOR", "Amendment", "amend_charter", "amend_docx", "table_docx", "table_text"]
 
@@ -224,6 +224,18 @@ def docx_paragraphs(data: bytes) -> list[str]:
     return [paragraph_text(p._p) for p in WordDocument(io.BytesIO(data)).paragraphs]
 
 
+def docx_paragraph_starts(data: bytes, paragraphs: list[str], text: str) -> list[int | None]:
+    """Where each paragraph of the .docx ``data`` begins in ``text``, the text the checker read
+    from it; None for one whose runs do not hold its text as read (a link, a field)."""
+    from docx import Document as WordDocument
+
+    from ..extract.docx import paragraph_starts
+
+    starts = paragraph_starts(WordDocument(io.BytesIO(data)).element.body)
+    return [start if start is not None and text[start:start + len(own)] == own else None
+            for start, own in zip(starts, paragraphs, strict=True)]
+
+
 # -- the 章程修改对照表 -----------------------------------------------------------------------------
 
 def _headers() -> tuple[str, str, str]:
@@ -289,8 +301,13 @@ def amend_charter(path: str | os.PathLike[str], out: str | os.PathLike[str],
     if result.verdict == "error":
         raise ReadError(source, result.error or "cannot be read")
     data = source.read_bytes()
-    paragraphs = docx_paragraphs(data) if kind == ".docx" else doc.text.split("\n")
-    plan = plan_amendment(paragraphs, result, _clause_rule(options))
+    if kind == ".docx":
+        paragraphs = docx_paragraphs(data)
+        starts = docx_paragraph_starts(data, paragraphs, doc.text)
+    else:
+        paragraphs = doc.text.split("\n")
+        starts = line_starts(paragraphs)
+    plan = plan_amendment(paragraphs, result, _clause_rule(options), starts)
     if plan.empty:
         return Amendment(result, plan, None, None)
     if kind == ".docx":

@@ -65,11 +65,13 @@ def opinion_docx(result: CheckResult, settings: OpinionSettings | None = None) -
     word.core_properties.author = settings.office or "pbdocs"
     heading = word.add_heading(catalogue().text("opinion.kind"), level=1)
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    word.add_paragraph(catalogue().text("opinion.title", name=f"{result.name or Path(result.path).stem}章程"))
+    # The uploaded name may hold control characters, which a .docx (XML) cannot carry.
+    shown = Path(_safe_stem(result.path.replace("\\", "/")) or "charter")
+    word.add_paragraph(catalogue().text("opinion.title", name=f"{result.name or shown.stem}章程"))
     word.add_paragraph(catalogue().text("opinion.addressee", name=name))
     org_type = result.org_type or catalogue().text("opinion.unknown_type")
     word.add_paragraph(catalogue().text("opinion.identity", name=name, org_type=org_type))
-    word.add_paragraph(catalogue().text("opinion.intro", file=Path(result.path).name,
+    word.add_paragraph(catalogue().text("opinion.intro", file=shown.name,
                            verdict=catalogue().label("verdicts", result.verdict)))
     for number, finding in enumerate(shortfalls(result), 1):
         word.add_heading(catalogue().text("opinion.item", number=format_numeral(number), title=finding.title),
@@ -88,15 +90,39 @@ def opinion_docx(result: CheckResult, settings: OpinionSettings | None = None) -
     return out.getvalue()
 
 
+# The longest file name written, in UTF-8 bytes: file systems allow 255, and the temporary file an
+# atomic write uses beside it adds a dot, a random part and ".tmp" to the name.
+MAX_FILE_NAME_BYTES = 200
+
+
 def _file_name(result: CheckResult, taken: set[str]) -> str:
-    stem = Path(result.path.replace("\\", "/")).stem or "charter"
-    name = catalogue().text("opinion.file", stem=stem)
-    counter = 2
-    while name in taken:
-        name = catalogue().text("opinion.file", stem=f"{stem}-{counter}")
+    """``<charter name>-审查意见.docx``, safe as a file and a zip member name: control characters
+    and separators dropped, shortened to MAX_FILE_NAME_BYTES, ``-2``, ``-3``... when taken."""
+    stem = _safe_stem(Path(result.path.replace("\\", "/")).stem) or "charter"
+    counter = 1
+    while True:
+        suffix = "" if counter == 1 else f"-{counter}"
+        fixed = len(catalogue().text("opinion.file", stem=suffix).encode("utf-8"))
+        name = catalogue().text("opinion.file", stem=_truncated(stem, MAX_FILE_NAME_BYTES - fixed) + suffix)
+        if name.casefold() not in taken:
+            taken.add(name.casefold())
+            return name
         counter += 1
-    taken.add(name)
-    return name
+
+
+def _safe_stem(stem: str) -> str:
+    import unicodedata
+
+    kept = "".join(c for c in stem if unicodedata.category(c)[0] != "C" and c not in '\\:*?"<>|')
+    return kept.strip(" .")
+
+
+def _truncated(text: str, limit: int) -> str:
+    """The longest prefix of ``text`` of at most ``limit`` UTF-8 bytes, never cutting a character."""
+    encoded = text.encode("utf-8")
+    if len(encoded) <= limit:
+        return text
+    return encoded[:max(limit, 0)].decode("utf-8", "ignore")
 
 
 def write_opinions(results: Iterable[CheckResult], out_dir: str | os.PathLike[str],
