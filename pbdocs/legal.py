@@ -490,8 +490,8 @@ def _anticopy_spans(text: str) -> list[TextLine]:
 
 def _chunk_markers(text: str) -> list[TextLine]:
     """The 1、 2、 3、 a document site numbers its pieces with: numbered from 1 in turn, each piece
-    long, at least one piece ending mid-sentence, and the document's own 第X条 inside them. The marker goes with the line break before
-    it, so that the sentence it cut reads as one again."""
+    long, at least one piece ending mid-sentence, and the document's own 第X条 inside them. The
+    marker goes with the line break before it, so that the sentence it cut reads as one again."""
     markers = list(_CHUNK_MARKER.finditer(text))
     run: list[re.Match[str]] = []
     for m in markers:

@@ -251,7 +251,7 @@ def test_photos_of_two_pages_with_furniture_are_one_compliant_charter(tmp_path):
 # -- the real development set ----------------------------------------------------------------------
 
 def test_real_development_set_gate():
-    """eval/real_documents, labelled before any run: pinned to the figures measured (47/47)."""
+    """eval/real_documents, labelled before any run: pinned to the figures measured (59/59)."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location(
@@ -261,8 +261,8 @@ def test_real_development_set_gate():
     figures = module.score(REAL_SET)
     assert figures["false_compliant"] == 0
     assert figures["charters_not_applicable"] == 0
-    assert figures["lookalikes_recognised"] >= 25
-    assert figures["right"] >= 47, figures["wrong"]
+    assert figures["lookalikes_recognised"] >= 30
+    assert figures["right"] >= 59, figures["wrong"]
 
 
 @pytest.mark.slow
