@@ -289,9 +289,9 @@ def test_txt_amend_keeps_every_other_line(tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["x.pdf"], "takes a .docx or .txt"),
-    (["out.docx"], "written as .txt"),
-    (["out.txt", "--table", "t.xlsx"], "as .docx or .txt"),
+    (["x.pdf"], "pbdocs amend 只能修订 .docx 或 .txt 格式的章程"),
+    (["out.docx"], "修订稿须与原章程 missing.txt 格式相同，保存为 .txt 文件"),
+    (["out.txt", "--table", "t.xlsx"], "修改对照表须保存为 .docx 或 .txt 文件"),
 ])
 def test_amend_usage_errors_exit_2(tmp_path, args, message):
     source = tmp_path / "x.pdf"

@@ -290,16 +290,16 @@ def amend_charter(path: str | os.PathLike[str], out: str | os.PathLike[str],
     source, target = Path(path), Path(out)
     kind = source.suffix.lower()
     if kind not in (".docx", ".txt"):
-        raise InvalidOption(f"{source}: pbdocs amend takes a .docx or .txt charter")
+        raise InvalidOption("amend.bad_charter_type", path=source)
     if target.suffix.lower() != kind:
-        raise InvalidOption(f"{target}: the amended charter is written as {kind}, like {source.name}")
+        raise InvalidOption("amend.bad_output_type", path=target, kind=kind, source=source.name)
     if table is not None and Path(table).suffix.lower() not in (".docx", ".txt"):
-        raise InvalidOption(f"{table}: the table is written as .docx or .txt")
+        raise InvalidOption("amend.bad_table_type", path=table)
     options = options or CheckOptions()
     doc = extract(source, options.extract)
     result = check_document(doc, options)
     if result.verdict == "error":
-        raise ReadError(source, result.error or "cannot be read")
+        raise ReadError(result.error_code or "check.cannot_read", **{**result.error_fields, "path": source})
     data = source.read_bytes()
     if kind == ".docx":
         paragraphs = docx_paragraphs(data)

@@ -18,7 +18,6 @@ from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from .. import present
 from ..errors import OfficeError
 from ..executor import SharedPool
 from ..messages import catalogue
@@ -27,6 +26,7 @@ from ..office.accounts import MAX_NAME, name_key
 from ..rules.options import CheckOptions
 from ..screen.records import ScreenRecord
 from .downloads import opinions_download, opinions_zip, report_bytes, report_download, static_dir
+from .refusals import refusal
 from .uploads import (
     ARCHIVE_INFLATION_FACTOR,
     DEFAULT_PACK,
@@ -62,8 +62,8 @@ class _Authenticate:
         # The guard in front has looked the caller up already, with their address.
         user = scope.get("state", {}).get("user") or _caller(self.office, dict(scope.get("headers") or []))
         if user is None:
-            response = JSONResponse({"detail": "sign in first: a session cookie or Authorization: Bearer <token>"},
-                                    status_code=401, headers={"www-authenticate": "Bearer"})
+            refused = {"detail": catalogue().error_text("web.sign_in_first"), "code": "web.sign_in_first"}
+            response = JSONResponse(refused, status_code=401, headers={"www-authenticate": "Bearer"})
             return await response(scope, receive, send)
         scope.setdefault("state", {})["user"] = user
         return await self.app(scope, receive, send)
@@ -116,9 +116,7 @@ def _row_object(row: BatchRow) -> dict[str, Any]:
     if row.record is None:
         return {"row": row.position, "path": row.label, "verdict": None, "pending": True, "review": None}
     record = ScreenRecord.from_dict(row.record)
-    # An unreadable file's reason in Chinese for the page, as /api/check gives it (error keeps the library's).
-    text = {"error_text": present.error_text(record.result)} if record.result.error else {}
-    return {**record.check, **text, "row": row.position, "pending": False,
+    return {**record.check, "row": row.position, "pending": False,
             "review": row.review.as_dict() if row.review else None}
 
 
@@ -166,7 +164,8 @@ class Workspace:
         self._running.pop(batch_id, None)
         if not task.cancelled() and task.exception() is not None:
             # The batch stays running, its unchecked rows pending: the next start resumes it.
-            logging.getLogger("pbdocs.web").error("batch %s stopped: %r", batch_id, task.exception())
+            logging.getLogger("pbdocs.web").error(catalogue().text("log.batch_stopped", batch=batch_id,
+                                                                   detail=repr(task.exception())))
 
     async def wait(self, batch_id: str) -> None:
         """Until the batch's background check is over (tests, and a server shutting down)."""
@@ -177,7 +176,7 @@ class Workspace:
     def _visible(self, request: Request, batch_id: str) -> Batch:
         batch = self.office.batch(request.state.user, batch_id)
         if batch is None:
-            raise HTTPException(404, "no such batch")
+            raise refusal(404, "web.no_such_batch")
         return batch
 
     def mount(self, app: FastAPI) -> None:
@@ -335,9 +334,9 @@ class Workspace:
             try:
                 recorded = office.review(request.state.user, batch, row, body.verdict, body.note)
             except OfficeError as exc:
-                raise HTTPException(422, str(exc)) from None
+                raise HTTPException(422, catalogue().error_text(exc)) from None
             if recorded is None:
-                raise HTTPException(404, f"batch {batch_id} has no checked row {row}")
+                raise refusal(404, "web.no_such_row", batch=batch_id, row=row)
             return recorded.as_dict()
 
         @app.get("/api/batches/{batch_id}/rows/{row}/reviews", summary="Every review of a row, oldest first")
@@ -351,5 +350,5 @@ class Workspace:
         async def audit(request: Request, since: str | None = Query(None, description="from this date, YYYY-MM-DD"),
                         user: str | None = Query(None, description="only this user's actions")):
             if not request.state.user.admin:
-                raise HTTPException(403, "the audit trail is for administrators")
+                raise refusal(403, "web.audit_for_admins")
             return [entry.as_dict() for entry in office.audit(since, user)]
