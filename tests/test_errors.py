@@ -54,15 +54,15 @@ def _error_classes() -> set[str]:
 
 def raised_codes() -> dict[str, list[str]]:
     """Every code the package gives an error or a notice (a warning, a refusal), or has the catalogue
-    read, with where: found by reading the source."""
-    callers = _error_classes() | {"of", "Notice", "error_text"}
+    read, with where: found by reading the source (a refusal's code follows its HTTP status)."""
+    callers = _error_classes() | {"of", "Notice", "error_text", "refusal"}
     codes: dict[str, list[str]] = {}
     for path in sorted(PACKAGE.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             name = getattr(node.func, "id", getattr(node.func, "attr", "")) if isinstance(node, ast.Call) else ""
             if name not in callers:
                 continue
-            for arg in node.args[:1]:
+            for arg in node.args[:2]:
                 # ReadError(result.error_code or "check.cannot_read"): the constant is a code too.
                 for const in ast.walk(arg):
                     if isinstance(const, ast.Constant) and isinstance(const.value, str) and CODE.fullmatch(const.value):
