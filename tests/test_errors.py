@@ -105,3 +105,17 @@ def test_a_warning_is_a_code_read_in_chinese_and_kept_in_english_in_json(tmp_pat
     assert result["warnings"][0] == "decoded as gb18030"
     assert result["warning_codes"][0] == {"code": "warn.decoded_as", "fields": {"codec": "gb18030"}}
     assert result["warning_texts"][0] == "按 gb18030 编码读取"
+
+
+def test_the_web_refuses_in_chinese_with_the_code(tmp_path, monkeypatch):
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from pbdocs.web import create_app
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    with TestClient(create_app()) as client:
+        response = client.post("/api/check", content=b"x", headers={"content-type": "text/plain"})
+    assert response.status_code == 415
+    assert response.json() == {"detail": "请以 multipart/form-data 格式在 files 字段中上传文件",
+                               "code": "web.not_multipart"}
