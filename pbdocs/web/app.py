@@ -35,7 +35,7 @@ from ..screen.records import ScreenRecord
 from ..screen.task import document_job, outcome_record, pages_job
 from .downloads import opinions_download, opinions_zip, report_bytes, report_download, static_dir
 from .guard import Guard, GuardSettings
-from .refusals import refusal
+from .refusals import Refusal, refusal, refusal_response
 from .uploads import (
     ACCEPTED_SUFFIXES,
     ARCHIVE_INFLATION_FACTOR,
@@ -250,7 +250,9 @@ def _bare_app(pool: SharedPool, workspace: Workspace | None = None) -> FastAPI:
         status = 503 if isinstance(exc, (SearchIndexError, CorpusError)) else 500
         text = catalogue().error_text(exc)
         detail = catalogue().text("cli.error_in", path=exc.path, message=text) if exc.path else text
-        return JSONResponse({"detail": detail, "error": exc.code}, status_code=status)
+        return JSONResponse({"detail": detail, "code": exc.code}, status_code=status)
+
+    app.add_exception_handler(Refusal, refusal_response)
 
     if workspace is None:
         @app.get("/", include_in_schema=False)
