@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import QueryError, ReadError, StaleIndexError
+from ..legal import title_forms
 from .answer import Highlight, best_answer, highlights
 from .corpus import METADATA_FIELDS, Corpus, CorpusEntry, body_start, describe, expand_paths, link_versions
 from .factors import Candidate, QueryPlan, active_factors, adjusted_score, cited_multiplier, coverage
@@ -229,9 +230,7 @@ class Searcher:
         parenthesized addition (中国共产党章程（...部分修改...）)."""
         names: dict[str, set[str]] = {}
         for doc_id, title in self._normalized_titles.items():
-            short = re.split(r"[(（]", title, maxsplit=1)[0]
-            forms = {title, short} | {t.removeprefix("中华人民共和国") for t in (title, short)}
-            names[doc_id] = {f for f in forms if len(f) >= 2}
+            names[doc_id] = title_forms(title)
         return names
 
     @cached_property
