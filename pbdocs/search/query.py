@@ -17,7 +17,6 @@ from .tokenize import BIGRAM_PREFIX, content_terms, synonyms
 __all__ = ["ArticleReference", "Query", "name_forms"]
 
 
-
 def name_forms(text: str) -> frozenset[str]:
     """``text`` and its readings with a common short name put in full (党章 -> 中国共产党章程),
     so that it can be searched for the titles of the laws it names."""

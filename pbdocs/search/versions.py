@@ -13,8 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..legal import citation, short_title
-from ..normalize import normalize
+from ..legal import citation, title_key
 
 __all__ = ["Edition", "effective_date", "version_label", "cite", "successors"]
 
@@ -69,7 +68,7 @@ def effective_date(text: str, date: str | None) -> str | None:
 
 
 def cite(info: Mapping[str, Any], article: str | None = None) -> str:
-    """A hit's citation: 《慈善法》(2023修正) 第六十一条 (:func:`pbdocs.legal.citation`)."""
+    """A hit's citation (:func:`pbdocs.legal.citation`): 《慈善法》(2023修正) 第六十一条."""
     return citation(info.get("title") or "", version=info.get("version"), doc_number=info.get("doc_number"),
                     article=article)
 
@@ -85,7 +84,7 @@ class Edition:
 
 
 def _law_key(title: str | None) -> str:
-    return normalize(short_title(title or "")).text if title else ""
+    return title_key(title) if title else ""
 
 
 def successors(editions: list[Edition]) -> dict[str, str | None]:

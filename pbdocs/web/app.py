@@ -35,7 +35,7 @@ from ..screen.records import ScreenRecord
 from ..screen.task import document_job, outcome_record, pages_job
 from .downloads import opinions_download, opinions_zip, report_bytes, report_download, static_dir
 from .guard import Guard, GuardSettings
-from .refusals import refusal
+from .refusals import Refusal, refusal, refusal_response
 from .uploads import (
     ACCEPTED_SUFFIXES,
     ARCHIVE_INFLATION_FACTOR,
@@ -117,7 +117,7 @@ def _announce_build(index_dir: Path) -> None:
     """The one line on stderr that says why the first search takes a while."""
     import sys
 
-    sys.stderr.write(f"Building the search index in {index_dir} ...\n")
+    sys.stderr.write(catalogue().text("cli.building_index", path=index_dir) + "\n")
     sys.stderr.flush()
 
 
@@ -145,7 +145,17 @@ class _SearchService:
                 if self._index_dir is not None:
                     self._searcher = open_searcher(self._index_dir)
                 else:
-                    self._searcher = open_searcher(*environment_locations(), on_build=_announce_build)
+                    from ..shell import prefix_cache_dir, vector_cache_dir
+
+                    where = environment_locations()
+                    self._searcher = open_searcher(where.index_dir, where.corpus_dir,
+                                                   shipped_index=where.shipped_index, on_build=_announce_build,
+                                                   vector_cache=vector_cache_dir(), prefix_cache=prefix_cache_dir())
+                if self._searcher.notice is not None:
+                    import sys
+
+                    message = catalogue().error_text(self._searcher.notice)
+                    sys.stderr.write(catalogue().text("cli.warning", message=message) + "\n")
             return self._searcher
 
 
@@ -240,7 +250,9 @@ def _bare_app(pool: SharedPool, workspace: Workspace | None = None) -> FastAPI:
         status = 503 if isinstance(exc, (SearchIndexError, CorpusError)) else 500
         text = catalogue().error_text(exc)
         detail = catalogue().text("cli.error_in", path=exc.path, message=text) if exc.path else text
-        return JSONResponse({"detail": detail, "error": exc.code}, status_code=status)
+        return JSONResponse({"detail": detail, "code": exc.code}, status_code=status)
+
+    app.add_exception_handler(Refusal, refusal_response)
 
     if workspace is None:
         @app.get("/", include_in_schema=False)

@@ -192,7 +192,12 @@ function findingBlock(result, finding) {
 function detailRow(result, columns) {
   const cell = el("td", { colspan: String(columns) });
   if (result.error) cell.append(el("p", { class: "error-text" }, say("unreadable", { reason: result.error_text || result.error })));
-  else if (result.verdict === "not_applicable" && result.reason) cell.append(el("p", { class: "reason-text" }, say("not_applicable", { verdict: label("verdicts", "not_applicable"), reason: result.reason })));
+  else if (result.verdict === "not_applicable" && result.reason) {
+    cell.append(el("p", { class: "reason-text" }, say("not_applicable", { verdict: label("verdicts", "not_applicable"), reason: result.reason })));
+    // 判断依据: the words the kind was told by, so that a wrong guess can be seen and overridden.
+    const cues = (result.kind_evidence || []).slice(0, 6).map((cue) => `“${cue.text}”`).join("、");
+    if (cues) cell.append(el("p", { class: "reason-text" }, say("kind_evidence", { cues })));
+  }
   for (const finding of result.findings || []) cell.append(findingBlock(result, finding));
   if ((result.ocr_pages || []).length) cell.append(el("p", { class: "basis" }, say("ocr_pages", { pages: result.ocr_pages.join(say("list_separator")) })));
   const row = el("tr", { class: "detail" }, cell);
