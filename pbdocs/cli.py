@@ -195,7 +195,9 @@ def _show_usage_error(exc: click.UsageError) -> None:
         return
     _error(_usage_message(exc))
     if exc.ctx is not None:
-        click.echo(catalogue().text("usage.see_help", command=exc.ctx.command_path), err=True)
+        # The command's name stays out of the hint: it is the user's own word, already on the line.
+        key = "usage.see_commands" if exc.ctx.parent is None else "usage.see_help"
+        click.echo(catalogue().text(key, command=exc.ctx.find_root().info_name), err=True)
 
 
 class _Group(_ChineseParsing, click.Group):

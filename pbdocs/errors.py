@@ -208,8 +208,6 @@ REASONS: dict[str, str] = {
     "web.pages_not_zip": ("pages=true reads the uploaded files as the pages of one charter: "
                           "upload the page images or files themselves, not a .zip"),
     "web.no_such_batch": "no such batch",
-    "web.too_many_logins": "too many failed logins: try again in {seconds} s",
-    "web.wrong_password": "wrong name or password",
     "web.no_such_row": "batch {batch} has no checked row {row}",
     "web.audit_for_admins": "the audit trail is for administrators",
     "office.name_invalid": "a user name is 1 to {max} printable characters without spaces at the ends",

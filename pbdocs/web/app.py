@@ -24,6 +24,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
+from .. import present
 from ..domain import registry
 from ..errors import CorpusError, Notice, PbdocsError, SearchIndexError
 from ..executor import SharedPool, usable_cpus
@@ -34,7 +35,7 @@ from ..screen.records import ScreenRecord
 from ..screen.task import document_job, outcome_record, pages_job
 from .downloads import opinions_download, opinions_zip, report_bytes, report_download, static_dir
 from .guard import Guard, GuardSettings
-from .refusals import refusal
+from .refusals import Refusal, refusal, refusal_response
 from .uploads import (
     ACCEPTED_SUFFIXES,
     ARCHIVE_INFLATION_FACTOR,
@@ -249,7 +250,9 @@ def _bare_app(pool: SharedPool, workspace: Workspace | None = None) -> FastAPI:
         status = 503 if isinstance(exc, (SearchIndexError, CorpusError)) else 500
         text = catalogue().error_text(exc)
         detail = catalogue().text("cli.error_in", path=exc.path, message=text) if exc.path else text
-        return JSONResponse({"detail": detail, "error": exc.code}, status_code=status)
+        return JSONResponse({"detail": detail, "code": exc.code}, status_code=status)
+
+    app.add_exception_handler(Refusal, refusal_response)
 
     if workspace is None:
         @app.get("/", include_in_schema=False)
@@ -403,7 +406,7 @@ def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 
         request_options = replace(options, pack=pack, org_type=org_type, kind=kind)
         records = await _check_upload(request, pool, request_options, document_timeout, max_bytes, max_files, pages)
         _audit(request, "checked", report_id := reports.add(records), len(records))
-        return JSONResponse(_with_error_text(records), headers={"x-report-id": report_id})
+        return JSONResponse([present.page_object(r.result) for r in records], headers={"x-report-id": report_id})
 
     @app.get("/api/search", summary="Answer a policy question from the indexed corpus")
     async def search(
@@ -437,12 +440,6 @@ def _mount_workspace_and_guard(app: FastAPI, workspace, guard: GuardSettings | N
     # a stranger's body is bounded before any parser sees it.
     app.add_middleware(Guard, settings=guard or GuardSettings(),
                        identify=workspace.caller if workspace is not None else None)
-
-
-def _with_error_text(records: list[ScreenRecord]) -> list[dict]:
-    """The records' check objects; an unreadable file's error_text is the Chinese the page shows
-    (error keeps the reason as the library gave it)."""
-    return [r.check for r in records]
 
 
 def _version() -> str:
