@@ -372,6 +372,9 @@ def test_5_large_json_bodies_are_refused_unread_and_validation_errors_echo_nothi
                                    {**alice, "Content-Type": "application/json"})
         assert status == 422 and "长长长" not in body.decode() and len(body) < 1000
         assert json.loads(body)["code"] == "request.invalid" and "note" in json.loads(body)["detail"]
+        status, _, body = _request(port, "POST", url, json.dumps({"verdict": "假" * 5000}).encode(),
+                                   {**alice, "Content-Type": "application/json"})
+        assert status == 422 and "假假假" not in body.decode() and len(body) < 1000
 
 
 # --- 6. audit gaps --------------------------------------------------------------------------------
