@@ -139,9 +139,12 @@ def clause_place(result: CheckResult) -> str:
 
 def page_view(result: CheckResult) -> dict[str, Any]:
     """What the web page shows of a result beyond its check object, worded here: whether the
-    clause stands outside 总则, where it stands, and each finding's legal basis as cited."""
+    clause stands outside 总则, where it stands, each finding's legal basis as cited, and where each
+    element found stands (第1页 第八条)."""
     return {"misplaced": misplaced(result), "placement": clause_where(result),
-            "bases": {f.rule: f.basis.cite() for f in result.findings}}
+            "bases": {f.rule: f.basis.cite() for f in result.findings},
+            "places": {f.rule: {key: page_place(e.evidence) for key, e in f.elements.items() if e.found and e.evidence}
+                       for f in result.findings}}
 
 
 def page_object(result: CheckResult) -> dict[str, Any]:
