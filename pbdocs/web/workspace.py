@@ -92,8 +92,9 @@ def _caller(office: Office, headers: dict[bytes, bytes]) -> User | None:
 
 
 class ReviewBody(BaseModel):
-    verdict: str = Field(description="the officer's verdict: compliant, partial, missing, contradicted, "
-                                     "not_applicable, error")
+    # Bounded: an unknown verdict is named in the refusal, and must not echo a long input back.
+    verdict: str = Field(max_length=32, description="the officer's verdict: compliant, partial, missing, "
+                                                    "contradicted, not_applicable, error")
     note: str = Field("", max_length=2000, description="why, in the officer's words")
 
 

@@ -12,7 +12,7 @@ const say = (key, fields = {}) =>
 
 // rule_ids names the rules a file's summary shows (the party clause, core values); only the
 // server knows them.
-const config = { max_upload_mb: 20, max_files: 200, accepted: [".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".doc", ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".zip"], rule_ids: {} };
+const config = { max_upload_mb: 20, max_files: 200, accepted: [".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".doc", ".wps", ".pages", ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".zip"], rule_ids: {} };
 let chosen = [];
 // Settled once /api/config has answered (or failed): the labels are in place from then on.
 let configLoaded = Promise.resolve();

@@ -170,7 +170,7 @@ async function loadAudit() {
   document.querySelector("#audit-table tbody").replaceChildren(...entries.reverse().slice(0, 200).map((entry) =>
     el("tr", {}, el("td", {}, when(entry.at)), el("td", {}, entry.user ? escapeControls(entry.user) : say("office_system")),
       el("td", {}, groupLabel("audit_actions", entry.action)), el("td", {}, escapeControls(entry.object)),
-      el("td", {}, escapeControls(entry.detail)))));
+      el("td", {}, escapeControls(entry.detail)), el("td", {}, escapeControls(entry.address)))));
   document.getElementById("audit-section").hidden = false;
 }
 
