@@ -1,5 +1,5 @@
 """The bundled texts themselves: the 2022 党章 as scripts/build_corpus.py establishes it, and article
-numbering of every bundled regulation."""
+numbering (or point numbering, 一、二、…) of every bundled regulation."""
 from __future__ import annotations
 
 import importlib.util
