@@ -336,10 +336,12 @@ function hitItem(hit) {
   const cited = hit.citation || [title, hit.article].filter(Boolean).join(" ");
   const origin = [hit.issuer, hit.doc_number, hit.date, hit.effective ? say("effective", { date: hit.effective }) : null, hit.chapter]
     .filter((x) => x && !cited.includes(x)).join(" ");
+  // Raw provenance (repository paths, snapshot commits, rule files) stays in the JSON; people get a web address.
+  const link = /^https?:\/\//.test(hit.source || "") ? hit.source : "";
   const item = el("li", { class: "hit" },
     highlighted("div", { class: "answer" }, answer, termRanges(answer, terms)),
     el("div", { class: "source" }, say("cited", { cited }), origin ? `　${origin}` : "",
-      hit.source ? say("hit_source", { source: hit.source }) : ""));
+      link ? say("hit_source", { source: link }) : ""));
   if (hit.in_force === false) {
     const by = hit.superseded_by ? say("superseded", { citation: hit.superseded_by.citation }) : say("repealed");
     item.append(el("div", { class: "superseded" }, by));
