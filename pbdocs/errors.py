@@ -20,6 +20,7 @@ shape (:class:`Notice`): a code, its fields, and the English text JSON keeps.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -136,7 +137,31 @@ REASONS: dict[str, str] = {
     "rules.cannot_read": "cannot read rule pack: {detail}",
     "rules.id_clash": "rule id(s) {ids} already defined by a built-in pack",
     "rules.bad_lexicon": "malformed lexicon: {detail}",
-    "domain.bad_registry": "{where}: {detail}",
+    "domain.not_table": "{place}: '{key}' must be a table",
+    "domain.entry_not_table": "{place}: must be a table",
+    "domain.not_text": "{place}: '{key}' must be a non-empty string",
+    "domain.bad_regex": "{place}: bad regular expression in '{key}': {detail}",
+    "domain.not_strings": "{place}: '{key}' must be a list of non-empty strings",
+    "domain.bad_template": "{place}: bad template {name!r}: {detail}",
+    "domain.no_org_types": "{place}: needs at least one [[org_types]] entry",
+    "domain.spelling_clash": "{place}: a spelling names two types (or one twice)",
+    "domain.bad_subjects": "{place}: maps subject words to organization type codes",
+    "domain.bad_group": "{place}: group {group!r} must be a new name made of built-in packs",
+    "domain.unknown_default": "{place}: default {default!r} is not a pack",
+    "domain.bad_every": "{place}: every {every!r} must be a group of every built-in pack",
+    "domain.kind_pack_clash": ("{place}: a pack of another document kind must not be a socia"
+                               "l-organization pack or group"),
+    "domain.bad_cues": "{place}: 'cues' must be a table of pattern = weight",
+    "domain.bad_cue_weight": "{place}: cue {pattern!r} needs a number (or [number, cap])",
+    "domain.bad_cue_regex": "{place}: bad regular expression in cue {pattern!r}: {detail}",
+    "domain.bad_judging": "{place}: weights and thresholds are numbers",
+    "domain.kinds_not_list": "{place}: 'document_kinds' must be a list of tables",
+    "domain.kind_without_cues": "{place}: needs at least one of 'title', 'named', 'describes', 'cues'",
+    "domain.unknown_kind_pack": "{place}: pack {pack!r} is not listed in [packs] kinds",
+    "domain.duplicate_kind": "{place}: a kind code is used twice",
+    "domain.unknown_body": "{place}: {code!r} is not an organization type code",
+    "domain.not_toml": "{place}: not valid TOML: {detail}",
+    "domain.bad_order": "{place}: 'order' must list each type code once ({codes})",
     "option.unknown_org_type": "unknown organization type {value!r} (one of: {codes})",
     "option.unknown_kind": "unknown document kind {value!r} (one of: {choices})",
     "option.corpus_needs_index": "a corpus needs an index folder to keep its index in",
@@ -290,6 +315,16 @@ def regex_problem(exc: Exception) -> str:
     if "group" in message or "reference" in message:
         return "bad_group"
     return "other"
+
+
+def toml_fault_at(exc: Exception, text: str) -> dict[str, int]:
+    """The ``line`` and ``column`` of a TOML syntax error, which :mod:`tomllib` gives only inside its
+    English message: "(at line 3, column 5)", or "(at end of document)"."""
+    at = re.search(r"at line (\d+), column (\d+)", str(exc))
+    if at:
+        return {"line": int(at[1]), "column": int(at[2])}
+    lines = text.split("\n")
+    return {"line": len(lines), "column": len(lines[-1]) + 1}
 
 
 def with_parts(fields: dict[str, Any], parts: Any) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from types import MappingProxyType
 from typing import Any, NoReturn, overload
 
 from ..domain import registry
-from ..errors import RulePackError, regex_problem
+from ..errors import RulePackError, regex_problem, toml_fault_at
 from ..legal import citation
 
 __all__ = [
@@ -175,10 +175,7 @@ def _parse_toml(text: str, source: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        # tomllib says where only in its English message: "(at line 3, column 5)" or "(at end of document)".
-        at = re.search(r"at line (\d+), column (\d+)", str(exc))
-        line, column = (int(at[1]), int(at[2])) if at else (text.count("\n") + 1, 1)
-        raise RulePackError("rules.not_toml", path=source, detail=exc, line=line, column=column) from None
+        raise RulePackError("rules.not_toml", path=source, detail=exc, **toml_fault_at(exc, text)) from None
 
 
 # Where in a pack a fault is: a place code of pbdocs.errors.PARTS and its fields (rule, element, index).
@@ -197,7 +194,7 @@ class _Checker:
     def __init__(self, source: str):
         self.source = source
 
-    def fail(self, code: str, where: Place, **fields: Any) -> NoReturn:
+    def fail(self, code: str, where: Place, /, **fields: Any) -> NoReturn:
         raise RulePackError(code, path=self.source, **where, **fields)
 
     def table(self, data: Any, where: Place) -> dict[str, Any]:
