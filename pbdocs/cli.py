@@ -6,8 +6,11 @@ text of the error's code) and an exit code:
 """
 from __future__ import annotations
 
+import functools
 import json
+import re
 import sys
+import unicodedata
 
 import click
 
@@ -50,10 +53,34 @@ class _ChineseFormatter(click.HelpFormatter):
         super().write_usage(prog, args, _click_word("Usage:") if prefix is None else prefix)
 
     def write_heading(self, heading: str) -> None:
-        super().write_heading(_click_word(heading))
+        # click ends a heading with an ASCII colon; Chinese takes the full-width one.
+        self.write(f"{'':>{self.current_indent}}{_click_word(heading)}：\n")
 
     def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
-        super().write_dl([(term, _click_words_in(text)) for term, text in rows], col_max, col_spacing)
+        # click lines the second column up by counting characters; a Chinese character takes two
+        # columns on a terminal, so the terms are measured by their width on screen.
+        rows = [(term, _click_words_in(text)) for term, text in rows]
+        first_col = min(max((_screen_width(term) for term, _ in rows), default=0), col_max) + col_spacing
+        indent, hanging = " " * self.current_indent, " " * (first_col + self.current_indent)
+        for term, text in rows:
+            self.write(indent + term)
+            if not text:
+                self.write("\n")
+                continue
+            width = _screen_width(term)
+            self.write(" " * (first_col - width) if width <= first_col - col_spacing else "\n" + hanging)
+            lines = click.wrap_text(text, max(self.width - first_col - 2, 10), preserve_paragraphs=True).splitlines()
+            self.write("\n".join([lines[0], *(hanging + line for line in lines[1:])]) + "\n" if lines else "\n")
+
+
+def _screen_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+# click describes a number's range as "x>=1", "0<=x<=65535": each shape, read as the catalogue's words.
+_RANGES = (("between", re.compile(r"(?P<low>[\d.]+)<=x<=(?P<high>[\d.]+)")),
+           ("at_least", re.compile(r"x>=(?P<low>[\d.]+)")), ("above", re.compile(r"x>(?P<low>[\d.]+)")),
+           ("at_most", re.compile(r"x<=(?P<high>[\d.]+)")), ("below", re.compile(r"x<(?P<high>[\d.]+)")))
 
 
 def _click_word(english: str) -> str:
@@ -67,7 +94,25 @@ def _click_words_in(text: str) -> str:
         # "default: {default}" is the template of "default: 600": the words before the field.
         english, chinese = english.partition("{")[0], chinese.partition("{")[0]
         text = text.replace(english, chinese)
+    for key, shape in _RANGES:
+        text = shape.sub(functools.partial(_range_words, key), text)
     return text
+
+
+def _range_words(key: str, match: re.Match[str]) -> str:
+    return catalogue().text(f"ranges.{key}", **match.groupdict())
+
+
+def _chinese_metavar(param: click.Parameter, ctx: click.Context, text: str) -> str:
+    """``text`` (a usage piece, an option's term) with the parameter's metavar in Chinese: named for
+    the parameter where the catalogue's [metavars] knows it (秒数), else for its type (文件). A choice's
+    values stay: they are what one types."""
+    metavar = param.make_metavar(ctx)
+    if metavar.startswith("[") and "|" in metavar:
+        return text
+    names = catalogue().labels("metavars")
+    chinese = names.get(param.name or "") or names.get(metavar.removesuffix("..."))
+    return text.replace(metavar, chinese) if chinese else text
 
 
 class _Context(click.Context):
@@ -93,6 +138,27 @@ class _SaidBadParameter(_Said, click.BadParameter):
 
 class _ChineseParsing(click.Command):
     context_class = _Context
+
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        pieces = [_click_word(self.options_metavar)] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            pieces.extend(_chinese_metavar(param, ctx, piece) for piece in param.get_usage_pieces(ctx))
+        if isinstance(self, click.Group):
+            pieces.append(_click_word(self.subcommand_metavar or ""))
+        return pieces
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is not None:
+                term, text = record
+                rows.append((_chinese_metavar(param, ctx, term), text))
+        if rows:
+            with formatter.section("Options"):
+                formatter.write_dl(rows)
+        if isinstance(self, click.Group):  # what click.Group.format_options adds after the options
+            self.format_commands(ctx, formatter)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         given = list(args)
