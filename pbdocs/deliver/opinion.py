@@ -3,9 +3,8 @@ the amendment is approved, as a Word document an office can sign and send."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +13,9 @@ from ..files import atomic_path
 from ..messages import catalogue
 from ..rules.results import CheckResult, Finding
 from ..rules.structure import Evidence
+from .gongwen import Gongwen
+from .plan import TableRow
+from .table import TABLE_WIDTHS_MM, short_basis, table_headers
 
 __all__ = ["OpinionSettings", "opinion_docx", "write_opinions", "needs_opinion", "chinese_date"]
 
@@ -24,11 +26,15 @@ _NO_OPINION = frozenset({"compliant", "error", "not_applicable"})
 
 @dataclass(frozen=True)
 class OpinionSettings:
-    """Who sends the opinion and when: the office's name, the signatory line, the date (today)."""
+    """Who sends the opinion and when: the office's name (its 发文机关标志 and signature), the
+    发文字号 (a blank one to fill in without it), a 附注 line (who reviewed it), the date (today),
+    and the office's own Word template (its styles, page and letterhead), as bytes."""
 
     office: str | None = None
     signatory: str | None = None
     date: dt.date = field(default_factory=dt.date.today)
+    doc_number: str | None = None
+    template: bytes | None = None
 
 
 def chinese_date(day: dt.date) -> str:
@@ -41,12 +47,6 @@ def needs_opinion(result: CheckResult) -> bool:
     if result.verdict in _NO_OPINION - {"compliant"}:
         return False
     return result.verdict != "compliant" or any(f.severity != "info" for f in _shortfalls(result))
-
-
-def _place(evidence: Evidence) -> str:
-    parts = [p for p in (evidence.chapter, evidence.article) if p]
-    parts.append(catalogue().text("opinion.page", page=evidence.page))
-    return catalogue().text("opinion.place_separator").join(parts)
 
 
 def _quotes(finding: Finding) -> list[Evidence]:
@@ -83,59 +83,116 @@ def _fix_line(finding: Finding, subject: str) -> str | None:
     return catalogue().text(key, where=fix.where, text=fix.text)
 
 
-def _finding_lines(finding: Finding, subject: str) -> list[str]:
-    lines = [catalogue().text("opinion.status", message=finding.message)]
-    missing = [finding.elements[e].title for e in finding.missing_elements]
-    if missing and finding.elements:
-        lines.append(catalogue().text("opinion.missing_elements", elements="、".join(missing)))
+def _basis_line(finding: Finding) -> str:
+    """The legal basis as an office cites it: 《title》（文号）and the article or point."""
+    basis = finding.basis
+    number = catalogue().text("opinion.doc_number", number=basis.doc_number) if basis.doc_number else ""
+    # A quotation inside the quoted point takes the inner marks (‘’).
+    inner = basis.article.replace("“", "‘").replace("”", "’") if basis.article else ""
+    point = catalogue().text("opinion.basis_point", point=inner) if inner else ""
+    return catalogue().text("opinion.basis", title=basis.title, number=number, point=point)
+
+
+def _where(evidence: Evidence) -> str:
+    return "".join(p for p in (evidence.chapter, evidence.article) if p)
+
+
+def _lacking_line(finding: Finding) -> str:
+    """What the charter says now (its own words, by article) and what it lacks, in plain words."""
+    zh = catalogue()
     quotes = _quotes(finding)
-    lines += [catalogue().text("opinion.evidence", place=_place(e), text=e.text) for e in quotes]
-    if not quotes:
-        where = catalogue().text("opinion.place_separator").join(p for p in (finding.chapter, finding.article) if p)
-        zh = catalogue()
-        lines.append(zh.text("opinion.place", place=where) if where else zh.text("opinion.no_evidence"))
-    lines.append(catalogue().text("opinion.basis", basis=finding.basis.cite()))
+    parts = [zh.text("opinion.quote", where=_where(e), text=e.text) if _where(e) else
+             zh.text("opinion.quote_unplaced", text=e.text) for e in quotes]
+    missing = [finding.elements[e].title for e in finding.missing_elements]
+    if finding.status == "contradicted":
+        parts.append(zh.text("opinion.contradicted", title=finding.title))
+    elif finding.status == "missing" and not quotes and not finding.article:
+        parts.append(zh.text("opinion.absent", title=finding.title))
+    elif missing and finding.status != "missing":
+        parts.append(zh.text("opinion.lacks", elements="”“".join(missing)))
+    else:
+        parts.append(zh.text("opinion.problem", message=finding.message.rstrip("。")))
+    return "".join(parts)
+
+
+def _finding_lines(finding: Finding, subject: str) -> list[str]:
+    lines = [_lacking_line(finding), _basis_line(finding)]
     fix = _fix_line(finding, subject)
     if fix:
         lines.append(fix)
     return lines
 
 
-def opinion_docx(result: CheckResult, settings: OpinionSettings | None = None) -> bytes:
-    """The review opinion on one checked charter, as the bytes of a .docx file."""
-    from docx import Document as WordDocument
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
+def _required(finding: Finding) -> bool:
+    """Errors and warnings must be changed; suggestions (【提示】, severity info) are advice."""
+    return finding.severity != "info"
 
+
+def _numeral(number: int) -> str:
+    return _NUMBERS[number - 1] if number <= len(_NUMBERS) else str(number)
+
+
+def opinion_docx(result: CheckResult, settings: OpinionSettings | None = None,
+                 table: list[TableRow] | None = None) -> bytes:
+    """The review opinion on one checked charter as a 公文 (GB/T 9704-2012), as the bytes of a .docx
+    file; ``table`` (the rows of the 修改对照表) goes with it as its 附件."""
     settings = settings or OpinionSettings()
+    zh = catalogue()
     domain = registry()
-    name = result.name or catalogue().text("opinion.unknown_name")
     subject = result.subject or domain.default_subject(result.org_type)
-    word = WordDocument()
-    word.core_properties.title = catalogue().text("opinion.title", name=f"{result.name or ''}章程")
-    word.core_properties.author = settings.office or "pbdocs"
-    heading = word.add_heading(catalogue().text("opinion.kind"), level=1)
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    word.add_paragraph(catalogue().text("opinion.title", name=f"{result.name or Path(result.path).stem}章程"))
-    word.add_paragraph(catalogue().text("opinion.addressee", name=name))
-    org_type = result.org_type or catalogue().text("opinion.unknown_type")
-    word.add_paragraph(catalogue().text("opinion.identity", name=name, org_type=org_type))
-    word.add_paragraph(catalogue().text("opinion.intro", file=Path(result.path).name,
-                           verdict=catalogue().label("verdicts", result.verdict)))
-    for number, finding in enumerate(_shortfalls(result), 1):
-        label = _NUMBERS[number - 1] if number <= len(_NUMBERS) else str(number)
-        word.add_heading(catalogue().text("opinion.item", number=label, title=finding.title), level=2)
-        for line in _finding_lines(finding, subject):
-            word.add_paragraph(line)
-    word.add_heading(catalogue().text("opinion.route_heading"), level=2)
+    charter = f"{result.name}章程" if result.name else zh.text("opinion.unknown_charter")
+    page = Gongwen(settings.template)
+    page.word.core_properties.title = zh.text("opinion.title", name=charter)
+    page.word.core_properties.author = settings.office or zh.text("opinion.default_author")
+    page.word.core_properties.language = "zh-CN"
+    if settings.office and not page.letterhead:
+        page.mark(settings.office)
+        page.blank(2)
+    number = settings.doc_number or zh.text("opinion.number_placeholder", year=settings.date.year)
+    page.separator(page.paragraph("number", number))
+    page.blank(2)
+    page.paragraph("title", zh.text("opinion.title", name=charter))
+    page.blank()
+    page.paragraph("addressee", zh.text("opinion.addressee", name=result.name or zh.text("opinion.unknown_name")))
+    shortfalls = _shortfalls(result)
+    topics = "、".join(dict.fromkeys(f.title for f in shortfalls))
+    page.paragraph("body", zh.text("opinion.intro", charter=charter, topics=topics))
+    groups = [("opinion.must", [f for f in shortfalls if _required(f)]),
+              ("opinion.should", [f for f in shortfalls if not _required(f)])]
+    section = 0
+    for key, findings in groups:
+        if not findings:
+            continue
+        section += 1
+        page.paragraph("heading1", zh.text(key, number=_numeral(section)))
+        for item, finding in enumerate(findings, 1):
+            page.paragraph("heading2", zh.text("opinion.item", number=_numeral(item), title=finding.title))
+            for line in _finding_lines(finding, subject):
+                page.paragraph("body", line)
+    section += 1
+    page.paragraph("heading1", zh.text("opinion.route_heading", number=_numeral(section)))
     body, review, approve = domain.approval_route(result.org_type)
-    word.add_paragraph(catalogue().text("opinion.route", body=body, review=review, approve=approve))
-    word.add_paragraph(catalogue().text("opinion.closing"))
-    for signed in (settings.office, settings.signatory, chinese_date(settings.date)):
-        if signed:
-            word.add_paragraph(signed).alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    out = io.BytesIO()
-    word.save(out)
-    return out.getvalue()
+    page.paragraph("body", zh.text("opinion.route", body=body, review=review, approve=approve))
+    # The last words of the body go over to the signature's page rather than leave it alone there.
+    ending = [page.paragraph("body", zh.text("opinion.closing"))]
+    table_title = zh.text("table.title", name=charter)
+    if table:
+        ending += [page.paragraph("body"), page.paragraph("body", zh.text("opinion.attachment", title=table_title))]
+    # Room for the seal, pressed over the office's name and the date.
+    ending += [page.paragraph("body") for _ in range(3)]
+    for paragraph in ending:
+        paragraph.paragraph_format.keep_with_next = True
+    page.signature(settings.office, chinese_date(settings.date))
+    if settings.signatory:
+        page.paragraph("body", zh.text("opinion.note", text=settings.signatory))
+    if table:
+        page.page_break()
+        page.paragraph("attachment", zh.text("opinion.attachment_mark"))
+        page.blank()
+        page.paragraph("title", table_title)
+        page.blank()
+        page.table(table_headers(), [(r.before, r.after, short_basis(r.basis)) for r in table], TABLE_WIDTHS_MM)
+    return page.save()
 
 
 def _file_name(result: CheckResult, taken: set[str]) -> str:
@@ -150,7 +207,8 @@ def _file_name(result: CheckResult, taken: set[str]) -> str:
 
 
 def write_opinions(results: Iterable[CheckResult], out_dir: str | os.PathLike[str],
-                   settings: OpinionSettings | None = None) -> list[Path]:
+                   settings: OpinionSettings | None = None,
+                   tables: Callable[[CheckResult], list[TableRow] | None] | None = None) -> list[Path]:
     """One opinion per charter short of compliant, written atomically into ``out_dir`` (created when
     missing) as ``<charter name>-审查意见.docx``; two charters of one name get ``-2``, ``-3``..."""
     folder = Path(out_dir)
@@ -162,6 +220,6 @@ def write_opinions(results: Iterable[CheckResult], out_dir: str | os.PathLike[st
             continue
         target = folder / _file_name(result, taken)
         with atomic_path(target, shared=True) as tmp:
-            tmp.write_bytes(opinion_docx(result, settings))
+            tmp.write_bytes(opinion_docx(result, settings, tables(result) if tables else None))
         written.append(target)
     return written
