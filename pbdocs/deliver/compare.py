@@ -193,17 +193,20 @@ def _regressions(before: CheckResult, after: CheckResult) -> list[Regression]:
     return found
 
 
-def _notes(before: CheckResult, regressions: list[Regression]) -> dict[str, str]:
-    """Old article label -> what its change took away (the elements the old version had there)."""
-    zh = catalogue()
+def _notes(before: CheckResult, after: CheckResult) -> dict[str, str]:
+    """Old article label -> what its change took away: the elements the old version had there and
+    the new one lacks."""
     lost: dict[str, list[str]] = {}
-    for regression in regressions:
-        finding = before.finding(regression.rule)
-        if finding is None or regression.element is None:
+    for old in before.findings:
+        new = after.finding(old.rule)
+        if old.severity == "info" or new is None:
             continue
-        for element in finding.elements.values():
-            if element.title == regression.element and element.evidence and element.evidence.article:
+        for element_id, element in old.elements.items():
+            gone = new.elements.get(element_id)
+            if element.found and element.required and gone is not None and not gone.found \
+                    and element.evidence is not None and element.evidence.article:
                 lost.setdefault(element.evidence.article, []).append(element.title)
+    zh = catalogue()
     return {article: zh.text("compare.note_lost", elements="”“".join(titles)) for article, titles in lost.items()}
 
 
@@ -220,7 +223,7 @@ def compare_documents(old: Document, new: Document, options: CheckOptions | None
     pairs = _align(old_units, new_units)
     old_to_new = {i: j for i, j, _ in pairs if i is not None and j is not None}
     regressions = _regressions(before, after)
-    notes = _notes(before, regressions)
+    notes = _notes(before, after)
     changes, unchanged = [], 0
     for i, j, similarity in sorted(pairs, key=lambda p: _order(p, old_to_new)):
         a = old_units[i] if i is not None else None
