@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
@@ -16,9 +15,6 @@ from . import __version__, shell
 from .domain import registry
 from .errors import OcrDisabled, PbdocsError, ReadError
 from .messages import catalogue
-
-if TYPE_CHECKING:
-    from .rules.structure import Evidence
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
 
@@ -96,7 +92,7 @@ def _extract_options(ocr: str, timeout: float):
 
 
 _kind_option = click.option(
-    "--kind", type=click.Choice(registry().kind_codes()), default=None,
+    "--kind", type=click.Choice(registry().kind_choices()), default=None,
     help=_help("kind"))
 # Verdicts that fail a run, by --fail-on; unreadable files exit 3 whatever it says. A document
 # that is not a social-organization charter (not_applicable) fails nothing: it is no fault of it.
@@ -243,9 +239,8 @@ def screen(paths, out, workers, pack, org_type, rules_file, kind, fail_on, ocr, 
 
 def _write_opinions(records, out_dir: str, settings=None) -> None:
     from .deliver import write_opinions
-    from .rules import CheckResult
 
-    written = write_opinions((CheckResult.from_dict(r.check) for r in records), out_dir, settings)
+    written = write_opinions((r.result for r in records), out_dir, settings)
     click.echo(catalogue().text("opinion.written", count=len(written), out=out_dir), err=True)
 
 
@@ -561,75 +556,6 @@ def ingest(paths, corpus_dir, title, issuer, doc_number, date, source, version_l
 
 # --- check ---------------------------------------------------------------------------------------
 
-def _quote(text: str, limit: int = 90) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
-def _evidence_place(evidence) -> str:
-    zh = catalogue()
-    parts = [p for p in (evidence.chapter, evidence.article) if p] + [zh.text("check.page", page=evidence.page)]
-    return zh.text("check.place_separator").join(parts)
-
-
-def _check_report(result) -> list[str]:
-    """The report of one file for people, in Chinese: verdict, each rule's elements with evidence,
-    the fix and the legal basis. Only findings that fall short carry a severity mark and a fix."""
-    zh = catalogue()
-    about = " · ".join(x for x in (result.org_type, result.name) if x)
-    verdict = zh.label("verdicts", result.verdict)
-    placement = result.finding(registry().rule_ids.placement)
-    if placement is not None and placement.status == "missing" and placement.article:
-        verdict = zh.text("report.misplaced_verdict", verdict=verdict)
-    heading = zh.text("check.heading", path=result.path, verdict=verdict)
-    lines = [heading + (zh.text("check.about", about=about) if about else "")]
-    if result.error:
-        lines.append(zh.text("check.error", reason=zh.reading(result.error)))
-        return lines
-    if result.verdict == "not_applicable" and result.reason:
-        lines.append(zh.text("check.reason", reason=result.reason))
-    if result.ocr_pages:
-        lines.append(zh.text("check.ocr_pages", pages="、".join(map(str, result.ocr_pages))))
-    for finding in result.findings:
-        lines.extend(_finding_lines(finding))
-    for warning in result.warnings:
-        lines.append(zh.text("check.warning", warning=zh.reading(warning)))
-    return lines
-
-
-def _finding_lines(finding) -> list[str]:
-    zh = catalogue()
-    title, status = finding.title or zh.label("rules", finding.rule), zh.label("statuses", finding.status)
-    short = finding.status != "present"
-    if short:
-        lines = [zh.text("check.finding_short", severity=zh.label("severities", finding.severity), title=title,
-                         status=status, message=finding.message)]
-    else:
-        lines = [zh.text("check.finding_ok", title=title, status=status)]
-    sentences: dict[tuple[int, int], Evidence] = {}
-    for element in finding.elements.values():
-        mark = "✓" if element.found else ("·" if not element.required else "✗")
-        line = f"    {mark} {element.title}" + ("" if element.required else zh.text("check.optional"))
-        if element.evidence:
-            evidence = element.evidence
-            sentences.setdefault((evidence.start, evidence.end), evidence)
-            line += f"  {_evidence_place(evidence)}「{_quote(evidence.match, 30)}」"
-            if element.method != "exact":
-                line += zh.text("check.method", method=zh.label("methods", element.method),
-                                confidence=f"{element.confidence:.2f}")
-        lines.append(line)
-        if element.note:
-            lines.append(f"        {element.note}")
-    for evidence in sentences.values():
-        lines.append(f"    “{_quote(evidence.text)}”")
-    if finding.fix and short:
-        # 将第四条中的“…”改为 reads on into the new words; any other place is followed by the text.
-        key = "check.fix_amend" if registry().fix_kind(finding.fix.where) == "amend_weak" else "check.fix"
-        lines.append(zh.text(key, where=finding.fix.where, text=finding.fix.text))
-    lines.append(zh.text("check.basis", basis=finding.basis.cite()))
-    return lines
-
-
 @cli.command(help=_help("check"))
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
@@ -649,6 +575,7 @@ def check(paths, fmt, pack, org_type, rules_file, kind, pages, fail_on, ocr, tim
     from functools import partial
 
     from .executor import call_within
+    from .present import check_lines
     from .rules import CheckOptions, CheckResult, check_pages, check_path
     from .screen.task import timeout_reason
 
@@ -674,7 +601,7 @@ def check(paths, fmt, pack, org_type, rules_file, kind, pages, fail_on, ocr, tim
         if fmt == "json":
             click.echo(_json_line(result.as_dict()))
         else:
-            click.echo("\n".join(_check_report(result)))
+            click.echo("\n".join(check_lines(result)))
     sys.exit(EXIT_UNREADABLE if unreadable else EXIT_FINDINGS if failing else EXIT_OK)
 
 
@@ -809,7 +736,7 @@ def amend(charter, out, table, author, office, template, pack, org_type, rules_f
         amendment = amend_charter(charter, out, table, _check_options(pack, org_type, rules_file, ocr),
                                   author=author or default_author(office), template=template)
     except ReadError as exc:
-        _unreadable(exc.path, exc.reason)
+        _error(f"{exc.path}：{catalogue().error_text(exc)}")
         sys.exit(EXIT_UNREADABLE)
     if not amendment.changed:
         click.echo(catalogue().text("amend.compliant", path=charter), err=True)
@@ -818,6 +745,11 @@ def amend(charter, out, table, author, office, template, pack, org_type, rules_f
     click.echo(catalogue().text("amend.written", path=charter, out=out, count=count), err=True)
     if amendment.table is not None:
         click.echo(catalogue().text("amend.table_written", out=amendment.table), err=True)
+
+
+def _short(text: str, limit: int = 90) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def _change_lines(comparison) -> list[str]:
@@ -840,13 +772,13 @@ def _change_lines(comparison) -> list[str]:
             continue
         flush()
         if change.kind == "added":
-            lines.append(zh.text("compare.added", new=change.new_article or "", text=_quote(change.new_text or "")))
+            lines.append(zh.text("compare.added", new=change.new_article or "", text=_short(change.new_text or "")))
         elif change.kind == "removed":
-            lines.append(zh.text("compare.removed", old=change.old_article or "", text=_quote(change.old_text or "")))
+            lines.append(zh.text("compare.removed", old=change.old_article or "", text=_short(change.old_text or "")))
         else:
             key = "compare.modified" if change.old_article != change.new_article else "compare.modified_same"
             lines.append(zh.text(key, old=change.old_article or "", new=change.new_article or "",
-                                 text=_quote(change.new_text or "")))
+                                 text=_short(change.new_text or "")))
         if change.note:
             lines.append(zh.text("compare.note", note=change.note))
     flush()
@@ -874,7 +806,7 @@ def compare(old, new, out, fmt, template, pack, org_type, rules_file, ocr):
     try:
         comparison = compare_charters(old, new, _check_options(pack, org_type, rules_file, ocr))
     except ReadError as exc:
-        _unreadable(exc.path, exc.reason)
+        _error(f"{exc.path}：{catalogue().error_text(exc)}")
         sys.exit(EXIT_UNREADABLE)
     zh = catalogue()
     if fmt == "json":

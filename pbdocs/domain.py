@@ -20,7 +20,8 @@ from typing import Any, NoReturn
 
 from .errors import InvalidOption, RulePackError
 
-__all__ = ["Approval", "Domain", "DocumentKind", "OrgType", "Place", "RuleIds", "parse_domain", "registry"]
+__all__ = ["Approval", "Cue", "Domain", "DocumentKind", "KindJudging", "OrgType", "Place", "RuleIds", "parse_domain",
+           "registry"]
 
 _SOURCE = "pbdocs/data/domain.toml"
 # The [fix] templates that give a fix's place (the others give its text or a missing article's name).
@@ -46,9 +47,25 @@ class OrgType:
 
 
 @dataclass(frozen=True)
+class Cue:
+    """Words that speak for a document kind wherever they stand in the text: ``pattern`` (a regular
+    expression over normalized text) adds ``weight`` for each time it is found, up to ``cap`` times."""
+
+    pattern: str
+    weight: float
+    cap: int = 3
+
+    @functools.cached_property
+    def regex(self) -> re.Pattern[str]:
+        return re.compile(self.pattern, re.M)
+
+
+@dataclass(frozen=True)
 class DocumentKind:
-    """What a document is: a social-organization charter (the default kind, no patterns) or a
-    look-alike (company articles, a village charter...) that the party-clause verdicts do not fit."""
+    """What a document is: a social-organization charter (the default kind) or a look-alike
+    (company articles, a trade union's charter, a village pact...) that the party-clause verdicts
+    do not fit. ``cues`` are read over the whole text; ``title``, ``named`` and ``describes`` are
+    strong cues on the title line, the organization's name and its first sentences."""
 
     code: str
     name: str
@@ -57,6 +74,20 @@ class DocumentKind:
     describes: str | None = None
     pack: str | None = None
     subject: str | None = None
+    cues: tuple[Cue, ...] = ()
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class KindJudging:
+    """How the kind is told from the whole text: the weight of a ``title``/``named``/``describes``
+    match, the score another kind needs (``min_score``) and its lead over the charter's (``margin``)."""
+
+    title_weight: float
+    named_weight: float
+    describes_weight: float
+    min_score: float
+    margin: float
 
 
 @dataclass(frozen=True)
@@ -106,6 +137,7 @@ class Domain:
     bare_subjects: tuple[str, ...]
     default_kind: DocumentKind
     document_kinds: tuple[DocumentKind, ...]
+    kind_judging: KindJudging
     kind_packs: tuple[str, ...]
     default_pack: str
     every_pack: str
@@ -161,15 +193,20 @@ class Domain:
         return (self.default_kind, *self.document_kinds)
 
     def kind(self, code: str) -> DocumentKind:
-        """The kind named by ``code`` (or its Chinese name); :class:`InvalidOption` for none."""
+        """The kind named by ``code`` (its Chinese name or an alias: ``charter``); :class:`InvalidOption`
+        for none."""
         wanted = code.strip()
         for kind in self.kinds:
-            if wanted in (kind.code, kind.name):
+            if wanted in (kind.code, kind.name, *kind.aliases):
                 return kind
-        raise InvalidOption(f"unknown document kind {code!r} (one of: {', '.join(self.kind_codes())})")
+        raise InvalidOption(f"unknown document kind {code!r} (one of: {', '.join(self.kind_choices())})")
 
     def kind_codes(self) -> tuple[str, ...]:
         return tuple(k.code for k in self.kinds)
+
+    def kind_choices(self) -> tuple[str, ...]:
+        """Every spelling ``--kind`` accepts: the codes, then the aliases."""
+        return (*self.kind_codes(), *(a for k in self.kinds for a in k.aliases))
 
     def packs_named(self, name: str) -> tuple[str, ...]:
         """The built-in packs a group name stands for, or ``(name,)`` for any other name."""
@@ -315,10 +352,41 @@ def _optional(read: _Reader, data: dict[str, Any], key: str, where: str, *, patt
     return read.text(data, key, where, pattern=pattern) if key in data else None
 
 
+def _cues(read: _Reader, entry: dict[str, Any], where: str) -> tuple[Cue, ...]:
+    """``[…cues]``: pattern = weight, or pattern = [weight, cap]."""
+    table = entry.get("cues", {})
+    if not isinstance(table, dict):
+        read.fail(where, "'cues' must be a table of pattern = weight")
+    cues = []
+    for pattern, value in table.items():
+        weight, cap = (value, 3) if not isinstance(value, list) else [*value, 3][:2]
+        if not isinstance(weight, (int, float)) or not isinstance(cap, int) or cap < 1:
+            read.fail(where, f"cue {pattern!r} needs a number (or [number, cap])")
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            read.fail(where, f"bad regular expression in cue {pattern!r}: {exc}")
+        cues.append(Cue(pattern, float(weight), cap))
+    return tuple(cues)
+
+
+def _kind_judging(read: _Reader, head: dict[str, Any]) -> KindJudging:
+    table = head.get("judging", {})
+    if not isinstance(table, dict):
+        read.fail("[kinds.judging]", "must be a table")
+    values = {key: table.get(key, default) for key, default in (
+        ("title_weight", 8), ("named_weight", 8), ("describes_weight", 6), ("min_score", 8), ("margin", 4))}
+    if not all(isinstance(v, (int, float)) for v in values.values()):
+        read.fail("[kinds.judging]", "weights and thresholds are numbers")
+    return KindJudging(**{key: float(value) for key, value in values.items()})
+
+
 def _document_kinds(read: _Reader, data: dict[str, Any],
                     packs: _Packs) -> tuple[DocumentKind, tuple[DocumentKind, ...]]:
     head = read.table(data, "kinds", "top level")
-    default = DocumentKind(read.text(head, "default", "[kinds]"), read.text(head, "default_name", "[kinds]"))
+    default = DocumentKind(read.text(head, "default", "[kinds]"), read.text(head, "default_name", "[kinds]"),
+                           cues=_cues(read, head, "[kinds]"),
+                           aliases=read.strings(head, "aliases", "[kinds]") if "aliases" in head else ())
     entries = data.get("document_kinds", [])
     if not isinstance(entries, list):
         read.fail("top level", "'document_kinds' must be a list of tables")
@@ -331,9 +399,10 @@ def _document_kinds(read: _Reader, data: dict[str, Any],
             named=_optional(read, entry, "named", where, pattern=True),
             describes=_optional(read, entry, "describes", where, pattern=True),
             pack=_optional(read, entry, "pack", where), subject=_optional(read, entry, "subject", where),
+            cues=_cues(read, entry, where),
         )
-        if not (kind.title or kind.named or kind.describes):
-            read.fail(where, "needs at least one of 'title', 'named', 'describes'")
+        if not (kind.title or kind.named or kind.describes or kind.cues):
+            read.fail(where, "needs at least one of 'title', 'named', 'describes', 'cues'")
         if kind.pack is not None and kind.pack not in packs.kinds:
             read.fail(where, f"pack {kind.pack!r} is not listed in [packs] kinds")
         kinds.append(kind)
@@ -383,6 +452,7 @@ def parse_domain(text: str, source: str = _SOURCE) -> Domain:
         bare_subjects=read.strings(subjects, "bare", "[subjects]") if "bare" in subjects else (),
         default_kind=default_kind,
         document_kinds=document_kinds,
+        kind_judging=_kind_judging(read, read.table(data, "kinds", "top level")),
         kind_packs=packs.kinds,
         default_pack=packs.default,
         every_pack=packs.every,

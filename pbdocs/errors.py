@@ -1,22 +1,104 @@
-"""Typed errors raised by the library; the CLI maps them to exit codes."""
+"""Typed errors raised by the library, as data: a stable code and the fields it is about.
+
+Every error names what went wrong by a code (``read.empty_file``) and carries its fields (``path``,
+``limit``, ``size``...). People read it through the catalogue, one Chinese text per code in the
+``[errors]`` section of ``pbdocs/data/messages.toml``::
+
+    from pbdocs.messages import catalogue
+    try:
+        extract("章程.docx")
+    except ReadError as exc:
+        exc.code, exc.path, exc.fields        # 'read.empty_file', '章程.docx', {'path': '章程.docx'}
+        catalogue().error_text(exc)           # 空文件
+
+``exc.reason`` (and ``str(exc)``) is the English reason JSON has always carried under ``error``; it is
+for programs and logs, never shown to a person. A code :data:`REASONS` does not know reads as itself.
+
+The shell maps the error's class to an exit code (``exit_code``). Warnings are data of the same
+shape (:class:`Notice`): a code, its fields, and the English text JSON keeps.
+"""
 from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+# The English reason of each code: the stable value of JSON's ``error`` (and of a warning in
+# ``warnings``), formatted with the error's fields. Chinese lives in the catalogue.
+REASONS: dict[str, str] = {
+    "read.no_such_file": "no such file",
+    "read.no_such_path": "no such file or folder",
+    "read.is_directory": "is a directory",
+    "read.not_regular": "not a regular file (a pipe, device or socket is never read)",
+    "read.empty_file": "empty file",
+    "read.cannot_open": "cannot open: {detail}",
+    "read.cannot_read": "cannot read: {detail}",
+    "query.empty": "empty query",
+    "legacy.reason": "{reason}",
+}
+LEGACY = "legacy.reason"
+_CODE = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+")
+
+
+def reason_of(code: str, fields: dict[str, Any]) -> str:
+    """The English reason of ``code`` with ``fields`` (for JSON and logs); the code for an unknown one."""
+    template = REASONS.get(code)
+    return code if template is None else fill(template, fields)
+
+
+def fill(template: str, fields: dict[str, Any]) -> str:
+    """``template`` with ``fields``; a field the raise site did not give reads as nothing."""
+    return template.format_map(_Blank(fields))
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What a warning says, as data: a code and its fields (people read the catalogue's text)."""
+
+    code: str
+    fields: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def reason(self) -> str:
+        return reason_of(self.code, self.fields)
+
+
+def _rebuild(cls: type[PbdocsError], code: str, fields: dict[str, Any]) -> PbdocsError:
+    return cls(code, **fields)
 
 
 class PbdocsError(Exception):
-    """Base class of every error pbdocs raises on purpose."""
+    """Base class of every error pbdocs raises on purpose: ``PbdocsError(code, path=..., **fields)``."""
 
     exit_code = 1
+
+    def __init__(self, code: str | os.PathLike[str], /, *legacy: Any, path: str | os.PathLike[str] | None = None,
+                 **fields: Any):
+        if legacy or not (isinstance(code, str) and _CODE.fullmatch(code)):
+            # TRANSITION: ReadError(path, reason) and Error(message) of before the codes.
+            path, reason = (code, legacy[0]) if legacy else (path, code)
+            code, fields = LEGACY, {"reason": str(reason)}
+        self.code = str(code)
+        self.path = "" if path is None else str(path)
+        self.fields: dict[str, Any] = {"path": self.path, **fields} if path is not None else dict(fields)
+        self.reason = reason_of(code, self.fields)
+        super().__init__(f"{self.path}: {self.reason}" if self.path else self.reason)
+
+    def __reduce__(self):
+        # Errors cross process boundaries (worker pools, Dask): rebuild from the code and fields.
+        return _rebuild, (type(self), self.code, self.fields)
 
 
 class ReadError(PbdocsError):
     """A file could not be turned into text: corrupt, encrypted, empty, unsupported, too large."""
 
     exit_code = 3
-
-    def __init__(self, path, reason: str):
-        self.path = str(path)
-        self.reason = reason
-        super().__init__(f"{self.path}: {reason}")
 
 
 class OcrDisabled(ReadError):

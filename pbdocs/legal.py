@@ -26,6 +26,7 @@ __all__ = [
     "line_headings", "numbered_list_headings", "list_chapter_headings", "inline_headings",
     "is_page_number", "running_key", "running_lines", "strip_running_lines", "EDGE_LINES", "RUNNING_SHARE",
     "cited_titles", "title_key", "break_furniture", "TextLine", "text_lines", "proviso",
+    "ARTICLE_REFERENCE", "is_general_chapter", "short_title", "title_forms", "citation",
 ]
 
 # -- lines ----------------------------------------------------------------------------------------
@@ -124,9 +125,13 @@ def article_label(number: int) -> str:
     return f"第{format_numeral(number)}条"
 
 
+# 第X条 wherever it stands, a heading or a reference (依照本章程第十四条); group 1 is the numeral.
+ARTICLE_REFERENCE = re.compile(rf"第\s*({NUMERAL})\s*[条條]")
+
+
 def article_number(label: str | None) -> int | None:
     """The number of a 第X条 label: 第十四条 -> 14, 第四条之一 -> 4, 第—条 -> 1."""
-    m = re.match(rf"第\s*({NUMERAL})\s*[条條]", label or "")
+    m = ARTICLE_REFERENCE.match(label or "")
     return parse_numeral(m.group(1)) if m else None
 
 
@@ -419,11 +424,50 @@ def break_furniture(lines: Sequence[str], title: int | None) -> set[int]:
     return furniture
 
 
+# -- chapters -----------------------------------------------------------------------------------
+
+def is_general_chapter(number: int | None, title: str) -> bool:
+    """第一章 总则, where the 2019 notice puts the party clause: the first chapter, or one titled 总则
+    wherever it stands."""
+    return number == 1 or "总则" in title
+
+
 # -- citations ----------------------------------------------------------------------------------
 
 # A law or document is cited by its title in book-title marks: 依照《中华人民共和国慈善法》的规定.
 _CITED_TITLE = re.compile(r"《([^《》\n]{2,80})》")
 _STATE_PREFIX = "中华人民共和国"
+
+
+_TRAILING_PARENTHESIS = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
+
+
+def short_title(title: str) -> str:
+    """The name people cite a law by: 中华人民共和国慈善法 -> 慈善法; 中国共产党章程（...修改...）->
+    中国共产党章程. Titles of other documents come back whole but for a trailing parenthesis."""
+    short = _TRAILING_PARENTHESIS.sub("", title.strip()).strip("《》 ")
+    return short.removeprefix(_STATE_PREFIX) or title
+
+
+def title_forms(title: str) -> set[str]:
+    """The ways a question may name a document: its title, without 中华人民共和国, without a
+    parenthesized addition (中国共产党章程（...部分修改...）), each at least two characters."""
+    short = re.split(r"[(（]", title, maxsplit=1)[0]
+    forms = {title, short} | {t.removeprefix(_STATE_PREFIX) for t in (title, short)}
+    return {f for f in forms if len(f) >= 2}
+
+
+def citation(title: str, *, version: str | None = None, doc_number: str | None = None,
+             article: str | None = None, date: str | None = None) -> str:
+    """How pbdocs cites a document: 《慈善法》(2023修正) 第六十一条 for a law's version (by its short
+    title), 《…通知》(民函〔2019〕54号) for a numbered document, else 《title》; then the article and,
+    when given, the date (2019-05-20) in parentheses."""
+    if version:
+        label = f"《{short_title(title)}》({version})"
+    else:
+        name = title.strip().strip("《》")
+        label = f"《{name}》({doc_number})" if doc_number else f"《{name}》"
+    return " ".join([label] + [part for part in (article, f"({date})" if date else None) if part])
 
 
 def title_key(title: str) -> str:

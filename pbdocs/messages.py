@@ -7,7 +7,7 @@ labels and sentences of ``pbdocs/data/messages.toml``, through one object::
     zh = catalogue()
     zh.label("verdicts", "partial")                  # 部分缺失
     zh.text("check.fix", where="…", text="…")          # a sentence with its fields
-    zh.reading("empty file")                           # 空文件: a library reason, read in Chinese
+    zh.error_text(exc)                                 # 空文件: a typed error (or a code and fields)
 
 Like :mod:`pbdocs.domain`, this module imports only :mod:`pbdocs.errors` and the standard library,
 so every layer may use it.
@@ -24,7 +24,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
-from .errors import InvalidOption
+from .errors import LEGACY, InvalidOption, PbdocsError, fill
 
 __all__ = ["Catalogue", "Reading", "catalogue", "parse_catalogue", "LANGUAGES"]
 
@@ -72,6 +72,18 @@ class Catalogue:
         section, _, name = key.partition(".")
         template = self.sections[section][name]
         return template.format(**fields) if fields else template
+
+    def error_text(self, error: PbdocsError | str, /, **fields: Any) -> str:
+        """What went wrong, in Chinese: the ``[errors]`` text of an error's code with its fields
+        (an error, or a code and its fields). The path is not part of it: the shell puts it in front."""
+        if isinstance(error, PbdocsError):
+            code, fields = error.code, error.fields
+        else:
+            code = error
+        if code == LEGACY:
+            return self.reading(fields.get("reason"))
+        template = self.sections.get("errors", {}).get(code)
+        return code if template is None else fill(template, fields)
 
     def reading(self, reason: str | None) -> str:
         """A library's English reason (an error, a warning) as people read it; a reason no

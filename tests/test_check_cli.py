@@ -100,7 +100,7 @@ def test_text_report_marks_elements_quotes_evidence_and_fix():
     assert "✗ 坚持中国共产党的全面领导" in out
     assert "修改建议（替换第四条的现有表述）：“本院坚持中国共产党的全面领导，" in out
     assert ("法律依据：《民政部关于在社会组织登记管理工作中贯彻落实〈中共中央关于加强党的政治建设的意见〉"
-            "有关要求的通知》 民函〔2019〕54号") in out
+            "有关要求的通知》(民函〔2019〕54号)") in out
     assert result.stderr == ""
 
 
@@ -168,7 +168,7 @@ def test_rules_command_lists_rules_with_legal_basis():
     assert "party-clause  【必改】  党建条款" in out
     assert "民函〔2019〕54号" in out and "民函〔2018〕78号" in out
     assert "social-group-contents  【必改】  社会团体章程应当包括的事项  （社会团体）" in out
-    assert "《基金会管理条例》 国务院令第400号 第十条 (2004-03-08)" in out
+    assert "《基金会管理条例》(国务院令第400号) 第十条 (2004-03-08)" in out
 
 
 def test_rules_command_json_and_user_pack():

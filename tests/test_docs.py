@@ -1,20 +1,38 @@
-"""Every CLI command and option is documented in the README, in the section about that command.
+"""The manual in docs/ documents every CLI command and option, names only files that exist, and builds.
 
 In the style of sqlite-utils' tests/test_docs.py: the command tree is walked from pbdocs.cli, so a new
-command or option without a README line fails here, one test per name.
+command or option without a line in the manual fails here, one test per name. The manual is built with
+`mkdocs build --strict`, as a reader would get it, so a broken link or a page left out of the navigation
+fails too.
 """
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import click
 import pytest
+import yaml
 
 from pbdocs.cli import cli
 
-README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-SECTIONS = re.split(r"^(?=## )", README, flags=re.M)
+from test_lint import LAYERS
+
+REPO = Path(__file__).resolve().parents[1]
+DOCS = REPO / "docs"
+README = REPO / "README.md"
+README_MAX_LINES = 300
+PAGES = {path.relative_to(DOCS).as_posix(): path.read_text(encoding="utf-8") for path in sorted(DOCS.rglob("*.md"))}
+
+
+def _sections(text: str) -> list[str]:
+    return re.split(r"^(?=#{2,3} )", text, flags=re.M)
+
+
+def _title(text: str) -> str:
+    return next((line for line in text.splitlines() if line.startswith("# ")), "")
 
 
 def _commands(group: click.Group, prefix: str = "pbdocs") -> list[tuple[str, click.Command]]:
@@ -42,27 +60,100 @@ def _mentions(text: str, name: str) -> bool:
     return re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text) is not None
 
 
-def _sections_about(path: str) -> list[str]:
-    """The section whose heading names the command; else every section that mentions it."""
-    headed = [section for section in SECTIONS if _mentions(section.partition("\n")[0], path)]
-    return headed or [section for section in SECTIONS if _mentions(section, path)]
+def _texts_about(path: str) -> list[str]:
+    """The pages whose title names the command; else the sections whose heading names it; else every
+    section that mentions it."""
+    pages = [text for text in PAGES.values() if _mentions(_title(text), path)]
+    if pages:
+        return pages
+    sections = [section for text in PAGES.values() for section in _sections(text)]
+    headed = [section for section in sections if _mentions(section.partition("\n")[0], path)]
+    return headed or [section for section in sections if _mentions(section, path)]
 
 
 def test_the_command_tree_is_walked():
     # Guards the walk itself: a regression that found no commands would make every test below vacuous.
     assert {"pbdocs check", "pbdocs index build"} <= {path for path, _ in COMMANDS}
     assert ("pbdocs screen", "--out") in OPTIONS
+    assert "commands/check.md" in PAGES
 
 
 @pytest.mark.parametrize("path", [path for path, _ in COMMANDS])
 def test_command_is_documented(path):
-    assert _sections_about(path), f"`{path}` appears nowhere in README.md"
+    assert _texts_about(path), f"`{path}` appears nowhere in docs/"
 
 
 @pytest.mark.parametrize("path,option", OPTIONS, ids=[f"{path}-{option}" for path, option in OPTIONS])
 def test_option_is_documented_with_its_command(path, option):
-    # The root group's options (--version) belong to no command's section; anywhere in the README will do.
-    sections = [README] if path == "pbdocs" else _sections_about(path)
-    assert any(_mentions(section, option) for section in sections), (
-        f"{option} of `{path}` is not mentioned in the README section(s) about `{path}`"
+    # The root group's options (--version) belong to no command's page; anywhere in the manual will do.
+    texts = list(PAGES.values()) if path == "pbdocs" else _texts_about(path)
+    assert any(_mentions(text, option) for text in texts), (
+        f"{option} of `{path}` is not mentioned on the docs/ page or section(s) about `{path}`"
     )
+
+
+# A path inside the package as the docs write it (`pbdocs/search/factors.py`), not the tail of a
+# user folder (`~/.cache/pbdocs/index`, `/srv/pbdocs/originals`).
+PACKAGE_PATH = re.compile(r"(?<![\w./~$%\\-])pbdocs/[\w./-]*[\w/]")
+
+
+def _named_paths() -> list[tuple[str, str]]:
+    texts = {**{f"docs/{name}": text for name, text in PAGES.items()}, "README.md": README.read_text(encoding="utf-8")}
+    return sorted({(name, match.group().rstrip("/")) for name, text in texts.items()
+                   for match in PACKAGE_PATH.finditer(text)})
+
+
+NAMED_PATHS = _named_paths()
+
+
+def test_the_docs_name_package_paths():
+    assert ("docs/architecture.md", "pbdocs/errors.py") in NAMED_PATHS
+
+
+@pytest.mark.parametrize("page,path", NAMED_PATHS, ids=[f"{page}:{path}" for page, path in NAMED_PATHS])
+def test_every_package_path_the_docs_name_exists(page, path):
+    assert (REPO / path).exists(), f"{page} names {path}, which does not exist"
+
+
+def test_every_page_is_in_the_navigation():
+    config = yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    listed: list[str] = []
+
+    def walk(node):
+        if isinstance(node, str):
+            listed.append(node)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            for value in node.values():
+                walk(value)
+
+    walk(config["nav"])
+    assert sorted(listed) == sorted(PAGES)
+    assert config["theme"]["name"] == "material"
+
+
+def test_the_layer_table_is_the_one_the_lint_test_enforces():
+    page = PAGES["architecture.md"]
+    table = {}
+    for row in re.finditer(r"^\| (\d+) \| ([^|]+) \|", page, flags=re.M):
+        for module in re.findall(r"`([\w.]+)`", row.group(2)):
+            table[module] = int(row.group(1))
+    assert table == LAYERS
+
+
+def test_the_readme_is_short_and_keeps_the_quick_start():
+    text = README.read_text(encoding="utf-8")
+    assert len(text.splitlines()) <= README_MAX_LINES
+    assert "bash scripts/setup.sh && pbdocs screen examples/charters --out report.html --fail-on none" in text
+    assert "bash scripts/setup.sh test && python3 -m pytest -n 2" in text
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert "bash scripts/setup.sh test && python3 -m pytest -n 2" in ci
+
+
+def test_the_manual_builds_strictly(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir",
+                           str(tmp_path / "site")], cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (tmp_path / "site" / "commands" / "check" / "index.html").is_file()

@@ -25,7 +25,7 @@ from pbdocs.errors import CorruptFile, OverBudget, ReadError, ScreenError
 from pbdocs.extract import Budget, ExtractOptions, extract
 from pbdocs.extract import docx as docx_reader
 from pbdocs.extract import html as html_reader
-from pbdocs.rules import CheckOptions
+from pbdocs.rules import CheckOptions, CheckResult
 from pbdocs.screen import screen
 from pbdocs.screen.inputs import collect_sources
 from pbdocs.screen.journal import Journal, journal_path
@@ -173,7 +173,7 @@ def test_extract_and_check_give_up_at_their_timeout(tmp_path, monkeypatch):
 
 def _record(path: str, verdict: str = "error", error: str | None = "unreadable") -> ScreenRecord:
     return ScreenRecord.failed(path, error or "x") if verdict == "error" else ScreenRecord(
-        {"path": path, "verdict": verdict}, {"path": path, "verdict": verdict})
+        CheckResult(path=path, verdict=verdict))
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv", ".json", ".html"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from pbdocs import legal
 from pbdocs.extract.metadata import parse_date
 from pbdocs.legal import (
     article_heading,
@@ -263,3 +264,51 @@ def test_lines_are_ordered_by_position_not_by_reading_order():
     footer = Line("机密 文件", 0.95, 0.97)
     pages = [[footer, *_page("甲", "乙", "丙")], [footer, *_page("丁", "戊", "己")]]
     assert running_lines(pages) == [{0}, {0}]
+
+
+# -- titles, chapters and citations: one room for every command ----------------------------------
+
+@pytest.mark.parametrize("title, short", [
+    ("中华人民共和国慈善法", "慈善法"),
+    ("《中华人民共和国慈善法》", "慈善法"),
+    ("中国共产党章程（中国共产党第二十次全国代表大会部分修改，2022年10月22日通过）", "中国共产党章程"),
+    ("社会团体登记管理条例", "社会团体登记管理条例"),
+])
+def test_short_titles(title, short):
+    assert legal.short_title(title) == short
+
+
+def test_title_forms_name_a_law_with_and_without_its_state_prefix_and_addition():
+    assert legal.title_forms("中华人民共和国慈善法（2023修正）") == {
+        "中华人民共和国慈善法（2023修正）", "中华人民共和国慈善法", "慈善法（2023修正）", "慈善法"}
+
+
+@pytest.mark.parametrize("kwargs, cited", [
+    ({"title": "中华人民共和国慈善法", "version": "2023修正", "article": "第六十一条"},
+     "《慈善法》(2023修正) 第六十一条"),
+    ({"title": "民政部关于…的通知", "doc_number": "民函〔2019〕54号"}, "《民政部关于…的通知》(民函〔2019〕54号)"),
+    ({"title": "公司法", "doc_number": "", "article": "第十八条", "date": "2023-12-29"},
+     "《公司法》 第十八条 (2023-12-29)"),
+    ({"title": "《示范文本》"}, "《示范文本》"),
+])
+def test_one_citation_format(kwargs, cited):
+    assert legal.citation(**kwargs) == cited
+
+
+def test_a_rule_basis_is_cited_like_a_search_hit():
+    from pbdocs.rules.packs import LegalBasis
+
+    basis = LegalBasis("民政部关于…的通知", "民函〔2019〕54号", "2019-05-20", "党建内容载入社会组织章程总则部分")
+    assert basis.cite() == "《民政部关于…的通知》(民函〔2019〕54号) 党建内容载入社会组织章程总则部分 (2019-05-20)"
+
+
+@pytest.mark.parametrize("number, title, general", [
+    (1, "总则", True), (1, "名称和宗旨", True), (2, "总则", True), (2, "业务范围", False), (None, "", False)])
+def test_the_general_chapter(number, title, general):
+    assert legal.is_general_chapter(number, title) is general
+
+
+def test_article_references_inside_sentences():
+    sentence = "依照本章程第十四条、第 3 条的规定"
+    found = [legal.parse_numeral(m.group(1)) for m in legal.ARTICLE_REFERENCE.finditer(sentence)]
+    assert found == [14, 3]

@@ -67,7 +67,7 @@ LAYERS = {
     "pbdocs.messages": 0,
     "pbdocs.models": 1, "pbdocs.legal": 1, "pbdocs.extract": 1, "pbdocs.executor": 1,
     "pbdocs.rules": 2, "pbdocs.search": 2,
-    "pbdocs.screen": 3,
+    "pbdocs.present": 3, "pbdocs.screen": 3,
     "pbdocs.deliver": 4, "pbdocs.office": 4,
     "pbdocs": 5,
     "pbdocs.shell": 6, "pbdocs.cli": 6, "pbdocs.web": 6, "pbdocs.__main__": 7,

@@ -16,8 +16,8 @@ DATA = Path(__file__).parent / "data" / "reports"
 CHARTERS = Path(__file__).parent / "data" / "check" / "charters"
 HEADER = ["文件", "组织名称", "组织类型", "结论", "党建条款", "缺少要素", "核心价值观", "位置", "原文摘录", "修改建议",
           "法律依据", "党建领导机关", "OCR 页", "错误"]
-CLAUSE_BASIS = ("《民政部关于在社会组织登记管理工作中贯彻落实〈中共中央关于加强党的政治建设的意见〉有关要求的通知》 "
-                "民函〔2019〕54号")
+CLAUSE_BASIS = ("《民政部关于在社会组织登记管理工作中贯彻落实〈中共中央关于加强党的政治建设的意见〉有关要求的通知》"
+                "(民函〔2019〕54号)")
 # Codes a person must never read in a report (and list separators of the old reports).
 ENGLISH = re.compile(r"\b(?:compliant|partial|missing|contradicted|error|present|true|false|basis|organization"
                      r"|activities|conditions|leadership|placement|core-values|party-clause)\b|;")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import os
+from dataclasses import replace
 
 import pytest
 
@@ -17,7 +18,7 @@ def _records() -> list[ScreenRecord]:
     records = []
     for index, name in enumerate(HOSTILE):
         record = ScreenRecord.failed(f"批次/{index}.txt", "near-empty text")
-        records.append(ScreenRecord(dict(record.check, name=name), dict(record.row, name=name)))
+        records.append(ScreenRecord(replace(record.result, name=name)))
     return records
 
 

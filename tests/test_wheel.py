@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import site
 import subprocess
 import sys
 import venv
@@ -24,10 +25,33 @@ def _run(args, **kwargs):
     return subprocess.run(args, capture_output=True, text=True, timeout=600, **kwargs)
 
 
+def _running_site_dirs() -> list[str]:
+    """The site-packages of the interpreter running the tests, where setup.sh put pbdocs' dependencies:
+    a virtualenv's own when the tests run inside one (the base interpreter's too if it has them), else
+    the system's."""
+    dirs = list(site.getsitepackages())
+    if site.ENABLE_USER_SITE:
+        dirs.append(site.getusersitepackages())
+    return [d for d in dirs if Path(d).is_dir()]
+
+
+def _see_running_packages(python: Path) -> None:
+    """Let the venv import what the running interpreter has installed, after its own site-packages.
+
+    ``system_site_packages=True`` would not do: a venv made from inside a virtualenv is based on the
+    base interpreter and sees its packages, not the virtualenv's. A .pth line that calls
+    ``site.addsitedir`` adds each folder after the venv's own (so pbdocs comes from the wheel) and
+    reads the .pth files there too, as their own interpreter would. Written after pip installed the
+    wheel, so pip never sees, let alone uninstalls, anything outside the venv."""
+    venv_site = Path(_run([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"]).stdout.strip())
+    lines = [f"import site; site.addsitedir({folder!r})" for folder in _running_site_dirs()]
+    (venv_site / "_pbdocs_test_running_env.pth").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):
     """A wheel built from a clean copy of the sources, installed into a fresh venv (dependencies from
-    the system site-packages; pbdocs itself only from the wheel)."""
+    the running interpreter's environment; pbdocs itself only from the wheel)."""
     root = tmp_path_factory.mktemp("wheel")
     src = root / "src"
     for name in SOURCES:
@@ -39,10 +63,11 @@ def installed(tmp_path_factory):
                   "-w", str(root / "dist"), str(src)])
     assert built.returncode == 0, built.stderr
     wheel = next((root / "dist").glob("pbdocs-*.whl"))
-    venv.create(root / "venv", system_site_packages=True, with_pip=True)
+    venv.create(root / "venv", with_pip=True)
     python = root / "venv" / "bin" / "python"
     done = _run([str(python), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(wheel)])
     assert done.returncode == 0, done.stderr
+    _see_running_packages(python)
     home, work = root / "home", root / "work"
     home.mkdir()
     work.mkdir()

@@ -10,7 +10,9 @@ from pathlib import Path
 
 from ..domain import registry
 from ..files import atomic_path
+from ..legal import format_numeral
 from ..messages import catalogue
+from ..present import fix_sentence, needs_opinion, quotes, shortfalls
 from ..rules.results import CheckResult, Finding
 from ..rules.structure import Evidence
 from .gongwen import Gongwen
@@ -19,9 +21,6 @@ from .table import TABLE_WIDTHS_MM, short_basis, table_headers
 
 __all__ = ["OpinionSettings", "opinion_docx", "write_opinions", "needs_opinion", "chinese_date"]
 
-_NUMBERS = "一二三四五六七八九十"
-# Verdicts that ask nothing of the organization: nothing to write an opinion about.
-_NO_OPINION = frozenset({"compliant", "error", "not_applicable"})
 
 
 @dataclass(frozen=True)
@@ -41,48 +40,6 @@ def chinese_date(day: dt.date) -> str:
     return catalogue().text("opinion.date", year=day.year, month=day.month, day=day.day)
 
 
-def needs_opinion(result: CheckResult) -> bool:
-    """A charter that was read and must change: short of compliant, or with a warning (a clause
-    outside 第一章 总则); suggestions alone (severity info) ask for no opinion."""
-    if result.verdict in _NO_OPINION - {"compliant"}:
-        return False
-    return result.verdict != "compliant" or any(f.severity != "info" for f in _shortfalls(result))
-
-
-def _quotes(finding: Finding) -> list[Evidence]:
-    """The sentences a finding rests on, each once, refusals and weak wordings included."""
-    seen: dict[tuple[int, int], Evidence] = {}
-    for element in finding.elements.values():
-        for evidence in (element.negated_evidence, element.evidence, element.weak_evidence):
-            if evidence is not None:
-                seen.setdefault((evidence.start, evidence.end), evidence)
-    return sorted(seen.values(), key=lambda e: e.start)
-
-
-def _shortfalls(result: CheckResult) -> list[Finding]:
-    """Findings the organization must act on: short of present, with something to say or do."""
-    return [f for f in result.findings
-            if f.status != "present" and (f.fix is not None or _quotes(f))]
-
-
-def _fix_line(finding: Finding, subject: str) -> str | None:
-    fix = finding.fix
-    if fix is None:
-        return None
-    kind = registry().fix_kind(fix.where)
-    # Words corrected inside a small organization's article: the arrangement stays, only the words change.
-    if kind == "amend_weak":
-        return catalogue().text("opinion.amend", where=fix.where, text=fix.text)
-    if kind == "add_to_article":
-        return catalogue().text("opinion.add", where=fix.where, text=fix.text)
-    # Clause templates begin with the charter's subject word (本会...): charter text to quote.
-    # Anything else (move an article, supplement the statutory items) is an instruction.
-    if not fix.text.startswith(subject):
-        return catalogue().text("opinion.instruction", text=fix.text, where=fix.where)
-    key = "opinion.replace" if finding.status in ("partial", "contradicted") else "opinion.add"
-    return catalogue().text(key, where=fix.where, text=fix.text)
-
-
 def _basis_line(finding: Finding) -> str:
     """The legal basis as an office cites it: 《title》（文号）and the article or point."""
     basis = finding.basis
@@ -100,13 +57,13 @@ def _where(evidence: Evidence) -> str:
 def _lacking_line(finding: Finding) -> str:
     """What the charter says now (its own words, by article) and what it lacks, in plain words."""
     zh = catalogue()
-    quotes = _quotes(finding)
+    quoted = sorted(quotes(finding), key=lambda e: e.start)
     parts = [zh.text("opinion.quote", where=_where(e), text=e.text) if _where(e) else
-             zh.text("opinion.quote_unplaced", text=e.text) for e in quotes]
+             zh.text("opinion.quote_unplaced", text=e.text) for e in quoted]
     missing = [finding.elements[e].title for e in finding.missing_elements]
     if finding.status == "contradicted":
         parts.append(zh.text("opinion.contradicted", title=finding.title))
-    elif finding.status == "missing" and not quotes and not finding.article:
+    elif finding.status == "missing" and not quoted and not finding.article:
         parts.append(zh.text("opinion.absent", title=finding.title))
     elif missing and finding.status != "missing":
         parts.append(zh.text("opinion.lacks", elements="”“".join(missing)))
@@ -117,7 +74,7 @@ def _lacking_line(finding: Finding) -> str:
 
 def _finding_lines(finding: Finding, subject: str) -> list[str]:
     lines = [_lacking_line(finding), _basis_line(finding)]
-    fix = _fix_line(finding, subject)
+    fix = fix_sentence(finding, "opinion", subject)
     if fix:
         lines.append(fix)
     return lines
@@ -126,10 +83,6 @@ def _finding_lines(finding: Finding, subject: str) -> list[str]:
 def _required(finding: Finding) -> bool:
     """Errors and warnings must be changed; suggestions (【提示】, severity info) are advice."""
     return finding.severity != "info"
-
-
-def _numeral(number: int) -> str:
-    return _NUMBERS[number - 1] if number <= len(_NUMBERS) else str(number)
 
 
 def opinion_docx(result: CheckResult, settings: OpinionSettings | None = None,
@@ -154,23 +107,23 @@ def opinion_docx(result: CheckResult, settings: OpinionSettings | None = None,
     page.paragraph("title", zh.text("opinion.title", name=charter))
     page.blank()
     page.paragraph("addressee", zh.text("opinion.addressee", name=result.name or zh.text("opinion.unknown_name")))
-    shortfalls = _shortfalls(result)
-    topics = "、".join(dict.fromkeys(f.title for f in shortfalls))
+    short = shortfalls(result)
+    topics = "、".join(dict.fromkeys(f.title for f in short))
     page.paragraph("body", zh.text("opinion.intro", charter=charter, topics=topics))
-    groups = [("opinion.must", [f for f in shortfalls if _required(f)]),
-              ("opinion.should", [f for f in shortfalls if not _required(f)])]
+    groups = [("opinion.must", [f for f in short if _required(f)]),
+              ("opinion.should", [f for f in short if not _required(f)])]
     section = 0
     for key, findings in groups:
         if not findings:
             continue
         section += 1
-        page.paragraph("heading1", zh.text(key, number=_numeral(section)))
+        page.paragraph("heading1", zh.text(key, number=format_numeral(section)))
         for item, finding in enumerate(findings, 1):
-            page.paragraph("heading2", zh.text("opinion.item", number=_numeral(item), title=finding.title))
+            page.paragraph("heading2", zh.text("opinion.item", number=format_numeral(item), title=finding.title))
             for line in _finding_lines(finding, subject):
                 page.paragraph("body", line)
     section += 1
-    page.paragraph("heading1", zh.text("opinion.route_heading", number=_numeral(section)))
+    page.paragraph("heading1", zh.text("opinion.route_heading", number=format_numeral(section)))
     body, review, approve = domain.approval_route(result.org_type)
     page.paragraph("body", zh.text("opinion.route", body=body, review=review, approve=approve))
     # The last words of the body go over to the signature's page rather than leave it alone there.

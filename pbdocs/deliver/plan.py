@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..domain import registry
-from ..legal import Heading, article_heading, article_label, division_heading
+from ..legal import Heading, article_heading, article_label, division_heading, is_general_chapter
 from ..messages import catalogue
 from ..normalize import normalize
 from ..rules.packs import RuleSpec
@@ -99,7 +99,7 @@ class _Charter:
             division = division_heading(text)
             if division is not None and division.kind == "chapter":
                 self.has_chapters = True
-                general = division.number == 1 or "总则" in division.title
+                general = is_general_chapter(division.number, division.title)
             self.general.append(general)
             if division is not None and division.kind == "chapter":
                 rest = article_heading(text, division.end)

@@ -15,7 +15,7 @@ __all__ = ["TABLE_WIDTHS_MM", "short_basis", "table_headers", "table_docx", "tab
 # The 156 mm text block: the two versions wide, the note narrower.
 TABLE_WIDTHS_MM = (56.0, 56.0, 44.0)
 # A basis cited in full (《title》 文号 point (date)) is shown by its title and 文号.
-_CITATION = re.compile(r"^(《.+?》)\s+(\S*〔\d{4}〕\S*?号)")
+_CITATION = re.compile(r"^(《.+?》)\s*[(（]?(\S*?〔\d{4}〕\S*?号)")
 
 
 def short_basis(basis: str) -> str:

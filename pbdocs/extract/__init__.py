@@ -131,15 +131,15 @@ def extract(path: str | os.PathLike, options: ExtractOptions | None = None) -> D
     try:
         st = p.stat()
     except FileNotFoundError:
-        raise ReadError(p, "no such file") from None
+        raise ReadError("read.no_such_file", path=p) from None
     except OSError as exc:
-        raise ReadError(p, f"cannot open: {exc.strerror or exc}") from None
+        raise ReadError("read.cannot_open", path=p, detail=exc.strerror or exc) from None
     if p.is_dir():
-        raise ReadError(p, "is a directory")
+        raise ReadError("read.is_directory", path=p)
     if not stat.S_ISREG(st.st_mode):
-        raise ReadError(p, "not a regular file (a pipe, device or socket is never read)")
+        raise ReadError("read.not_regular", path=p)
     if st.st_size == 0:
-        raise ReadError(p, "empty file")
+        raise ReadError("read.empty_file", path=p)
     budget = options.budget
     if st.st_size > budget.max_file_bytes:
         raise OverBudget(
@@ -150,7 +150,7 @@ def extract(path: str | os.PathLike, options: ExtractOptions | None = None) -> D
         with p.open("rb") as fh:
             head = fh.read(8192)
     except OSError as exc:
-        raise ReadError(p, f"cannot read: {exc.strerror or exc}") from None
+        raise ReadError("read.cannot_read", path=p, detail=exc.strerror or exc) from None
     fmt = sniff_format(head, suffix)
     warnings: list[str] = []
     if fmt == "mislabeled":
@@ -167,7 +167,7 @@ def extract(path: str | os.PathLike, options: ExtractOptions | None = None) -> D
         result = _reader(fmt)(p, options)
     except ReadError as exc:
         if not exc.path:
-            exc.path = str(p)
+            exc.path = exc.fields["path"] = str(p)
             exc.args = (f"{exc.path}: {exc.reason}",)
         raise
     except MemoryError:

@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ..screen.records import Review
+
 __all__ = ["User", "Batch", "BatchRow", "Review", "AuditEntry", "BATCH_STATUSES"]
 
 # A batch is queued when created, running while its documents are checked, done when every row has
@@ -21,23 +23,6 @@ class User:
 
     def as_dict(self) -> dict[str, Any]:
         return {"name": self.name, "admin": self.admin, "disabled": self.disabled, "created": self.created}
-
-
-@dataclass(frozen=True)
-class Review:
-    """An officer's verdict on one row: the automatic one confirmed, or another."""
-
-    verdict: str
-    note: str
-    reviewer: str
-    at: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Review:
-        return cls(str(data["verdict"]), str(data.get("note") or ""), str(data["reviewer"]), str(data["at"]))
 
 
 @dataclass(frozen=True)

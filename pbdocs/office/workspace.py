@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from ..errors import OfficeError
 from ..messages import catalogue
+from ..present import NO_OPINION_VERDICTS
 from ..screen.records import ScreenRecord
 from ..screen.reports import VERDICTS
 from .credentials import hash_password, new_token, token_digest, verify_password
@@ -24,8 +25,6 @@ __all__ = ["Office", "Intake", "REVIEW_VERDICTS", "SESSION_HOURS"]
 
 # What an officer may record: any verdict the checker gives.
 REVIEW_VERDICTS = VERDICTS
-# A reviewed verdict asking nothing of the organization: no review opinion is written for it.
-NO_OPINION_VERDICTS = frozenset({"compliant", "error", "not_applicable"})
 SESSION_HOURS = 12
 MIN_PASSWORD = 8
 MAX_NAME = 64
@@ -192,8 +191,7 @@ class Office:
             if row.review is not None:
                 if row.review.verdict in NO_OPINION_VERDICTS:
                     continue
-                record = ScreenRecord(dict(record.check, verdict=row.review.verdict),
-                                      dict(record.row, verdict=row.review.verdict))
+                record = ScreenRecord(replace(record.result, verdict=row.review.verdict))
             kept.append(record)
         return kept
 
@@ -217,9 +215,4 @@ def reviewed_record(row: BatchRow) -> ScreenRecord:
     """The row's record with the review beside the automatic verdict: ``review`` in the check
     object, ``reviewed_verdict``/``review_note``/``reviewer`` in the report row (empty when not
     reviewed yet, so a batch's reports always have the same columns)."""
-    record = ScreenRecord.from_dict(row.record)
-    review = row.review
-    check = dict(record.check, review=review.as_dict() if review else None)
-    report_row = dict(record.row, reviewed_verdict=review.verdict if review else None,
-                      review_note=review.note if review else None, reviewer=review.reviewer if review else None)
-    return ScreenRecord(check, report_row)
+    return ScreenRecord.from_dict(row.record).reviewed(row.review)

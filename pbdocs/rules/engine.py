@@ -1,6 +1,7 @@
 """Running rule packs over one charter: elements -> rule status -> file verdict.
 
-Rule kinds (the table ``RULE_KINDS`` maps each to the method that evaluates it):
+Rule kinds (the kinds are :data:`pbdocs.rules.packs.RULE_KINDS`; ``_EVALUATIONS`` maps each to the
+method that evaluates it):
 
 - ``clause``: an obligation the charter must state (the party clause, core values). Elements
   are matched only where the charter speaks for itself; a negated element makes the rule
@@ -20,9 +21,9 @@ from types import MappingProxyType
 from ..domain import Domain, registry
 from ..messages import catalogue
 from ..models import Document
-from .identity import charter_name, detect_kind, detect_org_type, subject_word
+from .identity import charter_name, detect_org_type, judge_kind, subject_word
 from .matching import Matcher, TextMatch
-from .packs import ElementSpec, Lexicon, Pack, RuleSpec, load_pack
+from .packs import RULE_KINDS, ElementSpec, Lexicon, Pack, RuleKind, RuleSpec, load_pack
 from .results import CheckResult, ElementResult, Finding, Fix
 from .structure import Evidence, Layout, Segment
 
@@ -329,24 +330,14 @@ class _Evaluation:
                        self._say("mention_missing", title=rule.title), None, None, rule.gate, rule.primary)
 
 
-@dataclass(frozen=True)
-class RuleKind:
-    """What a rule ``kind`` in a pack means: the method of one charter's evaluation that runs it."""
-
-    evaluate: Callable[[_Evaluation, RuleSpec], Finding]
-    # clause, contents and mention rules look for their elements in the text.
-    needs_elements: bool = True
-    # A rule about another rule's finding names it as `target` and runs after every other kind.
-    reads_target: bool = False
-
-
-# Pack files are validated against these keys (pbdocs.rules.packs), in this order in messages.
-RULE_KINDS: Mapping[str, RuleKind] = MappingProxyType({
-    "clause": RuleKind(_Evaluation.clause),
-    "contents": RuleKind(_Evaluation.contents),
-    "placement": RuleKind(_Evaluation.placement, needs_elements=False, reads_target=True),
-    "mention": RuleKind(_Evaluation.mention),
+# How each kind of rule pbdocs.rules.packs admits is evaluated.
+_EVALUATIONS: Mapping[str, Callable[[_Evaluation, RuleSpec], Finding]] = MappingProxyType({
+    "clause": _Evaluation.clause,
+    "contents": _Evaluation.contents,
+    "placement": _Evaluation.placement,
+    "mention": _Evaluation.mention,
 })
+assert set(_EVALUATIONS) == set(RULE_KINDS), "every kind of rule a pack may use needs its evaluation"
 
 
 def verdict_of(findings: list[Finding]) -> str:
@@ -372,7 +363,7 @@ def _run(run: _Evaluation, rules: list[RuleSpec], detected: str | None) -> tuple
         if rule.org_types and detected not in rule.org_types:
             skipped_for_type = skipped_for_type or detected is None
             continue
-        run.findings[rule.id] = RULE_KINDS[rule.kind].evaluate(run, rule)
+        run.findings[rule.id] = _EVALUATIONS[rule.kind](run, rule)
     if skipped_for_type:
         warnings.append("organization type not recognized: rules for a specific type were skipped "
                         "(give --org-type)")
@@ -386,7 +377,9 @@ def evaluate(doc: Document, packs: list[Pack], lexicon: Lexicon, org_type: str |
     domain = registry()
     layout = Layout(doc)
     name = charter_name(doc, layout)
-    document_kind = domain.kind(kind) if kind else detect_kind(doc, layout, domain, name)
+    judgement = None if kind else judge_kind(doc, layout, domain, name)
+    document_kind = domain.kind(kind) if kind else judgement.kind  # type: ignore[union-attr]
+    evidence = judgement.evidence if judgement else []
     if document_kind != domain.default_kind:
         subject = document_kind.subject or subject_word(layout, domain, None, name)
         run = _Evaluation(doc, layout, lexicon, domain, None, subject)
@@ -394,7 +387,7 @@ def evaluate(doc: Document, packs: list[Pack], lexicon: Lexicon, org_type: str |
         findings, _ = _run(run, list(own), None)
         return CheckResult(path=doc.path, verdict="not_applicable", name=name, findings=findings,
                            ocr_pages=doc.ocr_pages, subject=subject, kind=document_kind.code,
-                           reason=catalogue().label("kind_reasons", document_kind.code))
+                           reason=catalogue().label("kind_reasons", document_kind.code), kind_evidence=evidence)
     detected = org_type or detect_org_type(layout, domain, name)
     subject = subject_word(layout, domain, detected, name)
     run = _Evaluation(doc, layout, lexicon, domain, detected, subject)
@@ -409,4 +402,5 @@ def evaluate(doc: Document, packs: list[Pack], lexicon: Lexicon, org_type: str |
         subject=subject,
         warnings=warnings,
         kind=document_kind.code,
+        kind_evidence=evidence,
     )

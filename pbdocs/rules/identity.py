@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
 
-from ..domain import DocumentKind, Domain
+from ..domain import Cue, DocumentKind, Domain
 from ..legal import NUMERAL
 from ..models import Document
 from ..normalize import is_han, normalize
 from .structure import Layout
 
-__all__ = ["charter_name", "clean_name", "detect_kind", "detect_org_type", "subject_word", "title_line"]
+__all__ = ["KindEvidence", "KindJudgement", "charter_name", "clean_name", "detect_kind", "detect_org_type",
+           "judge_kind", "subject_word", "title_line"]
 
 # Where the charter names itself: 本会的名称是XXX, 名称：XXX, 中文名称为XXX.
 _NAME_SENTENCE = re.compile(r"(?:名称|中文名称|中文全称|全称(?=是|为|:))(?:是|为)?:?[“\"「《]?([^,。;:”\"」》]{2,60})")
@@ -55,6 +58,7 @@ def title_line(doc: Document) -> str | None:
     """The document's title: the first of its first lines that ends in 章程 (a breadcrumb or a
     list marker before it dropped), else its first non-empty line."""
     first = None
+    previous = ""
     for raw in doc.text.splitlines()[:12]:
         line = normalize(raw).text
         if not line:
@@ -62,8 +66,12 @@ def title_line(doc: Document) -> str | None:
         parts = [p for p in _BREADCRUMB.split(line) if p.strip()]
         line = _LEADING_MARKER.sub("", parts[-1] if parts else line).strip()
         first = first or line
+        # A title set over two lines: XX股份有限公司 / 章 程.
+        if line == "章程" and previous:
+            return previous + line
         if _TITLE_SUFFIX.match(line):
             return line
+        previous = line
     return first
 
 
@@ -84,22 +92,78 @@ def _head_sentences(layout: Layout, limit: int = 4000) -> list[str]:
     return [re.sub(rf"^\s*第{NUMERAL}条", "", s).strip() for s in re.split(r"[。;\n]", head)]
 
 
-def detect_kind(doc: Document, layout: Layout, domain: Domain, name: str | None) -> DocumentKind:
-    """What the document is: a kind of the registry recognized by its name, its title, or how it
-    describes itself in its first articles, in that order of trust; else a social-organization
-    charter."""
+@dataclass(frozen=True)
+class KindEvidence:
+    """One cue found: the words as the text has them (normalized), how often, and what they added."""
+
+    text: str
+    count: int
+    weight: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "count": self.count, "weight": self.weight}
+
+    @classmethod
+    def from_dict(cls, data: Any) -> KindEvidence:
+        if not isinstance(data, dict) or not isinstance(data.get("text"), str):
+            raise ValueError("kind evidence is an object with 'text'")
+        return cls(data["text"], int(data.get("count", 1)), float(data.get("weight", 0)))
+
+
+@dataclass
+class KindJudgement:
+    """The kind told from the whole text, each kind's score, and the cues behind the winner's."""
+
+    kind: DocumentKind
+    scores: dict[str, float] = field(default_factory=dict)
+    evidence: list[KindEvidence] = field(default_factory=list)
+
+
+def _cue_evidence(cue: Cue, text: str) -> KindEvidence | None:
+    found = [m.group() for m in cue.regex.finditer(text) if m.group()]
+    if not found:
+        return None
+    # Quote the words most often found (股东大会 rather than 股东会 when both are there).
+    words = Counter(found).most_common(1)[0][0].strip()
+    return KindEvidence(words, len(found), cue.weight * min(len(found), cue.cap))
+
+
+def _kind_evidence(kind: DocumentKind, domain: Domain, text: str, title: str, name: str | None,
+                   sentences: list[str]) -> list[KindEvidence]:
+    judging = domain.kind_judging
+    evidence: list[KindEvidence] = []
+    if kind.title and re.search(kind.title, title):
+        evidence.append(KindEvidence(title, 1, judging.title_weight))
+    if kind.named and name and re.search(kind.named, name):
+        evidence.append(KindEvidence(name, 1, judging.named_weight))
+    if kind.describes:
+        described = next((m for s in sentences if (m := re.search(kind.describes, s))), None)
+        if described:
+            evidence.append(KindEvidence(described.group().strip("。;"), 1, judging.describes_weight))
+    evidence.extend(e for cue in kind.cues if (e := _cue_evidence(cue, text)))
+    return sorted(evidence, key=lambda e: -e.weight)
+
+
+def judge_kind(doc: Document, layout: Layout, domain: Domain, name: str | None) -> KindJudgement:
+    """What the document is, read over the whole text: each kind's cues are weighed, and a kind
+    other than the social-organization charter wins only with enough weight and a clear lead over
+    the charter's own cues (``[kinds.judging]``); else it is a charter."""
     title = title_line(doc) or ""
-    for kind in domain.document_kinds:
-        if kind.named and name and re.search(kind.named, name):
-            return kind
-    for kind in domain.document_kinds:
-        if kind.title and re.search(kind.title, title):
-            return kind
+    text = f"{title}\n{layout.text}"
     sentences = _head_sentences(layout)
-    for kind in domain.document_kinds:
-        if kind.describes and any(re.search(kind.describes, s) for s in sentences):
-            return kind
-    return domain.default_kind
+    found = {kind.code: _kind_evidence(kind, domain, text, title, name, sentences) for kind in domain.kinds}
+    scores = {code: round(sum(e.weight for e in evidence), 2) for code, evidence in found.items()}
+    charter = domain.default_kind
+    best = max(domain.document_kinds, key=lambda k: scores[k.code], default=None)
+    judging = domain.kind_judging
+    if best is not None and scores[best.code] >= max(judging.min_score, scores[charter.code] + judging.margin):
+        return KindJudgement(best, scores, found[best.code])
+    return KindJudgement(charter, scores, found[charter.code])
+
+
+def detect_kind(doc: Document, layout: Layout, domain: Domain, name: str | None) -> DocumentKind:
+    """The kind :func:`judge_kind` tells."""
+    return judge_kind(doc, layout, domain, name).kind
 
 
 def detect_org_type(layout: Layout, domain: Domain, name: str | None) -> str | None:

@@ -1,7 +1,8 @@
 """Rule packs: TOML files of rules, loaded from package data or a user's file and validated.
 
-A pack is data only (ids, legal basis, fix templates, regular expressions); what each rule
-``kind`` means is decided by the table ``RULE_KINDS`` in :mod:`pbdocs.rules.engine`. Pack names,
+A pack is data only (ids, legal basis, fix templates, regular expressions); the kinds a rule may
+have, and what each asks of its pack entry, are the table ``RULE_KINDS`` here; the engine
+(:mod:`pbdocs.rules.engine`) gives each kind its evaluation. Pack names,
 organization types and the types each built-in statutory rule applies to come from the domain
 registry (:mod:`pbdocs.domain`).
 """
@@ -12,22 +13,44 @@ import os
 import re
 import string
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, NoReturn, overload
 
 from ..domain import registry
 from ..errors import RulePackError
+from ..legal import citation
 
 __all__ = [
     "LegalBasis", "ElementSpec", "Alternative", "RuleSpec", "Pack", "Lexicon",
-    "load_pack", "resolve_packs", "builtin_pack_names", "list_rules", "lexicon",
+    "load_pack", "resolve_packs", "builtin_pack_names", "list_rules", "lexicon", "RuleKind", "RULE_KINDS",
 ]
 
 SEVERITIES = ("error", "warning", "info")
 # Fix templates may only use what the engine can fill in from the charter.
 FIX_FIELDS = frozenset({"subject", "after", "purpose", "supervision", "article", "missing", "clause"})
+
+
+@dataclass(frozen=True)
+class RuleKind:
+    """What a rule ``kind`` asks of its pack entry; the engine runs each kind its own way."""
+
+    # clause, contents and mention rules look for their elements in the text.
+    needs_elements: bool = True
+    # A rule about another rule's finding names it as `target` and runs after every other kind.
+    reads_target: bool = False
+
+
+# The kinds a pack may use, in this order in messages (the engine has one evaluation for each).
+RULE_KINDS: Mapping[str, RuleKind] = MappingProxyType({
+    "clause": RuleKind(),
+    "contents": RuleKind(),
+    "placement": RuleKind(needs_elements=False, reads_target=True),
+    "mention": RuleKind(),
+})
 
 
 @dataclass(frozen=True)
@@ -48,14 +71,7 @@ class LegalBasis:
         return cls(data["title"], data.get("doc_number"), data.get("date"), data.get("article"))
 
     def cite(self) -> str:
-        parts = [f"《{self.title}》"]
-        if self.doc_number:
-            parts.append(self.doc_number)
-        if self.article:
-            parts.append(self.article)
-        if self.date:
-            parts.append(f"({self.date})")
-        return " ".join(parts)
+        return citation(self.title, doc_number=self.doc_number, article=self.article, date=self.date)
 
 
 @dataclass(frozen=True)
@@ -230,14 +246,6 @@ class _Checker:
         return value
 
 
-def _rule_kinds():
-    """The engine's table of rule kinds, the one list of the kinds a pack may use."""
-    # Imported on use: the engine is built on the specs of this module.
-    from .engine import RULE_KINDS
-
-    return RULE_KINDS
-
-
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -279,7 +287,7 @@ def _parse_rule(check: _Checker, data: Any, index: int, pack_name: str) -> RuleS
     if not _ID.match(rule_id):
         check.fail(where, f"rule id {rule_id!r} must be lower-case letters, digits and dashes")
     where = f"rule '{rule_id}'"
-    kinds = _rule_kinds()
+    kinds = RULE_KINDS
     kind = check.text(data, "kind", where)
     if kind not in kinds:
         check.fail(where, f"kind {kind!r} is not one of {', '.join(kinds)}")
@@ -359,7 +367,7 @@ def parse_pack(text: str, source: str) -> Pack:
     if duplicates:
         check.fail("rules", f"duplicate rule id(s) {', '.join(duplicates)}")
     for rule in rules:
-        if _rule_kinds()[rule.kind].reads_target and rule.target not in ids:
+        if RULE_KINDS[rule.kind].reads_target and rule.target not in ids:
             check.fail(f"rule '{rule.id}'", f"target {rule.target!r} is not a rule of this pack")
     return Pack(name=name, title=check.text(header, "title", "[pack]"), source=source, rules=rules)
 

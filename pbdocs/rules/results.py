@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..domain import registry
+from .identity import KindEvidence
 from .packs import LegalBasis
 from .structure import Evidence
 
@@ -179,6 +180,8 @@ class CheckResult:
     # not_applicable or error the reason in Chinese.
     kind: str | None = None
     reason: str | None = None
+    # The words the kind was told by (判断依据), strongest first; empty when the kind was given.
+    kind_evidence: list[KindEvidence] = field(default_factory=list)
 
     def finding(self, rule: str) -> Finding | None:
         return next((f for f in self.findings if f.rule == rule), None)
@@ -196,6 +199,7 @@ class CheckResult:
             "warnings": list(self.warnings),
             "kind": self.kind,
             "reason": self.reason,
+            "kind_evidence": [e.as_dict() for e in self.kind_evidence],
         }
 
     @classmethod
@@ -215,6 +219,7 @@ class CheckResult:
             findings=[Finding.from_dict(f) for f in findings], error=_optional(data, "error", str, what),
             ocr_pages=list(pages), subject=_optional(data, "subject", str, what), warnings=list(warnings),
             kind=_optional(data, "kind", str, what), reason=_optional(data, "reason", str, what),
+            kind_evidence=[KindEvidence.from_dict(e) for e in data.get("kind_evidence") or []],
         )
 
     def row(self) -> dict[str, Any]:

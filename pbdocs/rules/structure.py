@@ -27,6 +27,7 @@ from ..legal import (
     break_furniture,
     division_heading,
     inline_headings,
+    is_general_chapter,
     is_page_number,
     line_headings,
     list_chapter_headings,
@@ -63,7 +64,7 @@ class Chapter:
     @property
     def is_general(self) -> bool:
         """第一章 总则: where the 2019 notice puts the party clause."""
-        return self.number == 1 or "总则" in self.title
+        return is_general_chapter(self.number, self.title)
 
     @property
     def is_appendix(self) -> bool:

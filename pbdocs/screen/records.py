@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-__all__ = ["ScreenRecord", "member_label"]
+from ..rules.results import CheckResult
+
+__all__ = ["ScreenRecord", "Review", "member_label"]
 
 
 def member_label(archive: str, member: str) -> str:
@@ -15,48 +17,84 @@ def member_label(archive: str, member: str) -> str:
 
 
 @dataclass(frozen=True)
-class ScreenRecord:
-    """The ``pbdocs check --format json`` object of one document and its report row.
+class Review:
+    """An officer's verdict on one checked document: the automatic one confirmed, or another."""
 
-    Both are kept in their JSON form: the record crosses process and machine boundaries, is
-    journaled line by line, and must read back exactly as it was written.
-    """
+    verdict: str
+    note: str
+    reviewer: str
+    at: str
 
-    check: dict[str, Any]
-    row: dict[str, Any]
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
     @classmethod
-    def of(cls, result) -> ScreenRecord:
+    def from_dict(cls, data: dict[str, Any]) -> Review:
+        return cls(str(data["verdict"]), str(data.get("note") or ""), str(data["reviewer"]), str(data["at"]))
+
+
+@dataclass(frozen=True)
+class ScreenRecord:
+    """One screened document: its check result, and in an office workspace the officer's review.
+
+    The result stays typed while the record travels between the checker, the reports, the web and
+    the opinions; :meth:`as_dict` is its JSON form (the ``pbdocs check --format json`` object of the
+    document and its report row) where it leaves the process: the journal, the database, JSON files.
+    """
+
+    result: CheckResult
+    review: Review | None = None
+    # A workspace's rows always carry the review columns (empty until an officer reviews the row).
+    in_review: bool = False
+
+    @classmethod
+    def of(cls, result: CheckResult) -> ScreenRecord:
         """The record of a :class:`~pbdocs.rules.CheckResult`."""
-        return cls(result.as_dict(), result.row())
+        return cls(result)
 
     @classmethod
     def failed(cls, path: str, reason: str) -> ScreenRecord:
         """The record of a document that could not be screened."""
-        from ..rules import CheckResult
-
-        return cls.of(CheckResult(path=path, verdict="error", error=reason))
+        return cls(CheckResult(path=path, verdict="error", error=reason))
 
     @property
     def path(self) -> str:
-        return self.row["path"]
+        return self.result.path
 
     @property
     def verdict(self) -> str:
-        return self.row["verdict"]
+        return self.result.verdict
+
+    @property
+    def check(self) -> dict[str, Any]:
+        """The ``pbdocs check --format json`` object, with ``review`` in a workspace."""
+        data = self.result.as_dict()
+        if self.in_review:
+            data["review"] = self.review.as_dict() if self.review else None
+        return data
+
+    @property
+    def row(self) -> dict[str, Any]:
+        """The report row (:meth:`CheckResult.row`), with the review's columns in a workspace."""
+        data = self.result.row()
+        if self.in_review:
+            review = self.review
+            data.update(reviewed_verdict=review.verdict if review else None,
+                        review_note=review.note if review else None, reviewer=review.reviewer if review else None)
+        return data
 
     def labelled(self, label: str) -> ScreenRecord:
         """The record under ``label``, the name the user knows the document by, where it was
         checked under another (a scratch copy, an upload's numbered file, an unpacked member).
         The old name is replaced in the error message as well."""
-        checked_as = self.check.get("path") or ""
-        parts = []
-        for part in (self.check, self.row):
-            part = dict(part, path=label)
-            if checked_as and isinstance(part.get("error"), str):
-                part["error"] = part["error"].replace(checked_as, label)
-            parts.append(part)
-        return ScreenRecord(*parts)
+        checked_as, error = self.result.path, self.result.error
+        if checked_as and error:
+            error = error.replace(checked_as, label)
+        return replace(self, result=replace(self.result, path=label, error=error))
+
+    def reviewed(self, review: Review | None) -> ScreenRecord:
+        """The record with an officer's review (or none yet) beside the automatic verdict."""
+        return replace(self, review=review, in_review=True)
 
     def as_dict(self) -> dict[str, Any]:
         return {"check": self.check, "row": self.row}
@@ -78,7 +116,13 @@ class ScreenRecord:
         if not all(isinstance(n, int) and not isinstance(n, bool) for n in row["ocr_pages"]):
             raise ValueError("a screen record's OCR pages are not all numbers")
         _check_shape(check)
-        return cls(check, row)
+        review = check.get("review")
+        if review is not None and not isinstance(review, dict):
+            raise ValueError("a screen record's review is not an object")
+        try:
+            return cls(CheckResult.from_dict(check), Review.from_dict(review) if review else None, "review" in check)
+        except KeyError as exc:
+            raise ValueError(f"a screen record's review lacks {exc}") from None
 
 
 # The JSON type of each report column, as CheckResult.row() writes it.

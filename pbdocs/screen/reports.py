@@ -24,11 +24,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from .. import present
 from .._version import __version__
 from ..errors import ScreenError
 from ..files import atomic_path
 from ..messages import catalogue
-from ..rules import VERDICTS, LegalBasis
+from ..rules import VERDICTS, CheckResult, ElementResult
+from ..rules.structure import Evidence
 from .records import ScreenRecord
 from .report_lines import REPORT_COLUMNS, VERDICT_ORDER, ReportLine, report_columns, report_lines
 
@@ -222,7 +224,7 @@ def render_html(records: list[ScreenRecord]) -> str:
             f'<option value="{v}">{_esc(zh.label("verdicts", v))}</option>' for v in VERDICTS),
         "HEADERS": "".join(
             f'<th scope="col" data-key="{c}">{_esc(zh.label("columns", c))}</th>' for c in columns),
-        "ROWS": "\n".join(_document_body(line, by_path[line.cells["path"]].check, columns)
+        "ROWS": "\n".join(_document_body(line, by_path[line.cells["path"]].result, columns)
                           for line in report_lines(records)),
     }
     # One pass over the template only: text from documents is never scanned for placeholders.
@@ -267,7 +269,7 @@ def _bar_chart(bars: list[tuple[str, int, str]], element_id: str, *, empty: str 
     return "".join(parts)
 
 
-def _document_body(line: ReportLine, check: dict[str, Any], columns: tuple[str, ...]) -> str:
+def _document_body(line: ReportLine, result: CheckResult, columns: tuple[str, ...]) -> str:
     rank = VERDICT_ORDER.index(line.verdict) if line.verdict in VERDICT_ORDER else -1
     cells = []
     for column in columns:
@@ -278,77 +280,66 @@ def _document_body(line: ReportLine, check: dict[str, Any], columns: tuple[str, 
                          f'<span class="badge {_esc(line.verdict)}{flag}">{text}</span></td>')
         else:
             cells.append(f'<td class="{column}">{text}</td>')
-    detail = _detail(check)
+    detail = _detail(result)
     return (f'<tbody data-verdict="{_esc(line.verdict)}"><tr class="doc" tabindex="0" aria-expanded="false">'
             f'{"".join(cells)}</tr><tr class="detail" hidden><td colspan="{len(columns)}">{detail}</td></tr>'
             f"</tbody>")
 
 
-def _detail(check: dict[str, Any]) -> str:
+def _detail(result: CheckResult) -> str:
     names = catalogue()
-    if check.get("error"):
-        return f'<p class="err">{_esc(names.text("report.unreadable", reason=names.reading(check["error"])))}</p>'
+    if result.error:
+        return f'<p class="err">{_esc(names.text("report.unreadable", reason=present.error_text(result)))}</p>'
 
     parts = []
-    if check.get("verdict") == "not_applicable" and check.get("reason"):
+    if result.verdict == "not_applicable" and result.reason:
         verdict = _esc(names.label("verdicts", "not_applicable"))
-        parts.append(f'<p class="reason">{verdict}：{_esc(check["reason"])}</p>')
-    for finding in check.get("findings") or []:
-        rule = finding.get("rule", "")
-        status = finding.get("status", "")
-        title = finding.get("title") or names.label("rules", rule)
-        parts.append(f'<div class="finding" data-rule="{_esc(rule)}"><h3>{_esc(title)}：'
-                     f'{_esc(names.label("statuses", status))}</h3>')
-        if finding.get("message"):
-            parts.append(f"<div>{_esc(finding['message'])}</div>")
-        elements = finding.get("elements") or {}
-        if elements:
+        parts.append(f'<p class="reason">{verdict}：{_esc(result.reason)}</p>')
+    for finding in result.findings:
+        parts.append(f'<div class="finding" data-rule="{_esc(finding.rule)}"><h3>{_esc(present.rule_title(finding))}：'
+                     f'{_esc(names.label("statuses", finding.status))}</h3>')
+        if finding.message:
+            parts.append(f"<div>{_esc(finding.message)}</div>")
+        if finding.elements:
             parts.append('<table class="elements">')
             quoted: set[str] = set()
-            for element_id, element in elements.items():
-                parts.append(_element_row(element_id, element or {}, quoted))
+            for element in finding.elements.values():
+                parts.append(_element_row(element, quoted))
             parts.append("</table>")
-        if finding.get("basis"):
-            basis = LegalBasis.from_dict(finding["basis"]).cite()
-            parts.append(f'<div class="basis">{_esc(names.text("report.basis", basis=basis))}</div>')
-        fix = finding.get("fix") or {}
-        if isinstance(fix, dict) and fix.get("text") and status != "present":
-            where = names.text("report.fix_place", where=fix["where"]) if fix.get("where") else ""
+        parts.append(f'<div class="basis">{_esc(names.text("report.basis", basis=finding.basis.cite()))}</div>')
+        fix = finding.fix
+        if fix is not None and fix.text and finding.status != "present":
+            where = names.text("report.fix_place", where=fix.where) if fix.where else ""
             where = f'<div class="where">{_esc(where)}</div>' if where else ""
             parts.append(f'<div>{_esc(names.text("report.fix_heading"))}</div>'
-                         f'<blockquote class="fix">{_esc(fix["text"])}</blockquote>{where}')
+                         f'<blockquote class="fix">{_esc(fix.text)}</blockquote>{where}')
         parts.append("</div>")
     return "".join(parts) or f"<p>{_esc(names.text('report.no_details'))}</p>"
 
 
-def _element_row(element_id: str, element: dict[str, Any], quoted: set[str]) -> str:
+def _element_row(element: ElementResult, quoted: set[str]) -> str:
     """One element: found or not, where, and the sentence; a sentence already quoted for an
     earlier element of the same finding (one clause holds several elements) is not repeated."""
-    found = bool(element.get("found"))
-    mark = '<span class="found">✓</span>' if found else '<span class="notfound">✗</span>'
-    title = element.get("title") or catalogue().label("elements", element_id)
-    confidence = element.get("confidence")
     zh = catalogue()
-    confidence_text = zh.text("report.confidence", confidence=f"{confidence:.2f}") \
-        if isinstance(confidence, (int, float)) and found else ""
+    mark = '<span class="found">✓</span>' if element.found else '<span class="notfound">✗</span>'
+    title = element.title or zh.label("elements", element.id)
+    confidence_text = zh.text("report.confidence", confidence=f"{element.confidence:.2f}") if element.found else ""
     quotes = []
-    captions = (("evidence", ""), ("negated_evidence", zh.text("report.negated")),
-                ("weak_evidence", zh.text("report.weak")))
-    for key, caption in captions:
-        evidence = element.get(key)
-        if isinstance(evidence, dict) and evidence.get("text"):
-            sentence = "" if evidence["text"] in quoted else f"<blockquote>{_esc(evidence['text'])}</blockquote>"
-            quoted.add(evidence["text"])
+    captions = ((element.evidence, "", confidence_text), (element.negated_evidence, zh.text("report.negated"), ""),
+                (element.weak_evidence, zh.text("report.weak"), ""))
+    for evidence, caption, sureness in captions:
+        if evidence is not None and evidence.text:
+            sentence = "" if evidence.text in quoted else f"<blockquote>{_esc(evidence.text)}</blockquote>"
+            quoted.add(evidence.text)
             quotes.append(f"<div>{_esc(caption)}{_esc(_where(evidence))}"
-                          f"{_esc(confidence_text if key == 'evidence' else '')}</div>{sentence}")
+                          f"{_esc(sureness)}</div>{sentence}")
     return f'<tr><td>{mark} {_esc(title)}</td><td>{"".join(quotes)}</td></tr>'
 
 
-def _where(evidence: dict[str, Any]) -> str:
+def _where(evidence: Evidence) -> str:
     where = []
-    if evidence.get("page"):
-        where.append(catalogue().text("check.page", page=evidence["page"]))
-    if evidence.get("article"):
-        where.append(str(evidence["article"]))
+    if evidence.page:
+        where.append(catalogue().text("check.page", page=evidence.page))
+    if evidence.article:
+        where.append(evidence.article)
     return " ".join(where)
-

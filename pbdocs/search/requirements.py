@@ -16,9 +16,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from ..legal import citation, format_numeral
 from ..rules.packs import LegalBasis, RuleSpec, builtin_pack_names, load_pack
 from .corpus import Corpus, CorpusEntry, link_versions
-from .versions import document_label
 
 __all__ = ["RequirementDocument", "cited_bases", "requirement_documents", "write_requirements"]
 
@@ -90,11 +90,10 @@ def _rule_paragraphs(rule: RuleSpec, subject: str) -> list[str]:
 
 def _document(spec: dict[str, Any], basis: LegalBasis, rules: list[RuleSpec]) -> RequirementDocument:
     templates = _templates()
-    label = document_label(basis.title, None, basis.doc_number or None)
+    label = citation(basis.title, doc_number=basis.doc_number or None)
     body = [templates["summary"].format(label=label), "", templates["notice"], ""]
-    numerals = "一二三四五六七八九十"
-    for n, rule in enumerate(rules):
-        body.append(f"{numerals[n]}、{rule.title}")
+    for n, rule in enumerate(rules, 1):
+        body.append(f"{format_numeral(n)}、{rule.title}")
         # One paragraph per rule, so that a passage holds the whole requirement: its formula with
         # the elements, the subject words and the small-organization arrangement.
         body.append("".join(_rule_paragraphs(rule, spec.get("formula_subject", ""))))

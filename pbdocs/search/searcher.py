@@ -349,7 +349,7 @@ class Searcher:
     def _ranked(self, query: str, k: int, disabled_factors: Collection[str]
                 ) -> tuple[QueryPlan, list[tuple[int, float]], dict[int, Passage]]:
         if not isinstance(query, str) or not query.strip():
-            raise QueryError("empty query")
+            raise QueryError("query.empty")
         factors = active_factors(disabled_factors)
         k = max(1, int(k))
         plan = self.plan(Query.parse(query))

@@ -21,24 +21,14 @@ from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
+from .. import present
 from ..errors import OfficeError
 from ..executor import SharedPool
-from ..messages import catalogue
 from ..office import Batch, BatchRow, Intake, Office, User, screen_batch
 from ..rules.options import CheckOptions
-from .app import (
-    ARCHIVE_INFLATION_FACTOR,
-    DEFAULT_PACK,
-    OrgTypeName,
-    PackName,
-    _collect_documents,
-    _download,
-    _opinions_zip,
-    _report_bytes,
-    _spool_request,
-    _static_dir,
-    _zip_download,
-)
+from ..screen.records import ScreenRecord
+from .downloads import opinions_download, opinions_zip, report_bytes, report_download, static_dir
+from .uploads import ARCHIVE_INFLATION_FACTOR, DEFAULT_PACK, OrgTypeName, PackName, collect_documents, spool_request
 
 __all__ = ["Workspace", "SESSION_COOKIE"]
 
@@ -124,10 +114,10 @@ def _row_object(row: BatchRow) -> dict[str, Any]:
     """A row as the API gives it: the check object, its position, its review, whether it waits."""
     if row.record is None:
         return {"row": row.position, "path": row.label, "verdict": None, "pending": True, "review": None}
-    check = row.record["check"]
+    record = ScreenRecord.from_dict(row.record)
     # An unreadable file's reason in Chinese for the page, as /api/check gives it (error keeps the library's).
-    text = {"error_text": catalogue().reading(check["error"])} if check.get("error") else {}
-    return {**check, **text, "row": row.position, "pending": False,
+    text = {"error_text": present.error_text(record.result)} if record.result.error else {}
+    return {**record.check, **text, "row": row.position, "pending": False,
             "review": row.review.as_dict() if row.review else None}
 
 
@@ -195,7 +185,7 @@ class Workspace:
             signed_in = _caller(office, {k.lower(): v for k, v in request.headers.raw}) is not None
             name = "office.html" if signed_in else "login.html"
             # The same address is the login or the workspace depending on the cookie: never cached.
-            return FileResponse(_static_dir() / name, media_type="text/html; charset=utf-8",
+            return FileResponse(static_dir() / name, media_type="text/html; charset=utf-8",
                                 headers={"cache-control": "no-store"})
 
         @app.post("/api/login", summary="Sign in with a name and password; sets the session cookie",
@@ -266,9 +256,9 @@ class Workspace:
         async def report(request: Request, batch_id: str, fmt: Literal["csv", "xlsx", "json", "html"]):
             batch = self._visible(request, batch_id)
             records = office.records(batch)
-            content = await asyncio.get_running_loop().run_in_executor(None, _report_bytes, records, f".{fmt}")
+            content = await asyncio.get_running_loop().run_in_executor(None, report_bytes, records, f".{fmt}")
             office.downloaded(request.state.user, batch, f"report.{fmt}")
-            return _download(content, f".{fmt}")
+            return report_download(content, f".{fmt}")
 
         @app.get("/api/batches/{batch_id}/opinions.zip",
                  summary="Review opinions of a batch, one .docx per charter short of compliant, as one zip")
@@ -277,9 +267,9 @@ class Workspace:
             one: a row reviewed as compliant gets no opinion, one reviewed as short of it gets one."""
             batch = self._visible(request, batch_id)
             records = office.opinion_records(batch)
-            content = await asyncio.get_running_loop().run_in_executor(None, _opinions_zip, records)
+            content = await asyncio.get_running_loop().run_in_executor(None, opinions_zip, records)
             office.downloaded(request.state.user, batch, "opinions.zip")
-            return _zip_download(content)
+            return opinions_download(content)
 
         @app.delete("/api/batches/{batch_id}", status_code=204, response_class=Response,
                     summary="Delete a batch, its rows and the originals no other batch uses")
@@ -296,8 +286,8 @@ class Workspace:
         workdir = Path(tempfile.mkdtemp(prefix="pbdocs-upload-"))
         fields: dict[str, str] = {}
         try:
-            uploads = await _spool_request(request, workdir, self.max_bytes, self.max_files, fields)
-            documents = await loop.run_in_executor(None, _collect_documents, uploads, workdir, self.max_files,
+            uploads = await spool_request(request, workdir, self.max_bytes, self.max_files, fields)
+            documents = await loop.run_in_executor(None, collect_documents, uploads, workdir, self.max_files,
                                                    self.max_bytes * ARCHIVE_INFLATION_FACTOR)
             intake = [Intake(d.label, d.local, d.error) for d in documents]
             name = fields.get("name") or request.query_params.get("name") or ""
