@@ -20,11 +20,11 @@ from .amend import (
     table_text,
 )
 from .compare import ArticleChange, Comparison, compare_charters, compare_documents, comparison_table
-from .opinion import OpinionSettings, chinese_date, needs_opinion, opinion_docx, write_opinions
+from .opinion import OpinionSettings, chinese_date, needs_opinion, opinion_docx, opinion_text, write_opinions
 from .plan import Plan, TableRow, apply_plan, plan_amendment
 
 __all__ = [
-    "OpinionSettings", "opinion_docx", "write_opinions", "needs_opinion", "chinese_date",
+    "OpinionSettings", "opinion_docx", "opinion_text", "write_opinions", "needs_opinion", "chinese_date",
     "Amendment", "Charter", "amend_charter", "amend_docx", "amendment_rows", "default_author", "read_charter",
     "table_docx", "table_text",
     "ArticleChange", "Comparison", "compare_charters", "compare_documents", "comparison_table",

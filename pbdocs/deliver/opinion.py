@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,7 @@ from .gongwen import Gongwen
 from .plan import TableRow
 from .table import TABLE_WIDTHS_MM, short_basis, table_headers
 
-__all__ = ["OpinionSettings", "opinion_docx", "write_opinions", "needs_opinion", "chinese_date"]
+__all__ = ["OpinionSettings", "opinion_docx", "opinion_text", "write_opinions", "needs_opinion", "chinese_date"]
 
 
 
@@ -85,15 +86,59 @@ def _required(finding: Finding) -> bool:
     return finding.severity != "info"
 
 
-def opinion_docx(result: CheckResult, settings: OpinionSettings | None = None,
-                 table: list[TableRow] | None = None) -> bytes:
-    """The review opinion on one checked charter as a 公文 (GB/T 9704-2012), as the bytes of a .docx
-    file; ``table`` (the rows of the 修改对照表) goes with it as its 附件."""
-    settings = settings or OpinionSettings()
+def opinion_text(result: CheckResult) -> list[str]:
+    """The opinion's body, paragraph by paragraph, from the first sentence to the closing one:
+    what an officer may edit before the opinion is sent (headings 一、 and （一） keep their levels)."""
     zh = catalogue()
     domain = registry()
     subject = result.subject or domain.default_subject(result.org_type)
-    charter = f"{result.name}章程" if result.name else zh.text("opinion.unknown_charter")
+    charter = _charter(result)
+    short = shortfalls(result)
+    topics = "、".join(dict.fromkeys(f.title for f in short))
+    lines = [zh.text("opinion.intro", charter=charter, topics=topics)]
+    groups = [("opinion.must", [f for f in short if _required(f)]),
+              ("opinion.should", [f for f in short if not _required(f)])]
+    section = 0
+    for key, findings in groups:
+        if not findings:
+            continue
+        section += 1
+        lines.append(zh.text(key, number=format_numeral(section)))
+        for item, finding in enumerate(findings, 1):
+            lines.append(zh.text("opinion.item", number=format_numeral(item), title=finding.title))
+            lines += _finding_lines(finding, subject)
+    section += 1
+    lines.append(zh.text("opinion.route_heading", number=format_numeral(section)))
+    body, review, approve = domain.approval_route(result.org_type)
+    lines.append(zh.text("opinion.route", body=body, review=review, approve=approve))
+    lines.append(zh.text("opinion.closing"))
+    return lines
+
+
+def _charter(result: CheckResult) -> str:
+    return f"{result.name}章程" if result.name else catalogue().text("opinion.unknown_charter")
+
+
+_HEADING_1 = re.compile(r"[一二三四五六七八九十百]+、")
+_HEADING_2 = re.compile(r"（[一二三四五六七八九十百]+）")
+
+
+def _kind(line: str) -> str:
+    if _HEADING_1.match(line) and len(line) <= 30:
+        return "heading1"
+    if _HEADING_2.match(line) and len(line) <= 30:
+        return "heading2"
+    return "body"
+
+
+def opinion_docx(result: CheckResult, settings: OpinionSettings | None = None,
+                 table: list[TableRow] | None = None, text: list[str] | None = None) -> bytes:
+    """The review opinion on one checked charter as a 公文 (GB/T 9704-2012), as the bytes of a .docx
+    file; ``table`` (the rows of the 修改对照表) goes with it as its 附件; ``text`` is the body as an
+    officer edited it (:func:`opinion_text` gives the one written without)."""
+    settings = settings or OpinionSettings()
+    zh = catalogue()
+    charter = _charter(result)
     page = Gongwen(settings.template)
     page.word.core_properties.title = zh.text("opinion.title", name=charter)
     page.word.core_properties.author = settings.office or zh.text("opinion.default_author")
@@ -107,27 +152,10 @@ def opinion_docx(result: CheckResult, settings: OpinionSettings | None = None,
     page.paragraph("title", zh.text("opinion.title", name=charter))
     page.blank()
     page.paragraph("addressee", zh.text("opinion.addressee", name=result.name or zh.text("opinion.unknown_name")))
-    short = shortfalls(result)
-    topics = "、".join(dict.fromkeys(f.title for f in short))
-    page.paragraph("body", zh.text("opinion.intro", charter=charter, topics=topics))
-    groups = [("opinion.must", [f for f in short if _required(f)]),
-              ("opinion.should", [f for f in short if not _required(f)])]
-    section = 0
-    for key, findings in groups:
-        if not findings:
-            continue
-        section += 1
-        page.paragraph("heading1", zh.text(key, number=format_numeral(section)))
-        for item, finding in enumerate(findings, 1):
-            page.paragraph("heading2", zh.text("opinion.item", number=format_numeral(item), title=finding.title))
-            for line in _finding_lines(finding, subject):
-                page.paragraph("body", line)
-    section += 1
-    page.paragraph("heading1", zh.text("opinion.route_heading", number=format_numeral(section)))
-    body, review, approve = domain.approval_route(result.org_type)
-    page.paragraph("body", zh.text("opinion.route", body=body, review=review, approve=approve))
+    lines = [ln.strip() for ln in (text if text is not None else opinion_text(result)) if ln.strip()]
+    written = [page.paragraph(_kind(line), line) for line in lines]
     # The last words of the body go over to the signature's page rather than leave it alone there.
-    ending = [page.paragraph("body", zh.text("opinion.closing"))]
+    ending = written[-1:]
     table_title = zh.text("table.title", name=charter)
     if table:
         ending += [page.paragraph("body"), page.paragraph("body", zh.text("opinion.attachment", title=table_title))]
@@ -161,9 +189,11 @@ def _file_name(result: CheckResult, taken: set[str]) -> str:
 
 def write_opinions(results: Iterable[CheckResult], out_dir: str | os.PathLike[str],
                    settings: OpinionSettings | None = None,
-                   tables: Callable[[CheckResult], list[TableRow] | None] | None = None) -> list[Path]:
+                   tables: Callable[[CheckResult], list[TableRow] | None] | None = None,
+                   texts: Callable[[CheckResult], list[str] | None] | None = None) -> list[Path]:
     """One opinion per charter short of compliant, written atomically into ``out_dir`` (created when
-    missing) as ``<charter name>-审查意见.docx``; two charters of one name get ``-2``, ``-3``..."""
+    missing) as ``<charter name>-审查意见.docx``; two charters of one name get ``-2``, ``-3``...
+    ``tables(result)`` gives the 修改对照表 to attach, ``texts(result)`` an officer's edited body."""
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     taken: set[str] = set()
@@ -173,6 +203,7 @@ def write_opinions(results: Iterable[CheckResult], out_dir: str | os.PathLike[st
             continue
         target = folder / _file_name(result, taken)
         with atomic_path(target, shared=True) as tmp:
-            tmp.write_bytes(opinion_docx(result, settings, tables(result) if tables else None))
+            tmp.write_bytes(opinion_docx(result, settings, tables(result) if tables else None,
+                                         texts(result) if texts else None))
         written.append(target)
     return written

@@ -29,6 +29,8 @@ SESSION_HOURS = 12
 MIN_PASSWORD = 8
 MAX_NAME = 64
 MAX_NOTE = 2000
+# An edited opinion: at most this many paragraphs of this many characters.
+MAX_OPINION_LINES, MAX_OPINION_LINE = 200, 2000
 TOKEN_PREFIX, SESSION_PREFIX = "pbdocs-api-", "pbdocs-session-"
 
 
@@ -169,7 +171,9 @@ class Office:
         row = next((r for r in self.repo.rows(batch.id) if r.position == position), None)
         if row is None or row.pending:
             return None
-        review = Review(verdict, note.strip()[:MAX_NOTE], user.name, _stamp())
+        # An opinion the officer edited stays with the review when the verdict is reviewed again.
+        kept = row.review.opinion if row.review is not None else None
+        review = Review(verdict, note.strip()[:MAX_NOTE], user.name, _stamp(), kept)
         self.repo.set_review(batch.id, position, review)
         automatic = (row.record or {}).get("row", {}).get("verdict")
         self._audit(user.name, "review", f"batch:{batch.id}/row:{position}", f"{automatic} -> {verdict}")
@@ -191,9 +195,34 @@ class Office:
             if row.review is not None:
                 if row.review.verdict in NO_OPINION_VERDICTS:
                     continue
-                record = ScreenRecord(replace(record.result, verdict=row.review.verdict))
+                record = ScreenRecord(replace(record.result, verdict=row.review.verdict)).reviewed(row.review)
             kept.append(record)
         return kept
+
+    # --- one row: its original, its amended charter, its opinion as edited ------------------
+
+    def row(self, batch: Batch, position: int) -> BatchRow | None:
+        return next((r for r in self.repo.rows(batch.id) if r.position == position), None)
+
+    def original(self, row: BatchRow) -> Path | None:
+        """Where the row's uploaded bytes are kept (their suffix the upload's); None when refused."""
+        return self.originals.path(row.original) if row.original else None
+
+    def edit_opinion(self, user: User, batch: Batch, position: int, text: list[str] | None) -> Review | None:
+        """Keep ``user``'s edited text of the row's review opinion with its review (``text`` None:
+        back to the text written from the check). A row not reviewed yet is reviewed with its
+        automatic verdict. None when the batch has no such checked row."""
+        row = self.row(batch, position)
+        if row is None or row.pending:
+            return None
+        lines = [line.strip()[:MAX_OPINION_LINE] for line in text or [] if line.strip()][:MAX_OPINION_LINES]
+        automatic = str((row.record or {}).get("row", {}).get("verdict") or "error")
+        base = row.review or Review(automatic, "", user.name, _stamp())
+        review = replace(base, reviewer=user.name, at=_stamp(), opinion=lines or None)
+        self.repo.set_review(batch.id, position, review)
+        detail = f"{sum(len(line) for line in lines)} characters" if lines else "reset"
+        self._audit(user.name, "opinion.edit", f"batch:{batch.id}/row:{position}", detail)
+        return review
 
     def downloaded(self, user: User, batch: Batch, what: str) -> None:
         self._audit(user.name, "download", f"batch:{batch.id}", what)
