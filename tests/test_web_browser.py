@@ -348,3 +348,33 @@ def test_the_row_view_shows_evidence_fix_and_basis_and_keeps_an_edited_opinion(r
     assert problems == []
     page.close()
 
+
+
+def test_two_versions_compared_on_the_page(rows_office_url, browser, tmp_path):
+    from playwright.sync_api import expect
+    from test_deliver_office import COMPLIANT, _revised
+
+    revised = _revised(tmp_path, drop=4)
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.goto(rows_office_url + "/")
+    if page.locator("#login-name").count():
+        page.fill("#login-name", "王科长")
+        page.fill("#login-password", PASSWORD)
+        page.click("#login-button")
+    expect(page.locator("#user-name")).to_have_text("王科长")
+    page.set_input_files("#compare-old", str(COMPLIANT))
+    page.set_input_files("#compare-new", str(revised))
+    page.click("#compare-button")
+    result = page.locator("#compare-result")
+    expect(result).to_be_visible(timeout=60_000)
+    expect(page.locator("#compare-summary")).to_contain_text("删除 1 条")
+    expect(page.locator("#compare-judgement")).to_contain_text("新版本不如原版本合规")
+    expect(page.locator("#compare-table tr.change-removed")).to_contain_text("第四条")
+    with page.expect_download() as download_info:
+        page.click("#compare-download")
+    assert download_info.value.suggested_filename.endswith(".docx")
+    page.locator("#compare-section").screenshot(path=str(tmp_path / "compare.png"))
+    assert problems == []
+    page.close()

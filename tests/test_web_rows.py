@@ -109,3 +109,25 @@ def test_an_edited_opinion_is_kept_with_the_review_audited_and_downloaded(batch,
     assert upload["text"] == "王科长 上传批次“2026年度年检第一批”（3 份）"
     reset = client.put(f"/api/batches/{batch_id}/rows/{number}/opinion", headers=headers, json={"text": ""})
     assert "opinion" not in reset.json()
+
+
+def test_two_versions_compared_give_the_table_and_both_verdicts(batch, tmp_path):
+    client, headers, _, _ = batch
+    from test_deliver_office import COMPLIANT, _revised
+
+    revised = _revised(tmp_path, drop=4)
+    files = [("files", ("章程（原）.txt", COMPLIANT.read_bytes())),
+             ("files", ("章程（修改稿）.txt", revised.read_bytes()))]
+    answer = client.post("/api/compare", files=files, headers=headers)
+    assert answer.status_code == 200, answer.text
+    data = answer.json()
+    assert (data["old"], data["new"]) == ("章程（原）.txt", "章程（修改稿）.txt")
+    assert data["before"] == "compliant" and data["after"] != "compliant" and data["less_compliant"]
+    assert data["changes"][0]["kind"] == "removed" and data["changes"][0]["old_article"] == "第四条"
+    table = client.post("/api/compare", params={"format": "docx"}, files=files, headers=headers)
+    rows = docx.Document(io.BytesIO(table.content)).tables[0].rows
+    assert [c.text for c in rows[0].cells] == ["原条款", "修改后条款", "修改说明"]
+    empty = [("files", ("空.txt", b"")), ("files", ("章程（修改稿）.txt", revised.read_bytes()))]
+    refused = client.post("/api/compare", files=empty, headers=headers)
+    assert refused.status_code == 422 and "空.txt：空文件" in refused.json()["detail"]
+    assert client.post("/api/compare", files=files[:1], headers=headers).status_code == 400

@@ -224,6 +224,10 @@ class Office:
         self._audit(user.name, "opinion.edit", f"batch:{batch.id}/row:{position}", detail)
         return review
 
+    def compared(self, user: User, old: str, new: str, less_compliant: bool) -> None:
+        """Audit a comparison of two versions of a charter (nothing of it is kept)."""
+        self._audit(user.name, "compare", "", f"{old} -> {new}{' (less compliant)' if less_compliant else ''}")
+
     def downloaded(self, user: User, batch: Batch, what: str) -> None:
         self._audit(user.name, "download", f"batch:{batch.id}", what)
 

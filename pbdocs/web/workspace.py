@@ -26,7 +26,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from .. import present
-from ..deliver import OpinionSettings, opinion_docx, opinion_text
+from ..deliver import Comparison, OpinionSettings, opinion_docx, opinion_text
 from ..errors import OfficeError, ReadError
 from ..executor import SharedPool
 from ..messages import catalogue
@@ -191,6 +191,7 @@ class Workspace:
         self._mount_batches(app)
         self._mount_review(app)
         self._mount_rows(app)
+        self._mount_compare(app)
 
     def _mount_page(self, app: FastAPI) -> None:
         office, throttle = self.office, self.throttle
@@ -412,6 +413,57 @@ class Workspace:
             office.downloaded(request.state.user, batch, "amended.zip")
             disposition = f"attachment; filename=\"pbdocs-amended.zip\"; filename*=UTF-8''{quote('修订稿.zip')}"
             return Response(content, media_type="application/zip", headers={"content-disposition": disposition})
+
+
+    # --- two versions of one charter compared (章程核准) -------------------------------------
+
+    def _mount_compare(self, app: FastAPI) -> None:
+        office = self.office
+
+        @app.post("/api/compare", summary="Compare two versions of a charter: the 修改对照表 and both verdicts",
+                  openapi_extra={"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                      "type": "object", "required": ["files"],
+                      "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"},
+                                               "description": "the version in force, then the revision"}}}}}}})
+        async def compare(request: Request, format: Literal["json", "docx"] = Query(
+                "json", description="json: as `pbdocs compare --format json`; docx: the 修改对照表")):
+            """Multipart field `files`: the old version first, the new one second (any format
+            `pbdocs check` reads). 422 when either cannot be read; nothing is stored."""
+            loop = asyncio.get_running_loop()
+            workdir = Path(tempfile.mkdtemp(prefix="pbdocs-compare-"))
+            try:
+                uploads = await spool_request(request, workdir, self.max_bytes, 2)
+                if len(uploads) != 2:
+                    raise HTTPException(400, "send two files in the field `files`: the old version, then the new")
+                old, new = uploads
+                try:
+                    comparison = await loop.run_in_executor(None, _compared, old.path, new.path, self.options)
+                except ReadError as exc:
+                    label = old.label if Path(exc.path) == old.path else new.label
+                    raise HTTPException(422, f"{label}：{catalogue().error_text(exc)}") from None
+            finally:
+                await loop.run_in_executor(None, shutil.rmtree, workdir, True)
+            comparison = replace(comparison, old=old.label, new=new.label,
+                                 before=replace(comparison.before, path=old.label),
+                                 after=replace(comparison.after, path=new.label))
+            office.compared(request.state.user, old.label, new.label, comparison.less_compliant)
+            if format == "json":
+                return comparison.as_dict()
+            content = await loop.run_in_executor(None, _comparison_docx, comparison, Path(new.label).stem)
+            return _docx_download(content, f"{Path(new.label).stem}-修改对照表.docx")
+
+
+def _compared(old: Path, new: Path, options: CheckOptions) -> Comparison:
+    from ..deliver import compare_charters
+
+    return compare_charters(old, new, options)
+
+
+def _comparison_docx(comparison: Comparison, stem: str) -> bytes:
+    from ..deliver import comparison_table, table_docx
+
+    name = f"{comparison.after.name}章程" if comparison.after.name else stem
+    return table_docx(comparison_table(comparison), name, third="compare.third")
 
 
 _DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
