@@ -5,7 +5,7 @@
 Counts, strictly: verdicts right (a charter's verdict equal to its label, a look-alike
 ``not_applicable``); look-alikes recognised (not applicable); charters wrongly called not applicable;
 false compliant (``compliant`` where the label is anything else); and, for charters, party-clause
-elements right. Prints one line per figure; ``--show-wrong`` lists each wrong file.
+elements and organization types right. Prints one line per figure; ``--show-wrong`` lists each wrong file.
 """
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def score(directory: Path = SET) -> dict:
 
     figures = {"documents": 0, "right": 0, "charters": 0, "charters_right": 0, "lookalikes": 0,
                "lookalikes_recognised": 0, "charters_not_applicable": 0, "false_compliant": 0,
-               "elements": 0, "elements_right": 0, "wrong": []}
+               "elements": 0, "elements_right": 0, "org_types_right": 0, "wrong": []}
     for label in labels(directory):
         result = check_path(directory / label["file"], CheckOptions())
         figures["documents"] += 1
@@ -41,6 +41,7 @@ def score(directory: Path = SET) -> dict:
             figures["charters"] += 1
             figures["charters_right"] += right
             figures["charters_not_applicable"] += result.verdict == "not_applicable"
+            figures["org_types_right"] += result.org_type == label["org_type"]
             clause = result.finding("party-clause") if result.verdict != "not_applicable" else None
             for element, expected in label["elements"].items():
                 figures["elements"] += 1
@@ -70,6 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"charters called not applicable: {figures['charters_not_applicable']}")
     print(f"false compliant:                {figures['false_compliant']}")
     print(f"charter elements right:         {figures['elements_right']}/{figures['elements']}")
+    print(f"charter organization types:     {figures['org_types_right']}/{figures['charters']}")
     if args.show_wrong:
         for row in figures["wrong"]:
             print(f"  {row['file']}: expected {row['expected']} ({row['expected_kind']}), "

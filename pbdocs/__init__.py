@@ -27,20 +27,22 @@ def check(path, options=None):
     return check_path(path, options)
 
 
-def ask(question: str, k: int = 5, index_dir=None, corpus_dir=None):
-    """Answer ``question`` from the policy corpus; the index is chosen as :func:`open_searcher` does."""
-    return open_searcher(index_dir, corpus_dir).search(question, k=k)
+def ask(question: str, k: int = 5, index_dir=None, corpus_dir=None, *, cache_dir=None):
+    """Answer ``question`` from the policy corpus; the folders are chosen as :func:`open_searcher` does."""
+    return open_searcher(index_dir, corpus_dir, cache_dir=cache_dir).search(question, k=k)
 
 
-def open_searcher(index_dir=None, corpus_dir=None, *, on_build=None):
+def open_searcher(index_dir=None, corpus_dir=None, *, cache_dir=None, on_build=None):
     """A :class:`~pbdocs.search.Searcher` to answer many questions from one loaded index.
 
     ``index_dir`` alone: that index, as it is. Otherwise the index of ``corpus_dir`` kept in
-    ``index_dir`` (neither given: the bundled ``corpus/`` and ``index/bundled`` of the checkout
-    pbdocs runs from or, installed from a wheel, the corpus the package carries and its index in
-    ``~/.cache/pbdocs``), built first when missing or older than the corpus, ``on_build(index_dir)``
-    being told so. Reads no environment variables: the ``pbdocs`` commands and the web resolve
-    ``PBDOCS_CORPUS`` and ``PBDOCS_INDEX`` themselves and pass the folders in.
+    ``index_dir``, built first when missing or older than the corpus, ``on_build(index_dir)`` being
+    told so. Neither given: the bundled corpus, the ``corpus/`` and ``index/bundled`` of the checkout
+    pbdocs runs from or, installed from a wheel, the corpus the package carries with its index built
+    in ``cache_dir``. Without a ``cache_dir`` that is :func:`pbdocs.shell.cache_dir`, the one place
+    the platform's folders are decided (``$XDG_CACHE_HOME/pbdocs``, ``~/.cache/pbdocs``), so a
+    program and the ``pbdocs`` commands share one index. The folders of ``PBDOCS_CORPUS`` and
+    ``PBDOCS_INDEX`` are the commands' and the web's to read (:func:`pbdocs.shell.environment_locations`).
     """
     from pathlib import Path
 
@@ -50,7 +52,11 @@ def open_searcher(index_dir=None, corpus_dir=None, *, on_build=None):
     if corpus_dir is None:
         if index_dir is not None:
             return Searcher.load(index_dir)
-        bundled = bundled_locations()
+        if cache_dir is None:
+            from .shell import cache_dir as default_cache_dir
+
+            cache_dir = default_cache_dir()
+        bundled = bundled_locations(cache_dir)
         if bundled is None:
             raise CorpusError("no bundled corpus: this installation of pbdocs carries none; give a corpus folder")
         index_dir, corpus_dir = bundled.index_dir, bundled.corpus_dir

@@ -257,7 +257,11 @@ _database_option = click.option(
 def _office(data_dir, database):
     from .office import Office
 
-    return Office(shell.data_dir(data_dir), database)
+    office = Office(shell.data_dir(data_dir), database)
+    warning = office.folder_warning()
+    if warning:
+        click.echo(warning, err=True)
+    return office
 
 
 def _read_password() -> str:
@@ -288,9 +292,12 @@ def users_add(name, admin, data_dir, database):
 @_data_option
 @_database_option
 def users_list(data_dir, database):
+    from .office import escape_controls
+
     zh = catalogue()
     for user in _office(data_dir, database).users():
-        click.echo("\t".join([user.name, zh.text("office.role_admin" if user.admin else "office.role_officer"),
+        role = zh.text("office.role_admin" if user.admin else "office.role_officer")
+        click.echo("\t".join([escape_controls(user.name), role,
                               zh.text("office.state_disabled" if user.disabled else "office.state_enabled"),
                               user.created]))
 
@@ -304,13 +311,50 @@ def users_disable(name, data_dir, database):
     click.echo(catalogue().text("office.user_disabled", name=name), err=True)
 
 
+def _duration(ctx, param, value):
+    from .office import parse_duration
+
+    try:
+        return parse_duration(value)
+    except PbdocsError as exc:
+        raise click.BadParameter(catalogue().error_text(exc)) from None
+
+
 @users_group.command("token", help=_help("users_token"))
+@click.argument("name")
+@click.option("--expires", default="90d", show_default=True, callback=_duration, help=_help("token_expires"))
+@click.option("--label", default=None, help=_help("token_label"))
+@_data_option
+@_database_option
+def users_token(name, expires, label, data_dir, database):
+    zh = catalogue()
+    token, info = _office(data_dir, database).issue_labelled_token(name, expires, label)
+    click.echo(token)
+    click.echo(zh.text("security.token_label", label=info.label, expires=info.expires or zh.text("security.never")),
+               err=True)
+    click.echo(zh.text("office.token_once"), err=True)
+
+
+@users_group.command("tokens", help=_help("users_tokens"))
 @click.argument("name")
 @_data_option
 @_database_option
-def users_token(name, data_dir, database):
-    click.echo(_office(data_dir, database).issue_token(name))
-    click.echo(catalogue().text("office.token_once"), err=True)
+def users_tokens(name, data_dir, database):
+    from .office import escape_controls
+
+    never = catalogue().text("security.never")
+    for info in _office(data_dir, database).tokens(name):
+        click.echo("\t".join(escape_controls(field) for field in (info.label, info.created, info.expires or never)))
+
+
+@users_group.command("revoke", help=_help("users_revoke"))
+@click.argument("name")
+@click.argument("label")
+@_data_option
+@_database_option
+def users_revoke(name, label, data_dir, database):
+    _office(data_dir, database).revoke_token(name, label)
+    click.echo(catalogue().text("security.token_revoked", name=name, label=label), err=True)
 
 
 @cli.command(help=_help("audit"))
@@ -326,10 +370,12 @@ def audit(since, user_name, fmt, data_dir, database):
     zh = catalogue()
     for entry in _office(data_dir, database).audit(since, user_name):
         if fmt == "json":
+            # JSON escapes control characters itself; the text line escapes them field by field.
             click.echo(_json_line(entry.as_dict()))
         else:
-            click.echo("\t".join([entry.at, entry.user or zh.text("office.system"),
-                                  zh.label("audit_actions", entry.action), entry.object, entry.detail]))
+            at, user, action, obj, detail, address = entry.text_fields()
+            click.echo("\t".join([at, user or zh.text("office.system"), zh.label("audit_actions", action), obj,
+                                  detail, address]))
 
 
 def _is_loopback(host: str) -> bool:
@@ -360,6 +406,17 @@ def _served_names(host: str, extra: tuple[str, ...]) -> list[str]:
     return names
 
 
+def _networks(ctx, param, values):
+    import ipaddress
+
+    for value in values:
+        try:
+            ipaddress.ip_network(value.strip(), strict=False)
+        except ValueError:
+            raise click.BadParameter(value) from None
+    return values
+
+
 @cli.command(help=_help("serve"))
 @click.option("--host", default="127.0.0.1", show_default=True,
               help=_help("host"))
@@ -382,13 +439,22 @@ def _served_names(host: str, extra: tuple[str, ...]) -> list[str]:
               help=_help("max_uploads"))
 @click.option("--upload-timeout", type=click.FloatRange(min=0, min_open=True), default=120, show_default=True,
               help=_help("upload_timeout"))
+@click.option("--trusted-proxy", "trusted_proxies", multiple=True, metavar="ADDRESS", callback=_networks,
+              help=_help("trusted_proxy"))
+@click.option("--max-connections-per-address", type=click.IntRange(min=1), default=32, show_default=True,
+              help=_help("max_connections_per_address"))
+@click.option("--max-open-batches", type=click.IntRange(min=1), default=20, show_default=True,
+              help=_help("max_open_batches"))
+@click.option("--max-queued-documents", type=click.IntRange(min=1), default=2000, show_default=True,
+              help=_help("max_queued_documents"))
 def serve(host, port, index_dir, max_upload_mb, max_files, workers, timeout, data_dir, database, allowed_hosts,
-          max_uploads, upload_timeout):
+          max_uploads, upload_timeout, trusted_proxies, max_connections_per_address, max_open_batches,
+          max_queued_documents):
     try:
         import uvicorn
 
         from .web import create_app
-        from .web.guard import GuardSettings
+        from .web.guard import GuardSettings, server_options
     except ImportError as exc:
         _error(f"pbdocs serve needs the web extra ({exc.name} is missing): pip install 'pbdocs[web]'")
         sys.exit(EXIT_USAGE)
@@ -396,12 +462,16 @@ def serve(host, port, index_dir, max_upload_mb, max_files, workers, timeout, dat
         click.echo(f"Warning: listening on {host} over plain HTTP: passwords and documents cross the network "
                    f"unencrypted; put an HTTPS reverse proxy in front of it.", err=True)
     data = shell.data_dir(data_dir)
-    guard = GuardSettings.build(_served_names(host, allowed_hosts), max_uploads, upload_timeout)
+    # Opened here first so a data folder others could read is tightened with a warning, or refused.
+    _office(data, database)
+    guard = GuardSettings.build(_served_names(host, allowed_hosts), max_uploads, upload_timeout, trusted_proxies,
+                                connections_per_address=max_connections_per_address)
     app = create_app(index_dir=index_dir, max_upload_mb=max_upload_mb, max_files=max_files, workers=workers,
-                     document_timeout=timeout, data_dir=data, database=database, guard=guard)
+                     document_timeout=timeout, data_dir=data, database=database, guard=guard,
+                     max_open_batches=max_open_batches, max_queued_documents=max_queued_documents)
     if not app.state.workspace.office.users():
         click.echo(catalogue().text("office.no_users", data=data), err=True)
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    uvicorn.run(app, host=host, port=port, log_level="info", **server_options(guard))
 
 
 # --- search --------------------------------------------------------------------------------------

@@ -123,6 +123,8 @@ class Place:
     pattern: str
     found: str
     missing: str
+    # What to say in an excerpt that starts mid-charter ({first}: its first article).
+    excerpt: str | None = None
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,7 @@ class Domain:
     detection_order: tuple[OrgType, ...]
     other_subject: str
     founder_after: str
+    subject_types: Mapping[str, str]
     subjects: tuple[str, ...]
     subject_not_after: str
     subject_fallback: str
@@ -308,6 +311,14 @@ def _org_types(read: _Reader, data: dict[str, Any]) -> tuple[OrgType, ...]:
     return tuple(types)
 
 
+def _subject_types(read: _Reader, detection: dict[str, Any], by_code: Mapping[str, OrgType]) -> Mapping[str, str]:
+    """[detection.subjects]: subject word -> the canonical name of the type it suggests."""
+    table = detection.get("subjects", {})
+    if not isinstance(table, dict) or not all(isinstance(v, str) and v in by_code for v in table.values()):
+        read.fail("[detection.subjects]", "maps subject words to organization type codes")
+    return MappingProxyType({word: by_code[code].name for word, code in table.items()})
+
+
 def _places(read: _Reader, data: dict[str, Any]) -> Mapping[str, Place]:
     places = {}
     for name, entry in read.table(data, "places", "top level").items():
@@ -315,7 +326,8 @@ def _places(read: _Reader, data: dict[str, Any]) -> Mapping[str, Place]:
         if not isinstance(entry, dict):
             read.fail(where, "must be a table")
         places[name] = Place(pattern=read.text(entry, "pattern", where, pattern=True),
-                             found=read.text(entry, "found", where), missing=read.text(entry, "missing", where))
+                             found=read.text(entry, "found", where), missing=read.text(entry, "missing", where),
+                             excerpt=_optional(read, entry, "excerpt", where))
     return MappingProxyType(places)
 
 
@@ -446,6 +458,7 @@ def parse_domain(text: str, source: str = _SOURCE) -> Domain:
         detection_order=tuple(by_code[code] for code in order),
         other_subject=read.text(detection, "other_subject", "[detection]", pattern=True),
         founder_after=read.text(detection, "founder_after", "[detection]", pattern=True),
+        subject_types=_subject_types(read, detection, by_code),
         subjects=read.strings(subjects, "words", "[subjects]"),
         subject_not_after=read.text(subjects, "not_after", "[subjects]"),
         subject_fallback=read.text(subjects, "default", "[subjects]"),

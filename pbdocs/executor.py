@@ -17,6 +17,7 @@ from __future__ import annotations
 import abc
 import contextlib
 import multiprocessing
+import os
 import signal
 import threading
 from collections import deque
@@ -28,7 +29,7 @@ from typing import Any
 
 from .errors import ExecutorError, MissingDependency
 
-__all__ = ["Job", "Outcome", "Executor", "LocalPool", "DaskCluster", "SharedPool", "call_within",
+__all__ = ["Job", "Outcome", "Executor", "LocalPool", "DaskCluster", "SharedPool", "call_within", "usable_cpus",
            "CRASHED", "TIMED_OUT", "RAISED", "LOST"]
 
 # Why a job has no value.
@@ -40,6 +41,15 @@ LOST = "lost"            # the cluster lost it (a worker or the connection went 
 # Jobs queued per worker beyond the one it is running: keeps workers busy without holding the
 # whole batch in the pool's queue.
 QUEUE_PER_WORKER = 4
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on: a container's or a task set's CPU set where the platform
+    tells it, else the machine's count; the default number of worker processes everywhere."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on this platform (macOS, Windows)
+        return os.cpu_count() or 1
 
 
 @dataclass(frozen=True)
@@ -160,8 +170,6 @@ def _cpu_backstop(deadline: float | None):
     onnxruntime and numpy, which reserve address space they never touch): sizes are checked
     before work instead (pbdocs.extract.Budget).
     """
-    import os
-
     try:
         import resource
     except ImportError:  # not on this platform
@@ -172,7 +180,7 @@ def _cpu_backstop(deadline: float | None):
         return
     soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    cores = os.cpu_count() or 1
+    cores = usable_cpus()
     limit = int(usage.ru_utime + usage.ru_stime + 2 * deadline * cores) + 1
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
@@ -197,7 +205,6 @@ def _die_with_parent(parent: int) -> None:
     """
     import ctypes
     import ctypes.util
-    import os
     import sys
     import time
 
@@ -225,8 +232,6 @@ def _init_worker(parent: int) -> None:
 
 
 def _pool(workers: int, context: multiprocessing.context.BaseContext | None = None) -> ProcessPoolExecutor:
-    import os
-
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
                                initargs=(os.getpid(),))
 

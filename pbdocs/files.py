@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["sha256_file", "map_readonly", "atomic_path", "write_text_atomic"]
+__all__ = ["sha256_file", "map_readonly", "atomic_path", "write_text_atomic", "process_alive"]
 
 _CHUNK = 1 << 20
 
@@ -65,3 +65,14 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (a work folder named after it is still in use)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # alive, another user's
+    return True

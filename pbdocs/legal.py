@@ -27,6 +27,7 @@ __all__ = [
     "is_page_number", "running_key", "running_lines", "strip_running_lines", "EDGE_LINES", "RUNNING_SHARE",
     "cited_titles", "title_key", "break_furniture", "TextLine", "text_lines", "proviso",
     "ARTICLE_REFERENCE", "is_general_chapter", "short_title", "title_forms", "citation",
+    "copied_furniture",
 ]
 
 # -- lines ----------------------------------------------------------------------------------------
@@ -326,7 +327,7 @@ EDGE_LINES = 2
 RUNNING_SHARE = 0.4
 _PAGE_NUMBER = re.compile(
     r"""(?ix)
-    [-–—~·•_]*\d{1,4}[-–—~·•_]*          # 3, - 3 -, —3—
+    [-–—―‐~·•_一ー－]*\d{1,4}[-–—―‐~·•_一ー－]*  # 3, - 3 -, —3—, and OCR's -1一 for —1—
     | 第[\d一二三四五六七八九十百零〇]{1,6}页(共[\d一二三四五六七八九十百零〇]{1,6}页)?
     | 共\d{1,4}页第\d{1,4}页
     | \d{1,4}/\d{1,4}                     # 3/10
@@ -430,6 +431,98 @@ def is_general_chapter(number: int | None, title: str) -> bool:
     """第一章 总则, where the 2019 notice puts the party clause: the first chapter, or one titled 总则
     wherever it stands."""
     return number == 1 or "总则" in title
+
+
+# -- furniture of copied pages ----------------------------------------------------------------------
+# Text copied from web pages carries what the site put around and inside the document: a law
+# database's metadata block (【法规类别】…【效力级别】…), breadcrumbs and share bars, a forum's
+# anti-copy strings (random ASCII stuck to the ends of lines), and a document site's chunk markers
+# (1、 2、 3、 at the start of each piece the site cut the document into, often mid-sentence).
+# None of it is an article number, a name or a title.
+
+_METADATA_KEY = (r"(?:法规)?标题|发布部门|发文机关|发文字号|文号|发布日期|颁布日期|公布日期|实施日期|生效日期|失效日期"
+                 r"|批准日期|法规类别|类别|效力级别|效力等级|时效性|法宝引证码|唯一标志|来源|正文|全文|专题分类")
+_METADATA_LINE = re.compile(rf"^\s*(?:【(?:{_METADATA_KEY})】|(?:{_METADATA_KEY})\s*[:：]).*$")
+_BREADCRUMB_LINE = re.compile(
+    r"^\s*(?:(?:当前位置|您的位置|您现在的位置|您当前的位置|所在位置|当前页面)\s*[:：]?.*"
+    r"|(?:[^>»›\n]{1,16}\s*(?:>>|>|»|›)\s*){2,}[^>»›\n]{0,40})$")
+_SHARE_WORDS = re.compile(
+    r"分享到|分享|微信|朋友圈|微博|QQ空间|QQ|豆瓣|打印|关闭|收藏|返回|字号|大|中|小|【|】|\||[:：\s/·]")
+# Runs of one- to three-character ASCII tokens, with symbols among them, at a line's edge.
+_ANTICOPY = r"(?:[!-~]{1,3}[ \t]){3,}[!-~]{1,3}"
+_ANTICOPY_END = re.compile(rf"(?<=[\u4e00-\u9fff。，；：、）)”」])[ \t]*({_ANTICOPY})[ \t]*$", re.M)
+_ANTICOPY_START = re.compile(rf"^[ \t]*({_ANTICOPY})[ \t]*(?=[\u4e00-\u9fff第（(])", re.M)
+_ANTICOPY_SYMBOLS = re.compile(r"[^0-9A-Za-z\s]")
+_CHUNK_MARKER = re.compile(r"^[ \t]*(\d{1,3})、(?!\d)", re.M)
+# Chunks a document site cuts are long; a list's items are not.
+_CHUNK_CHARS = 150
+
+
+def _metadata_lines(lines: Sequence[TextLine]) -> list[TextLine]:
+    """A law database's metadata block: two or more 【法规类别】… lines near each other."""
+    hits = [line for line in lines if _METADATA_LINE.match(line.text) and len(line.text.strip()) <= 80]
+    return hits if len(hits) >= 2 else []
+
+
+def _site_lines(lines: Sequence[TextLine]) -> list[TextLine]:
+    """Breadcrumbs and share bars: lines that are only a site's navigation."""
+    out = []
+    for line in lines:
+        text = line.text.strip()
+        if not text:
+            continue
+        breadcrumb = _BREADCRUMB_LINE.match(text) and "。" not in text
+        share_bar = len(text) <= 40 and ("分享" in text or "打印" in text) and not _SHARE_WORDS.sub("", text)
+        if breadcrumb or share_bar:
+            out.append(line)
+    return out
+
+
+def _anticopy_spans(text: str) -> list[TextLine]:
+    spans = []
+    for pattern in (_ANTICOPY_END, _ANTICOPY_START):
+        for m in pattern.finditer(text):
+            junk = m.group(1)
+            if len(_ANTICOPY_SYMBOLS.findall(junk)) >= 2:
+                spans.append(TextLine(m.start(1), m.end(1), junk))
+    return spans
+
+
+def _chunk_markers(text: str) -> list[TextLine]:
+    """The 1、 2、 3、 a document site numbers its pieces with: numbered from 1 in turn, each piece
+    long, and at least one piece ending mid-sentence. The marker goes with the line break before
+    it, so that the sentence it cut reads as one again."""
+    markers = list(_CHUNK_MARKER.finditer(text))
+    run: list[re.Match[str]] = []
+    for m in markers:
+        if int(m.group(1)) == len(run) + 1:
+            run.append(m)
+        elif int(m.group(1)) == 1:
+            run = [m]
+    if len(run) < 2:
+        return []
+    ends = [m.start() for m in run[1:]] + [len(text)]
+    pieces = [text[m.end():end] for m, end in zip(run, ends, strict=True)]
+    if sum(len(p) for p in pieces[:-1]) / (len(pieces) - 1) < _CHUNK_CHARS:
+        return []
+    if not any(not _ENDS_SENTENCE.search(p.rstrip()) for p in pieces[:-1]):
+        return []
+    spans = []
+    for m in run:
+        start = m.start()
+        if start > 0 and text[start - 1] == "\n":
+            start -= 1
+        spans.append(TextLine(start, m.end(), text[start:m.end()]))
+    return spans
+
+
+def copied_furniture(text: str) -> list[TextLine]:
+    """Spans of ``text`` that a web page or document site added to the document: metadata blocks,
+    breadcrumbs, share bars (whole lines), anti-copy strings and chunk markers (parts of lines),
+    in order."""
+    lines = text_lines(text)
+    found = [*_metadata_lines(lines), *_site_lines(lines), *_anticopy_spans(text), *_chunk_markers(text)]
+    return sorted(set(found), key=lambda span: (span.start, span.end))
 
 
 # -- citations ----------------------------------------------------------------------------------

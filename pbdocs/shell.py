@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .errors import CorpusError
 
-__all__ = ["CORPUS_ENV", "INDEX_ENV", "corpus_dir", "data_dir", "environment_locations", "index_dir"]
+__all__ = ["CORPUS_ENV", "INDEX_ENV", "cache_dir", "corpus_dir", "data_dir", "environment_locations", "index_dir"]
 
 CORPUS_ENV = "PBDOCS_CORPUS"
 INDEX_ENV = "PBDOCS_INDEX"
@@ -26,7 +26,10 @@ def _user_folder(variable: str, fallback: str) -> Path:
     return Path(os.environ.get(variable) or Path.home() / fallback) / "pbdocs"
 
 
-def _cache_root() -> Path:
+def cache_dir() -> Path:
+    """The per-user cache folder pbdocs builds the bundled corpus's index in when installed from a
+    wheel: ``$XDG_CACHE_HOME/pbdocs``, else ``~/.cache/pbdocs``. The commands and the web use it;
+    a program calling :func:`pbdocs.ask` may pass it as ``cache_dir`` (or a folder of its own)."""
     return _user_folder("XDG_CACHE_HOME", ".cache")
 
 
@@ -41,7 +44,7 @@ def corpus_dir(given: str | os.PathLike | None = None, *, for_writing: bool = Fa
 
     if given:
         return Path(given)
-    bundled = bundled_locations(_cache_root())
+    bundled = bundled_locations(cache_dir())
     if bundled is None:
         raise CorpusError(f"no corpus found: set {CORPUS_ENV} to a folder with a manifest.json")
     if bundled.corpus_dir != PACKAGED_CORPUS:
@@ -61,9 +64,9 @@ def index_dir(given: str | os.PathLike | None = None) -> Path:
 
     if given:
         return Path(given)
-    bundled = bundled_locations(_cache_root())
+    bundled = bundled_locations(cache_dir())
     if bundled is None:
-        return _cache_root() / "index" / "default"
+        return cache_dir() / "index" / "default"
     return bundled.index_dir
 
 

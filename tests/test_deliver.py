@@ -420,3 +420,33 @@ def test_round_trip_result_gives_the_same_opinion():
     settings = OpinionSettings(date=dt.date(2026, 1, 1))
     rebuilt = CheckResult.from_dict(copy.deepcopy(result.as_dict()))
     assert _opinion_lines(opinion_docx(rebuilt, settings)) == _opinion_lines(opinion_docx(result, settings))
+
+
+def test_amend_plans_from_the_checkers_offsets_past_a_table(tmp_path):
+    """A table before the clause adds lines to the text the checker read but no paragraphs to the
+    Word body: the plan maps the evidence's offsets onto the right paragraph all the same."""
+    from pbdocs.deliver.amend import docx_paragraph_starts, docx_paragraphs
+    from pbdocs.extract import extract
+
+    lines = (DATA / "partial.txt").read_text(encoding="utf-8").split("\n")
+    word = docx.Document()
+    for line in lines[:2]:
+        word.add_paragraph(line)
+    table = word.add_table(rows=2, cols=2)
+    for row, cells in zip(table.rows, [("发起单位", "安平市慈善总会"), ("住所", "安平市")], strict=True):
+        for cell, text in zip(row.cells, cells, strict=True):
+            cell.text = text
+    for line in lines[2:]:
+        word.add_paragraph(line)
+    source = tmp_path / "with-table.docx"
+    word.save(source)
+    data = source.read_bytes()
+    paragraphs = docx_paragraphs(data)
+    text = extract(source).text
+    starts = docx_paragraph_starts(data, paragraphs, text)
+    assert all(text[s:s + len(p)] == p for s, p in zip(starts, paragraphs, strict=True) if s is not None)
+    assert all(s is not None for s, p in zip(starts, paragraphs, strict=True) if p)
+    amendment = amend_charter(source, tmp_path / "out.docx")
+    accepted = texts(accept_changes(tmp_path / "out.docx", tmp_path / "accepted.docx"))
+    assert "第四条　本中心" + CLAUSE in accepted
+    assert [e.paragraph for e in amendment.plan.edits] == [paragraphs.index(lines[5])]

@@ -157,3 +157,33 @@ def test_the_manual_builds_strictly(tmp_path):
                            str(tmp_path / "site")], cwd=REPO, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
     assert (tmp_path / "site" / "commands" / "check" / "index.html").is_file()
+
+
+def _readme_transcript(command: str) -> list[str]:
+    """The output lines the README shows under ``$ <command>``, less those it shortens with …"""
+    block = re.search(rf"^\$ {re.escape(command)}\n(.*?)^```", README.read_text(encoding="utf-8"), re.M | re.S)
+    assert block, f"the README shows no `$ {command}`"
+    return [line for line in block.group(1).splitlines() if "…" not in line]
+
+
+def test_the_readme_shows_what_check_prints(monkeypatch):
+    from click.testing import CliRunner
+
+    monkeypatch.chdir(REPO)
+    command = "pbdocs check examples/charters/青松公益基金会章程.txt"
+    printed = CliRunner().invoke(cli, command.split()[1:]).output.splitlines()
+    shown = _readme_transcript(command)
+    assert len(shown) >= 4
+    assert [line for line in shown if line not in printed] == []
+
+
+def test_the_quick_start_prints_the_summary_the_readme_promises(monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    monkeypatch.chdir(REPO)
+    promised = re.search(r"The first command prints `([^`]+)`", README.read_text(encoding="utf-8")).group(1)
+    done = CliRunner().invoke(cli, ["screen", "examples/charters", "--out", str(tmp_path / "report.html"),
+                                    "--fail-on", "none", "--workers", "1"])
+    assert done.exit_code == 0, done.output
+    assert promised in done.stderr
+    assert (tmp_path / "report.html").is_file()

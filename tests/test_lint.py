@@ -69,8 +69,8 @@ LAYERS = {
     "pbdocs.rules": 2, "pbdocs.search": 2,
     "pbdocs.present": 3, "pbdocs.screen": 3,
     "pbdocs.deliver": 4, "pbdocs.office": 4,
-    "pbdocs": 5,
-    "pbdocs.shell": 6, "pbdocs.cli": 6, "pbdocs.web": 6, "pbdocs.__main__": 7,
+    "pbdocs": 5, "pbdocs.shell": 5,
+    "pbdocs.cli": 6, "pbdocs.web": 6, "pbdocs.__main__": 7,
 }
 
 

@@ -41,10 +41,11 @@ def test_users_add_list_disable_and_token(tmp_path):
 
 
 @pytest.mark.parametrize("args, stdin, message", [
-    (["users", "add", "li"], "short\n", "Error: the password is too short: at least 8 characters\n"),
+    (["users", "add", "li"], "short\n", "Error: the password is too short: at least 10 characters\n"),
     (["users", "add", " li"], PASSWORD + "\n", "Error: a user name is 1 to 64 printable characters"),
     (["users", "disable", "nobody"], None, "Error: no user nobody\n"),
     (["users", "token", "nobody"], None, "Error: no enabled user nobody\n"),
+    (["users", "revoke", "nobody", "token-1"], None, "Error: no user nobody\n"),
 ])
 def test_account_commands_refuse_with_exit_2(tmp_path, args, stdin, message):
     result = _run(*args, data=tmp_path / "office", input=stdin)
@@ -106,7 +107,8 @@ def test_the_database_is_versioned_and_in_wal_mode(tmp_path):
     Office(tmp_path / "office")  # opening again runs no migration twice
     database = sqlite3.connect(tmp_path / "office" / "pbdocs.sqlite3")
     assert database.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert database.execute("SELECT version FROM schema_version").fetchall() == [(len(MIGRATIONS),)]
+    assert database.execute("SELECT MAX(version), COUNT(*) FROM schema_version").fetchall() == [
+        (len(MIGRATIONS), len(MIGRATIONS))]
     database.execute("INSERT INTO schema_version (version) VALUES (?)", (len(MIGRATIONS) + 1,))
     database.commit()
     database.close()

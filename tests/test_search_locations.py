@@ -44,3 +44,24 @@ def test_ingest_copies_the_bundled_corpus_to_the_user_data_folder_first(installe
     assert shell.corpus_dir() == target
     assert len(Corpus.load(target).entries) == len(Corpus.load(packaged).entries) + 2
 
+
+
+def test_ask_builds_the_bundled_index_where_the_shell_says(installed):
+    """The library takes the platform's cache folder from pbdocs.shell, like the commands do: one
+    index for a program and for `pbdocs search`, under $XDG_CACHE_HOME."""
+    import pbdocs
+
+    tmp_path, _ = installed
+    built: list[Path] = []
+    pbdocs.open_searcher(on_build=built.append)
+    assert built == [shell.cache_dir() / "index" / "bundled-test"]
+    assert shell.cache_dir() == tmp_path / "cache" / "pbdocs"
+
+
+def test_ask_takes_the_cache_folder_from_its_caller(installed, tmp_path):
+    import pbdocs
+
+    built: list[Path] = []
+    pbdocs.open_searcher(cache_dir=tmp_path / "mine", on_build=built.append)
+    assert built == [tmp_path / "mine" / "index" / "bundled-test"]
+    assert pbdocs.ask("社会团体", k=1, cache_dir=tmp_path / "mine").as_dict()["query"] == "社会团体"

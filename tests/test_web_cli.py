@@ -21,12 +21,12 @@ def data_home(tmp_path, monkeypatch):
     from pbdocs.office import Office
 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data-home"))
-    Office(tmp_path / "data-home" / "pbdocs").add_user("admin", "admin-password", admin=True)
+    Office(tmp_path / "data-home" / "pbdocs").add_user("admin", "office-secret-7", admin=True)
     return tmp_path / "data-home" / "pbdocs"
 
 
 def _signed_in(client) -> None:
-    assert client.post("/api/login", data={"name": "admin", "password": "admin-password"}).status_code == 204
+    assert client.post("/api/login", data={"name": "admin", "password": "office-secret-7"}).status_code == 204
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from ..messages import catalogue
 from ..rules import CheckOptions, CheckResult, check_document
 from ..rules.packs import RuleSpec
 from .charter import charter_docx, charter_outline
-from .plan import Edit, Plan, TableRow, apply_plan, plan_amendment
+from .plan import Edit, Plan, TableRow, apply_plan, line_starts, plan_amendment
 from .table import table_docx, table_text
 
 __all__ = ["Amendment", "Charter", "amend_charter", "amend_docx", "amendment_rows", "read_charter",
@@ -227,6 +227,18 @@ def docx_paragraphs(data: bytes) -> list[str]:
     return [paragraph_text(p._p) for p in WordDocument(io.BytesIO(data)).paragraphs]
 
 
+def docx_paragraph_starts(data: bytes, paragraphs: list[str], text: str) -> list[int | None]:
+    """Where each paragraph of the .docx ``data`` begins in ``text``, the text the checker read
+    from it; None for one whose runs do not hold its text as read (a link, a field)."""
+    from docx import Document as WordDocument
+
+    from ..extract.docx import paragraph_starts
+
+    starts = paragraph_starts(WordDocument(io.BytesIO(data)).element.body)
+    return [start if start is not None and text[start:start + len(own)] == own else None
+            for start, own in zip(starts, paragraphs, strict=True)]
+
+
 # -- from a charter file to the amended one ---------------------------------------------------------
 
 def _clause_rule(options: CheckOptions) -> RuleSpec | None:
@@ -248,6 +260,11 @@ class Charter:
     result: CheckResult
     paragraphs: list[str]
     docx: bytes | None
+    # Where each paragraph begins in the text the checker read (None: not there as it is).
+    starts: list[int | None]
+
+    def plan(self, options: CheckOptions) -> Plan:
+        return plan_amendment(self.paragraphs, self.result, _clause_rule(options), self.starts)
 
 
 def read_charter(path: str | os.PathLike[str], options: CheckOptions | None = None, *,
@@ -266,16 +283,20 @@ def read_charter(path: str | os.PathLike[str], options: CheckOptions | None = No
         raise ReadError(source, result.error or "cannot be read")
     if source.suffix.lower() == ".docx":
         data = source.read_bytes()
-        return Charter(result, docx_paragraphs(data), data)
+        paragraphs = docx_paragraphs(data)
+        return Charter(result, paragraphs, data, docx_paragraph_starts(data, paragraphs, doc.text))
     if not as_word:
-        return Charter(result, doc.text.split("\n"), None)
+        lines = doc.text.split("\n")
+        return Charter(result, lines, None, line_starts(lines))
     data = charter_docx(charter_outline(doc), template=template)
-    rebuilt = _check_bytes(data, options)
+    rebuilt, text = _check_bytes(data, options)
     rebuilt = replace(rebuilt, path=result.path, ocr_pages=result.ocr_pages)
-    return Charter(rebuilt, docx_paragraphs(data), data)
+    paragraphs = docx_paragraphs(data)
+    return Charter(rebuilt, paragraphs, data, docx_paragraph_starts(data, paragraphs, text))
 
 
-def _check_bytes(data: bytes, options: CheckOptions) -> CheckResult:
+def _check_bytes(data: bytes, options: CheckOptions) -> tuple[CheckResult, str]:
+    """The check of a .docx held in memory, and the text the checker read from it."""
     import tempfile
 
     from ..extract import extract
@@ -283,7 +304,8 @@ def _check_bytes(data: bytes, options: CheckOptions) -> CheckResult:
     with tempfile.TemporaryDirectory(prefix="pbdocs-charter-") as folder:
         path = Path(folder) / "charter.docx"
         path.write_bytes(data)
-        return check_document(extract(path, options.extract), options)
+        doc = extract(path, options.extract)
+        return check_document(doc, options), doc.text
 
 
 def default_author(office: str | None) -> str:
@@ -315,7 +337,7 @@ def amend_charter(path: str | os.PathLike[str], out: str | os.PathLike[str],
     options = options or CheckOptions()
     as_word = target.suffix.lower() == ".docx"
     charter = read_charter(source, options, as_word=as_word, template=template)
-    plan = plan_amendment(charter.paragraphs, charter.result, _clause_rule(options))
+    plan = charter.plan(options)
     if plan.empty:
         return Amendment(charter.result, plan, None, None)
     if as_word and charter.docx is not None:
@@ -334,5 +356,4 @@ def amend_charter(path: str | os.PathLike[str], out: str | os.PathLike[str],
 def amendment_rows(path: str | os.PathLike[str], options: CheckOptions | None = None) -> list[TableRow]:
     """The rows of the 修改对照表 that ``amend_charter`` would write for the charter at ``path``."""
     options = options or CheckOptions()
-    charter = read_charter(path, options, as_word=Path(path).suffix.lower() != ".txt")
-    return plan_amendment(charter.paragraphs, charter.result, _clause_rule(options)).rows
+    return read_charter(path, options, as_word=Path(path).suffix.lower() != ".txt").plan(options).rows

@@ -176,15 +176,39 @@ def opinion_docx(result: CheckResult, settings: OpinionSettings | None = None,
     return page.save()
 
 
+# The longest file name written, in UTF-8 bytes: file systems allow 255, and the temporary file an
+# atomic write uses beside it adds a dot, a random part and ".tmp" to the name.
+MAX_FILE_NAME_BYTES = 200
+
+
 def _file_name(result: CheckResult, taken: set[str]) -> str:
-    stem = Path(result.path.replace("\\", "/")).stem or "charter"
-    name = catalogue().text("opinion.file", stem=stem)
-    counter = 2
-    while name in taken:
-        name = catalogue().text("opinion.file", stem=f"{stem}-{counter}")
+    """``<charter name>-审查意见.docx``, safe as a file and a zip member name: control characters
+    and separators dropped, shortened to MAX_FILE_NAME_BYTES, ``-2``, ``-3``... when taken."""
+    stem = _safe_stem(Path(result.path.replace("\\", "/")).stem) or "charter"
+    counter = 1
+    while True:
+        suffix = "" if counter == 1 else f"-{counter}"
+        fixed = len(catalogue().text("opinion.file", stem=suffix).encode("utf-8"))
+        name = catalogue().text("opinion.file", stem=_truncated(stem, MAX_FILE_NAME_BYTES - fixed) + suffix)
+        if name.casefold() not in taken:
+            taken.add(name.casefold())
+            return name
         counter += 1
-    taken.add(name)
-    return name
+
+
+def _safe_stem(stem: str) -> str:
+    import unicodedata
+
+    kept = "".join(c for c in stem if unicodedata.category(c)[0] != "C" and c not in '\\:*?"<>|')
+    return kept.strip(" .")
+
+
+def _truncated(text: str, limit: int) -> str:
+    """The longest prefix of ``text`` of at most ``limit`` UTF-8 bytes, never cutting a character."""
+    encoded = text.encode("utf-8")
+    if len(encoded) <= limit:
+        return text
+    return encoded[:max(limit, 0)].decode("utf-8", "ignore")
 
 
 def write_opinions(results: Iterable[CheckResult], out_dir: str | os.PathLike[str],

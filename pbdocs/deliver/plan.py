@@ -6,6 +6,7 @@ it becomes tracked changes, and for plain text, where it is applied directly.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -15,8 +16,9 @@ from ..messages import catalogue
 from ..normalize import normalize
 from ..rules.packs import RuleSpec
 from ..rules.results import CheckResult, ElementResult, Finding
+from ..rules.structure import Evidence
 
-__all__ = ["Edit", "NewParagraph", "TableRow", "Plan", "plan_amendment", "apply_plan"]
+__all__ = ["Edit", "NewParagraph", "TableRow", "Plan", "plan_amendment", "apply_plan", "line_starts"]
 
 _SENTENCE_END = "。；;！!？?"
 # The fixes made inside a small organization's article, which stays (its arrangement kept).
@@ -86,9 +88,10 @@ class _Article:
 
 
 class _Charter:
-    """The paragraphs with their article headings and the chapter each belongs to."""
+    """The paragraphs with their article headings and the chapter each belongs to, and where each
+    paragraph stands in the text the checker read."""
 
-    def __init__(self, paragraphs: list[str]):
+    def __init__(self, paragraphs: list[str], starts: list[int | None]):
         self.texts = paragraphs
         self.articles: list[_Article] = []
         self.has_chapters = False
@@ -111,16 +114,29 @@ class _Charter:
                 self.articles.append(_Article(i, heading, general, body))
         self.by_label = {a.heading.label: a for a in self.articles}
         self.by_index = {a.index: a for a in self.articles}
+        # Paragraphs the checked text holds as they are, by where they begin in it.
+        placed = sorted((start, i) for i, start in enumerate(starts) if start is not None)
+        self._starts = [start for start, _ in placed]
+        self._placed = [i for _, i in placed]
 
-    def locate(self, article: str | None, sentence: str) -> tuple[int, int, int] | None:
-        """(paragraph, start, end) of ``sentence`` in ``article`` (else anywhere)."""
-        where = self.by_label.get(article or "")
-        order = ([where.index] if where else []) + list(range(len(self.texts)))
-        for i in order:
-            at = self.texts[i].find(sentence)
-            if at >= 0:
-                return i, at, at + len(sentence)
-        return None
+    def at(self, start: int, end: int) -> tuple[int, int, int] | None:
+        """(paragraph, start, end) of the checked text's characters ``[start, end)``; None when they
+        are not inside one paragraph as it is (a sentence wrapped over two lines, a table cell)."""
+        k = bisect.bisect_right(self._starts, start) - 1
+        if k < 0:
+            return None
+        paragraph, offset = self._placed[k], self._starts[k]
+        if end - offset > len(self.texts[paragraph]):
+            return None
+        return paragraph, start - offset, end - offset
+
+    def locate(self, evidence: Evidence) -> tuple[int, int, int] | None:
+        """(paragraph, start, end) of the sentence of ``evidence``."""
+        return self.at(evidence.start, evidence.end)
+
+    def locate_match(self, evidence: Evidence) -> tuple[int, int, int] | None:
+        """(paragraph, start, end) of the words ``evidence`` matched."""
+        return self.at(evidence.match_start, evidence.match_end)
 
     def purpose(self, pattern: str) -> _Article | None:
         """The article the clause follows: 宗旨 in the general chapter, else its last article."""
@@ -130,8 +146,9 @@ class _Charter:
 
 
 class _Planner:
-    def __init__(self, paragraphs: list[str], result: CheckResult, clause_rule: RuleSpec | None):
-        self.charter = _Charter(paragraphs)
+    def __init__(self, paragraphs: list[str], starts: list[int | None], result: CheckResult,
+                 clause_rule: RuleSpec | None):
+        self.charter = _Charter(paragraphs, starts)
         self.result = result
         self.domain = registry()
         self.subject = result.subject or self.domain.default_subject(result.org_type)
@@ -163,7 +180,7 @@ class _Planner:
         for element in finding.elements.values():
             evidence = element.negated_evidence if negated else element.evidence
             if evidence is not None:
-                spot = self.charter.locate(evidence.article, evidence.text)
+                spot = self.charter.locate(evidence)
                 if spot is not None:
                     found.add(spot)
         return sorted(found)
@@ -251,14 +268,11 @@ class _Planner:
         weak = element.weak_evidence
         if weak is None or not _strengthens(element):
             return False
-        spot = self.charter.locate(weak.article, weak.text)
+        spot = self.charter.locate_match(weak)
         if spot is None:
             return False
-        paragraph, start, _ = spot
-        at = self.charter.texts[paragraph].find(weak.match, start)
-        if at < 0:
-            return False
-        self.replace(paragraph, at, at + len(weak.match), element.title, cite)
+        paragraph, start, end = spot
+        self.replace(paragraph, start, end, element.title, cite)
         return True
 
     # -- putting it together --------------------------------------------------------------------
@@ -281,14 +295,11 @@ class _Planner:
         # 遵守宪法、法律、法规和国家政策 already written: the missing words go right after it.
         for element in values.elements.values():
             evidence = element.evidence
-            spot = self.charter.locate(evidence.article, evidence.text) if evidence and element.found else None
+            spot = self.charter.locate_match(evidence) if evidence and element.found else None
             if spot is not None and missing and not element.required:
-                paragraph, start, _ = spot
-                at = self.charter.texts[paragraph].find(evidence.match, start)  # type: ignore[union-attr]
-                if at >= 0:
-                    end = at + len(evidence.match)  # type: ignore[union-attr]
-                    self.replace(paragraph, end, end, "，" + "，".join(missing), values.basis.cite())
-                    return
+                paragraph, _, end = spot
+                self.replace(paragraph, end, end, "，" + "，".join(missing), values.basis.cite())
+                return
         index = purpose.index if purpose is not None else self.unnumbered_purpose()
         text = self.charter.texts[index].rstrip()
         stop = "" if not text or text[-1] in _SENTENCE_END else "。"
@@ -395,11 +406,26 @@ def _applied(text: str, edits: list[Edit]) -> str:
     return text
 
 
-def plan_amendment(paragraphs: list[str], result: CheckResult, clause_rule: RuleSpec | None) -> Plan:
+def plan_amendment(paragraphs: list[str], result: CheckResult, clause_rule: RuleSpec | None,
+                   starts: list[int | None] | None = None) -> Plan:
     """The changes that give the charter whose ``paragraphs`` were checked as ``result`` the clause
     (and the core-values sentence) in 第一章 总则; ``clause_rule`` gives the standard wording when the
-    clause only has to move."""
-    return _Planner(paragraphs, result, clause_rule).run()
+    clause only has to move.
+
+    The checker's evidence says where each sentence is, as offsets into the text it read;
+    ``starts[i]`` is where paragraph ``i`` begins in that text (None: not there as it is). Without
+    ``starts`` the paragraphs are the lines of that text (a plain-text charter)."""
+    return _Planner(paragraphs, starts if starts is not None else line_starts(paragraphs), result, clause_rule).run()
+
+
+def line_starts(lines: list[str]) -> list[int | None]:
+    """Where each of ``lines`` begins in ``"\\n".join(lines)``."""
+    starts: list[int | None] = []
+    pos = 0
+    for line in lines:
+        starts.append(pos)
+        pos += len(line) + 1
+    return starts
 
 
 def apply_plan(paragraphs: list[str], plan: Plan) -> list[str]:

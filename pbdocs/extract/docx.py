@@ -21,7 +21,7 @@ from ..errors import CorruptFile, MissingDependency, ReadError, UnsafeArchive
 from ..models import Page
 from . import Extracted, ExtractOptions
 
-__all__ = ["read_docx", "read_doc", "check_archive"]
+__all__ = ["read_docx", "read_doc", "check_archive", "paragraph_starts"]
 
 # Word packages hold a few dozen parts; tens of thousands mean a crafted archive.
 _MAX_MEMBERS = 5000
@@ -169,17 +169,35 @@ def _read_pasted_scans(path: Path, text: str, pictures: list[tuple[str, bytes]],
 def _block_lines(container):
     """Lines of a body-like element in document order: paragraphs, table rows, content controls."""
     for child in container.iterchildren():
-        tag = child.tag
-        if tag == f"{_W}p":
-            yield _paragraph_text(child)
-        elif tag == f"{_W}tbl":
-            yield from _table_lines(child)
-        elif tag == f"{_W}sdt":
-            content = child.find(f"{_W}sdtContent")
-            if content is not None:
-                yield from _block_lines(content)
-        elif tag == f"{_W}customXml":
-            yield from _block_lines(child)
+        yield from _child_lines(child)
+
+
+def _child_lines(child):
+    tag = child.tag
+    if tag == f"{_W}p":
+        yield _paragraph_text(child)
+    elif tag == f"{_W}tbl":
+        yield from _table_lines(child)
+    elif tag == f"{_W}sdt":
+        content = child.find(f"{_W}sdtContent")
+        if content is not None:
+            yield from _block_lines(content)
+    elif tag == f"{_W}customXml":
+        yield from _block_lines(child)
+
+
+def paragraph_starts(body) -> list[int | None]:
+    """Where each paragraph directly in ``body`` (python-docx's ``Document.paragraphs``, in order)
+    begins in the text :func:`read_docx` reads from it; None for a blank one cut off its start."""
+    starts: list[int] = []
+    pos = 0
+    for child in body.iterchildren():
+        if child.tag == f"{_W}p":
+            starts.append(pos)
+        pos += sum(len(line) + 1 for line in _child_lines(child))
+    text = "\n".join(_block_lines(body))
+    cut = len(text) - len(text.lstrip("\n"))
+    return [start - cut if start >= cut else None for start in starts]
 
 
 def _table_lines(table):

@@ -6,7 +6,7 @@ from typing import Any
 
 from ..screen.records import Review
 
-__all__ = ["User", "Batch", "BatchRow", "Review", "AuditEntry", "BATCH_STATUSES"]
+__all__ = ["User", "Batch", "BatchRow", "Review", "AuditEntry", "TokenInfo", "BATCH_STATUSES"]
 
 # A batch is queued when created, running while its documents are checked, done when every row has
 # its record. A server stopped mid-batch leaves it running; the next start resumes it.
@@ -15,11 +15,15 @@ BATCH_STATUSES = ("queued", "running", "done")
 
 @dataclass(frozen=True)
 class User:
+    """An account; ``address`` is where the current request came from (not stored), so whatever the
+    user does is audited with it."""
+
     id: int
     name: str
     admin: bool = False
     disabled: bool = False
     created: str = ""
+    address: str = field(default="", compare=False)
 
     def as_dict(self) -> dict[str, Any]:
         return {"name": self.name, "admin": self.admin, "disabled": self.disabled, "created": self.created}
@@ -66,6 +70,7 @@ class AuditEntry:
     action: str
     object: str = ""
     detail: str = ""
+    address: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -73,4 +78,39 @@ class AuditEntry:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> AuditEntry:
         return cls(str(data["at"]), data.get("user"), str(data["action"]), str(data.get("object") or ""),
-                   str(data.get("detail") or ""))
+                   str(data.get("detail") or ""), str(data.get("address") or ""))
+
+    def text_fields(self) -> list[str]:
+        """Its fields for a line of text, each with control characters escaped, so a name or a file
+        name cannot start a line of its own or reach the reader's terminal."""
+        return [escape_controls(value) for value in (self.at, self.user or "", self.action, self.object,
+                                                     self.detail, self.address)]
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    """An API token as it may be shown again: its label and dates, never the token."""
+
+    label: str
+    created: str
+    expires: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with backslashes doubled and every control, format or separator character (newline,
+    tab, ESC, bidirectional overrides...) written as a ``\\xNN`` / ``\\uNNNN`` escape."""
+    import unicodedata
+
+    out = []
+    for char in text:
+        if char == "\\":
+            out.append("\\\\")
+        elif unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"):
+            code = ord(char)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+        else:
+            out.append(char)
+    return "".join(out)

@@ -9,21 +9,38 @@ from __future__ import annotations
 
 import abc
 import json
+import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from ..errors import MissingDependency, OfficeError
-from .records import AuditEntry, Batch, BatchRow, Review, User
+from .accounts import name_key
+from .records import AuditEntry, Batch, BatchRow, Review, TokenInfo, User
 
 __all__ = ["Repository", "SQLiteRepository", "PostgresRepository", "open_repository"]
 
-# Each migration is the statements taking the schema from the version before it to its own.
-# Append, never edit: a data folder in use has already run the earlier ones. {id} is the dialect's
-# auto-numbered key.
-MIGRATIONS: list[list[str]] = [
+# Each migration is the statements taking the schema from the version before it to its own: SQL,
+# or a function of the cursor for what SQL cannot say in both dialects. Append, never edit: a data
+# folder in use has already run the earlier ones. {id} is the dialect's auto-numbered key.
+Statement = str | Callable[[Any], None]
+
+
+def _fill_keys_and_history(cur) -> None:
+    """Names' comparison keys, and each row's review as the first entry of its history."""
+    cur.execute("SELECT id, name FROM users")
+    for user_id, name in cur.fetchall():
+        cur.execute("UPDATE users SET name_key = ? WHERE id = ?", (name_key(name), user_id))
+    cur.execute("SELECT batch_id, position, review FROM batch_rows WHERE review IS NOT NULL")
+    for batch_id, position, review in cur.fetchall():
+        entry = Review.from_dict(json.loads(review))
+        cur.execute("INSERT INTO reviews (batch_id, position, verdict, note, reviewer, at) VALUES (?, ?, ?, ?, ?, ?)",
+                    (batch_id, position, entry.verdict, entry.note, entry.reviewer, entry.at))
+
+
+MIGRATIONS: list[list[Statement]] = [
     [
         """CREATE TABLE users (id {id}, name TEXT NOT NULL UNIQUE, password TEXT NOT NULL,
            admin INTEGER NOT NULL DEFAULT 0, disabled INTEGER NOT NULL DEFAULT 0, created TEXT NOT NULL)""",
@@ -38,6 +55,18 @@ MIGRATIONS: list[list[str]] = [
         """CREATE TABLE audit (id {id}, at TEXT NOT NULL, user_name TEXT, action TEXT NOT NULL,
            object TEXT NOT NULL, detail TEXT NOT NULL)""",
         "CREATE INDEX audit_at ON audit (at)",
+    ],
+    [
+        # Names compared case-insensitively after NFKC; tokens named so they can be listed and
+        # revoked; the caller's address in the audit trail; every review kept, not only the last.
+        "ALTER TABLE users ADD COLUMN name_key TEXT",
+        "CREATE INDEX users_name_key ON users (name_key)",
+        "ALTER TABLE credentials ADD COLUMN label TEXT",
+        "ALTER TABLE audit ADD COLUMN address TEXT NOT NULL DEFAULT ''",
+        """CREATE TABLE reviews (id {id}, batch_id TEXT NOT NULL, position INTEGER NOT NULL,
+           verdict TEXT NOT NULL, note TEXT NOT NULL, reviewer TEXT NOT NULL, at TEXT NOT NULL)""",
+        "CREATE INDEX reviews_row ON reviews (batch_id, position)",
+        _fill_keys_and_history,
     ],
 ]
 
@@ -60,7 +89,8 @@ class Repository(abc.ABC):
 
     @abc.abstractmethod
     def user_password(self, name: str) -> tuple[User, str] | None:
-        """The user called ``name`` and their password hash, disabled or not."""
+        """The user called ``name`` (compared by :func:`~pbdocs.office.accounts.name_key`) and their
+        password hash, disabled or not."""
 
     @abc.abstractmethod
     def users(self) -> list[User]: ...
@@ -70,7 +100,8 @@ class Repository(abc.ABC):
         """False when there is no such user."""
 
     @abc.abstractmethod
-    def add_credential(self, digest: str, user_id: int, kind: str, created: str, expires: str | None) -> None: ...
+    def add_credential(self, digest: str, user_id: int, kind: str, created: str, expires: str | None,
+                       label: str | None = None) -> None: ...
 
     @abc.abstractmethod
     def credential_user(self, digest: str, kind: str, now: str) -> User | None:
@@ -78,6 +109,14 @@ class Repository(abc.ABC):
 
     @abc.abstractmethod
     def delete_credential(self, digest: str) -> None: ...
+
+    @abc.abstractmethod
+    def tokens(self, user_id: int) -> list[TokenInfo]:
+        """The user's API tokens (never their digests), oldest first."""
+
+    @abc.abstractmethod
+    def delete_token(self, user_id: int, label: str) -> bool:
+        """False when the user has no token of that label."""
 
     # --- batches ---
     @abc.abstractmethod
@@ -101,7 +140,15 @@ class Repository(abc.ABC):
 
     @abc.abstractmethod
     def set_review(self, batch_id: str, position: int, review: Review) -> bool:
-        """False when the batch has no such row."""
+        """The row's current review, added to its history; False when the batch has no such row."""
+
+    @abc.abstractmethod
+    def reviews(self, batch_id: str, position: int) -> list[Review]:
+        """Every review of the row, oldest first."""
+
+    @abc.abstractmethod
+    def open_work(self, owner: str) -> tuple[int, int]:
+        """The owner's batches not done yet, and their rows not checked yet."""
 
     @abc.abstractmethod
     def delete_batch(self, batch_id: str) -> list[str]:
@@ -109,7 +156,8 @@ class Repository(abc.ABC):
 
     # --- audit ---
     @abc.abstractmethod
-    def add_audit(self, entry: AuditEntry) -> None: ...
+    def add_audit(self, entry: AuditEntry) -> None:
+        """Record ``entry``; its user, object and detail are stored as given (escaped when shown)."""
 
     @abc.abstractmethod
     def audit(self, since: str | None = None, user: str | None = None) -> list[AuditEntry]:
@@ -158,24 +206,31 @@ class _SqlRepository(Repository):
                                   f"({len(MIGRATIONS)}): upgrade pbdocs")
             for version in range(current + 1, len(MIGRATIONS) + 1):
                 for statement in MIGRATIONS[version - 1]:
-                    cur.execute(statement.replace("{id}", self.autonumber))
+                    if callable(statement):
+                        statement(cur)
+                    else:
+                        cur.execute(statement.replace("{id}", self.autonumber))
                 cur.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
         return len(MIGRATIONS)
 
     def add_user(self, name, password_hash, admin, created):
         with self._tx() as cur:
-            cur.execute("SELECT 1 FROM users WHERE name = ?", (name,))
-            if cur.fetchone():
-                raise OfficeError(f"user {name} already exists")
-            cur.execute("INSERT INTO users (name, password, admin, disabled, created) VALUES (?, ?, ?, 0, ?)",
-                        (name, password_hash, int(admin), created))
+            cur.execute("SELECT name FROM users WHERE name = ? OR name_key = ?", (name, name_key(name)))
+            taken = cur.fetchone()
+            if taken:
+                raise OfficeError("office.name_taken", name=taken[0])
+            cur.execute("INSERT INTO users (name, name_key, password, admin, disabled, created) "
+                        "VALUES (?, ?, ?, ?, 0, ?)", (name, name_key(name), password_hash, int(admin), created))
             cur.execute(f"SELECT {_USER_COLUMNS} FROM users WHERE name = ?", (name,))
             return _user(cur.fetchone())
 
     def user_password(self, name):
         with self._tx() as cur:
-            cur.execute(f"SELECT {_USER_COLUMNS}, users.password FROM users WHERE name = ?", (name,))
+            # The exact name first: two legacy accounts may share a key.
+            cur.execute(f"SELECT {_USER_COLUMNS}, users.password FROM users WHERE users.name = ? OR users.name_key = ? "
+                        "ORDER BY CASE WHEN users.name = ? THEN 0 ELSE 1 END, users.id", (name, name_key(name), name))
             row = cur.fetchone()
+            cur.fetchall()
         return None if row is None else (_user(row), row[5])
 
     def users(self):
@@ -184,14 +239,28 @@ class _SqlRepository(Repository):
             return [_user(row) for row in cur.fetchall()]
 
     def set_disabled(self, name, disabled):
+        found = self.user_password(name)
+        if found is None:
+            return False
         with self._tx() as cur:
-            cur.execute("UPDATE users SET disabled = ? WHERE name = ?", (int(disabled), name))
+            cur.execute("UPDATE users SET disabled = ? WHERE id = ?", (int(disabled), found[0].id))
             return cur.rowcount > 0
 
-    def add_credential(self, digest, user_id, kind, created, expires):
+    def add_credential(self, digest, user_id, kind, created, expires, label=None):
         with self._tx() as cur:
-            cur.execute("INSERT INTO credentials (digest, user_id, kind, created, expires) VALUES (?, ?, ?, ?, ?)",
-                        (digest, user_id, kind, created, expires))
+            cur.execute("INSERT INTO credentials (digest, user_id, kind, created, expires, label) "
+                        "VALUES (?, ?, ?, ?, ?, ?)", (digest, user_id, kind, created, expires, label))
+
+    def tokens(self, user_id):
+        with self._tx() as cur:
+            cur.execute("SELECT label, created, expires FROM credentials WHERE user_id = ? AND kind = 'token' "
+                        "ORDER BY created, label", (user_id,))
+            return [TokenInfo(label or "", created, expires) for label, created, expires in cur.fetchall()]
+
+    def delete_token(self, user_id, label):
+        with self._tx() as cur:
+            cur.execute("DELETE FROM credentials WHERE user_id = ? AND kind = 'token' AND label = ?", (user_id, label))
+            return cur.rowcount > 0
 
     def credential_user(self, digest, kind, now):
         with self._tx() as cur:
@@ -266,13 +335,36 @@ class _SqlRepository(Repository):
         with self._tx() as cur:
             cur.execute("UPDATE batch_rows SET review = ? WHERE batch_id = ? AND position = ?",
                         (json.dumps(review.as_dict(), ensure_ascii=False), batch_id, position))
-            return cur.rowcount > 0
+            if cur.rowcount == 0:
+                return False
+            cur.execute("INSERT INTO reviews (batch_id, position, verdict, note, reviewer, at) "
+                        "VALUES (?, ?, ?, ?, ?, ?)",
+                        (batch_id, position, review.verdict, review.note, review.reviewer, review.at))
+            return True
+
+    def reviews(self, batch_id, position):
+        with self._tx() as cur:
+            cur.execute("SELECT verdict, note, reviewer, at FROM reviews WHERE batch_id = ? AND position = ? "
+                        "ORDER BY id", (batch_id, position))
+            return [Review(*row) for row in cur.fetchall()]
+
+    def open_work(self, owner):
+        with self._tx() as cur:
+            cur.execute("SELECT COUNT(*) FROM batches JOIN users ON users.id = batches.owner_id "
+                        "WHERE users.name = ? AND batches.status IN ('queued', 'running')", (owner,))
+            batches = cur.fetchone()[0]
+            cur.execute("SELECT COUNT(*) FROM batch_rows JOIN batches ON batches.id = batch_rows.batch_id "
+                        "JOIN users ON users.id = batches.owner_id "
+                        "WHERE users.name = ? AND batch_rows.record IS NULL AND batch_rows.original IS NOT NULL",
+                        (owner,))
+            return batches, cur.fetchone()[0]
 
     def delete_batch(self, batch_id):
         with self._tx() as cur:
             cur.execute("SELECT DISTINCT original FROM batch_rows WHERE batch_id = ? AND original IS NOT NULL",
                         (batch_id,))
             originals = [row[0] for row in cur.fetchall()]
+            cur.execute("DELETE FROM reviews WHERE batch_id = ?", (batch_id,))
             cur.execute("DELETE FROM batch_rows WHERE batch_id = ?", (batch_id,))
             cur.execute("DELETE FROM batches WHERE id = ?", (batch_id,))
             unused = []
@@ -284,11 +376,11 @@ class _SqlRepository(Repository):
 
     def add_audit(self, entry):
         with self._tx() as cur:
-            cur.execute("INSERT INTO audit (at, user_name, action, object, detail) VALUES (?, ?, ?, ?, ?)",
-                        (entry.at, entry.user, entry.action, entry.object, entry.detail))
+            cur.execute("INSERT INTO audit (at, user_name, action, object, detail, address) VALUES (?, ?, ?, ?, ?, ?)",
+                        (entry.at, entry.user, entry.action, entry.object, entry.detail, entry.address))
 
     def audit(self, since=None, user=None):
-        query, args = "SELECT at, user_name, action, object, detail FROM audit", []
+        query, args = "SELECT at, user_name, action, object, detail, address FROM audit", []
         clauses = []
         if since:
             clauses.append("at >= ?")
@@ -331,6 +423,7 @@ class SQLiteRepository(_SqlRepository):
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
+        _private_files(self.path)
         try:
             with self._tx() as cur:
                 # WAL is a property of the file: set once, every later connection uses it.
@@ -339,6 +432,9 @@ class SQLiteRepository(_SqlRepository):
         except sqlite3.DatabaseError as exc:
             raise OfficeError(f"{self.path}: not a usable SQLite database: {exc}") from None
         self.migrate()
+        # The write-ahead log and its index exist now; SQLite creates them like the database, but a
+        # folder copied in from elsewhere may have brought them with other permissions.
+        _private_files(self.path)
 
     def _connect(self):
         # A connection per transaction: calls come from the event loop and from worker threads alike.
@@ -347,6 +443,16 @@ class SQLiteRepository(_SqlRepository):
         connection.execute("PRAGMA foreign_keys = ON")
         connection.execute("PRAGMA synchronous = NORMAL")
         return connection
+
+
+def _private_files(database: Path) -> None:
+    """The database and its -wal/-shm files readable by their owner only, created so if missing
+    (SQLite gives the log files the database's permissions)."""
+    if not database.exists():
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT, 0o600))
+    for path in (database, database.with_name(database.name + "-wal"), database.with_name(database.name + "-shm")):
+        if path.exists() and path.stat().st_mode & 0o077:
+            path.chmod(0o600)
 
 
 class PostgresRepository(_SqlRepository):

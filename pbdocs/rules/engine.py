@@ -77,7 +77,11 @@ class _Evaluation:
     def _place(self, name: str) -> str:
         place = self.domain.places[name]
         segment = self._article_with(place.pattern)
-        return place.found.format(label=segment.label) if segment else place.missing
+        if segment is not None:
+            return place.found.format(label=segment.label)
+        first = self.layout.first_article if self.layout.starts_mid_charter else None
+        # An excerpt from mid-charter has no 总则 to point into: say so rather than guess.
+        return place.excerpt.format(first=first.label) if first is not None and place.excerpt else place.missing
 
     def _places(self, article: str | None = None, missing: str = "", clause: str = "") -> dict[str, str]:
         purpose = self._place("purpose")
@@ -112,6 +116,12 @@ class _Evaluation:
         hits = _ClauseHits({}, {}, {}, [])
         for element in rule.elements:
             found = matcher.regex_hits(element, element.patterns, obligations=True)
+            if element.paraphrases:
+                seen = {(h.start, h.end) for h in found}
+                found += [h for h in matcher.regex_hits(element, element.paraphrases, obligations=True, paraphrase=True)
+                          if (h.start, h.end) not in seen]
+            if element.unless:
+                found = [h for h in found if not self._goes_on_to(h, element.unless)]
             if not found and element.weak:
                 weak = [h for h in matcher.regex_hits(element, element.weak, obligations=True) if not h.negated]
                 if weak:
@@ -130,6 +140,11 @@ class _Evaluation:
                 hits.negated[element_id] = [h for h in hits.negated[element_id]
                                             if id(self.layout.segment_at(h.start)) not in excused]
         return hits
+
+    def _goes_on_to(self, hit: TextMatch, patterns: tuple[str, ...]) -> bool:
+        """Whether the sentence of ``hit`` goes on, after it, to one of ``patterns``."""
+        _, end = self.layout.sentence(hit.start, hit.end)
+        return any(re.search(p, self.layout.text[hit.end:end]) for p in patterns)
 
     def _clause_element(self, rule: RuleSpec, element: ElementSpec, hits: _ClauseHits,
                         home: Segment | None) -> ElementResult:
@@ -179,23 +194,34 @@ class _Evaluation:
             status, fix = "partial", self._fix(rule)
             missing = self._listed([e.title for e in required if not e.found])
             message = self._say("clause_partial", title=rule.title, missing=missing)
-            if fix and article:
-                fix = self._words_to_add(rule, elements, article) or Fix(
+            if fix and article and home is not None:
+                fix = self._words_to_add(rule, elements, home) or Fix(
                     fix.text, self.domain.fix_template("replace_partial").format(article=article))
         else:
             status, message, fix = "missing", self._say("clause_missing", title=rule.title), self._fix(rule)
         return Finding(rule.id, rule.title, rule.severity, status, rule.basis, elements, fix, message,
                        article, chapter, rule.gate, rule.primary)
 
-    def _words_to_add(self, rule: RuleSpec, elements: dict[str, ElementResult], article: str) -> Fix | None:
-        """The fix of a partial clause whose article holds a small organization's arrangement
-        (党建工作指导员...): replacing the article with the standard clause would delete the
-        arrangement, so a weaker wording of the missing words is corrected in place and other missing
-        words are added to the article. None for any other clause (the article is replaced)."""
+    def _words_to_add(self, rule: RuleSpec, elements: dict[str, ElementResult], home: Segment) -> Fix | None:
+        """The fix of a partial clause whose article says more than the clause: a small
+        organization's arrangement (党建工作指导员...), an approval (经上级党组织批准), a named
+        branch. Replacing the article with the standard clause would delete that, so a weaker
+        wording of the missing words is corrected in place and other missing words are added to
+        the article. None when the article holds nothing but the clause (it is replaced)."""
         missing = [e for e in elements.values() if e.required and not e.found]
         weak = [e for e in missing if e.weak_evidence is not None]
-        if not missing or not any(e.method == "alternative" for e in elements.values()):
+        if not missing:
             return None
+        body = self.layout.text[home.body_start:home.end]
+        if any(e.method == "alternative" for e in elements.values()) or (
+                rule.alternative and any(re.search(p, body) for p in rule.alternative.patterns)):
+            kept = f"{rule.alternative.title}安排" if rule.alternative else ""
+        else:
+            extra = self._beyond_clause(home, elements)
+            if not extra:
+                return None
+            kept = "“" + "”“".join(extra) + "”"
+        article = home.label or ""
         wording = {e.id: s.canonical or s.title for s in rule.elements for e in missing if s.id == e.id}
         words = self.domain.message_template("list_separator").join(wording[e.id] for e in missing)
         added = self.domain.fix_template("add_words").format(subject=self.subject, words=words)
@@ -204,10 +230,25 @@ class _Evaluation:
                 article=article, weak="”“".join(e.weak_evidence.match for e in weak if e.weak_evidence)))
             added = ""
         else:
-            title = rule.alternative.title if rule.alternative else ""
-            fix = Fix(added, self.domain.fix_template("add_to_article").format(article=article, alternative=title))
+            fix = Fix(added, self.domain.fix_template("add_to_article").format(article=article, kept=kept))
         self.amended[rule.id] = self._amended_clause(elements, wording) + added
         return fix
+
+    def _beyond_clause(self, home: Segment, elements: dict[str, ElementResult]) -> list[str]:
+        """What the clause's article says besides the clause's own words (经上级党组织批准, the
+        name of its branch...): stretches of at least four Han characters left once the elements
+        found there, the subject word and punctuation are taken out."""
+        layout = self.layout
+        text = list(layout.text[home.body_start:home.end])
+        for element in elements.values():
+            for evidence in (element.evidence, element.weak_evidence):
+                if evidence is None or not (home.start <= layout.to_norm(evidence.match_start) < home.end):
+                    continue
+                a, b = layout.to_norm(evidence.match_start), layout.to_norm(evidence.match_end)
+                for i in range(max(a, home.body_start), min(b, home.end)):
+                    text[i - home.body_start] = " "
+        rest = self.domain.subject_pattern.sub(" ", "".join(text))
+        return [run for run in re.findall(r"[\u4e00-\u9fff]{4,}", rest)][:2]
 
     def _amended_clause(self, elements: dict[str, ElementResult], wording: dict[str, str]) -> str:
         """The clause's sentences as written, each once and in order, with every weaker wording of a

@@ -170,7 +170,7 @@ def detect_org_type(layout: Layout, domain: Domain, name: str | None) -> str | N
     """The canonical type name, from how the charter describes itself, else from its name."""
     head = layout.text[:4000]
     for sentence in re.split(r"[。;]", head):
-        if "名称" in sentence:
+        if re.search(r"名称(?:是|为|:)", sentence):
             continue  # 本会的名称是XX协会 names it; the name is the fallback below
         best: tuple[int, str] | None = None
         for org_type in domain.detection_order:
@@ -187,6 +187,10 @@ def detect_org_type(layout: Layout, domain: Domain, name: str | None) -> str | N
         for org_type in domain.detection_order:
             if re.search(org_type.named, name):
                 return org_type.name
+    counts = Counter(m.group() for m in domain.subject_pattern.finditer(layout.text))
+    for word, _ in counts.most_common():
+        if word in domain.subject_types:
+            return domain.subject_types[word]
     return None
 
 

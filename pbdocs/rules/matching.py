@@ -6,6 +6,7 @@ Each hit carries a confidence that says how it was found:
 - 0.95 ``normalized``: the canonical wording once width, spacing, line breaks and traditional
   characters are normalized;
 - 0.90 ``variant``: an accepted variant wording (建立党的组织, 依照《中国共产党章程》...);
+- 0.85 ``paraphrase``: other words for the same duty (设立中共XX协会党支部, 保证党组织活动经费);
 - 0.80 ``ocr``: a wording that matches only when OCR look-alikes (觉 for 党...) are allowed;
 - <= 0.75 ``fuzzy``: within a small edit distance of the canonical wording.
 
@@ -25,7 +26,7 @@ from .structure import Layout, Segment
 
 __all__ = ["TextMatch", "Matcher", "expand_ocr"]
 
-CONFIDENCE = {"exact": 1.0, "normalized": 0.95, "variant": 0.9, "ocr": 0.8}
+CONFIDENCE = {"exact": 1.0, "normalized": 0.95, "variant": 0.9, "paraphrase": 0.85, "ocr": 0.8}
 FUZZY_SCALE = 0.75
 _QUOTES = {"“": "”", "「": "」", "『": "』", "‘": "’"}
 _QUOTE_CHAR = re.compile('[“”「」『』‘’"]')
@@ -171,8 +172,10 @@ class Matcher:
 
     # -- finding --------------------------------------------------------------------------------
 
-    def regex_hits(self, element: ElementSpec, patterns: tuple[str, ...], *, obligations: bool) -> list[TextMatch]:
-        """Hits of ``patterns``; with ``obligations`` only those that state the charter's own duty."""
+    def regex_hits(self, element: ElementSpec, patterns: tuple[str, ...], *, obligations: bool,
+                   paraphrase: bool = False) -> list[TextMatch]:
+        """Hits of ``patterns``; with ``obligations`` only those that state the charter's own duty;
+        with ``paraphrase`` the patterns are an element's paraphrases (method ``paraphrase``)."""
         hits: dict[tuple[int, int], TextMatch] = {}
         for _index, pattern in enumerate(patterns):
             plain = _compiled(pattern)
@@ -184,6 +187,8 @@ class Matcher:
                 if obligations and not self.eligible(start, end):
                     continue
                 method = self._method(element, m.group(), plain, start, end)
+                if paraphrase and method != "ocr":
+                    method = "paraphrase"
                 negated = obligations and self.negated(start, end)
                 hits[(start, end)] = TextMatch(start, end, CONFIDENCE[method], method, negated)
         return sorted(hits.values(), key=lambda h: h.start)

@@ -84,6 +84,11 @@ class ElementSpec:
     anchors: str = ""
     required: bool = True
     article: str | None = None
+    # Other words for the same duty (设立中共XX协会党支部, 保证党组织的活动经费): found with a lower
+    # confidence than the accepted variants, and quoted so that a person can judge them.
+    paraphrases: tuple[str, ...] = ()
+    # A hit whose sentence goes on to one of these does not count (制定本细则 after 根据《党章》).
+    unless: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -262,7 +267,8 @@ def _parse_basis(check: _Checker, data: Any, where: str) -> LegalBasis:
 
 def _parse_element(check: _Checker, data: Any, where: str) -> ElementSpec:
     data = check.table(data, where)
-    check.only(data, {"id", "title", "canonical", "patterns", "weak", "anchors", "required", "article"}, where)
+    check.only(data, {"id", "title", "canonical", "patterns", "weak", "anchors", "required", "article",
+                      "paraphrases", "unless"}, where)
     element_id = check.text(data, "id", where)
     if not _ID.match(element_id):
         check.fail(where, f"element id {element_id!r} must be lower-case letters, digits and dashes")
@@ -275,6 +281,8 @@ def _parse_element(check: _Checker, data: Any, where: str) -> ElementSpec:
         anchors=check.text(data, "anchors", where, required=False) or "",
         required=check.flag(data, "required", where, True),
         article=check.text(data, "article", where, required=False),
+        paraphrases=check.patterns(data, "paraphrases", f"{where} ({element_id})"),
+        unless=check.patterns(data, "unless", f"{where} ({element_id})"),
     )
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
@@ -24,7 +24,9 @@ from ..legal import (
     Heading,
     TextLine,
     article_heading,
+    article_number,
     break_furniture,
+    copied_furniture,
     division_heading,
     inline_headings,
     is_general_chapter,
@@ -48,6 +50,8 @@ _TOC_TITLE = re.compile(r"^\s*目\s*[录錄]\s*$")
 # A running header longer than this is more likely a repeated sentence than page furniture.
 _RUNNING_MAX_CHARS = 40
 _SENTENCE_END = frozenset("。;!?")
+# A text whose first article is numbered higher than this, with no 总则, starts mid-charter.
+_EXCERPT_FIRST_ARTICLE = 3
 _CLAUSE_END = frozenset(",。;:!?")
 
 
@@ -125,10 +129,15 @@ class Layout:
 
     def __init__(self, doc: Document):
         self.doc = doc
-        lines = text_lines(doc.text)
+        # What a web page or document site added (metadata blocks, breadcrumbs, anti-copy strings,
+        # chunk markers) goes first, so that no heading, title or sentence is read through it.
+        copied = copied_furniture(doc.text)
+        whole = set(copied)
+        lines = [_trimmed(ln, copied) for ln in text_lines(doc.text) if ln not in whole]
         masked = self._masked_lines(doc, lines)
-        self.norm: Normalized = _without(doc.normalized, masked) if masked else doc.normalized
-        self.masked_lines = len(masked)
+        cuts = masked | whole
+        self.norm: Normalized = _without(doc.normalized, cuts) if cuts else doc.normalized
+        self.masked_lines = len(masked) + len(copied)
         self.text: str = self.norm.text
         self.chapters: list[Chapter] = []
         self.segments: list[Segment] = self._segments([ln for ln in lines if ln not in masked])
@@ -190,7 +199,7 @@ class Layout:
 
     def _segments(self, lines: list[TextLine]) -> list[Segment]:
         spans = [(ln.start, ln.text) for ln in lines]
-        marks = self._marks(line_headings(spans))
+        marks = self._marks(_whole_titles(line_headings(spans), spans))
         if not _articles(marks):
             listed = self._marks(numbered_list_headings(spans, with_chapters=not marks))
             inline = self._marks(inline_headings(self.text), normalized=True)
@@ -293,6 +302,17 @@ class Layout:
         )
 
     @cached_property
+    def first_article(self) -> Segment | None:
+        return next((s for s in self.segments if s.kind == "article"), None)
+
+    @cached_property
+    def starts_mid_charter(self) -> bool:
+        """An excerpt: no 总则 and the first article numbered past the first few (第四十五条…)."""
+        first = self.first_article
+        number = article_number(first.label) if first else None
+        return self.general_chapter is None and number is not None and number > _EXCERPT_FIRST_ARTICLE
+
+    @cached_property
     def general_chapter(self) -> Chapter | None:
         return next((c for c in self.chapters if c.is_general), None)
 
@@ -318,6 +338,45 @@ def _without(norm: Normalized, lines: set[TextLine]) -> Normalized:
     keep_offsets.extend(offsets[pos:len(text)])
     keep_offsets.append(offsets[-1])
     return Normalized("".join(keep_text), tuple(keep_offsets), norm.original)
+
+
+# A chapter title set apart from its number (第一章 / 总 则, or 第一章 总 / 则 in a wide layout)
+# continues on the next line: a short line without sentence punctuation.
+_TITLE_PART = re.compile(r"^[^。，；,;：:、（()）]{1,12}$")
+
+
+def _whole_titles(headings: list[Heading], spans: list[tuple[int, str]]) -> list[Heading]:
+    """Chapter headings with their title whole when the layout broke it onto the next line."""
+    starts = {offset: i for i, (offset, _) in enumerate(spans)}
+    out = []
+    for heading in headings:
+        i = starts.get(heading.start)
+        title = normalize(heading.title).text
+        if heading.kind == "chapter" and i is not None and len(title) <= 1:
+            following = next(((o, t) for o, t in spans[i + 1:] if t.strip()), None)
+            if following is not None:
+                text = following[1].strip()
+                if (_TITLE_PART.match(text) and division_heading(text) is None and article_heading(text) is None
+                        and len(normalize(text).text) <= 4):
+                    heading = replace(heading, title=f"{heading.title}{text}")
+        out.append(heading)
+    return out
+
+
+def _trimmed(line: TextLine, spans: list[TextLine]) -> TextLine:
+    """``line`` without the furniture ``spans`` at its start or end (a chunk marker, an anti-copy
+    string): what is left is what the document says on that line."""
+    start, end = line.start, line.end
+    for span in spans:
+        if span.end <= line.start or span.start >= line.end:
+            continue
+        if span.start <= start:
+            start = max(start, span.end)
+        elif span.end >= end:
+            end = min(end, span.start)
+    if (start, end) == (line.start, line.end):
+        return line
+    return TextLine(start, max(start, end), line.text[start - line.start:max(start, end) - line.start])
 
 
 def _contents_block(lines: list[TextLine]) -> set[TextLine]:

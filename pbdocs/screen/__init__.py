@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ScreenError
-from ..executor import DaskCluster, Executor, Job, LocalPool, Outcome
+from ..executor import DaskCluster, Executor, Job, LocalPool, Outcome, usable_cpus
 from ..rules.options import CheckOptions
 from .inputs import ArchiveLimits, Source, collect_sources
 from .journal import Journal, journal_path
@@ -131,15 +131,7 @@ def _executor(executor: str | Executor, scheduler: str | None, workers: int | No
         raise ScreenError(f"unknown executor {executor!r}; use local or dask")
     if workers is not None and workers < 1:
         raise ScreenError("workers must be at least 1")
-    return LocalPool(workers or _usable_cores())
-
-
-def _usable_cores() -> int:
-    """Cores this process may run on (a container's CPU set, not the host's core count)."""
-    try:
-        return len(os.sched_getaffinity(0)) or 1
-    except AttributeError:
-        return os.cpu_count() or 1
+    return LocalPool(workers or usable_cpus())
 
 
 def _screen_sources(sources: list[Source], journal: Journal, options: CheckOptions, executor: Executor,

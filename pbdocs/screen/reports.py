@@ -206,7 +206,6 @@ def render_html(records: list[ScreenRecord]) -> str:
     zh = catalogue()
     rows = [r.row for r in records]
     summary = summarize(rows)
-    by_path = {r.path: r for r in records}
     columns = report_columns(records)
     values = {
         "TITLE": _esc(zh.text("report.title")),
@@ -224,8 +223,10 @@ def render_html(records: list[ScreenRecord]) -> str:
             f'<option value="{v}">{_esc(zh.label("verdicts", v))}</option>' for v in VERDICTS),
         "HEADERS": "".join(
             f'<th scope="col" data-key="{c}">{_esc(zh.label("columns", c))}</th>' for c in columns),
-        "ROWS": "\n".join(_document_body(line, by_path[line.cells["path"]].result, columns)
-                          for line in report_lines(records)),
+        # Each line with its own record, never looked up by file name: two files may share one.
+        "ROWS": "\n".join(_document_body(line, record.result, columns)
+                          for line, record in sorted(((ReportLine.of(r), r) for r in records),
+                                                     key=lambda pair: pair[0].sort_key())),
     }
     # One pass over the template only: text from documents is never scanned for placeholders.
     return re.sub(r"\{\{([A-Z_]+)\}\}", lambda m: values[m.group(1)], _template())

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import SearchIndexError, StaleIndexError
-from ..files import map_readonly
+from ..files import map_readonly, process_alive
 from ..legal import article_number, cited_titles, title_key
 from ..models import Document
 from .bm25 import BM25Matrix, BM25Params, build_bm25_counts
@@ -236,19 +236,9 @@ def remove_leftover_builds(target: Path) -> None:
     ``.NAME.tmp-PID-XXXX``; one without a process id is from before that naming and is removed."""
     for leftover in target.parent.glob(f".{target.name}.tmp-*"):
         owner = leftover.name[len(f".{target.name}.tmp-"):].split("-", 1)[0]
-        if owner.isdigit() and _process_alive(int(owner)):
+        if owner.isdigit() and process_alive(int(owner)):
             continue
         shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # alive, another user's
-    return True
 
 
 def recover(target: Path) -> None:

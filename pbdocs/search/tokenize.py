@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
 
+from ..executor import usable_cpus
 from ..normalize import normalize
 from .question import amount_tokens, analyze
 
@@ -229,7 +230,7 @@ def count_many(texts: Sequence[str], *, processes: int | None = None):
     """
     from .bm25 import merge_counts
 
-    processes = processes or os.cpu_count() or 1
+    processes = processes or usable_cpus()
     if processes <= 1 or len(texts) < _PARALLEL_MIN_TEXTS:
         return merge_counts([_count_batch(texts)])
     size = max(_MIN_BATCH, len(texts) // (processes * 8))

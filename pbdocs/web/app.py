@@ -12,7 +12,6 @@ import asyncio
 import os
 import secrets
 import shutil
-import tempfile
 import threading
 from collections import OrderedDict
 from contextlib import asynccontextmanager
@@ -21,13 +20,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from .. import present
 from ..domain import registry
 from ..errors import CorpusError, PbdocsError, SearchIndexError
-from ..executor import SharedPool
+from ..executor import SharedPool, usable_cpus
 from ..messages import catalogue
 from ..rules.options import CheckOptions
 from ..screen.inputs import ARCHIVE_SUFFIX
@@ -46,7 +46,9 @@ from .uploads import (
     Upload,
     UploadedDocument,
     collect_documents,
+    remove_leftover_uploads,
     spool_request,
+    upload_folder,
 )
 
 if TYPE_CHECKING:
@@ -206,6 +208,7 @@ def _bare_app(pool: SharedPool, workspace: Workspace | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app):
+        remove_leftover_uploads()
         if workspace is not None:
             await workspace.start()
         yield
@@ -225,6 +228,11 @@ def _bare_app(pool: SharedPool, workspace: Workspace | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=static_dir()), name="static")
     _add_offline_docs(app)
 
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_request: Request, exc: RequestValidationError):
+        # Never the input itself: a 100 MiB note must not come back as a 100 MiB answer.
+        return JSONResponse(_validation_errors(exc), status_code=422)
+
     @app.exception_handler(PbdocsError)
     async def library_error(_request: Request, exc: PbdocsError):
         # A missing or broken index or corpus is the server's state, not the client's request.
@@ -237,6 +245,14 @@ def _bare_app(pool: SharedPool, workspace: Workspace | None = None) -> FastAPI:
             return FileResponse(static_dir() / "index.html", media_type="text/html; charset=utf-8")
 
     return app
+
+
+def _validation_errors(exc: RequestValidationError) -> dict:
+    """What was wrong with a request, by field and error type, without echoing any value."""
+    fields = [{"loc": [str(part) for part in error.get("loc", ())][:8], "type": str(error.get("type", ""))}
+              for error in exc.errors()[:20]]
+    named = "、".join(dict.fromkeys(str(f["loc"][-1]) for f in fields if f["loc"])) or "?"
+    return {"detail": catalogue().text("guard.invalid", fields=named), "code": "request.invalid", "errors": fields}
 
 
 async def _check_pages(pool: SharedPool, uploads: list[Upload], options: CheckOptions,
@@ -264,7 +280,12 @@ async def _check_upload(request: Request, pool: SharedPool, options: CheckOption
     """Spool the request's files, unpack its archives, check every document (or, with ``pages``,
     the files as the pages of one charter); nothing stays on disk."""
     loop = asyncio.get_running_loop()
-    workdir = Path(tempfile.mkdtemp(prefix="pbdocs-upload-"))
+    workspace = getattr(request.app.state, "workspace", None)
+    user = getattr(request.state, "user", None)
+    if workspace is not None and user is not None:
+        # In turn with every user's batches, like an upload of the caller's own.
+        pool = workspace.queue.for_owner(user.name)
+    workdir = upload_folder()
     try:
         uploads = await spool_request(request, workdir, max_bytes, max_files)
         if pages:
@@ -278,29 +299,40 @@ async def _check_upload(request: Request, pool: SharedPool, options: CheckOption
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+def _audit(request: Request, method: str, *args) -> None:
+    """Record in the workspace's audit trail, when there is one, what the signed-in caller did."""
+    workspace = getattr(request.app.state, "workspace", None)
+    user = getattr(request.state, "user", None)
+    if workspace is not None and user is not None:
+        getattr(workspace.office, method)(user, *args)
+
+
 def _add_report_route(app: FastAPI, reports: _ReportStore) -> None:
     @app.get("/api/reports/{report_id}.{fmt}", summary="A checked batch as a report file")
-    async def report(report_id: str, fmt: Literal["csv", "xlsx", "json", "html"]):
+    async def report(request: Request, report_id: str, fmt: Literal["csv", "xlsx", "json", "html"]):
         """The report `pbdocs screen --out report.<fmt>` would write for the batch `X-Report-Id` named:
         CSV (UTF-8 with BOM), XLSX (colours, filters, summary sheet), JSON, or a self-contained HTML page."""
         records = reports.get(report_id)
         suffix = f".{fmt}"
         content = await asyncio.get_running_loop().run_in_executor(None, report_bytes, records, suffix)
+        _audit(request, "downloaded_report", report_id, f"report{suffix}")
         return report_download(content, suffix)
 
     @app.get("/api/reports/{report_id}/opinions.zip", summary="Review opinions of a checked batch, as one zip")
-    async def opinions(report_id: str):
+    async def opinions(request: Request, report_id: str):
         """One review opinion (审查意见, .docx) per charter of the batch short of compliant, as
         `pbdocs opinion` writes them, in one zip (empty when every charter is compliant)."""
         records = reports.get(report_id)
         content = await asyncio.get_running_loop().run_in_executor(None, opinions_zip, records)
+        _audit(request, "downloaded_report", report_id, "opinions.zip")
         return opinions_download(content)
 
 
 def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 20, max_files: int = 200,
                workers: int | None = None, document_timeout: float | None = DOCUMENT_TIMEOUT_S,
                options: CheckOptions | None = None, data_dir: str | os.PathLike | None = None,
-               database: str | None = None, login_attempts: int = 5, guard: GuardSettings | None = None) -> FastAPI:
+               database: str | None = None, login_attempts: int = 5, guard: GuardSettings | None = None,
+               max_open_batches: int | None = None, max_queued_documents: int | None = None) -> FastAPI:
     """The pbdocs web app: the upload page at ``/``, the JSON API under ``/api``, OpenAPI at ``/docs``.
 
     With a ``data_dir`` it is an office workspace (:mod:`pbdocs.web.workspace`): every ``/api`` call
@@ -313,8 +345,8 @@ def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 
     ``document_timeout`` the seconds one document may take before it is an error row (None: no limit).
     ``options`` (OCR mode, a rules file of the office's own) apply to every upload; each request
     picks the pack and the organization type. ``guard`` sets the protections of every route
-    (allowed hosts, same origin, concurrent uploads, upload timeout; see :mod:`pbdocs.web.guard`).
-    """
+    (allowed hosts, same origin, concurrent uploads, upload timeout; see :mod:`pbdocs.web.guard`);
+    ``max_open_batches`` / ``max_queued_documents`` bound each workspace user's unfinished work."""
     _check_limits(max_upload_mb, max_files, workers, document_timeout)
     max_bytes = max_upload_mb * MIB
     options = options or CheckOptions()
@@ -322,16 +354,14 @@ def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 
         # The document's budget carries its time like its other limits.
         budget = replace(options.extract.budget, seconds=document_timeout)
         options = replace(options, extract=replace(options.extract, budget=budget))
-    pool = SharedPool(workers or os.cpu_count() or 1)
+    pool = SharedPool(workers or usable_cpus())
     reports = _ReportStore(REPORTS_KEPT)
     searcher = _SearchService(index_dir)
     workspace = None
     if data_dir is not None:
-        from ..office import Office
-        from .workspace import Workspace
-
-        workspace = Workspace(Office(Path(data_dir), database), pool, options, document_timeout, max_bytes, max_files,
-                              login_attempts)
+        workspace = _workspace(data_dir, database, pool, options, document_timeout, max_bytes, max_files,
+                               login_attempts, max_open_batches=max_open_batches,
+                               max_queued_documents=max_queued_documents)
     app = _bare_app(pool, workspace)
 
     @app.get("/api/config", summary="Upload limits, accepted file types, the Chinese labels of report values "
@@ -364,7 +394,8 @@ def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 
     ):
         request_options = replace(options, pack=pack, org_type=org_type, kind=kind)
         records = await _check_upload(request, pool, request_options, document_timeout, max_bytes, max_files, pages)
-        return JSONResponse(_with_error_text(records), headers={"x-report-id": reports.add(records)})
+        _audit(request, "checked", report_id := reports.add(records), len(records))
+        return JSONResponse(_with_error_text(records), headers={"x-report-id": report_id})
 
     @app.get("/api/search", summary="Answer a policy question from the indexed corpus")
     async def search(
@@ -379,13 +410,25 @@ def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 
     return app
 
 
+def _workspace(data_dir, database, pool, options, document_timeout, max_bytes, max_files, login_attempts,
+               **quotas) -> Workspace:
+    from ..office import Office
+    from .workspace import Workspace
+
+    quotas = {key: value for key, value in quotas.items() if value is not None}
+    return Workspace(Office(Path(data_dir), database), pool, options, document_timeout, max_bytes, max_files,
+                     login_attempts, **quotas)
+
+
 def _mount_workspace_and_guard(app: FastAPI, workspace, guard: GuardSettings | None) -> None:
     if workspace is not None:
         workspace.mount(app)
         app.state.workspace = workspace
     # Added last, so it wraps every route and every other middleware (the workspace's sign-in too):
-    # a request for a foreign host or from a foreign site is refused before anything else runs.
-    app.add_middleware(Guard, settings=guard or GuardSettings())
+    # a request for a foreign host or from a foreign site is refused before anything else runs, and
+    # a stranger's body is bounded before any parser sees it.
+    app.add_middleware(Guard, settings=guard or GuardSettings(),
+                       identify=workspace.caller if workspace is not None else None)
 
 
 def _with_error_text(records: list[ScreenRecord]) -> list[dict]:

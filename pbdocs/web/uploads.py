@@ -8,6 +8,8 @@ from __future__ import annotations
 import io
 import os
 import re
+import shutil
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,16 +20,18 @@ from fastapi import HTTPException, Request
 
 from ..domain import registry
 from ..extract import SUPPORTED_SUFFIXES
+from ..files import process_alive
 from ..screen.inputs import ARCHIVE_SUFFIX, ArchiveLimits, collect_sources
 from ..screen.records import member_label
 
-__all__ = ["Upload", "UploadedDocument", "spool_request", "collect_documents", "ACCEPTED_SUFFIXES", "MIB",
+__all__ = ["Upload", "UploadedDocument", "spool_request", "collect_documents", "upload_folder",
+           "remove_leftover_uploads", "ACCEPTED_SUFFIXES", "MIB",
            "ARCHIVE_INFLATION_FACTOR", "PackName", "OrgTypeName", "KindName", "DEFAULT_PACK"]
 
 # The packs and organization-type spellings /api/check accepts: the CLI's, from the domain registry.
 PackName = Literal[registry().pack_names]  # type: ignore[valid-type]
 OrgTypeName = Literal[registry().org_type_choices()]  # type: ignore[valid-type]
-KindName = Literal[registry().kind_codes()]  # type: ignore[valid-type]
+KindName = Literal[registry().kind_choices()]  # type: ignore[valid-type]
 DEFAULT_PACK = registry().default_pack
 
 MIB = 1024 * 1024
@@ -225,3 +229,22 @@ def collect_documents(uploads: list[Upload], workdir: Path, max_files: int,
             label = member_label(upload.label, source.member) if source.member else upload.label
             documents.append(UploadedDocument(label, source.local, source.error))
     return documents
+
+
+# Per-request upload folders in the temporary directory: pbdocs-upload-<server pid>-XXXX, so a
+# server starting removes those of servers that died mid-upload and keeps those of live ones.
+UPLOAD_PREFIX = "pbdocs-upload-"
+
+
+def upload_folder() -> Path:
+    """A new private folder for one request's uploads, named after this process."""
+    return Path(tempfile.mkdtemp(prefix=f"{UPLOAD_PREFIX}{os.getpid()}-"))
+
+
+def remove_leftover_uploads() -> None:
+    """Delete upload folders whose server is gone (killed mid-upload); a live server's stay."""
+    for leftover in Path(tempfile.gettempdir()).glob(f"{UPLOAD_PREFIX}*"):
+        owner = leftover.name[len(UPLOAD_PREFIX):].split("-", 1)[0]
+        if owner.isdigit() and (int(owner) == os.getpid() or process_alive(int(owner))):
+            continue
+        shutil.rmtree(leftover, ignore_errors=True)

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 import logging
 import shutil
 import tempfile
-import time
 import zipfile
-from collections import deque
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal
@@ -30,46 +29,33 @@ from ..deliver import Comparison, OpinionSettings, opinion_docx, opinion_text
 from ..errors import OfficeError, ReadError
 from ..executor import SharedPool
 from ..messages import catalogue
-from ..office import Batch, BatchRow, Intake, Office, User, screen_batch
+from ..office import Batch, BatchRow, FairQueue, Intake, LoginThrottle, Office, User, screen_batch
+from ..office.accounts import MAX_NAME, name_key
 from ..office.narrate import audit_sentences
 from ..present import needs_opinion
 from ..rules.options import CheckOptions
 from ..screen.records import ScreenRecord
 from .downloads import opinions_download, opinions_zip, report_bytes, report_download, static_dir
-from .uploads import ARCHIVE_INFLATION_FACTOR, DEFAULT_PACK, OrgTypeName, PackName, collect_documents, spool_request
+from .uploads import (
+    ARCHIVE_INFLATION_FACTOR,
+    DEFAULT_PACK,
+    OrgTypeName,
+    PackName,
+    collect_documents,
+    spool_request,
+    upload_folder,
+)
 
 __all__ = ["Workspace", "SESSION_COOKIE"]
 
 SESSION_COOKIE = "pbdocs_session"
-# Failed logins from one address within this many seconds count towards the limit.
-LOGIN_WINDOW_S = 300
 # Paths that answer without an account: the login itself and what the login page loads.
 OPEN_API_PATHS = ("/api/login",)
-
-
-class _LoginThrottle:
-    """At most ``attempts`` failed logins per client address within LOGIN_WINDOW_S; a success clears
-    the address's count. Kept in memory: a restart forgives, which costs an attacker a restart."""
-
-    def __init__(self, attempts: int):
-        self.attempts = attempts
-        self._failures: dict[str, deque[float]] = {}
-
-    def retry_after(self, client: str) -> int:
-        """Seconds until ``client`` may try again; 0 when it may now."""
-        failures = self._failures.get(client)
-        now = time.monotonic()
-        while failures and failures[0] <= now - LOGIN_WINDOW_S:
-            failures.popleft()
-        if not failures or len(failures) < self.attempts:
-            return 0
-        return max(1, int(failures[0] + LOGIN_WINDOW_S - now) + 1)
-
-    def failed(self, client: str) -> None:
-        self._failures.setdefault(client, deque()).append(time.monotonic())
-
-    def succeeded(self, client: str) -> None:
-        self._failures.pop(client, None)
+# Per user, by default: batches not finished yet, and documents waiting to be checked.
+MAX_OPEN_BATCHES = 20
+MAX_QUEUED_DOCUMENTS = 2000
+# The longest password a login form may carry (the body limit bounds it anyway).
+MAX_PASSWORD = 1024
 
 
 class _Authenticate:
@@ -82,7 +68,8 @@ class _Authenticate:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or not scope["path"].startswith("/api/") or scope["path"] in OPEN_API_PATHS:
             return await self.app(scope, receive, send)
-        user = _caller(self.office, dict(scope.get("headers") or []))
+        # The guard in front has looked the caller up already, with their address.
+        user = scope.get("state", {}).get("user") or _caller(self.office, dict(scope.get("headers") or []))
         if user is None:
             response = JSONResponse({"detail": "sign in first: a session cookie or Authorization: Bearer <token>"},
                                     status_code=401, headers={"www-authenticate": "Bearer"})
@@ -124,6 +111,21 @@ class ReviewBody(BaseModel):
     note: str = Field("", max_length=2000, description="why, in the officer's words")
 
 
+async def _credentials(request: Request) -> tuple[str, str]:
+    """The name and password of a login body: form-encoded or JSON (the guard has bounded its size)."""
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() == "application/json":
+        try:
+            data = json.loads(await request.body())
+        except (ValueError, UnicodeDecodeError):
+            data = None
+        fields = data if isinstance(data, dict) else {}
+    else:
+        fields = dict(await request.form())
+    name, password = fields.get("name"), fields.get("password")
+    return (name[:MAX_NAME * 4] if isinstance(name, str) else "",
+            password[:MAX_PASSWORD] if isinstance(password, str) else "")
+
+
 def _row_object(row: BatchRow) -> dict[str, Any]:
     """A row as the API gives it: the check object, its position, its review, whether it waits."""
     if row.record is None:
@@ -139,15 +141,23 @@ class Workspace:
     """The routes and background batches of one app, over one :class:`~pbdocs.office.Office`."""
 
     def __init__(self, office: Office, pool: SharedPool, options: CheckOptions, timeout: float | None,
-                 max_bytes: int, max_files: int, login_attempts: int):
+                 max_bytes: int, max_files: int, login_attempts: int, max_open_batches: int = MAX_OPEN_BATCHES,
+                 max_queued_documents: int = MAX_QUEUED_DOCUMENTS):
         self.office = office
         self.pool = pool
+        self.queue = FairQueue(pool)
         self.options = options
         self.timeout = timeout
         self.max_bytes = max_bytes
         self.max_files = max_files
-        self.throttle = _LoginThrottle(login_attempts)
+        self.max_open_batches = max_open_batches
+        self.max_queued_documents = max_queued_documents
+        self.throttle = LoginThrottle(login_attempts)
         self._running: dict[str, asyncio.Task] = {}
+
+    def caller(self, headers: dict[bytes, bytes]) -> User | None:
+        """The signed-in user a request's headers (lower-case names) carry credentials of, or None."""
+        return _caller(self.office, headers)
 
     async def start(self) -> None:
         """Resume the batches a previous server left unfinished."""
@@ -163,7 +173,7 @@ class Workspace:
 
     def _screen(self, batch_id: str) -> None:
         task = asyncio.get_running_loop().create_task(
-            screen_batch(self.office, self.pool, batch_id, self.options, self.timeout))
+            screen_batch(self.office, self.queue, batch_id, self.options, self.timeout))
         self._running[batch_id] = task
         task.add_done_callback(lambda done: self._finished(batch_id, done))
 
@@ -207,20 +217,27 @@ class Workspace:
         @app.post("/api/login", summary="Sign in with a name and password; sets the session cookie",
                   status_code=204, response_class=Response)
         async def login(request: Request):
-            """Form fields `name` and `password`. 204 with the session cookie, 401 when they do not
-            match an enabled account, 429 after too many failures from one address."""
+            """Form fields (or JSON keys) `name` and `password`, in a body of a few KB at most (413).
+            204 with the session cookie, 401 when they do not match an enabled account, 429 with
+            `Retry-After` after too many failures for the account or from the address."""
             client = request.client.host if request.client else "-"
-            wait = throttle.retry_after(client)
+            name, password = await _credentials(request)
+            account = name_key(name)
+            # Counted before the password is checked: parallel guesses queue behind the allowance.
+            wait = throttle.begin(client, account)
             if wait:
-                raise HTTPException(429, f"too many failed logins: try again in {wait} s",
-                                    headers={"retry-after": str(wait)})
-            form = await request.form()
-            name, password = str(form.get("name") or ""), str(form.get("password") or "")
-            signed = await asyncio.get_running_loop().run_in_executor(None, office.login, name, password)
+                return JSONResponse({"detail": catalogue().text("guard.login_wait", seconds=wait),
+                                     "code": "login.throttled"}, status_code=429, headers={"retry-after": str(wait)})
+            try:
+                signed = await asyncio.get_running_loop().run_in_executor(None, office.login, name, password, client)
+            except BaseException:
+                throttle.failed(client, account)
+                raise
             if signed is None:
-                throttle.failed(client)
-                raise HTTPException(401, "wrong name or password")
-            throttle.succeeded(client)
+                throttle.failed(client, account)
+                return JSONResponse({"detail": catalogue().text("guard.login_failed"), "code": "login.failed"},
+                                    status_code=401)
+            throttle.succeeded(client, account)
             response = Response(status_code=204)
             response.set_cookie(SESSION_COOKIE, signed[1], httponly=True, samesite="strict", path="/",
                                 secure=request.url.scheme == "https")
@@ -297,15 +314,27 @@ class Workspace:
             office.delete_batch(request.state.user, batch)
             return Response(status_code=204)
 
+    def _check_quota(self, user: User, documents: int = 0) -> None:
+        """429 when the user has too many batches unfinished, or would have too many documents waiting."""
+        batches, queued = self.office.open_work(user)
+        if batches >= self.max_open_batches:
+            raise HTTPException(429, catalogue().text("guard.quota_batches", limit=self.max_open_batches),
+                                headers={"retry-after": "60"})
+        if queued + documents > self.max_queued_documents:
+            raise HTTPException(429, catalogue().text("guard.quota_documents", limit=self.max_queued_documents),
+                                headers={"retry-after": "60"})
+
     async def _create(self, request: Request, options: dict[str, Any]) -> Batch:
         loop = asyncio.get_running_loop()
-        workdir = Path(tempfile.mkdtemp(prefix="pbdocs-upload-"))
+        self._check_quota(request.state.user)
+        workdir = upload_folder()
         fields: dict[str, str] = {}
         try:
             uploads = await spool_request(request, workdir, self.max_bytes, self.max_files, fields)
             documents = await loop.run_in_executor(None, collect_documents, uploads, workdir, self.max_files,
                                                    self.max_bytes * ARCHIVE_INFLATION_FACTOR)
             intake = [Intake(d.label, d.local, d.error) for d in documents]
+            self._check_quota(request.state.user, sum(1 for d in intake if d.path is not None))
             name = fields.get("name") or request.query_params.get("name") or ""
             return await loop.run_in_executor(None, self.office.create_batch, request.state.user, name, intake,
                                               options)
@@ -327,6 +356,13 @@ class Workspace:
             if recorded is None:
                 raise HTTPException(404, f"batch {batch_id} has no checked row {row}")
             return recorded.as_dict()
+
+        @app.get("/api/batches/{batch_id}/rows/{row}/reviews", summary="Every review of a row, oldest first")
+        async def reviews(request: Request, batch_id: str, row: int):
+            """A new review never erases an earlier one: the row's whole history, each with its
+            verdict, note, reviewer and time."""
+            batch = self._visible(request, batch_id)
+            return [review.as_dict() for review in office.review_history(batch, row)]
 
         @app.get("/api/audit", summary="The audit trail (administrators only)")
         async def audit(request: Request, since: str | None = Query(None, description="from this date, YYYY-MM-DD"),

@@ -275,8 +275,13 @@ async function submitFiles(event) {
   }, 1000);
   // Photos of one charter's pages are read together, in the order chosen, as one document.
   const asPages = document.getElementById("pages-input").checked && chosen.length > 1;
+  // A document taken for a look-alike (不适用) can be checked as a social-organization charter.
+  const query = new URLSearchParams();
+  if (asPages) query.set("pages", "true");
+  if (document.getElementById("charter-input").checked) query.set("kind", "social_organization");
   try {
-    const response = await fetch(asPages ? "/api/check?pages=true" : "/api/check", { method: "POST", body: form });
+    const url = query.toString() ? `/api/check?${query}` : "/api/check";
+    const response = await fetch(url, { method: "POST", body: form });
     if (!response.ok) throw new Error(await errorMessage(response));
     const results = await response.json();
     showResults(results, response.headers.get("x-report-id"));

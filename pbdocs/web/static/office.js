@@ -163,11 +163,21 @@ async function deleteBatch() {
   loadBatches();
 }
 
+// A name or file name in the audit trail is shown with its control characters (line breaks, tabs,
+// direction overrides) as visible escapes, as `pbdocs audit` prints them: no entry can pose as two.
+function escapeControls(text) {
+  return String(text ?? "").replace(/\\/g, "\\\\").replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, (c) => {
+    const code = c.codePointAt(0);
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+  });
+}
+
 async function loadAudit() {
   const entries = await api("/api/audit");
   document.querySelector("#audit-table tbody").replaceChildren(...entries.reverse().slice(0, 200).map((entry) =>
     el("tr", {}, el("td", { class: "nowrap" }, when(entry.at)),
-      el("td", {}, entry.text || `${entry.user || say("office_system")} ${groupLabel("audit_actions", entry.action)}`))));
+      el("td", {}, escapeControls(entry.text
+        || `${entry.user || say("office_system")} ${groupLabel("audit_actions", entry.action)}`)))));
   document.getElementById("audit-section").hidden = false;
 }
 
