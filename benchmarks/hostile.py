@@ -6,7 +6,7 @@ document of the same format as the floor.
 Builds its inputs with tests/data/hostile.py in a temporary directory. Each file is read by a fresh
 `python -m pbdocs extract` process; its peak resident memory comes from os.wait4 (that process
 alone) and its time from the wall clock. Every input of the attack must end with exit 3 and exactly
-one `Error:` line, and the hostile shapes around a real charter must be read (exit 0), all under
+one `错误：` line, and the hostile shapes around a real charter must be read (exit 0), all under
 1 GB and within the timeout; the script exits 1 when one does not.
 """
 from __future__ import annotations
@@ -53,7 +53,7 @@ def build_inputs(folder: Path) -> list[tuple[str, Path, Path, int]]:
 
 
 def measure(path: Path, timeout: float) -> dict:
-    """Exit code, `Error:` lines, peak RSS (MB) and seconds of one `pbdocs extract` process."""
+    """Exit code, `错误：` lines, peak RSS (MB) and seconds of one `pbdocs extract` process."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     started = time.monotonic()
     process = subprocess.Popen([sys.executable, "-m", "pbdocs", "extract", "--timeout", str(timeout), str(path)],
@@ -62,7 +62,7 @@ def measure(path: Path, timeout: float) -> dict:
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.monotonic() - started
     process.returncode = os.waitstatus_to_exitcode(status)
-    return {"exit": process.returncode, "errors": [ln for ln in stderr.splitlines() if ln.startswith("Error:")],
+    return {"exit": process.returncode, "errors": [ln for ln in stderr.splitlines() if ln.startswith("错误：")],
             "traceback": "Traceback" in stderr, "peak_mb": usage.ru_maxrss / 1024, "seconds": seconds}
 
 
@@ -79,7 +79,7 @@ def main() -> int:
             ok = (got["exit"] == expected and len(got["errors"]) == (expected == 3) and not got["traceback"]
                   and got["peak_mb"] < PEAK_LIMIT_MB and got["seconds"] < args.timeout + 5)
             failed |= not ok
-            error = got["errors"][0][:90] if got["errors"] else ("read" if expected == 0 else "(no Error: line)")
+            error = got["errors"][0][:90] if got["errors"] else ("read" if expected == 0 else "(no 错误： line)")
             print(f"{what:40} {path.stat().st_size:>9,} {got['exit']:>4} {got['peak_mb']:>8.0f} "
                   f"{floor['peak_mb']:>8.0f} {got['seconds']:>6.1f} {floor['seconds']:>7.1f}  "
                   f"{'' if ok else 'FAIL '}{error}")

@@ -58,10 +58,10 @@ def open_searcher(index_dir=None, corpus_dir=None, *, cache_dir=None, on_build=N
             cache_dir = default_cache_dir()
         bundled = bundled_locations(cache_dir)
         if bundled is None:
-            raise CorpusError("no bundled corpus: this installation of pbdocs carries none; give a corpus folder")
+            raise CorpusError("corpus.none_bundled")
         index_dir, corpus_dir = bundled.index_dir, bundled.corpus_dir
     elif index_dir is None:
-        raise InvalidOption("a corpus needs an index folder to keep its index in")
+        raise InvalidOption("option.corpus_needs_index")
     try:
         return Searcher.load(index_dir, corpus_dir=corpus_dir)
     except StaleIndexError:

@@ -1,6 +1,7 @@
 """Command-line shell: parses options, calls the library, prints data to stdout, messages to stderr.
 
-Library errors (``pbdocs.errors``) become one ``Error: ...`` line on stderr and an exit code:
+Library errors (``pbdocs.errors``) become one ``错误：<path>：<原因>`` line on stderr (the catalogue's
+text of the error's code) and an exit code:
 0 ok, 1 findings (a charter not compliant), 2 usage, 3 a file could not be read.
 """
 from __future__ import annotations
@@ -13,14 +14,24 @@ import click
 
 from . import __version__, shell
 from .domain import registry
-from .errors import OcrDisabled, PbdocsError, ReadError
+from .errors import OcrDisabled, PbdocsError, QueryError, ReadError
 from .messages import catalogue
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
 
 
-def _error(message: str) -> None:
-    click.echo(f"Error: {message}", err=True)
+def _error(message: str, path: str = "") -> None:
+    """One line on stderr: 错误：<path>：<what went wrong, in Chinese>."""
+    click.echo(catalogue().text("cli.error_at" if path else "cli.error", path=path, message=message), err=True)
+
+
+def _library_error(exc: PbdocsError) -> None:
+    _error(catalogue().error_text(exc), exc.path)
+
+
+def _result_error(result) -> None:
+    """The error line of a file that could not be checked."""
+    _error(result.error_text or catalogue().text("cli.cannot_be_read"), result.path)
 
 
 def _help(key: str, **fields) -> str:
@@ -49,15 +60,175 @@ def _click_speaks_chinese() -> None:
 _click_speaks_chinese()
 
 
-class _Group(click.Group):
-    """Maps typed library errors to one ``Error:`` line and their exit code, in every command."""
+# --- usage errors in Chinese ---------------------------------------------------------------------
+# click words its usage errors in English. Our commands parse through _ChineseParsing, which turns
+# what click raises into errors already said in Chinese (_Said), and the root group prints them.
+
+
+class _Said:
+    """A usage error whose message is already the catalogue's Chinese."""
+
+
+class _SaidUsage(_Said, click.UsageError):
+    pass
+
+
+class _SaidBadParameter(_Said, click.BadParameter):
+    pass
+
+
+class _ChineseParsing(click.Command):
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        given = list(args)
+        allowed = ctx.allow_extra_args
+        ctx.allow_extra_args = True  # extra arguments are named below, in Chinese
+        try:
+            rest = super().parse_args(ctx, args)
+        except click.BadParameter as exc:
+            if isinstance(exc, (_Said, click.MissingParameter)) or exc.param is None:
+                raise
+            raise _SaidBadParameter(_bad_value(exc.param, ctx, self._given(ctx, given, exc.param)),
+                                    ctx=ctx, param=exc.param) from None
+        except click.UsageError as exc:
+            exc.ctx = exc.ctx or ctx  # the parser raises some without one; the message needs the command
+            raise
+        finally:
+            ctx.allow_extra_args = allowed
+        if rest and not allowed and not ctx.resilient_parsing:
+            raise _SaidUsage(catalogue().text("usage.extra_arguments", args=" ".join(rest)), ctx)
+        return rest
+
+    def _given(self, ctx: click.Context, given: list[str], param: click.Parameter):
+        """What the command line gave ``param`` (None when it came from elsewhere)."""
+        try:
+            opts, _, _ = self.make_parser(ctx).parse_args(args=given)
+        except click.UsageError:
+            return None
+        return opts.get(param.name)
+
+
+class _Command(_ChineseParsing, click.Command):
+    pass
+
+
+def _bad_value(param: click.Parameter, ctx: click.Context, value) -> str:
+    """Why ``value`` does not suit ``param``, in Chinese (click's own reason is English)."""
+    zh = catalogue()
+    if isinstance(value, (list, tuple)):
+        # Of several values (PATHS...), the first that fails is the one to name.
+        for one in value:
+            try:
+                param.type.convert(one, param, ctx)
+            except click.BadParameter:
+                value = one
+                break
+    kind = param.type
+    if isinstance(kind, click.Choice):
+        # Where a choice has a Chinese name and an English code (社会团体, social-group), people
+        # are shown the Chinese names.
+        choices = [str(c) for c in kind.choices]
+        chinese = [c for c in choices if not c.isascii()]
+        return zh.text("usage.not_a_choice", value=value, choices="、".join(chinese or choices))
+    if isinstance(kind, click.Path) and isinstance(value, str):
+        import os
+
+        if not os.path.exists(value):
+            return zh.text("usage.path_missing", value=value)
+        if os.path.isdir(value) and not kind.dir_okay:
+            return zh.text("usage.path_is_folder", value=value)
+        if not os.path.isdir(value) and not kind.file_okay:
+            return zh.text("usage.path_is_file", value=value)
+        return zh.text("usage.path_unusable", value=value)
+    if isinstance(kind, (click.IntRange, click.FloatRange)):
+        try:
+            float(value)
+        except (TypeError, ValueError):
+            return zh.text("usage.not_a_number", value=value)
+        low, high = kind.min, kind.max
+        if low is not None and high is not None:
+            return zh.text("usage.out_of_range", value=value, low=low, high=high)
+        if low is not None:
+            return zh.text("usage.too_small" if not kind.min_open else "usage.not_above", value=value, low=low)
+        return zh.text("usage.too_large", value=value, high=high)
+    if kind in (click.INT, click.FLOAT):
+        return zh.text("usage.not_a_number", value=value)
+    return zh.text("usage.bad_value", value=value)
+
+
+def _usage_message(exc: click.UsageError) -> str:
+    """The Chinese sentence of a usage error."""
+    zh = catalogue()
+    ctx = exc.ctx
+    if isinstance(exc, _Said):
+        if isinstance(exc, click.BadParameter) and isinstance(exc.param, click.Option):
+            return zh.text("usage.bad_option", name=_option_names(exc.param), reason=exc.message)
+        return exc.message
+    if isinstance(exc, click.MissingParameter) and exc.param is not None:
+        if isinstance(exc.param, click.Option):
+            return zh.text("usage.missing_option", name=_option_names(exc.param))
+        label = zh.labels("usage_arguments").get(exc.param.name or "", exc.param.get_error_hint(ctx))
+        return zh.text("usage.missing_argument", name=label)
+    if isinstance(exc, click.exceptions.NoSuchCommand):
+        return zh.text("usage.no_such_command", name=exc.command_name) + _did_you_mean(exc.possibilities)
+    if isinstance(exc, click.NoSuchOption):
+        return zh.text("usage.no_such_option", name=exc.option_name) + _did_you_mean(exc.possibilities)
+    if isinstance(exc, click.BadOptionUsage):
+        flags = {o for p in (ctx.command.params if ctx else []) if isinstance(p, click.Option) and p.is_flag
+                 for o in p.opts + p.secondary_opts}
+        return zh.text("usage.flag_takes_no_value" if exc.option_name in flags else "usage.option_needs_value",
+                       name=exc.option_name)
+    if ctx is not None and isinstance(ctx.command, click.Group):
+        return zh.text("usage.missing_command")
+    return zh.text("usage.bad_usage")
+
+
+def _option_names(option: click.Option) -> str:
+    return " / ".join(option.opts)
+
+
+def _did_you_mean(possibilities) -> str:
+    return catalogue().text("usage.did_you_mean", names="、".join(possibilities)) if possibilities else ""
+
+
+def _show_usage_error(exc: click.UsageError) -> None:
+    if isinstance(exc, click.exceptions.NoArgsIsHelpError):
+        click.echo(exc.format_message(), err=True)
+        return
+    _error(_usage_message(exc))
+    if exc.ctx is not None:
+        click.echo(catalogue().text("usage.see_help", command=exc.ctx.command_path), err=True)
+
+
+class _Group(_ChineseParsing, click.Group):
+    """The pbdocs command and its groups: usage errors in Chinese, and typed library errors as one
+    ``错误：`` line with their exit code, in every command."""
+
+    command_class = _Command
+    group_class = type  # subgroups are _Group too
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except PbdocsError as exc:
-            _error(str(exc))
+            _library_error(exc)
             ctx.exit(exc.exit_code)
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as exc:
+            _show_usage_error(exc)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            _error(catalogue().text("usage.aborted"))
+            sys.exit(1)
+        except click.ClickException as exc:
+            _error(exc.format_message())
+            sys.exit(exc.exit_code)
+        # Without standalone mode click returns what the command returned, or the code of ctx.exit().
+        sys.exit(code if isinstance(code, int) else 0)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]}, help=_help("cli"))
@@ -124,15 +295,16 @@ def extract(paths, fmt, ocr, timeout):
         try:
             doc = call_within(partial(extract_document, options=options), path, timeout)
         except ReadError as exc:
-            _error(f"{exc} (--ocr never)" if isinstance(exc, OcrDisabled) else str(exc))
+            text = catalogue().error_text(exc)
+            _error(catalogue().text("cli.ocr_never", message=text) if isinstance(exc, OcrDisabled) else text, exc.path)
             failed = True
             continue
         except TimeoutError:
-            _error(f"{path}: {timeout_reason(timeout)}")
+            _error(catalogue().error_text(timeout_reason(timeout)), path)
             failed = True
             continue
         for warning in doc.warnings:
-            click.echo(f"{path}: {catalogue().reading(warning)}", err=True)
+            click.echo(catalogue().text("cli.error_in", path=path, message=catalogue().error_text(warning)), err=True)
         if fmt == "json":
             click.echo(_json_line(doc.as_dict()))
         else:
@@ -204,9 +376,9 @@ def screen(paths, out, workers, pack, org_type, rules_file, kind, fail_on, ocr, 
     from .screen import screen as screen_batch
 
     if scheduler and executor != "dask":
-        raise click.UsageError("--scheduler needs --executor dask")
+        raise _SaidUsage(catalogue().text("usage.scheduler_needs_dask"))
     if executor == "dask" and not scheduler:
-        _error("--executor dask needs --scheduler ADDRESS")
+        _error(catalogue().text("cli.dask_needs_scheduler"))
         sys.exit(EXIT_USAGE)
     options = CheckOptions.build(pack=pack, org_type=org_type, rules_file=rules_file,
                                  extract=_extract_options(ocr, timeout), kind=kind)
@@ -217,13 +389,13 @@ def screen(paths, out, workers, pack, org_type, rules_file, kind, fail_on, ocr, 
     except KeyboardInterrupt:
         if bar:
             bar.finish()
-        _error("interrupted; run the same command again to resume where it stopped")
+        _error(catalogue().text("cli.interrupted"))
         sys.exit(130)
     if bar:
         bar.finish()
     zh = catalogue()
     for note in result.notes:
-        click.echo(zh.reading(note), err=True)
+        click.echo(zh.error_text(note), err=True)
     summary = zh.text("cli.count_separator").join(
         zh.text("cli.count", label=zh.label("verdicts", v), count=n) for v, n in result.counts.items()
         if v != "not_applicable" or n)  # 不适用 is named only when some document is not a charter
@@ -317,7 +489,7 @@ def _duration(ctx, param, value):
     try:
         return parse_duration(value)
     except PbdocsError as exc:
-        raise click.BadParameter(catalogue().error_text(exc)) from None
+        raise _SaidBadParameter(catalogue().error_text(exc), ctx=ctx, param=param) from None
 
 
 @users_group.command("token", help=_help("users_token"))
@@ -413,7 +585,8 @@ def _networks(ctx, param, values):
         try:
             ipaddress.ip_network(value.strip(), strict=False)
         except ValueError:
-            raise click.BadParameter(value) from None
+            said = catalogue().text("usage.not_a_network", value=value)
+            raise _SaidBadParameter(said, ctx=ctx, param=param) from None
     return values
 
 
@@ -456,11 +629,10 @@ def serve(host, port, index_dir, max_upload_mb, max_files, workers, timeout, dat
         from .web import create_app
         from .web.guard import GuardSettings, server_options
     except ImportError as exc:
-        _error(f"pbdocs serve needs the web extra ({exc.name} is missing): pip install 'pbdocs[web]'")
+        _error(catalogue().error_text("extra.missing", extra="web", module=exc.name))
         sys.exit(EXIT_USAGE)
     if not _is_loopback(host):
-        click.echo(f"Warning: listening on {host} over plain HTTP: passwords and documents cross the network "
-                   f"unencrypted; put an HTTPS reverse proxy in front of it.", err=True)
+        click.echo(catalogue().text("cli.warning", message=catalogue().text("cli.plain_http", host=host)), err=True)
     data = shell.data_dir(data_dir)
     # Opened here first so a data folder others could read is tightened with a warning, or refused.
     _office(data, database)
@@ -526,7 +698,9 @@ def search(ctx, query, k, index_dir, corpus_dir, fmt, batch, rerank):
     from .search.searcher import read_batch
 
     if (query is None) == (batch is None):
-        raise click.UsageError("give either a QUERY or --batch FILE")
+        raise _SaidUsage(catalogue().text("usage.query_or_batch"))
+    if query is not None and not query.strip():
+        raise QueryError("query.empty")  # before an index is opened, or built for nothing
     questions = read_batch(batch) if batch else None
     if _on_command_line(ctx, "index_dir") and not _on_command_line(ctx, "corpus_dir"):
         searcher = open_searcher(index_dir)
@@ -589,10 +763,18 @@ def index_build(sources, index_dir, corpus_dir, workers, rerank):
 
 
 def _checked_date(ctx, param, value):
+    """A real day written YYYY-MM-DD (2024-13-45 and 2026/3/2 are usage errors)."""
+    import datetime as dt
     import re
 
-    if value is not None and not re.fullmatch(r"(?:19|20)\d{2}-\d{2}-\d{2}", value):
-        raise click.BadParameter("expected YYYY-MM-DD")
+    if value is None:
+        return value
+    if not re.fullmatch(r"(?:19|20)\d{2}-\d{2}-\d{2}", value):
+        raise _SaidBadParameter(catalogue().text("usage.date_format", value=value), ctx=ctx, param=param)
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise _SaidBadParameter(catalogue().text("usage.no_such_date", value=value), ctx=ctx, param=param) from None
     return value
 
 
@@ -653,7 +835,6 @@ def check(paths, fmt, pack, org_type, rules_file, kind, pages, fail_on, ocr, tim
     options = CheckOptions.build(pack=pack, org_type=org_type, rules_file=rules_file,
                                  extract=_extract_options(ocr, timeout), kind=kind)
     unreadable = failing = False
-    zh = catalogue()
     # With --pages the files are the pages of one charter, checked once.
     items = [list(paths)] if pages else list(paths)
     for item in items:
@@ -662,10 +843,10 @@ def check(paths, fmt, pack, org_type, rules_file, kind, pages, fail_on, ocr, tim
             reader = partial(check_pages if pages else check_path, options=options)
             result = call_within(reader, item, timeout)
         except TimeoutError:
-            result = CheckResult(path=label, verdict="error", error=timeout_reason(timeout))
+            result = CheckResult.unreadable(label, timeout_reason(timeout))
         if result.verdict == "error":
             unreadable = True
-            _error(f"{result.path}: {result.error or zh.text('cli.cannot_be_read')}")
+            _result_error(result)
         elif result.verdict in _FAILING[fail_on]:
             failing = True
         if fmt == "json":
@@ -703,11 +884,11 @@ def rules_command(pack, rules_file, fmt):
 
 # --- opinion and amend ---------------------------------------------------------------------------
 
-def _check_options(pack, org_type, rules_file, ocr):
-    from .extract import ExtractOptions
+def _check_options(pack, org_type, rules_file, ocr, timeout):
     from .rules import CheckOptions
 
-    return CheckOptions.build(pack=pack, org_type=org_type, rules_file=rules_file, extract=ExtractOptions(ocr=ocr))
+    return CheckOptions.build(pack=pack, org_type=org_type, rules_file=rules_file,
+                              extract=_extract_options(ocr, timeout))
 
 
 _org_type_option = click.option(
@@ -726,21 +907,16 @@ def _read_template(ctx, param, value):
 
     path = Path(value)
     if path.suffix.lower() != ".docx" or not zipfile.is_zipfile(path):
-        raise click.BadParameter(catalogue().text("amend.template_kind", template=value))
+        raise _SaidBadParameter(catalogue().text("amend.template_kind", template=value), ctx=ctx, param=param)
     with zipfile.ZipFile(path) as archive:
         if "word/document.xml" not in archive.namelist():
-            raise click.BadParameter(catalogue().text("amend.template_kind", template=value))
+            raise _SaidBadParameter(catalogue().text("amend.template_kind", template=value), ctx=ctx, param=param)
     return path.read_bytes()
 
 
 _template_option = click.option(
     "--template", type=click.Path(exists=True, dir_okay=False, path_type=str), default=None,
     callback=_read_template, help=_help("template"))
-
-
-def _unreadable(path: str, reason: str | None) -> None:
-    zh = catalogue()
-    _error(f"{path}：{zh.reading(reason) if reason else zh.text('cli.cannot_be_read')}")
 
 
 @cli.command(help=_help("opinion"))
@@ -758,22 +934,29 @@ def _unreadable(path: str, reason: str | None) -> None:
 @_org_type_option
 @_rules_option
 @_ocr_option
+@_timeout_option(600, _help("timeout"))
 def opinion(paths, out_dir, office, doc_number, signatory, day, attach_table, template, pack, org_type, rules_file,
-            ocr):
+            ocr, timeout):
     import datetime as dt
+    from functools import partial
 
     from .deliver import OpinionSettings, amendment_rows, write_opinions
-    from .rules import check_path
+    from .executor import call_within
+    from .rules import CheckResult, check_path
+    from .screen.task import timeout_reason
 
-    options = _check_options(pack, org_type, rules_file, ocr)
+    options = _check_options(pack, org_type, rules_file, ocr, timeout)
     settings = OpinionSettings(office=office, signatory=signatory, doc_number=doc_number, template=template,
                                date=dt.date.fromisoformat(day) if day else dt.date.today())
     results, unreadable = [], False
     for path in paths:
-        result = check_path(path, options)
+        try:
+            result = call_within(partial(check_path, options=options), path, timeout)
+        except TimeoutError:
+            result = CheckResult.unreadable(path, timeout_reason(timeout))
         if result.verdict == "error":
             unreadable = True
-            _unreadable(path, result.error)
+            _result_error(result)
         results.append(result)
 
     def table(result):
@@ -799,14 +982,21 @@ def opinion(paths, out_dir, office, doc_number, signatory, day, attach_table, te
 @_org_type_option
 @_rules_option
 @_ocr_option
-def amend(charter, out, table, author, office, template, pack, org_type, rules_file, ocr):
-    from .deliver import amend_charter, default_author
+@_timeout_option(600, _help("timeout"))
+def amend(charter, out, table, author, office, template, pack, org_type, rules_file, ocr, timeout):
+    from functools import partial
 
+    from .deliver import amend_charter, default_author
+    from .executor import call_within
+    from .screen.task import timeout_reason
+
+    options = _check_options(pack, org_type, rules_file, ocr, timeout)
     try:
-        amendment = amend_charter(charter, out, table, _check_options(pack, org_type, rules_file, ocr),
-                                  author=author or default_author(office), template=template)
-    except ReadError as exc:
-        _error(f"{exc.path}：{catalogue().error_text(exc)}")
+        amendment = call_within(partial(amend_charter, out=out, table=table, options=options,
+                                        author=author or default_author(office), template=template),
+                                charter, timeout)
+    except TimeoutError:
+        _error(catalogue().error_text(timeout_reason(timeout)), charter)
         sys.exit(EXIT_UNREADABLE)
     if not amendment.changed:
         click.echo(catalogue().text("amend.compliant", path=charter), err=True)
@@ -867,16 +1057,25 @@ def _change_lines(comparison) -> list[str]:
 @_org_type_option
 @_rules_option
 @_ocr_option
-def compare(old, new, out, fmt, template, pack, org_type, rules_file, ocr):
+@_timeout_option(600, _help("timeout"))
+def compare(old, new, out, fmt, template, pack, org_type, rules_file, ocr, timeout):
+    from functools import partial
+
     from .deliver import compare_charters, comparison_table, table_docx, table_text
+    from .executor import call_within
     from .files import atomic_path
+    from .screen.task import timeout_reason
 
     if out is not None and Path(out).suffix.lower() not in (".docx", ".txt"):
-        raise click.BadParameter(catalogue().text("amend.table_kind", table=out), param_hint="--out")
+        raise _SaidUsage(catalogue().text("amend.table_kind", table=out))
+    options = _check_options(pack, org_type, rules_file, ocr, timeout)
     try:
-        comparison = compare_charters(old, new, _check_options(pack, org_type, rules_file, ocr))
+        comparison = call_within(partial(compare_charters, new=new, options=options), old, 2 * timeout)
+    except TimeoutError:
+        _error(catalogue().error_text(timeout_reason(2 * timeout)), old)
+        sys.exit(EXIT_UNREADABLE)
     except ReadError as exc:
-        _error(f"{exc.path}：{catalogue().error_text(exc)}")
+        _library_error(exc)
         sys.exit(EXIT_UNREADABLE)
     zh = catalogue()
     if fmt == "json":

@@ -164,7 +164,8 @@ class Domain:
         for org_type in self.org_types:
             if wanted in org_type.spellings:
                 return org_type
-        raise InvalidOption(f"unknown organization type {value!r} (one of: {', '.join(self.org_type_choices())})")
+        raise InvalidOption("option.unknown_org_type", value=value, choices="、".join(self.org_type_names()),
+                            codes=", ".join(self.org_type_choices()))
 
     def org_type_names(self) -> tuple[str, ...]:
         """The canonical Chinese names, as results and rule packs spell them."""
@@ -202,7 +203,7 @@ class Domain:
         for kind in self.kinds:
             if wanted in (kind.code, kind.name, *kind.aliases):
                 return kind
-        raise InvalidOption(f"unknown document kind {code!r} (one of: {', '.join(self.kind_choices())})")
+        raise InvalidOption("option.unknown_kind", value=code, choices=", ".join(self.kind_choices()))
 
     def kind_codes(self) -> tuple[str, ...]:
         return tuple(k.code for k in self.kinds)
@@ -254,7 +255,7 @@ class _Reader:
         self.source = source
 
     def fail(self, where: str, message: str) -> NoReturn:
-        raise RulePackError(f"{self.source}: {where}: {message}")
+        raise RulePackError("domain.bad_registry", path=self.source, where=where, detail=message)
 
     def table(self, data: Any, key: str, where: str) -> dict[str, Any]:
         value = data.get(key)

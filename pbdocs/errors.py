@@ -20,7 +20,6 @@ shape (:class:`Notice`): a code, its fields, and the English text JSON keeps.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +34,185 @@ REASONS: dict[str, str] = {
     "read.cannot_open": "cannot open: {detail}",
     "read.cannot_read": "cannot read: {detail}",
     "query.empty": "empty query",
+    "read.file_too_large": "file is {size} MB, over the {limit} MB limit",
+    "read.mislabeled": "not a valid {kind} file (its bytes are not that format)",
+    "read.zip_archive": "zip archive: use `pbdocs screen` to read archives",
+    "read.unsupported_type": "unsupported file type {suffix}",
+    "read.out_of_memory": "too large to read in memory",
+    "read.nested_too_deeply": "structure nested too deeply to read",
+    "read.reader_failed": "the {format} reader failed ({detail})",
+    "read.too_many_chars": "{chars} characters of text, over the limit of {limit}",
+    "read.no_text": "no text found in the file",
+    "read.no_text_in_page": "no text found in the page",
+    "read.ocr_disabled": "{what} needs OCR, but OCR is disabled",
+    "read.ocr_not_installed": "{what} needs OCR, but OCR is not installed: {hint}",
+    "read.ocr_missing": "OCR is not installed: {hint}",
+    "read.page_ocr_disabled": "page {page} needs OCR ({why}) but OCR is disabled",
+    "read.page_ocr_not_installed": "page {page} needs OCR ({why}) but OCR is not installed: {hint}",
+    "read.image_bomb": "image too large (over the limit of {limit} pixels; decompression bomb?)",
+    "read.image_too_large": "image too large ({width}x{height} pixels, over the limit of {limit} pixels)",
+    "read.corrupt_image": "corrupt image: {detail}",
+    "read.docx_bad_zip": "corrupt DOCX (bad zip archive: {detail})",
+    "read.docx_too_many_parts": "DOCX archive has {parts} parts, over the limit of {limit}",
+    "read.docx_part_too_large": "DOCX part {part} would inflate to {size}, over the limit of {limit} (zip bomb?)",
+    "read.docx_part_ratio": "DOCX part {part} is compressed {ratio}:1 (zip bomb?)",
+    "read.docx_too_large": "DOCX would inflate to {size} in total, over the limit of {limit}",
+    "read.not_word": "not a Word document (the archive has no word/document.xml)",
+    "read.docx_corrupt": "corrupt DOCX: {detail}",
+    "read.docx_malformed": "corrupt DOCX: a part is missing or malformed ({detail})",
+    "read.doc_not_converted": "LibreOffice could not convert this .doc file",
+    "read.doc_needs_tool": "reading .doc files needs antiword or LibreOffice: apt-get install antiword",
+    "read.tool_timeout": "{tool} took longer than {seconds} s; file skipped",
+    "read.tool_not_started": "{tool} could not be started: {detail}",
+    "read.tool_crashed": "{tool} crashed (signal {signal}) on this .doc file",
+    "read.tool_failed": "{tool} could not read this .doc file: {detail}",
+    "read.pdf_bad_page": "corrupt PDF: page {page} cannot be read ({detail})",
+    "read.pdf_too_many_chars": "more than {limit} characters of text by page {page}",
+    "read.pdf_password": "encrypted PDF (password required)",
+    "read.pdf_security": "encrypted PDF (unsupported security handler)",
+    "read.pdf_corrupt": "corrupt PDF: {detail}",
+    "read.pdf_truncated": "corrupt PDF: truncated (the file does not end with %%EOF)",
+    "read.pdf_page_too_large": ("page {page} is {width}x{height} inches: rendering it for OCR takes "
+                                "{pixels} pixels, over the limit of {limit} per page (render bomb?)"),
+    "read.pdf_too_many_pixels": "rendering page {page} for OCR takes the document past its limit of {limit} pixels",
+    "read.text_too_large": "file is over the {limit} MB limit for text",
+    "read.binary": "binary data, not text",
+    "search.rerank_not_installed": "re-ranking needs the rerank extra: {hint}",
+    "search.corrupt_vectors": "corrupt passage vectors ({detail}); rebuild them",
+    "search.no_vectors": ("no passage vectors of this model for this index (compute them with "
+                          "encode_index, or build the index with an encoder)"),
+    "search.unknown_factor": "unknown score factor {factors}; known: {known}",
+    "index.no_documents": "nothing to index: the corpus has no documents",
+    "index.no_text": "nothing to index: the documents have no text",
+    "index.cannot_build": "cannot build the index: {detail}",
+    "index.missing": "no search index here (run `pbdocs index build`)",
+    "index.old_format": "index format {format} is not {expected}; rebuild it",
+    "index.corrupt": "corrupt search index ({detail}); rebuild it",
+    "index.stale": "the search index is missing or older than the corpus {corpus}; build it again",
+    "corpus.not_found": "corpus folder not found",
+    "corpus.bad_manifest": "not a readable JSON manifest ({detail})",
+    "corpus.no_document_list": "expected an object with a \"documents\" list",
+    "corpus.bad_entry": "entry {entry} needs an \"id\" and a \"file\"",
+    "corpus.duplicate_id": "duplicate id {id!r}",
+    "corpus.file_missing": "listed in {manifest} but missing",
+    "corpus.file_changed": "changed since it was ingested (sha256 differs); run `pbdocs ingest` on it again",
+    "corpus.in_force_and_superseded": "a document cannot be both in force and superseded",
+    "corpus.unknown_successor": "superseded by {id!r}: no document of {manifest} has that id",
+    "corpus.shared_id": "two documents would share the id {id!r}",
+    "corpus.none_bundled": "no bundled corpus: this installation of pbdocs carries none; give a corpus folder",
+    "corpus.none_found": "no corpus found: set {variable} to a folder with a manifest.json",
+    "batch.not_json": "line {line}: not JSON ({detail})",
+    "batch.no_question": "line {line}: expected an object with a non-empty \"q\" string",
+    "eval.bad_line": "line {line}: expected {{\"q\": str, \"answers\": [str, ...]}}",
+    "rules.not_toml": "not valid TOML: {detail}",
+    "rules.bad_pack": "{where}: {detail}",
+    "rules.unknown_pack": "unknown rule pack {name!r} (built in: {packs}, or give a .toml file)",
+    "rules.no_such_file": "no such rule pack file",
+    "rules.not_utf8": "rule pack is not UTF-8 text",
+    "rules.cannot_read": "cannot read rule pack: {detail}",
+    "rules.id_clash": "rule id(s) {ids} already defined by a built-in pack",
+    "rules.bad_lexicon": "malformed lexicon: {detail}",
+    "domain.bad_registry": "{where}: {detail}",
+    "option.unknown_org_type": "unknown organization type {value!r} (one of: {codes})",
+    "option.unknown_kind": "unknown document kind {value!r} (one of: {choices})",
+    "option.corpus_needs_index": "a corpus needs an index folder to keep its index in",
+    "option.unknown_language": "unknown language {value!r} (one of: {choices})",
+    "screen.no_report_folder": "the report's folder does not exist",
+    "screen.report_folder_not_writable": "cannot write in the report's folder: {detail}",
+    "screen.no_documents": "no documents found in {paths}",
+    "screen.report_failed_kept": ("{detail}; the {count} results are kept in {journal}, and running the "
+                                  "same command again writes the report from them"),
+    "screen.dask_needs_scheduler": "the dask executor needs the address of a scheduler",
+    "screen.unknown_executor": "unknown executor {executor!r}; use local or dask",
+    "screen.no_workers": "workers must be at least 1",
+    "screen.unknown_report_type": "unknown report type {suffix}; use one of {formats}",
+    "screen.cannot_write_report": "cannot write the report: {detail}",
+    "screen.report_writer_failed": "cannot write the report ({detail})",
+    "office.cannot_create_data": "cannot create the data folder: {detail}",
+    "office.no_user": "no user {name}",
+    "office.no_enabled_user": "no enabled user {name}",
+    "office.unknown_verdict": "unknown verdict {verdict!r}; one of {verdicts}",
+    "office.newer_schema": ("the database has schema version {version}, newer than this pbdocs "
+                            "({known}): upgrade pbdocs"),
+    "office.bad_sqlite": "not a usable SQLite database: {detail}",
+    "office.needs_psycopg": "PostgreSQL needs psycopg: pip install 'pbdocs[postgres]'",
+    "office.postgres_unreachable": "cannot reach the PostgreSQL database {database}: {detail}",
+    "office.bad_database_address": ("unsupported database address {database}: give a postgresql:// address, "
+                                    "or none for SQLite in the data folder"),
+    "executor.needs_dask": "Dask executor: needs dask.distributed: pip install 'pbdocs[dask]'",
+    "executor.scheduler_unreachable": "cannot reach the Dask scheduler at {scheduler}: {detail}",
+    "amend.bad_output_type": "the amended charter is written as .docx (a .txt charter also as .txt)",
+    "amend.text_output_of_text_only": "only a .txt charter is amended as .txt; {source} is amended as .docx",
+    "deliver.bad_template": "the template is not a Word .docx file ({detail})",
+    "amend.bad_table_type": "the table is written as .docx or .txt",
+    "check.near_empty": "near-empty text ({chars} characters): nothing to check",
+    "check.garbled": "{reason}",
+    "check.cannot_read": "cannot read ({detail})",
+    "check.timed_out": "gave up after {seconds} s: the document is too slow to read",
+    "check.crashed": "the reader crashed on this file",
+    "check.internal_error": "internal error while checking: {detail}",
+    "check.cluster_error": "cluster error: {detail}",
+    "screen.not_read": "not read",
+    "web.not_stored": "not stored",
+    "screen.link_out_of_folder": "symbolic link leading out of the screened folder; not read",
+    "screen.broken_link": "no such file (a broken symbolic link?)",
+    "screen.not_regular": "not a regular file (a pipe, device or socket); not read",
+    "archive.absolute_path": "absolute member path refused",
+    "archive.leaves_archive": "member path leaves the archive (..) refused",
+    "archive.nul_in_name": "member name contains a NUL byte",
+    "archive.unreadable": "not a readable zip archive: {detail}",
+    "archive.too_many_members": "archive refused: {members} members, over the limit of {limit}",
+    "archive.too_large": "archive refused: inflates to {size}, over the {limit} limit",
+    "archive.symlink": "symbolic link member refused",
+    "archive.nested": "nested archive not opened; unpack it and screen its contents",
+    "archive.encrypted": "encrypted archive member",
+    "archive.member_too_large": "member refused: inflates to {size}, over the {limit} limit",
+    "archive.member_overflow": "member refused: inflated past the {limit} limit",
+    "archive.cannot_unpack": "cannot unpack member: {detail}",
+    "read.pages": "a Pages document: export it to Word in Pages",
+    "read.wps_not_word": "a .wps file that is not a Word file: save it as .docx",
+    "extra.missing": "needs the {extra} extra ({module} is missing): pip install 'pbdocs[{extra}]'",
+    "warn.content_differs": "named {suffix} but the content is {format}; read as {format}",
+    "warn.garbled_recovered": "page {page}: garbled text re-decoded ({right} read as {wrong})",
+    "warn.decoded_as": "decoded as {codec}",
+    "warn.boilerplate_removed": "removed {count} lines of site boilerplate",
+    "warn.html_flat": "HTML nested {depth} levels deep; read as flat text",
+    "warn.page_limit": "only the first {count} of {total} pages read (page limit)",
+    "warn.page_limit_of_pictures": "only the first {count} pages read (page limit)",
+    "warn.ocr_pages": "{described} read by OCR",
+    "warn.picture_skipped": "{name} skipped: {detail}",
+    "warn.ocr_images": "{count} {images} read by OCR",
+    "warn.org_type_unknown": ("organization type not recognized: rules for a specific type were skipped "
+                              "(give --org-type)"),
+    "warn.garbled_page": "第{page}页疑似乱码，该页内容未能核对",
+    "warn.resumed": "resumed: {count} document(s) already screened",
+    "journal.unreadable": "unreadable journal ({detail}); starting over",
+    "journal.damaged_lines": "{count} damaged line(s) in the journal {path} ignored; those documents are checked again",
+    "journal.damaged_header": "the journal {path} has a damaged first line (cut off or edited); starting over",
+    "journal.not_a_journal": "{path} is not a pbdocs screening journal; starting over",
+    "journal.other_version": "journal written in another format (version {version}); starting over",
+    "journal.other_settings": "journal written with other settings; starting over",
+    "web.unsupported_type": "{label}: unsupported file type {suffix}; accepted: {accepted}",
+    "web.too_many_files": "too many files: at most {max} per upload",
+    "web.not_multipart": "send the files as multipart/form-data in the field `files`",
+    "web.upload_too_large": "upload is {size} MB, over the {limit} MB limit",
+    "web.upload_over_limit": "upload is over the {limit} MB limit",
+    "web.malformed_multipart": "malformed multipart body: {detail}",
+    "web.upload_cut_off": "the upload ended before the multipart body was complete",
+    "web.no_files": "no files: send one or more files in the multipart field `files`",
+    "web.too_many_documents": "too many files: {total} documents, at most {max} per upload (archive members included)",
+    "web.no_such_report": "no such report: it expired or the id is wrong; check the files again",
+    "web.pages_not_zip": ("pages=true reads the uploaded files as the pages of one charter: "
+                          "upload the page images or files themselves, not a .zip"),
+    "web.no_such_batch": "no such batch",
+    "web.too_many_logins": "too many failed logins: try again in {seconds} s",
+    "web.wrong_password": "wrong name or password",
+    "web.no_such_row": "batch {batch} has no checked row {row}",
+    "web.audit_for_admins": "the audit trail is for administrators",
+    "web.amend_compliant": "the charter is compliant: nothing to amend",
+    "web.amend_unreadable": "the file cannot be read: no amended charter",
+    "web.compare_needs_two": "send two files in the field `files`: the old version, then the new",
+    "web.compare_unreadable": "{label}: {reason}",
     "office.name_invalid": "a user name is 1 to {max} printable characters without spaces at the ends",
     "office.name_mixed": "the user name {name} mixes the letters of several scripts",
     "office.name_taken": "user {name} already exists",
@@ -45,15 +223,14 @@ REASONS: dict[str, str] = {
     "office.password_name": "the password contains the user name",
     "office.bad_duration": "unknown duration {value}: give 90d, 12h, 4w or never",
     "office.folder_open": "others can read the data folder (mode {mode}) and it cannot be made private: {reason}",
-    "office.no_user": "no user {name}",
-    "office.no_enabled_user": "no enabled user {name}",
     "office.token_label_invalid": "a token label is 1 to {max} printable characters",
     "office.token_label_taken": "user {name} already has a token labelled {label}",
     "office.no_token": "user {name} has no token labelled {label}",
+    "web.sign_in_first": "sign in first: a session cookie or Authorization: Bearer <token>",
     "legacy.reason": "{reason}",
 }
+# The code of a warning read back from JSON written before the codes: its English reason is all there is.
 LEGACY = "legacy.reason"
-_CODE = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+")
 
 
 def reason_of(code: str, fields: dict[str, Any]) -> str:
@@ -74,14 +251,34 @@ class _Blank(dict):
 
 @dataclass(frozen=True)
 class Notice:
-    """What a warning says, as data: a code and its fields (people read the catalogue's text)."""
+    """What went wrong or what to know, as data, where nothing is raised (a document refused before
+    reading, a warning): a code and its fields, read through the catalogue like an error's."""
 
     code: str
     fields: dict[str, Any] = field(default_factory=dict)
 
+    @classmethod
+    def of(cls, code: str, /, **fields: Any) -> Notice:
+        return cls(code, fields)
+
     @property
     def reason(self) -> str:
-        return reason_of(self.code, self.fields)
+        reason = reason_of(self.code, self.fields)
+        return f"{self.fields['file']}: {reason}" if self.fields.get("file") else reason
+
+    def within(self, file: str) -> Notice:
+        """The notice about one file of several (a page of a charter photographed page by page)."""
+        return Notice(self.code, {**self.fields, "file": file})
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "fields": dict(self.fields)}
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Notice:
+        if not isinstance(data, dict) or not isinstance(data.get("code"), str) \
+                or not isinstance(data.get("fields", {}), dict):
+            raise ValueError("a notice is an object with a 'code' and 'fields'")
+        return cls(data["code"], dict(data.get("fields", {})))
 
 
 def _rebuild(cls: type[PbdocsError], code: str, fields: dict[str, Any]) -> PbdocsError:
@@ -93,17 +290,19 @@ class PbdocsError(Exception):
 
     exit_code = 1
 
-    def __init__(self, code: str | os.PathLike[str], /, *legacy: Any, path: str | os.PathLike[str] | None = None,
-                 **fields: Any):
-        if legacy or not (isinstance(code, str) and _CODE.fullmatch(code)):
-            # TRANSITION: ReadError(path, reason) and Error(message) of before the codes.
-            path, reason = (code, legacy[0]) if legacy else (path, code)
-            code, fields = LEGACY, {"reason": str(reason)}
-        self.code = str(code)
+    def __init__(self, code: str, /, *, path: str | os.PathLike[str] | None = None, **fields: Any):
+        self.code = code
+        # Fields travel in JSON (a result's error_fields) and between processes: plain values only.
+        fields = {key: value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
+                  for key, value in fields.items()}
         self.path = "" if path is None else str(path)
         self.fields: dict[str, Any] = {"path": self.path, **fields} if path is not None else dict(fields)
         self.reason = reason_of(code, self.fields)
         super().__init__(f"{self.path}: {self.reason}" if self.path else self.reason)
+
+    @property
+    def notice(self) -> Notice:
+        return Notice(self.code, dict(self.fields))
 
     def __reduce__(self):
         # Errors cross process boundaries (worker pools, Dask): rebuild from the code and fields.

@@ -305,12 +305,12 @@ class DaskCluster(Executor):
         try:
             from distributed import Client, as_completed
         except ImportError:
-            raise MissingDependency("Dask executor", "needs dask.distributed: pip install 'pbdocs[dask]'") from None
+            raise MissingDependency("executor.needs_dask") from None
         try:
             # The connect timeout is dask's own setting (distributed.comm.timeouts.connect).
             client = Client(self.scheduler)
         except (OSError, TimeoutError) as exc:
-            raise ExecutorError(f"cannot reach the Dask scheduler at {self.scheduler}: {exc}") from None
+            raise ExecutorError("executor.scheduler_unreachable", scheduler=self.scheduler, detail=exc) from None
         pending = iter(jobs)
         try:
             window = max(1, sum(client.nthreads().values())) * QUEUE_PER_WORKER
@@ -385,12 +385,15 @@ class SharedPool(Executor):
 
         asyncio.run(every())
 
-    def shutdown(self) -> None:
+    def shutdown(self, *, wait: bool = False) -> None:
+        """Stop the workers; ``wait`` until they have exited (a server stopping for good: workers
+        still exiting when the process ends leave their semaphores to the resource tracker, which
+        warns of them as leaked)."""
         with self._lock:
             pool, self._pool = self._pool, None
         if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
-        self._isolation.shutdown(wait=False, cancel_futures=True)
+            pool.shutdown(wait=wait, cancel_futures=True)
+        self._isolation.shutdown(wait=wait, cancel_futures=True)
 
     def _shared(self) -> ProcessPoolExecutor:
         with self._lock:

@@ -6,6 +6,7 @@ import functools
 from dataclasses import dataclass, field
 from typing import Any
 
+from .errors import Notice
 from .normalize import Normalized, normalize
 
 __all__ = ["Line", "Page", "Metadata", "Document"]
@@ -69,7 +70,8 @@ class Document:
     format: str
     pages: list[Page]
     metadata: Metadata = field(default_factory=Metadata)
-    warnings: list[str] = field(default_factory=list)
+    # What a person should know about how the text was read (decoded as GB18030, pages by OCR).
+    warnings: list[Notice] = field(default_factory=list)
 
     def __post_init__(self):
         starts, pos = [], 0
@@ -99,7 +101,8 @@ class Document:
             "path": self.path,
             "format": self.format,
             "metadata": self.metadata.as_dict(),
-            "warnings": list(self.warnings),
+            "warnings": [w.reason for w in self.warnings],
+            "warning_codes": [w.as_dict() for w in self.warnings],
             "ocr_pages": self.ocr_pages,
             "text": self.text,
         }

@@ -51,7 +51,7 @@ def verdict_text(result: CheckResult) -> str:
 
 def error_text(result: CheckResult) -> str:
     """Why the file could not be read, in Chinese ("" for a file that was)."""
-    return catalogue().reading(result.error)
+    return result.error_text or ""
 
 
 def rule_title(finding: Finding) -> str:
@@ -175,7 +175,7 @@ def check_lines(result: CheckResult) -> list[str]:
     for finding in result.findings:
         lines.extend(_finding_lines(finding))
     for warning in result.warnings:
-        lines.append(zh.text("check.warning", warning=zh.reading(warning)))
+        lines.append(zh.text("check.warning", warning=zh.error_text(warning)))
     return lines
 
 

@@ -46,7 +46,7 @@ def corpus_dir(given: str | os.PathLike | None = None, *, for_writing: bool = Fa
         return Path(given)
     bundled = bundled_locations(cache_dir())
     if bundled is None:
-        raise CorpusError(f"no corpus found: set {CORPUS_ENV} to a folder with a manifest.json")
+        raise CorpusError("corpus.none_found", variable=CORPUS_ENV)
     if bundled.corpus_dir != PACKAGED_CORPUS:
         return bundled.corpus_dir
     local = _user_corpus()

@@ -54,8 +54,18 @@ CITED_AS = {"中国共产党章程_2017": {"title": "中国共产党章程", "ve
 AMENDMENT_EXPLANATION = ("新华社 2022-10 (党的二十大秘书处负责人答新华社记者问), read in a stored copy: "
                          "public GitHub file (read_file id 60391205209), a saved page of 绍兴市第一中学 "
                          "(Shaoxingyizhong/Item/16927.aspx, 每周一学（2022年11月28日-12月4日）, 来源：新华社)")
+# The second source for 第三条: the 原文背诵 data of a party-study app (public GitHub file, read_file id
+# 59188105995, "党员八项义务", marked 原文主干) gives all eight items; its items (三) to (八) are word for word
+# those of the 2017 text, and (一), (二) carry exactly the two additions the explanation names.
+DUTIES_2022 = ("党员八项义务 in a party-study app's 原文背诵 data (public GitHub file, read_file id 59188105995), "
+               "items (三)-(八) identical to the 2017 text")
 PARTY_CONSTITUTION_2022 = [
     # (article, 2017 wording, 2022 wording, where the new wording is stated)
+    ("第三条", "学习党的基本知识，学习科学", "学习党的基本知识和党的历史，学习科学",
+     "explanation: 对党员义务进行了完善，增写学习党的历史……的内容; wording: " + DUTIES_2022),
+    ("第三条", "（二）贯彻执行党的基本路线",
+     "（二）增强“四个意识”、坚定“四个自信”、做到“两个维护”，贯彻执行党的基本路线",
+     "explanation: 增写……增强“四个意识”、坚定“四个自信”、做到“两个维护”的内容; wording: " + DUTIES_2022),
     ("第三十条", "企业、农村、机关、学校、科研院所、", "企业、农村、机关、学校、医院、科研院所、",
      "explanation: 将医院明确列入第三十条第一款规定的基层单位类型; order as quoted in a 2022 党章 quiz "
      "(public GitHub file, read_file id 63254700406): 企业、农村、机关、学校、医院、科研院所、街道社区、社会组织"),
@@ -74,8 +84,6 @@ PARTY_CONSTITUTION_2022 = [
 # Passages changed by the amendment whose new wording no available source states: (article, the 2017
 # passage's opening, what the explanation says was changed).
 PARTY_CONSTITUTION_2022_UNSTATED = [
-    ("第三条", "党员必须履行下列义务",
-     "党员义务：增写学习党的历史，增强“四个意识”、坚定“四个自信”、做到“两个维护”的内容"),
     ("第三十二条", "（二）组织党员认真学习", "第二项中增写推进党史学习教育常态化制度化的内容"),
     ("第三十三条", "国有企业党委（党组）", "第二款中……增写领导统一战线工作和妇女组织的内容"),
     ("第三十六条", "（五）正确行使人民赋予的权力", "第五项中增写反对特权思想和特权现象的内容"),
@@ -118,10 +126,7 @@ def party_constitution_2022(text_2017: str) -> str:
             raise SystemExit(f"{number}: the 2017 passage {opening!r} is not found exactly once")
         line = by_number[number][hits[0]]
         lead = ARTICLE_START.match(line)
-        if number == "第三条":  # the changed items are not named: all eight items are left out
-            by_number[number][:] = [x for x in by_number[number] if not x.startswith("（")]
-            by_number[number][-1] += "……"
-        elif lead:
+        if lead:
             by_number[number][hits[0]] = lead.group(0) + "……"
         else:
             item = re.match(r"^（[一二三四五六七八九十]+）", line)
@@ -130,7 +135,7 @@ def party_constitution_2022(text_2017: str) -> str:
         raise SystemExit(f"the 2017 text has {len(by_number)} articles, not 55")
     header = [
         "# source: established by scripts/build_corpus.py from corpus/policies/中国共产党章程_2017.txt and the "
-        "二十大 amendment as stated in " + AMENDMENT_EXPLANATION,
+        "二十大 amendment as stated in " + AMENDMENT_EXPLANATION + "; 第三条 wording: " + DUTIES_2022,
         "# title: 中国共产党章程（中国共产党第二十次全国代表大会部分修改，2022年10月22日通过）",
         "# note: 条文 only (第一章至第十一章, 55 articles); 总纲 not included. Passages marked …… were changed "
         "in 2022 and their new wording could not be verified word for word: " +
@@ -150,6 +155,7 @@ def party_constitution_2022_entry(corpus: Corpus, rel: str) -> CorpusEntry:
         in_force=True,
         source="established from the bundled 2017 text (中国共产党章程_2017, its source) and the 二十大 amendment "
                "(《中国共产党章程（修正案）》, 2022-10-22) as stated in " + AMENDMENT_EXPLANATION +
+               "; 第三条 wording: " + DUTIES_2022 +
                "; 条文 only, 总纲 omitted, passages whose 2022 wording is not stated marked …… "
                "(scripts/build_corpus.py, PARTY_CONSTITUTION_2022)")
 

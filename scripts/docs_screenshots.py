@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-OFFICER, PASSWORD = "王科长", "screenshot-password"
+OFFICER, PASSWORD = "王科长", "Screenshot-2026"
 QUESTION = "社会组织章程里必须写进什么党建条款"
 
 

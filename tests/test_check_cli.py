@@ -53,14 +53,15 @@ def test_unreadable_file_exits_3_even_with_findings(unreadable):
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [line["verdict"] for line in lines] == ["partial", "error"]
     assert lines[1]["error"].startswith("corrupt PDF")
-    assert result.stderr.strip() == f"Error: {unreadable}: {lines[1]['error']}"
+    assert (lines[1]["error_code"], lines[1]["error_text"]) == ("read.pdf_corrupt", "PDF 文件已损坏，无法打开")
+    assert result.stderr == f"错误：{unreadable}：PDF 文件已损坏，无法打开\n"
 
 
 def test_missing_path_exits_3_with_error_line(tmp_path):
     absent = tmp_path / "absent.docx"
     result = run("check", absent)
     assert result.exit_code == 3
-    assert result.stderr == f"Error: {absent}: no such file\n"
+    assert result.stderr == f"错误：{absent}：文件不存在\n"
     assert result.stdout == f"{absent}：无法读取\n  原因：文件不存在\n"
 
 
@@ -143,10 +144,10 @@ def test_pack_all_runs_both_packs():
 
 
 @pytest.mark.parametrize("args,message", [
-    (["--rules", PACKS / "bad-regex.toml"], f"Error: {PACKS / 'bad-regex.toml'}: rule 'r' elements[0] (e): "
-                                            "bad regular expression '设立(党组织' in 'patterns': missing ), "
-                                            "unterminated subpattern at position 2"),
-    (["--rules", PACKS / "absent.toml"], f"Error: {PACKS / 'absent.toml'}: no such rule pack file"),
+    (["--rules", PACKS / "bad-regex.toml"], f"错误：{PACKS / 'bad-regex.toml'}：规则文件有误：rule 'r' elements[0] (e)"
+                                            "（bad regular expression '设立(党组织' in 'patterns': missing ), "
+                                            "unterminated subpattern at position 2）"),
+    (["--rules", PACKS / "absent.toml"], f"错误：{PACKS / 'absent.toml'}：规则文件不存在"),
 ])
 def test_bad_rules_file_is_a_usage_error(args, message):
     result = run("check", COMPLIANT, *args)
@@ -179,7 +180,8 @@ def test_rules_command_json_and_user_pack():
     assert records[0]["basis"]["doc_number"] == "民函〔2019〕54号"
     bad = run("rules", "--rules", PACKS / "no-rules.toml")
     assert bad.exit_code == 2
-    assert bad.stderr.strip() == f"Error: {PACKS / 'no-rules.toml'}: top level: needs at least one [[rules]] entry"
+    assert bad.stderr.strip() == (f"错误：{PACKS / 'no-rules.toml'}：规则文件有误："
+                                  "top level（needs at least one [[rules]] entry）")
 
 
 def test_checking_does_not_load_search_or_jieba():
@@ -240,7 +242,7 @@ def test_pages_in_the_wrong_order_split_the_clause(pages):
 def test_an_unreadable_page_makes_the_charter_an_error_naming_that_file(pages, unreadable):
     result = run("check", "--pages", pages[0], unreadable, pages[1])
     assert result.exit_code == 3
-    assert result.stderr.startswith(f"Error: {pages[0]}+{unreadable}+{pages[1]}: {unreadable}: ")
+    assert result.stderr == f"错误：{pages[0]}+{unreadable}+{pages[1]}：{unreadable}：PDF 文件已损坏，无法打开\n"
 
 
 def test_a_company_is_not_applicable_and_exits_0():
@@ -258,4 +260,4 @@ def test_a_company_is_not_applicable_and_exits_0():
 def test_an_unknown_kind_is_a_usage_error():
     result = run("check", "--kind", "bank", COMPLIANT)
     assert result.exit_code == 2
-    assert "'bank' is not one of" in result.stderr
+    assert "选项 --kind 的值无效：“bank”不是可选的值" in result.stderr

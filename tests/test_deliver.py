@@ -289,8 +289,8 @@ def test_txt_amend_keeps_every_other_line(tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["x.pdf"], "修订稿写成 .docx"),
-    (["out.txt", "--table", "t.xlsx"], "修改对照表写成 .docx 或 .txt"),
+    (["x.pdf"], "修订稿须保存为 .docx 文件（纯文本章程也可保存为 .txt）"),
+    (["out.txt", "--table", "t.xlsx"], "修改对照表须保存为 .docx 或 .txt 文件"),
 ])
 def test_amend_usage_errors_exit_2(tmp_path, args, message):
     source = tmp_path / "x.pdf"

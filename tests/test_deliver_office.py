@@ -220,7 +220,7 @@ def test_amend_non_text_charter_to_txt_is_a_usage_error(tmp_path):
     source.write_bytes((EXAMPLES / "北辰区志愿服务联合会章程.docx").read_bytes())
     result = CliRunner().invoke(cli, ["amend", str(source), "-o", str(tmp_path / "out.txt")])
     assert result.exit_code == 2
-    assert "只有 .txt 章程能写成 .txt 修订稿" in result.output
+    assert "只有 .txt 章程的修订稿能保存为 .txt" in result.output
 
 
 # -- compare -------------------------------------------------------------------------------------

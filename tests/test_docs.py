@@ -115,6 +115,14 @@ def test_every_package_path_the_docs_name_exists(page, path):
     assert (REPO / path).exists(), f"{page} names {path}, which does not exist"
 
 
+def test_no_merge_conflict_is_left_in_the_manual():
+    # A conflict committed as text still builds: mkdocs renders the markers as prose.
+    texts = {**{f"docs/{name}": text for name, text in PAGES.items()}, "README.md": README.read_text(encoding="utf-8"),
+             "mkdocs.yml": (REPO / "mkdocs.yml").read_text(encoding="utf-8")}
+    marked = [name for name, text in texts.items() if re.search(r"^(?:<{7}|={7}|>{7})(?: |$)", text, re.M)]
+    assert marked == []
+
+
 def test_every_page_is_in_the_navigation():
     config = yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
     listed: list[str] = []

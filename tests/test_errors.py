@@ -53,22 +53,55 @@ def _error_classes() -> set[str]:
 
 
 def raised_codes() -> dict[str, list[str]]:
-    """Every code the package gives an error class, with where (found by reading the source)."""
-    classes = _error_classes()
+    """Every code the package gives an error or a notice (a warning, a refusal), or has the catalogue
+    read, with where: found by reading the source."""
+    callers = _error_classes() | {"of", "Notice", "error_text"}
     codes: dict[str, list[str]] = {}
     for path in sorted(PACKAGE.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) in classes \
-                    and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str) \
-                    and CODE.fullmatch(node.args[0].value):
-                codes.setdefault(node.args[0].value, []).append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+            name = getattr(node.func, "id", getattr(node.func, "attr", "")) if isinstance(node, ast.Call) else ""
+            if name not in callers:
+                continue
+            for arg in node.args[:1]:
+                # ReadError(result.error_code or "check.cannot_read"): the constant is a code too.
+                for const in ast.walk(arg):
+                    if isinstance(const, ast.Constant) and isinstance(const.value, str) and CODE.fullmatch(const.value):
+                        codes.setdefault(const.value, []).append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
     return codes
+
+
+def _texts() -> dict[str, str]:
+    return {**ZH.labels("errors"), **ZH.labels("warnings")}
 
 
 def test_every_code_the_package_raises_has_a_chinese_text():
     codes = raised_codes()
-    assert len(codes) >= 2
-    texts = ZH.labels("errors")
+    assert len(codes) >= 150
+    texts = _texts()
     assert not {code: where for code, where in codes.items() if code not in texts}
     han = re.compile(r"[\u4e00-\u9fff]")
-    assert all(han.search(text) for text in texts.values())
+    # A text is Chinese; the garbled-text reason is a sentence of the catalogue's own, and a warning of
+    # before the codes has only its reason.
+    assert sorted(code for code, text in texts.items() if not han.search(text)) == ["check.garbled", "legacy.reason"]
+
+
+def test_no_text_waits_for_a_code_nothing_raises():
+    unused = set(_texts()) - set(raised_codes()) - {"legacy.reason"}
+    assert not unused
+
+
+def test_every_code_has_its_english_reason_for_json():
+    from pbdocs.errors import REASONS
+
+    assert set(REASONS) == set(_texts())
+
+
+def test_a_warning_is_a_code_read_in_chinese_and_kept_in_english_in_json(tmp_path):
+    from pbdocs import check
+
+    path = tmp_path / "章程.txt"
+    path.write_bytes("第一条 本会名称为东港区餐饮商会。".encode("gb18030") * 20)
+    result = check(path).as_dict()
+    assert result["warnings"][0] == "decoded as gb18030"
+    assert result["warning_codes"][0] == {"code": "warn.decoded_as", "fields": {"codec": "gb18030"}}
+    assert result["warning_texts"][0] == "按 gb18030 编码读取"

@@ -80,7 +80,7 @@ def test_page_with_only_chrome_is_an_error(tmp_path):
     path.write_text("<html><head><title>x</title></head><body><script>var a=1;</script></body></html>")
     result = CliRunner().invoke(cli, ["extract", str(path)])
     assert result.exit_code == 3
-    assert result.stderr == f"Error: {path}: no text found in the page\n"
+    assert result.stderr == f"错误：{path}：网页中没有可读的文字\n"
 
 
 def test_old_table_layout_notice_keeps_its_number_and_drops_the_side_column():

@@ -252,32 +252,30 @@ def test_image_over_the_pixel_limit_is_refused_before_decoding(tmp_path, fixture
     result = _run(str(path))
     assert result.exit_code == 3
     assert result.stderr == (
-        f"Error: {path}: image too large (12000x13000 pixels, over the limit of 150,000,000 pixels)\n"
+        f"错误：{path}：图片为 12000×13000 像素，超过 150,000,000 像素的上限，已拒绝读取\n"
     )
 
 
 @pytest.mark.parametrize(
     ("name", "option", "reason"),
     [
-        ("page.png", "never", "an image file needs OCR, but OCR is disabled (--ocr never)"),
-        ("pasted-scans.docx", "never",
-         "a body of 2 pasted page images and no text needs OCR, but OCR is disabled (--ocr never)"),
+        ("page.png", "never", "需要文字识别（OCR）才能读取，但已关闭 OCR（--ocr never）"),
+        ("pasted-scans.docx", "never", "需要文字识别（OCR）才能读取，但已关闭 OCR（--ocr never）"),
     ],
 )
 def test_scans_with_ocr_disabled(extract_fixtures, name, option, reason):
     path = extract_fixtures[name]
     result = _run("--ocr", option, str(path))
     assert result.exit_code == 3
-    assert result.stderr == f"Error: {path}: {reason}\n"
+    assert result.stderr == f"错误：{path}：{reason}\n"
     assert result.stdout == ""
 
 
 @pytest.mark.parametrize(
     ("name", "reason"),
     [
-        ("two-pages.tif", 'an image file needs OCR, but OCR is not installed: pip install "pbdocs[ocr]"'),
-        ("pasted-scans.docx",
-         'a body of 2 pasted page images and no text needs OCR, but OCR is not installed: pip install "pbdocs[ocr]"'),
+        ("two-pages.tif", "需要文字识别（OCR）才能读取，但未安装 OCR 组件：pip install 'pbdocs[ocr]'"),
+        ("pasted-scans.docx", "需要文字识别（OCR）才能读取，但未安装 OCR 组件：pip install 'pbdocs[ocr]'"),
     ],
 )
 def test_missing_ocr_package_is_named(extract_fixtures, monkeypatch, name, reason):
@@ -285,4 +283,4 @@ def test_missing_ocr_package_is_named(extract_fixtures, monkeypatch, name, reaso
     path = extract_fixtures[name]
     result = _run(str(path))
     assert result.exit_code == 3
-    assert result.stderr == f"Error: {path}: {reason}\n"
+    assert result.stderr == f"错误：{path}：{reason}\n"

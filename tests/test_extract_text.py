@@ -138,9 +138,9 @@ def test_cli_extract_text_goes_to_stdout_and_warnings_to_stderr(tmp_path):
 @pytest.mark.parametrize(
     "setup, reason",
     [
-        (lambda p: p.write_bytes(b""), "empty file"),
-        (lambda p: None, "no such file"),
-        (lambda p: p.write_bytes(b"   \n\n\t  \n"), "no text found in the file"),
+        (lambda p: p.write_bytes(b""), "空文件"),
+        (lambda p: None, "文件不存在"),
+        (lambda p: p.write_bytes(b"   \n\n\t  \n"), "文件中没有可读的文字"),
     ],
     ids=["empty", "missing", "blank"],
 )
@@ -150,7 +150,7 @@ def test_cli_extract_unreadable_files_exit_3_with_one_error_line(tmp_path, setup
     result = CliRunner().invoke(cli, ["extract", str(path)])
     assert result.exit_code == 3
     assert result.stdout == ""
-    assert result.stderr == f"Error: {path}: {reason}\n"
+    assert result.stderr == f"错误：{path}：{reason}\n"
 
 
 def test_cli_extract_goes_on_after_a_bad_file(tmp_path):
@@ -160,7 +160,7 @@ def test_cli_extract_goes_on_after_a_bad_file(tmp_path):
     result = CliRunner().invoke(cli, ["extract", str(bad), str(good)])
     assert result.exit_code == 3
     assert "某某市青年志愿者协会章程" in result.stdout
-    assert result.stderr.splitlines() == [f"Error: {bad}: empty file"]
+    assert result.stderr.splitlines() == [f"错误：{bad}：空文件"]
 
 
 def test_cli_usage_error_exits_2():
@@ -177,7 +177,7 @@ def test_random_bytes_named_txt_are_refused(tmp_path):
     path.write_bytes(random.Random(7).randbytes(30000))
     result = CliRunner().invoke(cli, ["extract", str(path)])
     assert result.exit_code == 3
-    assert result.stderr == f"Error: {path}: binary data, not text\n"
+    assert result.stderr == f"错误：{path}：二进制数据，不是文本\n"
 
 
 PAGED = (

@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from pbdocs.cli import main
-from pbdocs.errors import CorruptFile, OverBudget, ReadError, ScreenError
+from pbdocs.errors import CorruptFile, Notice, OverBudget, ReadError, ScreenError
 from pbdocs.extract import Budget, ExtractOptions, extract
 from pbdocs.extract import docx as docx_reader
 from pbdocs.extract import html as html_reader
@@ -165,14 +165,14 @@ def test_extract_and_check_give_up_at_their_timeout(tmp_path, monkeypatch):
     for command in ("extract", "check"):
         result = runner.invoke(main, [command, "--timeout", "1", str(path)])
         assert result.exit_code == 3, result.output
-        errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
-        assert errors == [f"Error: {path}: gave up after 1 s: the document is too slow to read"]
+        errors = [line for line in result.stderr.splitlines() if line.startswith("错误：")]
+        assert errors == [f"错误：{path}：读取超过 1 秒，已放弃（文件读取过慢）"]
 
 
 # --- 3. reports never fail on content -----------------------------------------------------------
 
-def _record(path: str, verdict: str = "error", error: str | None = "unreadable") -> ScreenRecord:
-    return ScreenRecord.failed(path, error or "x") if verdict == "error" else ScreenRecord(
+def _record(path: str, verdict: str = "error") -> ScreenRecord:
+    return ScreenRecord.failed(path, Notice.of("check.crashed")) if verdict == "error" else ScreenRecord(
         CheckResult(path=path, verdict=verdict))
 
 
@@ -181,7 +181,8 @@ def test_control_characters_and_undecodable_names_are_written_in_every_report(tm
     from pbdocs.screen.reports import write_report
 
     names = ["bell\x07name.docx", "nul\x00.txt", "bad-bytes-\udce9.txt", "=cmd|' /C calc'!A0.txt"]
-    out = write_report(tmp_path / f"report{suffix}", [ScreenRecord.failed(n, f"why: {n}") for n in names])
+    failed = [ScreenRecord.failed(n, Notice.of("check.internal_error", detail=f"why: {n}")) for n in names]
+    out = write_report(tmp_path / f"report{suffix}", failed)
     data = out.read_bytes()
     assert data
     if suffix == ".xlsx":
@@ -230,7 +231,7 @@ def test_fifo_and_symlink_to_dev_zero_are_error_rows_not_hangs(tmp_path):
     worker.start()
     worker.join(LINEAR_LIMIT_S)
     assert not worker.is_alive(), "collecting sources hung on a FIFO or a device"
-    errors = {Path(s.display).name: s.error for s in found}
+    errors = {Path(s.display).name: s.error and s.error.reason for s in found}
     assert "not a regular file" in errors["pipe.txt"]
     assert "leading out of the screened folder" in errors["zero.txt"]
     assert "leading out of the screened folder" in errors["leak.txt"]
@@ -299,7 +300,7 @@ def test_docx_with_a_malformed_part_is_a_typed_error_and_one_error_line(tmp_path
         extract(path)
     result = CliRunner().invoke(main, ["extract", str(path)])
     assert result.exit_code == 3
-    assert result.stderr.count("Error:") == 1 and "Traceback" not in result.output
+    assert result.stderr.count("错误：") == 1 and "Traceback" not in result.output
 
 
 def test_an_unknown_reader_failure_is_one_error_line_not_a_traceback(tmp_path, monkeypatch):
@@ -312,8 +313,7 @@ def test_an_unknown_reader_failure_is_one_error_line_not_a_traceback(tmp_path, m
     monkeypatch.setattr(extract_package, "_reader", lambda fmt: broken)
     result = CliRunner().invoke(main, ["extract", str(path)])
     assert result.exit_code == 3
-    assert result.stderr.strip() == (f"Error: {path}: the text reader failed "
-                                     f"(AttributeError: 'NoneType' object has no attribute 'x')")
+    assert result.stderr == f"错误：{path}：读取程序出错，无法读取此文件\n"
 
 
 # --- 8. journals with wrong types or a cut header -----------------------------------------------
@@ -324,7 +324,7 @@ def _options_config() -> dict:
 
 def test_journal_lines_of_wrong_types_are_ignored_with_a_note(tmp_path):
     path = tmp_path / ".r.csv.journal.jsonl"
-    good = ScreenRecord.failed("a.txt", "unreadable")
+    good = ScreenRecord.failed("a.txt", Notice.of("check.crashed"))
     bad_types = {"sha256": "b" * 64, "check": {"path": "b", "verdict": "missing"},
                  "row": {**good.row, "path": "b.txt", "missing_elements": 5}}
     bad_findings = {"sha256": "c" * 64, "check": {**good.check, "findings": "none"}, "row": good.row}
@@ -470,7 +470,7 @@ def test_a_client_disconnect_mid_upload_is_one_log_line_and_leaves_no_folder(tmp
                                          {"type": "http.disconnect"}])
     assert status is None  # nobody to answer
     lines = [r.getMessage() for r in caplog.records]
-    assert lines == ["127.0.0.1:5000: client disconnected during POST /api/check"]
+    assert lines == ["127.0.0.1:5000：在 POST /api/check 的处理过程中客户端断开了连接"]
     assert all(r.exc_info is None for r in caplog.records)
     assert list(tmp_path.glob("pbdocs-upload-*")) == []
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from pbdocs.errors import Notice
 from pbdocs.office import Intake, Office
 from pbdocs.office.store import MIGRATIONS, PostgresRepository
 from pbdocs.screen.records import ScreenRecord
@@ -108,11 +109,12 @@ def test_the_workspace_behaves_on_postgresql_as_on_sqlite(tmp_path, database):
     assert office.session_user(session).name == "李四"
 
     charter = render.charter_paths()[0]
-    batch = office.create_batch(li, "第一批", [Intake(charter.name, str(charter)), Intake("坏.zip/x", None, "unsafe")],
+    refused = Intake("坏.zip/x", None, Notice.of("archive.symlink"))
+    batch = office.create_batch(li, "第一批", [Intake(charter.name, str(charter)), refused],
                                 {"pack": "party", "org_type": None})
     assert (batch.status, batch.counts) == ("queued", {"total": 2, "pending": 1, "error": 1})
     assert [b.id for b in office.unfinished()] == [batch.id]
-    office.set_record(batch.id, 1, ScreenRecord.failed(charter.name, "stand-in"))
+    office.set_record(batch.id, 1, ScreenRecord.failed(charter.name, Notice.of("check.crashed")))
     office.set_status(batch.id, "done")
     review = office.review(li, batch, 1, "missing", "复核")
     assert review is not None and review.reviewer == "李四"
@@ -129,8 +131,8 @@ def test_the_workspace_behaves_on_postgresql_as_on_sqlite(tmp_path, database):
     import psycopg
 
     with psycopg.connect(database) as connection:
-        versions = connection.execute("SELECT version FROM schema_version").fetchall()
-    assert versions == [(len(MIGRATIONS),)]
+        versions = connection.execute("SELECT version FROM schema_version ORDER BY version").fetchall()
+    assert versions == [(v,) for v in range(1, len(MIGRATIONS) + 1)]
 
 
 def test_batches_survive_a_restart_on_postgresql(tmp_path, database):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from pbdocs.errors import ReadError
 from pbdocs.rules import check_path
 from pbdocs.screen.records import ScreenRecord
 from pbdocs.screen.reports import write_report
@@ -27,7 +28,7 @@ def _records() -> list[ScreenRecord]:
     paths = [DATA / "appendix-only.txt", DATA / "instructor-weak.txt", CHARTERS / "variant-wordings.txt",
              CHARTERS / "deferred.txt", CHARTERS / "toc-only.txt"]
     records = [ScreenRecord.of(check_path(p)) for p in paths]
-    return [*records, ScreenRecord.failed("空的.docx", "empty file")]
+    return [*records, ScreenRecord.failed("空的.docx", ReadError("read.empty_file", path="空的.docx"))]
 
 
 @pytest.fixture(scope="module")

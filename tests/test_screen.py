@@ -229,8 +229,7 @@ def test_unknown_report_type_is_a_usage_error_before_any_work(tmp_path):
     _write_charters(tmp_path / "in", _names_with({"compliant"}))
     result = CliRunner().invoke(cli, ["screen", str(tmp_path / "in"), "--out", str(tmp_path / "r.pdf")])
     assert result.exit_code == 2
-    assert result.stderr == (
-        f"Error: {tmp_path / 'r.pdf'}: unknown report type .pdf; use one of .csv, .xlsx, .json, .html\n")
+    assert result.stderr == f"错误：{tmp_path / 'r.pdf'}：不支持的报告类型（.pdf），可用：.csv, .xlsx, .json, .html\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
 
 
@@ -238,13 +237,13 @@ def test_folder_without_documents_is_an_error(tmp_path):
     (tmp_path / "empty" / ".hidden").mkdir(parents=True)
     result = CliRunner().invoke(cli, ["screen", str(tmp_path / "empty"), "--out", str(tmp_path / "r.csv")])
     assert result.exit_code == 2
-    assert result.stderr == f"Error: no documents found in {tmp_path / 'empty'}\n"
+    assert result.stderr == f"错误：在 {tmp_path / 'empty'} 中没有找到文件\n"
 
 
 def test_missing_input_path_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(cli, ["screen", str(tmp_path / "nope"), "--out", str(tmp_path / "r.csv")])
     assert result.exit_code == 2
-    assert "does not exist" in result.stderr
+    assert result.stderr.startswith(f"错误：“{tmp_path / 'nope'}”不存在\n")
 
 
 def test_report_inside_the_screened_folder_is_not_screened(tmp_path):
@@ -312,7 +311,7 @@ def test_a_bad_rules_file_stops_the_batch_before_reading(tmp_path):
     result = CliRunner().invoke(cli, ["screen", str(tmp_path / "in"), "--out", str(tmp_path / "r.csv"),
                                       "--rules", str(bad)])
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"Error: {bad}: not valid TOML")
+    assert result.stderr.startswith(f"错误：{bad}：规则文件不是有效的 TOML")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.toml", "in"]
 
 
@@ -321,7 +320,7 @@ def test_unknown_organization_type_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(cli, ["screen", str(tmp_path / "in"), "--out", str(tmp_path / "r.csv"),
                                       "--org-type", "学校"])
     assert result.exit_code == 2
-    assert result.stderr.startswith("Error: unknown organization type '学校'")
+    assert result.stderr.startswith("错误：未知的组织类型“学校”（可选：社会团体、基金会、社会服务机构）\n")
 
 
 def test_fail_on_missing_lets_partial_charters_pass(tmp_path):
@@ -336,7 +335,7 @@ def test_report_folder_that_does_not_exist_is_a_usage_error(tmp_path):
     out = tmp_path / "no" / "r.csv"
     result = CliRunner().invoke(cli, ["screen", str(tmp_path / "in"), "--out", str(out)])
     assert result.exit_code == 2
-    assert result.stderr == f"Error: {out}: the report's folder does not exist\n"
+    assert result.stderr == f"错误：{out}：报告所在的文件夹不存在\n"
 
 
 def test_report_that_cannot_be_written_is_a_typed_error_and_leaves_no_temp_file(tmp_path):

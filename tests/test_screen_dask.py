@@ -49,7 +49,7 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path):
         result = CliRunner().invoke(cli, ["screen", str(tmp_path / charter[0]), "--out", str(tmp_path / "r.csv"),
                                           "--executor", "dask", "--scheduler", "tcp://127.0.0.1:1"])
     assert result.exit_code == 2
-    assert result.stderr.startswith("Error: cannot reach the Dask scheduler at tcp://127.0.0.1:1")
+    assert result.stderr == "错误：无法连接 Dask 调度器 tcp://127.0.0.1:1\n"
     assert not (tmp_path / "r.csv").exists()
 
 
@@ -61,4 +61,4 @@ def test_scheduler_without_dask_executor_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(cli, ["screen", str(tmp_path), "--out", str(tmp_path / "r.csv"),
                                       "--scheduler", "tcp://127.0.0.1:1"])
     assert result.exit_code == 2
-    assert "--scheduler needs --executor dask" in result.stderr
+    assert result.stderr.startswith("错误：--scheduler 只能与 --executor dask 一起使用\n")

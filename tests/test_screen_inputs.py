@@ -39,7 +39,7 @@ def test_folders_are_walked_in_order_without_hidden_or_junk_files(tmp_path):
     work.mkdir()
     sources = collect_sources([str(root)], work)
     assert [s.display for s in sources] == [str(root / "a.docx"), str(root / "notes.xyz"), str(root / "b" / "2.txt")]
-    assert sources[1].error == "unsupported file type .xyz"
+    assert sources[1].error.reason == "unsupported file type .xyz"
     assert sources[2].sha256 == sha256_file(root / "b" / "2.txt") and sources[2].local == str(root / "b" / "2.txt")
     assert _files_under(work) == []
 
@@ -59,7 +59,7 @@ def test_members_leaving_the_work_dir_are_error_rows_and_never_written(tmp_path,
     sources = collect_sources([str(archive)], work)
     refused = [s for s in sources if s.error]
     assert len(sources) == 2 and len(refused) == 1
-    assert refused[0].error == reason and refused[0].local is None
+    assert refused[0].error.reason == reason and refused[0].local is None
     assert refused[0].display == f"{archive}/{zipfile.ZipInfo(name).filename}"
     written = sorted(set(_files_under(tmp_path)) - set(before))
     assert [p.parent for p in written] == [work / "zip0001"]
@@ -75,7 +75,7 @@ def test_symlink_and_nested_archive_members_are_refused(tmp_path):
         zf.writestr("inner.zip", b"PK\x05\x06" + b"\x00" * 18)
     work = tmp_path / "work"
     work.mkdir()
-    errors = {Path(s.display).name: s.error for s in collect_sources([str(archive)], work)}
+    errors = {Path(s.display).name: s.error and s.error.reason for s in collect_sources([str(archive)], work)}
     assert errors == {"link.txt": "symbolic link member refused",
                       "inner.zip": "nested archive not opened; unpack it and screen its contents"}
     assert _files_under(work) == []
@@ -120,7 +120,7 @@ def test_zip_bomb_member_is_refused_from_its_header_before_inflating(tmp_path, m
     work.mkdir()
     sources = collect_sources([str(archive)], work, limits=ArchiveLimits(max_member_bytes=8 << 20))
     by_name = {Path(s.display).name: s for s in sources}
-    assert by_name["bomb.txt"].error == "member refused: inflates to 64 MB, over the 8 MB limit"
+    assert by_name["bomb.txt"].error.reason == "member refused: inflates to 64 MB, over the 8 MB limit"
     assert by_name["readme.txt"].error is None
     assert opened == ["readme.txt"], "the bomb must not even be opened"
     assert sum(p.stat().st_size for p in _files_under(work)) == len(CHARTER)
@@ -132,7 +132,7 @@ def test_archive_over_the_total_limit_is_refused_whole(tmp_path):
     work.mkdir()
     (source,) = collect_sources([str(archive)], work, limits=ArchiveLimits(max_total_bytes=5 << 20))
     assert source.display == str(archive)
-    assert source.error == "archive refused: inflates to 6 MB, over the 5 MB limit"
+    assert source.error.reason == "archive refused: inflates to 6 MB, over the 5 MB limit"
     assert _files_under(work) == []
 
 
@@ -141,7 +141,7 @@ def test_archive_with_too_many_members_is_refused_whole(tmp_path):
     work = tmp_path / "work"
     work.mkdir()
     (source,) = collect_sources([str(archive)], work, limits=ArchiveLimits(max_members=10))
-    assert source.error == "archive refused: 12 members, over the limit of 10"
+    assert source.error.reason == "archive refused: 12 members, over the limit of 10"
 
 
 def _lie_about_size(archive: Path, member: str, claimed: int) -> None:
@@ -165,7 +165,7 @@ def test_member_whose_header_understates_its_size_is_not_written_past_the_claim(
     work = tmp_path / "work"
     work.mkdir()
     (source,) = collect_sources([str(archive)], work, limits=ArchiveLimits(max_member_bytes=1 << 20))
-    assert source.error is not None and source.error.startswith("cannot unpack member")
+    assert source.error is not None and source.error.code == "archive.cannot_unpack"
     assert _files_under(work) == []
 
 
@@ -175,7 +175,7 @@ def test_corrupt_archive_is_one_error_row(tmp_path):
     work = tmp_path / "work"
     work.mkdir()
     (source,) = collect_sources([str(bad)], work)
-    assert source.display == str(bad) and source.error.startswith("not a readable zip archive")
+    assert source.display == str(bad) and source.error.code == "archive.unreadable"
 
 
 def test_zip_bomb_in_a_batch_is_an_error_row_and_the_batch_goes_on(tmp_path):
@@ -189,7 +189,7 @@ def test_zip_bomb_in_a_batch_is_an_error_row_and_the_batch_goes_on(tmp_path):
     # Worst first: the refused member, then the charter beside it.
     assert [(r["文件"], r["结论"]) for r in rows] == [(f"{archive}/bomb.txt", "无法读取"),
                                                    (f"{archive}/readme.txt", "合规")]
-    assert rows[0]["错误"] == "压缩包中的文件超过限制，已拒绝（inflates to 210 MB, over the 200 MB limit）"
+    assert rows[0]["错误"] == "压缩包中的文件解压后为 210 MB，超过 200 MB 的上限，已拒绝"
     assert os.listdir(out.parent) == ["r.csv"]
 
 

@@ -6,6 +6,7 @@ import os
 
 import pytest
 
+from pbdocs.errors import Notice, ReadError
 from pbdocs.rules import CheckResult
 from pbdocs.screen.records import ScreenRecord, member_label
 
@@ -29,18 +30,22 @@ def test_from_dict_refuses_what_is_not_a_record(data):
 
 
 def test_failed_record_is_an_error_row_with_the_reason():
-    record = ScreenRecord.failed("批次.zip/坏.pdf", "encrypted archive member")
+    record = ScreenRecord.failed("批次.zip/坏.pdf", Notice.of("archive.encrypted"))
     assert record.verdict == "error"
     assert record.row["error"] == record.check["error"] == "encrypted archive member"
+    assert (record.check["error_code"], record.check["error_text"]) == ("archive.encrypted", "压缩包中的加密文件")
     assert record.path == record.check["path"] == "批次.zip/坏.pdf"
 
 
 def test_labelled_renames_the_document_and_its_error_message_and_leaves_the_original():
     scratch = "/tmp/pbdocs-doc-x/0003.pdf"
-    record = ScreenRecord.failed(scratch, f"{scratch}: encrypted PDF")
+    encrypted = ReadError("read.pdf_password", path=scratch)
+    record = ScreenRecord.failed(scratch, encrypted, error=f"{scratch}: encrypted PDF")
     named = record.labelled("章程/协会.pdf")
     assert named.path == named.check["path"] == "章程/协会.pdf"
     assert named.row["error"] == named.check["error"] == "章程/协会.pdf: encrypted PDF"
+    assert named.check["error_fields"] == {"path": "章程/协会.pdf"}
+    assert named.check["error_text"] == "PDF 已加密（需要密码）"
     assert record.path == scratch, "a record is a value: labelling makes a new one"
 
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from pbdocs.errors import ScreenError
+from pbdocs.errors import Notice, ScreenError
 from pbdocs.screen.records import ScreenRecord
 from pbdocs.screen.reports import write_report
 
@@ -17,7 +17,7 @@ HOSTILE = ["=HYPERLINK(\"http://x\",\"点击\")", "+1+2", "-3", "@SUM(A1)", "普
 def _records() -> list[ScreenRecord]:
     records = []
     for index, name in enumerate(HOSTILE):
-        record = ScreenRecord.failed(f"批次/{index}.txt", "near-empty text")
+        record = ScreenRecord.failed(f"批次/{index}.txt", Notice.of("check.near_empty", chars=3))
         records.append(ScreenRecord(replace(record.result, name=name)))
     return records
 

@@ -120,7 +120,7 @@ def test_ctrl_c_stops_cleanly_and_keeps_the_journal_for_a_resume(tmp_path):
         time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGINT)
     assert proc.wait(timeout=60) == 130
-    assert proc.stderr.read() == "Error: interrupted; run the same command again to resume where it stopped\n"
+    assert proc.stderr.read() == "错误：已中断；再次运行同一命令即可从中断处继续\n"
     assert sorted(p.name for p in out.parent.iterdir()) == [journal.name]
 
 

@@ -41,7 +41,7 @@ def test_ingest_prints_entries_as_json_lines(tmp_path):
 def test_ingest_rejects_a_bad_date(tmp_path):
     result = run("ingest", "--corpus", str(tmp_path / "c"), "--date", "2020/2/2", str(DATA / "ingest" / "rules.md"))
     assert result.exit_code == 2
-    assert "expected YYYY-MM-DD" in result.stderr
+    assert "“2020/2/2”不是 年-月-日 格式的日期" in result.stderr
 
 
 def test_ingest_of_an_unreadable_file_exits_3(tmp_path):
@@ -49,7 +49,7 @@ def test_ingest_of_an_unreadable_file_exits_3(tmp_path):
     bad.write_text("plain text pretending", encoding="utf-8")
     result = run("ingest", "--corpus", str(tmp_path / "c"), str(bad))
     assert result.exit_code == 3
-    assert result.stderr.startswith("Error: ") and "fake.docx" in result.stderr
+    assert result.stderr == f"错误：{bad}：不是有效的 DOCX 文件（内容与扩展名不符）\n"
 
 
 def test_index_build_reports_counts(index_dir):
@@ -99,35 +99,35 @@ def test_batch_writes_one_line_per_question(index_dir, tmp_path):
 
 
 @pytest.mark.parametrize("content, message", [
-    ("{oops\n", "line 1: not JSON (Expecting property name enclosed in double quotes)"),
-    ('{"id": 1}\n', 'line 1: expected an object with a non-empty "q" string'),
-    ('{"id": 1, "q": "好"}\n[1, 2]\n', 'line 2: expected an object with a non-empty "q" string'),
+    ("{oops\n", "第 1 行不是 JSON"),
+    ('{"id": 1}\n', "第 1 行应为含有非空问题 q 的 JSON 对象"),
+    ('{"id": 1, "q": "好"}\n[1, 2]\n', "第 2 行应为含有非空问题 q 的 JSON 对象"),
 ])
 def test_bad_batch_file_exits_3_naming_it(index_dir, tmp_path, content, message):
     batch = tmp_path / "bad.jsonl"
     batch.write_text(content, encoding="utf-8")
     result = run("search", "--batch", str(batch), "--index", str(index_dir))
     assert result.exit_code == 3
-    assert result.stderr == f"Error: {batch}: {message}\n"
+    assert result.stderr == f"错误：{batch}：{message}\n"
 
 
 @pytest.mark.parametrize("args", [[], ["问题", "--batch", "x.jsonl"]])
 def test_query_or_batch_is_required(args):
     result = run("search", *args)
     assert result.exit_code == 2
-    assert "give either a QUERY or --batch FILE" in result.stderr
+    assert result.stderr.startswith("错误：请给出要查询的问题，或用 --batch 指定问题文件（二者选一）\n")
 
 
 def test_missing_index_exits_3(tmp_path):
     result = run("search", "社会组织", "--index", str(tmp_path / "none"))
     assert result.exit_code == 3
-    assert result.stderr == f"Error: {tmp_path / 'none'}: no search index here (run `pbdocs index build`)\n"
+    assert result.stderr == f"错误：{tmp_path / 'none'}：这里没有检索索引（请先运行 pbdocs index build）\n"
 
 
 def test_empty_query_is_a_usage_error(index_dir):
     result = run("search", "   ", "--index", str(index_dir))
     assert result.exit_code == 2
-    assert result.stderr == "Error: empty query\n"
+    assert result.stderr == "错误：问题为空：请输入要查询的问题\n"
 
 
 def test_default_locations_follow_the_environment(tmp_path, monkeypatch):
@@ -192,4 +192,4 @@ def test_ingest_options_pin_the_version_status(tmp_path):
     assert (old["in_force"], old["superseded_by"], old["effective"], old["version"]) == (True, None, "2021-03-01",
                                                                                           "2021版")
     result = run("ingest", "--corpus", str(corpus), "--superseded-by", "nothing-like-it", str(notices[0]))
-    assert result.exit_code == 3 and "no document of" in result.stderr
+    assert result.exit_code == 3 and "不在语料库清单" in result.stderr

@@ -206,3 +206,16 @@ def test_questions_asking_how_many_are_answered_with_that_amount(searcher, quest
     _, cue = analyze(question)
     assert unit in cue.units
     assert has_amount(top.answer, cue.units)
+
+
+@pytest.mark.parametrize("question, article, words", [
+    ("党组在本单位发挥什么作用", "第四十八条", "党组发挥领导作用"),
+    ("医院有三个正式党员要成立党组织吗", "第三十条", "学校、医院、科研院所"),
+    ("党员违纪了除了纪律处分还有哪些处理", "第四十条", "责令检查、诫勉"),
+])
+def test_party_constitution_questions_answer_from_the_2022_text_in_force(searcher, question, article, words):
+    hits = searcher.search(question, k=10).hits
+    top = hits[0]
+    assert (top.doc_id, top.article) == ("中国共产党章程_2022", article)
+    assert top.in_force and words in top.text
+    assert all(h.rank > 1 for h in hits if h.doc_id == "中国共产党章程_2017")

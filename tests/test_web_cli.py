@@ -72,7 +72,7 @@ def test_serve_passes_its_options_to_the_app(uvicorn_calls, tmp_path):
 def test_serve_on_a_network_address_warns_on_stderr(uvicorn_calls, host):
     result = CliRunner().invoke(cli, ["serve", "--host", host])
     assert result.exit_code == 0
-    assert result.stderr.startswith(f"Warning: listening on {host} over plain HTTP: passwords and documents")
+    assert result.stderr.startswith(f"警告：正在 {host} 上以明文 HTTP 监听：密码和文件将以未加密的形式在网络上传输")
     assert result.stdout == ""
 
 
@@ -92,7 +92,7 @@ def test_serve_on_loopback_does_not_warn(uvicorn_calls, host):
 def test_bad_options_are_usage_errors(uvicorn_calls, args, mentioned):
     result = CliRunner().invoke(cli, ["serve", *args])
     assert result.exit_code == 2
-    assert "Error: Invalid value for" in result.stderr and mentioned in result.stderr
+    assert result.stderr.startswith(f"错误：选项 {mentioned} 的值无效：") and mentioned in result.stderr
     assert uvicorn_calls == []
 
 
@@ -101,7 +101,7 @@ def test_serve_without_the_web_extra_says_what_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "uvicorn", None)
     result = CliRunner().invoke(cli, ["serve"])
     assert result.exit_code == 2
-    assert result.stderr == "Error: pbdocs serve needs the web extra (uvicorn is missing): pip install 'pbdocs[web]'\n"
+    assert result.stderr == "错误：需要安装可选组件 web（缺少 uvicorn）：pip install 'pbdocs[web]'\n"
 
 
 def test_serve_keeps_its_data_where_told(uvicorn_calls, tmp_path, data_home):
@@ -117,7 +117,7 @@ def test_serve_keeps_its_data_where_told(uvicorn_calls, tmp_path, data_home):
 def test_serve_refuses_a_database_address_it_cannot_use(uvicorn_calls):
     result = CliRunner().invoke(cli, ["serve", "--database", "mysql://clerk:secret@office/pbdocs"])
     assert result.exit_code == 2
-    assert result.stderr.startswith("Error: unsupported database address 'mysql://office/pbdocs'")
+    assert result.stderr.startswith("错误：不支持的数据库地址 'mysql://office/pbdocs'：")
     assert "secret" not in result.stderr
     assert uvicorn_calls == []
 

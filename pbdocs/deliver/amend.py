@@ -280,7 +280,7 @@ def read_charter(path: str | os.PathLike[str], options: CheckOptions | None = No
     doc = extract(source, options.extract)
     result = check_document(doc, options)
     if result.verdict == "error":
-        raise ReadError(source, result.error or "cannot be read")
+        raise ReadError(result.error_code or "check.cannot_read", **{**result.error_fields, "path": source})
     if source.suffix.lower() == ".docx":
         data = source.read_bytes()
         paragraphs = docx_paragraphs(data)
@@ -326,14 +326,13 @@ def amend_charter(path: str | os.PathLike[str], out: str | os.PathLike[str],
     ``table`` (.docx in the opinion's layout, or .txt). A charter needing no change is left alone
     and nothing is written."""
     source, target = Path(path), Path(out)
-    zh = catalogue()
     kind = source.suffix.lower()
     if target.suffix.lower() not in (".docx", ".txt"):
-        raise InvalidOption(zh.text("amend.out_kind", out=target))
+        raise InvalidOption("amend.bad_output_type", path=target)
     if target.suffix.lower() == ".txt" and kind != ".txt":
-        raise InvalidOption(zh.text("amend.txt_only", out=target, name=source.name))
+        raise InvalidOption("amend.text_output_of_text_only", path=target, source=source.name)
     if table is not None and Path(table).suffix.lower() not in (".docx", ".txt"):
-        raise InvalidOption(zh.text("amend.table_kind", table=table))
+        raise InvalidOption("amend.bad_table_type", path=table)
     options = options or CheckOptions()
     as_word = target.suffix.lower() == ".docx"
     charter = read_charter(source, options, as_word=as_word, template=template)

@@ -216,7 +216,7 @@ def compare_documents(old: Document, new: Document, options: CheckOptions | None
     before, after = check_document(old, options), check_document(new, options)
     for doc, result in ((old, before), (new, after)):
         if result.verdict == "error":
-            raise ReadError(doc.path, result.error or "cannot be read")
+            raise ReadError(result.error_code or "check.cannot_read", **{**result.error_fields, "path": doc.path})
     if _key(old.text) == _key(new.text):
         return Comparison(old.path, new.path, before, after, [], len(_units(charter_outline(new))), True)
     old_units, new_units = _units(charter_outline(old)), _units(charter_outline(new))

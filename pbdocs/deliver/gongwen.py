@@ -17,7 +17,6 @@ import zipfile
 from dataclasses import dataclass
 
 from ..errors import InvalidOption
-from ..messages import catalogue
 
 __all__ = ["Gongwen", "new_document", "STYLE"]
 
@@ -125,7 +124,7 @@ class Gongwen:
         try:
             self.word = WordDocument(io.BytesIO(template) if template is not None else None)
         except (ValueError, KeyError, OSError, zipfile.BadZipFile) as exc:
-            raise InvalidOption(catalogue().text("amend.template_kind", template=type(exc).__name__)) from None
+            raise InvalidOption("deliver.bad_template", detail=type(exc).__name__) from None
         self.letterhead = self.templated and any(p.text.strip() for p in self.word.paragraphs)
         if not self.templated:
             body = self.word.element.body

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ..errors import CorruptFile, OverBudget, ReaderFailure, ReadError, UnsupportedFormat
+from ..errors import CorruptFile, Notice, OverBudget, ReaderFailure, ReadError, UnsupportedFormat
 from ..models import Document, Metadata, Page
 from .metadata import parse_metadata
 
@@ -74,13 +74,15 @@ class Extracted:
     """What a format reader hands back before metadata parsing."""
 
     pages: list[Page]
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
     title: str | None = None
     header_lines: list[str] = field(default_factory=list)
 
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp")
-SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".doc", *IMAGE_SUFFIXES)
+# .wps (WPS Office) is read when it is an OLE Word file, and .pages is named so its reader hears
+# how to export it: both are decided here, for check, screen and the web alike.
+SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".doc", ".wps", ".pages", *IMAGE_SUFFIXES)
 # JPEG, PNG, little- and big-endian TIFF.
 _IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG", b"II*\x00", b"MM\x00*")
 _BITMAP_MAGIC = b"BM"
@@ -142,9 +144,8 @@ def extract(path: str | os.PathLike, options: ExtractOptions | None = None) -> D
         raise ReadError("read.empty_file", path=p)
     budget = options.budget
     if st.st_size > budget.max_file_bytes:
-        raise OverBudget(
-            p, f"file is {st.st_size / 1e6:.0f} MB, over the {budget.max_file_bytes / 1e6:.0f} MB limit"
-        )
+        raise OverBudget("read.file_too_large", path=p, size=f"{st.st_size / 1e6:.0f}",
+                         limit=f"{budget.max_file_bytes / 1e6:.0f}")
     suffix = p.suffix.lower()
     try:
         with p.open("rb") as fh:
@@ -152,17 +153,21 @@ def extract(path: str | os.PathLike, options: ExtractOptions | None = None) -> D
     except OSError as exc:
         raise ReadError("read.cannot_read", path=p, detail=exc.strerror or exc) from None
     fmt = sniff_format(head, suffix)
-    warnings: list[str] = []
+    if suffix == ".pages":
+        raise UnsupportedFormat("read.pages", path=p)
+    if suffix == ".wps" and fmt != "doc":
+        raise UnsupportedFormat("read.wps_not_word", path=p)
+    warnings: list[Notice] = []
     if fmt == "mislabeled":
-        raise ReadError(p, f"not a valid {suffix[1:].upper()} file (its bytes are not that format)")
+        raise ReadError("read.mislabeled", path=p, kind=suffix[1:].upper())
     if fmt == "zip":
-        raise UnsupportedFormat(p, "zip archive: use `pbdocs screen` to read archives")
+        raise UnsupportedFormat("read.zip_archive", path=p)
     if suffix not in SUPPORTED_SUFFIXES and fmt == "text" and not _looks_textual(head):
-        raise UnsupportedFormat(p, f"unsupported file type {suffix or '(no extension)'}")
+        raise UnsupportedFormat("read.unsupported_type", path=p, suffix=suffix or "(no extension)")
     expected = {".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".html": "html", ".htm": "html",
                 **dict.fromkeys(IMAGE_SUFFIXES, "image")}.get(suffix)
     if expected and expected != fmt and not (expected == "html" and fmt == "text"):
-        warnings.append(f"named {suffix} but the content is {fmt}; read as {fmt}")
+        warnings.append(Notice.of("warn.content_differs", suffix=suffix, format=fmt))
     try:
         result = _reader(fmt)(p, options)
     except ReadError as exc:
@@ -171,17 +176,17 @@ def extract(path: str | os.PathLike, options: ExtractOptions | None = None) -> D
             exc.args = (f"{exc.path}: {exc.reason}",)
         raise
     except MemoryError:
-        raise OverBudget(p, "too large to read in memory") from None
+        raise OverBudget("read.out_of_memory", path=p) from None
     except RecursionError:
-        raise CorruptFile(p, "structure nested too deeply to read") from None
+        raise CorruptFile("read.nested_too_deeply", path=p) from None
     except Exception as exc:
-        raise ReaderFailure(p, f"the {fmt} reader failed ({type(exc).__name__}: {exc})") from exc
+        raise ReaderFailure("read.reader_failed", path=p, format=fmt, detail=f"{type(exc).__name__}: {exc}") from exc
     pages = _recovered(result.pages, warnings)
     chars = sum(len(pg.text) for pg in pages)
     if chars > budget.max_chars:
-        raise OverBudget(p, f"{chars:,} characters of text, over the limit of {budget.max_chars:,}")
+        raise OverBudget("read.too_many_chars", path=p, chars=f"{chars:,}", limit=f"{budget.max_chars:,}")
     if sum(len(pg.text.strip()) for pg in pages) < options.min_chars:
-        raise ReadError(p, "no text found in the file")
+        raise ReadError("read.no_text", path=p)
     doc = Document(
         path=str(path),
         format=fmt,
@@ -206,18 +211,18 @@ def extract_pages(paths: list[str | os.PathLike], options: ExtractOptions | None
         raise ValueError("extract_pages needs at least one file")
     parts = [extract(path, options) for path in paths]
     pages: list[Page] = []
-    warnings: list[str] = []
+    warnings: list[Notice] = []
     for part in parts:
         for page in part.pages:
             pages.append(Page(len(pages) + 1, page.text, page.ocr))
-        warnings.extend(f"{part.path}: {w}" for w in part.warnings)
+        warnings.extend(w.within(part.path) for w in part.warnings)
     doc = Document(path=pages_label([str(p) for p in paths]), format=parts[0].format if len(
         {d.format for d in parts}) == 1 else "mixed", pages=pages, metadata=Metadata(), warnings=warnings)
     doc.metadata = parse_metadata(doc.text)
     return doc
 
 
-def _recovered(pages: list[Page], warnings: list[str]) -> list[Page]:
+def _recovered(pages: list[Page], warnings: list[Notice]) -> list[Page]:
     """Pages whose text was saved after a wrong decoding (mojibake), decoded back when the right
     codec can be told; pages that stay garbled are left for the checker to refuse."""
     from dataclasses import replace
@@ -232,7 +237,8 @@ def _recovered(pages: list[Page], warnings: list[str]) -> list[Page]:
             continue
         text, route = recovered
         out.append(replace(page, text=text))
-        warnings.append(f"page {page.number}: garbled text re-decoded ({route})")
+        right, _, wrong = route.partition(" read as ")
+        warnings.append(Notice.of("warn.garbled_recovered", page=page.number, right=right, wrong=wrong))
     return out
 
 

@@ -17,7 +17,8 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from ..errors import CorruptFile, MissingDependency, ReadError, UnsafeArchive
+from ..errors import CorruptFile, MissingDependency, Notice, ReadError, UnsafeArchive
+from ..messages import catalogue
 from ..models import Page
 from . import Extracted, ExtractOptions
 
@@ -55,31 +56,23 @@ def check_archive(path: Path, options: ExtractOptions) -> None:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
-        raise CorruptFile(path, f"corrupt DOCX (bad zip archive: {exc})") from None
+        raise CorruptFile("read.docx_bad_zip", path=path, detail=exc) from None
     if len(members) > _MAX_MEMBERS:
-        raise UnsafeArchive(path, f"DOCX archive has {len(members)} parts, over the limit of {_MAX_MEMBERS}")
+        raise UnsafeArchive("read.docx_too_many_parts", path=path, parts=len(members), limit=_MAX_MEMBERS)
     limit = options.budget.max_inflated_bytes
     total = 0
     for member in members:
         if member.file_size > limit:
-            raise UnsafeArchive(
-                path,
-                f"DOCX part {member.filename} would inflate to {_size(member.file_size)}, "
-                f"over the limit of {_size(limit)} (zip bomb?)",
-            )
+            raise UnsafeArchive("read.docx_part_too_large", path=path, part=member.filename,
+                                size=_size(member.file_size), limit=_size(limit))
         if member.file_size > _RATIO_EXEMPT_BYTES and member.file_size > _MAX_RATIO * max(member.compress_size, 1):
-            raise UnsafeArchive(
-                path,
-                f"DOCX part {member.filename} is compressed {member.file_size // max(member.compress_size, 1)}:1 "
-                "(zip bomb?)",
-            )
+            raise UnsafeArchive("read.docx_part_ratio", path=path, part=member.filename,
+                                ratio=member.file_size // max(member.compress_size, 1))
         total += member.file_size
     if total > limit:
-        raise UnsafeArchive(
-            path, f"DOCX would inflate to {_size(total)} in total, over the limit of {_size(limit)}"
-        )
+        raise UnsafeArchive("read.docx_too_large", path=path, size=_size(total), limit=_size(limit))
     if "word/document.xml" not in {member.filename for member in members}:
-        raise ReadError(path, "not a Word document (the archive has no word/document.xml)")
+        raise ReadError("read.not_word", path=path)
 
 
 def _size(size: int) -> str:
@@ -103,11 +96,12 @@ def read_docx(path: Path, options: ExtractOptions) -> Extracted:
     except (PackageNotFoundError, zipfile.BadZipFile, zlib.error, KeyError, ValueError, EOFError,
             etree.XMLSyntaxError, NotImplementedError, OSError) as exc:
         # OSError: a member header pointing outside the archive makes zipfile seek before its start.
-        raise CorruptFile(path, f"corrupt DOCX: {exc.__class__.__name__}: {exc}".rstrip(": ")) from None
+        detail = f"{exc.__class__.__name__}: {exc}".rstrip(": ")
+        raise CorruptFile("read.docx_corrupt", path=path, detail=detail) from None
     except (AttributeError, TypeError, IndexError) as exc:
         # python-docx assumes a well-formed package: a part missing or of the wrong type surfaces as
         # these from deep inside it (opc/package.py core_properties, opc/pkgreader.py load_from_xml).
-        raise CorruptFile(path, f"corrupt DOCX: a part is missing or malformed ({exc.__class__.__name__})") from None
+        raise CorruptFile("read.docx_malformed", path=path, detail=exc.__class__.__name__) from None
     if pictures:
         return _read_pasted_scans(path, text, pictures, title, options)
     return Extracted(pages=[Page(number=1, text=text)], title=title)
@@ -141,15 +135,16 @@ def _read_pasted_scans(path: Path, text: str, pictures: list[tuple[str, bytes]],
     require_ocr(path, f"a body of {len(pictures)} pasted page image{plural} and no text", options)
     frames: list = []
     read = 0
-    notes: list[str] = []
+    notes: list[Notice] = []
     for name, blob in pictures:
         if len(frames) >= options.budget.max_pages:
-            notes.append(f"only the first {len(frames)} pages read (page limit)")
+            notes.append(Notice.of("warn.page_limit_of_pictures", count=len(frames)))
             break
         try:
             picture_frames, _ = ocr_picture(io.BytesIO(blob), path, options)
         except ReadError as exc:
-            notes.append(f"{name} skipped: {exc.reason}")
+            notes.append(Notice.of("warn.picture_skipped", name=name, detail=exc.reason,
+                                   detail_text=catalogue().error_text(exc)))
             continue
         frames.extend(picture_frames[: options.budget.max_pages - len(frames)])
         read += 1
@@ -161,8 +156,7 @@ def _read_pasted_scans(path: Path, text: str, pictures: list[tuple[str, bytes]],
         pages[0] = Page(number=1, text=f"{text}\n{pages[0].text}", ocr=True)
     elif text:
         pages = [Page(number=1, text=text)]
-    label = "image" if read == 1 else "images"
-    notes.insert(0, f"{read} {label} read by OCR")
+    notes.insert(0, Notice.of("warn.ocr_images", count=read, images="image" if read == 1 else "images"))
     return Extracted(pages=pages, warnings=notes, title=title)
 
 
@@ -270,25 +264,23 @@ def read_doc(path: Path, options: ExtractOptions) -> Extracted:
             )
             converted = Path(outdir) / (path.stem + ".txt")
             if not converted.is_file():
-                raise ReadError(path, "LibreOffice could not convert this .doc file")
+                raise ReadError("read.doc_not_converted", path=path)
             text = converted.read_text(encoding="utf-8-sig", errors="replace")
         return Extracted(pages=[Page(number=1, text=text.strip("\n"))])
-    raise MissingDependency(
-        path, "reading .doc files needs antiword or LibreOffice: apt-get install antiword"
-    )
+    raise MissingDependency("read.doc_needs_tool", path=path)
 
 
 def _run_converter(path: Path, command: list[str], tool: str) -> str:
     try:
         done = subprocess.run(command, capture_output=True, timeout=_CONVERTER_TIMEOUT_S, check=False)
     except subprocess.TimeoutExpired:
-        raise ReadError(path, f"{tool} took longer than {_CONVERTER_TIMEOUT_S} s; file skipped") from None
+        raise ReadError("read.tool_timeout", path=path, tool=tool, seconds=_CONVERTER_TIMEOUT_S) from None
     except OSError as exc:
-        raise ReadError(path, f"{tool} could not be started: {exc.strerror or exc}") from None
+        raise ReadError("read.tool_not_started", path=path, tool=tool, detail=exc.strerror or exc) from None
     if done.returncode < 0:
-        raise ReadError(path, f"{tool} crashed (signal {-done.returncode}) on this .doc file")
+        raise ReadError("read.tool_crashed", path=path, tool=tool, signal=-done.returncode)
     if done.returncode != 0:
         detail = done.stderr.decode("utf-8", errors="replace").strip().splitlines()
         reason = detail[-1] if detail else f"exit status {done.returncode}"
-        raise ReadError(path, f"{tool} could not read this .doc file: {reason}")
+        raise ReadError("read.tool_failed", path=path, tool=tool, detail=reason)
     return done.stdout.decode("utf-8", errors="replace")

@@ -11,7 +11,7 @@ import html as htmllib
 import re
 from pathlib import Path
 
-from ..errors import ReadError
+from ..errors import Notice, ReadError
 from ..models import Page
 from . import Extracted
 from .boilerplate import strip_web_boilerplate
@@ -68,10 +68,10 @@ def decode_html(data: bytes) -> tuple[str, str]:
 def read_html(path: Path, options) -> Extracted:
     data = read_bytes_limited(path, options.budget)
     markup, codec = decode_html(data)
-    warnings = [] if codec == "utf-8" else [f"decoded as {codec}"]
+    warnings = [] if codec == "utf-8" else [Notice.of("warn.decoded_as", codec=codec)]
     depth = _nesting_depth(markup)
     if depth > MAX_DEPTH:
-        warnings.append(f"HTML nested {depth} levels deep; read as flat text")
+        warnings.append(Notice.of("warn.html_flat", depth=depth))
         title, body = _flat_text(markup)
     else:
         title, body = _article_text(markup)
@@ -81,7 +81,7 @@ def read_html(path: Path, options) -> Extracted:
         title = title or cleaned.title
     body = re.sub(r"\n{3,}", "\n\n", body).strip()
     if not body:
-        raise ReadError(path, "no text found in the page")
+        raise ReadError("read.no_text_in_page", path=path)
     header = cleaned.header_lines if cleaned else []
     return Extracted(pages=[Page(1, body)], warnings=warnings, title=title, header_lines=header)
 

@@ -12,11 +12,11 @@ import warnings
 from pathlib import Path
 from typing import BinaryIO
 
-from ..errors import CorruptFile, MissingDependency, OcrDisabled, OverBudget
+from ..errors import CorruptFile, MissingDependency, Notice, OcrDisabled, OverBudget
 from ..legal import strip_running_lines
 from ..models import Page
 from . import Extracted, ExtractOptions
-from .pdf import describe_pages
+from .pdf import ocr_notice
 
 __all__ = ["read_image", "ocr_picture", "require_ocr"]
 
@@ -29,20 +29,20 @@ def require_ocr(path: Path, what: str, options: ExtractOptions) -> None:
     from .ocr import INSTALL_HINT, ocr_available
 
     if options.ocr == "never":
-        raise OcrDisabled(path, f"{what} needs OCR, but OCR is disabled")
+        raise OcrDisabled("read.ocr_disabled", path=path, what=what)
     if not ocr_available():
-        raise MissingDependency(path, f"{what} needs OCR, but OCR is not installed: {INSTALL_HINT}")
+        raise MissingDependency("read.ocr_not_installed", path=path, what=what, hint=INSTALL_HINT)
 
 
 def read_image(path: Path, options: ExtractOptions) -> Extracted:
     require_ocr(path, "an image file", options)
     with path.open("rb") as stream:
         frames, total = ocr_picture(stream, path, options)
-    notes: list[str] = []
+    notes: list[Notice] = []
     if total > len(frames):
-        notes.append(f"only the first {len(frames)} of {total} pages read (page limit)")
+        notes.append(Notice.of("warn.page_limit", count=len(frames), total=total))
     numbers = list(range(1, len(frames) + 1))
-    notes.append(f"{describe_pages(numbers)} read by OCR")
+    notes.append(ocr_notice(numbers))
     pages = [
         Page(number=number, text="\n".join(line.text for line in lines), ocr=True)
         for number, lines in zip(numbers, strip_running_lines(frames), strict=False)
@@ -73,11 +73,9 @@ def ocr_picture(stream: BinaryIO, path: Path, options: ExtractOptions):
     except Image.DecompressionBombError:
         # Pillow refuses canvases far beyond its own limit (which is above ours) before pbdocs can
         # look at the size.
-        raise OverBudget(
-            path, f"image too large (over the limit of {options.budget.max_image_pixels:,} pixels; decompression bomb?)"
-        ) from None
+        raise OverBudget("read.image_bomb", path=path, limit=f"{options.budget.max_image_pixels:,}") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise CorruptFile(path, f"corrupt image: {_reason(exc)}") from None
+        raise CorruptFile("read.corrupt_image", path=path, detail=_reason(exc)) from None
     return frames, total
 
 
@@ -87,10 +85,8 @@ def _upright_page(frame, path: Path, options: ExtractOptions):
 
     width, height = frame.size
     if width * height > options.budget.max_image_pixels:
-        raise OverBudget(
-            path,
-            f"image too large ({width}x{height} pixels, over the limit of {options.budget.max_image_pixels:,} pixels)",
-        )
+        raise OverBudget("read.image_too_large", path=path, width=width, height=height,
+                         limit=f"{options.budget.max_image_pixels:,}")
     scale = MAX_LONG_SIDE / max(width, height, 1)
     if scale < 1 and frame.format == "JPEG":
         # JPEG decodes straight to a half, quarter or eighth of its size: far less memory and time.

@@ -51,7 +51,7 @@ def load_engine():
     try:
         from rapidocr import RapidOCR
     except ImportError:
-        raise MissingDependency("", f"OCR is not installed: {INSTALL_HINT}") from None
+        raise MissingDependency("read.ocr_missing", hint=INSTALL_HINT) from None
     # rapidocr logs every model load at INFO on stderr; pbdocs keeps stderr for its own messages.
     return RapidOCR(params={"Global.log_level": "warning"})
 

@@ -15,7 +15,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import CorruptFile, MissingDependency, OcrDisabled, OverBudget, ReadError
+from ..errors import CorruptFile, MissingDependency, Notice, OcrDisabled, OverBudget, ReadError
 from ..legal import strip_running_lines
 from ..models import Line, Page
 from ..normalize import drop_cjk_spaces
@@ -54,12 +54,12 @@ def _read_pdf(path: Path, options: ExtractOptions) -> Extracted:
     import pypdfium2 as pdfium
 
     document = _open(path, pdfium)
-    warnings: list[str] = []
+    warnings: list[Notice] = []
     try:
         total = len(document)
         count = min(total, options.budget.max_pages)
         if count < total:
-            warnings.append(f"only the first {count} of {total} pages read (page limit)")
+            warnings.append(Notice.of("warn.page_limit", count=count, total=total))
         page_lines: list[list[Line]] = []
         ocr_pages: list[int] = []
         spent = _Spent()
@@ -77,16 +77,16 @@ def _read_pdf(path: Path, options: ExtractOptions) -> Extracted:
                 finally:
                     page.close()
             except pdfium.PdfiumError as exc:
-                reason = f"corrupt PDF: page {number} cannot be read ({_pdfium_reason(exc)})"
-                raise CorruptFile(path, reason) from None
+                raise CorruptFile("read.pdf_bad_page", path=path, page=number, detail=_pdfium_reason(exc)) from None
             spent.chars += sum(len(line.text) + 1 for line in lines)
             if spent.chars > options.budget.max_chars:
-                raise OverBudget(path, f"more than {options.budget.max_chars:,} characters of text by page {number}")
+                raise OverBudget("read.pdf_too_many_chars", path=path, limit=f"{options.budget.max_chars:,}",
+                                 page=number)
             page_lines.append(lines)
     finally:
         document.close()
     if ocr_pages:
-        warnings.append(f"{describe_pages(ocr_pages)} read by OCR")
+        warnings.append(ocr_notice(ocr_pages))
     stripped = strip_running_lines(page_lines)
     pages = [
         Page(number=i + 1, text="\n".join(line.text for line in lines), ocr=(i + 1) in ocr_pages)
@@ -101,15 +101,15 @@ def _open(path: Path, pdfium):
     except pdfium.PdfiumError as exc:
         code = getattr(exc, "err_code", None)
         if code == pdfium.raw.FPDF_ERR_PASSWORD:
-            raise ReadError(path, "encrypted PDF (password required)") from None
+            raise ReadError("read.pdf_password", path=path) from None
         if code == pdfium.raw.FPDF_ERR_SECURITY:
-            raise ReadError(path, "encrypted PDF (unsupported security handler)") from None
-        raise CorruptFile(path, f"corrupt PDF: {_pdfium_reason(exc)}") from None
+            raise ReadError("read.pdf_security", path=path) from None
+        raise CorruptFile("read.pdf_corrupt", path=path, detail=_pdfium_reason(exc)) from None
     # When the last incremental update of a file was cut off, pdfium silently serves the previous
     # revision; a cut-off download must not pass as an older or shorter charter.
     if _is_cut_off(path):
         document.close()
-        raise CorruptFile(path, "corrupt PDF: truncated (the file does not end with %%EOF)")
+        raise CorruptFile("read.pdf_truncated", path=path)
     return document
 
 
@@ -264,13 +264,11 @@ def _render_scale(path: Path, page, number: int, options: ExtractOptions, spent:
         scale = math.sqrt(budget.max_page_pixels / area)
         if scale * 72 < _MIN_OCR_DPI:
             needed = area * (_MIN_OCR_DPI / 72) ** 2
-            raise OverBudget(path, f"page {number} is {width / 72:.0f}x{height / 72:.0f} inches: rendering it "
-                                   f"for OCR takes {needed:,.0f} pixels, over the limit of "
-                                   f"{budget.max_page_pixels:,} per page (render bomb?)")
+            raise OverBudget("read.pdf_page_too_large", path=path, page=number, width=f"{width / 72:.0f}",
+                             height=f"{height / 72:.0f}", pixels=f"{needed:,.0f}", limit=f"{budget.max_page_pixels:,}")
     spent.pixels += int(area * scale * scale)
     if spent.pixels > budget.max_document_pixels:
-        raise OverBudget(path, f"rendering page {number} for OCR takes the document past its limit of "
-                               f"{budget.max_document_pixels:,} pixels")
+        raise OverBudget("read.pdf_too_many_pixels", path=path, page=number, limit=f"{budget.max_document_pixels:,}")
     return scale
 
 
@@ -278,17 +276,21 @@ def _ocr_page(path: Path, page, number: int, reason: str, options: ExtractOption
     from .ocr import INSTALL_HINT, ocr_available, ocr_image
 
     if options.ocr == "never":
-        raise OcrDisabled(path, f"page {number} needs OCR ({reason}) but OCR is disabled")
+        raise OcrDisabled("read.page_ocr_disabled", path=path, page=number, why=reason)
     if not ocr_available():
-        raise MissingDependency(
-            path, f"page {number} needs OCR ({reason}) but OCR is not installed: {INSTALL_HINT}"
-        )
+        raise MissingDependency("read.page_ocr_not_installed", path=path, page=number, why=reason, hint=INSTALL_HINT)
     bitmap = page.render(scale=_render_scale(path, page, number, options, spent))
     try:
         image = bitmap.to_pil()
     finally:
         bitmap.close()
     return ocr_image(image)
+
+
+def ocr_notice(numbers: list[int]) -> Notice:
+    """The warning that ``numbers`` were read by OCR."""
+    described = describe_pages(numbers)
+    return Notice.of("warn.ocr_pages", described=described, pages=described.partition(" ")[2])
 
 
 def describe_pages(numbers: list[int]) -> str:

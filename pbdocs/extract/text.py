@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import OverBudget, ReadError
+from ..errors import Notice, OverBudget, ReadError
 from ..legal import is_page_number, strip_running_lines
 from ..models import Line, Page
 
@@ -84,7 +84,7 @@ def read_bytes_limited(path: Path, budget) -> bytes:
     with path.open("rb") as fh:
         data = fh.read(limit + 1)
     if len(data) > limit:
-        raise OverBudget(path, f"file is over the {limit / 1e6:.0f} MB limit for text")
+        raise OverBudget("read.text_too_large", path=path, limit=f"{limit / 1e6:.0f}")
     return data
 
 
@@ -94,9 +94,9 @@ def read_text(path: Path, options) -> Extracted:
     data = read_bytes_limited(path, options.budget)
     text, codec = decode_bytes(data)
     if _looks_binary(text, replaced=codec != "utf-8"):
-        raise ReadError(path, "binary data, not text")
+        raise ReadError("read.binary", path=path)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    warnings = [] if codec in ("utf-8", "ascii") else [f"decoded as {codec}"]
+    warnings = [] if codec in ("utf-8", "ascii") else [Notice.of("warn.decoded_as", codec=codec)]
     title = None
     header: list[str] = []
     if options.strip_boilerplate:
@@ -104,7 +104,7 @@ def read_text(path: Path, options) -> Extracted:
 
         cleaned = strip_web_boilerplate(text)
         if cleaned.removed_lines:
-            warnings.append(f"removed {cleaned.removed_lines} lines of site boilerplate")
+            warnings.append(Notice.of("warn.boilerplate_removed", count=cleaned.removed_lines))
         text, title = cleaned.text, cleaned.title
         header = cleaned.header_lines
     pages = split_pages(text)

@@ -60,7 +60,7 @@ MIGRATIONS: list[list[Statement]] = [
         # Names compared case-insensitively after NFKC; tokens named so they can be listed and
         # revoked; the caller's address in the audit trail; every review kept, not only the last.
         "ALTER TABLE users ADD COLUMN name_key TEXT",
-        "CREATE INDEX users_name_key ON users (name_key)",
+        "CREATE INDEX users_by_name_key ON users (name_key)",
         "ALTER TABLE credentials ADD COLUMN label TEXT",
         "ALTER TABLE audit ADD COLUMN address TEXT NOT NULL DEFAULT ''",
         """CREATE TABLE reviews (id {id}, batch_id TEXT NOT NULL, position INTEGER NOT NULL,
@@ -202,8 +202,7 @@ class _SqlRepository(Repository):
             cur.execute("SELECT MAX(version) FROM schema_version")
             current = cur.fetchone()[0] or 0
             if current > len(MIGRATIONS):
-                raise OfficeError(f"the database has schema version {current}, newer than this pbdocs "
-                                  f"({len(MIGRATIONS)}): upgrade pbdocs")
+                raise OfficeError("office.newer_schema", version=current, known=len(MIGRATIONS))
             for version in range(current + 1, len(MIGRATIONS) + 1):
                 for statement in MIGRATIONS[version - 1]:
                     if callable(statement):
@@ -430,7 +429,7 @@ class SQLiteRepository(_SqlRepository):
                 cur.execute("PRAGMA journal_mode=WAL")
                 cur.fetchone()
         except sqlite3.DatabaseError as exc:
-            raise OfficeError(f"{self.path}: not a usable SQLite database: {exc}") from None
+            raise OfficeError("office.bad_sqlite", path=self.path, detail=exc) from None
         self.migrate()
         # The write-ahead log and its index exist now; SQLite creates them like the database, but a
         # folder copied in from elsewhere may have brought them with other permissions.
@@ -467,8 +466,7 @@ class PostgresRepository(_SqlRepository):
         try:
             import psycopg
         except ImportError:
-            raise MissingDependency(redacted(url), "PostgreSQL needs psycopg: pip install 'pbdocs[postgres]'") \
-                from None
+            raise MissingDependency("office.needs_psycopg", path=redacted(url)) from None
         self._psycopg = psycopg
         self._url = url
         self.migrate()
@@ -477,8 +475,8 @@ class PostgresRepository(_SqlRepository):
         try:
             return self._psycopg.connect(self._url)
         except self._psycopg.OperationalError as exc:
-            raise OfficeError(f"cannot reach the PostgreSQL database {redacted(self._url)}: "
-                              f"{str(exc).strip() or type(exc).__name__}") from None
+            raise OfficeError("office.postgres_unreachable", database=redacted(self._url),
+                              detail=str(exc).strip() or type(exc).__name__) from None
 
 
 
@@ -495,7 +493,6 @@ def open_repository(data_dir: Path, database: str | None = None) -> Repository:
     """PostgreSQL when ``database`` is a ``postgresql://`` address, else SQLite in ``data_dir``."""
     if database:
         if not database.startswith(("postgresql://", "postgres://")):
-            raise OfficeError(f"unsupported database address {redacted(database)!r}: "
-                              f"give a postgresql:// address, or none for SQLite in the data folder")
+            raise OfficeError("office.bad_database_address", database=repr(redacted(database)))
         return PostgresRepository(database)
     return SQLiteRepository(data_dir / "pbdocs.sqlite3")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import OfficeError
+from ..errors import Notice, OfficeError
 from ..messages import catalogue
 from ..present import NO_OPINION_VERDICTS
 from ..screen.records import ScreenRecord
@@ -55,7 +55,7 @@ class Intake:
 
     label: str
     path: str | None
-    error: str | None = None
+    error: Notice | None = None
 
 
 def parse_duration(text: str) -> _dt.timedelta | None:
@@ -76,7 +76,7 @@ def private_folder(folder: Path) -> int | None:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         mode = stat.S_IMODE(folder.stat().st_mode)
     except OSError as exc:
-        raise OfficeError(f"{folder}: cannot create the data folder: {exc.strerror or exc}") from None
+        raise OfficeError("office.cannot_create_data", path=folder, detail=exc.strerror or exc) from None
     if not mode & 0o077:
         return None
     try:
@@ -203,7 +203,7 @@ class Office:
         rows = []
         for position, document in enumerate(documents, start=1):
             if document.path is None:
-                record = ScreenRecord.failed(document.label, document.error or "not stored").as_dict()
+                record = ScreenRecord.failed(document.label, document.error or Notice.of("web.not_stored")).as_dict()
                 rows.append(BatchRow(position, document.label, None, record))
             else:
                 rows.append(BatchRow(position, document.label, self.originals.put(document.path)))
@@ -243,7 +243,7 @@ class Office:
     def review(self, user: User, batch: Batch, position: int, verdict: str, note: str) -> Review | None:
         """Record ``user``'s verdict on a checked row; None when the batch has no such checked row."""
         if verdict not in REVIEW_VERDICTS:
-            raise OfficeError(f"unknown verdict {verdict!r}; one of {', '.join(REVIEW_VERDICTS)}")
+            raise OfficeError("office.unknown_verdict", verdict=verdict, verdicts=", ".join(REVIEW_VERDICTS))
         row = next((r for r in self.repo.rows(batch.id) if r.position == position), None)
         if row is None or row.pending:
             return None

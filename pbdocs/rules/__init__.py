@@ -11,7 +11,7 @@ import os
 import re
 
 from ..domain import registry
-from ..errors import PbdocsError, ReadError
+from ..errors import Notice, PbdocsError, ReadError
 from ..messages import catalogue
 from ..models import Document
 from .options import CheckOptions
@@ -58,10 +58,10 @@ def _garbled_reason(doc: Document) -> str | None:
     return catalogue().text("garbled.hanzi", common=f"{found.common_share:.0%}")
 
 
-def _garbled_pages(doc: Document) -> list[str]:
+def _garbled_pages(doc: Document) -> list[Notice]:
     from ..extract.quality import garbled
 
-    return [catalogue().text("garbled.page", page=p.number) for p in doc.pages
+    return [Notice.of("warn.garbled_page", page=p.number) for p in doc.pages
             if len(doc.pages) > 1 and garbled(p.text)]
 
 
@@ -77,14 +77,13 @@ def check_document(doc: Document, options: CheckOptions | None = None) -> CheckR
     packs = options.packs()
     chars = _meaningful_chars(doc, MIN_TEXT_CHARS)
     if chars < MIN_TEXT_CHARS:
-        return CheckResult(path=doc.path, verdict="error", org_type=options.org_type,
-                           error=f"near-empty text ({chars} characters): nothing to check",
-                           ocr_pages=doc.ocr_pages)
+        return CheckResult.unreadable(doc.path, Notice.of("check.near_empty", chars=chars),
+                                      org_type=options.org_type, ocr_pages=doc.ocr_pages)
     unreadable = _garbled_reason(doc)
     if unreadable:
         # Mojibake is never a charter without a clause: no verdict on it, no advice to add one.
-        return CheckResult(path=doc.path, verdict="error", org_type=options.org_type, error=unreadable,
-                           reason=unreadable, ocr_pages=doc.ocr_pages)
+        return CheckResult.unreadable(doc.path, Notice.of("check.garbled", reason=unreadable),
+                                      org_type=options.org_type, reason=unreadable, ocr_pages=doc.ocr_pages)
     result = evaluate(doc, packs, lexicon(), options.org_type, options.kind)
     result.warnings.extend(_garbled_pages(doc))
     return result
@@ -114,10 +113,10 @@ def _read_and_check(label: str, read, options: CheckOptions, *, name_file: bool)
     except PbdocsError as exc:
         # The row already names the file; its error says why it could not be read.
         reason = exc.reason if isinstance(exc, ReadError) and not name_file else str(exc)
-        return CheckResult(path=label, verdict="error", org_type=options.org_type, error=reason)
+        return CheckResult.unreadable(label, exc, error=reason, org_type=options.org_type)
     except Exception as exc:  # noqa: BLE001 - a reader crash on one file must not stop a batch
-        return CheckResult(path=label, verdict="error", org_type=options.org_type,
-                           error=f"cannot read ({type(exc).__name__}: {exc})")
+        return CheckResult.unreadable(label, Notice.of("check.cannot_read", detail=f"{type(exc).__name__}: {exc}"),
+                                      org_type=options.org_type)
     result = check_document(doc, options)
     result.warnings[:0] = doc.warnings
     return result

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from ..domain import Domain, registry
+from ..errors import Notice
 from ..messages import catalogue
 from ..models import Document
 from .identity import charter_name, detect_org_type, judge_kind, subject_word
@@ -396,9 +397,9 @@ def verdict_of(findings: list[Finding]) -> str:
     return "partial"
 
 
-def _run(run: _Evaluation, rules: list[RuleSpec], detected: str | None) -> tuple[list[Finding], list[str]]:
+def _run(run: _Evaluation, rules: list[RuleSpec], detected: str | None) -> tuple[list[Finding], list[Notice]]:
     """Every rule that applies to the organization type; rules reading another rule's finding last."""
-    warnings: list[str] = []
+    warnings: list[Notice] = []
     skipped_for_type = False
     for rule in sorted(rules, key=lambda r: RULE_KINDS[r.kind].reads_target):
         if rule.org_types and detected not in rule.org_types:
@@ -406,8 +407,7 @@ def _run(run: _Evaluation, rules: list[RuleSpec], detected: str | None) -> tuple
             continue
         run.findings[rule.id] = _EVALUATIONS[rule.kind](run, rule)
     if skipped_for_type:
-        warnings.append("organization type not recognized: rules for a specific type were skipped "
-                        "(give --org-type)")
+        warnings.append(Notice.of("warn.org_type_unknown"))
     return [run.findings[r.id] for r in rules if r.id in run.findings], warnings
 
 

@@ -59,7 +59,7 @@ class CheckOptions:
             try:
                 rules_text = path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as exc:
-                raise RulePackError(f"{path}: cannot read rule pack: {exc}") from None
+                raise RulePackError("rules.cannot_read", path=path, detail=exc) from None
             rules_name = str(path)
         options = cls(pack=pack, org_type=org_type, rules_name=rules_name, rules_text=rules_text,
                       extract=extract or ExtractOptions(), kind=kind)

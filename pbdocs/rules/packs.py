@@ -175,7 +175,7 @@ def _parse_toml(text: str, source: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise RulePackError(f"{source}: not valid TOML: {exc}") from None
+        raise RulePackError("rules.not_toml", path=source, detail=exc) from None
 
 
 class _Checker:
@@ -185,7 +185,7 @@ class _Checker:
         self.source = source
 
     def fail(self, where: str, message: str) -> NoReturn:
-        raise RulePackError(f"{self.source}: {where}: {message}")
+        raise RulePackError("rules.bad_pack", path=self.source, where=where, detail=message)
 
     def table(self, data: Any, where: str) -> dict[str, Any]:
         if not isinstance(data, dict):
@@ -397,16 +397,15 @@ def load_pack(name_or_path: str | os.PathLike[str]) -> Pack:
         return _builtin(name)
     path = Path(name_or_path)
     if not path.suffix and path.parent == Path("."):
-        raise RulePackError(f"unknown rule pack {name!r} (built in: {', '.join(builtin_pack_names())}, "
-                            "or give a .toml file)")
+        raise RulePackError("rules.unknown_pack", name=name, packs=", ".join(builtin_pack_names()))
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise RulePackError(f"{path}: no such rule pack file") from None
+        raise RulePackError("rules.no_such_file", path=path) from None
     except UnicodeDecodeError:
-        raise RulePackError(f"{path}: rule pack is not UTF-8 text") from None
+        raise RulePackError("rules.not_utf8", path=path) from None
     except OSError as exc:
-        raise RulePackError(f"{path}: cannot read rule pack: {exc.strerror or exc}") from None
+        raise RulePackError("rules.cannot_read", path=path, detail=exc.strerror or exc) from None
     return parse_pack(text, str(path))
 
 
@@ -419,7 +418,7 @@ def resolve_packs(pack: str = "party", rules_file: str | os.PathLike[str] | Pack
         known = {r.id for p in packs for r in p.rules}
         clash = sorted(known & {r.id for r in extra.rules})
         if clash:
-            raise RulePackError(f"{extra.source}: rule id(s) {', '.join(clash)} already defined by a built-in pack")
+            raise RulePackError("rules.id_clash", path=extra.source, ids=", ".join(clash))
         packs.append(extra)
     return packs
 
@@ -445,4 +444,4 @@ def lexicon() -> Lexicon:
             quotation_cues=tuple(data["quotation"]["cues"]),
         )
     except (KeyError, TypeError, ValueError) as exc:
-        raise RulePackError(f"{source}: malformed lexicon: {exc!r}") from None
+        raise RulePackError("rules.bad_lexicon", path=source, detail=repr(exc)) from None

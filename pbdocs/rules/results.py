@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..domain import registry
+from ..errors import LEGACY, Notice, PbdocsError
+from ..messages import catalogue
 from .identity import KindEvidence
 from .packs import LegalBasis
 from .structure import Evidence
@@ -175,11 +177,35 @@ class CheckResult:
     error: str | None = None
     ocr_pages: list[int] = field(default_factory=list)
     subject: str | None = None
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
     # The document kind's code (pbdocs/data/domain.toml [[document_kinds]]), and for a verdict of
     # not_applicable or error the reason in Chinese.
     kind: str | None = None
     reason: str | None = None
+    # Why the document could not be checked, as data (pbdocs.errors): ``error`` keeps the English
+    # reason JSON always carried; people read ``error_text``.
+    error_code: str | None = None
+    error_fields: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def unreadable(cls, path: str, problem: PbdocsError | Notice, *, error: str | None = None,
+                   **given: Any) -> CheckResult:
+        """The result of a document that could not be checked, for ``problem``; ``error`` replaces
+        the English reason where it must name more (the file of several)."""
+        return cls(path=path, verdict="error", error=error or problem.reason, error_code=problem.code,
+                   error_fields=dict(problem.fields), **given)
+
+    @property
+    def error_text(self) -> str | None:
+        """Why the document could not be checked, in Chinese; the file is named when it is not
+        the result's own (one page of several)."""
+        if self.error is None:
+            return None
+        if self.error_code is None:
+            return self.error  # a result of before the codes
+        text = catalogue().error_text(self.error_code, **self.error_fields)
+        where = self.error_fields.get("path")
+        return catalogue().text("cli.error_in", path=where, message=text) if where and where != self.path else text
     # The words the kind was told by (判断依据), strongest first; empty when the kind was given.
     kind_evidence: list[KindEvidence] = field(default_factory=list)
 
@@ -196,9 +222,14 @@ class CheckResult:
             "error": self.error,
             "ocr_pages": list(self.ocr_pages),
             "subject": self.subject,
-            "warnings": list(self.warnings),
+            "warnings": [w.reason for w in self.warnings],
+            "warning_codes": [w.as_dict() for w in self.warnings],
+            "warning_texts": [catalogue().error_text(w) for w in self.warnings],
             "kind": self.kind,
             "reason": self.reason,
+            "error_code": self.error_code,
+            "error_fields": dict(self.error_fields),
+            "error_text": self.error_text,
             "kind_evidence": [e.as_dict() for e in self.kind_evidence],
         }
 
@@ -209,6 +240,7 @@ class CheckResult:
         what = "check result"
         verdict = _required(data, "verdict", str, what)
         findings, pages, warnings = (data.get(key, []) for key in ("findings", "ocr_pages", "warnings"))
+        coded = data.get("warning_codes")
         if not isinstance(findings, list) or not isinstance(pages, list) or not isinstance(warnings, list):
             raise ValueError(f"{what}: 'findings', 'ocr_pages' and 'warnings' must be lists")
         if not all(isinstance(p, int) for p in pages) or not all(isinstance(w, str) for w in warnings):
@@ -217,8 +249,13 @@ class CheckResult:
             path=_required(data, "path", str, what), verdict=verdict,
             org_type=_optional(data, "org_type", str, what), name=_optional(data, "name", str, what),
             findings=[Finding.from_dict(f) for f in findings], error=_optional(data, "error", str, what),
-            ocr_pages=list(pages), subject=_optional(data, "subject", str, what), warnings=list(warnings),
+            ocr_pages=list(pages), subject=_optional(data, "subject", str, what),
+            # A result of before the codes keeps its warnings as they were written.
+            warnings=[Notice.from_dict(w) for w in coded] if isinstance(coded, list)
+            else [Notice.of(LEGACY, reason=w) for w in warnings],
             kind=_optional(data, "kind", str, what), reason=_optional(data, "reason", str, what),
+            error_code=_optional(data, "error_code", str, what),
+            error_fields=dict(_object(data.get("error_fields") or {}, f"{what}: 'error_fields'")),
             kind_evidence=[KindEvidence.from_dict(e) for e in data.get("kind_evidence") or []],
         )
 

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import ScreenError
+from ..errors import Notice, ScreenError
 from ..executor import DaskCluster, Executor, Job, LocalPool, Outcome, usable_cpus
+from ..messages import catalogue
 from ..rules.options import CheckOptions
 from .inputs import ArchiveLimits, Source, collect_sources
 from .journal import Journal, journal_path
@@ -37,7 +38,7 @@ class ScreenResult:
     report: Path
     records: list[ScreenRecord]
     reused: int = 0
-    notes: list[str] = field(default_factory=list)
+    notes: list[Notice] = field(default_factory=list)
 
     @property
     def rows(self) -> list[dict[str, Any]]:
@@ -56,7 +57,7 @@ class ScreenResult:
 
     def as_dict(self) -> dict[str, Any]:
         return {"report": str(self.report), "summary": summarize(self.rows), "reused": self.reused,
-                "notes": list(self.notes), "rows": self.rows}
+                "notes": [n.reason for n in self.notes], "rows": self.rows}
 
 
 def screen(
@@ -86,7 +87,7 @@ def screen(
     report_format(out)
     run_on = _executor(executor, scheduler, workers)
     if not out.parent.is_dir():
-        raise ScreenError(f"{out}: the report's folder does not exist")
+        raise ScreenError("screen.no_report_folder", path=out)
     # A bad rule pack raises here, once, instead of turning every document into an error row.
     options.packs()
 
@@ -100,11 +101,11 @@ def screen(
     try:
         work_dir.mkdir()
     except OSError as exc:
-        raise ScreenError(f"{out}: cannot write in the report's folder: {exc.strerror or exc}") from None
+        raise ScreenError("screen.report_folder_not_writable", path=out, detail=exc.strerror or exc) from None
     try:
         sources = collect_sources(list(paths), work_dir, limits=limits, exclude={str(out), str(journal_file)})
         if not sources:
-            raise ScreenError(f"no documents found in {', '.join(map(str, paths))}")
+            raise ScreenError("screen.no_documents", paths=", ".join(map(str, paths)))
         with Journal(journal_file, options.fingerprint(), resume=resume) as journal:
             result = _screen_sources(sources, journal, options, run_on, timeout, on_progress)
             try:
@@ -112,8 +113,9 @@ def screen(
             except ScreenError as exc:
                 # Every result is in the journal: the next run writes the report without checking
                 # any document again.
-                raise ScreenError(f"{exc}; the {len(result.records)} results are kept in {journal_file}, "
-                                  f"and running the same command again writes the report from them") from exc
+                raise ScreenError("screen.report_failed_kept", path=exc.path, detail=exc.reason,
+                                  detail_text=catalogue().error_text(exc), count=len(result.records),
+                                  journal=journal_file) from exc
             journal.remove()
         return result
     finally:
@@ -125,12 +127,12 @@ def _executor(executor: str | Executor, scheduler: str | None, workers: int | No
         return executor
     if executor == "dask":
         if not scheduler:
-            raise ScreenError("the dask executor needs the address of a scheduler")
+            raise ScreenError("screen.dask_needs_scheduler")
         return DaskCluster(scheduler)
     if executor != "local":
-        raise ScreenError(f"unknown executor {executor!r}; use local or dask")
+        raise ScreenError("screen.unknown_executor", executor=executor)
     if workers is not None and workers < 1:
-        raise ScreenError("workers must be at least 1")
+        raise ScreenError("screen.no_workers")
     return LocalPool(workers or usable_cpus())
 
 
@@ -145,7 +147,7 @@ def _screen_sources(sources: list[Source], journal: Journal, options: CheckOptio
         if sha256 not in journal.done and sha256 not in jobs:
             jobs[sha256] = document_job(local, options, timeout, key=sha256)
     if reused:
-        notes.append(f"resumed: {reused} document(s) already screened")
+        notes.append(Notice.of("warn.resumed", count=reused))
 
     total = len(sources)
     finished = total - len(readable) + sum(1 for sha256, _ in readable if sha256 in journal.done)
@@ -177,5 +179,5 @@ def _screen_sources(sources: list[Source], journal: Journal, options: CheckOptio
 def _record(source: Source, journal: Journal) -> ScreenRecord:
     """The document's record, under the path the user knows it by."""
     if source.error is not None or source.sha256 is None:
-        return ScreenRecord.failed(source.display, source.error or "not read")
+        return ScreenRecord.failed(source.display, source.error or Notice.of("screen.not_read"))
     return journal.done[source.sha256].labelled(source.display)

@@ -17,6 +17,7 @@ import zlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ..errors import Notice
 from ..extract import SUPPORTED_SUFFIXES
 from ..files import sha256_file
 from .records import member_label
@@ -53,7 +54,7 @@ class Source:
     display: str
     local: str | None = None
     sha256: str | None = None
-    error: str | None = None
+    error: Notice | None = None
     member: str | None = None
 
 
@@ -97,7 +98,7 @@ def collect_sources(
                 sources.append(_file_source(path))
             else:
                 suffix = Path(path).suffix or "(no extension)"
-                sources.append(Source(path, error=f"unsupported file type {suffix}"))
+                sources.append(Source(path, error=Notice.of("read.unsupported_type", suffix=suffix)))
     return sources
 
 
@@ -116,20 +117,20 @@ def _walk(arg: str, exclude: set[str]):
             yield full
 
 
-def _not_a_document_file(path: str, real: str, root: str | None) -> str | None:
+def _not_a_document_file(path: str, real: str, root: str | None) -> Notice | None:
     """Why ``path`` is not read at all, or None. Only regular files are opened: reading a FIFO
     blocks forever and a device never ends, before any time limit applies. In a screened folder a
     symbolic link may not lead out of it (to /dev/zero, to the user's other files)."""
     if root is not None and not (real == root or real.startswith(root.rstrip(os.sep) + os.sep)):
-        return "symbolic link leading out of the screened folder; not read"
+        return Notice.of("screen.link_out_of_folder")
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
-        return "no such file (a broken symbolic link?)"
+        return Notice.of("screen.broken_link")
     except OSError as exc:
-        return f"cannot read: {exc.strerror or exc}"
+        return Notice.of("read.cannot_read", detail=exc.strerror or str(exc))
     if not stat.S_ISREG(mode):
-        return "not a regular file (a pipe, device or socket); not read"
+        return Notice.of("screen.not_regular")
     return None
 
 
@@ -147,10 +148,10 @@ def _is_screenable(name: str) -> bool:
 def _file_source(path: str) -> Source:
     try:
         if not os.path.exists(path):
-            return Source(path, error="no such file")
+            return Source(path, error=Notice.of("read.no_such_file"))
         return Source(path, local=path, sha256=sha256_file(path))
     except OSError as exc:
-        return Source(path, error=f"cannot read: {exc.strerror or exc}")
+        return Source(path, error=Notice.of("read.cannot_read", detail=exc.strerror or str(exc)))
 
 
 def _member_name(info: zipfile.ZipInfo) -> str:
@@ -171,15 +172,15 @@ def _member_name(info: zipfile.ZipInfo) -> str:
     return name
 
 
-def _unsafe_reason(name: str) -> str | None:
+def _unsafe_reason(name: str) -> Notice | None:
     """Why a member name may not be written, or None when it stays inside the archive root."""
     unified = name.replace("\\", "/")
     if unified.startswith("/") or re.match(r"^[A-Za-z]:", unified):
-        return "absolute member path refused"
+        return Notice.of("archive.absolute_path")
     if ".." in unified.split("/"):
-        return "member path leaves the archive (..) refused"
+        return Notice.of("archive.leaves_archive")
     if "\x00" in unified:
-        return "member name contains a NUL byte"
+        return Notice.of("archive.nul_in_name")
     return None
 
 
@@ -187,18 +188,18 @@ def _unpack_archive(path: str, target: Path, limits: ArchiveLimits) -> list[Sour
     try:
         archive = zipfile.ZipFile(path)
     except FileNotFoundError:
-        return [Source(path, error="no such file")]
+        return [Source(path, error=Notice.of("read.no_such_file"))]
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        return [Source(path, error=f"not a readable zip archive: {exc}")]
+        return [Source(path, error=Notice.of("archive.unreadable", detail=str(exc)))]
     with archive:
         infos = [i for i in archive.infolist() if not i.is_dir()]
         if len(infos) > limits.max_members:
-            return [Source(path, error=f"archive refused: {len(infos)} members, over the limit of "
-                                       f"{limits.max_members}")]
+            return [Source(path, error=Notice.of("archive.too_many_members", members=len(infos),
+                                                 limit=limits.max_members))]
         declared = sum(i.file_size for i in infos)
         if declared > limits.max_total_bytes:
-            return [Source(path, error=f"archive refused: inflates to {_mb(declared)}, over the "
-                                       f"{_mb(limits.max_total_bytes)} limit")]
+            return [Source(path, error=Notice.of("archive.too_large", size=_mb(declared),
+                                                 limit=_mb(limits.max_total_bytes)))]
         target.mkdir(parents=True, exist_ok=False)
         sources: list[Source] = []
         budget = limits.max_total_bytes
@@ -222,17 +223,18 @@ def _unpack_member(archive, info, name, display, target: Path, index: int, limit
         return Source(display, error=reason), 0
     mode = info.external_attr >> 16
     if stat.S_ISLNK(mode):
-        return Source(display, error="symbolic link member refused"), 0
+        return Source(display, error=Notice.of("archive.symlink")), 0
     if name.lower().endswith(ARCHIVE_SUFFIX):
-        return Source(display, error="nested archive not opened; unpack it and screen its contents"), 0
+        return Source(display, error=Notice.of("archive.nested")), 0
     if not _is_screenable(name):
-        return Source(display, error=f"unsupported file type {posixpath.splitext(name)[1] or '(no extension)'}"), 0
+        suffix = posixpath.splitext(name)[1] or "(no extension)"
+        return Source(display, error=Notice.of("read.unsupported_type", suffix=suffix)), 0
     if info.flag_bits & 0x1:
-        return Source(display, error="encrypted archive member"), 0
+        return Source(display, error=Notice.of("archive.encrypted")), 0
     ceiling = min(limits.max_member_bytes, budget)
     if info.file_size > ceiling:
-        return Source(display, error=f"member refused: inflates to {_mb(info.file_size)}, over the "
-                                     f"{_mb(ceiling)} limit"), 0
+        return Source(display, error=Notice.of("archive.member_too_large", size=_mb(info.file_size),
+                                               limit=_mb(ceiling))), 0
     # The local name is an index: nothing of the member name reaches the file system.
     suffix = posixpath.splitext(name)[1].lower()
     local = target / f"{index:05d}{suffix}"
@@ -248,10 +250,10 @@ def _unpack_member(archive, info, name, display, target: Path, index: int, limit
                 dst.write(chunk)
     except _Overflow:
         local.unlink(missing_ok=True)
-        return Source(display, error=f"member refused: inflated past the {_mb(ceiling)} limit"), written
+        return Source(display, error=Notice.of("archive.member_overflow", limit=_mb(ceiling))), written
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError) as exc:
         local.unlink(missing_ok=True)
-        return Source(display, error=f"cannot unpack member: {exc}"), written
+        return Source(display, error=Notice.of("archive.cannot_unpack", detail=str(exc))), written
     return Source(display, local=str(local), sha256=digest.hexdigest()), written
 
 

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ..errors import Notice
 from ..files import write_text_atomic
 from .records import ScreenRecord
 
@@ -41,7 +42,7 @@ class Journal:
         self.path = Path(path)
         self.config = config
         self.done: dict[str, ScreenRecord] = {}
-        self.discarded_reason: str | None = None
+        self.discarded_reason: Notice | None = None
         if resume and self.path.exists():
             self._load()
         else:
@@ -55,7 +56,7 @@ class Journal:
             with open(self.path, encoding="utf-8") as fh:
                 lines = fh.read().split("\n")
         except (OSError, UnicodeDecodeError) as exc:
-            self.discarded_reason = f"unreadable journal ({exc}); starting over"
+            self.discarded_reason = Notice.of("journal.unreadable", detail=str(exc))
             self._start_new()
             return
         self.discarded_reason = self._unusable(lines[0])
@@ -75,24 +76,23 @@ class Journal:
             except ValueError:
                 unusable += 1  # that document is checked again
         if unusable:
-            self.discarded_reason = (f"{unusable} damaged line(s) in the journal {self.path} ignored; "
-                                     f"those documents are checked again")
+            self.discarded_reason = Notice.of("journal.damaged_lines", count=unusable, path=str(self.path))
         if lines[-1] != "":
             # A torn last line from a kill: end it so the next append starts on its own line.
             with open(self.path, "a", encoding="utf-8") as fh:
                 fh.write("\n")
 
-    def _unusable(self, first_line: str) -> str | None:
+    def _unusable(self, first_line: str) -> Notice | None:
         """Why a journal with this first line cannot be resumed, or None when it can."""
         header = _parse(first_line)
         if header is None:
-            return f"the journal {self.path} has a damaged first line (cut off or edited); starting over"
+            return Notice.of("journal.damaged_header", path=str(self.path))
         if header.get("kind") != _KIND:
-            return f"{self.path} is not a pbdocs screening journal; starting over"
+            return Notice.of("journal.not_a_journal", path=str(self.path))
         if header.get("version") != _VERSION:
-            return f"journal written in another format (version {header.get('version')!r}); starting over"
+            return Notice.of("journal.other_version", version=repr(header.get("version")))
         if header.get("config") != self.config:
-            return "journal written with other settings; starting over"
+            return Notice.of("journal.other_settings")
         return None
 
     def _start_new(self) -> None:

@@ -5,6 +5,7 @@ import os
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
+from ..errors import Notice, PbdocsError
 from ..rules.results import CheckResult
 
 __all__ = ["ScreenRecord", "Review", "member_label"]
@@ -60,9 +61,10 @@ class ScreenRecord:
         return cls(result)
 
     @classmethod
-    def failed(cls, path: str, reason: str) -> ScreenRecord:
-        """The record of a document that could not be screened."""
-        return cls(CheckResult(path=path, verdict="error", error=reason))
+    def failed(cls, path: str, problem: PbdocsError | Notice, error: str | None = None) -> ScreenRecord:
+        """The record of a document that could not be screened, for ``problem`` (``error``: the
+        English reason, when it must say more than the problem's own)."""
+        return cls(CheckResult.unreadable(path, problem, error=error))
 
     @property
     def path(self) -> str:
@@ -94,10 +96,16 @@ class ScreenRecord:
         """The record under ``label``, the name the user knows the document by, where it was
         checked under another (a scratch copy, an upload's numbered file, an unpacked member).
         The old name is replaced in the error message as well."""
-        checked_as, error = self.result.path, self.result.error
-        if checked_as and error:
-            error = error.replace(checked_as, label)
-        return replace(self, result=replace(self.result, path=label, error=error))
+        return self.renamed(self.result.path, label, path=label)
+
+    def renamed(self, old: str, new: str, *, path: str | None = None) -> ScreenRecord:
+        """The record with the file name ``old`` read as ``new`` in its error (the reason and its
+        fields), and under ``path`` when given."""
+        result = self.result
+        if old and result.error:
+            fields = {k: v.replace(old, new) if isinstance(v, str) else v for k, v in result.error_fields.items()}
+            result = replace(result, error=result.error.replace(old, new), error_fields=fields)
+        return replace(self, result=result if path is None else replace(result, path=path))
 
     def reviewed(self, review: Review | None) -> ScreenRecord:
         """The record with an officer's review (or none yet) beside the automatic verdict."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import html
+import importlib.util
 import json
 import os
 import re
@@ -54,8 +55,11 @@ def report_format(out: str | os.PathLike) -> str:
     """The report format for ``out`` (".csv", ...), or :class:`ScreenError` for any other name."""
     suffix = Path(out).suffix.lower()
     if suffix not in REPORT_FORMATS:
-        raise ScreenError(f"{out}: unknown report type {suffix or '(no extension)'}; "
-                          f"use one of {', '.join(REPORT_FORMATS)}")
+        raise ScreenError("screen.unknown_report_type", path=out, suffix=suffix or "(no extension)",
+                          formats=", ".join(REPORT_FORMATS))
+    if suffix == ".xlsx" and importlib.util.find_spec("openpyxl") is None:
+        # Said before any document is read, not as a traceback once they all are.
+        raise ScreenError("extra.missing", path=out, extra="report", module="openpyxl")
     return suffix
 
 
@@ -81,9 +85,9 @@ def write_report(out: str | os.PathLike, records: list[ScreenRecord]) -> Path:
         with atomic_path(out, shared=True) as tmp:
             write(tmp, records)
     except OSError as exc:
-        raise ScreenError(f"{out}: cannot write the report: {exc.strerror or exc}") from None
+        raise ScreenError("screen.cannot_write_report", path=out, detail=exc.strerror or exc) from None
     except Exception as exc:
-        raise ScreenError(f"{out}: cannot write the report ({type(exc).__name__}: {exc})") from exc
+        raise ScreenError("screen.report_writer_failed", path=out, detail=f"{type(exc).__name__}: {exc}") from exc
     return out
 
 

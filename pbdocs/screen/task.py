@@ -6,7 +6,7 @@ import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..errors import PbdocsError
+from ..errors import Notice, PbdocsError
 from ..executor import CRASHED, LOST, RAISED, TIMED_OUT, Job, Outcome
 from ..rules.options import CheckOptions
 from .records import ScreenRecord
@@ -52,7 +52,7 @@ def check_task(task: DocumentTask) -> ScreenRecord:
                 fh.write(task.content)
             return _checked(copy, task.options).labelled(task.path)
     except PbdocsError as exc:
-        return ScreenRecord.failed(task.path, str(exc))
+        return ScreenRecord.failed(task.path, exc, error=str(exc))
 
 
 def _checked(path: str, options: CheckOptions) -> ScreenRecord:
@@ -68,9 +68,9 @@ def document_job(path: str, options: CheckOptions, timeout: float | None, key: s
                deadline=timeout)
 
 
-def timeout_reason(seconds: float | None) -> str:
+def timeout_reason(seconds: float | None) -> Notice:
     """Why a document that ran out of time has no result."""
-    return f"gave up after {seconds or 0:g} s: the document is too slow to read"
+    return Notice.of("check.timed_out", seconds=f"{seconds or 0:g}")
 def pages_job(label: str, paths: list[str], options: CheckOptions, timeout: float | None) -> Job:
     """The job checking ``paths`` as the pages of one document named ``label``."""
     return Job(key=f"pbdocs-pages-{label}", fn=check_task,
@@ -82,9 +82,9 @@ def outcome_record(job: Job, outcome: Outcome) -> ScreenRecord:
     if outcome.failure is None:
         return outcome.value
     reasons = {
-        CRASHED: "the reader crashed on this file",
+        CRASHED: Notice.of("check.crashed"),
         TIMED_OUT: timeout_reason(job.deadline),
-        RAISED: f"internal error while checking: {outcome.detail}",
-        LOST: f"cluster error: {outcome.detail}",
+        RAISED: Notice.of("check.internal_error", detail=outcome.detail),
+        LOST: Notice.of("check.cluster_error", detail=outcome.detail),
     }
     return ScreenRecord.failed(job.arg.path, reasons[outcome.failure])

@@ -214,23 +214,23 @@ class Corpus:
         root = Path(root)
         path = root / MANIFEST
         if not root.is_dir():
-            raise CorpusError(f"{root}: corpus folder not found")
+            raise CorpusError("corpus.not_found", path=root)
         if not path.is_file():
             return cls(root, [])
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise CorpusError(f"{path}: not a readable JSON manifest ({exc})") from None
+            raise CorpusError("corpus.bad_manifest", path=path, detail=exc) from None
         docs = raw.get("documents") if isinstance(raw, dict) else None
         if not isinstance(docs, list):
-            raise CorpusError(f"{path}: expected an object with a \"documents\" list")
+            raise CorpusError("corpus.no_document_list", path=path)
         entries: list[CorpusEntry] = []
         seen: set[str] = set()
         for i, item in enumerate(docs):
             if not isinstance(item, dict) or not item.get("id") or not item.get("file"):
-                raise CorpusError(f"{path}: entry {i + 1} needs an \"id\" and a \"file\"")
+                raise CorpusError("corpus.bad_entry", path=path, entry=i + 1)
             if item["id"] in seen:
-                raise CorpusError(f"{path}: duplicate id {item['id']!r}")
+                raise CorpusError("corpus.duplicate_id", path=path, id=item["id"])
             seen.add(item["id"])
             entries.append(CorpusEntry.from_dict(item))
         return cls(root, entries)
@@ -254,10 +254,9 @@ class Corpus:
 
         path = self.file_path(entry)
         if not path.is_file():
-            raise CorpusError(f"{path}: listed in {self.manifest_path} but missing")
+            raise CorpusError("corpus.file_missing", path=path, manifest=self.manifest_path)
         if entry.sha256 and sha256_file(path) != entry.sha256:
-            raise CorpusError(f"{path}: changed since it was ingested (sha256 differs); "
-                              "run `pbdocs ingest` on it again")
+            raise CorpusError("corpus.file_changed", path=path)
         doc = extract(path)
         for key in METADATA_FIELDS:
             setattr(doc.metadata, key, getattr(entry, key))
@@ -300,7 +299,7 @@ def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
         elif p.exists():
             out.append(p)
         else:
-            raise ReadError(p, "no such file or folder")
+            raise ReadError("read.no_such_path", path=p)
     return out
 
 
@@ -364,9 +363,9 @@ def _pinned_status(corpus: Corpus, given: dict[str, Any]) -> dict[str, Any]:
     successor = given.get("superseded_by")
     if successor is not None:
         if given.get("in_force"):
-            raise CorpusError("a document cannot be both in force and superseded")
+            raise CorpusError("corpus.in_force_and_superseded")
         if successor not in {e.id for e in corpus.entries}:
-            raise CorpusError(f"superseded by {successor!r}: no document of {corpus.manifest_path} has that id")
+            raise CorpusError("corpus.unknown_successor", id=successor, manifest=corpus.manifest_path)
         return {"superseded_by": successor, "in_force": False}
     if given.get("in_force"):
         return {"superseded_by": None, "in_force": True}

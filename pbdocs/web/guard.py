@@ -132,11 +132,10 @@ class Guard:
         host = headers.get("host", "")
         allowed = self.settings.allowed_hosts
         if allowed is not None and host_name(host) not in allowed:
-            return await _refuse(send, 400, f"host {host!r} is not served here; "
-                                            "start the server with --allowed-host for it")
+            return await _refuse_code(send, 400, "host", host=repr(host))
         method = scope.get("method", "GET")
         if method not in SAFE_METHODS and not _same_origin(headers, host):
-            return await _refuse(send, 403, "cross-site request refused: send it from this server's own page")
+            return await _refuse_code(send, 403, "cross_site")
         scope = self._with_client(scope, headers)
         signed_in = True
         if self.identify is not None:
@@ -152,8 +151,7 @@ class Guard:
         if not is_upload:
             return await self._buffered(scope, receive, send, headers, self.settings.body_bytes)
         if self.uploads >= self.settings.max_uploads:
-            return await _refuse(send, 429, "too many uploads at once; try again in a moment",
-                                 [(b"retry-after", b"5")])
+            return await _refuse_code(send, 429, "uploads", [(b"retry-after", b"5")])
         self.uploads += 1
         try:
             return await self._run(scope, self._timed(receive), send)
@@ -208,8 +206,7 @@ class Guard:
             while True:
                 message = await timed()
                 if message["type"] == "http.disconnect":
-                    log.warning("%s: client disconnected during %s %s", _client(scope), scope.get("method"),
-                                scope.get("path"))
+                    _log_disconnect(scope)
                     return
                 body += message.get("body", b"")
                 if len(body) > limit:
@@ -217,8 +214,8 @@ class Guard:
                 if not message.get("more_body", False):
                     break
         except _BodyTimeout:
-            log.warning("%s: request body not received within %g s; refused", _client(scope),
-                        self.settings.upload_timeout)
+            log.warning(catalogue().text("log.body_timed_out", client=_client(scope),
+                                         seconds=f"{self.settings.upload_timeout:g}"))
             return await _refuse_code(send, 408, "timeout", seconds=f"{self.settings.upload_timeout:g}")
         replayed = False
 
@@ -264,13 +261,12 @@ class Guard:
         try:
             await self.app(scope, receive, tracking_send)
         except ClientDisconnect:
-            log.warning("%s: client disconnected during %s %s", _client(scope), scope.get("method"),
-                        scope.get("path"))
+            _log_disconnect(scope)
         except _BodyTimeout:
-            log.warning("%s: upload not received within %g s; refused", _client(scope),
-                        self.settings.upload_timeout)
+            log.warning(catalogue().text("log.upload_timed_out", client=_client(scope),
+                                         seconds=f"{self.settings.upload_timeout:g}"))
             if not started:
-                await _refuse(send, 408, f"the upload did not arrive within {self.settings.upload_timeout:g} s")
+                await _refuse_code(send, 408, "upload_timeout", seconds=f"{self.settings.upload_timeout:g}")
 
 
 def _media_type(headers: dict[str, str]) -> str:
@@ -305,6 +301,11 @@ def _same_origin(headers: dict[str, str], host: str) -> bool:
 def _client(scope) -> str:
     client = scope.get("client")
     return f"{client[0]}:{client[1]}" if client else "client"
+
+
+def _log_disconnect(scope) -> None:
+    log.warning(catalogue().text("log.client_disconnected", client=_client(scope), method=scope.get("method"),
+                                 path=scope.get("path")))
 
 
 async def _refuse(send, status: int, detail: str, extra: list[tuple[bytes, bytes]] | None = None,
@@ -351,8 +352,8 @@ def guarded_protocol(settings: GuardSettings):
             address = self.client[0] if self.client else None
             if address is not None and not settings.trusts(address):
                 if open_connections[address] >= settings.connections_per_address:
-                    log.warning("%s: more than %d connections from one address; closed", address,
-                                settings.connections_per_address)
+                    log.warning(catalogue().text("log.too_many_connections", client=address,
+                                                 limit=settings.connections_per_address))
                     transport.write(b"HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\n"
                                     b"retry-after: 5\r\nconnection: close\r\n\r\n")
                     transport.close()
@@ -398,8 +399,8 @@ def guarded_protocol(settings: GuardSettings):
         def _too_slow(self) -> None:
             self._deadline = None
             if self._waiting_for_client() and not self.transport.is_closing():
-                log.warning("%s: request not received within %g s; connection closed",
-                            self.client[0] if self.client else "client", settings.upload_timeout)
+                log.warning(catalogue().text("log.request_timed_out", client=self.client[0] if self.client else "",
+                                             seconds=f"{settings.upload_timeout:g}"))
                 self.transport.close()
 
     return GuardedH11Protocol

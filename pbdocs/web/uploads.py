@@ -16,13 +16,15 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import unquote
 
-from fastapi import HTTPException, Request
+from fastapi import Request
 
 from ..domain import registry
+from ..errors import Notice
 from ..extract import SUPPORTED_SUFFIXES
 from ..files import process_alive
 from ..screen.inputs import ARCHIVE_SUFFIX, ArchiveLimits, collect_sources
 from ..screen.records import member_label
+from .refusals import refusal
 
 __all__ = ["Upload", "UploadedDocument", "spool_request", "collect_documents", "upload_folder",
            "remove_leftover_uploads", "ACCEPTED_SUFFIXES", "MIB",
@@ -129,10 +131,10 @@ class _MultipartSpool:
             return
         suffix = _suffix(label)
         if suffix not in ACCEPTED_SUFFIXES:
-            raise HTTPException(415, f"{label}: unsupported file type {suffix or '(no extension)'}; "
-                                     f"accepted: {' '.join(ACCEPTED_SUFFIXES)}")
+            raise refusal(415, "web.unsupported_type", label=label, suffix=suffix or "(no extension)",
+                          accepted=" ".join(ACCEPTED_SUFFIXES))
         if len(self.uploads) >= self.max_files:
-            raise HTTPException(413, f"too many files: at most {self.max_files} per upload")
+            raise refusal(413, "web.too_many_files", max=self.max_files)
         path = self.workdir / f"{len(self.uploads) + 1:04d}{suffix}"
         self._out = path.open("xb")
         self.uploads.append(Upload(label, path))
@@ -164,26 +166,26 @@ async def spool_request(request: Request, workdir: Path, max_bytes: int, max_fil
     content_type, params = parse_options_header(request.headers.get("content-type", ""))
     boundary = params.get(b"boundary")
     if content_type != b"multipart/form-data" or not boundary:
-        raise HTTPException(415, "send the files as multipart/form-data in the field `files`")
+        raise refusal(415, "web.not_multipart")
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > max_bytes:
-        raise HTTPException(413, f"upload is {int(declared) / MIB:.1f} MB, over the {max_bytes // MIB} MB limit")
+        raise refusal(413, "web.upload_too_large", size=f"{int(declared) / MIB:.1f}", limit=max_bytes // MIB)
     spool = _MultipartSpool(boundary, workdir, max_files)
     received = 0
     try:
         async for chunk in request.stream():
             received += len(chunk)
             if received > max_bytes:
-                raise HTTPException(413, f"upload is over the {max_bytes // MIB} MB limit")
+                raise refusal(413, "web.upload_over_limit", limit=max_bytes // MIB)
             spool.write(chunk)
     except MultipartParseError as exc:
-        raise HTTPException(400, f"malformed multipart body: {exc}") from None
+        raise refusal(400, "web.malformed_multipart", detail=str(exc)) from None
     finally:
         spool.close()
     if not spool.finished:
-        raise HTTPException(400, "the upload ended before the multipart body was complete")
+        raise refusal(400, "web.upload_cut_off")
     if not spool.uploads:
-        raise HTTPException(400, "no files: send one or more files in the multipart field `files`")
+        raise refusal(400, "web.no_files")
     if fields is not None:
         fields.update(spool.fields)
     return spool.uploads
@@ -195,7 +197,7 @@ class UploadedDocument:
 
     label: str
     local: str | None
-    error: str | None = None
+    error: Notice | None = None
 
 
 def _count_archive_documents(path: Path) -> int:
@@ -216,8 +218,7 @@ def collect_documents(uploads: list[Upload], workdir: Path, max_files: int,
     archives = [u for u in uploads if u.path.suffix == ARCHIVE_SUFFIX]
     total = len(uploads) - len(archives) + sum(_count_archive_documents(u.path) for u in archives)
     if total > max_files:
-        raise HTTPException(413, f"too many files: {total} documents, at most {max_files} per upload "
-                                 f"(archive members included)")
+        raise refusal(413, "web.too_many_documents", total=total, max=max_files)
     limits = ArchiveLimits(max_members=max_files, max_member_bytes=max_inflated, max_total_bytes=max_inflated)
     documents: list[UploadedDocument] = []
     for upload in uploads:

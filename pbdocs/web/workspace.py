@@ -24,7 +24,6 @@ from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from .. import present
 from ..deliver import Comparison, OpinionSettings, opinion_docx, opinion_text
 from ..errors import OfficeError, ReadError
 from ..executor import SharedPool
@@ -36,6 +35,7 @@ from ..present import needs_opinion
 from ..rules.options import CheckOptions
 from ..screen.records import ScreenRecord
 from .downloads import opinions_download, opinions_zip, report_bytes, report_download, static_dir
+from .refusals import refusal
 from .uploads import (
     ARCHIVE_INFLATION_FACTOR,
     DEFAULT_PACK,
@@ -71,8 +71,8 @@ class _Authenticate:
         # The guard in front has looked the caller up already, with their address.
         user = scope.get("state", {}).get("user") or _caller(self.office, dict(scope.get("headers") or []))
         if user is None:
-            response = JSONResponse({"detail": "sign in first: a session cookie or Authorization: Bearer <token>"},
-                                    status_code=401, headers={"www-authenticate": "Bearer"})
+            refused = {"detail": catalogue().error_text("web.sign_in_first"), "code": "web.sign_in_first"}
+            response = JSONResponse(refused, status_code=401, headers={"www-authenticate": "Bearer"})
             return await response(scope, receive, send)
         scope.setdefault("state", {})["user"] = user
         return await self.app(scope, receive, send)
@@ -131,9 +131,7 @@ def _row_object(row: BatchRow) -> dict[str, Any]:
     if row.record is None:
         return {"row": row.position, "path": row.label, "verdict": None, "pending": True, "review": None}
     record = ScreenRecord.from_dict(row.record)
-    # An unreadable file's reason in Chinese for the page, as /api/check gives it (error keeps the library's).
-    text = {"error_text": present.error_text(record.result)} if record.result.error else {}
-    return {**record.check, **text, "row": row.position, "pending": False,
+    return {**record.check, "row": row.position, "pending": False,
             "review": row.review.as_dict() if row.review else None}
 
 
@@ -181,7 +179,8 @@ class Workspace:
         self._running.pop(batch_id, None)
         if not task.cancelled() and task.exception() is not None:
             # The batch stays running, its unchecked rows pending: the next start resumes it.
-            logging.getLogger("pbdocs.web").error("batch %s stopped: %r", batch_id, task.exception())
+            logging.getLogger("pbdocs.web").error(catalogue().text("log.batch_stopped", batch=batch_id,
+                                                                   detail=repr(task.exception())))
 
     async def wait(self, batch_id: str) -> None:
         """Until the batch's background check is over (tests, and a server shutting down)."""
@@ -192,7 +191,7 @@ class Workspace:
     def _visible(self, request: Request, batch_id: str) -> Batch:
         batch = self.office.batch(request.state.user, batch_id)
         if batch is None:
-            raise HTTPException(404, "no such batch")
+            raise refusal(404, "web.no_such_batch")
         return batch
 
     def mount(self, app: FastAPI) -> None:
@@ -352,9 +351,9 @@ class Workspace:
             try:
                 recorded = office.review(request.state.user, batch, row, body.verdict, body.note)
             except OfficeError as exc:
-                raise HTTPException(422, str(exc)) from None
+                raise HTTPException(422, catalogue().error_text(exc)) from None
             if recorded is None:
-                raise HTTPException(404, f"batch {batch_id} has no checked row {row}")
+                raise refusal(404, "web.no_such_row", batch=batch_id, row=row)
             return recorded.as_dict()
 
         @app.get("/api/batches/{batch_id}/rows/{row}/reviews", summary="Every review of a row, oldest first")
@@ -368,7 +367,7 @@ class Workspace:
         async def audit(request: Request, since: str | None = Query(None, description="from this date, YYYY-MM-DD"),
                         user: str | None = Query(None, description="only this user's actions")):
             if not request.state.user.admin:
-                raise HTTPException(403, "the audit trail is for administrators")
+                raise refusal(403, "web.audit_for_admins")
             entries = office.audit(since, user)
             names = {batch.id: batch.name for batch in office.batches(request.state.user)}
             # Each entry also in words for the 操作记录 panel (王科长 上传批次“…”（3 份）).
@@ -381,7 +380,7 @@ class Workspace:
         batch = self._visible(request, batch_id)
         row = self.office.row(batch, position)
         if row is None or row.pending:
-            raise HTTPException(404, f"batch {batch_id} has no checked row {position}")
+            raise refusal(404, "web.no_such_row", batch=batch_id, row=position)
         return batch, row
 
     def _batch_options(self, batch: Batch) -> CheckOptions:
@@ -412,7 +411,7 @@ class Workspace:
             lines = body.text.splitlines()
             review = office.edit_opinion(request.state.user, batch, row, lines if body.text.strip() else None)
             if review is None:
-                raise HTTPException(404, f"batch {batch_id} has no checked row {row}")
+                raise refusal(404, "web.no_such_row", batch=batch_id, row=row)
             return review.as_dict()
 
         @app.get("/api/batches/{batch_id}/rows/{row}/opinion.docx", summary="A row's review opinion (as edited)")
@@ -434,7 +433,8 @@ class Workspace:
             content = await asyncio.get_running_loop().run_in_executor(
                 None, _amended_bytes, office.original(found), self._batch_options(batch))
             if isinstance(content, str):
-                raise HTTPException(409 if content == "compliant" else 422, catalogue().text(f"web_rows.{content}"))
+                raise (refusal(409, "web.amend_compliant") if content == "compliant"
+                       else refusal(422, "web.amend_unreadable"))
             office.downloaded(request.state.user, batch, f"row:{row}/amended.docx")
             return _docx_download(content, f"{Path(found.label).stem}-修订稿.docx")
 
@@ -470,13 +470,14 @@ class Workspace:
             try:
                 uploads = await spool_request(request, workdir, self.max_bytes, 2)
                 if len(uploads) != 2:
-                    raise HTTPException(400, "send two files in the field `files`: the old version, then the new")
+                    raise refusal(400, "web.compare_needs_two")
                 old, new = uploads
                 try:
                     comparison = await loop.run_in_executor(None, _compared, old.path, new.path, self.options)
                 except ReadError as exc:
                     label = old.label if Path(exc.path) == old.path else new.label
-                    raise HTTPException(422, f"{label}：{catalogue().error_text(exc)}") from None
+                    raise refusal(422, "web.compare_unreadable", label=label, reason=catalogue().error_text(exc)) \
+                        from None
             finally:
                 await loop.run_in_executor(None, shutil.rmtree, workdir, True)
             comparison = replace(comparison, old=old.label, new=new.label,
