@@ -18,19 +18,23 @@ ROOT = Path(__file__).resolve().parent.parent
 SET = ROOT / "eval" / "real_documents"
 
 
-def labels(directory: Path = SET) -> list[dict]:
+def labels(directory: Path = SET, subset: str | None = None) -> list[dict]:
+    """The labels of ``directory``; ``subset`` ``dev`` or ``holdout`` keeps one part: the
+    development documents (looked at while building) or those added and labelled afterwards."""
     text = (directory / "labels.jsonl").read_text(encoding="utf-8")
-    return [json.loads(line) for line in text.splitlines() if line.strip()]
+    rows = [json.loads(line) for line in text.splitlines() if line.strip()]
+    return [r for r in rows if subset is None or r.get("set", "dev") == subset]
 
 
-def score(directory: Path = SET) -> dict:
-    """The figures over every labelled file of ``directory``, with the wrong ones named."""
+def score(directory: Path = SET, subset: str | None = None) -> dict:
+    """The figures over the labelled files of ``directory`` (one ``subset``, or all), with the
+    wrong ones named."""
     from pbdocs.rules import CheckOptions, check_path
 
     figures = {"documents": 0, "right": 0, "charters": 0, "charters_right": 0, "lookalikes": 0,
                "lookalikes_recognised": 0, "charters_not_applicable": 0, "false_compliant": 0,
                "elements": 0, "elements_right": 0, "org_types_right": 0, "wrong": []}
-    for label in labels(directory):
+    for label in labels(directory, subset):
         result = check_path(directory / label["file"], CheckOptions())
         figures["documents"] += 1
         right = result.verdict == label["verdict"]
@@ -60,8 +64,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show-wrong", action="store_true")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--set", choices=["dev", "holdout"], default=None,
+                        help="only the development documents or only the held-out ones (default: all)")
     args = parser.parse_args(argv)
-    figures = score()
+    figures = score(subset=args.set)
     if args.json:
         print(json.dumps(figures, ensure_ascii=False, indent=1))
         return 0

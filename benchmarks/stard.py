@@ -16,6 +16,15 @@ repository; the archive is unpacked into a temporary folder.
 parenthesized additions dropped) and article number match, or when its text is the article's
 text. Several passages of one article count once. Prints nDCG@10 (binary gains), R@10, R@100 and
 MRR@10; ``--each-factor`` also measures the searcher with each score factor switched off.
+
+Hybrid search needs every passage's vector. ``encode`` computes them (about 60,000 articles: hours
+on one shared core), resumable: every batch goes to a vector cache outside the repository
+(``--cache``, default ``$XDG_CACHE_HOME/pbdocs/stard-vectors``), ``--seconds`` stops after that
+long, and running it again goes on where it stopped; once all are encoded it stores them beside
+the index, and ``eval`` is hybrid from then on (``--lexical`` measures without). Until then,
+``eval --pool K`` measures the hybrid ranking over the passages of the lexical top ``K`` of each
+question asked (encoding those, through the same cache): the dense stage then cannot bring in a
+passage from outside that pool, so the figure is a lower bound of the full hybrid one.
 """
 from __future__ import annotations
 
@@ -159,13 +168,88 @@ def evaluate(searcher, items: list[dict], disabled: tuple[str, ...] = (), rows=N
     return {name: round(value / max(len(items), 1), 4) for name, value in totals.items()}
 
 
+def _cache_dir(args: argparse.Namespace) -> Path:
+    import os
+
+    if args.cache:
+        return Path(args.cache)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pbdocs" / "stard-vectors"
+
+
+def cmd_encode(args: argparse.Namespace) -> int:
+    from pbdocs.search.index import IndexReader
+    from pbdocs.search.rerank import VectorCache, _write, default_encoder, encode_texts, passage_text
+
+    reader = IndexReader.open(args.index)
+    encoder = default_encoder(threads=args.threads)
+    cache = VectorCache(_cache_dir(args), encoder.name)
+    texts = [passage_text(reader.passage(i)) for i in range(reader.n_passages)]
+    started = time.perf_counter()
+    step = 512
+    for start in range(0, len(texts), step):
+        if args.seconds and time.perf_counter() - started > args.seconds:
+            done = sum(1 for t in texts if _known(cache, encoder, t))
+            print(f"stopped after {args.seconds} s: {done}/{len(texts)} passages encoded; run again to go on")
+            return 0
+        encode_texts(texts[start:start + step], encoder, cache=cache)
+        print(f"  {min(start + step, len(texts))}/{len(texts)} ({time.perf_counter() - started:.0f} s)",
+              file=sys.stderr, flush=True)
+    _write(reader.folder, encode_texts(texts, encoder, cache=cache), encoder, reader.meta["built_at"])
+    print(f"{len(texts)} passage vectors stored in {reader.folder}")
+    return 0
+
+
+def _known(cache, encoder, text: str) -> bool:
+    from pbdocs.search.rerank import text_key
+
+    return text_key(encoder.name, text) in cache.known()
+
+
+def _pool_dense(searcher, items: list[dict], pool: int, cache_dir: Path):
+    """A dense stage over the lexical top ``pool`` passages of ``items``' questions; every other
+    passage has a zero vector (cosine 0), so it never comes in through the dense side."""
+    import numpy as np
+
+    from pbdocs.search.rerank import (
+        DenseStage,
+        PassageVectors,
+        VectorCache,
+        default_encoder,
+        encode_texts,
+        passage_text,
+    )
+
+    encoder = default_encoder()
+    wanted = sorted({pid for item in items for pid, _ in searcher.rank(item["问题"], pool)})
+    started = time.perf_counter()
+
+    def progress(done: int, total: int) -> None:
+        if done == total or done % 256 == 0:
+            print(f"  pool vectors: {done}/{total} new ({time.perf_counter() - started:.0f} s)",
+                  file=sys.stderr, flush=True)
+
+    made = encode_texts([passage_text(searcher.reader.passage(pid)) for pid in wanted], encoder,
+                        cache=VectorCache(cache_dir, encoder.name), progress=progress)
+    rows = np.zeros(searcher.reader.n_passages, dtype=made.dtype)
+    rows["scale"] = 1.0
+    rows[np.asarray(wanted, dtype=np.int64)] = made
+    return DenseStage(PassageVectors(encoder.name, rows), encoder), len(wanted)
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from pbdocs.search import Searcher
     from pbdocs.search.factors import SCORE_FACTORS
 
     items = json.loads(Path(args.queries).read_text(encoding="utf-8"))
     items = items[:: args.every][: args.limit] if args.limit else items[:: args.every]
-    searcher = Searcher.load(args.index)
+    searcher = Searcher.load(args.index, dense=not args.lexical)
+    if args.pool and searcher.dense is None and not args.lexical:
+        lexical = evaluate(searcher, items)
+        print(f"{'lexical':<28} n={len(items)}  " + "  ".join(f"{k} {v:.4f}" for k, v in lexical.items()), flush=True)
+        searcher.dense, encoded = _pool_dense(searcher, items, args.pool, _cache_dir(args))
+        print(f"hybrid over the lexical top {args.pool} of each question ({encoded} passages encoded), "
+              f"dense weight {searcher.dense_weight}", flush=True)
+    print(f"mode: {searcher.mode}", flush=True)
     runs: list[tuple[str, tuple[str, ...]]] = [("as configured" if not args.disable else
                                                 "without " + ", ".join(args.disable), tuple(args.disable))]
     if args.each_factor:
@@ -197,8 +281,17 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("--disable", nargs="*", default=[], help="score factors to switch off")
     e.add_argument("--each-factor", action="store_true", help="also measure with each factor off")
     e.add_argument("--rows", help="write one JSON line per question here")
+    e.add_argument("--lexical", action="store_true", help="without the dense stage")
+    e.add_argument("--pool", type=int, default=0, help="hybrid over each question's lexical top N (see above)")
+    e.add_argument("--cache", default=None, help="the vector cache folder")
+    c = sub.add_parser("encode", help="compute the passage vectors of the STARD index (resumable)")
+    c.add_argument("--index", required=True)
+    c.add_argument("--cache", default=None, help="the vector cache folder")
+    c.add_argument("--threads", type=int, default=1)
+    c.add_argument("--seconds", type=float, default=0, help="stop after this long (0: until done)")
     args = parser.parse_args(argv)
-    return cmd_build(args) if args.command == "build" else cmd_eval(args)
+    commands = {"build": cmd_build, "eval": cmd_eval, "encode": cmd_encode}
+    return commands[args.command](args)
 
 
 if __name__ == "__main__":

@@ -32,40 +32,64 @@ def ask(question: str, k: int = 5, index_dir=None, corpus_dir=None, *, cache_dir
     return open_searcher(index_dir, corpus_dir, cache_dir=cache_dir).search(question, k=k)
 
 
-def open_searcher(index_dir=None, corpus_dir=None, *, cache_dir=None, on_build=None):
+def open_searcher(index_dir=None, corpus_dir=None, *, cache_dir=None, shipped_index=None, on_build=None,
+                  progress=None, vector_cache=None, prefix_cache=None, dense=True):
     """A :class:`~pbdocs.search.Searcher` to answer many questions from one loaded index.
 
-    ``index_dir`` alone: that index, as it is. Otherwise the index of ``corpus_dir`` kept in
-    ``index_dir``, built first when missing or older than the corpus, ``on_build(index_dir)`` being
-    told so. Neither given: the bundled corpus, the ``corpus/`` and ``index/bundled`` of the checkout
-    pbdocs runs from or, installed from a wheel, the corpus the package carries with its index built
-    in ``cache_dir``. Without a ``cache_dir`` that is :func:`pbdocs.shell.cache_dir`, the one place
-    the platform's folders are decided (``$XDG_CACHE_HOME/pbdocs``, ``~/.cache/pbdocs``), so a
-    program and the ``pbdocs`` commands share one index. The folders of ``PBDOCS_CORPUS`` and
-    ``PBDOCS_INDEX`` are the commands' and the web's to read (:func:`pbdocs.shell.environment_locations`).
+    ``index_dir`` alone: that index, as it is. Otherwise the index of ``corpus_dir``: the
+    ``shipped_index`` while it is fresh for that corpus, else the one kept in ``index_dir``, built
+    first when missing or older than the corpus (``on_build(index_dir)`` told so; passage vectors
+    encoded with ``progress(done, total)`` after each batch, those of ``vector_cache``, a folder,
+    reused). Neither folder given: the bundled corpus and the index shipped with the package, as
+    :mod:`pbdocs.shell` (the one place the platform's folders are decided) finds them, with the
+    caches (vectors, the segmenter's dictionary, an index of the corpus when the shipped one is
+    stale) in ``cache_dir`` (default :func:`pbdocs.shell.cache_dir`: ``$XDG_CACHE_HOME/pbdocs``,
+    ``~/.cache/pbdocs``). The folders of ``PBDOCS_CORPUS`` and ``PBDOCS_INDEX`` are the commands'
+    and the web's to read (:func:`pbdocs.shell.environment_locations`). With ``dense``, search is
+    hybrid where the index has passage vectors and the ``rerank`` extra is installed (see
+    :attr:`Searcher.mode`). An index without the segmenter's dictionary (the shipped one) takes it
+    from the folder ``prefix_cache``, where the first process writes it.
     """
+    defaults = index_dir is None and corpus_dir is None
+    if defaults:
+        from .shell import prefix_cache_dir, search_locations, vector_cache_dir
+
+        locations = search_locations(cache=cache_dir)
+        index_dir, corpus_dir, shipped_index = locations.index_dir, locations.corpus_dir, locations.shipped_index
+        vector_cache = vector_cache or vector_cache_dir(cache_dir)
+        prefix_cache = prefix_cache or prefix_cache_dir(cache_dir)
+    searcher = _open_searcher(index_dir, corpus_dir, shipped_index, on_build, progress, vector_cache, dense)
+    if prefix_cache is not None:
+        from .search.tokenize import cached_prefix_dict
+
+        cached_prefix_dict(prefix_cache)
+    return searcher
+
+
+def _open_searcher(index_dir, corpus_dir, shipped_index, on_build, progress, vector_cache, dense):
     from pathlib import Path
 
-    from .errors import CorpusError, InvalidOption, StaleIndexError
-    from .search import Searcher, build, bundled_locations
+    from .errors import InvalidOption, StaleIndexError
+    from .search import Searcher, build
 
     if corpus_dir is None:
-        if index_dir is not None:
-            return Searcher.load(index_dir)
-        if cache_dir is None:
-            from .shell import cache_dir as default_cache_dir
-
-            cache_dir = default_cache_dir()
-        bundled = bundled_locations(cache_dir)
-        if bundled is None:
-            raise CorpusError("corpus.none_bundled")
-        index_dir, corpus_dir = bundled.index_dir, bundled.corpus_dir
-    elif index_dir is None:
+        return Searcher.load(index_dir, dense=dense)
+    if index_dir is None:
         raise InvalidOption("option.corpus_needs_index")
+    if shipped_index is not None:
+        try:
+            return Searcher.load(shipped_index, corpus_dir=corpus_dir, check_mtime=False, dense=dense)
+        except StaleIndexError:
+            pass
     try:
-        return Searcher.load(index_dir, corpus_dir=corpus_dir)
+        return Searcher.load(index_dir, corpus_dir=corpus_dir, dense=dense)
     except StaleIndexError:
         if on_build is not None:
             on_build(Path(index_dir))
-        build([corpus_dir], index_dir)
-        return Searcher.load(index_dir)
+        encoder = None
+        if dense:
+            from .search import rerank
+
+            encoder = rerank.default_encoder() if rerank.available() else None
+        build([corpus_dir], index_dir, encoder=encoder, progress=progress, vector_cache=vector_cache)
+        return Searcher.load(index_dir, dense=dense)

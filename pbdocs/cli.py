@@ -14,7 +14,7 @@ import click
 
 from . import __version__, shell
 from .domain import registry
-from .errors import OcrDisabled, PbdocsError, QueryError, ReadError
+from .errors import OcrDisabled, PbdocsError, ReadError
 from .messages import catalogue
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
@@ -196,7 +196,9 @@ def _show_usage_error(exc: click.UsageError) -> None:
         return
     _error(_usage_message(exc))
     if exc.ctx is not None:
-        click.echo(catalogue().text("usage.see_help", command=exc.ctx.command_path), err=True)
+        # The command's name stays out of the hint: it is the user's own word, already on the line.
+        key = "usage.see_commands" if exc.ctx.parent is None else "usage.see_help"
+        click.echo(catalogue().text(key, command=exc.ctx.find_root().info_name), err=True)
 
 
 class _Group(_ChineseParsing, click.Group):
@@ -659,8 +661,10 @@ def _hit_lines(hit, color: bool) -> list[str]:
     origin = " · ".join(x for x in (hit.get("issuer"), hit.get("doc_number"), hit.get("date")) if x)
     if hit.get("effective"):
         origin += (" · " if origin else "") + zh.text("cli.effective", date=hit["effective"])
+    # Raw provenance (repository paths, snapshot commits) stays in JSON; people get a web address.
+    link = hit.get("source") or ""
     lines.append(zh.text("cli.source", origin=origin or hit["title"])
-                 + (f" | {hit['source']}" if hit.get("source") else ""))
+                 + (f" | {link}" if link.startswith(("http://", "https://")) else ""))
     return lines
 
 
@@ -695,21 +699,27 @@ def _on_command_line(ctx: click.Context, name: str) -> bool:
 @click.pass_context
 def search(ctx, query, k, index_dir, corpus_dir, fmt, batch, rerank):
     from . import open_searcher
-    from .search.searcher import read_batch
+    from .search.searcher import check_question, read_batch
 
     if (query is None) == (batch is None):
         raise _SaidUsage(catalogue().text("usage.query_or_batch"))
-    if query is not None and not query.strip():
-        raise QueryError("query.empty")  # before an index is opened, or built for nothing
     questions = read_batch(batch) if batch else None
+    if query is not None:
+        check_question(query)
+    dense = rerank is not False
     if _on_command_line(ctx, "index_dir") and not _on_command_line(ctx, "corpus_dir"):
-        searcher = open_searcher(index_dir)
+        searcher = open_searcher(index_dir, dense=dense)
     else:
+        where = shell.search_locations(index_dir, corpus_dir)
         searcher = open_searcher(
-            shell.index_dir(index_dir), shell.corpus_dir(corpus_dir),
-            on_build=lambda path: click.echo(catalogue().text("cli.building_index", path=path), err=True))
-    if rerank is not False:
-        _attach_reranker(searcher, required=rerank is True)
+            where.index_dir, where.corpus_dir, shipped_index=where.shipped_index,
+            on_build=lambda path: click.echo(catalogue().text("cli.building_index", path=path), err=True),
+            progress=_encoding_progress(), vector_cache=shell.vector_cache_dir(),
+            prefix_cache=shell.prefix_cache_dir(), dense=dense)
+    if rerank is True and searcher.dense is None:
+        _encode_vectors(searcher)
+    if dense and searcher.notice is not None:
+        click.echo(catalogue().text("cli.warning", message=catalogue().error_text(searcher.notice)), err=True)
     if questions is not None:
         for qid, question in questions:
             result = searcher.search(question, k=k).as_dict()
@@ -727,13 +737,39 @@ def search(ctx, query, k, index_dir, corpus_dir, fmt, batch, rerank):
         click.echo("\n".join(_hit_lines(hit, color)))
 
 
-def _attach_reranker(searcher, *, required: bool) -> None:
+def _encoding_progress():
+    """A progress bar on stderr for the passages an index build encodes; nothing when none are new."""
+    state: dict = {}
+
+    def progress(done: int, total: int) -> None:
+        if total == 0:
+            return
+        bar = state.get("bar")
+        if bar is None:
+            click.echo(catalogue().text("cli.encoding_passages", count=total), err=True)
+            bar = state["bar"] = click.progressbar(length=total, file=sys.stderr, show_pos=True, show_eta=True)
+            bar.__enter__()
+        bar.update(done - state.get("done", 0))
+        state["done"] = done
+        if done >= total:
+            bar.__exit__(None, None, None)
+
+    return progress
+
+
+def _encode_vectors(searcher) -> None:
+    """Compute the passage vectors an index lacks, then search it hybrid (``--rerank``)."""
     from .search import rerank
 
-    if required and rerank.PassageVectors.load(searcher.reader.folder, searcher.reader.meta) is None:
-        click.echo(catalogue().text("cli.encoding_passages", count=searcher.reader.n_passages), err=True)
-        rerank.encode_index(searcher.reader.folder, rerank.default_encoder())
-    rerank.attach(searcher, required=required)
+    if not rerank.available():
+        rerank.attach(searcher, required=True)
+    if rerank.PassageVectors.describe(searcher.reader.folder, searcher.reader.meta) != "current":
+        from .search.rerank import VectorCache
+
+        encoder = rerank.default_encoder()
+        rerank.encode_index(searcher.reader.folder, encoder, progress=_encoding_progress(),
+                            cache=VectorCache(shell.vector_cache_dir(), encoder.name))
+    rerank.attach(searcher, required=True)
 
 
 @cli.group("index", help=_help("index"))
@@ -747,17 +783,16 @@ def index_group():
 @_corpus_option
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help=_help("build_workers"))
-@click.option("--rerank", is_flag=True, default=False, help=_help("build_rerank"))
+@click.option("--rerank/--no-rerank", default=None, help=_help("build_rerank"))
 def index_build(sources, index_dir, corpus_dir, workers, rerank):
     from .search import build
+    from .search import rerank as dense
 
     encoder = None
-    if rerank:
-        from .search.rerank import default_encoder
-
-        encoder = default_encoder(threads=workers or 1)
+    if rerank is not False and (rerank is True or dense.available()):
+        encoder = dense.default_encoder(threads=workers or 1)
     meta = build(sources or [shell.corpus_dir(corpus_dir)], shell.index_dir(index_dir), processes=workers,
-                 encoder=encoder)
+                 encoder=encoder, progress=_encoding_progress(), vector_cache=shell.vector_cache_dir())
     click.echo(catalogue().text("cli.indexed", documents=meta["n_documents"], passages=meta["n_passages"],
                                 terms=meta["n_terms"], seconds=f"{meta['build_seconds']:.1f}"), err=True)
 

@@ -490,8 +490,8 @@ def _anticopy_spans(text: str) -> list[TextLine]:
 
 def _chunk_markers(text: str) -> list[TextLine]:
     """The 1、 2、 3、 a document site numbers its pieces with: numbered from 1 in turn, each piece
-    long, and at least one piece ending mid-sentence. The marker goes with the line break before
-    it, so that the sentence it cut reads as one again."""
+    long, at least one piece ending mid-sentence, and the document's own 第X条 inside them. The
+    marker goes with the line break before it, so that the sentence it cut reads as one again."""
     markers = list(_CHUNK_MARKER.finditer(text))
     run: list[re.Match[str]] = []
     for m in markers:
@@ -506,6 +506,9 @@ def _chunk_markers(text: str) -> list[TextLine]:
     if sum(len(p) for p in pieces[:-1]) / (len(pieces) - 1) < _CHUNK_CHARS:
         return []
     if not any(not _ENDS_SENTENCE.search(p.rstrip()) for p in pieces[:-1]):
+        return []
+    # The pieces carry the document's own 第X条 articles: the numbers before them are the site's.
+    if sum(1 for p in pieces for _ in _ARTICLE_HERE.finditer(p)) < 2:
         return []
     spans = []
     for m in run:

@@ -9,6 +9,8 @@ section of the medium they appear in (``check``, ``report``, ``opinion``).
 """
 from __future__ import annotations
 
+from typing import Any
+
 from .domain import registry
 from .messages import catalogue
 from .rules.results import CheckResult, Finding
@@ -16,8 +18,8 @@ from .rules.structure import Evidence
 
 __all__ = [
     "NO_OPINION_VERDICTS", "misplaced", "verdict_text", "error_text", "rule_title", "evidence_place",
-    "finding_place", "quotes", "fix_sentence", "fix_lines", "basis_lines", "clause_place", "clause_evidence",
-    "body_text", "shortfalls", "needs_opinion", "check_lines",
+    "finding_place", "quotes", "fix_sentence", "fix_lines", "basis_lines", "clause_where", "clause_place",
+    "page_view", "page_object", "clause_evidence", "body_text", "shortfalls", "needs_opinion", "check_lines",
 ]
 
 # Verdicts that ask nothing of the organization: a review opinion is written for none of them (an
@@ -117,11 +119,29 @@ def basis_lines(result: CheckResult) -> list[str]:
     return list(dict.fromkeys(cited))
 
 
-def clause_place(result: CheckResult) -> str:
-    """Where the party clause stands (第一章 总则 第三条), flagged when outside 总则."""
+def clause_where(result: CheckResult) -> str:
+    """Where the party clause stands: 第一章 总则 第三条 ("" when the charter has none)."""
     clause = result.finding(registry().rule_ids.party_clause)
-    where = " ".join(p for p in (clause.chapter, clause.article) if p) if clause else ""
+    return " ".join(p for p in (clause.chapter, clause.article) if p) if clause else ""
+
+
+def clause_place(result: CheckResult) -> str:
+    """Where the party clause stands, flagged when outside 总则 (the reports' column)."""
+    where = clause_where(result)
     return catalogue().text("report.misplaced_place", where=where) if misplaced(result) else where
+
+
+def page_view(result: CheckResult) -> dict[str, Any]:
+    """What the web page shows of a result beyond its check object, worded here: whether the
+    clause stands outside 总则, where it stands, and each finding's legal basis as cited."""
+    return {"misplaced": misplaced(result), "placement": clause_where(result),
+            "bases": {f.rule: f.basis.cite() for f in result.findings}}
+
+
+def page_object(result: CheckResult) -> dict[str, Any]:
+    """The object the web page gets for a result: the ``pbdocs check --format json`` object, with
+    ``shown`` (:func:`page_view`)."""
+    return {**result.as_dict(), "shown": page_view(result)}
 
 
 def clause_evidence(result: CheckResult) -> list[str]:

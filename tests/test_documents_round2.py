@@ -251,7 +251,7 @@ def test_photos_of_two_pages_with_furniture_are_one_compliant_charter(tmp_path):
 # -- the real development set ----------------------------------------------------------------------
 
 def test_real_development_set_gate():
-    """eval/real_documents, labelled before any run: pinned to the figures measured (47/47)."""
+    """eval/real_documents, labelled before any run: pinned to the figures measured (59/59)."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location(
@@ -261,5 +261,29 @@ def test_real_development_set_gate():
     figures = module.score(REAL_SET)
     assert figures["false_compliant"] == 0
     assert figures["charters_not_applicable"] == 0
-    assert figures["lookalikes_recognised"] >= 25
-    assert figures["right"] >= 47, figures["wrong"]
+    assert figures["lookalikes_recognised"] >= 30
+    assert figures["right"] >= 59, figures["wrong"]
+
+
+@pytest.mark.slow
+def test_a_scanned_pdf_with_furniture_between_the_halves_of_the_clause_is_compliant(tmp_path):
+    import pypdfium2
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    source = pypdfium2.PdfDocument(str(_render(tmp_path / "text.pdf", "-{n}一")))
+    scanned = tmp_path / "scanned.pdf"
+    width, height = A4
+    pdf = canvas.Canvas(str(scanned), pagesize=A4)
+    try:
+        for page in source:
+            pdf.drawImage(ImageReader(page.render(scale=200 / 72).to_pil().convert("L")), 0, 0, width=width,
+                          height=height)
+            pdf.showPage()
+    finally:
+        source.close()
+    pdf.save()
+    result = check_path(scanned)
+    assert result.ocr_pages == [1, 2]
+    assert result.verdict == "compliant", [f.message for f in result.findings]

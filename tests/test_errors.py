@@ -54,15 +54,15 @@ def _error_classes() -> set[str]:
 
 def raised_codes() -> dict[str, list[str]]:
     """Every code the package gives an error or a notice (a warning, a refusal), or has the catalogue
-    read, with where: found by reading the source."""
-    callers = _error_classes() | {"of", "Notice", "error_text"}
+    read, with where: found by reading the source (a refusal's code follows its HTTP status)."""
+    callers = _error_classes() | {"of", "Notice", "error_text", "refusal"}
     codes: dict[str, list[str]] = {}
     for path in sorted(PACKAGE.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             name = getattr(node.func, "id", getattr(node.func, "attr", "")) if isinstance(node, ast.Call) else ""
             if name not in callers:
                 continue
-            for arg in node.args[:1]:
+            for arg in node.args[:2]:
                 # ReadError(result.error_code or "check.cannot_read"): the constant is a code too.
                 for const in ast.walk(arg):
                     if isinstance(const, ast.Constant) and isinstance(const.value, str) and CODE.fullmatch(const.value):
@@ -105,3 +105,17 @@ def test_a_warning_is_a_code_read_in_chinese_and_kept_in_english_in_json(tmp_pat
     assert result["warnings"][0] == "decoded as gb18030"
     assert result["warning_codes"][0] == {"code": "warn.decoded_as", "fields": {"codec": "gb18030"}}
     assert result["warning_texts"][0] == "按 gb18030 编码读取"
+
+
+def test_the_web_refuses_in_chinese_with_the_code(tmp_path, monkeypatch):
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from pbdocs.web import create_app
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    with TestClient(create_app()) as client:
+        response = client.post("/api/check", content=b"x", headers={"content-type": "text/plain"})
+    assert response.status_code == 415
+    assert response.json() == {"detail": "请以 multipart/form-data 格式在 files 字段中上传文件",
+                               "code": "web.not_multipart"}

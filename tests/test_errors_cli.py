@@ -45,33 +45,33 @@ def english(text: str, given: tuple[str, ...] | list[str] = ()) -> list[str]:
 @pytest.mark.parametrize(("args", "code", "stderr"), [
     (["check", "不存在.docx"], 3, "错误：不存在.docx：文件不存在\n"),
     (["search"], 2, "错误：请给出要查询的问题，或用 --batch 指定问题文件（二者选一）\n"
-                    "运行 pbdocs search -h 查看用法。\n"),
+                    "在命令后加 -h 查看用法。\n"),
     (["search", ""], 2, "错误：问题为空：请输入要查询的问题\n"),
     (["search", "   "], 2, "错误：问题为空：请输入要查询的问题\n"),
-    (["opinion", TXT], 2, "错误：缺少选项 --out / -o\n运行 pbdocs opinion -h 查看用法。\n"),
+    (["opinion", TXT], 2, "错误：缺少选项 --out / -o\n在命令后加 -h 查看用法。\n"),
     (["opinion", TXT, "-o", "o", "--date", "2024-13-45"], 2,
-     "错误：选项 --date 的值无效：没有 2024-13-45 这一天\n运行 pbdocs opinion -h 查看用法。\n"),
+     "错误：选项 --date 的值无效：没有 2024-13-45 这一天\n在命令后加 -h 查看用法。\n"),
     (["opinion", TXT, "-o", "o", "--date", "2026/3/2"], 2,
      "错误：选项 --date 的值无效：“2026/3/2”不是 年-月-日 格式的日期（例如 2024-03-02）\n"
-     "运行 pbdocs opinion -h 查看用法。\n"),
+     "在命令后加 -h 查看用法。\n"),
     (["ingest", TXT, "--corpus", "语料库", "--date", "2024-02-30"], 2,
-     "错误：选项 --date 的值无效：没有 2024-02-30 这一天\n运行 pbdocs ingest -h 查看用法。\n"),
+     "错误：选项 --date 的值无效：没有 2024-02-30 这一天\n在命令后加 -h 查看用法。\n"),
     (["check", TXT, "--org-type", "协会"], 2,
      "错误：选项 --org-type 的值无效：“协会”不是可选的值，可选：社会团体、社团、基金会、社会服务机构、"
-     "民办非企业单位、民非\n运行 pbdocs check -h 查看用法。\n"),
+     "民办非企业单位、民非\n在命令后加 -h 查看用法。\n"),
     (["amend", DOCX, "--out", "x.txt"], 2,
      f"错误：x.txt：修订稿须与原章程 {DOCX} 格式相同，保存为 .docx 文件\n"),
     (["screen", "不存在的文件夹", "--out", "r.csv"], 2,
-     "错误：“不存在的文件夹”不存在\n运行 pbdocs screen -h 查看用法。\n"),
-    (["frobnicate"], 2, "错误：没有“frobnicate”这个命令\n运行 pbdocs -h 查看用法。\n"),
-    (["chek", TXT], 2, "错误：没有“chek”这个命令（是否想用：check）\n运行 pbdocs -h 查看用法。\n"),
+     "错误：“不存在的文件夹”不存在\n在命令后加 -h 查看用法。\n"),
+    (["frobnicate"], 2, "错误：没有“frobnicate”这个命令\n运行 pbdocs -h 查看所有命令。\n"),
+    (["chek", TXT], 2, "错误：没有“chek”这个命令（是否想用：check）\n运行 pbdocs -h 查看所有命令。\n"),
     (["check", TXT, "--frmat", "json"], 2,
-     "错误：没有 --frmat 这个选项（是否想用：--format）\n运行 pbdocs check -h 查看用法。\n"),
-    (["check"], 2, "错误：缺少要处理的文件（可以有多个）\n运行 pbdocs check -h 查看用法。\n"),
+     "错误：没有 --frmat 这个选项（是否想用：--format）\n在命令后加 -h 查看用法。\n"),
+    (["check"], 2, "错误：缺少要处理的文件（可以有多个）\n在命令后加 -h 查看用法。\n"),
     (["check", TXT, "--timeout", "abc"], 2,
-     "错误：选项 --timeout 的值无效：“abc”不是数字\n运行 pbdocs check -h 查看用法。\n"),
-    (["check", TXT, "--pages=3"], 2, "错误：选项 --pages 不接受值\n运行 pbdocs check -h 查看用法。\n"),
-    (["rules", "extra"], 2, "错误：多余的参数：extra\n运行 pbdocs rules -h 查看用法。\n"),
+     "错误：选项 --timeout 的值无效：“abc”不是数字\n在命令后加 -h 查看用法。\n"),
+    (["check", TXT, "--pages=3"], 2, "错误：选项 --pages 不接受值\n在命令后加 -h 查看用法。\n"),
+    (["rules", "extra"], 2, "错误：多余的参数：extra\n在命令后加 -h 查看用法。\n"),
 ])
 def test_a_mistake_gets_one_chinese_line_and_its_exit_code(folder, args, code, stderr):
     result = run(*args)
@@ -96,9 +96,9 @@ def test_a_pages_file_is_told_to_be_exported_to_word(folder):
 def test_users_added_twice_and_with_a_short_password(folder):
     assert run("users", "add", "李四", stdin="S3cret-pass-123\n").exit_code == 0
     again = run("users", "add", "李四", stdin="S3cret-pass-123\n")
-    assert (again.exit_code, again.stderr) == (2, "错误：用户 李四 已存在\n")
+    assert (again.exit_code, again.stderr) == (2, "错误：用户 李四 已存在（用户名不区分大小写和全角半角）\n")
     short = run("users", "add", "王五", stdin="abc\n")
-    assert (short.exit_code, short.stderr) == (2, "错误：密码太短：至少需要 8 个字符\n")
+    assert (short.exit_code, short.stderr) == (2, "错误：密码太短：至少 10 个字符\n")
 
 
 def test_rules_list_reads_in_chinese_but_for_rule_ids(folder):

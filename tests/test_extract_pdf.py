@@ -91,7 +91,7 @@ def test_concurrent_reads_from_threads_agree(extract_fixtures):
 def test_max_pages_reads_the_first_pages_and_says_so(extract_fixtures):
     doc = extract(extract_fixtures["text-dash.pdf"], ExtractOptions(budget=Budget(max_pages=1)))
     assert [page.number for page in doc.pages] == [1]
-    assert doc.warnings == ["only the first 1 of 2 pages read (page limit)"]
+    assert [w.reason for w in doc.warnings] == ["only the first 1 of 2 pages read (page limit)"]
 
 
 BROKEN = ["broken-private-use.pdf", "broken-wrong-hanzi.pdf", "broken-no-tounicode.pdf", "scanned.pdf"]
@@ -128,7 +128,7 @@ def test_unreadable_text_layers_are_read_by_ocr(extract_fixtures, fixture_maker,
     doc = extract(extract_fixtures[name])
     assert doc.ocr_pages == [1, 2]
     assert all(page.ocr for page in doc.pages)
-    assert "pages 1-2 read by OCR" in doc.warnings
+    assert "pages 1-2 read by OCR" in [w.reason for w in doc.warnings]
     assert _normalized(fixture_maker.CLAUSE) in doc.normalized.text
     # Running header and page numbers are found on OCR'd pages too.
     assert _normalized(fixture_maker.RUNNING_HEADER) not in doc.normalized.text
@@ -140,7 +140,7 @@ def test_ocr_is_decided_page_by_page(extract_fixtures, fixture_maker):
     doc = extract(extract_fixtures["mixed.pdf"])
     assert doc.ocr_pages == [2]
     assert [page.ocr for page in doc.pages] == [False, True]
-    assert doc.warnings == ["page 2 read by OCR"]
+    assert [w.reason for w in doc.warnings] == ["page 2 read by OCR"]
     assert _normalized(fixture_maker.CLAUSE) in doc.normalized.text
 
 
@@ -205,7 +205,7 @@ def test_cli_reports_ocr_pages_on_stderr_and_data_on_stdout(extract_fixtures, fi
     path = extract_fixtures["mixed.pdf"]
     result = CliRunner().invoke(cli, ["extract", "--format", "json", str(path)])
     assert result.exit_code == 0
-    assert result.stderr == f"{path}: 第 2 页经文字识别（OCR）读取\n"
+    assert result.stderr == f"{path}：第 2 页经文字识别（OCR）读取\n"
     record = json.loads(result.stdout)
     assert record["format"] == "pdf"
     assert record["ocr_pages"] == [2]

@@ -132,7 +132,7 @@ def test_cli_extract_text_goes_to_stdout_and_warnings_to_stderr(tmp_path):
     result = CliRunner().invoke(cli, ["extract", str(path)])
     assert result.exit_code == 0
     assert result.stdout.strip() == CLAUSE * 2
-    assert result.stderr == f"{path}: 按 gb18030 编码读取\n"
+    assert result.stderr == f"{path}：按 gb18030 编码读取\n"
 
 
 @pytest.mark.parametrize(

@@ -334,14 +334,14 @@ def test_journal_lines_of_wrong_types_are_ignored_with_a_note(tmp_path):
     path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
     with Journal(path, _options_config()) as journal:
         assert list(journal.done) == ["a" * 64]
-        assert "3 damaged line(s)" in journal.discarded_reason
+        assert "3 damaged line(s)" in journal.discarded_reason.reason
 
 
 def test_a_cut_journal_header_says_so(tmp_path):
     path = tmp_path / ".r.csv.journal.jsonl"
     path.write_text('{"kind": "pbdocs-screen-jour', encoding="utf-8")
     with Journal(path, _options_config()) as journal:
-        assert "damaged first line" in journal.discarded_reason
+        assert "damaged first line" in journal.discarded_reason.reason
         assert journal.done == {}
 
 
@@ -357,7 +357,7 @@ def test_a_screen_over_a_journal_of_wrong_types_finishes(tmp_path):
     journal_path(out).write_text(json.dumps(header) + "\n" + json.dumps(entry) + "\n", encoding="utf-8")
     result = screen([str(folder)], out, workers=1)
     assert len(result.records) == 1 and out.exists()
-    assert any("damaged line" in note for note in result.notes)
+    assert any("damaged line" in note.reason for note in result.notes)
 
 
 # --- 9. index temp folders, server abuse ---------------------------------------------------------
@@ -443,7 +443,7 @@ def test_an_upload_that_never_finishes_gets_408(caplog):
         status, _ = _call(guard, headers=[MULTIPART],
                           body_messages=[{"type": "http.request", "body": b"x", "more_body": True}, "hang"])
     assert status == 408
-    assert [r.getMessage() for r in caplog.records] == ["127.0.0.1:5000: upload not received within 0.2 s; refused"]
+    assert [r.getMessage() for r in caplog.records] == ["127.0.0.1:5000：上传未能在 0.2 秒内完成，已拒绝"]
 
 
 def test_uploads_beyond_the_cap_get_429_before_their_body_is_read():

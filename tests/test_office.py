@@ -56,7 +56,7 @@ def test_a_user_is_added_once(tmp_path):
     data = tmp_path / "office"
     _run("users", "add", "li", data=data, input=PASSWORD + "\n")
     again = _run("users", "add", "li", data=data, input=PASSWORD + "\n")
-    assert again.exit_code == 2 and again.stderr == "错误：用户 li 已存在\n"
+    assert again.exit_code == 2 and again.stderr == "错误：用户 li 已存在（用户名不区分大小写和全角半角）\n"
 
 
 def test_audit_prints_the_trail_filtered_by_date_and_user(tmp_path):

@@ -135,7 +135,7 @@ def test_journal_of_another_format_version_starts_over_with_a_note(tmp_path):
     path.write_text(json.dumps(header) + "\n" + json.dumps(entry) + "\n", encoding="utf-8")
     with Journal(path, config) as journal:
         assert journal.done == {}
-        assert journal.discarded_reason == "journal written in another format (version 0); starting over"
+        assert journal.discarded_reason.reason == "journal written in another format (version 0); starting over"
     assert json.loads(path.read_text(encoding="utf-8").splitlines()[0])["version"] == 1
 
 

@@ -18,11 +18,11 @@ def installed(tmp_path, monkeypatch):
     packaged = tmp_path / "site-packages" / "pbdocs" / "data" / "corpus"
     ingest([DATA / "ingest"], packaged)
 
-    def locations(cache_dir=None):
-        return SearchLocations(packaged, Path(cache_dir) / "index" / "bundled-test")
+    def locations(cache=None):
+        return SearchLocations(packaged, Path(cache or shell.cache_dir()) / "index" / "bundled-test")
 
     monkeypatch.setattr(corpus_module, "PACKAGED_CORPUS", packaged)
-    monkeypatch.setattr(corpus_module, "bundled_locations", locations)
+    monkeypatch.setattr(shell, "bundled_locations", locations)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     return tmp_path, packaged

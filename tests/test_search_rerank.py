@@ -1,5 +1,6 @@
-"""The optional re-ranker: passage vectors stored beside the index, the fused re-ordering of the
-lexical best, the CLI switches, and search exactly as before without the extra.
+"""The dense half of hybrid search: passage vectors stored beside the index, the fused first stage
+(lexical best and dense best), resumable encoding, the CLI switches, and lexical search without
+the extra.
 
 A small deterministic encoder stands in for the model through the same interface (the real one
 takes seconds to load and encode); one test runs the real model where the extra is installed.
@@ -19,7 +20,7 @@ from click.testing import CliRunner
 from pbdocs.cli import cli
 from pbdocs.errors import RerankUnavailable
 from pbdocs.search import Searcher, build, rerank
-from pbdocs.search.rerank import VECTORS, VECTORS_META, PassageVectors, Reranker
+from pbdocs.search.rerank import VECTORS, VECTORS_META, PassageVectors, VectorCache
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -97,22 +98,37 @@ def test_vectors_are_stored_beside_the_index_as_int8_with_a_scale(index):
     assert np.allclose(vectors.cosines(query, [0, 1, 2, 3]), exact @ query, atol=0.02)
 
 
-def test_the_fused_score_reorders_only_the_candidates():
-    class Fixed:
-        name = "fixed"
+def test_the_dense_stage_finds_a_passage_sharing_no_word_with_the_question(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    articles = [*ARTICLES, "第五条 本会每年召开两次理事会议，研究本会的重大事项。"]
+    (folder / "示例会费办法.md").write_text("# 示例会费办法\n\n" + "\n\n".join(articles) + "\n", encoding="utf-8")
+    # The question shares no word with article 5; only the encoder knows they mean the same.
+    encoder = FakeEncoder({"碰头": "meeting", "理事会议": "meeting"})
+    build([folder], tmp_path / "idx", encoder=encoder)
+    lexical = Searcher.load(tmp_path / "idx", dense=False)
+    assert "第五条" not in [h.article for h in lexical.search("多久碰头", k=5).hits]
+    hybrid = Searcher.load(tmp_path / "idx", dense=False)
+    assert rerank.attach(hybrid, encoder) and hybrid.mode == "hybrid"
+    assert hybrid.search("多久碰头", k=1).hits[0].article == "第五条"
 
-        def queries(self, texts):
-            return np.asarray([[1.0, 0.0]], dtype=np.float32)
 
-    rows = np.zeros(4, dtype=[("scale", "<f4"), ("v", "i1", (2,))])
-    rows["scale"] = 1.0
-    rows["v"] = [[0, 100], [100, 0], [70, 70], [100, 0]]
-    reranker = Reranker(PassageVectors("fixed", rows), Fixed(), candidates=3, weight=0.5)
-    scores = {0: 10.0, 1: 9.0, 2: 1.0, 3: 0.5}
-    # 1 is nearly as good lexically and far closer in meaning; 3 lies beyond the candidates.
-    assert reranker.rerank("q", [0, 1, 2, 3], scores) == [1, 0, 2, 3]
-    assert Reranker(PassageVectors("fixed", rows), Fixed(), candidates=3, weight=0.0).rerank(
-        "q", [0, 1, 2, 3], scores) == [0, 1, 2, 3]
+def test_an_interrupted_encoding_resumes_from_the_vector_cache(corpus, tmp_path):
+    cache = tmp_path / "vectors"
+    with pytest.raises(RuntimeError, match="encoder died"):
+        build([corpus], tmp_path / "idx", encoder=FakeEncoder(fail_after=0), vector_cache=cache)
+    assert not (tmp_path / "idx").exists()
+    counted = FakeEncoder()
+    seen: list[tuple[int, int]] = []
+    build([corpus], tmp_path / "idx", encoder=counted, vector_cache=cache, progress=lambda d, t: seen.append((d, t)))
+    assert counted.calls == 1 and seen[-1] == (4, 4)
+    # Everything is cached now: a rebuild encodes nothing, and a torn last record is ignored.
+    again = FakeEncoder()
+    path = VectorCache(cache, again.name).path
+    path.write_bytes(path.read_bytes() + b"\x01\x02")
+    build([corpus], tmp_path / "idx", encoder=again, vector_cache=cache)
+    assert again.calls == 0
+    assert PassageVectors.load(tmp_path / "idx", Searcher.load(tmp_path / "idx").reader.meta) is not None
 
 
 def test_an_attached_reranker_moves_the_passage_meaning_the_question_up(corpus, tmp_path):
@@ -123,7 +139,7 @@ def test_an_attached_reranker_moves_the_passage_meaning_the_question_up(corpus, 
     target = before[1]
     encoder = FakeEncoder({"规定": "meaning", target: "meaning"})
     rerank.encode_index(tmp_path / "idx", encoder)
-    searcher = Searcher.load(tmp_path / "idx")
+    searcher = Searcher.load(tmp_path / "idx", dense=False)
     assert rerank.attach(searcher, encoder)
     after = _articles(searcher, question)
     assert after[0] == target and sorted(after) == sorted(before)
@@ -170,6 +186,7 @@ def test_search_without_the_extra_never_imports_it(index):
 
 
 def test_the_cli_builds_vectors_and_reranks_with_them(corpus, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     build([corpus], tmp_path / "plain")
     before = _articles(Searcher.load(tmp_path / "plain"), "会费的规定")
     encoder = FakeEncoder({"规定": "meaning", before[1]: "meaning"})
@@ -191,6 +208,7 @@ def test_the_cli_builds_vectors_and_reranks_with_them(corpus, tmp_path, monkeypa
 
 
 def test_search_rerank_computes_missing_vectors_once(corpus, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     encoder = FakeEncoder()
     monkeypatch.setattr(rerank, "available", lambda: True)
     monkeypatch.setattr(rerank, "default_encoder", lambda threads=1: encoder)

@@ -330,7 +330,7 @@ def test_reports_download_the_checked_batch(client):
     paths = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert paths == [c["path"] for c in worst_first]
 
-    as_json = checked
+    as_json = [{k: v for k, v in c.items() if k != "shown"} for c in checked]
     assert client.get(f"/api/reports/{report_id}.json").json() == as_json
     as_html = client.get(f"/api/reports/{report_id}.html").text
     assert all(c["path"] in as_html for c in checked)
@@ -544,3 +544,20 @@ def test_kind_parameter_forces_the_document_kind(client):
     [result] = client.post("/api/check?kind=company", files=[("files", ("章程.txt", _PAGE_ONE + _PAGE_TWO))]).json()
     assert (result["verdict"], result["kind"]) == ("not_applicable", "company")
     assert client.post("/api/check?kind=bank", files=[("files", ("章程.txt", _PAGE_ONE))]).status_code == 422
+
+
+def test_the_page_gets_the_presenters_wording(client):
+    """Misplacement, the clause's place and the bases are worded on the server (pbdocs/present.py),
+    the page only lays them out."""
+    from pbdocs import present
+    from pbdocs.rules import CheckResult
+
+    text = (Path(__file__).parent.parent / "examples" / "charters" / "东港区餐饮商会章程.txt").read_bytes()
+    result = client.post("/api/check", files=[("files", ("东港区.txt", text))]).json()[0]
+    shown = result.pop("shown")
+    checked = CheckResult.from_dict(result)
+    assert shown == present.page_view(checked)
+    assert shown["bases"]["party-clause"].startswith("《民政部关于在社会组织登记管理工作中")
+    appendix = (Path(__file__).parent / "data" / "reports" / "appendix-only.txt").read_bytes()
+    moved = client.post("/api/check", files=[("files", ("附则.txt", appendix))]).json()[0]["shown"]
+    assert moved["misplaced"] and "附" in moved["placement"]

@@ -210,6 +210,7 @@ def test_1_an_officer_uploads_while_strangers_flood_the_login_with_large_and_slo
         slow += beyond
         # Strangers beyond their budget wait their turn; an officer's upload does not.
         assert _login(port, "alice", PASSWORD) == 429
+        assert _request(port, "GET", "/")[0] == 200  # the login page itself stays reachable
         batch = _upload(port, alice)
         _until(lambda: guard.uploads == 0, "the upload's slot is given back")
         assert guard.anonymous == settings.anonymous_requests  # the strangers are still there

@@ -7,7 +7,7 @@ the shell decides where things live. Submodules load lazily so importing this pa
 from __future__ import annotations
 
 __all__ = ["Searcher", "SearchResult", "Hit", "Query", "SCORE_FACTORS", "build", "ingest", "Corpus",
-           "SearchLocations", "bundled_locations"]
+           "SearchLocations"]
 
 _EXPORTS = {
     "Searcher": "searcher",
@@ -19,7 +19,6 @@ _EXPORTS = {
     "Query": "query",
     "SCORE_FACTORS": "factors",
     "SearchLocations": "corpus",
-    "bundled_locations": "corpus",
 }
 
 

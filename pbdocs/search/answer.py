@@ -10,7 +10,7 @@ from typing import Any
 from ..legal import proviso
 from ..normalize import normalize
 from .passages import split_sentences
-from .question import AMOUNT_PREFIX, Cue, amount_tokens, has_amount, is_agency_sentence, is_list_lead
+from .question import AMOUNT_PREFIX, Cue, amount_tokens, answers_kind
 from .tokenize import BIGRAM_PREFIX
 
 __all__ = ["Highlight", "best_answer", "highlights", "matched_weight", "fold"]
@@ -76,6 +76,9 @@ def best_answer(text: str, term_weights: Mapping[str, float], cue: Cue | None = 
         for terms, (a, b) in zip(present, spans, strict=False)
     ]
     best = max(range(n), key=lambda i: (scores[i], -i))
+    # An exception never answers alone: the rule it is an exception to comes first.
+    while best > 0 and _rule_share(text[spans[best][0]:spans[best][1]], term_weights) < 1.0:
+        best -= 1
     start, end = spans[best]
     neighbours = [j for j in (best - 1, best + 1) if 0 <= j < n and scores[j] >= _NEIGHBOUR_SHARE * scores[best]]
     if neighbours and scores[best] > 0:
@@ -102,13 +105,7 @@ def best_answer(text: str, term_weights: Mapping[str, float], cue: Cue | None = 
 
 
 def _fits(sentence: str, cue: Cue | None) -> bool:
-    if cue is None or cue.kind is None:
-        return False
-    if cue.kind == "list":
-        return is_list_lead(sentence)
-    if cue.kind == "agency":
-        return is_agency_sentence(sentence)
-    return has_amount(normalize(sentence).text, cue.units)
+    return answers_kind(cue, normalize(sentence).text, sentence=True)
 
 
 def _rule_share(sentence: str, term_weights: Mapping[str, float]) -> float:

@@ -9,10 +9,10 @@ format the extractor reads; their metadata comes from the text (the extractor's 
 explicitly, and every ingest links the versions of same-titled documents again
 (:func:`.versions.successors`).
 
-Every function takes its folders as arguments; :func:`bundled_locations` says where the bundled
-corpus and its index are (the checkout's ``corpus/``, or the copy a wheel carries as package data),
-for the shell (``pbdocs.shell``) and :func:`pbdocs.ask` to default to. Nothing here reads the
-environment.
+Every function takes its folders as arguments; the shell (``pbdocs.shell``) decides the defaults.
+:data:`PACKAGED_CORPUS` and :data:`PACKAGED_INDEX` are where a wheel carries the bundled corpus and
+its ready-made index. Nothing here reads the environment or looks for the checkout or the home
+folder.
 """
 from __future__ import annotations
 
@@ -36,7 +36,8 @@ __all__ = [
     "Corpus",
     "MANIFEST",
     "SearchLocations",
-    "bundled_locations",
+    "PACKAGED_CORPUS",
+    "PACKAGED_INDEX",
     "ingest",
     "copy_corpus",
     "link_versions",
@@ -91,33 +92,20 @@ class CorpusEntry:
 
 @dataclass(frozen=True)
 class SearchLocations:
-    """A corpus folder and the index folder built from it."""
+    """A corpus folder, the index folder built from it, and an index shipped ready-made for it
+    (used instead while it is fresh for the corpus)."""
 
     corpus_dir: Path
     index_dir: Path
+    shipped_index: Path | None = None
 
 
 # Where a wheel carries the bundled corpus: setup.py copies the checkout's corpus/ here at build time.
 PACKAGED_CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus"
-
-
-def bundled_locations(cache_dir: str | os.PathLike | None = None) -> SearchLocations | None:
-    """Where the bundled corpus and its index are.
-
-    Run from a checkout (installed editable): its ``corpus/`` and ``index/bundled``. Installed from a
-    wheel: the corpus the package carries, its index kept under ``cache_dir`` (default
-    ``~/.cache/pbdocs``; the shell passes ``$XDG_CACHE_HOME/pbdocs``), never inside the installed
-    package. None when there is neither. Reads no environment.
-    """
-    from .._version import __version__
-
-    root = Path(__file__).resolve().parents[2]
-    if (root / "corpus" / MANIFEST).is_file():
-        return SearchLocations(root / "corpus", root / "index" / "bundled")
-    if not (PACKAGED_CORPUS / MANIFEST).is_file():
-        return None
-    cache = Path(cache_dir) if cache_dir is not None else Path.home() / ".cache" / "pbdocs"
-    return SearchLocations(PACKAGED_CORPUS, cache / "index" / f"bundled-{__version__}")
+# The index of the bundled corpus with its passage vectors, committed (scripts/build_index.py
+# makes it): the first search after installing builds nothing. Used only while its fingerprint is
+# the corpus's.
+PACKAGED_INDEX = Path(__file__).resolve().parents[1] / "data" / "index"
 
 
 def header_fields(text: str) -> dict[str, str]:

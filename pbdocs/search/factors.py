@@ -20,7 +20,7 @@ from ..errors import QueryError
 from .answer import fold, matched_weight
 from .passages import Passage
 from .query import Query
-from .question import has_amount, is_list_lead
+from .question import answers_kind
 
 __all__ = [
     "SCORE_FACTORS",
@@ -42,6 +42,10 @@ _LOCAL_FACTOR = 0.8
 _SUPERSEDED_FACTOR = 0.6
 _VERSION_BONUS = 0.5
 _COORDINATION = 0.5
+_BACKGROUND_FACTOR = 0.7
+# A passage with the wording that defines the kind's answer (本法所称……是指, 应当具备下列条件,
+# 每年至少召开) gets this bonus instead of _CUE_BONUS.
+_STRONG_CUE_BONUS = 1.0
 # A passage giving a wording: 统一表述为, or a quotation long enough to be a clause.
 _WORDING = re.compile(r"表述为|“[^”]{20,}”")
 # Tuned on the STARD development half (benchmarks/stard.py): 0.1 / 0.15 / 0.2 / 0.3 gave nDCG@10
@@ -59,7 +63,8 @@ class QueryPlan:
     (synonyms excluded); ``named``: documents it names by title or place; ``subject``: documents
     whose title holds one of its words; ``local``: documents that are one place's rules;
     ``pinned``: the passage of the article it names; ``superseded``: documents a later version
-    replaces; ``versions_named``: documents whose year or 文号 the question names.
+    replaces; ``versions_named``: documents whose year or 文号 the question names; ``background``:
+    background laws (公司法) whose subject the question does not name.
     """
 
     query: Query
@@ -72,6 +77,7 @@ class QueryPlan:
     pinned: int | None
     superseded: frozenset[str] = frozenset()
     versions_named: frozenset[str] = frozenset()
+    background: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -83,11 +89,13 @@ class Candidate:
     bm25: float
     # log(1 + how many documents of the collection cite this passage's document by title).
     cited: float = 0.0
+    # The passage text as :func:`~.answer.fold` gives it (the form query terms are found in), as
+    # the index stores it; folded here only for a passage from elsewhere.
+    stored_folded: str | None = None
 
     @cached_property
     def folded(self) -> str:
-        """The passage text as :func:`~.answer.fold` gives it, the form query terms are found in."""
-        return fold(self.passage.text)
+        return self.stored_folded if self.stored_folded is not None else fold(self.passage.text)
 
 
 def coverage(text: str, plan: QueryPlan, *, folded: bool = False) -> float:
@@ -99,21 +107,33 @@ def coverage(text: str, plan: QueryPlan, *, folded: bool = False) -> float:
 
 
 def answer_kind(plan: QueryPlan, candidate: Candidate) -> float:
-    """A question asking 多少天 is answered by a passage stating a number of days, one asking
-    哪些 by a passage with a list, one asking how a clause is worded (怎么写) by a passage quoting
-    the wording: such a passage gets a bonus."""
+    """A passage holding the kind of answer the question asks for gets a bonus: a definition
+    (本法所称……是指) for 什么是, a period (每年至少召开) for 多久, a body (由……负责) for 由谁, the
+    conditions or documents (应当具备下列条件) for 条件/材料, a prohibition or penalty (不得, 处……罚款)
+    for 处罚, a number of days for 多少天, a list for 哪些, a quoted wording for 怎么写 (see
+    ``pbdocs/data/search/question_types.toml``)."""
     cue = plan.query.cue
     passage = candidate.passage
+    if cue.kind is None:
+        return 0.0
     if cue.kind == "wording":
         return _CUE_BONUS if _WORDING.search(passage.text) else 0.0
-    if cue.kind == "list":
-        return _CUE_BONUS if any(is_list_lead(line) for line in passage.text.splitlines()) else 0.0
-    if cue.kind in ("quantity", "date"):
-        # The article label is a number but never an amount.
-        folded = candidate.folded
-        body = folded.removeprefix(fold(passage.article)) if passage.article else folded
-        return _CUE_BONUS if has_amount(body, cue.units) else 0.0
-    return 0.0
+    # The article label is a number but never an amount.
+    folded = candidate.folded
+    body = folded.removeprefix(fold(passage.article)) if passage.article else folded
+    if not answers_kind(cue, body):
+        return 0.0
+    return _STRONG_CUE_BONUS if answers_kind(cue, body, strong=True) else _CUE_BONUS
+
+
+def background(plan: QueryPlan, candidate: Candidate) -> float:
+    """A law bundled as background (公司法, ``background_laws.txt``) answers questions about its
+    own subject: a question that names neither it nor one of its subject words is about the
+    social-organization rule that reads alike."""
+    doc_id = candidate.passage.doc_id
+    if doc_id not in plan.background or doc_id in plan.named:
+        return 1.0
+    return _BACKGROUND_FACTOR
 
 
 def subject(plan: QueryPlan, candidate: Candidate) -> float:
@@ -182,6 +202,7 @@ SCORE_FACTORS: Mapping[str, ScoreFactor] = {
         ScoreFactor("named", "bonus", named),
         ScoreFactor("version_named", "bonus", version_named),
         ScoreFactor("local", "multiplier", local),
+        ScoreFactor("background", "multiplier", background),
         ScoreFactor("in_force", "multiplier", in_force),
         ScoreFactor("coordination", "multiplier", coordination),
         ScoreFactor("cited", "multiplier", cited),

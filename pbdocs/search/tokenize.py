@@ -45,6 +45,7 @@ __all__ = [
     "data_fingerprint",
     "jieba_tokenizer",
     "use_prefix_dict",
+    "cached_prefix_dict",
     "write_prefix_dict",
 ]
 
@@ -53,6 +54,10 @@ BIGRAM_PREFIX = "\u00b7"
 # they outweigh the word itself (STARD nDCG@10 0.443 at 1.0, 0.447 at 0.5; the lay questions do
 # not move).
 PART_WEIGHT = 0.5
+# Weight of the official wordings of synonyms.txt and of the article words learned from STARD
+# (associations.txt): each below the question's own words, the learned ones lowest.
+SYNONYM_WEIGHT = 0.5
+ASSOCIATION_WEIGHT = 0.25
 # Bump when tokenization changes so that indexes built by older code are rebuilt.
 TOKENIZER_VERSION = 4
 
@@ -91,6 +96,16 @@ def synonyms() -> dict[str, tuple[str, ...]]:
     return table
 
 
+@functools.lru_cache(maxsize=1)
+def associations() -> dict[str, tuple[str, ...]]:
+    """Lay question word -> article words learned to go with it (scripts/learn_associations.py)."""
+    table: dict[str, tuple[str, ...]] = {}
+    for line in _data_lines("associations.txt"):
+        lay, _, found = line.partition("\t")
+        table[lay.strip()] = tuple(w.strip() for w in found.split(",") if w.strip())
+    return table
+
+
 def data_fingerprint() -> str:
     """Changes whenever the dictionary or the tokenizer does: part of an index's freshness key."""
     import hashlib
@@ -122,6 +137,30 @@ def use_prefix_dict(folder: str | os.PathLike) -> bool:
         return False
     _prefix_dict[:] = [folder]
     return True
+
+
+def cached_prefix_dict(folder: str | os.PathLike) -> bool:
+    """Segment with the prefix dictionary kept in ``folder`` (a per-user cache) when the index
+    brought none (the index shipped in the package leaves its 16 MB out): taken when it is there
+    and current, else written there for the next process, which then starts without loading
+    jieba's dictionary. Returns whether this process uses it."""
+    import shutil
+
+    folder = Path(folder)
+    if _prefix_dict:
+        return _prefix_dict[0] == folder
+    if use_prefix_dict(folder):
+        return True
+    tmp = folder.with_name(f".{folder.name}.tmp-{os.getpid()}")
+    try:
+        shutil.rmtree(tmp, ignore_errors=True)
+        write_prefix_dict(tmp)
+        shutil.rmtree(folder, ignore_errors=True)
+        os.replace(tmp, folder)
+    except OSError:
+        # A cache that cannot be written only costs the next process a second.
+        shutil.rmtree(tmp, ignore_errors=True)
+    return False
 
 
 def write_prefix_dict(folder: str | os.PathLike) -> None:
@@ -268,9 +307,12 @@ def content_terms(content: str) -> list[tuple[str, float]]:
         terms.extend((t, 1.0) for t in bigrams(run))
     terms.extend((t, 1.0) for t in amount_tokens(content))
     table = synonyms()
+    learned = associations()
     for w in content_words:
         for official in table.get(w, ()):
-            terms.extend((t, 0.5) for t in words(official, normalized=True) + bigrams(official))
+            terms.extend((t, SYNONYM_WEIGHT) for t in words(official, normalized=True) + bigrams(official))
+        if w not in table:
+            terms.extend((t, ASSOCIATION_WEIGHT) for t in learned.get(w, ()))
     return terms
 
 

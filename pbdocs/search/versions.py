@@ -13,25 +13,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..normalize import normalize
+from ..legal import citation, title_key
 
-__all__ = ["Edition", "effective_date", "short_title", "version_label", "document_label", "cite",
-           "successors"]
+__all__ = ["Edition", "effective_date", "version_label", "cite", "successors"]
 
 _PROMULGATION = re.compile(r"^\s*[（(]?\s*((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日(.*)$")
 # What a promulgation line under a statute's title does; a bare date line (a notice's 成文日期) does none.
 _ENACTS = re.compile(r"通过|公布|发布|修正|修订|施行")
 _IN_FORCE_FROM = re.compile(r"自\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*起施行")
 _IN_FORCE_ON_ISSUE = re.compile(r"自(?:发布|公布|印发)之日起施行")
-_PARENTHESIZED = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
 _HEAD_CHARS = 3000
-
-
-def short_title(title: str) -> str:
-    """The name people cite a law by: 中华人民共和国慈善法 -> 慈善法; 中国共产党章程（...修改...）->
-    中国共产党章程. Titles of other documents come back whole but for a trailing parenthesis."""
-    short = _PARENTHESIZED.sub("", title.strip()).strip("《》 ")
-    return short.removeprefix("中华人民共和国") or title
 
 
 def _iso(year: str, month: str, day: str) -> str:
@@ -76,18 +67,10 @@ def effective_date(text: str, date: str | None) -> str | None:
     return None
 
 
-def document_label(title: str, version: str | None = None, doc_number: str | None = None) -> str:
-    """《慈善法》(2023修正) for a law's version, 《...通知》(民函〔2019〕54号) for a notice, else 《title》."""
-    if version:
-        return f"《{short_title(title)}》({version})"
-    name = title.strip().strip("《》")
-    return f"《{name}》({doc_number})" if doc_number else f"《{name}》"
-
-
 def cite(info: Mapping[str, Any], article: str | None = None) -> str:
-    """A hit's citation: 《慈善法》(2023修正) 第六十一条."""
-    label = document_label(info.get("title") or "", info.get("version"), info.get("doc_number"))
-    return f"{label} {article}" if article else label
+    """A hit's citation (:func:`pbdocs.legal.citation`): 《慈善法》(2023修正) 第六十一条."""
+    return citation(info.get("title") or "", version=info.get("version"), doc_number=info.get("doc_number"),
+                    article=article)
 
 
 @dataclass(frozen=True)
@@ -101,7 +84,7 @@ class Edition:
 
 
 def _law_key(title: str | None) -> str:
-    return normalize(short_title(title or "")).text if title else ""
+    return title_key(title) if title else ""
 
 
 def successors(editions: list[Edition]) -> dict[str, str | None]:

@@ -24,6 +24,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
+from .. import present
 from ..domain import registry
 from ..errors import CorpusError, Notice, PbdocsError, SearchIndexError
 from ..executor import SharedPool, usable_cpus
@@ -34,7 +35,7 @@ from ..screen.records import ScreenRecord
 from ..screen.task import document_job, outcome_record, pages_job
 from .downloads import opinions_download, opinions_zip, report_bytes, report_download, static_dir
 from .guard import Guard, GuardSettings
-from .refusals import refusal
+from .refusals import Refusal, refusal, refusal_response
 from .uploads import (
     ACCEPTED_SUFFIXES,
     ARCHIVE_INFLATION_FACTOR,
@@ -116,7 +117,7 @@ def _announce_build(index_dir: Path) -> None:
     """The one line on stderr that says why the first search takes a while."""
     import sys
 
-    sys.stderr.write(f"Building the search index in {index_dir} ...\n")
+    sys.stderr.write(catalogue().text("cli.building_index", path=index_dir) + "\n")
     sys.stderr.flush()
 
 
@@ -144,7 +145,17 @@ class _SearchService:
                 if self._index_dir is not None:
                     self._searcher = open_searcher(self._index_dir)
                 else:
-                    self._searcher = open_searcher(*environment_locations(), on_build=_announce_build)
+                    from ..shell import prefix_cache_dir, vector_cache_dir
+
+                    where = environment_locations()
+                    self._searcher = open_searcher(where.index_dir, where.corpus_dir,
+                                                   shipped_index=where.shipped_index, on_build=_announce_build,
+                                                   vector_cache=vector_cache_dir(), prefix_cache=prefix_cache_dir())
+                if self._searcher.notice is not None:
+                    import sys
+
+                    message = catalogue().error_text(self._searcher.notice)
+                    sys.stderr.write(catalogue().text("cli.warning", message=message) + "\n")
             return self._searcher
 
 
@@ -239,7 +250,9 @@ def _bare_app(pool: SharedPool, workspace: Workspace | None = None) -> FastAPI:
         status = 503 if isinstance(exc, (SearchIndexError, CorpusError)) else 500
         text = catalogue().error_text(exc)
         detail = catalogue().text("cli.error_in", path=exc.path, message=text) if exc.path else text
-        return JSONResponse({"detail": detail, "error": exc.code}, status_code=status)
+        return JSONResponse({"detail": detail, "code": exc.code}, status_code=status)
+
+    app.add_exception_handler(Refusal, refusal_response)
 
     if workspace is None:
         @app.get("/", include_in_schema=False)
@@ -393,7 +406,7 @@ def create_app(index_dir: str | os.PathLike | None = None, max_upload_mb: int = 
         request_options = replace(options, pack=pack, org_type=org_type, kind=kind)
         records = await _check_upload(request, pool, request_options, document_timeout, max_bytes, max_files, pages)
         _audit(request, "checked", report_id := reports.add(records), len(records))
-        return JSONResponse(_with_error_text(records), headers={"x-report-id": report_id})
+        return JSONResponse([present.page_object(r.result) for r in records], headers={"x-report-id": report_id})
 
     @app.get("/api/search", summary="Answer a policy question from the indexed corpus")
     async def search(
@@ -427,12 +440,6 @@ def _mount_workspace_and_guard(app: FastAPI, workspace, guard: GuardSettings | N
     # a stranger's body is bounded before any parser sees it.
     app.add_middleware(Guard, settings=guard or GuardSettings(),
                        identify=workspace.caller if workspace is not None else None)
-
-
-def _with_error_text(records: list[ScreenRecord]) -> list[dict]:
-    """The records' check objects; an unreadable file's error_text is the Chinese the page shows
-    (error keeps the reason as the library gave it)."""
-    return [r.check for r in records]
 
 
 def _version() -> str:

@@ -13,8 +13,8 @@ HTTP protocol uvicorn runs it under.
 - **Before signing in.** A request without a valid session or token (the login, the login page)
   may carry only a small form-encoded or JSON body (413 beyond ``anonymous_body_bytes``, decided
   from ``Content-Length`` or while it streams; held in memory, never spooled), and at most
-  ``anonymous_requests`` of them run at once (429): strangers cannot take the upload slots of
-  signed-in officers or fill the disk.
+  ``anonymous_requests`` of those with a body run at once (429): strangers cannot take the upload
+  slots of signed-in officers or fill the disk, and the login page itself stays reachable.
 - **Uploads.** At most ``max_uploads`` multipart bodies of signed-in users are received at once
   (429 beyond, before any byte is read). Every other body is capped at ``body_bytes`` (413).
 - **Time.** Every body must arrive within ``upload_timeout`` seconds (408); the protocol below
@@ -187,6 +187,10 @@ class Guard:
         has_body = bool(declared) or "transfer-encoding" in headers
         if has_body and _media_type(headers) not in SMALL_BODY_TYPES:
             return await _refuse_code(send, 415, "anonymous_type")
+        if not has_body:
+            # Nothing to wait for (the login page, its scripts): answered at once, outside the budget,
+            # so that a flood of slow logins does not take the page down with it.
+            return await self._buffered(scope, receive, send, headers, limit)
         if self.anonymous >= self.settings.anonymous_requests:
             return await _refuse_code(send, 429, "busy", [(b"retry-after", b"5")])
         self.anonymous += 1

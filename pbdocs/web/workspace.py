@@ -24,6 +24,7 @@ from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
+from .. import present
 from ..deliver import Comparison, OpinionSettings, opinion_docx, opinion_text
 from ..errors import OfficeError, ReadError
 from ..executor import SharedPool
@@ -131,7 +132,7 @@ def _row_object(row: BatchRow) -> dict[str, Any]:
     if row.record is None:
         return {"row": row.position, "path": row.label, "verdict": None, "pending": True, "review": None}
     record = ScreenRecord.from_dict(row.record)
-    return {**record.check, "row": row.position, "pending": False,
+    return {**present.page_object(record.result), "row": row.position, "pending": False,
             "review": row.review.as_dict() if row.review else None}
 
 

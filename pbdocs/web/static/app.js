@@ -104,22 +104,14 @@ function missingElements(result) {
     .map(([id, e]) => labels.elements[id] || e.title || id);
 }
 
-// A clause standing outside 第一章 总则 (in 附则, say) is flagged wherever its verdict shows.
+// Whether the clause stands outside 第一章 总则, where it stands, and the bases as cited are worded by
+// the server (pbdocs/present.py), like every report: the page only lays them out.
 function misplaced(result) {
-  const finding = findingOf(result, config.rule_ids.placement);
-  return Boolean(finding && finding.status === "missing" && finding.article);
+  return Boolean(result.shown && result.shown.misplaced);
 }
 
 function clauseArticle(result) {
-  const finding = partyFinding(result);
-  if (!finding || !finding.elements) return "";
-  const found = Object.values(finding.elements).find((e) => e.found && e.evidence);
-  if (!found) return "";
-  const where = [];
-  if (found.evidence.page) where.push(say("page", { page: found.evidence.page }));
-  if (found.evidence.chapter) where.push(found.evidence.chapter);
-  if (found.evidence.article) where.push(found.evidence.article);
-  return where.join(" ");
+  return (result.shown && result.shown.placement) || "";
 }
 
 function coreValues(result) {
@@ -140,14 +132,9 @@ function place(evidence) {
   return where.join(" ");
 }
 
-function basisLine(basis) {
-  if (!basis) return null;
-  const parts = [];
-  if (basis.title) parts.push(`《${basis.title.replace(/^《|》$/g, "")}》`);
-  if (basis.doc_number) parts.push(basis.doc_number);
-  if (basis.date) parts.push(basis.date);
-  if (basis.article) parts.push(basis.article);
-  return parts.length ? el("div", { class: "basis" }, say("basis", { basis: parts.join(" ") })) : null;
+function basisLine(result, finding) {
+  const cited = result.shown && result.shown.bases && result.shown.bases[finding.rule];
+  return cited ? el("div", { class: "basis" }, say("basis", { basis: cited })) : null;
 }
 
 // Several elements are usually found in one sentence: quote it once, marking each matched phrase.
@@ -169,7 +156,7 @@ function quotedSentences(elements) {
     highlighted("span", { class: "quote" }, evidence.text, mergeRanges(ranges))));
 }
 
-function findingBlock(finding) {
+function findingBlock(result, finding) {
   const title = finding.title || labels.rules[finding.rule] || finding.rule;
   const advisory = finding.severity === "info" || finding.severity === "warning";
   const heading = el("h4", {}, title,
@@ -193,7 +180,7 @@ function findingBlock(finding) {
     block.append(list);
   }
   block.append(...quotedSentences(elements.map(([, element]) => element)));
-  block.append(basisLine(finding.basis) || "");
+  block.append(basisLine(result, finding) || "");
   if (finding.fix && finding.fix.text && finding.status !== "present") {
     block.append(el("div", { class: "fix" },
       finding.fix.where ? say("fix_at", { where: finding.fix.where }) : say("fix"),
@@ -205,8 +192,13 @@ function findingBlock(finding) {
 function detailRow(result, columns) {
   const cell = el("td", { colspan: String(columns) });
   if (result.error) cell.append(el("p", { class: "error-text" }, say("unreadable", { reason: result.error_text || result.error })));
-  else if (result.verdict === "not_applicable" && result.reason) cell.append(el("p", { class: "reason-text" }, say("not_applicable", { verdict: label("verdicts", "not_applicable"), reason: result.reason })));
-  for (const finding of result.findings || []) cell.append(findingBlock(finding));
+  else if (result.verdict === "not_applicable" && result.reason) {
+    cell.append(el("p", { class: "reason-text" }, say("not_applicable", { verdict: label("verdicts", "not_applicable"), reason: result.reason })));
+    // 判断依据: the words the kind was told by, so that a wrong guess can be seen and overridden.
+    const cues = (result.kind_evidence || []).slice(0, 6).map((cue) => `“${cue.text}”`).join("、");
+    if (cues) cell.append(el("p", { class: "reason-text" }, say("kind_evidence", { cues })));
+  }
+  for (const finding of result.findings || []) cell.append(findingBlock(result, finding));
   if ((result.ocr_pages || []).length) cell.append(el("p", { class: "basis" }, say("ocr_pages", { pages: result.ocr_pages.join(say("list_separator")) })));
   const row = el("tr", { class: "detail" }, cell);
   row.hidden = true;

