@@ -129,5 +129,5 @@ def test_two_versions_compared_give_the_table_and_both_verdicts(batch, tmp_path)
     assert [c.text for c in rows[0].cells] == ["原条款", "修改后条款", "修改说明"]
     empty = [("files", ("空.txt", b"")), ("files", ("章程（修改稿）.txt", revised.read_bytes()))]
     refused = client.post("/api/compare", files=empty, headers=headers)
-    assert refused.status_code == 422 and "空.txt：空文件" in refused.json()["detail"]
+    assert refused.status_code == 422 and "空.txt 无法读取：空文件" in refused.json()["detail"]
     assert client.post("/api/compare", files=files[:1], headers=headers).status_code == 400

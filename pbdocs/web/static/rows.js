@@ -55,8 +55,8 @@ async function openRow(batchId, rowNumber) {
   document.getElementById("row-amended").hidden = row.verdict === "compliant" || Boolean(row.error);
   const findings = document.getElementById("row-findings");
   findings.replaceChildren(el("h3", {}, say("row_findings")),
-    ...(row.findings || []).filter((f) => f.status !== "present").map(findingBlock),
-    ...(row.findings || []).filter((f) => f.status === "present").map(findingBlock));
+    ...(row.findings || []).filter((f) => f.status !== "present").map((f) => findingBlock(row, f)),
+    ...(row.findings || []).filter((f) => f.status === "present").map((f) => findingBlock(row, f)));
   document.getElementById("row-opinion-heading").textContent = say("row_opinion_heading");
   const text = document.getElementById("row-opinion-text");
   text.value = (row.opinion && row.opinion.text || []).join("\n");
