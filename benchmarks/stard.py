@@ -23,8 +23,9 @@ on one shared core), resumable: every batch goes to a vector cache outside the r
 long, and running it again goes on where it stopped; once all are encoded it stores them beside
 the index, and ``eval`` is hybrid from then on (``--lexical`` measures without). Until then,
 ``eval --pool K`` measures the hybrid ranking over the passages of the lexical top ``K`` of each
-question asked (encoding those, through the same cache): the dense stage then cannot bring in a
-passage from outside that pool, so the figure is a lower bound of the full hybrid one.
+question asked (encoding those, through the same cache; a passage outside the pool counts as the
+pool's least close): the dense stage then cannot bring in a passage from outside that pool, so the
+figure is a lower bound of the full hybrid one.
 """
 from __future__ import annotations
 
@@ -232,8 +233,19 @@ def _pool_dense(searcher, items: list[dict], pool: int, cache_dir: Path):
                         cache=VectorCache(cache_dir, encoder.name), progress=progress)
     rows = np.zeros(searcher.reader.n_passages, dtype=made.dtype)
     rows["scale"] = 1.0
-    rows[np.asarray(wanted, dtype=np.int64)] = made
-    return DenseStage(PassageVectors(encoder.name, rows), encoder), len(wanted)
+    encoded = np.zeros(searcher.reader.n_passages, dtype=bool)
+    encoded[np.asarray(wanted, dtype=np.int64)] = True
+    rows[encoded] = made
+
+    class PoolDense(DenseStage):
+        # A passage outside the pool has no vector: it gets the pool's lowest cosine, so that it
+        # neither comes in through the dense side nor stretches the candidates' cosine scale.
+        def cosines(self, question: str) -> np.ndarray:
+            values = super().cosines(question)
+            values[~encoded] = values[encoded].min()
+            return values
+
+    return PoolDense(PassageVectors(encoder.name, rows), encoder), len(wanted)
 
 
 def cmd_eval(args: argparse.Namespace) -> int:

@@ -43,21 +43,36 @@ def _json_line(obj) -> str:
     return json.dumps(obj, ensure_ascii=False)
 
 
-def _click_speaks_chinese() -> None:
-    """click's help words (Usage:, Options, default: ...) through the catalogue's [click] section.
-    click looks them up with gettext at call time through each module's ``_``; only the ids the
-    catalogue names change, so click's error messages keep their wording."""
-    import click.core
-    import click.decorators
-    import click.formatting
+class _ChineseFormatter(click.HelpFormatter):
+    """click's help words (Usage:, Options, [default: 600]...) through the catalogue's [click] section,
+    as the help page is written: our commands' contexts format with it (_Context)."""
 
-    words = catalogue().labels("click")
-    for module in (click.core, click.decorators, click.formatting):
-        english = module._
-        module._ = lambda message, english=english: words.get(message) or english(message)  # type: ignore[attr-defined]
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, _click_word("Usage:") if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(_click_word(heading))
+
+    def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
+        super().write_dl([(term, _click_words_in(text)) for term, text in rows], col_max, col_spacing)
 
 
-_click_speaks_chinese()
+def _click_word(english: str) -> str:
+    return catalogue().labels("click").get(english, english)
+
+
+def _click_words_in(text: str) -> str:
+    """An option's help with click's own words in it (its help option's sentence, the bracketed
+    default, environment variable and required marks) in Chinese."""
+    for english, chinese in catalogue().labels("click").items():
+        # "default: {default}" is the template of "default: 600": the words before the field.
+        english, chinese = english.partition("{")[0], chinese.partition("{")[0]
+        text = text.replace(english, chinese)
+    return text
+
+
+class _Context(click.Context):
+    formatter_class = _ChineseFormatter
 
 
 # --- usage errors in Chinese ---------------------------------------------------------------------
@@ -78,6 +93,8 @@ class _SaidBadParameter(_Said, click.BadParameter):
 
 
 class _ChineseParsing(click.Command):
+    context_class = _Context
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         given = list(args)
         allowed = ctx.allow_extra_args

@@ -112,3 +112,46 @@ def test_an_impossible_date_is_refused_before_anything_is_written(folder):
     result = run("opinion", TXT, "-o", "out", "--date", "2024-13-45")
     assert result.exit_code == 2
     assert not (folder / "out").exists()
+
+
+def test_a_wps_file_is_read_as_doc_when_it_is_an_ole_word_file(folder, monkeypatch):
+    """.wps is decided in one place (extract), so check, screen and the web agree."""
+    from pbdocs.extract import SUPPORTED_SUFFIXES
+
+    assert ".wps" in SUPPORTED_SUFFIXES and ".pages" in SUPPORTED_SUFFIXES
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    (folder / "旧章程.wps").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    ole = run("check", "旧章程.wps")
+    assert ole.exit_code == 3
+    assert ole.stderr == ("错误：旧章程.wps：读取 .doc 文件需要 antiword 或 LibreOffice：apt-get install antiword，"
+                          "或在 Word 中另存为 .docx\n")
+    (folder / "文字.wps").write_bytes("第一条 本会名称".encode())
+    other = run("check", "文字.wps")
+    assert other.exit_code == 3
+    assert other.stderr == "错误：文字.wps：这个 .wps 文件不是 Word 格式，请在 WPS 中另存为 .docx 后再审查\n"
+
+
+def test_a_spreadsheet_report_without_its_extra_names_the_extra(folder, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "openpyxl", None)  # as if the report extra were not installed
+    result = run("screen", TXT, "--out", "报告.xlsx")
+    assert result.exit_code == 2
+    assert result.stderr == "错误：报告.xlsx：需要安装可选组件 report（缺少 openpyxl）：pip install 'pbdocs[report]'\n"
+    assert not (folder / "报告.xlsx").exists()
+
+
+@pytest.mark.parametrize("command", [["opinion", "-o", "意见"], ["amend", "--out", "修订稿.txt"]])
+def test_opinion_and_amend_give_up_at_their_timeout(folder, monkeypatch, command):
+    import importlib
+
+    extract_package = importlib.import_module("pbdocs.extract")  # the package, not the function it exports
+
+    def endless(path, options):
+        while True:
+            pass
+
+    monkeypatch.setattr(extract_package, "_reader", lambda fmt: endless)
+    result = run(command[0], TXT, *command[1:], "--timeout", "1")
+    assert result.exit_code == 3
+    assert result.stderr.splitlines()[0] == f"错误：{TXT}：读取超过 1 秒，已放弃（文件读取过慢）"

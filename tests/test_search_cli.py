@@ -195,3 +195,56 @@ def test_ingest_options_pin_the_version_status(tmp_path):
                                                                                           "2021版")
     result = run("ingest", "--corpus", str(corpus), "--superseded-by", "nothing-like-it", str(notices[0]))
     assert result.exit_code == 3 and "不在语料库清单" in result.stderr
+
+
+@pytest.mark.parametrize("question, message", [
+    ("", "错误：问题为空：请输入要查询的问题\n"),
+    ("   \t ", "错误：问题为空：请输入要查询的问题\n"),
+    ("what is a social organization?", "错误：问题里没有汉字：请用中文提问\n"),
+    ("社会团体" * 60, "错误：问题太长（240 字，上限 200 字）：请只写要问的问题\n"),
+])
+def test_a_question_that_cannot_be_searched_is_refused_in_chinese_with_exit_2(tmp_path, question, message):
+    # Refused before any index is opened or built.
+    result = run("search", question, "--index", str(tmp_path / "none"))
+    assert result.exit_code == 2
+    assert result.stderr == message and result.stdout == ""
+
+
+def test_an_index_without_current_vectors_is_searched_by_keywords_with_one_chinese_note(tmp_path):
+    import shutil
+
+    from pbdocs.search import rerank
+
+    corpus = tmp_path / "corpus"
+    assert run("ingest", "--corpus", str(corpus), str(DATA / "ingest")).exit_code == 0
+    assert run("index", "build", str(corpus), "--index", str(tmp_path / "idx"), "--no-rerank").exit_code == 0
+    missing = run("search", "党的基层组织", "--index", str(tmp_path / "idx"), "--format", "json")
+    assert missing.exit_code == 0 and json.loads(missing.stdout)["hits"]
+    if rerank.available():
+        assert missing.stderr == "警告：该索引没有段落语义向量，本次仅按关键词检索（pbdocs index build 可补算）\n"
+    else:
+        assert missing.stderr.startswith("警告：未安装语义检索组件")
+    # Vectors of another build of the index: stale, ignored, never a crash.
+    shutil.copytree(tmp_path / "idx", tmp_path / "other")
+    (tmp_path / "other" / "vectors.json").write_text(
+        json.dumps({"model": "x", "n_passages": 1, "index_built_at": 0}), encoding="utf-8")
+    (tmp_path / "other" / "vectors.npy").write_bytes(b"not numpy")
+    stale = run("search", "党的基层组织", "--index", str(tmp_path / "other"), "--format", "json")
+    assert stale.exit_code == 0 and json.loads(stale.stdout)["hits"]
+    assert "仅按关键词检索" in stale.stderr and "Error" not in stale.stderr
+
+
+def test_search_text_shows_a_web_address_but_never_raw_provenance(tmp_path):
+    folder = tmp_path / "idx"
+    assert run("index", "build", str(DATA / "provenance"), "--index", str(folder)).exit_code == 0
+    statute = run("search", "社会组织年度工作报告什么时候报送", "--index", str(folder), "-k", "1")
+    assert statute.exit_code == 0
+    assert statute.stdout.splitlines()[2].strip() == "来源：2021-03-01"
+    for raw in ("LawRefBook", "github", "commit", "0123456789abcdef", ".md"):
+        assert raw not in statute.stdout
+    as_json = json.loads(run("search", "社会组织年度工作报告什么时候报送", "--index", str(folder), "-k", "1",
+                             "--format", "json").stdout)
+    assert as_json["hits"][0]["source"].startswith("github LawRefBook/Laws/部门规章/示例社会组织年检办法")
+    notice = run("search", "社会组织等级评估自评报告什么时候交", "--index", str(folder), "-k", "1")
+    assert notice.stdout.splitlines()[2].strip() == (
+        "来源：示例市民政局 · 示民发〔2022〕5号 · 2022-04-01 | https://www.example.gov.cn/notices/2022-5.html")

@@ -166,7 +166,8 @@ def test_article_labels_and_words_with_numerals_are_not_amounts(text):
     ("公益支出不能少于收入的百分之几", "quantity", "%"),
     ("年度报告几月份之前要交", "date", "月"),
     ("境外非政府组织归哪个部门登记", "agency", None),
-    ("登记要交哪些材料", "list", None),
+    # Materials are asked as conditions (question_types.toml): 提交下列文件 answers.
+    ("登记要交哪些材料", "conditions", None),
     ("社会组织党建工作的意义", None, None),
 ])
 def test_questions_say_what_kind_of_answer_they_want(question, kind, unit):

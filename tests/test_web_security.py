@@ -295,7 +295,7 @@ def test_3_a_login_name_cannot_forge_audit_lines_or_reach_the_terminal(data_dir)
     assert json.loads(as_json.splitlines()[-1])["object"] == f"user:{forged}"
     page = (Path(__file__).parents[1] / "pbdocs" / "web" / "static" / "office.js").read_text(encoding="utf-8")
     # The panel shows each entry in words, the whole sentence escaped (names and objects inside it).
-    assert "escapeControls(entry.text" in page
+    assert "escapeControls(entry.text" in page and "escapeControls(entry.address)" in page
 
 
 # --- 4. timeouts on every kind of request -------------------------------------------------------
@@ -373,6 +373,9 @@ def test_5_large_json_bodies_are_refused_unread_and_validation_errors_echo_nothi
                                    {**alice, "Content-Type": "application/json"})
         assert status == 422 and "长长长" not in body.decode() and len(body) < 1000
         assert json.loads(body)["code"] == "request.invalid" and "note" in json.loads(body)["detail"]
+        status, _, body = _request(port, "POST", url, json.dumps({"verdict": "假" * 5000}).encode(),
+                                   {**alice, "Content-Type": "application/json"})
+        assert status == 422 and "假假假" not in body.decode() and len(body) < 1000
 
 
 # --- 6. audit gaps --------------------------------------------------------------------------------

@@ -7,17 +7,14 @@ documents it names) in :class:`.factors.QueryPlan`.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from ..legal import parse_numeral
+from ..legal import ARTICLE_REFERENCE, parse_numeral
 from ..normalize import normalize
 from .question import AMOUNT_PREFIX, Cue, analyze
 from .tokenize import BIGRAM_PREFIX, content_terms, synonyms
 
 __all__ = ["ArticleReference", "Query", "name_forms"]
-
-_ARTICLE_REF = re.compile(r"第\s*([零〇一二三四五六七八九十百千两0-9]+)\s*条")
 
 
 def name_forms(text: str) -> frozenset[str]:
@@ -72,7 +69,7 @@ class Query:
 
 
 def _article_reference(normalized: str) -> ArticleReference | None:
-    m = _ARTICLE_REF.search(normalized)
+    m = ARTICLE_REFERENCE.search(normalized)
     if not m:
         return None
     number = parse_numeral(m.group(1))

@@ -107,8 +107,9 @@ class OpinionBody(BaseModel):
 
 
 class ReviewBody(BaseModel):
-    verdict: str = Field(description="the officer's verdict: compliant, partial, missing, contradicted, "
-                                     "not_applicable, error")
+    # Bounded: an unknown verdict is named in the refusal, and must not echo a long input back.
+    verdict: str = Field(max_length=32, description="the officer's verdict: compliant, partial, missing, "
+                                                    "contradicted, not_applicable, error")
     note: str = Field("", max_length=2000, description="why, in the officer's words")
 
 

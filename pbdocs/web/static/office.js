@@ -177,7 +177,8 @@ async function loadAudit() {
   document.querySelector("#audit-table tbody").replaceChildren(...entries.reverse().slice(0, 200).map((entry) =>
     el("tr", {}, el("td", { class: "nowrap" }, when(entry.at)),
       el("td", {}, escapeControls(entry.text
-        || `${entry.user || say("office_system")} ${groupLabel("audit_actions", entry.action)}`)))));
+        || `${entry.user || say("office_system")} ${groupLabel("audit_actions", entry.action)}`)),
+      el("td", { class: "nowrap" }, escapeControls(entry.address)))));
   document.getElementById("audit-section").hidden = false;
 }
 
