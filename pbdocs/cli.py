@@ -51,7 +51,8 @@ class _ChineseFormatter(click.HelpFormatter):
         super().write_usage(prog, args, _click_word("Usage:") if prefix is None else prefix)
 
     def write_heading(self, heading: str) -> None:
-        super().write_heading(_click_word(heading))
+        # click ends a heading with an ASCII colon; Chinese text takes the full-width one (用法：, 选项：).
+        self.write(f"{'':>{self.current_indent}}{_click_word(heading)}：\n")
 
     def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
         super().write_dl([(term, _click_words_in(text)) for term, text in rows], col_max, col_spacing)

@@ -14,6 +14,7 @@ import numpy as np
 
 from ..errors import Notice, QueryError, ReadError, StaleIndexError
 from ..legal import title_forms, title_key
+from ..messages import catalogue
 from .answer import Highlight, best_answer, highlights
 from .corpus import METADATA_FIELDS, Corpus, CorpusEntry, body_start, describe, expand_paths, link_versions
 from .factors import Candidate, QueryPlan, active_factors, adjusted_score, cited_multiplier, coverage
@@ -55,7 +56,6 @@ DENSE_WEIGHT = 0.5
 _TIE = 1e-6
 _NUMBER_NOISE = re.compile(r"[\s〔〕\[\]()（）［］【】{}]+")
 _PLACE = re.compile(r"^(\w{2,3}?)(?:省|市|\w{0,4}?自治区)")
-NO_ANSWER = "没有找到可信的答案 (no confident answer): the corpus does not seem to address this question."
 
 
 @dataclass(frozen=True)
@@ -411,7 +411,7 @@ class Searcher:
         hits = [self._hit(rank, ranking.passages.get(pid) or self.reader.passage(pid), score, plan)
                 for rank, (pid, score) in enumerate(ranking.ranked, start=1)]
         confident = bool(hits) and self._answers(plan, hits[0], ranking)
-        return SearchResult(query, hits, confident, None if confident else NO_ANSWER)
+        return SearchResult(query, hits, confident, None if confident else catalogue().text("search.no_answer"))
 
     def rank(self, query: str, k: int = 5, *, disabled_factors: Collection[str] = ()) -> list[tuple[int, float]]:
         """(passage id, score) of the ``k`` best passages, best first, without answers: what
