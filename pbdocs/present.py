@@ -17,7 +17,7 @@ from .rules.results import CheckResult, Finding
 from .rules.structure import Evidence
 
 __all__ = [
-    "NO_OPINION_VERDICTS", "misplaced", "verdict_text", "error_text", "rule_title", "evidence_place",
+    "NO_OPINION_VERDICTS", "misplaced", "verdict_text", "error_text", "rule_title", "evidence_place", "page_place",
     "finding_place", "quotes", "fix_sentence", "fix_lines", "basis_lines", "clause_where", "clause_place",
     "page_view", "page_object", "clause_evidence", "body_text", "shortfalls", "needs_opinion", "check_lines",
 ]
@@ -65,6 +65,12 @@ def evidence_place(evidence: Evidence) -> str:
     zh = catalogue()
     parts = [p for p in (evidence.chapter, evidence.article) if p] + [zh.text("check.page", page=evidence.page)]
     return zh.text("check.place_separator").join(parts)
+
+
+def page_place(evidence: Evidence) -> str:
+    """第1页 第八条: the short place the HTML report gives beside a quoted sentence."""
+    where = [catalogue().text("check.page", page=evidence.page)] if evidence.page else []
+    return " ".join(where + ([evidence.article] if evidence.article else []))
 
 
 def finding_place(finding: Finding) -> str:
@@ -133,9 +139,12 @@ def clause_place(result: CheckResult) -> str:
 
 def page_view(result: CheckResult) -> dict[str, Any]:
     """What the web page shows of a result beyond its check object, worded here: whether the
-    clause stands outside 总则, where it stands, and each finding's legal basis as cited."""
+    clause stands outside 总则, where it stands, each finding's legal basis as cited, and where each
+    element found stands (第1页 第八条)."""
     return {"misplaced": misplaced(result), "placement": clause_where(result),
-            "bases": {f.rule: f.basis.cite() for f in result.findings}}
+            "bases": {f.rule: f.basis.cite() for f in result.findings},
+            "places": {f.rule: {key: page_place(e.evidence) for key, e in f.elements.items() if e.found and e.evidence}
+                       for f in result.findings}}
 
 
 def page_object(result: CheckResult) -> dict[str, Any]:

@@ -1,5 +1,5 @@
 """The bundled texts themselves: the 2022 党章 as scripts/build_corpus.py establishes it, and article
-numbering of every bundled regulation."""
+numbering (or point numbering, 一、二、…) of every bundled regulation."""
 from __future__ import annotations
 
 import importlib.util
@@ -13,6 +13,8 @@ from pbdocs.search.corpus import Corpus, body_start
 
 REPO = Path(__file__).resolve().parents[1]
 ARTICLE = re.compile(r"^第([一二三四五六七八九十百零〇]+)条[　 ]", re.M)
+# A State Council notice numbers its points 一、二、… instead of articles.
+POINT = re.compile(r"^([一二三四五六七八九十]+)、", re.M)
 
 
 def _build_corpus_script():
@@ -43,8 +45,8 @@ def test_the_bundled_2022_party_constitution_is_what_the_build_script_establishe
                          ids=lambda e: e.id)
 def test_bundled_regulations_number_their_articles_without_gaps(entry):
     text = (REPO / "corpus" / entry.file).read_text(encoding="utf-8")
-    numbers = [parse_numeral(n) for n in ARTICLE.findall(text[body_start(text):])]
-    if not numbers:
-        pytest.skip("no numbered articles")
+    body = text[body_start(text):]
+    numbers = [parse_numeral(n) for n in ARTICLE.findall(body) or POINT.findall(body)]
+    assert numbers, f"{entry.id}: neither articles nor numbered points"
     # a code's book (民法典 总则编) starts where the book starts; the rest start at 第一条
     assert numbers == list(range(numbers[0], numbers[0] + len(numbers))), entry.id

@@ -123,6 +123,15 @@ def test_no_merge_conflict_is_left_in_the_manual():
     assert marked == []
 
 
+def test_every_module_the_architecture_names_exists():
+    # The page names modules by file (`opinion.py`) inside the package it describes; a module that is
+    # gone (or never was) must leave the page too.
+    named = set(re.findall(r"`([\w]+\.py)`", PAGES["architecture.md"]))
+    present = {path.name for path in (REPO / "pbdocs").rglob("*.py")}
+    assert "opinion.py" in named
+    assert sorted(named - present) == []
+
+
 def test_every_page_is_in_the_navigation():
     config = yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
     listed: list[str] = []

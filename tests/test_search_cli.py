@@ -232,3 +232,19 @@ def test_an_index_without_current_vectors_is_searched_by_keywords_with_one_chine
     stale = run("search", "党的基层组织", "--index", str(tmp_path / "other"), "--format", "json")
     assert stale.exit_code == 0 and json.loads(stale.stdout)["hits"]
     assert "仅按关键词检索" in stale.stderr and "Error" not in stale.stderr
+
+
+def test_search_text_shows_a_web_address_but_never_raw_provenance(tmp_path):
+    folder = tmp_path / "idx"
+    assert run("index", "build", str(DATA / "provenance"), "--index", str(folder)).exit_code == 0
+    statute = run("search", "社会组织年度工作报告什么时候报送", "--index", str(folder), "-k", "1")
+    assert statute.exit_code == 0
+    assert statute.stdout.splitlines()[2].strip() == "来源：2021-03-01"
+    for raw in ("LawRefBook", "github", "commit", "0123456789abcdef", ".md"):
+        assert raw not in statute.stdout
+    as_json = json.loads(run("search", "社会组织年度工作报告什么时候报送", "--index", str(folder), "-k", "1",
+                             "--format", "json").stdout)
+    assert as_json["hits"][0]["source"].startswith("github LawRefBook/Laws/部门规章/示例社会组织年检办法")
+    notice = run("search", "社会组织等级评估自评报告什么时候交", "--index", str(folder), "-k", "1")
+    assert notice.stdout.splitlines()[2].strip() == (
+        "来源：示例市民政局 · 示民发〔2022〕5号 · 2022-04-01 | https://www.example.gov.cn/notices/2022-5.html")

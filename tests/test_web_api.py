@@ -361,6 +361,7 @@ def test_search_answers_with_the_source_and_article(policy_index):
         assert top["article"] == "第十四条"
         assert "社会团体登记管理条例" in top["title"]
         assert top["answer"] and top["answer"] in top["text"]
+        assert top["source"].startswith("github LawRefBook/Laws/")  # raw provenance: JSON only, not the page
 
         clause = client.get("/api/search", params={"q": "章程里要写进什么党建条款"}).json()
         assert any("设立中国共产党的组织" in hit["answer"] for hit in clause["hits"])

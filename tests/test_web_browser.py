@@ -154,6 +154,8 @@ def test_officer_uploads_charters_reads_verdicts_and_asks_a_question(base_url, b
     page.wait_for_selector("#search-results .hit")
     first_hit = page.locator("#search-results .hit").first
     assert "第十四条" in first_hit.locator(".source").inner_text()
+    # the fixture's raw provenance (a repository path and a snapshot commit) stays in the JSON
+    assert not re.search(r"LawRefBook|commit|github|\.md\b", first_hit.locator(".source").inner_text())
     assert first_hit.locator(".answer mark").count() >= 1
 
     page.fill("#search-input", "社会组织应当于每年几月前报送党建工作年度报告")

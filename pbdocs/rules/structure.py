@@ -200,9 +200,10 @@ class Layout:
     def _segments(self, lines: list[TextLine]) -> list[Segment]:
         spans = [(ln.start, ln.text) for ln in lines]
         marks = self._marks(_whole_titles(line_headings(spans), spans))
+        # The sentences' 第X条 (text without line structure), read once for both uses below.
+        inline = self._marks(inline_headings(self.text), normalized=True)
         if not _articles(marks):
             listed = self._marks(numbered_list_headings(spans, with_chapters=not marks))
-            inline = self._marks(inline_headings(self.text), normalized=True)
             # A site's list of links (1、关于……) beside a charter pasted as one paragraph: the
             # 第X条 articles inside the paragraph outnumber the list, and are the charter's.
             if _articles(inline) > _articles(listed) or _articles(listed) < 2 <= _articles(inline):
@@ -212,7 +213,6 @@ class Layout:
             marks = sorted(marks + self._marks(list_chapter_headings(spans)), key=lambda mark: mark[0])
         # Copied web text keeps a chapter's articles in one paragraph (第一章 总则 第一条……。第二条……):
         # the lines then show only each paragraph's first article, the sentences show them all.
-        inline = self._marks(inline_headings(self.text), normalized=True)
         if _articles(inline) > _articles(marks):
             marks = sorted(inline, key=lambda mark: mark[0])
         if not any(kind == "article" for _, kind, _ in marks):

@@ -31,7 +31,6 @@ from ..errors import ScreenError
 from ..files import atomic_path
 from ..messages import catalogue
 from ..rules import VERDICTS, CheckResult, ElementResult
-from ..rules.structure import Evidence
 from .records import ScreenRecord
 from .report_lines import REPORT_COLUMNS, VERDICT_ORDER, ReportLine, report_columns, report_lines
 
@@ -336,15 +335,6 @@ def _element_row(element: ElementResult, quoted: set[str]) -> str:
         if evidence is not None and evidence.text:
             sentence = "" if evidence.text in quoted else f"<blockquote>{_esc(evidence.text)}</blockquote>"
             quoted.add(evidence.text)
-            quotes.append(f"<div>{_esc(caption)}{_esc(_where(evidence))}"
+            quotes.append(f"<div>{_esc(caption)}{_esc(present.page_place(evidence))}"
                           f"{_esc(sureness)}</div>{sentence}")
     return f'<tr><td>{mark} {_esc(title)}</td><td>{"".join(quotes)}</td></tr>'
-
-
-def _where(evidence: Evidence) -> str:
-    where = []
-    if evidence.page:
-        where.append(catalogue().text("check.page", page=evidence.page))
-    if evidence.article:
-        where.append(evidence.article)
-    return " ".join(where)

@@ -125,11 +125,10 @@ function verdictBadge(result) {
     misplaced(result) ? el("span", { class: "misplaced" }, labels.report.misplaced_flag || "") : null);
 }
 
-function place(evidence) {
-  const where = [];
-  if (evidence.page) where.push(say("page", { page: evidence.page }));
-  if (evidence.article) where.push(evidence.article);
-  return where.join(" ");
+// 第1页 第八条 beside an element found, as the server words it (present.page_place).
+function placeOf(result, finding, id) {
+  const places = result.shown && result.shown.places && result.shown.places[finding.rule];
+  return (places && places[id]) || "";
 }
 
 function basisLine(result, finding) {
@@ -138,21 +137,21 @@ function basisLine(result, finding) {
 }
 
 // Several elements are usually found in one sentence: quote it once, marking each matched phrase.
-function quotedSentences(elements) {
+function quotedSentences(result, finding, elements) {
   const sentences = new Map();
-  for (const element of elements) {
+  for (const [id, element] of elements) {
     const evidence = element.found && element.evidence;
     if (!evidence || !evidence.text) continue;
     const key = `${evidence.page}|${evidence.start}|${evidence.end}`;
-    if (!sentences.has(key)) sentences.set(key, { evidence, ranges: [] });
+    if (!sentences.has(key)) sentences.set(key, { evidence, where: placeOf(result, finding, id), ranges: [] });
     if (Number.isInteger(evidence.match_start) && Number.isInteger(evidence.match_end)) {
       const start = evidence.match_start - evidence.start;
       const end = evidence.match_end - evidence.start;
       if (start >= 0 && end <= evidence.text.length && start < end) sentences.get(key).ranges.push([start, end]);
     }
   }
-  return [...sentences.values()].map(({ evidence, ranges }) => el("blockquote", { class: "evidence" },
-    el("span", { class: "where" }, say("evidence", { place: place(evidence) || say("unknown_place") })),
+  return [...sentences.values()].map(({ evidence, where, ranges }) => el("blockquote", { class: "evidence" },
+    el("span", { class: "where" }, say("evidence", { place: where || say("unknown_place") })),
     highlighted("span", { class: "quote" }, evidence.text, mergeRanges(ranges))));
 }
 
@@ -174,12 +173,12 @@ function findingBlock(result, finding) {
       list.append(el("li", {},
         el("span", { class: element.found ? "mark-ok" : "mark-no" }, element.found ? "✓ " : "✗ "),
         name,
-        element.found && element.evidence ? el("span", { class: "where" }, `　${place(element.evidence)}`)
+        element.found && element.evidence ? el("span", { class: "where" }, `　${placeOf(result, finding, id)}`)
           : el("span", { class: "mark-no" }, say("element_missing"))));
     }
     block.append(list);
   }
-  block.append(...quotedSentences(elements.map(([, element]) => element)));
+  block.append(...quotedSentences(result, finding, elements));
   block.append(basisLine(result, finding) || "");
   if (finding.fix && finding.fix.text && finding.status !== "present") {
     block.append(el("div", { class: "fix" },
@@ -337,10 +336,12 @@ function hitItem(hit) {
   const cited = hit.citation || [title, hit.article].filter(Boolean).join(" ");
   const origin = [hit.issuer, hit.doc_number, hit.date, hit.effective ? say("effective", { date: hit.effective }) : null, hit.chapter]
     .filter((x) => x && !cited.includes(x)).join(" ");
+  // Raw provenance (repository paths, snapshot commits, rule files) stays in the JSON; people get a web address.
+  const link = /^https?:\/\//.test(hit.source || "") ? hit.source : "";
   const item = el("li", { class: "hit" },
     highlighted("div", { class: "answer" }, answer, termRanges(answer, terms)),
     el("div", { class: "source" }, say("cited", { cited }), origin ? `　${origin}` : "",
-      hit.source ? say("hit_source", { source: hit.source }) : ""));
+      link ? say("hit_source", { source: link }) : ""));
   if (hit.in_force === false) {
     const by = hit.superseded_by ? say("superseded", { citation: hit.superseded_by.citation }) : say("repealed");
     item.append(el("div", { class: "superseded" }, by));
