@@ -18,7 +18,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any, NoReturn
 
-from .errors import InvalidOption, RulePackError
+from .errors import InvalidOption, RulePackError, regex_problem, toml_fault_at
 
 __all__ = ["Approval", "Cue", "Domain", "DocumentKind", "KindJudging", "OrgType", "Place", "RuleIds", "parse_domain",
            "registry"]
@@ -254,30 +254,32 @@ class _Reader:
     def __init__(self, source: str):
         self.source = source
 
-    def fail(self, where: str, message: str) -> NoReturn:
-        raise RulePackError("domain.bad_registry", path=self.source, where=where, detail=message)
+    def fail(self, code: str, where: str, /, **fields: Any) -> NoReturn:
+        place = {"place": "top"} if where == "top level" else {"place": "table", "table": where}
+        raise RulePackError(code, path=self.source, **place, **fields)
 
     def table(self, data: Any, key: str, where: str) -> dict[str, Any]:
         value = data.get(key)
         if not isinstance(value, dict):
-            self.fail(where, f"'{key}' must be a table")
+            self.fail("domain.not_table", where, key=key)
         return value
 
     def text(self, data: dict[str, Any], key: str, where: str, *, pattern: bool = False) -> str:
         value = data.get(key)
         if not isinstance(value, str) or not value:
-            self.fail(where, f"'{key}' must be a non-empty string")
+            self.fail("domain.not_text", where, key=key)
         if pattern:
             try:
                 re.compile(value)
             except re.error as exc:
-                self.fail(where, f"bad regular expression in '{key}': {exc}")
+                self.fail("domain.bad_regex", where, key=key, pattern=value, detail=exc,
+                          problem=regex_problem(exc), position=exc.pos)
         return value
 
     def strings(self, data: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
         value = data.get(key)
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            self.fail(where, f"'{key}' must be a list of non-empty strings")
+            self.fail("domain.not_strings", where, key=key)
         return tuple(value)
 
     def templates(self, data: dict[str, Any], key: str) -> Mapping[str, str]:
@@ -287,14 +289,14 @@ class _Reader:
             try:
                 list(string.Formatter().parse(template))
             except ValueError as exc:
-                self.fail(f"[{key}]", f"bad template {name!r}: {exc}")
+                self.fail("domain.bad_template", f"[{key}]", name=name, detail=exc)
         return MappingProxyType(dict(table))
 
 
 def _org_types(read: _Reader, data: dict[str, Any]) -> tuple[OrgType, ...]:
     entries = data.get("org_types")
     if not isinstance(entries, list) or not entries:
-        read.fail("top level", "needs at least one [[org_types]] entry")
+        read.fail("domain.no_org_types", "top level")
     types = []
     for index, entry in enumerate(entries):
         where = f"org_types[{index}]"
@@ -308,7 +310,7 @@ def _org_types(read: _Reader, data: dict[str, Any]) -> tuple[OrgType, ...]:
         ))
     spellings = [s for t in types for s in t.spellings]
     if len(set(spellings)) != len(spellings):
-        read.fail("org_types", "a spelling names two types (or one twice)")
+        read.fail("domain.spelling_clash", "org_types")
     return tuple(types)
 
 
@@ -316,7 +318,7 @@ def _subject_types(read: _Reader, detection: dict[str, Any], by_code: Mapping[st
     """[detection.subjects]: subject word -> the canonical name of the type it suggests."""
     table = detection.get("subjects", {})
     if not isinstance(table, dict) or not all(isinstance(v, str) and v in by_code for v in table.values()):
-        read.fail("[detection.subjects]", "maps subject words to organization type codes")
+        read.fail("domain.bad_subjects", "[detection.subjects]")
     return MappingProxyType({word: by_code[code].name for word, code in table.items()})
 
 
@@ -325,7 +327,7 @@ def _places(read: _Reader, data: dict[str, Any]) -> Mapping[str, Place]:
     for name, entry in read.table(data, "places", "top level").items():
         where = f"[places.{name}]"
         if not isinstance(entry, dict):
-            read.fail(where, "must be a table")
+            read.fail("domain.entry_not_table", where)
         places[name] = Place(pattern=read.text(entry, "pattern", where, pattern=True),
                              found=read.text(entry, "found", where), missing=read.text(entry, "missing", where),
                              excerpt=_optional(read, entry, "excerpt", where))
@@ -349,15 +351,15 @@ def _packs(read: _Reader, data: dict[str, Any]) -> _Packs:
     default = read.text(packs, "default", "[packs]")
     for name, members in groups.items():
         if name in builtin or not set(members) <= set(builtin):
-            read.fail("[packs.groups]", f"group {name!r} must be a new name made of built-in packs")
+            read.fail("domain.bad_group", "[packs.groups]", group=name)
     if default not in builtin and default not in groups:
-        read.fail("[packs]", f"default {default!r} is not a pack")
+        read.fail("domain.unknown_default", "[packs]", default=default)
     every = read.text(packs, "every", "[packs]")
     if set(groups.get(every, ())) != set(builtin):
-        read.fail("[packs]", f"every {every!r} must be a group of every built-in pack")
+        read.fail("domain.bad_every", "[packs]", every=every)
     kinds = read.strings(packs, "kinds", "[packs]") if "kinds" in packs else ()
     if set(kinds) & (set(builtin) | set(groups)):
-        read.fail("[packs]", "a pack of another document kind must not be a social-organization pack or group")
+        read.fail("domain.kind_pack_clash", "[packs]")
     return _Packs(default, every, builtin, MappingProxyType(groups), kinds)
 
 
@@ -369,16 +371,17 @@ def _cues(read: _Reader, entry: dict[str, Any], where: str) -> tuple[Cue, ...]:
     """``[…cues]``: pattern = weight, or pattern = [weight, cap]."""
     table = entry.get("cues", {})
     if not isinstance(table, dict):
-        read.fail(where, "'cues' must be a table of pattern = weight")
+        read.fail("domain.bad_cues", where)
     cues = []
     for pattern, value in table.items():
         weight, cap = (value, 3) if not isinstance(value, list) else [*value, 3][:2]
         if not isinstance(weight, (int, float)) or not isinstance(cap, int) or cap < 1:
-            read.fail(where, f"cue {pattern!r} needs a number (or [number, cap])")
+            read.fail("domain.bad_cue_weight", where, pattern=pattern)
         try:
             re.compile(pattern)
         except re.error as exc:
-            read.fail(where, f"bad regular expression in cue {pattern!r}: {exc}")
+            read.fail("domain.bad_cue_regex", where, pattern=pattern, detail=exc,
+                      problem=regex_problem(exc), position=exc.pos)
         cues.append(Cue(pattern, float(weight), cap))
     return tuple(cues)
 
@@ -386,11 +389,11 @@ def _cues(read: _Reader, entry: dict[str, Any], where: str) -> tuple[Cue, ...]:
 def _kind_judging(read: _Reader, head: dict[str, Any]) -> KindJudging:
     table = head.get("judging", {})
     if not isinstance(table, dict):
-        read.fail("[kinds.judging]", "must be a table")
+        read.fail("domain.entry_not_table", "[kinds.judging]")
     values = {key: table.get(key, default) for key, default in (
         ("title_weight", 8), ("named_weight", 8), ("describes_weight", 6), ("min_score", 8), ("margin", 4))}
     if not all(isinstance(v, (int, float)) for v in values.values()):
-        read.fail("[kinds.judging]", "weights and thresholds are numbers")
+        read.fail("domain.bad_judging", "[kinds.judging]")
     return KindJudging(**{key: float(value) for key, value in values.items()})
 
 
@@ -402,7 +405,7 @@ def _document_kinds(read: _Reader, data: dict[str, Any],
                            aliases=read.strings(head, "aliases", "[kinds]") if "aliases" in head else ())
     entries = data.get("document_kinds", [])
     if not isinstance(entries, list):
-        read.fail("top level", "'document_kinds' must be a list of tables")
+        read.fail("domain.kinds_not_list", "top level")
     kinds = []
     for index, entry in enumerate(entries):
         where = f"document_kinds[{index}]"
@@ -415,13 +418,13 @@ def _document_kinds(read: _Reader, data: dict[str, Any],
             cues=_cues(read, entry, where),
         )
         if not (kind.title or kind.named or kind.describes or kind.cues):
-            read.fail(where, "needs at least one of 'title', 'named', 'describes', 'cues'")
+            read.fail("domain.kind_without_cues", where)
         if kind.pack is not None and kind.pack not in packs.kinds:
-            read.fail(where, f"pack {kind.pack!r} is not listed in [packs] kinds")
+            read.fail("domain.unknown_kind_pack", where, pack=kind.pack)
         kinds.append(kind)
     codes = [default.code, *(k.code for k in kinds)]
     if len(set(codes)) != len(codes):
-        read.fail("document_kinds", "a kind code is used twice")
+        read.fail("domain.duplicate_kind", "document_kinds")
     return default, tuple(kinds)
 
 
@@ -430,7 +433,7 @@ def _approval(read: _Reader, data: dict[str, Any], codes: set[str]) -> Approval:
     bodies = read.table(table, "bodies", "[approval]")
     for code in bodies:
         if code not in codes:
-            read.fail("[approval.bodies]", f"{code!r} is not an organization type code")
+            read.fail("domain.unknown_body", "[approval.bodies]", code=code)
         read.text(bodies, code, "[approval.bodies]")
     return Approval(MappingProxyType(dict(bodies)), read.text(table, "default", "[approval]"),
                     read.text(table, "unknown", "[approval]"), read.text(table, "review", "[approval]"),
@@ -443,13 +446,13 @@ def parse_domain(text: str, source: str = _SOURCE) -> Domain:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        read.fail("top level", f"not valid TOML: {exc}")
+        read.fail("domain.not_toml", "top level", detail=exc, **toml_fault_at(exc, text))
     org_types = _org_types(read, data)
     by_code = {t.code: t for t in org_types}
     detection = read.table(data, "detection", "top level")
     order = read.strings(detection, "order", "[detection]")
     if sorted(order) != sorted(by_code):
-        read.fail("[detection]", f"'order' must list each type code once ({', '.join(by_code)})")
+        read.fail("domain.bad_order", "[detection]", codes=", ".join(by_code))
     subjects = read.table(data, "subjects", "top level")
     packs = _packs(read, data)
     rule_ids = read.table(data, "rule_ids", "top level")

@@ -20,6 +20,7 @@ shape (:class:`Notice`): a code, its fields, and the English text JSON keeps.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -106,14 +107,61 @@ REASONS: dict[str, str] = {
     "batch.no_question": "line {line}: expected an object with a non-empty \"q\" string",
     "eval.bad_line": "line {line}: expected {{\"q\": str, \"answers\": [str, ...]}}",
     "rules.not_toml": "not valid TOML: {detail}",
-    "rules.bad_pack": "{where}: {detail}",
+    "rules.not_table": "{place}: must be a table",
+    "rules.unknown_keys": "{place}: unknown key(s) {keys} (allowed: {allowed})",
+    "rules.missing_key": "{place}: missing '{key}'",
+    "rules.not_text": "{place}: '{key}' must be a non-empty string",
+    "rules.not_flag": "{place}: '{key}' must be true or false",
+    "rules.not_strings": "{place}: '{key}' must be a list of non-empty strings",
+    "rules.empty_list": "{place}: '{key}' must not be empty",
+    "rules.bad_regex": "{place}: bad regular expression {pattern!r} in '{key}': {detail}",
+    "rules.empty_match": "{place}: regular expression {pattern!r} in '{key}' matches empty text",
+    "rules.bad_template": "{place}: bad fix template {template!r}: {detail}",
+    "rules.template_fields": "{place}: fix template uses unknown field(s) {unknown} (allowed: {allowed})",
+    "rules.bad_id": "{place}: id {id!r} must be lower-case letters, digits and dashes",
+    "rules.unknown_kind": "{place}: kind {kind!r} is not one of {kinds}",
+    "rules.unknown_severity": "{place}: severity {severity!r} is not one of {severities}",
+    "rules.missing_basis": "{place}: missing 'basis' (the legal basis: title, doc_number, date, article)",
+    "rules.elements_not_list": "{place}: 'elements' must be an array of tables",
+    "rules.duplicate_elements": "{place}: element ids must be unique",
+    "rules.needs_elements": "{place}: a '{kind}' rule needs at least one element",
+    "rules.unknown_org_type": "{place}: org type {org_type!r} is not one of {org_types}",
+    "rules.unknown_replaced": "{place}: replaces unknown element {element_id!r}",
+    "rules.missing_pack": "top level: missing [pack] table",
+    "rules.no_rules": "top level: needs at least one [[rules]] entry",
+    "rules.duplicate_rules": "rules: duplicate rule id(s) {ids}",
+    "rules.unknown_target": "{place}: target {target!r} is not a rule of this pack",
     "rules.unknown_pack": "unknown rule pack {name!r} (built in: {packs}, or give a .toml file)",
     "rules.no_such_file": "no such rule pack file",
     "rules.not_utf8": "rule pack is not UTF-8 text",
     "rules.cannot_read": "cannot read rule pack: {detail}",
     "rules.id_clash": "rule id(s) {ids} already defined by a built-in pack",
     "rules.bad_lexicon": "malformed lexicon: {detail}",
-    "domain.bad_registry": "{where}: {detail}",
+    "domain.not_table": "{place}: '{key}' must be a table",
+    "domain.entry_not_table": "{place}: must be a table",
+    "domain.not_text": "{place}: '{key}' must be a non-empty string",
+    "domain.bad_regex": "{place}: bad regular expression in '{key}': {detail}",
+    "domain.not_strings": "{place}: '{key}' must be a list of non-empty strings",
+    "domain.bad_template": "{place}: bad template {name!r}: {detail}",
+    "domain.no_org_types": "{place}: needs at least one [[org_types]] entry",
+    "domain.spelling_clash": "{place}: a spelling names two types (or one twice)",
+    "domain.bad_subjects": "{place}: maps subject words to organization type codes",
+    "domain.bad_group": "{place}: group {group!r} must be a new name made of built-in packs",
+    "domain.unknown_default": "{place}: default {default!r} is not a pack",
+    "domain.bad_every": "{place}: every {every!r} must be a group of every built-in pack",
+    "domain.kind_pack_clash": ("{place}: a pack of another document kind must not be a socia"
+                               "l-organization pack or group"),
+    "domain.bad_cues": "{place}: 'cues' must be a table of pattern = weight",
+    "domain.bad_cue_weight": "{place}: cue {pattern!r} needs a number (or [number, cap])",
+    "domain.bad_cue_regex": "{place}: bad regular expression in cue {pattern!r}: {detail}",
+    "domain.bad_judging": "{place}: weights and thresholds are numbers",
+    "domain.kinds_not_list": "{place}: 'document_kinds' must be a list of tables",
+    "domain.kind_without_cues": "{place}: needs at least one of 'title', 'named', 'describes', 'cues'",
+    "domain.unknown_kind_pack": "{place}: pack {pack!r} is not listed in [packs] kinds",
+    "domain.duplicate_kind": "{place}: a kind code is used twice",
+    "domain.unknown_body": "{place}: {code!r} is not an organization type code",
+    "domain.not_toml": "{place}: not valid TOML: {detail}",
+    "domain.bad_order": "{place}: 'order' must list each type code once ({codes})",
     "option.unknown_org_type": "unknown organization type {value!r} (one of: {codes})",
     "option.unknown_kind": "unknown document kind {value!r} (one of: {choices})",
     "option.corpus_needs_index": "a corpus needs an index folder to keep its index in",
@@ -231,6 +279,69 @@ REASONS: dict[str, str] = {
     "web.sign_in_first": "sign in first: a session cookie or Authorization: Bearer <token>",
     "legacy.reason": "{reason}",
 }
+# Fields that are codes themselves, read through a table of their own before the reason is filled in:
+# where in a rule pack or the registry a fault is (``place``), and what is wrong with a regular
+# expression (``problem``, from what :mod:`re` says). The catalogue has the Chinese of each.
+PARTS: dict[str, dict[str, str]] = {
+    "place": {
+        "top": "top level",
+        "pack": "[pack]",
+        "rules": "rules",
+        "rule_at": "rules[{index}]",
+        "rule": "rule '{rule}'",
+        "basis": "rule '{rule}'.basis",
+        "fix": "rule '{rule}'.fix",
+        "alternative": "rule '{rule}'.alternative",
+        "element_at": "rule '{rule}' elements[{index}]",
+        "element": "rule '{rule}' elements[{index}] ({element})",
+        "table": "{table}",
+    },
+    "problem": {
+        "unbalanced_parenthesis": "unbalanced parenthesis",
+        "unterminated_subpattern": "missing ), unterminated subpattern",
+        "unterminated_set": "unterminated character set",
+        "nothing_to_repeat": "nothing to repeat",
+        "multiple_repeat": "multiple repeat",
+        "bad_escape": "bad escape",
+        "bad_range": "bad character range",
+        "look_behind": "look-behind requires fixed-width pattern",
+        "bad_group": "bad group name or reference",
+        "other": "invalid pattern",
+    },
+}
+
+
+def regex_problem(exc: Exception) -> str:
+    """The ``problem`` code of what :mod:`re` said about a pattern it refused."""
+    message = str(getattr(exc, "msg", exc))
+    for code, english in PARTS["problem"].items():
+        if message.startswith(english):
+            return code
+    if "group" in message or "reference" in message:
+        return "bad_group"
+    return "other"
+
+
+def toml_fault_at(exc: Exception, text: str) -> dict[str, int]:
+    """The ``line`` and ``column`` of a TOML syntax error, which :mod:`tomllib` gives only inside its
+    English message: "(at line 3, column 5)", or "(at end of document)"."""
+    at = re.search(r"at line (\d+), column (\d+)", str(exc))
+    if at:
+        return {"line": int(at[1]), "column": int(at[2])}
+    lines = text.split("\n")
+    return {"line": len(lines), "column": len(lines[-1]) + 1}
+
+
+def with_parts(fields: dict[str, Any], parts: Any) -> dict[str, Any]:
+    """``fields`` with each part code (``place``, ``problem``) replaced by its text in ``parts``."""
+    filled = dict(fields)
+    for name, texts in parts.items():
+        code = fields.get(name)
+        if isinstance(code, str) and code in texts:
+            filled[name] = fill(texts[code], fields)
+    return filled
+
+
 # The code of a warning read back from JSON written before the codes: its English reason is all there is.
 LEGACY = "legacy.reason"
 
@@ -238,7 +349,7 @@ LEGACY = "legacy.reason"
 def reason_of(code: str, fields: dict[str, Any]) -> str:
     """The English reason of ``code`` with ``fields`` (for JSON and logs); the code for an unknown one."""
     template = REASONS.get(code)
-    return code if template is None else fill(template, fields)
+    return code if template is None else fill(template, with_parts(fields, PARTS))
 
 
 def fill(template: str, fields: dict[str, Any]) -> str:

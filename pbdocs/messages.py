@@ -24,7 +24,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
-from .errors import InvalidOption, Notice, PbdocsError, fill
+from .errors import PARTS, InvalidOption, Notice, PbdocsError, fill, with_parts
 
 __all__ = ["Catalogue", "catalogue", "parse_catalogue", "LANGUAGES"]
 
@@ -32,6 +32,8 @@ LANGUAGES = ("zh",)
 # Label groups the web page receives through /api/config.
 WEB_GROUPS = ("verdicts", "statuses", "severities", "elements", "rules", "methods", "columns", "booleans",
               "batch_statuses", "audit_actions", "report", "web")
+# The catalogue section of each kind of part code an error's fields may hold (pbdocs.errors.PARTS).
+PART_SECTIONS = {"place": "error_places", "problem": "error_problems"}
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,8 @@ class Catalogue:
         else:
             code = error
         template = self.sections.get("errors", {}).get(code) or self.sections.get("warnings", {}).get(code)
-        text = code if template is None else fill(template, fields)
+        parts = {name: self.sections.get(PART_SECTIONS[name], {}) for name in PARTS}
+        text = code if template is None else fill(template, with_parts(fields, parts))
         return self.text("cli.error_in", path=fields["file"], message=text) if fields.get("file") else text
 
     def web_labels(self) -> dict[str, dict[str, str]]:

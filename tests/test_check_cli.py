@@ -144,9 +144,18 @@ def test_pack_all_runs_both_packs():
 
 
 @pytest.mark.parametrize("args,message", [
-    (["--rules", PACKS / "bad-regex.toml"], f"错误：{PACKS / 'bad-regex.toml'}：规则文件有误：rule 'r' elements[0] (e)"
-                                            "（bad regular expression '设立(党组织' in 'patterns': missing ), "
-                                            "unterminated subpattern at position 2）"),
+    (["--rules", PACKS / "bad-regex.toml"], f"错误：{PACKS / 'bad-regex.toml'}：规则文件有误：规则“r”的要素“e”的"
+                                            "“patterns”中的正则表达式“设立(党组织”写法有误：左括号“(”没有对应的右括号"),
+    (["--rules", PACKS / "bad-toml.toml"], f"错误：{PACKS / 'bad-toml.toml'}：规则文件不是有效的 TOML："
+                                           "第 2 行第 6 列附近写法有误"),
+    (["--rules", PACKS / "unknown-key.toml"], f"错误：{PACKS / 'unknown-key.toml'}：规则文件有误："
+                                              "第 1 条规则中有不认识的键 severtiy（可用的键："
+                                              "alternative, basis, elements, fix, gate, id, kind, "
+                                              "org_types, primary, severity, target, title）"),
+    (["--rules", PACKS / "missing-basis.toml"], f"错误：{PACKS / 'missing-basis.toml'}：规则文件有误："
+                                                "规则“r”缺少法律依据 basis（title、doc_number、date、article）"),
+    (["--rules", PACKS / "no-elements.toml"], f"错误：{PACKS / 'no-elements.toml'}：规则文件有误："
+                                              "规则“r”是 clause 类规则，至少需要一个要素（[[rules.elements]]）"),
     (["--rules", PACKS / "absent.toml"], f"错误：{PACKS / 'absent.toml'}：规则文件不存在"),
 ])
 def test_bad_rules_file_is_a_usage_error(args, message):
@@ -180,8 +189,7 @@ def test_rules_command_json_and_user_pack():
     assert records[0]["basis"]["doc_number"] == "民函〔2019〕54号"
     bad = run("rules", "--rules", PACKS / "no-rules.toml")
     assert bad.exit_code == 2
-    assert bad.stderr.strip() == (f"错误：{PACKS / 'no-rules.toml'}：规则文件有误："
-                                  "top level（needs at least one [[rules]] entry）")
+    assert bad.stderr.strip() == f"错误：{PACKS / 'no-rules.toml'}：规则文件有误：至少需要一条规则（[[rules]]）"
 
 
 def test_checking_does_not_load_search_or_jieba():

@@ -8,6 +8,7 @@ import pytest
 
 from pbdocs.domain import parse_domain, registry
 from pbdocs.errors import InvalidOption, RulePackError
+from pbdocs.messages import catalogue
 from pbdocs.rules import builtin_pack_names, list_rules, load_pack, org_type_name
 from pbdocs.rules.engine import RULE_KINDS
 
@@ -93,24 +94,28 @@ def test_rule_kinds_table_drives_pack_validation():
     assert used <= set(RULE_KINDS)
 
 
-@pytest.mark.parametrize("broken,expected", [
+@pytest.mark.parametrize("broken,expected,chinese", [
     (lambda t: t.replace('aliases = ["民办非企业单位", "民非"]', 'aliases = ["民办非企业单位", "社团"]'),
-     "a spelling names two types"),
+     "a spelling names two types", "登记数据有误：org_types 表中有一个写法指向两种组织类型（或重复出现）"),
     (lambda t: t.replace('order = ["foundation", "social-service", "social-group"]', 'order = ["foundation"]'),
-     "'order' must list each type code once"),
+     "'order' must list each type code once",
+     "登记数据有误：[detection] 表的“order”应把每个组织类型代码各列一次（social-group, foundation, social-service）"),
     (lambda t: t.replace('all = ["party", "statutory"]', 'all = ["party", "nonsense"]'),
-     "group 'all' must be a new name made of built-in packs"),
-    (lambda t: t.replace('named = \'基金会$\'', 'named = \'(基金会\''), "bad regular expression in 'named'"),
+     "group 'all' must be a new name made of built-in packs",
+     "登记数据有误：[packs.groups] 表的组合“all”应是新名称，且只由内置规则包组成"),
+    (lambda t: t.replace('named = \'基金会$\'', 'named = \'(基金会\''), "bad regular expression in 'named'",
+     "登记数据有误：org_types[1] 表的“named”中的正则表达式“(基金会”写法有误：左括号“(”没有对应的右括号"),
     (lambda t: t.replace('clause_missing = "未找到{title}"', 'clause_missing = "未找到{title"'),
-     "bad template 'clause_missing'"),
-    (lambda t: t + "\n[[", "not valid TOML"),
+     "bad template 'clause_missing'", "登记数据有误：[messages] 表的模板“clause_missing”中的花括号不配对"),
+    (lambda t: t + "\n[[", "not valid TOML", "登记数据不是有效的 TOML：第 {line} 行第 3 列附近写法有误"),
 ])
-def test_a_broken_registry_is_refused_naming_the_problem(broken, expected):
+def test_a_broken_registry_is_refused_naming_the_problem(broken, expected, chinese):
     text = broken(DOMAIN_TOML)
     assert text != DOMAIN_TOML
     with pytest.raises(RulePackError, match=r"^domain\.toml: ") as info:
         parse_domain(text, "domain.toml")
     assert expected in str(info.value)
+    assert catalogue().error_text(info.value) == chinese.format(line=text.count("\n") + 1)
 
 
 def test_fix_kind_tells_the_place_templates_apart():

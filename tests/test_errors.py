@@ -55,7 +55,7 @@ def _error_classes() -> set[str]:
 def raised_codes() -> dict[str, list[str]]:
     """Every code the package gives an error or a notice (a warning, a refusal), or has the catalogue
     read, with where: found by reading the source (a refusal's code follows its HTTP status)."""
-    callers = _error_classes() | {"of", "Notice", "error_text", "refusal"}
+    callers = _error_classes() | {"of", "Notice", "error_text", "refusal", "fail"}
     codes: dict[str, list[str]] = {}
     for path in sorted(PACKAGE.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -119,3 +119,24 @@ def test_the_web_refuses_in_chinese_with_the_code(tmp_path, monkeypatch):
     assert response.status_code == 415
     assert response.json() == {"detail": "请以 multipart/form-data 格式在 files 字段中上传文件",
                                "code": "web.not_multipart"}
+
+
+def test_every_part_code_has_its_chinese_text():
+    from pbdocs.errors import PARTS
+    from pbdocs.messages import PART_SECTIONS
+
+    for name, english in PARTS.items():
+        assert set(ZH.labels(PART_SECTIONS[name])) == set(english), name
+
+
+@pytest.mark.parametrize("pattern,problem", [
+    ("设立(党组织", "unterminated_subpattern"), ("a)", "unbalanced_parenthesis"), ("[ab", "unterminated_set"),
+    ("*a", "nothing_to_repeat"), ("a**", "multiple_repeat"), (r"\q", "bad_escape"), ("[z-a]", "bad_range"),
+    ("(?<=a+)b", "look_behind"), ("(?P=x)", "bad_group"),
+])
+def test_what_re_says_of_a_pattern_reads_as_a_problem_code(pattern, problem):
+    from pbdocs.errors import regex_problem
+
+    with pytest.raises(re.error) as info:
+        re.compile(pattern)
+    assert regex_problem(info.value) == problem

@@ -1,6 +1,7 @@
 """Rule packs: the built-in packs' content and legal basis, and validation of users' pack files."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -100,3 +101,20 @@ def test_user_pack_adds_its_rule_to_the_check():
     # The user's rule is a gate: the otherwise compliant charter is now partial.
     assert with_volunteers.verdict == "partial"
     assert check_path(CHARTERS / "liaison.txt").verdict == "compliant"
+
+
+@pytest.mark.parametrize("path", BAD_PACKS, ids=[p.name for p in BAD_PACKS])
+def test_bad_pack_reads_in_chinese_only(path):
+    from pbdocs.messages import catalogue
+
+    with pytest.raises(RulePackError) as info:
+        list_rules("party", path)
+    text = catalogue().error_text(info.value)
+    # Only the file's own words are left in Latin letters: TOML keys, ids and codes it names.
+    words = set(re.findall(r"[A-Za-z_]+", text))
+    own = set(re.findall(r"[A-Za-z_]+", path.read_text(encoding="utf-8").split("\n", 1)[1]))
+    allowed = own | {"basis", "title", "doc_number", "date", "article", "elements", "rules", "pack", "TOML", "kind",
+                     "clause", "contents", "placement", "mention", "severity", "target", "alternative", "fix",
+                     "gate", "id", "org_types", "primary", "after", "missing", "purpose", "subject", "supervision"}
+    assert words <= allowed, (text, words - allowed)
+    assert re.search(r"[\u4e00-\u9fff]", text)

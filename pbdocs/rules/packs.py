@@ -21,7 +21,7 @@ from types import MappingProxyType
 from typing import Any, NoReturn, overload
 
 from ..domain import registry
-from ..errors import RulePackError
+from ..errors import RulePackError, regex_problem, toml_fault_at
 from ..legal import citation
 
 __all__ = [
@@ -175,168 +175,184 @@ def _parse_toml(text: str, source: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise RulePackError("rules.not_toml", path=source, detail=exc) from None
+        raise RulePackError("rules.not_toml", path=source, detail=exc, **toml_fault_at(exc, text)) from None
+
+
+# Where in a pack a fault is: a place code of pbdocs.errors.PARTS and its fields (rule, element, index).
+Place = dict[str, Any]
+
+
+def _place(code: str, **fields: Any) -> Place:
+    if "index" in fields:
+        fields["number"] = fields["index"] + 1
+    return {"place": code, **fields}
 
 
 class _Checker:
-    """Reads typed fields out of TOML tables, naming the file and table in every complaint."""
+    """Reads typed fields out of TOML tables, naming the file and the place in every complaint."""
 
     def __init__(self, source: str):
         self.source = source
 
-    def fail(self, where: str, message: str) -> NoReturn:
-        raise RulePackError("rules.bad_pack", path=self.source, where=where, detail=message)
+    def fail(self, code: str, where: Place, /, **fields: Any) -> NoReturn:
+        raise RulePackError(code, path=self.source, **where, **fields)
 
-    def table(self, data: Any, where: str) -> dict[str, Any]:
+    def table(self, data: Any, where: Place) -> dict[str, Any]:
         if not isinstance(data, dict):
-            self.fail(where, "must be a table")
+            self.fail("rules.not_table", where)
         return data
 
-    def only(self, data: dict[str, Any], allowed: set[str], where: str) -> None:
+    def only(self, data: dict[str, Any], allowed: set[str], where: Place) -> None:
         unknown = sorted(set(data) - allowed)
         if unknown:
-            self.fail(where, f"unknown key(s) {', '.join(unknown)} (allowed: {', '.join(sorted(allowed))})")
+            self.fail("rules.unknown_keys", where, keys=", ".join(unknown), allowed=", ".join(sorted(allowed)))
 
     @overload
-    def text(self, data: dict[str, Any], key: str, where: str) -> str: ...
+    def text(self, data: dict[str, Any], key: str, where: Place) -> str: ...
     @overload
-    def text(self, data: dict[str, Any], key: str, where: str, *, required: bool) -> str | None: ...
+    def text(self, data: dict[str, Any], key: str, where: Place, *, required: bool) -> str | None: ...
 
-    def text(self, data: dict[str, Any], key: str, where: str, *, required: bool = True) -> str | None:
+    def text(self, data: dict[str, Any], key: str, where: Place, *, required: bool = True) -> str | None:
         value = data.get(key)
         if value is None:
             if required:
-                self.fail(where, f"missing '{key}'")
+                self.fail("rules.missing_key", where, key=key)
             return None
         if not isinstance(value, str) or (required and not value.strip()):
-            self.fail(where, f"'{key}' must be a non-empty string")
+            self.fail("rules.not_text", where, key=key)
         return value
 
-    def flag(self, data: dict[str, Any], key: str, where: str, default: bool) -> bool:
+    def flag(self, data: dict[str, Any], key: str, where: Place, default: bool) -> bool:
         value = data.get(key, default)
         if not isinstance(value, bool):
-            self.fail(where, f"'{key}' must be true or false")
+            self.fail("rules.not_flag", where, key=key)
         return value
 
-    def strings(self, data: dict[str, Any], key: str, where: str, *, required: bool = False) -> tuple[str, ...]:
+    def strings(self, data: dict[str, Any], key: str, where: Place, *, required: bool = False) -> tuple[str, ...]:
         value = data.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            self.fail(where, f"'{key}' must be a list of non-empty strings")
+            self.fail("rules.not_strings", where, key=key)
         if required and not value:
-            self.fail(where, f"'{key}' must not be empty")
+            self.fail("rules.empty_list", where, key=key)
         return tuple(value)
 
-    def patterns(self, data: dict[str, Any], key: str, where: str, *, required: bool = False) -> tuple[str, ...]:
+    def patterns(self, data: dict[str, Any], key: str, where: Place, *, required: bool = False) -> tuple[str, ...]:
         values = self.strings(data, key, where, required=required)
         for pattern in values:
             try:
                 compiled = re.compile(pattern)
             except re.error as exc:
-                self.fail(where, f"bad regular expression {pattern!r} in '{key}': {exc}")
+                self.fail("rules.bad_regex", where, key=key, pattern=pattern, detail=exc,
+                          problem=regex_problem(exc), position=exc.pos)
             if compiled.match(""):
-                self.fail(where, f"regular expression {pattern!r} in '{key}' matches empty text")
+                self.fail("rules.empty_match", where, key=key, pattern=pattern)
         return values
 
-    def template(self, value: str | None, where: str) -> str | None:
+    def template(self, value: str | None, where: Place) -> str | None:
         if value is None:
             return None
         try:
             fields = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
         except ValueError as exc:
-            self.fail(where, f"bad fix template {value!r}: {exc}")
+            self.fail("rules.bad_template", where, template=value, detail=exc)
         unknown = fields - FIX_FIELDS
         if unknown:
-            self.fail(where, f"fix template uses unknown field(s) {', '.join(sorted(unknown))} "
-                             f"(allowed: {', '.join(sorted(FIX_FIELDS))})")
+            self.fail("rules.template_fields", where, unknown=", ".join(sorted(unknown)),
+                      allowed=", ".join(sorted(FIX_FIELDS)))
         return value
 
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
-def _parse_basis(check: _Checker, data: Any, where: str) -> LegalBasis:
-    data = check.table(data, f"{where}.basis")
-    check.only(data, {"title", "doc_number", "date", "article"}, f"{where}.basis")
+def _parse_basis(check: _Checker, data: Any, rule_id: str) -> LegalBasis:
+    where = _place("basis", rule=rule_id)
+    data = check.table(data, where)
+    check.only(data, {"title", "doc_number", "date", "article"}, where)
     return LegalBasis(
-        title=check.text(data, "title", f"{where}.basis"),
-        doc_number=check.text(data, "doc_number", f"{where}.basis", required=False) or None,
-        date=check.text(data, "date", f"{where}.basis", required=False) or None,
-        article=check.text(data, "article", f"{where}.basis", required=False) or None,
+        title=check.text(data, "title", where),
+        doc_number=check.text(data, "doc_number", where, required=False) or None,
+        date=check.text(data, "date", where, required=False) or None,
+        article=check.text(data, "article", where, required=False) or None,
     )
 
 
-def _parse_element(check: _Checker, data: Any, where: str) -> ElementSpec:
+def _parse_element(check: _Checker, data: Any, rule_id: str, index: int) -> ElementSpec:
+    where = _place("element_at", rule=rule_id, index=index)
     data = check.table(data, where)
     check.only(data, {"id", "title", "canonical", "patterns", "weak", "anchors", "required", "article",
                       "paraphrases", "unless"}, where)
     element_id = check.text(data, "id", where)
     if not _ID.match(element_id):
-        check.fail(where, f"element id {element_id!r} must be lower-case letters, digits and dashes")
+        check.fail("rules.bad_id", where, id=element_id)
+    named = _place("element", rule=rule_id, index=index, element=element_id)
     return ElementSpec(
         id=element_id,
-        title=check.text(data, "title", where),
-        canonical=check.text(data, "canonical", where, required=False),
-        patterns=check.patterns(data, "patterns", f"{where} ({element_id})", required=True),
-        weak=check.patterns(data, "weak", f"{where} ({element_id})"),
-        anchors=check.text(data, "anchors", where, required=False) or "",
-        required=check.flag(data, "required", where, True),
-        article=check.text(data, "article", where, required=False),
-        paraphrases=check.patterns(data, "paraphrases", f"{where} ({element_id})"),
-        unless=check.patterns(data, "unless", f"{where} ({element_id})"),
+        title=check.text(data, "title", named),
+        canonical=check.text(data, "canonical", named, required=False),
+        patterns=check.patterns(data, "patterns", named, required=True),
+        weak=check.patterns(data, "weak", named),
+        anchors=check.text(data, "anchors", named, required=False) or "",
+        required=check.flag(data, "required", named, True),
+        article=check.text(data, "article", named, required=False),
+        paraphrases=check.patterns(data, "paraphrases", named),
+        unless=check.patterns(data, "unless", named),
     )
 
 
 def _parse_rule(check: _Checker, data: Any, index: int, pack_name: str) -> RuleSpec:
-    where = f"rules[{index}]"
+    where = _place("rule_at", index=index)
     data = check.table(data, where)
     check.only(data, {"id", "title", "kind", "severity", "basis", "fix", "elements", "gate", "primary",
                       "org_types", "target", "alternative"}, where)
     rule_id = check.text(data, "id", where)
     if not _ID.match(rule_id):
-        check.fail(where, f"rule id {rule_id!r} must be lower-case letters, digits and dashes")
-    where = f"rule '{rule_id}'"
+        check.fail("rules.bad_id", where, id=rule_id)
+    where = _place("rule", rule=rule_id)
     kinds = RULE_KINDS
     kind = check.text(data, "kind", where)
     if kind not in kinds:
-        check.fail(where, f"kind {kind!r} is not one of {', '.join(kinds)}")
+        check.fail("rules.unknown_kind", where, kind=kind, kinds=", ".join(kinds))
     kind_spec = kinds[kind]
     severity = check.text(data, "severity", where)
     if severity not in SEVERITIES:
-        check.fail(where, f"severity {severity!r} is not one of {', '.join(SEVERITIES)}")
+        check.fail("rules.unknown_severity", where, severity=severity, severities=", ".join(SEVERITIES))
     if "basis" not in data:
-        check.fail(where, "missing 'basis' (the legal basis: title, doc_number, date, article)")
-    basis = _parse_basis(check, data["basis"], where)
-    fix = check.table(data.get("fix", {}), f"{where}.fix")
-    check.only(fix, {"text", "where"}, f"{where}.fix")
-    fix_text = check.template(check.text(fix, "text", f"{where}.fix", required=False), f"{where}.fix")
-    fix_where = check.template(check.text(fix, "where", f"{where}.fix", required=False), f"{where}.fix")
+        check.fail("rules.missing_basis", where)
+    basis = _parse_basis(check, data["basis"], rule_id)
+    at_fix = _place("fix", rule=rule_id)
+    fix = check.table(data.get("fix", {}), at_fix)
+    check.only(fix, {"text", "where"}, at_fix)
+    fix_text = check.template(check.text(fix, "text", at_fix, required=False), at_fix)
+    fix_where = check.template(check.text(fix, "where", at_fix, required=False), at_fix)
     raw_elements = data.get("elements", [])
     if not isinstance(raw_elements, list):
-        check.fail(where, "'elements' must be an array of tables")
-    elements = tuple(_parse_element(check, e, f"{where} elements[{i}]") for i, e in enumerate(raw_elements))
+        check.fail("rules.elements_not_list", where)
+    elements = tuple(_parse_element(check, e, rule_id, i) for i, e in enumerate(raw_elements))
     ids = [e.id for e in elements]
     if len(set(ids)) != len(ids):
-        check.fail(where, "element ids must be unique")
+        check.fail("rules.duplicate_elements", where)
     if kind_spec.needs_elements and not elements:
-        check.fail(where, f"a '{kind}' rule needs at least one element")
+        check.fail("rules.needs_elements", where, kind=kind)
     target = check.text(data, "target", where, required=kind_spec.reads_target)
     org_types = check.strings(data, "org_types", where)
     known_types = registry().org_type_names()
     for org_type in org_types:
         if org_type not in known_types:
-            check.fail(where, f"org type {org_type!r} is not one of {', '.join(known_types)}")
+            check.fail("rules.unknown_org_type", where, org_type=org_type, org_types=", ".join(known_types))
     alternative = None
     if "alternative" in data:
-        alt = check.table(data["alternative"], f"{where}.alternative")
-        check.only(alt, {"title", "replaces", "patterns"}, f"{where}.alternative")
-        replaces = check.strings(alt, "replaces", f"{where}.alternative", required=True)
+        at_alt = _place("alternative", rule=rule_id)
+        alt = check.table(data["alternative"], at_alt)
+        check.only(alt, {"title", "replaces", "patterns"}, at_alt)
+        replaces = check.strings(alt, "replaces", at_alt, required=True)
         for element_id in replaces:
             if element_id not in ids:
-                check.fail(f"{where}.alternative", f"replaces unknown element {element_id!r}")
+                check.fail("rules.unknown_replaced", at_alt, element_id=element_id)
         alternative = Alternative(
-            title=check.text(alt, "title", f"{where}.alternative"),
+            title=check.text(alt, "title", at_alt),
             replaces=replaces,
-            patterns=check.patterns(alt, "patterns", f"{where}.alternative", required=True),
+            patterns=check.patterns(alt, "patterns", at_alt, required=True),
         )
     return RuleSpec(
         id=rule_id,
@@ -360,24 +376,25 @@ def parse_pack(text: str, source: str) -> Pack:
     """Validate the TOML ``text`` of a pack; ``source`` names it in error messages."""
     check = _Checker(source)
     data = _parse_toml(text, source)
-    check.only(data, {"pack", "rules"}, "top level")
+    top, at_pack = _place("top"), _place("pack")
+    check.only(data, {"pack", "rules"}, top)
     if "pack" not in data:
-        check.fail("top level", "missing [pack] table")
-    header = check.table(data["pack"], "[pack]")
-    check.only(header, {"name", "title"}, "[pack]")
-    name = check.text(header, "name", "[pack]")
+        check.fail("rules.missing_pack", top)
+    header = check.table(data["pack"], at_pack)
+    check.only(header, {"name", "title"}, at_pack)
+    name = check.text(header, "name", at_pack)
     rules_data = data.get("rules")
     if not isinstance(rules_data, list) or not rules_data:
-        check.fail("top level", "needs at least one [[rules]] entry")
+        check.fail("rules.no_rules", top)
     rules = tuple(_parse_rule(check, r, i, name) for i, r in enumerate(rules_data))
     ids = [r.id for r in rules]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
-        check.fail("rules", f"duplicate rule id(s) {', '.join(duplicates)}")
+        check.fail("rules.duplicate_rules", _place("rules"), ids=", ".join(duplicates))
     for rule in rules:
         if RULE_KINDS[rule.kind].reads_target and rule.target not in ids:
-            check.fail(f"rule '{rule.id}'", f"target {rule.target!r} is not a rule of this pack")
-    return Pack(name=name, title=check.text(header, "title", "[pack]"), source=source, rules=rules)
+            check.fail("rules.unknown_target", _place("rule", rule=rule.id), target=rule.target)
+    return Pack(name=name, title=check.text(header, "title", at_pack), source=source, rules=rules)
 
 
 @functools.lru_cache(maxsize=16)
