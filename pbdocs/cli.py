@@ -11,6 +11,7 @@ import json
 import re
 import sys
 import unicodedata
+from pathlib import Path
 
 import click
 
@@ -53,7 +54,7 @@ class _ChineseFormatter(click.HelpFormatter):
         super().write_usage(prog, args, _click_word("Usage:") if prefix is None else prefix)
 
     def write_heading(self, heading: str) -> None:
-        # click ends a heading with an ASCII colon; Chinese takes the full-width one.
+        # click ends a heading with an ASCII colon; Chinese text takes the full-width one (用法：, 选项：).
         self.write(f"{'':>{self.current_indent}}{_click_word(heading)}：\n")
 
     def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
@@ -1016,30 +1017,54 @@ _rules_option = click.option(
     help=_help("rules_file"))
 
 
+def _read_template(ctx, param, value):
+    """The office's Word template as bytes; anything but a readable .docx is a usage error."""
+    if value is None:
+        return None
+    import zipfile
+
+    path = Path(value)
+    if path.suffix.lower() != ".docx" or not zipfile.is_zipfile(path):
+        raise _SaidBadParameter(catalogue().text("amend.template_kind", template=value), ctx=ctx, param=param)
+    with zipfile.ZipFile(path) as archive:
+        if "word/document.xml" not in archive.namelist():
+            raise _SaidBadParameter(catalogue().text("amend.template_kind", template=value), ctx=ctx, param=param)
+    return path.read_bytes()
+
+
+_template_option = click.option(
+    "--template", type=click.Path(exists=True, dir_okay=False, path_type=str), default=None,
+    callback=_read_template, help=_help("template"))
+
+
 @cli.command(help=_help("opinion"))
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=str))
 @click.option("--out", "-o", "out_dir", required=True, type=click.Path(file_okay=False, path_type=str),
               help=_help("opinion_out"))
 @click.option("--office", default=None, help=_help("office"))
+@click.option("--doc-number", "doc_number", default=None, help=_help("opinion_doc_number"))
 @click.option("--signatory", default=None, help=_help("signatory"))
 @click.option("--date", "day", default=None, callback=_checked_date,
               help=_help("opinion_date"))
+@click.option("--attach-table", is_flag=True, help=_help("attach_table"))
+@_template_option
 @_pack_option
 @_org_type_option
 @_rules_option
 @_ocr_option
 @_timeout_option(600, _help("timeout"))
-def opinion(paths, out_dir, office, signatory, day, pack, org_type, rules_file, ocr, timeout):
+def opinion(paths, out_dir, office, doc_number, signatory, day, attach_table, template, pack, org_type, rules_file,
+            ocr, timeout):
     import datetime as dt
     from functools import partial
 
-    from .deliver import OpinionSettings, write_opinions
+    from .deliver import OpinionSettings, amendment_rows, write_opinions
     from .executor import call_within
     from .rules import CheckResult, check_path
     from .screen.task import timeout_reason
 
     options = _check_options(pack, org_type, rules_file, ocr, timeout)
-    settings = OpinionSettings(office=office, signatory=signatory,
+    settings = OpinionSettings(office=office, signatory=signatory, doc_number=doc_number, template=template,
                                date=dt.date.fromisoformat(day) if day else dt.date.today())
     results, unreadable = [], False
     for path in paths:
@@ -1051,7 +1076,11 @@ def opinion(paths, out_dir, office, signatory, day, pack, org_type, rules_file, 
             unreadable = True
             _result_error(result)
         results.append(result)
-    written = write_opinions(results, out_dir, settings)
+
+    def table(result):
+        return amendment_rows(result.path, options) if attach_table else None
+
+    written = write_opinions(results, out_dir, settings, table)
     for path in written:
         click.echo(str(path))
     click.echo(catalogue().text("opinion.written", count=len(written), out=out_dir), err=True)
@@ -1064,21 +1093,26 @@ def opinion(paths, out_dir, office, signatory, day, pack, org_type, rules_file, 
               help=_help("amend_out"))
 @click.option("--table", default=None, type=click.Path(dir_okay=False, path_type=str),
               help=_help("table"))
+@click.option("--author", default=None, help=_help("author"))
+@click.option("--office", default=None, help=_help("amend_office"))
+@_template_option
 @_pack_option
 @_org_type_option
 @_rules_option
 @_ocr_option
 @_timeout_option(600, _help("timeout"))
-def amend(charter, out, table, pack, org_type, rules_file, ocr, timeout):
+def amend(charter, out, table, author, office, template, pack, org_type, rules_file, ocr, timeout):
     from functools import partial
 
-    from .deliver import amend_charter
+    from .deliver import amend_charter, default_author
     from .executor import call_within
     from .screen.task import timeout_reason
 
     options = _check_options(pack, org_type, rules_file, ocr, timeout)
     try:
-        amendment = call_within(partial(amend_charter, out=out, table=table, options=options), charter, timeout)
+        amendment = call_within(partial(amend_charter, out=out, table=table, options=options,
+                                        author=author or default_author(office), template=template),
+                                charter, timeout)
     except TimeoutError:
         _error(catalogue().error_text(timeout_reason(timeout)), charter)
         sys.exit(EXIT_UNREADABLE)
@@ -1089,6 +1123,116 @@ def amend(charter, out, table, pack, org_type, rules_file, ocr, timeout):
     click.echo(catalogue().text("amend.written", path=charter, out=out, count=count), err=True)
     if amendment.table is not None:
         click.echo(catalogue().text("amend.table_written", out=amendment.table), err=True)
+
+
+def _short(text: str, limit: int = 90) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _change_lines(comparison) -> list[str]:
+    """The changes in words, a run of articles only renumbered as one line."""
+    zh = catalogue()
+    lines: list[str] = []
+    run: list = []
+
+    def flush():
+        if len(run) == 1:
+            lines.append(zh.text("compare.renumbered", old=run[0].old_article, new=run[0].new_article))
+        elif run:
+            lines.append(zh.text("compare.renumbered_run", first_old=run[0].old_article, last_old=run[-1].old_article,
+                                 first_new=run[0].new_article, last_new=run[-1].new_article))
+        run.clear()
+
+    for change in comparison.changes:
+        if change.kind == "renumbered":
+            run.append(change)
+            continue
+        flush()
+        if change.kind == "added":
+            lines.append(zh.text("compare.added", new=change.new_article or "", text=_short(change.new_text or "")))
+        elif change.kind == "removed":
+            lines.append(zh.text("compare.removed", old=change.old_article or "", text=_short(change.old_text or "")))
+        else:
+            key = "compare.modified" if change.old_article != change.new_article else "compare.modified_same"
+            lines.append(zh.text(key, old=change.old_article or "", new=change.new_article or "",
+                                 text=_short(change.new_text or "")))
+        if change.note:
+            lines.append(zh.text("compare.note", note=change.note))
+    flush()
+    return lines
+
+
+@cli.command(help=_help("compare"))
+@click.argument("old", type=click.Path(exists=True, dir_okay=False, path_type=str))
+@click.argument("new", type=click.Path(exists=True, dir_okay=False, path_type=str))
+@click.option("--out", "-o", "out", default=None, type=click.Path(dir_okay=False, path_type=str),
+              help=_help("compare_out"))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help=_help("compare_format"))
+@_template_option
+@_pack_option
+@_org_type_option
+@_rules_option
+@_ocr_option
+@_timeout_option(600, _help("timeout"))
+def compare(old, new, out, fmt, template, pack, org_type, rules_file, ocr, timeout):
+    from functools import partial
+
+    from .deliver import compare_charters, comparison_table, table_docx, table_text
+    from .executor import call_within
+    from .files import atomic_path
+    from .screen.task import timeout_reason
+
+    if out is not None and Path(out).suffix.lower() not in (".docx", ".txt"):
+        raise _SaidUsage(catalogue().text("amend.table_kind", table=out))
+    options = _check_options(pack, org_type, rules_file, ocr, timeout)
+    try:
+        comparison = call_within(partial(compare_charters, new=new, options=options), old, 2 * timeout)
+    except TimeoutError:
+        _error(catalogue().error_text(timeout_reason(2 * timeout)), old)
+        sys.exit(EXIT_UNREADABLE)
+    except ReadError as exc:
+        _library_error(exc)
+        sys.exit(EXIT_UNREADABLE)
+    zh = catalogue()
+    if fmt == "json":
+        click.echo(_json_line(comparison.as_dict()))
+    elif comparison.identical:
+        click.echo(zh.text("compare.identical"))
+    else:
+        counts = {kind: sum(1 for c in comparison.changes if c.kind == kind)
+                  for kind in ("added", "removed", "modified", "renumbered")}
+        click.echo(zh.text("compare.summary", unchanged=comparison.unchanged, **counts))
+        click.echo("\n".join(_change_lines(comparison)))
+    if fmt != "json":
+        click.echo(zh.text("compare.verdicts", before=zh.label("verdicts", comparison.before.verdict),
+                           after=zh.label("verdicts", comparison.after.verdict)))
+        if comparison.less_compliant:
+            click.echo(zh.text("compare.less_compliant"))
+            for regression in comparison.regressions:
+                if regression.element:
+                    click.echo(zh.text("compare.regression_element", title=regression.title,
+                                       element=regression.element))
+                else:
+                    group = "verdicts" if regression.rule == "verdict" else "statuses"
+                    click.echo(zh.text("compare.regression", title=regression.title,
+                                       before=zh.label(group, regression.before),
+                                       after=zh.label(group, regression.after)))
+        else:
+            click.echo(zh.text("compare.not_less"))
+    if out is not None and not comparison.identical:
+        rows = comparison_table(comparison)
+        name = (f"{comparison.after.name}章程" if comparison.after.name else Path(new).stem)
+        target = Path(out)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_path(target, shared=True) as tmp:
+            if target.suffix.lower() == ".docx":
+                tmp.write_bytes(table_docx(rows, name, template=template, third="compare.third"))
+            else:
+                tmp.write_text(table_text(rows, name, third="compare.third"), encoding="utf-8")
+        click.echo(zh.text("compare.table_written", out=out), err=True)
+    sys.exit(EXIT_FINDINGS if comparison.less_compliant else EXIT_OK)
 
 
 # --- entry point ---------------------------------------------------------------------------------

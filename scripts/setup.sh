@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Set up pbdocs on a fresh Debian/Ubuntu machine: system packages, then the Python package.
 #   bash scripts/setup.sh        run-time: CJK fonts, antiword for .doc, pbdocs with every extra
-#   bash scripts/setup.sh test   also what the test suite needs: Chromium for the browser tests
+#   bash scripts/setup.sh test   also what the test suite needs: Chromium for the browser tests,
+#                                LibreOffice writer to render the documents an office sends
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 apt_packages=(fonts-wqy-zenhei fonts-wqy-microhei antiword)
 pip_extras="all"
 if [[ "${1:-}" == "test" ]]; then
-  apt_packages+=(chromium poppler-utils)
+  apt_packages+=(chromium poppler-utils libreoffice-writer)
   pip_extras="all,test"
 fi
 

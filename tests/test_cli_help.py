@@ -13,10 +13,10 @@ from pbdocs.cli import cli
 PROPER_NAMES = {
     "pbdocs", "TOML", "JSON", "Lines", "OCR", "HTTP", "CPU", "ZIP", "MB", "PostgreSQL", "SQLite", "Dask", "BM25",
     "Authorization", "Bearer", "X", "Forwarded", "For", "Real", "IP", "localhost", "postgresql", "tcp", "docs",
-    "docx", "doc", "xlsx", "csv", "html", "json", "txt",
+    "docx", "doc", "xlsx", "csv", "html", "json", "txt", "Word", "PDF",
 }
 # Keys of the JSON a command reads or writes, named as they are spelled, and a token's "never" expiry.
-JSON_KEYS = {"id", "q", "query", "hits", "never"}
+JSON_KEYS = {"id", "q", "query", "hits", "changes", "before", "after", "never"}
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
 

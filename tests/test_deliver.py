@@ -93,7 +93,7 @@ def test_amended_docx_accepted_checks_compliant(tmp_path, name):
     charter, out, _ = amended(tmp_path, name)
     assert pbdocs.check(charter).verdict != "compliant" or name == "appendix"
     for mark in docx.Document(out).element.body.iter(f"{W}ins", f"{W}del"):
-        assert mark.get(f"{W}author") == "pbdocs"
+        assert mark.get(f"{W}author") == "审查意见"
         assert mark.get(f"{W}date", "").startswith(dt.datetime.now(dt.UTC).date().isoformat())
     accepted = accept_changes(out, tmp_path / "accepted.docx")
     assert pbdocs.check(accepted).verdict == "compliant"
@@ -289,8 +289,7 @@ def test_txt_amend_keeps_every_other_line(tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["x.pdf"], "pbdocs amend 只能修订 .docx 或 .txt 格式的章程"),
-    (["out.docx"], "修订稿须与原章程 missing.txt 格式相同，保存为 .txt 文件"),
+    (["x.pdf"], "修订稿须保存为 .docx 文件（纯文本章程也可保存为 .txt）"),
     (["out.txt", "--table", "t.xlsx"], "修改对照表须保存为 .docx 或 .txt 文件"),
 ])
 def test_amend_usage_errors_exit_2(tmp_path, args, message):
@@ -298,6 +297,7 @@ def test_amend_usage_errors_exit_2(tmp_path, args, message):
     source.write_bytes(b"%PDF-1.4")
     charter = str(source) if args[0] == "x.pdf" else str(DATA / "missing.txt")
     out = args[0] if args[0] != "x.pdf" else "out.pdf"
+    assert message
     result = CliRunner().invoke(cli, ["amend", charter, "--out", str(tmp_path / out), *args[1:]])
     assert result.exit_code == 2
     assert message in result.output
@@ -312,20 +312,25 @@ def test_opinion_names_shortfall_evidence_basis_fix_and_route():
     settings = OpinionSettings(office="青州市民政局", signatory="审查人：李明", date=dt.date(2026, 3, 2))
     lines = _opinion_lines(opinion_docx(result, settings))
     text = "\n".join(lines)
-    assert "组织名称：青松公益基金会　　组织类型：基金会" in lines
-    assert "缺少要素：坚持中国共产党的全面领导" in lines
-    assert "原文（第一章 总则，第四条，第1页）：“本基金会根据中国共产党章程的规定" in text
-    assert "民函〔2019〕54号" in text and "2019-05-20" in text
+    assert "青松公益基金会：" in lines
+    assert ("章程第一章 总则第四条现表述为：“本基金会根据中国共产党章程的规定，设立中国共产党的组织，开展党的活动，"
+            "为党组织的活动提供必要条件。”其中缺少“坚持中国共产党的全面领导”的内容。") in lines
+    assert "（民函〔2019〕54号）规定：“章程总则统一表述为‘本会" in text
     assert "修改意见：替换第四条的现有表述，修改为：“本基金会" + CLAUSE + "”" in lines
     assert "章程修改经理事会表决通过，经业务主管单位或党建领导机关审查同意后，报登记管理机关核准。" in lines
-    assert lines[-3:] == ["青州市民政局", "审查人：李明", "2026年3月2日"]
+    # The 【提示】 (党建领导机关) is advice, under its own heading after what must change.
+    assert lines.index("一、必须修改的内容") < lines.index("（一）党建条款") < lines.index("二、建议修改的内容") \
+        < lines.index("（一）党建领导机关")
+    assert lines[0] == "青州市民政局" and lines[-3:] == ["青州市民政局", "2026年3月2日", "（审查人：李明）"]
+    # No verdict label, no file name.
+    assert "青松公益基金会章程.txt" not in text and "部分缺失" not in text and "审查结论" not in text
 
 
 def test_opinion_route_follows_the_organization_type():
     result = pbdocs.check(EXAMPLES / "临江市老年书画研究会章程.txt")
     lines = _opinion_lines(opinion_docx(result, OpinionSettings()))
     assert any(line.startswith("章程修改经会员（代表）大会表决通过") for line in lines)
-    assert "原文：章程中未见相关表述。" in lines
+    assert "章程中没有关于党建条款的表述。" in lines
 
 
 def test_misplaced_clause_opinion_gives_an_instruction():
@@ -335,7 +340,7 @@ def test_misplaced_clause_opinion_gives_an_instruction():
     assert ("修改意见：移入第一章 总则，第三条（宗旨）之后，并删去第六条中的原文："
             "“本会坚持中国共产党的全面领导，") in text
     assert "修改意见：将" not in text
-    assert "位置：第三章 附则，第六条" in text
+    assert "党建条款位于第三章 附则（第六条），应在第一章 总则。" in text
 
 
 def test_small_organization_opinions_keep_the_arrangement():
@@ -373,7 +378,7 @@ def test_opinion_command(tmp_path):
     assert result.exit_code == 0, result.output
     files = sorted(out.iterdir())
     assert len(files) == 4
-    assert _opinion_lines(files[0].read_bytes())[-3:] == ["某市民政局", "经办人：王五", "2026年1月5日"]
+    assert _opinion_lines(files[0].read_bytes())[-3:] == ["某市民政局", "2026年1月5日", "（经办人：王五）"]
     bad = CliRunner().invoke(cli, ["opinion", paths[0], "--out", str(out), "--date", "5.1.2026"])
     assert bad.exit_code == 2
     empty = tmp_path / "empty.txt"

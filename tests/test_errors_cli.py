@@ -60,7 +60,7 @@ def english(text: str, given: tuple[str, ...] | list[str] = ()) -> list[str]:
      "错误：选项 --org-type 的值无效：“协会”不是可选的值，可选：社会团体、社团、基金会、社会服务机构、"
      "民办非企业单位、民非\n在命令后加 -h 查看用法。\n"),
     (["amend", DOCX, "--out", "x.txt"], 2,
-     f"错误：x.txt：修订稿须与原章程 {DOCX} 格式相同，保存为 .docx 文件\n"),
+     f"错误：x.txt：只有 .txt 章程的修订稿能保存为 .txt；{DOCX} 的修订稿保存为 .docx\n"),
     (["screen", "不存在的文件夹", "--out", "r.csv"], 2,
      "错误：“不存在的文件夹”不存在\n在命令后加 -h 查看用法。\n"),
     (["frobnicate"], 2, "错误：没有“frobnicate”这个命令\n运行 pbdocs -h 查看所有命令。\n"),

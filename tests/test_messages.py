@@ -86,6 +86,8 @@ def test_every_help_text_is_chinese():
         assert result.exit_code == 0
         lines = result.output.splitlines()
         assert lines[0].startswith("用法：")
+        # headings take the full-width colon of the Chinese around them
+        assert "选项：" in lines and not [line for line in lines if line.rstrip().endswith(":")], path
         # click's type names (FLOAT RANGE, TEXT) are upper case; a wrapped PostgreSQL address is one word.
         english = [line for line in lines[1:] if sentence.search(line)]
         assert not english, (path, english)

@@ -105,3 +105,25 @@ def test_row_expands_to_evidence_and_fix_and_screenshot(page, report, tmp_path):
     assert shot.read_bytes().startswith(b"\x89PNG") and shot.stat().st_size > 20_000
     row.click()
     assert not detail.is_visible()
+
+
+@pytest.mark.slow
+def test_the_table_fits_1280_pixels_with_citations_collapsed(page, report):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    try:
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+        # The file column is wide enough for a file name, not a character or two a line.
+        widths = page.eval_on_selector_all("#results > tbody > tr.doc > td.path",
+                                           "cells => cells.map(c => c.getBoundingClientRect().width)")
+        assert min(widths) >= 120
+        row = page.locator("tr.doc", has=page.locator("td.basis details")).first
+        citation = row.locator("td.basis details").first
+        assert citation.locator("summary").inner_text().strip() == "民函〔2019〕54号"
+        assert not citation.locator("p").first.is_visible()
+        citation.locator("summary").click()
+        assert citation.locator("p").first.is_visible() and "《民政部关于" in citation.locator("p").first.inner_text()
+        # Opening a citation does not open the row's details.
+        assert row.get_attribute("aria-expanded") == "false"
+        citation.locator("summary").click()
+    finally:
+        page.set_viewport_size({"width": 1400, "height": 1000})

@@ -1,6 +1,7 @@
 """Quality gate on the development questions, and the behaviours answers must have."""
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -29,9 +30,14 @@ LAY_MINIMUMS = {
     "lay_questions_heldout.jsonl": {"R@1": 0.86, "R@5": 0.95, "MRR@10": 0.91, "Answer@1": 0.81},
 }
 # Confidence is calibrated on the real questions (eval/real_questions) for precision: hybrid search
-# is confident on 36 of 58 and 11 of 22 of these, none of them wrong.
-LAY_CONFIDENT_SHARE = {"lay_questions.jsonl": 0.6, "lay_questions_heldout.jsonl": 0.45}
-LAY_MAX_CONFIDENT_WRONG = 1
+# is confident on 18 of 58 and 7 of 22 of these, none of them wrong (docs/evaluation.md).
+LAY_CONFIDENT_SHARE = {"lay_questions.jsonl": 0.3, "lay_questions_heldout.jsonl": 0.3}
+LAY_MAX_CONFIDENT_WRONG = 0
+# The real questions people asked (eval/real_questions): measured 7 confident answers, 6 right
+# (precision 0.86), 38 of the 39 questions the corpus cannot answer abstained on.
+REAL_MIN_PRECISION = 0.85
+REAL_MIN_CONFIDENT = 6
+REAL_MIN_ABSTAINED = 38
 # Questions about what the checker requires (answered by the requirement documents generated from the
 # rule packs), the version of a law in force, and the laws added with them. Measured when they were
 # added: R@1 0.86, R@5 1.0, MRR@10 0.90, Answer@1 0.86.
@@ -74,8 +80,33 @@ def test_knowledge_questions_meet_the_pinned_minimums(searcher):
     print(figures)
     failing = {metric: figures[metric] for metric, floor in KNOWLEDGE_MINIMUMS.items() if figures[metric] < floor}
     assert not failing, f"below the pinned minimums {KNOWLEDGE_MINIMUMS}: {figures}"
-    # Calibrated for precision (see LAY_CONFIDENT_SHARE): 9 of 14 confident, 1 of them wrong.
-    assert sum(row["confident"] for row in report.rows) >= 9
+    # Calibrated for precision (see LAY_CONFIDENT_SHARE): 6 of 14 confident, none of them wrong.
+    assert sum(row["confident"] for row in report.rows) >= 6
+    assert not any(row["confident"] and row["rank"] != 1 for row in report.rows)
+
+
+def test_real_questions_confident_answers_are_right(searcher):
+    """Honest confidence on the questions people really asked: a confident first hit holds the
+    answer, and a question the corpus cannot answer gets none."""
+    if searcher.dense is None:
+        pytest.skip("confidence is calibrated for hybrid search; the rerank extra is not installed")
+    rows = [json.loads(line) for line in (REPO / "eval" / "real_questions" / "questions.jsonl")
+            .read_text(encoding="utf-8").splitlines() if line.strip()]
+    right = wrong = abstained = unanswerable = 0
+    for row in rows:
+        result = searcher.search(row["q"], k=1)
+        if not row["answerable"]:
+            unanswerable += 1
+            abstained += not result.confident
+            wrong += result.confident
+        elif result.confident:
+            if contains_answer(result.hits[0].text, row["answers"]):
+                right += 1
+            else:
+                wrong += 1
+    assert right >= REAL_MIN_CONFIDENT
+    assert right / (right + wrong) >= REAL_MIN_PRECISION
+    assert unanswerable >= 39 and abstained >= REAL_MIN_ABSTAINED
 
 
 def test_the_clause_question_quotes_the_2019_wording_and_cites_its_notice(searcher):
@@ -114,15 +145,16 @@ def test_a_local_notice_added_by_ingest_answers_and_its_newer_version_wins(tmp_p
 
 def test_dev_questions_are_answered_confidently(searcher):
     questions = load_questions(SHARED / "eval" / "qa_dev.jsonl")
-    # 14 of 15 in hybrid search: the 15th's first hit is right but only narrowly ahead.
-    assert sum(searcher.search(q.q).confident for q in questions) >= 14
+    # 12 of 15 in hybrid search, calibrated for precision on the real questions.
+    assert sum(searcher.search(q.q).confident for q in questions) >= 12
 
 
 @pytest.mark.parametrize("question", (DATA / "offtopic.txt").read_text(encoding="utf-8").split())
 def test_off_topic_questions_get_no_confident_answer(searcher, question):
     result = searcher.search(question)
     assert not result.confident
-    assert result.message and "no confident answer" in result.message
+    # the JSON message is read by people (the API, notebooks): the catalogue's Chinese sentence
+    assert result.message == "没有找到可信的答案：语料库似乎没有涉及这个问题。"
 
 
 @pytest.mark.parametrize("query, title, article", [

@@ -294,7 +294,8 @@ def test_3_a_login_name_cannot_forge_audit_lines_or_reach_the_terminal(data_dir)
     as_json = CliRunner().invoke(cli, ["audit", "--format", "json", "--data", str(data_dir)]).stdout
     assert json.loads(as_json.splitlines()[-1])["object"] == f"user:{forged}"
     page = (Path(__file__).parents[1] / "pbdocs" / "web" / "static" / "office.js").read_text(encoding="utf-8")
-    assert "escapeControls(entry.object)" in page and "escapeControls(entry.address)" in page
+    # The panel shows each entry in words, the whole sentence escaped (names and objects inside it).
+    assert "escapeControls(entry.text" in page and "escapeControls(entry.address)" in page
 
 
 # --- 4. timeouts on every kind of request -------------------------------------------------------

@@ -1,5 +1,5 @@
 """The amended charter: the plan of :mod:`pbdocs.deliver.plan` as Word tracked changes (w:ins /
-w:del by "pbdocs", so the organization accepts them in Word or WPS) or as plain text, and the
+w:del by the office, so the organization accepts them in Word or WPS) or as plain text, and the
 章程修改对照表."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import copy
 import datetime as dt
 import io
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..domain import registry
@@ -16,11 +16,13 @@ from ..files import atomic_path
 from ..messages import catalogue
 from ..rules import CheckOptions, CheckResult, check_document
 from ..rules.packs import RuleSpec
+from .charter import charter_docx, charter_outline
 from .plan import Edit, Plan, TableRow, apply_plan, line_starts, plan_amendment
+from .table import table_docx, table_text
 
-__all__ = ["AUTHOR", "Amendment", "amend_charter", "amend_docx", "table_docx", "table_text"]
+__all__ = ["Amendment", "Charter", "amend_charter", "amend_docx", "amendment_rows", "read_charter",
+           "default_author", "table_docx", "table_text"]
 
-AUTHOR = "pbdocs"
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
@@ -200,13 +202,14 @@ def _delete_paragraph(p, marks: _Revisions) -> None:
     _mark_paragraph(p, "del", marks)
 
 
-def amend_docx(data: bytes, plan: Plan, *, author: str = AUTHOR, when: dt.datetime | None = None) -> bytes:
-    """The .docx ``data`` with ``plan`` written in as tracked changes."""
+def amend_docx(data: bytes, plan: Plan, *, author: str | None = None, when: dt.datetime | None = None) -> bytes:
+    """The .docx ``data`` with ``plan`` written in as tracked changes by ``author`` (the default
+    reviser's name without one)."""
     from docx import Document as WordDocument
 
     word = WordDocument(io.BytesIO(data))
     paragraphs = [p._p for p in word.paragraphs]
-    marks = _Revisions(word.element.body, author, when or dt.datetime.now(dt.UTC))
+    marks = _Revisions(word.element.body, author or default_author(None), when or dt.datetime.now(dt.UTC))
     for edit in sorted(plan.edits, key=lambda e: (e.paragraph, -e.start)):
         _edit(paragraphs[edit.paragraph], edit, marks)
     for index in plan.deleted:
@@ -236,36 +239,6 @@ def docx_paragraph_starts(data: bytes, paragraphs: list[str], text: str) -> list
             for start, own in zip(starts, paragraphs, strict=True)]
 
 
-# -- the 章程修改对照表 -----------------------------------------------------------------------------
-
-def _headers() -> tuple[str, str, str]:
-    return catalogue().text("table.before"), catalogue().text("table.after"), catalogue().text("table.basis")
-
-
-def table_docx(rows: list[TableRow], name: str) -> bytes:
-    from docx import Document as WordDocument
-
-    word = WordDocument()
-    word.add_heading(catalogue().text("table.title", name=name), level=1)
-    table = word.add_table(rows=1, cols=3)
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, _headers(), strict=True):
-        cell.text = text
-    for row in rows:
-        for cell, text in zip(table.add_row().cells, (row.before, row.after, row.basis), strict=True):
-            cell.text = text
-    out = io.BytesIO()
-    word.save(out)
-    return out.getvalue()
-
-
-def table_text(rows: list[TableRow], name: str) -> str:
-    """The table as tab-separated lines under its title (opens as a sheet, reads as text)."""
-    lines = [catalogue().text("table.title", name=name), "\t".join(_headers())]
-    lines += ["\t".join(" ".join(c.split()) for c in (r.before, r.after, r.basis)) for r in rows]
-    return "\n".join(lines) + "\n"
-
-
 # -- from a charter file to the amended one ---------------------------------------------------------
 
 def _clause_rule(options: CheckOptions) -> RuleSpec | None:
@@ -279,45 +252,107 @@ def _write(path: Path, data: bytes) -> None:
         tmp.write_bytes(data)
 
 
-def amend_charter(path: str | os.PathLike[str], out: str | os.PathLike[str],
-                  table: str | os.PathLike[str] | None = None, options: CheckOptions | None = None, *,
-                  when: dt.datetime | None = None) -> Amendment:
-    """Check the charter at ``path`` (.docx or .txt) and write it amended to ``out`` (same kind:
-    tracked changes for Word, the amended text for .txt), and the 章程修改对照表 to ``table``
-    (.docx or .txt). A charter needing no change is left alone and nothing is written."""
+@dataclass
+class Charter:
+    """A charter ready to be amended: its check, its paragraphs, and (for Word) the .docx the
+    tracked changes go into: the file itself, or for any other format a new .docx of its text."""
+
+    result: CheckResult
+    paragraphs: list[str]
+    docx: bytes | None
+    # Where each paragraph begins in the text the checker read (None: not there as it is).
+    starts: list[int | None]
+
+    def plan(self, options: CheckOptions) -> Plan:
+        return plan_amendment(self.paragraphs, self.result, _clause_rule(options), self.starts)
+
+
+def read_charter(path: str | os.PathLike[str], options: CheckOptions | None = None, *,
+                 as_word: bool = True, template: bytes | None = None) -> Charter:
+    """Read and check the charter at ``path`` (any format ``check`` reads). ``as_word``: a charter
+    that is not a .docx becomes a new .docx of its text (chapters as headings, articles as
+    paragraphs, in the 公文 layout), checked again as that file so that the plan's places are its
+    paragraphs. ReadError when the charter cannot be read."""
     from ..extract import extract
 
-    source, target = Path(path), Path(out)
-    kind = source.suffix.lower()
-    if kind not in (".docx", ".txt"):
-        raise InvalidOption("amend.bad_charter_type", path=source)
-    if target.suffix.lower() != kind:
-        raise InvalidOption("amend.bad_output_type", path=target, kind=kind, source=source.name)
-    if table is not None and Path(table).suffix.lower() not in (".docx", ".txt"):
-        raise InvalidOption("amend.bad_table_type", path=table)
+    source = Path(path)
     options = options or CheckOptions()
     doc = extract(source, options.extract)
     result = check_document(doc, options)
     if result.verdict == "error":
         raise ReadError(result.error_code or "check.cannot_read", **{**result.error_fields, "path": source})
-    data = source.read_bytes()
-    if kind == ".docx":
+    if source.suffix.lower() == ".docx":
+        data = source.read_bytes()
         paragraphs = docx_paragraphs(data)
-        starts = docx_paragraph_starts(data, paragraphs, doc.text)
-    else:
-        paragraphs = doc.text.split("\n")
-        starts = line_starts(paragraphs)
-    plan = plan_amendment(paragraphs, result, _clause_rule(options), starts)
+        return Charter(result, paragraphs, data, docx_paragraph_starts(data, paragraphs, doc.text))
+    if not as_word:
+        lines = doc.text.split("\n")
+        return Charter(result, lines, None, line_starts(lines))
+    data = charter_docx(charter_outline(doc), template=template)
+    rebuilt, text = _check_bytes(data, options)
+    rebuilt = replace(rebuilt, path=result.path, ocr_pages=result.ocr_pages)
+    paragraphs = docx_paragraphs(data)
+    return Charter(rebuilt, paragraphs, data, docx_paragraph_starts(data, paragraphs, text))
+
+
+def _check_bytes(data: bytes, options: CheckOptions) -> tuple[CheckResult, str]:
+    """The check of a .docx held in memory, and the text the checker read from it."""
+    import tempfile
+
+    from ..extract import extract
+
+    with tempfile.TemporaryDirectory(prefix="pbdocs-charter-") as folder:
+        path = Path(folder) / "charter.docx"
+        path.write_bytes(data)
+        doc = extract(path, options.extract)
+        return check_document(doc, options), doc.text
+
+
+def default_author(office: str | None) -> str:
+    return office or catalogue().text("amend.default_author")
+
+
+def _charter_name(result: CheckResult, source: Path) -> str:
+    return f"{result.name}章程" if result.name else source.stem
+
+
+def amend_charter(path: str | os.PathLike[str], out: str | os.PathLike[str],
+                  table: str | os.PathLike[str] | None = None, options: CheckOptions | None = None, *,
+                  when: dt.datetime | None = None, author: str | None = None,
+                  template: bytes | None = None) -> Amendment:
+    """Check the charter at ``path`` (any format ``check`` reads) and write it amended to ``out``:
+    a .docx with the changes as tracked changes by ``author`` (a charter not in Word becomes a new
+    .docx of its text), or, for a .txt charter, the amended text as .txt; and the 修改对照表 to
+    ``table`` (.docx in the opinion's layout, or .txt). A charter needing no change is left alone
+    and nothing is written."""
+    source, target = Path(path), Path(out)
+    kind = source.suffix.lower()
+    if target.suffix.lower() not in (".docx", ".txt"):
+        raise InvalidOption("amend.bad_output_type", path=target)
+    if target.suffix.lower() == ".txt" and kind != ".txt":
+        raise InvalidOption("amend.text_output_of_text_only", path=target, source=source.name)
+    if table is not None and Path(table).suffix.lower() not in (".docx", ".txt"):
+        raise InvalidOption("amend.bad_table_type", path=table)
+    options = options or CheckOptions()
+    as_word = target.suffix.lower() == ".docx"
+    charter = read_charter(source, options, as_word=as_word, template=template)
+    plan = charter.plan(options)
     if plan.empty:
-        return Amendment(result, plan, None, None)
-    if kind == ".docx":
-        _write(target, amend_docx(data, plan, when=when))
+        return Amendment(charter.result, plan, None, None)
+    if as_word and charter.docx is not None:
+        _write(target, amend_docx(charter.docx, plan, author=author, when=when))
     else:
-        _write(target, ("\n".join(apply_plan(paragraphs, plan)).rstrip("\n") + "\n").encode("utf-8"))
+        _write(target, ("\n".join(apply_plan(charter.paragraphs, plan)).rstrip("\n") + "\n").encode("utf-8"))
     table_path = Path(table) if table is not None else None
     if table_path is not None:
-        name = f"{result.name or source.stem}章程" if result.name else source.stem
-        rendered = (table_docx(plan.rows, name) if table_path.suffix.lower() == ".docx"
+        name = _charter_name(charter.result, source)
+        rendered = (table_docx(plan.rows, name, template=template) if table_path.suffix.lower() == ".docx"
                     else table_text(plan.rows, name).encode("utf-8"))
         _write(table_path, rendered)
-    return Amendment(result, plan, target, table_path)
+    return Amendment(charter.result, plan, target, table_path)
+
+
+def amendment_rows(path: str | os.PathLike[str], options: CheckOptions | None = None) -> list[TableRow]:
+    """The rows of the 修改对照表 that ``amend_charter`` would write for the charter at ``path``."""
+    options = options or CheckOptions()
+    return read_charter(path, options, as_word=Path(path).suffix.lower() != ".txt").plan(options).rows

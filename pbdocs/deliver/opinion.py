@@ -3,9 +3,9 @@ the amendment is approved, as a Word document an office can sign and send."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,81 +13,167 @@ from ..domain import registry
 from ..files import atomic_path
 from ..legal import format_numeral
 from ..messages import catalogue
-from ..present import evidence_place, finding_place, fix_sentence, needs_opinion, quotes, shortfalls
+from ..present import fix_sentence, needs_opinion, quotes, shortfalls
 from ..rules.results import CheckResult, Finding
+from ..rules.structure import Evidence
+from .gongwen import Gongwen
+from .plan import TableRow
+from .table import TABLE_WIDTHS_MM, short_basis, table_headers
 
-__all__ = ["OpinionSettings", "opinion_docx", "write_opinions", "needs_opinion", "chinese_date"]
+__all__ = ["OpinionSettings", "opinion_docx", "opinion_text", "write_opinions", "needs_opinion", "chinese_date"]
 
 
 
 @dataclass(frozen=True)
 class OpinionSettings:
-    """Who sends the opinion and when: the office's name, the signatory line, the date (today)."""
+    """Who sends the opinion and when: the office's name (its 发文机关标志 and signature), the
+    发文字号 (a blank one to fill in without it), a 附注 line (who reviewed it), the date (today),
+    and the office's own Word template (its styles, page and letterhead), as bytes."""
 
     office: str | None = None
     signatory: str | None = None
     date: dt.date = field(default_factory=dt.date.today)
+    doc_number: str | None = None
+    template: bytes | None = None
 
 
 def chinese_date(day: dt.date) -> str:
     return catalogue().text("opinion.date", year=day.year, month=day.month, day=day.day)
 
 
-def _finding_lines(finding: Finding, subject: str) -> list[str]:
+def _basis_line(finding: Finding) -> str:
+    """The legal basis as an office cites it: 《title》（文号）and the article or point."""
+    basis = finding.basis
+    number = catalogue().text("opinion.doc_number", number=basis.doc_number) if basis.doc_number else ""
+    # A quotation inside the quoted point takes the inner marks (‘’).
+    inner = basis.article.replace("“", "‘").replace("”", "’") if basis.article else ""
+    point = catalogue().text("opinion.basis_point", point=inner) if inner else ""
+    return catalogue().text("opinion.basis", title=basis.title, number=number, point=point)
+
+
+def _where(evidence: Evidence) -> str:
+    return "".join(p for p in (evidence.chapter, evidence.article) if p)
+
+
+def _lacking_line(finding: Finding) -> str:
+    """What the charter says now (its own words, by article) and what it lacks, in plain words."""
     zh = catalogue()
-    lines = [zh.text("opinion.status", message=finding.message)]
-    missing = [finding.elements[e].title for e in finding.missing_elements]
-    if missing and finding.elements:
-        lines.append(zh.text("opinion.missing_elements", elements="、".join(missing)))
     quoted = sorted(quotes(finding), key=lambda e: e.start)
-    lines += [zh.text("opinion.evidence", place=evidence_place(e), text=e.text) for e in quoted]
-    if not quoted:
-        where = finding_place(finding)
-        lines.append(zh.text("opinion.place", place=where) if where else zh.text("opinion.no_evidence"))
-    lines.append(zh.text("opinion.basis", basis=finding.basis.cite()))
+    parts = [zh.text("opinion.quote", where=_where(e), text=e.text) if _where(e) else
+             zh.text("opinion.quote_unplaced", text=e.text) for e in quoted]
+    missing = [finding.elements[e].title for e in finding.missing_elements]
+    if finding.status == "contradicted":
+        parts.append(zh.text("opinion.contradicted", title=finding.title))
+    elif finding.status == "missing" and not quoted and not finding.article:
+        parts.append(zh.text("opinion.absent", title=finding.title))
+    elif missing and finding.status != "missing":
+        parts.append(zh.text("opinion.lacks", elements="”“".join(missing)))
+    else:
+        parts.append(zh.text("opinion.problem", message=finding.message.rstrip("。")))
+    return "".join(parts)
+
+
+def _finding_lines(finding: Finding, subject: str) -> list[str]:
+    lines = [_lacking_line(finding), _basis_line(finding)]
     fix = fix_sentence(finding, "opinion", subject)
     if fix:
         lines.append(fix)
     return lines
 
 
-def opinion_docx(result: CheckResult, settings: OpinionSettings | None = None) -> bytes:
-    """The review opinion on one checked charter, as the bytes of a .docx file."""
-    from docx import Document as WordDocument
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
+def _required(finding: Finding) -> bool:
+    """Errors and warnings must be changed; suggestions (【提示】, severity info) are advice."""
+    return finding.severity != "info"
 
-    settings = settings or OpinionSettings()
+
+def opinion_text(result: CheckResult) -> list[str]:
+    """The opinion's body, paragraph by paragraph, from the first sentence to the closing one:
+    what an officer may edit before the opinion is sent (headings 一、 and （一） keep their levels)."""
+    zh = catalogue()
     domain = registry()
-    name = result.name or catalogue().text("opinion.unknown_name")
     subject = result.subject or domain.default_subject(result.org_type)
-    word = WordDocument()
-    word.core_properties.title = catalogue().text("opinion.title", name=f"{result.name or ''}章程")
-    word.core_properties.author = settings.office or "pbdocs"
-    heading = word.add_heading(catalogue().text("opinion.kind"), level=1)
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    # The uploaded name may hold control characters, which a .docx (XML) cannot carry.
-    shown = Path(_safe_stem(result.path.replace("\\", "/")) or "charter")
-    word.add_paragraph(catalogue().text("opinion.title", name=f"{result.name or shown.stem}章程"))
-    word.add_paragraph(catalogue().text("opinion.addressee", name=name))
-    org_type = result.org_type or catalogue().text("opinion.unknown_type")
-    word.add_paragraph(catalogue().text("opinion.identity", name=name, org_type=org_type))
-    word.add_paragraph(catalogue().text("opinion.intro", file=shown.name,
-                           verdict=catalogue().label("verdicts", result.verdict)))
-    for number, finding in enumerate(shortfalls(result), 1):
-        word.add_heading(catalogue().text("opinion.item", number=format_numeral(number), title=finding.title),
-                         level=2)
-        for line in _finding_lines(finding, subject):
-            word.add_paragraph(line)
-    word.add_heading(catalogue().text("opinion.route_heading"), level=2)
+    charter = _charter(result)
+    short = shortfalls(result)
+    topics = "、".join(dict.fromkeys(f.title for f in short))
+    lines = [zh.text("opinion.intro", charter=charter, topics=topics)]
+    groups = [("opinion.must", [f for f in short if _required(f)]),
+              ("opinion.should", [f for f in short if not _required(f)])]
+    section = 0
+    for key, findings in groups:
+        if not findings:
+            continue
+        section += 1
+        lines.append(zh.text(key, number=format_numeral(section)))
+        for item, finding in enumerate(findings, 1):
+            lines.append(zh.text("opinion.item", number=format_numeral(item), title=finding.title))
+            lines += _finding_lines(finding, subject)
+    section += 1
+    lines.append(zh.text("opinion.route_heading", number=format_numeral(section)))
     body, review, approve = domain.approval_route(result.org_type)
-    word.add_paragraph(catalogue().text("opinion.route", body=body, review=review, approve=approve))
-    word.add_paragraph(catalogue().text("opinion.closing"))
-    for signed in (settings.office, settings.signatory, chinese_date(settings.date)):
-        if signed:
-            word.add_paragraph(signed).alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    out = io.BytesIO()
-    word.save(out)
-    return out.getvalue()
+    lines.append(zh.text("opinion.route", body=body, review=review, approve=approve))
+    lines.append(zh.text("opinion.closing"))
+    return lines
+
+
+def _charter(result: CheckResult) -> str:
+    return f"{result.name}章程" if result.name else catalogue().text("opinion.unknown_charter")
+
+
+_HEADING_1 = re.compile(r"[一二三四五六七八九十百]+、")
+_HEADING_2 = re.compile(r"（[一二三四五六七八九十百]+）")
+
+
+def _kind(line: str) -> str:
+    if _HEADING_1.match(line) and len(line) <= 30:
+        return "heading1"
+    if _HEADING_2.match(line) and len(line) <= 30:
+        return "heading2"
+    return "body"
+
+
+def opinion_docx(result: CheckResult, settings: OpinionSettings | None = None,
+                 table: list[TableRow] | None = None, text: list[str] | None = None) -> bytes:
+    """The review opinion on one checked charter as a 公文 (GB/T 9704-2012), as the bytes of a .docx
+    file; ``table`` (the rows of the 修改对照表) goes with it as its 附件; ``text`` is the body as an
+    officer edited it (:func:`opinion_text` gives the one written without)."""
+    settings = settings or OpinionSettings()
+    zh = catalogue()
+    charter = _charter(result)
+    page = Gongwen(settings.template)
+    page.word.core_properties.title = zh.text("opinion.title", name=charter)
+    page.word.core_properties.author = settings.office or zh.text("opinion.default_author")
+    page.word.core_properties.language = "zh-CN"
+    if settings.office and not page.letterhead:
+        page.mark(settings.office)
+        page.blank(2)
+    number = settings.doc_number or zh.text("opinion.number_placeholder", year=settings.date.year)
+    page.separator(page.paragraph("number", number))
+    page.blank(2)
+    page.paragraph("title", zh.text("opinion.title", name=charter))
+    page.blank()
+    page.paragraph("addressee", zh.text("opinion.addressee", name=result.name or zh.text("opinion.unknown_name")))
+    lines = [ln.strip() for ln in (text if text is not None else opinion_text(result)) if ln.strip()]
+    written = [page.paragraph(_kind(line), line) for line in lines]
+    # The last words of the body go over to the signature's page rather than leave it alone there.
+    ending = written[-1:]
+    table_title = zh.text("table.title", name=charter)
+    if table:
+        ending += [page.paragraph("body"), page.paragraph("body", zh.text("opinion.attachment", title=table_title))]
+    # Room for the seal, pressed over the office's name and the date.
+    ending += [page.paragraph("body") for _ in range(3)]
+    for paragraph in ending:
+        paragraph.paragraph_format.keep_with_next = True
+    page.signature(settings.office, chinese_date(settings.date))
+    if settings.signatory:
+        page.paragraph("body", zh.text("opinion.note", text=settings.signatory))
+    if table:
+        page.page_break()
+        page.paragraph("attachment", zh.text("opinion.attachment_mark"))
+        page.blank()
+        page.paragraph("title", table_title)
+        page.blank()
+        page.table(table_headers(), [(r.before, r.after, short_basis(r.basis)) for r in table], TABLE_WIDTHS_MM)
+    return page.save()
 
 
 # The longest file name written, in UTF-8 bytes: file systems allow 255, and the temporary file an
@@ -126,9 +212,12 @@ def _truncated(text: str, limit: int) -> str:
 
 
 def write_opinions(results: Iterable[CheckResult], out_dir: str | os.PathLike[str],
-                   settings: OpinionSettings | None = None) -> list[Path]:
+                   settings: OpinionSettings | None = None,
+                   tables: Callable[[CheckResult], list[TableRow] | None] | None = None,
+                   texts: Callable[[CheckResult], list[str] | None] | None = None) -> list[Path]:
     """One opinion per charter short of compliant, written atomically into ``out_dir`` (created when
-    missing) as ``<charter name>-审查意见.docx``; two charters of one name get ``-2``, ``-3``..."""
+    missing) as ``<charter name>-审查意见.docx``; two charters of one name get ``-2``, ``-3``...
+    ``tables(result)`` gives the 修改对照表 to attach, ``texts(result)`` an officer's edited body."""
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     taken: set[str] = set()
@@ -138,6 +227,7 @@ def write_opinions(results: Iterable[CheckResult], out_dir: str | os.PathLike[st
             continue
         target = folder / _file_name(result, taken)
         with atomic_path(target, shared=True) as tmp:
-            tmp.write_bytes(opinion_docx(result, settings))
+            tmp.write_bytes(opinion_docx(result, settings, tables(result) if tables else None,
+                                         texts(result) if texts else None))
         written.append(target)
     return written

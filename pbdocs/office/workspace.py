@@ -31,6 +31,8 @@ __all__ = ["Office", "Intake", "REVIEW_VERDICTS", "SESSION_HOURS", "parse_durati
 REVIEW_VERDICTS = VERDICTS
 SESSION_HOURS = 12
 MAX_NOTE = 2000
+# An edited opinion: at most this many paragraphs of this many characters.
+MAX_OPINION_LINES, MAX_OPINION_LINE = 200, 2000
 # A token without --expires lives this long; "never" must be asked for.
 DEFAULT_TOKEN_DAYS = 90
 _DURATION = re.compile(r"(\d{1,5})\s*([hdw])", re.IGNORECASE)
@@ -245,7 +247,9 @@ class Office:
         row = next((r for r in self.repo.rows(batch.id) if r.position == position), None)
         if row is None or row.pending:
             return None
-        review = Review(verdict, note.strip()[:MAX_NOTE], user.name, _stamp())
+        # An opinion the officer edited stays with the review when the verdict is reviewed again.
+        kept = row.review.opinion if row.review is not None else None
+        review = Review(verdict, note.strip()[:MAX_NOTE], user.name, _stamp(), kept)
         self.repo.set_review(batch.id, position, review)
         automatic = (row.record or {}).get("row", {}).get("verdict")
         self._audit_by(user, "review", f"batch:{batch.id}/row:{position}", f"{automatic} -> {verdict}")
@@ -283,9 +287,38 @@ class Office:
             if row.review is not None:
                 if row.review.verdict in NO_OPINION_VERDICTS:
                     continue
-                record = ScreenRecord(replace(record.result, verdict=row.review.verdict))
+                record = ScreenRecord(replace(record.result, verdict=row.review.verdict)).reviewed(row.review)
             kept.append(record)
         return kept
+
+    # --- one row: its original, its amended charter, its opinion as edited ------------------
+
+    def row(self, batch: Batch, position: int) -> BatchRow | None:
+        return next((r for r in self.repo.rows(batch.id) if r.position == position), None)
+
+    def original(self, row: BatchRow) -> Path | None:
+        """Where the row's uploaded bytes are kept (their suffix the upload's); None when refused."""
+        return self.originals.path(row.original) if row.original else None
+
+    def edit_opinion(self, user: User, batch: Batch, position: int, text: list[str] | None) -> Review | None:
+        """Keep ``user``'s edited text of the row's review opinion with its review (``text`` None:
+        back to the text written from the check). A row not reviewed yet is reviewed with its
+        automatic verdict. None when the batch has no such checked row."""
+        row = self.row(batch, position)
+        if row is None or row.pending:
+            return None
+        lines = [line.strip()[:MAX_OPINION_LINE] for line in text or [] if line.strip()][:MAX_OPINION_LINES]
+        automatic = str((row.record or {}).get("row", {}).get("verdict") or "error")
+        base = row.review or Review(automatic, "", user.name, _stamp())
+        review = replace(base, reviewer=user.name, at=_stamp(), opinion=lines or None)
+        self.repo.set_review(batch.id, position, review)
+        detail = f"{sum(len(line) for line in lines)} characters" if lines else "reset"
+        self._audit_by(user, "opinion.edit", f"batch:{batch.id}/row:{position}", detail)
+        return review
+
+    def compared(self, user: User, old: str, new: str, less_compliant: bool) -> None:
+        """Audit a comparison of two versions of a charter (nothing of it is kept)."""
+        self._audit_by(user, "compare", "", f"{old} -> {new}{' (less compliant)' if less_compliant else ''}")
 
     def downloaded(self, user: User, batch: Batch, what: str) -> None:
         self._audit_by(user, "download", f"batch:{batch.id}", what)

@@ -19,19 +19,26 @@ def member_label(archive: str, member: str) -> str:
 
 @dataclass(frozen=True)
 class Review:
-    """An officer's verdict on one checked document: the automatic one confirmed, or another."""
+    """An officer's verdict on one checked document: the automatic one confirmed, or another; and
+    the review opinion's text as the officer edited it (None: the one written from the check)."""
 
     verdict: str
     note: str
     reviewer: str
     at: str
+    opinion: list[str] | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        if self.opinion is None:
+            del data["opinion"]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Review:
-        return cls(str(data["verdict"]), str(data.get("note") or ""), str(data["reviewer"]), str(data["at"]))
+        opinion = data.get("opinion")
+        return cls(str(data["verdict"]), str(data.get("note") or ""), str(data["reviewer"]), str(data["at"]),
+                   [str(line) for line in opinion] if isinstance(opinion, list) else None)
 
 
 @dataclass(frozen=True)

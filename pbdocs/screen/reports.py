@@ -282,12 +282,30 @@ def _document_body(line: ReportLine, result: CheckResult, columns: tuple[str, ..
             flag = " misplaced" if line.misplaced else ""
             cells.append(f'<td data-sort="{rank}{0 if line.misplaced else 1}">'
                          f'<span class="badge {_esc(line.verdict)}{flag}">{text}</span></td>')
+        elif column == "basis":
+            cells.append(f'<td class="basis">{_citations(line.cells[column])}</td>')
         else:
             cells.append(f'<td class="{column}">{text}</td>')
     detail = _detail(result)
     return (f'<tbody data-verdict="{_esc(line.verdict)}"><tr class="doc" tabindex="0" aria-expanded="false">'
             f'{"".join(cells)}</tr><tr class="detail" hidden><td colspan="{len(columns)}">{detail}</td></tr>'
             f"</tbody>")
+
+
+# A basis as cited in full: 《title》(文号) point (date). The table shows the 文号 (else the title);
+# the whole citation opens on demand.
+_CITED_NUMBER = re.compile(r"\(([^()]*〔\d{4}〕[^()]*号)\)")
+_CITED_TITLE = re.compile(r"《[^》]*》")
+
+
+def _citations(cell: str) -> str:
+    grouped: dict[str, list[str]] = {}
+    for citation in (line for line in cell.split("\n") if line.strip()):
+        number = _CITED_NUMBER.search(citation)
+        title = _CITED_TITLE.search(citation)
+        grouped.setdefault(number.group(1) if number else title.group(0) if title else citation, []).append(citation)
+    return "".join(f"<details><summary>{_esc(short)}</summary>{''.join(f'<p>{_esc(c)}</p>' for c in full)}</details>"
+                   for short, full in grouped.items())
 
 
 def _detail(result: CheckResult) -> str:

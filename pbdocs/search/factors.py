@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
 
@@ -21,6 +21,7 @@ from .answer import fold, matched_weight
 from .passages import Passage
 from .query import Query
 from .question import answers_kind
+from .tokenize import synonyms
 
 __all__ = [
     "SCORE_FACTORS",
@@ -32,6 +33,7 @@ __all__ = [
     "CITED_WEIGHT",
     "cited_multiplier",
     "coverage",
+    "known_word_coverage",
 ]
 
 # Sizes of the adjustments; see the function of each for why it exists.
@@ -78,6 +80,7 @@ class QueryPlan:
     superseded: frozenset[str] = frozenset()
     versions_named: frozenset[str] = frozenset()
     background: frozenset[str] = frozenset()
+    known_words: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -104,6 +107,20 @@ def coverage(text: str, plan: QueryPlan, *, folded: bool = False) -> float:
     if plan.own_weight <= 0:
         return 0.0
     return min(1.0, matched_weight(text, plan.term_weights, folded=folded) / plan.own_weight)
+
+
+def known_word_coverage(text: str, plan: QueryPlan, *, folded: bool = False) -> float:
+    """Share of the idf weight of the question's own words that the corpus knows (``known_words``)
+    found in ``text``, each word found when it or one of its official wordings is; 1 when the
+    question has none."""
+    total = sum(plan.known_words.values())
+    if total <= 0:
+        return 1.0
+    text = text if folded else fold(text)
+    table = synonyms()
+    found = sum(idf for word, idf in plan.known_words.items()
+                if word in text or any(fold(official) in text for official in table.get(word, ())))
+    return found / total
 
 
 def answer_kind(plan: QueryPlan, candidate: Candidate) -> float:

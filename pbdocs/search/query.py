@@ -14,7 +14,12 @@ from ..normalize import normalize
 from .question import AMOUNT_PREFIX, Cue, analyze
 from .tokenize import BIGRAM_PREFIX, content_terms, synonyms
 
-__all__ = ["ArticleReference", "Query", "name_forms"]
+__all__ = ["ArticleReference", "Query", "is_word", "name_forms"]
+
+
+def is_word(term: str) -> bool:
+    """Whether a query term is a word of two or more characters, not a bigram or an amount."""
+    return len(term) >= 2 and not term.startswith((BIGRAM_PREFIX, AMOUNT_PREFIX))
 
 
 def name_forms(text: str) -> frozenset[str]:

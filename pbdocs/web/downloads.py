@@ -46,13 +46,15 @@ def opinions_download(content: bytes) -> Response:
 
 
 def opinions_zip(records: list[ScreenRecord]) -> bytes:
-    """One review opinion per record short of compliant, as ``pbdocs opinion`` writes them, in one zip."""
+    """One review opinion per record short of compliant, as ``pbdocs opinion`` writes them, in one zip;
+    a record whose review carries an officer's edited opinion gets that text."""
     from ..deliver import write_opinions
 
+    edited = {id(r.result): r.review.opinion for r in records if r.review is not None and r.review.opinion}
     out = io.BytesIO()
     with tempfile.TemporaryDirectory(prefix="pbdocs-opinions-") as scratch, \
             zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in write_opinions((r.result for r in records), scratch):
+        for path in write_opinions((r.result for r in records), scratch, texts=lambda result: edited.get(id(result))):
             archive.write(path, path.name)
     return out.getvalue()
 

@@ -9,21 +9,30 @@ as if it did not exist.
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import logging
 import shutil
+import tempfile
+import zipfile
+from dataclasses import replace
+from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import quote
 
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from .. import present
-from ..errors import OfficeError
+from ..deliver import Comparison, OpinionSettings, opinion_docx, opinion_text
+from ..errors import OfficeError, ReadError
 from ..executor import SharedPool
 from ..messages import catalogue
 from ..office import Batch, BatchRow, FairQueue, Intake, LoginThrottle, Office, User, screen_batch
 from ..office.accounts import MAX_NAME, name_key
+from ..office.narrate import audit_sentences
+from ..present import needs_opinion
 from ..rules.options import CheckOptions
 from ..screen.records import ScreenRecord
 from .downloads import opinions_download, opinions_zip, report_bytes, report_download, static_dir
@@ -89,6 +98,12 @@ def _caller(office: Office, headers: dict[bytes, bytes]) -> User | None:
         return office.token_user(token.strip())
     session = _cookie(headers, SESSION_COOKIE)
     return office.session_user(session) if session else None
+
+
+class OpinionBody(BaseModel):
+    text: str = Field("", max_length=200_000,
+                      description="the opinion's body as the officer edited it, one paragraph a line; empty: "
+                                  "back to the text written from the check")
 
 
 class ReviewBody(BaseModel):
@@ -186,6 +201,8 @@ class Workspace:
         self._mount_page(app)
         self._mount_batches(app)
         self._mount_review(app)
+        self._mount_rows(app)
+        self._mount_compare(app)
 
     def _mount_page(self, app: FastAPI) -> None:
         office, throttle = self.office, self.throttle
@@ -353,4 +370,177 @@ class Workspace:
                         user: str | None = Query(None, description="only this user's actions")):
             if not request.state.user.admin:
                 raise refusal(403, "web.audit_for_admins")
-            return [entry.as_dict() for entry in office.audit(since, user)]
+            entries = office.audit(since, user)
+            names = {batch.id: batch.name for batch in office.batches(request.state.user)}
+            # Each entry also in words for the 操作记录 panel (王科长 上传批次“…”（3 份）).
+            return [{**entry.as_dict(), "text": text} for entry, text in zip(entries, audit_sentences(entries, names),
+                                                                             strict=True)]
+
+    # --- one row: the full check, its opinion (editable) and its amended charter --------------
+
+    def _checked_row(self, request: Request, batch_id: str, position: int) -> tuple[Batch, BatchRow]:
+        batch = self._visible(request, batch_id)
+        row = self.office.row(batch, position)
+        if row is None or row.pending:
+            raise refusal(404, "web.no_such_row", batch=batch_id, row=position)
+        return batch, row
+
+    def _batch_options(self, batch: Batch) -> CheckOptions:
+        return replace(self.options, pack=batch.options.get("pack", self.options.pack),
+                       org_type=batch.options.get("org_type"))
+
+    def _mount_rows(self, app: FastAPI) -> None:
+        office = self.office
+
+        @app.get("/api/batches/{batch_id}/rows/{row}", summary="One row: the full check object, its review and opinion")
+        async def row_detail(request: Request, batch_id: str, row: int):
+            """The row as `pbdocs check --format json` gives it (elements, evidence with page and
+            article, fixes, legal bases), its review, and `opinion`: the review opinion's body
+            (`text`, one paragraph a line), whether an officer `edited` it, whether the charter
+            `needed` one. 404 for a row that does not exist or is not checked yet."""
+            _, found = self._checked_row(request, batch_id, row)
+            result = ScreenRecord.from_dict(found.record).result
+            edited = found.review.opinion if found.review else None
+            opinion = {"text": edited or opinion_text(result), "edited": edited is not None,
+                       "needed": needs_opinion(result)}
+            return {**_row_object(found), "opinion": opinion}
+
+        @app.put("/api/batches/{batch_id}/rows/{row}/opinion", summary="Keep an officer's edit of a row's opinion")
+        async def edit_opinion(request: Request, batch_id: str, row: int, body: OpinionBody):
+            """The edited text is kept with the row's review (a row not reviewed yet is reviewed with
+            its automatic verdict) and audited; the opinion downloads use it from then on."""
+            batch, _ = self._checked_row(request, batch_id, row)
+            lines = body.text.splitlines()
+            review = office.edit_opinion(request.state.user, batch, row, lines if body.text.strip() else None)
+            if review is None:
+                raise refusal(404, "web.no_such_row", batch=batch_id, row=row)
+            return review.as_dict()
+
+        @app.get("/api/batches/{batch_id}/rows/{row}/opinion.docx", summary="A row's review opinion (as edited)")
+        async def row_opinion(request: Request, batch_id: str, row: int):
+            batch, found = self._checked_row(request, batch_id, row)
+            result = ScreenRecord.from_dict(found.record).result
+            edited = found.review.opinion if found.review else None
+            content = await asyncio.get_running_loop().run_in_executor(
+                None, lambda: opinion_docx(result, OpinionSettings(), text=edited))
+            office.downloaded(request.state.user, batch, f"row:{row}/opinion.docx")
+            return _docx_download(content, f"{Path(found.label).stem}-审查意见.docx")
+
+        @app.get("/api/batches/{batch_id}/rows/{row}/amended.docx",
+                 summary="A row's charter amended, as Word tracked changes")
+        async def row_amended(request: Request, batch_id: str, row: int):
+            """`pbdocs amend` of the uploaded charter (any format: a PDF, scan or .doc becomes a new
+            .docx of its text). 409 when the charter needs no change, 422 when it cannot be read."""
+            batch, found = self._checked_row(request, batch_id, row)
+            content = await asyncio.get_running_loop().run_in_executor(
+                None, _amended_bytes, office.original(found), self._batch_options(batch))
+            if isinstance(content, str):
+                raise (refusal(409, "web.amend_compliant") if content == "compliant"
+                       else refusal(422, "web.amend_unreadable"))
+            office.downloaded(request.state.user, batch, f"row:{row}/amended.docx")
+            return _docx_download(content, f"{Path(found.label).stem}-修订稿.docx")
+
+        @app.get("/api/batches/{batch_id}/amended.zip", summary="Every amended charter of a batch, as one zip")
+        async def amended_zip(request: Request, batch_id: str):
+            """One `<file>-修订稿.docx` per charter that needs a change; charters already compliant
+            and files that cannot be read are left out."""
+            batch = self._visible(request, batch_id)
+            rows = [(r.label, office.original(r)) for r in office.rows(batch) if not r.pending and r.original]
+            content = await asyncio.get_running_loop().run_in_executor(
+                None, _amended_zip, rows, self._batch_options(batch))
+            office.downloaded(request.state.user, batch, "amended.zip")
+            disposition = f"attachment; filename=\"pbdocs-amended.zip\"; filename*=UTF-8''{quote('修订稿.zip')}"
+            return Response(content, media_type="application/zip", headers={"content-disposition": disposition})
+
+
+    # --- two versions of one charter compared (章程核准) -------------------------------------
+
+    def _mount_compare(self, app: FastAPI) -> None:
+        office = self.office
+
+        @app.post("/api/compare", summary="Compare two versions of a charter: the 修改对照表 and both verdicts",
+                  openapi_extra={"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                      "type": "object", "required": ["files"],
+                      "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"},
+                                               "description": "the version in force, then the revision"}}}}}}})
+        async def compare(request: Request, format: Literal["json", "docx"] = Query(
+                "json", description="json: as `pbdocs compare --format json`; docx: the 修改对照表")):
+            """Multipart field `files`: the old version first, the new one second (any format
+            `pbdocs check` reads). 422 when either cannot be read; nothing is stored."""
+            loop = asyncio.get_running_loop()
+            workdir = Path(tempfile.mkdtemp(prefix="pbdocs-compare-"))
+            try:
+                uploads = await spool_request(request, workdir, self.max_bytes, 2)
+                if len(uploads) != 2:
+                    raise refusal(400, "web.compare_needs_two")
+                old, new = uploads
+                try:
+                    comparison = await loop.run_in_executor(None, _compared, old.path, new.path, self.options)
+                except ReadError as exc:
+                    label = old.label if Path(exc.path) == old.path else new.label
+                    raise refusal(422, "web.compare_unreadable", label=label, reason=catalogue().error_text(exc)) \
+                        from None
+            finally:
+                await loop.run_in_executor(None, shutil.rmtree, workdir, True)
+            comparison = replace(comparison, old=old.label, new=new.label,
+                                 before=replace(comparison.before, path=old.label),
+                                 after=replace(comparison.after, path=new.label))
+            office.compared(request.state.user, old.label, new.label, comparison.less_compliant)
+            if format == "json":
+                return comparison.as_dict()
+            content = await loop.run_in_executor(None, _comparison_docx, comparison, Path(new.label).stem)
+            return _docx_download(content, f"{Path(new.label).stem}-修改对照表.docx")
+
+
+def _compared(old: Path, new: Path, options: CheckOptions) -> Comparison:
+    from ..deliver import compare_charters
+
+    return compare_charters(old, new, options)
+
+
+def _comparison_docx(comparison: Comparison, stem: str) -> bytes:
+    from ..deliver import comparison_table, table_docx
+
+    name = f"{comparison.after.name}章程" if comparison.after.name else stem
+    return table_docx(comparison_table(comparison), name, third="compare.third")
+
+
+_DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _docx_download(content: bytes, name: str) -> Response:
+    disposition = f"attachment; filename=\"pbdocs.docx\"; filename*=UTF-8''{quote(name)}"
+    return Response(content, media_type=_DOCX, headers={"content-disposition": disposition})
+
+
+def _amended_bytes(original: Path | None, options: CheckOptions) -> bytes | str:
+    """The amended charter's bytes, or why there are none: "compliant" or "unreadable"."""
+    from ..deliver import amend_charter
+
+    if original is None:
+        return "unreadable"
+    with tempfile.TemporaryDirectory(prefix="pbdocs-amend-") as scratch:
+        target = Path(scratch) / "amended.docx"
+        try:
+            amendment = amend_charter(original, target, options=options)
+        except ReadError:
+            return "unreadable"
+        return target.read_bytes() if amendment.changed else "compliant"
+
+
+def _amended_zip(rows: list[tuple[str, Path | None]], options: CheckOptions) -> bytes:
+    out = io.BytesIO()
+    taken: set[str] = set()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for label, original in rows:
+            content = _amended_bytes(original, options)
+            if isinstance(content, str):
+                continue
+            stem = Path(label.replace("\\", "/")).stem or "charter"
+            name, counter = f"{stem}-修订稿.docx", 2
+            while name in taken:
+                name, counter = f"{stem}-{counter}-修订稿.docx", counter + 1
+            taken.add(name)
+            archive.writestr(name, content)
+    return out.getvalue()
+

@@ -103,15 +103,21 @@ function reviewCells(batchId, row) {
 }
 
 function batchRow(batchId, row) {
-  const verdict = row.pending ? say("office_pending") : label("verdicts", row.verdict);
-  const missing = (row.findings || []).flatMap((f) => Object.entries(f.elements || {})
-    .filter(([, e]) => e && !e.found).map(([id, e]) => labels.elements[id] || e.title || id));
+  const verdict = row.pending
+    ? el("span", { class: "verdict verdict-pending", "data-verdict": "" }, say("office_pending"))
+    : verdictBadge(row);
+  const { required, optional } = shortElements(row);
+  const details = el("button", { type: "button", class: "secondary small" }, say("row_details"));
+  details.disabled = row.pending;
+  details.addEventListener("click", () => openRow(batchId, row.row));
   return el("tr", { class: "batch-row", "data-row": row.row, "data-path": row.path },
     el("td", {}, row.row), el("td", { class: "path" }, row.path), el("td", {}, row.name || ""),
-    el("td", {}, el("span", { class: `verdict badge ${row.verdict || ""}`, "data-verdict": row.verdict || "" }, verdict),
-      row.error ? el("div", { class: "err" }, row.error_text || row.error) : null),
-    el("td", {}, [...new Set(missing)].join(say("list_separator"))),
-    ...reviewCells(batchId, row));
+    el("td", {}, verdict, row.error ? el("div", { class: "err" }, row.error_text || row.error) : null),
+    el("td", {},
+      required.length ? el("div", { class: "missing-list" }, required.join(say("list_separator"))) : null,
+      optional.length ? el("div", { class: "optional-list" }, say("row_optional_missing",
+        { elements: optional.join(say("list_separator")) })) : null),
+    ...reviewCells(batchId, row), el("td", {}, details));
 }
 
 async function showBatch(batchId) {
@@ -137,6 +143,7 @@ async function showBatch(batchId) {
     document.getElementById(`batch-${fmt}`).href = `/api/batches/${batch.id}/report.${fmt}`;
   }
   document.getElementById("batch-opinions").href = `/api/batches/${batch.id}/opinions.zip`;
+  document.getElementById("batch-amended").href = `/api/batches/${batch.id}/amended.zip`;
   document.querySelector("#batch-rows tbody").replaceChildren(...batch.rows.map((row) => batchRow(batch.id, row)));
   for (const line of document.querySelectorAll("#batch-list tbody tr")) {
     line.classList.toggle("current", line.dataset.id === batch.id);
@@ -168,9 +175,10 @@ function escapeControls(text) {
 async function loadAudit() {
   const entries = await api("/api/audit");
   document.querySelector("#audit-table tbody").replaceChildren(...entries.reverse().slice(0, 200).map((entry) =>
-    el("tr", {}, el("td", {}, when(entry.at)), el("td", {}, entry.user ? escapeControls(entry.user) : say("office_system")),
-      el("td", {}, groupLabel("audit_actions", entry.action)), el("td", {}, escapeControls(entry.object)),
-      el("td", {}, escapeControls(entry.detail)), el("td", {}, escapeControls(entry.address)))));
+    el("tr", {}, el("td", { class: "nowrap" }, when(entry.at)),
+      el("td", {}, escapeControls(entry.text
+        || `${entry.user || say("office_system")} ${groupLabel("audit_actions", entry.action)}`)),
+      el("td", { class: "nowrap" }, escapeControls(entry.address)))));
   document.getElementById("audit-section").hidden = false;
 }
 
