@@ -70,12 +70,41 @@ class _ChineseFormatter(click.HelpFormatter):
                 continue
             width = _screen_width(term)
             self.write(" " * (first_col - width) if width <= first_col - col_spacing else "\n" + hanging)
-            lines = click.wrap_text(text, max(self.width - first_col - 2, 10), preserve_paragraphs=True).splitlines()
-            self.write("\n".join([lines[0], *(hanging + line for line in lines[1:])]) + "\n" if lines else "\n")
+            lines = _wrap(text, max(self.width - first_col - 2, 10))
+            self.write("\n".join([lines[0], *(hanging + line if line else "" for line in lines[1:])]) + "\n")
+
+    def write_text(self, text: str) -> None:
+        indent = " " * self.current_indent
+        self.write("\n".join(indent + line if line else "" for line in _wrap(text, self.width - len(indent))) + "\n")
 
 
 def _screen_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+# Chinese has no spaces to break at: a line may break after any Chinese character, but not before
+# closing punctuation or after opening punctuation, and never inside a run of Latin letters or digits
+# (an option name, a value).
+_TOKENS = re.compile(r"[\x21-\x7e]+ *| +|.")
+_NO_LINE_START = set("，。、；：！？）」』”’》】…")
+_NO_LINE_END = set("（「『“‘《【")
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` terminal columns, its own line breaks kept."""
+    lines = []
+    for paragraph in text.split("\n"):
+        line: list[str] = []
+        for token in _TOKENS.findall(paragraph):
+            if "".join(line).strip() and _screen_width("".join(line) + token.rstrip()) > width:
+                carried: list[str] = []
+                while len(line) > 1 and ((carried or [token])[0][0] in _NO_LINE_START or line[-1][-1] in _NO_LINE_END):
+                    carried.insert(0, line.pop())
+                lines.append("".join(line).rstrip())
+                line, token = carried, token if carried else token.lstrip()
+            line.append(token)
+        lines.append("".join(line).rstrip())
+    return lines
 
 
 # click describes a number's range as "x>=1", "0<=x<=65535": each shape, read as the catalogue's words.

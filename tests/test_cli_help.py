@@ -70,3 +70,16 @@ def test_usage_line_and_metavars_are_chinese():
     assert "--port 端口" in serve and "0 至 65535" in serve and "x>=" not in serve
     top = CliRunner().invoke(cli, ["--help"], prog_name="pbdocs").output
     assert top.splitlines()[0] == "用法：pbdocs [选项] 命令 [参数]……" and "命令：" in top
+
+
+@pytest.mark.parametrize("path,command", COMMANDS, ids=[" ".join(p) or "pbdocs" for p, _ in COMMANDS])
+def test_help_lines_fit_the_terminal_counting_chinese_as_two_columns(path, command):
+    from pbdocs.cli import _screen_width
+
+    page = CliRunner().invoke(cli, [*path, "--help"], prog_name="pbdocs", terminal_width=80).output
+    # An option's own name with its choices is one word: it may be wider, on a line of its own.
+    too_wide = [line for line in page.splitlines()
+                if _screen_width(line) > 80 and not line.lstrip().startswith("-")]
+    assert not too_wide
+    # Closing punctuation never starts a line.
+    assert not [line for line in page.splitlines() if line.strip()[:1] in set("，。、；：）》")]
