@@ -663,7 +663,9 @@ def serve(host, port, index_dir, max_upload_mb, max_files, workers, timeout, dat
                      max_open_batches=max_open_batches, max_queued_documents=max_queued_documents)
     if not app.state.workspace.office.users():
         click.echo(catalogue().text("office.no_users", data=data), err=True)
-    uvicorn.run(app, host=host, port=port, log_level="info", **server_options(guard))
+    click.echo(catalogue().text("cli.serving", host=f"[{host}]" if ":" in host else host, port=port), err=True)
+    # uvicorn's own start-up and request lines are English; only its errors are kept, for the administrator.
+    uvicorn.run(app, host=host, port=port, log_level="error", **server_options(guard))
 
 
 # --- search --------------------------------------------------------------------------------------
