@@ -745,16 +745,25 @@ def search(ctx, query, k, index_dir, corpus_dir, fmt, batch, rerank):
             result = searcher.search(question, k=k).as_dict()
             click.echo(_json_line({"id": qid, **result}))
         return
-    result = searcher.search(query, k=k).as_dict()
+    found = searcher.search(query, k=k)
+    result = found.as_dict()
     if fmt == "json":
         click.echo(_json_line(result))
         return
+    hits = result["hits"]
     if not result["confident"]:
-        click.echo(catalogue().text("search.no_answer"))
-        return
+        if not found.related:
+            click.echo(catalogue().text("search.no_answer"))
+            return
+        # The nearest provisions are often the right ones; they are shown, a few, as what they are.
+        click.echo(catalogue().text("search.uncertain"))
+        hits = hits[:_UNCERTAIN_HITS]
     color = sys.stdout.isatty()
-    for hit in result["hits"]:
+    for hit in hits:
         click.echo("\n".join(_hit_lines(hit, color)))
+
+
+_UNCERTAIN_HITS = 3
 
 
 def _encoding_progress():

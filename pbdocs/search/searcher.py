@@ -147,6 +147,9 @@ class SearchResult:
     hits: list[Hit]
     confident: bool
     message: str | None = None
+    # Not confident, yet the first hit holds enough of the question's words to be worth reading
+    # (off-topic questions never reach MIN_COVERAGE): the hits are shown as reference, not as the answer.
+    related: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -436,7 +439,13 @@ class Searcher:
         hits = [self._hit(rank, ranking.passages.get(pid) or self.reader.passage(pid), score, plan)
                 for rank, (pid, score) in enumerate(ranking.ranked, start=1)]
         confident = bool(hits) and self._answers(plan, hits[0], ranking)
-        return SearchResult(query, hits, confident, None if confident else catalogue().text("search.no_answer"))
+        related = confident or (bool(hits) and self._related(plan, ranking))
+        message = None if confident else catalogue().text("search.uncertain" if related else "search.no_answer")
+        return SearchResult(query, hits, confident, message, related)
+
+    def _related(self, plan: QueryPlan, ranking: _Ranking) -> bool:
+        folded = self.reader.passage_and_folded(ranking.ranked[0][0])[1]
+        return coverage(folded, plan, folded=True) >= MIN_COVERAGE
 
     def rank(self, query: str, k: int = 5, *, disabled_factors: Collection[str] = ()) -> list[tuple[int, float]]:
         """(passage id, score) of the ``k`` best passages, best first, without answers: what
