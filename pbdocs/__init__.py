@@ -91,5 +91,7 @@ def _open_searcher(index_dir, corpus_dir, shipped_index, on_build, progress, vec
             from .search import rerank
 
             encoder = rerank.default_encoder() if rerank.available() else None
+            if encoder is not None and vector_cache is not None and shipped_index is not None:
+                rerank.seed_cache(rerank.VectorCache(Path(vector_cache), encoder.name), shipped_index)
         build([corpus_dir], index_dir, encoder=encoder, progress=progress, vector_cache=vector_cache)
         return Searcher.load(index_dir, dense=dense)

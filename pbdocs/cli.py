@@ -757,7 +757,9 @@ def serve(host, port, index_dir, max_upload_mb, max_files, workers, timeout, dat
                      max_open_batches=max_open_batches, max_queued_documents=max_queued_documents)
     if not app.state.workspace.office.users():
         click.echo(catalogue().text("office.no_users", data=data), err=True)
-    uvicorn.run(app, host=host, port=port, log_level="info", **server_options(guard))
+    click.echo(catalogue().text("cli.serving", host=f"[{host}]" if ":" in host else host, port=port), err=True)
+    # uvicorn's own start-up and request lines are English; only its errors are kept, for the administrator.
+    uvicorn.run(app, host=host, port=port, log_level="error", **server_options(guard))
 
 
 # --- search --------------------------------------------------------------------------------------
@@ -837,16 +839,25 @@ def search(ctx, query, k, index_dir, corpus_dir, fmt, batch, rerank):
             result = searcher.search(question, k=k).as_dict()
             click.echo(_json_line({"id": qid, **result}))
         return
-    result = searcher.search(query, k=k).as_dict()
+    found = searcher.search(query, k=k)
+    result = found.as_dict()
     if fmt == "json":
         click.echo(_json_line(result))
         return
+    hits = result["hits"]
     if not result["confident"]:
-        click.echo(catalogue().text("search.no_answer"))
-        return
+        if not found.related:
+            click.echo(catalogue().text("search.no_answer"))
+            return
+        # The nearest provisions are often the right ones; they are shown, a few, as what they are.
+        click.echo(catalogue().text("search.uncertain"))
+        hits = hits[:_UNCERTAIN_HITS]
     color = sys.stdout.isatty()
-    for hit in result["hits"]:
+    for hit in hits:
         click.echo("\n".join(_hit_lines(hit, color)))
+
+
+_UNCERTAIN_HITS = 3
 
 
 def _encoding_progress():

@@ -248,3 +248,14 @@ def test_search_text_shows_a_web_address_but_never_raw_provenance(tmp_path):
     notice = run("search", "社会组织等级评估自评报告什么时候交", "--index", str(folder), "-k", "1")
     assert notice.stdout.splitlines()[2].strip() == (
         "来源：示例市民政局 · 示民发〔2022〕5号 · 2022-04-01 | https://www.example.gov.cn/notices/2022-5.html")
+
+
+def test_an_uncertain_answer_shows_the_nearest_provisions_as_reference(tmp_path, monkeypatch):
+    # Not confident is not "nothing found": the registration regulation's conditions article is
+    # shown, under a line that says it may not answer, and no more than three hits.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    result = run("search", "成立协会需要什么条件")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == "没有把握的答案：下面是最接近的条文，未必回答了这个问题，仅供参考。"
+    assert "第十条" in result.stdout and "[4]" not in result.stdout

@@ -51,3 +51,28 @@ def test_the_shipped_vectors_are_what_the_model_gives_for_a_sample_of_passages()
     stored = stored["v"].astype(np.float32) * stored["scale"][:, None]
     cosines = np.sum(fresh * stored, axis=1) / np.linalg.norm(stored, axis=1)
     assert cosines.min() > 0.99, cosines
+
+
+class _NoEncoding:
+    """An encoder that must not be asked: every passage's vector is expected from the cache."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def passages(self, texts):
+        raise AssertionError(f"{len(texts)} passages encoded again")
+
+
+def test_a_rebuild_after_ingest_reuses_the_shipped_vectors(tmp_path):
+    # Seeded from the shipped index, the cache holds every bundled passage, so adding one notice
+    # to the corpus costs the encoding of that notice's passages, not of the whole corpus.
+    meta = json.loads((PACKAGED_INDEX / "meta.json").read_text(encoding="utf-8"))
+    stored = PassageVectors.load(PACKAGED_INDEX, meta)
+    cache = rerank.VectorCache(tmp_path / "vectors", stored.model)
+    assert rerank.seed_cache(cache, PACKAGED_INDEX) == meta["n_passages"]
+    assert rerank.seed_cache(cache, PACKAGED_INDEX) == 0
+    reader = Searcher.load(PACKAGED_INDEX, dense=False).reader
+    texts = [passage_text(reader.passage(i)) for i in range(reader.n_passages)]
+    rows = rerank.encode_texts(texts, _NoEncoding(stored.model), cache=rerank.VectorCache(tmp_path / "vectors",
+                                                                                          stored.model))
+    assert np.array_equal(rows["v"], np.asarray(stored.rows["v"]))

@@ -44,7 +44,9 @@ def test_serve_listens_on_loopback_by_default(uvicorn_calls):
     assert result.exit_code == 0
     [call] = uvicorn_calls
     assert (call["host"], call["port"]) == ("127.0.0.1", 8000)
-    assert result.stderr == "" and result.stdout == ""
+    # One Chinese line says where the workspace is; uvicorn's own English lines are turned off.
+    assert result.stderr == "pbdocs 工作台已在 http://127.0.0.1:8000/ 启动，按 Ctrl+C 停止。\n" and result.stdout == ""
+    assert call["log_level"] == "error"
     with TestClient(call["app"], base_url="http://localhost:8000") as client:
         assert client.get("/api/config").status_code == 401
         _signed_in(client)
@@ -79,7 +81,8 @@ def test_serve_on_a_network_address_warns_on_stderr(uvicorn_calls, host):
 @pytest.mark.parametrize("host", ["localhost", "127.0.0.1", "::1"])
 def test_serve_on_loopback_does_not_warn(uvicorn_calls, host):
     result = CliRunner().invoke(cli, ["serve", "--host", host])
-    assert result.exit_code == 0 and result.stderr == ""
+    shown = f"[{host}]" if ":" in host else host
+    assert result.exit_code == 0 and result.stderr == f"pbdocs 工作台已在 http://{shown}:8000/ 启动，按 Ctrl+C 停止。\n"
 
 
 @pytest.mark.parametrize("args, mentioned", [

@@ -363,3 +363,28 @@ def attach(searcher: Searcher, encoder: Encoder | None = None, *, required: bool
         return False
     searcher.dense, searcher.lexical_reason = DenseStage(vectors, encoder), None
     return True
+
+
+def seed_cache(cache: VectorCache, index_dir: str | Path) -> int:
+    """Add the passage vectors stored in the index ``index_dir`` (made by the cache's model) to
+    ``cache``, so that a rebuild after a document is added encodes only the new passages, not
+    the whole bundled corpus again; returns how many were added."""
+    from .index import IndexReader
+
+    try:
+        reader = IndexReader.open(index_dir)
+    except SearchIndexError:
+        return 0
+    stored = PassageVectors.load(reader.folder, reader.meta)
+    if stored is None or stored.model != cache.model:
+        return 0
+    known = cache.known()
+    keys, picked = [], []
+    for i in range(reader.n_passages):
+        key = text_key(cache.model, passage_text(reader.passage(i)))
+        if key not in known:
+            keys.append(key)
+            picked.append(i)
+    if keys:
+        cache.add(keys, np.asarray(stored.rows[np.asarray(picked, dtype=np.int64)]))
+    return len(keys)
