@@ -33,11 +33,14 @@ LAY_MINIMUMS = {
 # is confident on 18 of 58 and 7 of 22 of these, none of them wrong (docs/evaluation.md).
 LAY_CONFIDENT_SHARE = {"lay_questions.jsonl": 0.3, "lay_questions_heldout.jsonl": 0.3}
 LAY_MAX_CONFIDENT_WRONG = 0
-# The real questions people asked (eval/real_questions): measured 7 confident answers, 6 right
-# (precision 0.86), 38 of the 39 questions the corpus cannot answer abstained on.
+# The real questions people asked (eval/real_questions): measured 8 confident answers, 7 right
+# (precision 0.875), 38 of the 39 questions the corpus cannot answer abstained on.
 REAL_MIN_PRECISION = 0.85
-REAL_MIN_CONFIDENT = 6
+REAL_MIN_CONFIDENT = 7
 REAL_MIN_ABSTAINED = 38
+# Hybrid search on their 37 answerable questions: R@1 0.65 (24), R@5 0.78 (29) since the
+# conditions bonus asks for the act the question names (acts.txt); 0.57 / 0.78 before.
+REAL_MINIMUMS = {"R@1": 0.64, "R@5": 0.78}
 # Questions about what the checker requires (answered by the requirement documents generated from the
 # rule packs), the version of a law in force, and the laws added with them. Measured when they were
 # added: R@1 0.86, R@5 1.0, MRR@10 0.90, Answer@1 0.86.
@@ -85,13 +88,29 @@ def test_knowledge_questions_meet_the_pinned_minimums(searcher):
     assert not any(row["confident"] and row["rank"] != 1 for row in report.rows)
 
 
+def _real_questions() -> list[dict]:
+    return [json.loads(line) for line in (REPO / "eval" / "real_questions" / "questions.jsonl")
+            .read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_real_questions_meet_the_pinned_minimums(searcher):
+    if searcher.dense is None:
+        pytest.skip("pinned for hybrid search; the rerank extra is not installed")
+    from pbdocs.search.evaluate import Question
+
+    questions = [Question(row["q"], tuple(row["answers"])) for row in _real_questions() if row["answerable"]]
+    assert len(questions) >= 37
+    figures = evaluate(searcher, questions).as_dict()
+    failing = {metric: figures[metric] for metric, floor in REAL_MINIMUMS.items() if figures[metric] < floor}
+    assert not failing, f"below the pinned minimums {REAL_MINIMUMS}: {figures}"
+
+
 def test_real_questions_confident_answers_are_right(searcher):
     """Honest confidence on the questions people really asked: a confident first hit holds the
     answer, and a question the corpus cannot answer gets none."""
     if searcher.dense is None:
         pytest.skip("confidence is calibrated for hybrid search; the rerank extra is not installed")
-    rows = [json.loads(line) for line in (REPO / "eval" / "real_questions" / "questions.jsonl")
-            .read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = _real_questions()
     right = wrong = abstained = unanswerable = 0
     for row in rows:
         result = searcher.search(row["q"], k=1)

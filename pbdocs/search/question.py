@@ -17,7 +17,7 @@ from importlib import resources
 from ..legal import parse_numeral
 
 __all__ = ["AMOUNT_PREFIX", "Cue", "QuestionKind", "analyze", "amount_tokens", "answers_kind", "has_amount",
-           "is_agency_sentence", "is_list_lead", "question_kinds"]
+           "is_agency_sentence", "is_list_lead", "question_acts", "question_kinds"]
 
 AMOUNT_PREFIX = "#"
 
@@ -124,6 +124,13 @@ def _phrases() -> tuple[tuple[str, str, Cue], ...]:
         out.append((asking, context, _cue(fields)))
     # Longest first, so 多大年纪 is read before 多大.
     return tuple(sorted(out, key=lambda item: -len(item[0] + item[1])))
+
+
+@functools.lru_cache(maxsize=1)
+def question_acts() -> dict[str, tuple[str, ...]]:
+    """The acts of ``acts.txt`` (注销, 成立, 评估…, and 条件, 材料) a question can ask the
+    conditions of, each with the other wordings that stand for it."""
+    return {fields[0].strip(): _listed(fields[1] if len(fields) > 1 else "") for fields in _data_lines("acts.txt")}
 
 
 @functools.lru_cache(maxsize=1)
