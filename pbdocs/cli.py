@@ -1204,8 +1204,10 @@ def _change_lines(comparison) -> list[str]:
 
 
 @cli.command(help=_help("compare"))
-@click.argument("old", type=click.Path(exists=True, dir_okay=False, path_type=str))
-@click.argument("new", type=click.Path(exists=True, dir_okay=False, path_type=str))
+# Not click's exists=True: a missing version is a file that cannot be read (exit 3, the reader's
+# Chinese reason), as in `check`, not a usage mistake.
+@click.argument("old", type=click.Path(path_type=str))
+@click.argument("new", type=click.Path(path_type=str))
 @click.option("--out", "-o", "out", default=None, type=click.Path(dir_okay=False, path_type=str),
               help=_help("compare_out"))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,

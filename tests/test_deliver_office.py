@@ -308,6 +308,13 @@ def test_compare_unreadable_exit_3(tmp_path):
     assert bad.exit_code == 2
 
 
+def test_compare_of_a_missing_version_is_unreadable_not_a_usage_error(tmp_path):
+    missing = tmp_path / "无此文件.txt"
+    result = CliRunner().invoke(cli, ["compare", str(COMPLIANT), str(missing)])
+    assert result.exit_code == 3
+    assert result.stderr == f"错误：{missing}：文件不存在\n"
+
+
 # -- rendered --------------------------------------------------------------------------------------
 
 @pytest.mark.slow
