@@ -11,7 +11,7 @@ prints R@1, R@5, MRR@10, Answer@1 (the first hit's answer sentence holds the ans
 answers are confident, how many of the answerable ones have a wrong first hit, the precision of
 confident answers (a confident answer to an unanswerable question counts as wrong), and how many
 unanswerable questions (and off-topic ones) are abstained on. Defaults: the shipped index of the
-bundled corpus, the real-question development set (``eval/real_questions``) when present,
+bundled corpus, the real-question development and held-out sets (``eval/real_questions``) when present,
 ``tests/data/search``'s sets and off-topic questions.
 
 ``--startups N`` also times whole processes, alternated, median of N each, run from a temporary
@@ -30,6 +30,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 DEFAULT_SETS = [REPO / "eval" / "real_questions" / "questions.jsonl",
+                REPO / "eval" / "real_questions" / "heldout.jsonl",
                 REPO / "tests" / "data" / "search" / "lay_questions.jsonl",
                 REPO / "tests" / "data" / "search" / "lay_questions_heldout.jsonl",
                 REPO / "tests" / "data" / "search" / "knowledge_questions.jsonl",

@@ -39,6 +39,13 @@ BODY_ARTICLE = (
     "未经核准的章程变更，不发生效力。"
 )
 
+# The sentence saying how a term is reckoned shares no word with a question that asks it in
+# everyday words; the sentence before it shares most of them.
+RECKONING_ARTICLE = (
+    "第六条 会员加入示例互助会，应当提交入会申请。示例互助会对会员的入会申请应当及时审查。"
+    "会员的会龄，从理事会批准入会之日算起。"
+)
+
 
 def answer(text: str, question: str) -> str:
     _, cue = analyze(question)
@@ -90,6 +97,11 @@ def test_a_rule_with_its_proviso_in_the_same_sentence_still_answers():
     # "不得少于10万元，但……除外" states its rule first; only a sentence opening as an exception counts less.
     got = answer(AMOUNT_ARTICLE, "示例互助会开办资金的数额")
     assert "不得少于10万元" in got
+
+
+def test_a_reckoning_question_is_answered_by_the_rule_that_says_from_when():
+    assert analyze("会员加入示例互助会的日期怎么算")[1].kind == "reckoning"
+    assert answer(RECKONING_ARTICLE, "会员加入示例互助会的日期怎么算") == "会员的会龄，从理事会批准入会之日算起。"
 
 
 def test_a_who_question_is_answered_by_the_body():
