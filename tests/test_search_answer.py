@@ -10,7 +10,7 @@ import pytest
 
 from pbdocs.legal import proviso
 from pbdocs.search import Searcher, build
-from pbdocs.search.answer import best_answer
+from pbdocs.search.answer import best_answer, fold
 from pbdocs.search.question import analyze
 from pbdocs.search.tokenize import query_terms
 
@@ -131,3 +131,29 @@ def test_a_searched_ratio_question_quotes_the_ratio_sentence(tmp_path):
     top = Searcher.load(tmp_path / "idx").search("示例互助会的年度支出比例", k=1).hits[0]
     assert top.article == "第二十条"
     assert "百分之六十" in top.answer and "特殊情况下" not in top.answer
+
+
+def _rule(title: str, decree: int, body: str) -> str:
+    return f"# {title}\n\n（2004年6月27日中华人民共和国国务院令第{decree}号发布）\n\n第一章 总则\n\n{body}\n"
+
+
+def test_an_answer_about_another_kind_of_organization_is_never_confident(tmp_path):
+    # The question names 事业单位, the subject one rule's title opens with; the near-identical
+    # article of the other rule (on 民办非企业单位) ranks first but does not answer it with confidence.
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    (corpus / "a.md").write_text(_rule("民办非企业单位示例登记办法", 901, (
+        "第十一条 民办非企业单位申请变更登记，应当向登记管理机关提交变更登记申请书、业务主管单位的审查文件和"
+        "变更事项的有关文件，经过法定程序办理。\n\n" + "\n\n".join([AMOUNT_ARTICLE, DEADLINE_ARTICLE]))), encoding="utf-8")
+    (corpus / "b.md").write_text(_rule("事业单位示例登记条例", 902, (
+        "第九条 事业单位的名称、住所变化的，应当办理变更登记。\n\n" + "\n\n".join([BODY_ARTICLE, MEMBERS_ARTICLE]))),
+        encoding="utf-8")
+    build([corpus], tmp_path / "idx")
+    searcher = Searcher.load(tmp_path / "idx")
+    result = searcher.search("事业单位申请变更登记应当提交哪些文件，经过哪些程序", k=3)
+    assert result.hits[0].title == "民办非企业单位示例登记办法"
+    assert not result.confident
+    # A question about 民办非企业单位 is on the subject of the same article.
+    question = "民办非企业单位申请变更登记应当提交哪些文件，经过哪些程序"
+    pid = searcher.rank(question, k=1)[0][0]
+    assert searcher._on_subject(searcher.plan(question), pid, fold(result.hits[0].text))

@@ -463,10 +463,10 @@ class Searcher:
         share = coverage(folded, plan, folded=True)
         cosine = ranking.cosine(0)
         lead = first.score / ranking.runner_up if ranking.runner_up > 0 else float("inf")
-        if cosine is None:
-            return share >= MIN_COVERAGE and lead >= MIN_LEAD_LEXICAL
         if not self._on_subject(plan, ranking.ranked[0][0], folded):
             return False
+        if cosine is None:
+            return share >= MIN_COVERAGE and lead >= MIN_LEAD_LEXICAL
         known = known_word_coverage(folded, plan, folded=True)
         agrees = (cosine >= MIN_COSINE and lead >= MIN_LEAD) or (cosine >= MIN_COSINE_CLEAR and lead >= CLEAR_LEAD)
         return share >= MIN_COVERAGE_HYBRID and known >= MIN_KNOWN_COVERAGE and agrees
