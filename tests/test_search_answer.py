@@ -144,7 +144,8 @@ def test_an_answer_about_another_kind_of_organization_is_never_confident(tmp_pat
     corpus.mkdir()
     (corpus / "a.md").write_text(_rule("民办非企业单位示例登记办法", 901, (
         "第十一条 民办非企业单位申请变更登记，应当向登记管理机关提交变更登记申请书、业务主管单位的审查文件和"
-        "变更事项的有关文件，经过法定程序办理。\n\n" + "\n\n".join([AMOUNT_ARTICLE, DEADLINE_ARTICLE]))), encoding="utf-8")
+        "变更事项的有关文件，经过法定程序办理。\n\n" + "\n\n".join([AMOUNT_ARTICLE, DEADLINE_ARTICLE]))),
+        encoding="utf-8")
     (corpus / "b.md").write_text(_rule("事业单位示例登记条例", 902, (
         "第九条 事业单位的名称、住所变化的，应当办理变更登记。\n\n" + "\n\n".join([BODY_ARTICLE, MEMBERS_ARTICLE]))),
         encoding="utf-8")
