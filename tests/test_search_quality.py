@@ -38,9 +38,10 @@ LAY_MAX_CONFIDENT_WRONG = 0
 REAL_MIN_PRECISION = 0.85
 REAL_MIN_CONFIDENT = 7
 REAL_MIN_ABSTAINED = 38
-# Hybrid search on their 37 answerable questions: R@1 0.65 (24), R@5 0.78 (29) since the
-# conditions bonus asks for the act the question names (acts.txt); 0.57 / 0.78 before.
-REAL_MINIMUMS = {"R@1": 0.64, "R@5": 0.78}
+# Hybrid search on their 37 answerable questions: R@1 0.68 (25), R@5 0.81 (30) since the reckoning
+# kind (怎么算); 0.65 / 0.78 when the conditions bonus came to ask for the act the question names
+# (acts.txt); 0.57 / 0.78 before.
+REAL_MINIMUMS = {"R@1": 0.67, "R@5": 0.81}
 # The held-out real questions (eval/real_questions/heldout.jsonl): other pages, labelled before
 # pbdocs was run on them and never tuned on. Measured at 9d6fca2 (hybrid): 43 answerable, R@1 0.51,
 # R@5 0.81; 8 confident answers, all right; all 22 unanswerable abstained. A failure here means a
