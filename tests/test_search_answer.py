@@ -151,10 +151,12 @@ def test_an_answer_about_another_kind_of_organization_is_never_confident(tmp_pat
         encoding="utf-8")
     build([corpus], tmp_path / "idx")
     searcher = Searcher.load(tmp_path / "idx")
-    result = searcher.search("事业单位申请变更登记应当提交哪些文件，经过哪些程序", k=3)
+    question = "事业单位申请变更登记应当提交哪些文件，经过哪些程序"
+    result = searcher.search(question, k=3)
     assert result.hits[0].title == "民办非企业单位示例登记办法"
     assert not result.confident
+    first = searcher.rank(question, k=1)[0][0]
+    assert not searcher._on_subject(searcher.plan(question), first, fold(result.hits[0].text))
     # A question about 民办非企业单位 is on the subject of the same article.
-    question = "民办非企业单位申请变更登记应当提交哪些文件，经过哪些程序"
-    pid = searcher.rank(question, k=1)[0][0]
-    assert searcher._on_subject(searcher.plan(question), pid, fold(result.hits[0].text))
+    own = "民办非企业单位申请变更登记应当提交哪些文件，经过哪些程序"
+    assert searcher._on_subject(searcher.plan(own), searcher.rank(own, k=1)[0][0], fold(result.hits[0].text))
