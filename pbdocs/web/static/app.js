@@ -367,8 +367,10 @@ async function submitSearch(event) {
     if (!response.ok) throw new Error(await errorMessage(response));
     const result = await response.json();
     if (!result.confident) {
+      // The search's own sentence: uncertain (the nearest provisions follow) or nothing found, as
+      // the command line says it.
       status.className = "status no-answer";
-      status.textContent = say("no_answer");
+      status.textContent = result.message || say("no_answer");
     } else {
       status.textContent = say("found", { count: result.hits.length });
     }
