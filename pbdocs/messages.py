@@ -31,7 +31,7 @@ __all__ = ["Catalogue", "catalogue", "parse_catalogue", "LANGUAGES"]
 LANGUAGES = ("zh",)
 # Label groups the web page receives through /api/config.
 WEB_GROUPS = ("verdicts", "statuses", "severities", "elements", "rules", "methods", "columns", "booleans",
-              "batch_statuses", "audit_actions", "report", "web")
+              "batch_statuses", "audit_actions", "report", "web", "search")
 # The catalogue section of each kind of part code an error's fields may hold (pbdocs.errors.PARTS).
 PART_SECTIONS = {"place": "error_places", "problem": "error_problems"}
 

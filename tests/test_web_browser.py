@@ -160,6 +160,11 @@ def test_officer_uploads_charters_reads_verdicts_and_asks_a_question(base_url, b
     # Keyword-only search (the fixture index has no vectors) is sure only of a named article: the
     # page says what the command line says.
     assert page.inner_text("#search-status") == "没有把握的答案：下面是最接近的条文，未必回答了这个问题，仅供参考。"
+    # A question the corpus does not cover gets the sentence and no list, as on the command line.
+    page.fill("#search-input", "今天天气怎么样")
+    page.click("#search-button")
+    expect(page.locator("#search-status")).to_have_text("没有找到可信的答案：语料库似乎没有涉及这个问题。")
+    assert page.locator("#search-results .hit").count() == 0
 
     page.fill("#search-input", "社会组织应当于每年几月前报送党建工作年度报告")
     page.click("#search-button")

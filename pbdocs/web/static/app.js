@@ -4,7 +4,7 @@
 
 // Labels and the page's sentences come from /api/config (the message catalogue the CLI and the
 // screening reports use); a sentence's {name} fields are filled in here.
-const labels = { verdicts: {}, statuses: {}, elements: {}, rules: {}, report: {}, web: {} };
+const labels = { verdicts: {}, statuses: {}, elements: {}, rules: {}, report: {}, web: {}, search: {} };
 const VERDICT_ORDER = ["compliant", "partial", "missing", "contradicted", "not_applicable", "error"];
 const label = (kind, id) => labels[kind][id] || id;
 const say = (key, fields = {}) =>
@@ -366,15 +366,16 @@ async function submitSearch(event) {
     const response = await fetch(`/api/search?q=${encodeURIComponent(query)}&k=5`);
     if (!response.ok) throw new Error(await errorMessage(response));
     const result = await response.json();
+    // The search's own sentence, as the command line says it: uncertain, with the nearest
+    // provisions for reference, or nothing found, with no list.
+    const nothing = !result.confident && result.message === labels.search.no_answer;
     if (!result.confident) {
-      // The search's own sentence: uncertain (the nearest provisions follow) or nothing found, as
-      // the command line says it.
       status.className = "status no-answer";
-      status.textContent = result.message || say("no_answer");
+      status.textContent = result.message || labels.search.uncertain;
     } else {
       status.textContent = say("found", { count: result.hits.length });
     }
-    list.replaceChildren(...result.hits.map(hitItem));
+    list.replaceChildren(...(nothing ? [] : result.hits.map(hitItem)));
   } catch (error) {
     status.className = "status error";
     status.textContent = error instanceof TypeError ? say("offline") : error.message;
