@@ -75,18 +75,16 @@ def best_answer(text: str, term_weights: Mapping[str, float], cue: Cue | None = 
         * (1.0 + _CUE_BONUS * _fits(text[a:b], cue)) * _rule_share(text[a:b], term_weights)
         for terms, (a, b) in zip(present, spans, strict=False)
     ]
-    ranked = scores
+    best = max(range(n), key=lambda i: (scores[i], -i))
     if cue is not None and cue.kind is not None:
         # The wording that defines the kind of answer asked for (本法所称……是指, 从……之日算起,
         # 每年至少召开) answers even where it repeats none of the question's words.
         strong = [answers_kind(cue, normalize(text[a:b]).text, strong=True) for a, b in spans]
         if any(strong):
             top = max(scores) or 1.0
-            ranked = [score + top if is_strong else score for score, is_strong in zip(scores, strong, strict=True)]
-    best = max(range(n), key=lambda i: (ranked[i], -i))
-    if ranked is not scores:
-        # Its neighbours join by what they share with the question, as any answer's do.
-        scores[best] = max(scores[best], max(scores) or 1.0)
+            best = max(range(n), key=lambda i: (scores[i] + top * strong[i], -i))
+            # Its neighbours join by what they share with the question, as any answer's do.
+            scores[best] = max(scores[best], top)
     # An exception never answers alone: the rule it is an exception to comes first.
     while best > 0 and _rule_share(text[spans[best][0]:spans[best][1]], term_weights) < 1.0:
         best -= 1

@@ -34,6 +34,7 @@ __all__ = [
     "cited_multiplier",
     "coverage",
     "known_word_coverage",
+    "holds_word",
 ]
 
 # Sizes of the adjustments; see the function of each for why it exists.
@@ -119,10 +120,13 @@ def known_word_coverage(text: str, plan: QueryPlan, *, folded: bool = False) -> 
     if total <= 0:
         return 1.0
     text = text if folded else fold(text)
-    table = synonyms()
-    found = sum(idf for word, idf in plan.known_words.items()
-                if word in text or any(fold(official) in text for official in table.get(word, ())))
+    found = sum(idf for word, idf in plan.known_words.items() if holds_word(text, word))
     return found / total
+
+
+def holds_word(folded: str, word: str) -> bool:
+    """Whether ``folded`` text holds ``word`` or one of its official wordings (``synonyms.txt``)."""
+    return word in folded or any(fold(official) in folded for official in synonyms().get(word, ()))
 
 
 def answer_kind(plan: QueryPlan, candidate: Candidate) -> float:

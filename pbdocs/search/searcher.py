@@ -15,7 +15,7 @@ import numpy as np
 from ..errors import Notice, QueryError, ReadError, StaleIndexError
 from ..legal import title_forms, title_key
 from ..messages import catalogue
-from .answer import Highlight, best_answer, fold, highlights
+from .answer import Highlight, best_answer, highlights
 from .corpus import METADATA_FIELDS, Corpus, CorpusEntry, body_start, describe, expand_paths, link_versions
 from .factors import (
     Candidate,
@@ -24,12 +24,12 @@ from .factors import (
     adjusted_score,
     cited_multiplier,
     coverage,
+    holds_word,
     known_word_coverage,
 )
 from .index import IndexedDocument, IndexReader, build_index
 from .passages import Passage
 from .query import Query, is_word
-from .tokenize import synonyms
 from .versions import cite
 
 if TYPE_CHECKING:
@@ -481,21 +481,16 @@ class Searcher:
         return share >= MIN_COVERAGE_HYBRID and known >= MIN_KNOWN_COVERAGE and agrees
 
     def _on_subject(self, plan: QueryPlan, pid: int, folded: str) -> bool:
-        """Whether a hit is about what the question names: every word of the question that names
-        the subject of some document's title (事业单位, 基金会, 志愿服务) is in the hit's title or
-        text, itself or in an official wording. An article of the 民办非企业单位 rules does not
-        answer a question about 事业单位, however alike the two procedures read."""
+        """Whether a hit is about what the question names: every word of the question that a rule's
+        title opens with (事业单位, 基金会, 志愿服务) is in the hit's title or text, itself or in an
+        official wording. An article of the 民办非企业单位 rules does not answer a question about
+        事业单位, however alike the two procedures read."""
         title = self._folded_titles.get(self.reader.passage(pid).doc_id, "")
-        table = synonyms()
-        for word, weight in plan.query.terms:
-            if weight < 1.0 or len(word) < 2 or not is_word(word) or not self._titles_with(word):
-                continue
-            forms = (word, *(fold(o) for o in table.get(word, ())))
-            if not any(form in title or form in folded for form in forms):
-                return False
-        return True
+        return all(holds_word(title, word) or holds_word(folded, word)
+                   for word, weight in plan.query.terms
+                   if weight >= 1.0 and len(word) >= 2 and is_word(word) and self._is_rule_subject(word))
 
-    def _titles_with(self, word: str) -> bool:
+    def _is_rule_subject(self, word: str) -> bool:
         """Whether ``word`` is what a rule is about: the subject its title opens with (事业单位 of
         事业单位登记管理暂行条例, 基金会 of 基金会管理条例), not a word further in (登记, 工作)."""
         return any(subject.startswith(word) for subject in self._rule_subjects)
