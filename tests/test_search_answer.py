@@ -11,7 +11,7 @@ import pytest
 from pbdocs.legal import proviso
 from pbdocs.search import Searcher, build
 from pbdocs.search.answer import best_answer, fold
-from pbdocs.search.question import analyze
+from pbdocs.search.question import analyze, answers_kind
 from pbdocs.search.tokenize import query_terms
 
 # A rule with its ratio, a second ratio, the special-case escape and a standards paragraph that
@@ -102,6 +102,22 @@ def test_a_rule_with_its_proviso_in_the_same_sentence_still_answers():
 def test_a_reckoning_question_is_answered_by_the_rule_that_says_from_when():
     assert analyze("会员加入示例互助会的日期怎么算")[1].kind == "reckoning"
     assert answer(RECKONING_ARTICLE, "会员加入示例互助会的日期怎么算") == "会员的会龄，从理事会批准入会之日算起。"
+
+
+@pytest.mark.parametrize("question, passage, holds", [
+    # 多少钱 wants a sum: a count of members and 以下简称 are not one.
+    ("成立示例互助会要多少钱", "示例互助会(以下简称互助会)应当有50个以上的会员。", False),
+    ("成立示例互助会要多少钱", "示例互助会的开办资金不低于10万元。", True),
+    # 多少人 is also answered by a share of a body ...
+    ("理事会开会要多少人到场", "理事会会议须有2/3以上理事出席方能召开。", True),
+    ("理事会开会要多少人到场", "决议须经到会理事三分之二以上通过。", True),
+    # ... but not by a percentage of something else.
+    ("成立示例互助会要多少人", "68.6%的会员单位建立了组织。", False),
+])
+def test_an_amount_answers_only_in_the_unit_asked_for(question, passage, holds):
+    cue = analyze(question)[1]
+    assert cue.kind == "quantity"
+    assert answers_kind(cue, fold(passage)) is holds
 
 
 def test_a_who_question_is_answered_by_the_body():

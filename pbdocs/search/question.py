@@ -80,6 +80,10 @@ def question_kinds() -> dict[str, QuestionKind]:
     return kinds
 
 
+_HEAD_COUNT_UNITS = frozenset({"人", "名"})
+_SHARE = re.compile(r"\d+\s*/\s*\d+|[一二三四五六七八九十]+分之[一二三四五六七八九十]+|过半数|半数以上")
+
+
 def answers_kind(cue: Cue | None, text: str, *, sentence: bool = False, strong: bool = False) -> bool:
     """Whether normalized ``text`` (a passage, or with ``sentence`` one sentence of it) holds the
     kind of answer ``cue`` asks for: a definition for 什么是, a period for 多久, a body for 由谁…;
@@ -91,6 +95,11 @@ def answers_kind(cue: Cue | None, text: str, *, sentence: bool = False, strong: 
         return kind is not None and kind.strong is not None and bool(kind.strong.search(text))
     if cue.kind == "list":
         return any(is_list_lead(line) for line in text.splitlines()) if not sentence else is_list_lead(text)
+    if cue.kind in ("quantity", "date", "period") and cue.units:
+        # 多少钱 asks for 元 and 几名 for 名: a limit in other terms (50个以上会员) does not answer.
+        # How many people is also answered by a share of a body (2/3以上理事出席, 过半数).
+        counts_people = any(unit in _HEAD_COUNT_UNITS for unit in cue.units)
+        return has_amount(text, cue.units) or (counts_people and bool(_SHARE.search(text)))
     kind = question_kinds().get(cue.kind)
     pattern = None if kind is None else (kind.sentence if sentence else kind.passage)
     if pattern is not None and pattern.search(text):
