@@ -30,6 +30,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 DEFAULT_SETS = [REPO / "eval" / "real_questions" / "questions.jsonl",
+                REPO / "eval" / "real_questions" / "dev2.jsonl",
                 REPO / "eval" / "real_questions" / "heldout.jsonl",
                 REPO / "tests" / "data" / "search" / "lay_questions.jsonl",
                 REPO / "tests" / "data" / "search" / "lay_questions_heldout.jsonl",

@@ -27,7 +27,7 @@ __all__ = [
     "is_page_number", "running_key", "running_lines", "strip_running_lines", "EDGE_LINES", "RUNNING_SHARE",
     "cited_titles", "title_key", "break_furniture", "TextLine", "text_lines", "proviso",
     "ARTICLE_REFERENCE", "is_general_chapter", "short_title", "title_forms", "citation",
-    "copied_furniture",
+    "copied_furniture", "is_list_item",
 ]
 
 # -- lines ----------------------------------------------------------------------------------------
@@ -228,6 +228,15 @@ _LINE_ENDS_SENTENCE = re.compile(r"[。；;：:！!？?”」』）)]\s*$")
 # punctuation (一、总则) is then a chapter heading.
 _LIST_ARTICLE = re.compile(r"^\s*(?:(\d{1,3})\s*[.．、](?![\d０-９])|([一二三四五六七八九十百]+)\s*、)")
 _LIST_HEADING = re.compile(r"^\s*([一二三四五六七八九十百]+)\s*、\s*([^。，；,;：:]{1,20}?)\s*$")
+# An article's enumerated items: （一）…；（二）…, led in by a sentence ending in a colon.
+_LIST_ITEM = re.compile(r"^\s*[（(][一二三四五六七八九十]{1,3}[)）]")
+
+
+def is_list_item(text: str) -> bool:
+    """Whether ``text`` opens as one of an article's enumerated items (（一）, (二))."""
+    return bool(_LIST_ITEM.match(text))
+
+
 # Text without line structure (one long line): an article starts after sentence punctuation or
 # right after its chapter's heading, a titled 第X章 directly followed by 第Y条.
 _CHAPTER_INLINE = re.compile(

@@ -46,6 +46,20 @@ RECKONING_ARTICLE = (
     "会员的会龄，从理事会批准入会之日算起。"
 )
 
+# Two sentences share the question's subject; the one with the word asked about (会龄) shares fewer
+# of its other words than a sentence where 理事会理事 makes the cross-word bigram 会理.
+TERMS_ARTICLE = (
+    "第十四条 示例互助会的理事会，每届任期四年。理事会的理事必须有两年以上的会龄。"
+    "理事会理事出缺，由候补理事按照得票多少依次递补。理事会全体会议，每年至少召开两次。"
+)
+# The item holding the question's word, and the sentence that says what the list is.
+LIST_ARTICLE = (
+    "第七条 申请加入示例互助会，申请人应当向理事会提交下列材料：\n"
+    "（一）入会申请书，写明申请人的名称、住所和入会理由；\n"
+    "（二）申请人的身份证明；\n"
+    "（三）两名会员的推荐信。"
+)
+
 
 def answer(text: str, question: str) -> str:
     _, cue = analyze(question)
@@ -101,7 +115,9 @@ def test_a_rule_with_its_proviso_in_the_same_sentence_still_answers():
 
 def test_a_reckoning_question_is_answered_by_the_rule_that_says_from_when():
     assert analyze("会员加入示例互助会的日期怎么算")[1].kind == "reckoning"
-    assert answer(RECKONING_ARTICLE, "会员加入示例互助会的日期怎么算") == "会员的会龄，从理事会批准入会之日算起。"
+    got = answer(RECKONING_ARTICLE, "会员加入示例互助会的日期怎么算")
+    # The rule answers; the sentence sharing most of the question's words (提交入会申请) does not.
+    assert got.endswith("会员的会龄，从理事会批准入会之日算起。") and "提交入会申请" not in got
 
 
 @pytest.mark.parametrize("question, passage, holds", [
@@ -118,6 +134,16 @@ def test_an_amount_answers_only_in_the_unit_asked_for(question, passage, holds):
     cue = analyze(question)[1]
     assert cue.kind == "quantity"
     assert answers_kind(cue, fold(passage)) is holds
+
+
+def test_the_sentence_with_the_word_asked_about_answers_not_one_sharing_cross_word_bigrams():
+    assert answer(TERMS_ARTICLE, "对理事会理事的会龄有什么要求") == "理事会的理事必须有两年以上的会龄。"
+
+
+def test_a_list_item_answers_with_the_sentence_that_leads_into_the_list():
+    got = answer(LIST_ARTICLE, "如何申请入会")
+    assert got.startswith("第七条 申请加入示例互助会")
+    assert "（一）入会申请书" in got
 
 
 def test_a_who_question_is_answered_by_the_body():

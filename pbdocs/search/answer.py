@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..legal import proviso
+from ..legal import is_list_item, proviso
 from ..normalize import normalize
 from .passages import split_sentences
 from .question import AMOUNT_PREFIX, Cue, amount_tokens, answers_kind
@@ -64,6 +64,7 @@ def best_answer(text: str, term_weights: Mapping[str, float], cue: Cue | None = 
     spans = split_sentences(text)
     if not spans:
         return 0, len(text)
+    term_weights = _within_words(term_weights)
     present = [_present_terms(fold(text[a:b]), term_weights) for a, b in spans]
     n = len(spans)
     spread: dict[str, int] = {}
@@ -88,6 +89,15 @@ def best_answer(text: str, term_weights: Mapping[str, float], cue: Cue | None = 
     # An exception never answers alone: the rule it is an exception to comes first.
     while best > 0 and _rule_share(text[spans[best][0]:spans[best][1]], term_weights) < 1.0:
         best -= 1
+    # An item of a list answers with the sentence that leads into the list (应当提交下列材料：
+    # （一）申办报告): without it the item does not say what it is an item of.
+    if is_list_item(text[spans[best][0]:spans[best][1]]):
+        lead = best - 1
+        while lead >= 0 and is_list_item(text[spans[lead][0]:spans[lead][1]]):
+            lead -= 1
+        if (lead >= 0 and _LEAD_IN.search(text[spans[lead][0]:spans[lead][1]])
+                and spans[best][1] - spans[lead][0] <= _CONTINUATION_CHARS):
+            best = lead
     start, end = spans[best]
     neighbours = [j for j in (best - 1, best + 1) if 0 <= j < n and scores[j] >= _NEIGHBOUR_SHARE * scores[best]]
     if neighbours and scores[best] > 0:
@@ -111,6 +121,15 @@ def best_answer(text: str, term_weights: Mapping[str, float], cue: Cue | None = 
         if following:
             end = following[0][1]
     return start, end
+
+
+def _within_words(term_weights: Mapping[str, float]) -> dict[str, float]:
+    """The terms that choose a sentence: a character bigram counts only inside one of the
+    question's words, where it stands in for a misspelt or split word. A bigram across two words
+    (会委 of 委员会委员) is rare in every text, so it would outweigh the word the question is about."""
+    words = [t for t in term_weights if len(t) > 1 and not t.startswith((AMOUNT_PREFIX, BIGRAM_PREFIX))]
+    return {t: w for t, w in term_weights.items()
+            if not t.startswith(BIGRAM_PREFIX) or any(t[len(BIGRAM_PREFIX):] in word for word in words)}
 
 
 def _fits(sentence: str, cue: Cue | None) -> bool:

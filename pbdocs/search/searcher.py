@@ -519,7 +519,13 @@ class Searcher:
         if self.dense is not None:
             cosines = self.dense.cosines(plan.query.normalized)
             lexical = set(pool)
-            pool.extend(int(i) for i in _top(cosines, n) if int(i) not in lexical)
+            # The dense side takes its candidates under the same citation prior as the lexical
+            # side (closeness above the typical passage, times the prior): over the national laws
+            # the article asked about is more often in a much-cited law (STARD R@100 0.809 -> 0.830).
+            closeness = cosines - float(np.median(cosines))
+            if any(f.name == "cited" for f in factors):
+                closeness = closeness * cited_multiplier(prior)
+            pool.extend(int(i) for i in _top(closeness, n) if int(i) not in lexical)
         stage = self._first_stage(pool, scores, cosines)
         adjusted: dict[int, float] = {}
         passages: dict[int, Passage] = {}
