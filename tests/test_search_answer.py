@@ -11,7 +11,7 @@ import pytest
 from pbdocs.legal import proviso
 from pbdocs.search import Searcher, build
 from pbdocs.search.answer import best_answer, fold
-from pbdocs.search.question import analyze, answers_kind
+from pbdocs.search.question import analyze, answers_kind, defines_asked_term
 from pbdocs.search.tokenize import query_terms
 
 # A rule with its ratio, a second ratio, the special-case escape and a standards paragraph that
@@ -144,6 +144,28 @@ def test_a_list_item_answers_with_the_sentence_that_leads_into_the_list():
     got = answer(LIST_ARTICLE, "如何申请入会")
     assert got.startswith("第七条 申请加入示例互助会")
     assert "（一）入会申请书" in got
+
+
+@pytest.mark.parametrize("question", [
+    "请问示例互助会是个什么单位", "示例互助会是什么单位?", "示例互助会是什么性质的组织"])
+def test_what_kind_of_body_something_is_asks_for_a_definition(question):
+    assert analyze(question)[1].kind == "definition"
+
+
+def test_an_article_saying_what_its_subject_is_defines_it():
+    cue = analyze("示例互助会是个什么单位")[1]
+    assert answers_kind(cue, fold("示例互助会是本市统一的互助组织，是从事互助工作的社会团体。"))
+    assert not answers_kind(cue, fold("示例互助会总会对外代表示例互助会。"))
+
+
+def test_a_definition_counts_fully_only_for_the_term_asked_about():
+    own = fold("本办法所称互助会，是指会员自愿组成的非营利性组织。")
+    wider = fold("本办法所称境外互助会，是指在境外合法成立的互助会。")
+    assert defines_asked_term(own, fold("互助会是什么意思"))
+    assert not defines_asked_term(wider, fold("互助会是什么意思"))
+    assert defines_asked_term(wider, fold("境外互助会是什么意思"))
+    # Without a 所称 clause nothing says which term is defined.
+    assert defines_asked_term(fold("会员是指缴纳会费的个人。"), fold("互助会是什么意思"))
 
 
 def test_a_who_question_is_answered_by_the_body():

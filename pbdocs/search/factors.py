@@ -20,7 +20,7 @@ from ..errors import QueryError
 from .answer import fold, matched_weight
 from .passages import Passage
 from .query import Query
-from .question import answers_kind, question_acts
+from .question import answers_kind, defines_asked_term, question_acts
 from .tokenize import synonyms
 
 __all__ = [
@@ -148,7 +148,10 @@ def answer_kind(plan: QueryPlan, candidate: Candidate) -> float:
         return 0.0
     if cue.kind in _ACT_KINDS and not _names_acts(plan, candidate):
         return 0.0
-    return _STRONG_CUE_BONUS if answers_kind(cue, body, strong=True) else _CUE_BONUS
+    strong = answers_kind(cue, body, strong=True)
+    if strong and cue.kind == "definition":
+        strong = defines_asked_term(body, fold(plan.query.normalized))
+    return _STRONG_CUE_BONUS if strong else _CUE_BONUS
 
 
 def _names_acts(plan: QueryPlan, candidate: Candidate) -> bool:

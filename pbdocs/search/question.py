@@ -84,6 +84,17 @@ _HEAD_COUNT_UNITS = frozenset({"人", "名"})
 _SHARE = re.compile(r"\d+\s*/\s*\d+|[一二三四五六七八九十]+分之[一二三四五六七八九十]+|过半数|半数以上")
 
 
+# The term a definition defines: 本法所称慈善组织，是指…… defines 慈善组织.
+_DEFINED_TERM = re.compile(r"所称(?:的)?[“\"]?([^，,。；“”\"]{1,30}?)[”\"]?[，,]?(?:是指|指)")
+
+
+def defines_asked_term(text: str, question: str) -> bool:
+    """Whether a definition in normalized ``text`` defines a term the question names: asked about
+    基金会, the 条例's 基金会 and not its 境外基金会. Without a 所称 clause, any definition may."""
+    defined = _DEFINED_TERM.findall(text)
+    return not defined or any(term in question for term in defined)
+
+
 def answers_kind(cue: Cue | None, text: str, *, sentence: bool = False, strong: bool = False) -> bool:
     """Whether normalized ``text`` (a passage, or with ``sentence`` one sentence of it) holds the
     kind of answer ``cue`` asks for: a definition for 什么是, a period for 多久, a body for 由谁…;
