@@ -168,6 +168,15 @@ def test_a_definition_counts_fully_only_for_the_term_asked_about():
     assert defines_asked_term(fold("会员是指缴纳会费的个人。"), fold("互助会是什么意思"))
 
 
+def test_whom_a_penalty_falls_on_is_not_the_body_in_charge():
+    cue = analyze("谁来主管示例互助工作")[1]
+    assert cue.kind == "agency"
+    penalty = fold("有下列情形之一的，由任免机关对直接负责的主管人员和其他直接责任人员给予处分。")
+    in_charge = fold("示例互助工作由县级以上人民政府民政部门负责。")
+    assert not answers_kind(cue, penalty, strong=True)
+    assert answers_kind(cue, in_charge, strong=True)
+
+
 def test_a_who_question_is_answered_by_the_body():
     assert answer(BODY_ARTICLE, "章程变更由谁核准").startswith("章程的变更由登记机关核准。")
 
