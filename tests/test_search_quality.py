@@ -24,9 +24,10 @@ MINIMUMS = {"R@1": 0.9, "R@5": 1.0, "MRR@10": 0.93, "Answer@1": 0.9}
 # Answer@1 0.47 / 0.59 on them.
 # Hybrid search (the shipped index with its vectors, dense weight 0.5) measured 0.845 / 0.864,
 # 0.983 / 0.955, 0.902 / 0.914, 0.828 / 0.818; lexical alone 0.81 / 0.864, 0.948 / 0.955,
-# 0.866 / 0.902, 0.793 / 0.818.
+# 0.866 / 0.902, 0.793 / 0.818. Since amounts answer in the unit asked and the answer sentence is
+# chosen without cross-word bigrams: 0.879 / 0.909, 0.983 / 0.955, 0.922 / 0.937, 0.879 / 0.864.
 LAY_MINIMUMS = {
-    "lay_questions.jsonl": {"R@1": 0.84, "R@5": 0.98, "MRR@10": 0.9, "Answer@1": 0.82},
+    "lay_questions.jsonl": {"R@1": 0.87, "R@5": 0.98, "MRR@10": 0.92, "Answer@1": 0.87},
     "lay_questions_heldout.jsonl": {"R@1": 0.86, "R@5": 0.95, "MRR@10": 0.91, "Answer@1": 0.81},
 }
 # Confidence is calibrated on the real questions (eval/real_questions) for precision: hybrid search
@@ -44,11 +45,23 @@ REAL_MIN_ABSTAINED = 38
 REAL_MINIMUMS = {"R@1": 0.67, "R@5": 0.81}
 # The held-out real questions (eval/real_questions/heldout.jsonl): other pages, labelled before
 # pbdocs was run on them and never tuned on. Measured at 9d6fca2 (hybrid): 43 answerable, R@1 0.51,
-# R@5 0.81; 8 confident answers, all right; all 22 unanswerable abstained. A failure here means a
-# change lost ground out of sample: look at the method, not at the failing questions.
-HELDOUT_MINIMUMS = {"R@1": 0.51, "R@5": 0.81}
+# R@5 0.81; 8 confident answers, all right; all 22 unanswerable abstained. 0.558 / 0.814 after the
+# unit-bound amounts and the definition of the term asked (changes chosen on the development sets).
+# A failure here means a change lost ground out of sample: look at the method, not at the failing
+# questions.
+HELDOUT_MINIMUMS = {"R@1": 0.55, "R@5": 0.81}
 HELDOUT_MIN_CONFIDENT = 8
 HELDOUT_MIN_ABSTAINED = 22
+# The second development set of real questions (eval/real_questions/dev2.jsonl, 56 further sites,
+# labelled before any run; 46 answerable). Measured when it arrived: R@1 0.413, R@5 0.826,
+# Answer@1 0.283. After the changes it showed the need for (cross-word bigrams, list leads,
+# definitions of the term asked, 直接负责的主管人员): R@1 0.500, R@5 0.826, Answer@1 0.413; 9
+# confident answers, 8 right (the ninth: 购买彩票是做慈善吗, which no provision answers); 16 of 17
+# unanswerable abstained.
+DEV2_MINIMUMS = {"R@1": 0.5, "R@5": 0.82, "Answer@1": 0.41}
+DEV2_MIN_CONFIDENT = 8
+DEV2_MAX_CONFIDENT_WRONG = 1
+DEV2_MIN_ABSTAINED = 16
 # Questions about what the checker requires (answered by the requirement documents generated from the
 # rule packs), the version of a law in force, and the laws added with them. Measured when they were
 # added: R@1 0.86, R@5 1.0, MRR@10 0.90, Answer@1 0.86.
@@ -159,6 +172,30 @@ def test_heldout_real_questions_meet_the_pinned_minimums(searcher):
             wrong += confident
     assert right >= HELDOUT_MIN_CONFIDENT and wrong == 0
     assert abstained >= HELDOUT_MIN_ABSTAINED
+
+
+def test_second_development_set_of_real_questions_meets_the_pinned_minimums(searcher):
+    if searcher.dense is None:
+        pytest.skip("pinned for hybrid search; the rerank extra is not installed")
+    from pbdocs.search.evaluate import Question
+
+    rows = _real_questions("dev2.jsonl")
+    answerable = [row for row in rows if row["answerable"]]
+    assert len(answerable) >= 46 and len(rows) - len(answerable) >= 17
+    report = evaluate(searcher, [Question(row["q"], tuple(row["answers"])) for row in answerable])
+    figures = report.as_dict()
+    failing = {metric: figures[metric] for metric, floor in DEV2_MINIMUMS.items() if figures[metric] < floor}
+    assert not failing, f"below the pinned minimums {DEV2_MINIMUMS}: {figures}"
+    right = sum(row["confident"] and row["rank"] == 1 for row in report.rows)
+    wrong = sum(row["confident"] and row["rank"] != 1 for row in report.rows)
+    abstained = 0
+    for row in rows:
+        if not row["answerable"]:
+            confident = searcher.search(row["q"], k=1).confident
+            abstained += not confident
+            wrong += confident
+    assert right >= DEV2_MIN_CONFIDENT and wrong <= DEV2_MAX_CONFIDENT_WRONG
+    assert abstained >= DEV2_MIN_ABSTAINED
 
 
 def test_the_clause_question_quotes_the_2019_wording_and_cites_its_notice(searcher):
