@@ -177,6 +177,11 @@ def test_whom_a_penalty_falls_on_is_not_the_body_in_charge():
     assert answers_kind(cue, in_charge, strong=True)
 
 
+@pytest.mark.parametrize("question", ["开展示例互助活动有哪些禁止性行为", "示例互助会有哪些违规行为会被处罚"])
+def test_a_list_of_prohibitions_asks_for_prohibitions(question):
+    assert analyze(question)[1].kind == "penalty"
+
+
 def test_a_who_question_is_answered_by_the_body():
     assert answer(BODY_ARTICLE, "章程变更由谁核准").startswith("章程的变更由登记机关核准。")
 

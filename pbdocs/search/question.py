@@ -189,6 +189,11 @@ def analyze(question: str) -> tuple[str, Cue]:
         return " "
 
     text = _ASK_AMOUNT.sub(amount, text)
+    if cue is not None and cue.kind == "list":
+        # 有哪些禁止性行为 asks for the prohibitions more than for a list: 不得 answers, list or not.
+        penalty = question_kinds().get("penalty")
+        if penalty is not None and any(mark in text for mark in penalty.marks):
+            cue = Cue(penalty.name, penalty.units)
     if cue is None:
         # 年度支出比例 asks for a ratio without saying 多少: the noun naming the value is the cue.
         cue = next((noun_cue for noun, noun_cue in _value_nouns() if noun in text), None)
