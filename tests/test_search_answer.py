@@ -177,7 +177,8 @@ def test_whom_a_penalty_falls_on_is_not_the_body_in_charge():
     assert answers_kind(cue, in_charge, strong=True)
 
 
-@pytest.mark.parametrize("question", ["开展示例互助活动有哪些禁止性行为", "示例互助会有哪些违规行为会被处罚"])
+@pytest.mark.parametrize("question", ["开展示例互助活动有哪些禁止性行为", "示例互助会有哪些违规行为会被处罚",
+                                      "为什么不允许示例互助会在境外发展会员"])
 def test_a_list_of_prohibitions_asks_for_prohibitions(question):
     assert analyze(question)[1].kind == "penalty"
 
