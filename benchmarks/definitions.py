@@ -12,7 +12,6 @@ lexical floor in the same run.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
@@ -20,9 +19,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from pbdocs import open_searcher  # noqa: E402
+from pbdocs.normalize import normalize  # noqa: E402
 from pbdocs.search.evaluate import Question, evaluate  # noqa: E402
+from pbdocs.search.question import defined_terms  # noqa: E402
 
-_DEFINES = re.compile(r"所称(?:的)?([^，,。；“”\"]{2,20}?)[，,]?(?:是指|指)")
 _FORMS = ("什么是{}", "{}是什么意思")
 
 
@@ -31,9 +31,8 @@ def probes(searcher) -> list[Question]:
     seen: set[str] = set()
     out: list[Question] = []
     for pid in range(searcher.reader.n_passages):
-        for match in _DEFINES.finditer(searcher.reader.passage(pid).text):
-            term = match.group(1)
-            if term in seen:
+        for term in defined_terms(normalize(searcher.reader.passage(pid).text).text):
+            if len(term) < 2 or term in seen:
                 continue
             seen.add(term)
             out.extend(Question(form.format(term), (f"所称{term}",)) for form in _FORMS)

@@ -164,6 +164,8 @@ def test_a_definition_counts_fully_only_for_the_term_asked_about():
     assert defines_asked_term(own, fold("互助会是什么意思"))
     assert not defines_asked_term(wider, fold("互助会是什么意思"))
     assert defines_asked_term(wider, fold("境外互助会是什么意思"))
+    # What a term is a kind of (属于公益信托) is not part of it.
+    assert defines_asked_term(fold("本法所称互助信托属于公益信托，是指……的行为。"), fold("什么是互助信托"))
     # Without a 所称 clause nothing says which term is defined.
     assert defines_asked_term(fold("会员是指缴纳会费的个人。"), fold("互助会是什么意思"))
 

@@ -88,10 +88,16 @@ _SHARE = re.compile(r"\d+\s*/\s*\d+|[一二三四五六七八九十]+分之[一�
 _DEFINED_TERM = re.compile(r"所称(?:的)?[“\"]?([^，,。；“”\"]{1,30}?)[”\"]?[，,]?(?:是指|指)")
 
 
+def defined_terms(text: str) -> list[str]:
+    """The terms the 所称 clauses of normalized ``text`` define, in order: 慈善组织 of 本法所称慈善组织，
+    是指……, and 慈善信托 of 本法所称慈善信托属于公益信托，是指…… (what it is a kind of is not the term)."""
+    return [term.split("属于", 1)[0] for term in _DEFINED_TERM.findall(text)]
+
+
 def defines_asked_term(text: str, question: str) -> bool:
     """Whether a definition in normalized ``text`` defines a term the question names: asked about
     基金会, the 条例's 基金会 and not its 境外基金会. Without a 所称 clause, any definition may."""
-    defined = _DEFINED_TERM.findall(text)
+    defined = defined_terms(text)
     return not defined or any(term in question for term in defined)
 
 
