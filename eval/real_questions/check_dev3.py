@@ -28,7 +28,11 @@ def fold(text):
 
 
 def articles(text):
-    parts = re.split(r"(?m)^\s*(第[一二三四五六七八九十百零〇]+条)", text)
+    # 第X条; documents numbered by items instead (the 1999 seal rules: 十四、…) are split on 十四、
+    pattern = r"(?m)^\s*(第[一二三四五六七八九十百零〇]+条)"
+    if not re.search(pattern, text):
+        pattern = r"(?m)^\s*([一二三四五六七八九十]+)、"
+    parts = re.split(pattern, text)
     found = {}
     for i in range(1, len(parts), 2):
         found[parts[i]] = found.get(parts[i], "") + parts[i + 1]
