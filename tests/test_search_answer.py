@@ -11,7 +11,7 @@ import pytest
 from pbdocs.legal import proviso
 from pbdocs.search import Searcher, build
 from pbdocs.search.answer import best_answer, fold
-from pbdocs.search.question import analyze, answers_kind, defines_asked_term
+from pbdocs.search.question import analyze, answers_kind, confidently_answers, defines_asked_term
 from pbdocs.search.tokenize import query_terms
 
 # A rule with its ratio, a second ratio, the special-case escape and a standards paragraph that
@@ -183,6 +183,21 @@ def test_whom_a_penalty_falls_on_is_not_the_body_in_charge():
                                       "为什么不允许示例互助会在境外发展会员"])
 def test_a_list_of_prohibitions_asks_for_prohibitions(question):
     assert analyze(question)[1].kind == "penalty"
+
+
+@pytest.mark.parametrize("question", ["虚报注册资本罪如何判刑", "挪用示例互助会的捐款会坐牢吗", "私分会费构成什么罪"])
+def test_a_crime_is_answered_only_by_a_sentence(question):
+    cue = analyze(question)[1]
+    assert cue.kind == "criminal"
+    # The fine of an administrative rule, and its pointer to the criminal law, do not answer.
+    pointer = fold("虚报注册资本的，由登记机关处以五万元以上罚款；构成犯罪的，依法追究刑事责任。")
+    assert answers_kind(cue, pointer) and not confidently_answers(cue, pointer)
+    assert confidently_answers(cue, fold("虚报注册资本数额巨大的，处三年以下有期徒刑或者拘役。"))
+
+
+def test_other_kinds_may_answer_with_confidence_without_their_defining_wording():
+    cue = analyze("示例互助会理事会多久开一次会")[1]
+    assert confidently_answers(cue, fold("理事会应当按时召开会议。"))
 
 
 def test_a_who_question_is_answered_by_the_body():

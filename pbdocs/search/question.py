@@ -56,6 +56,8 @@ class QuestionKind:
     sentence: re.Pattern | None
     units: tuple[str, ...]
     strong: re.Pattern | None = None
+    # Only a passage in the strong wording answers with confidence (a sentence of 有期徒刑 for 判几年).
+    confident_needs_strong: bool = False
 
 
 def _alternatives(patterns: list[str]) -> re.Pattern | None:
@@ -76,7 +78,8 @@ def question_kinds() -> dict[str, QuestionKind]:
         passage = spec.get("passage", [])
         kinds[name] = QuestionKind(name, _alternatives(asks), tuple(spec.get("marks", [])), _alternatives(passage),
                                    _alternatives(spec.get("sentence", passage)), tuple(spec.get("units", [])),
-                                   _alternatives(spec.get("strong", [])))
+                                   _alternatives(spec.get("strong", [])),
+                                   bool(spec.get("confident_needs_strong", False)))
     return kinds
 
 
@@ -86,6 +89,14 @@ _SHARE = re.compile(r"\d+\s*/\s*\d+|[一二三四五六七八九十]+分之[一�
 
 # The term a definition defines: 本法所称慈善组织，是指…… defines 慈善组织.
 _DEFINED_TERM = re.compile(r"所称(?:的)?[“\"]?([^，,。；“”\"]{1,30}?)[”\"]?[，,]?(?:是指|指)")
+
+
+def confidently_answers(cue: Cue, text: str) -> bool:
+    """Whether normalized ``text`` may answer ``cue`` with confidence: for most kinds any passage may
+    (the ranking weighs the kind); a kind whose answer only one wording gives (a criminal sentence,
+    有期徒刑, and not a pointer such as 依法追究刑事责任) needs that wording."""
+    kind = question_kinds().get(cue.kind) if cue.kind else None
+    return kind is None or not kind.confident_needs_strong or answers_kind(cue, text, strong=True)
 
 
 def defined_terms(text: str) -> list[str]:

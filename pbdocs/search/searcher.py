@@ -30,6 +30,7 @@ from .factors import (
 from .index import IndexedDocument, IndexReader, build_index
 from .passages import Passage
 from .query import Query, is_word
+from .question import confidently_answers
 from .versions import cite
 
 if TYPE_CHECKING:
@@ -473,6 +474,8 @@ class Searcher:
             return False
         folded = self.reader.passage_and_folded(ranking.ranked[0][0])[1]
         if not self._on_subject(plan, ranking.ranked[0][0], folded):
+            return False
+        if not confidently_answers(plan.query.cue, folded):
             return False
         share = coverage(folded, plan, folded=True)
         lead = first.score / ranking.runner_up if ranking.runner_up > 0 else float("inf")
