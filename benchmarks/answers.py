@@ -31,6 +31,7 @@ sys.path.insert(0, str(REPO))
 
 DEFAULT_SETS = [REPO / "eval" / "real_questions" / "questions.jsonl",
                 REPO / "eval" / "real_questions" / "dev2.jsonl",
+                REPO / "eval" / "real_questions" / "dev3.jsonl",
                 REPO / "eval" / "real_questions" / "heldout.jsonl",
                 REPO / "tests" / "data" / "search" / "lay_questions.jsonl",
                 REPO / "tests" / "data" / "search" / "lay_questions_heldout.jsonl",

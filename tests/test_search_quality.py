@@ -62,6 +62,15 @@ DEV2_MINIMUMS = {"R@1": 0.5, "R@5": 0.82, "Answer@1": 0.41}
 DEV2_MIN_CONFIDENT = 8
 DEV2_MAX_CONFIDENT_WRONG = 1
 DEV2_MIN_ABSTAINED = 16
+# The third (eval/real_questions/dev3.jsonl, 58 further sites, labelled before any run; 49
+# answerable, more amounts, periods, bodies, conditions, prohibitions and permissions). When it
+# arrived: R@1 0.531, R@5 0.796, Answer@1 0.49; 7 confident, 5 right. After the criminal kind: the
+# same ranking, 6 confident, 5 right (the sixth, 哪些人不能担任公司法定代表人, gets 公司法 第十条 on who
+# may be one; its label, 第一百七十八条, is marked doubtful), 15 of 15 unanswerable abstained.
+DEV3_MINIMUMS = {"R@1": 0.53, "R@5": 0.79, "Answer@1": 0.48}
+DEV3_MIN_CONFIDENT = 5
+DEV3_MAX_CONFIDENT_WRONG = 1
+DEV3_MIN_ABSTAINED = 15
 # Questions about what the checker requires (answered by the requirement documents generated from the
 # rule packs), the version of a law in force, and the laws added with them. Measured when they were
 # added: R@1 0.86, R@5 1.0, MRR@10 0.90, Answer@1 0.86.
@@ -174,18 +183,23 @@ def test_heldout_real_questions_meet_the_pinned_minimums(searcher):
     assert abstained >= HELDOUT_MIN_ABSTAINED
 
 
-def test_second_development_set_of_real_questions_meets_the_pinned_minimums(searcher):
+@pytest.mark.parametrize("name, counts, minimums, min_right, max_wrong, min_abstained", [
+    ("dev2.jsonl", (46, 17), DEV2_MINIMUMS, DEV2_MIN_CONFIDENT, DEV2_MAX_CONFIDENT_WRONG, DEV2_MIN_ABSTAINED),
+    ("dev3.jsonl", (49, 15), DEV3_MINIMUMS, DEV3_MIN_CONFIDENT, DEV3_MAX_CONFIDENT_WRONG, DEV3_MIN_ABSTAINED),
+])
+def test_further_development_sets_of_real_questions_meet_the_pinned_minimums(
+        searcher, name, counts, minimums, min_right, max_wrong, min_abstained):
     if searcher.dense is None:
         pytest.skip("pinned for hybrid search; the rerank extra is not installed")
     from pbdocs.search.evaluate import Question
 
-    rows = _real_questions("dev2.jsonl")
+    rows = _real_questions(name)
     answerable = [row for row in rows if row["answerable"]]
-    assert len(answerable) >= 46 and len(rows) - len(answerable) >= 17
+    assert len(answerable) >= counts[0] and len(rows) - len(answerable) >= counts[1]
     report = evaluate(searcher, [Question(row["q"], tuple(row["answers"])) for row in answerable])
     figures = report.as_dict()
-    failing = {metric: figures[metric] for metric, floor in DEV2_MINIMUMS.items() if figures[metric] < floor}
-    assert not failing, f"below the pinned minimums {DEV2_MINIMUMS}: {figures}"
+    failing = {metric: figures[metric] for metric, floor in minimums.items() if figures[metric] < floor}
+    assert not failing, f"below the pinned minimums {minimums}: {figures}"
     right = sum(row["confident"] and row["rank"] == 1 for row in report.rows)
     wrong = sum(row["confident"] and row["rank"] != 1 for row in report.rows)
     abstained = 0
@@ -194,8 +208,8 @@ def test_second_development_set_of_real_questions_meets_the_pinned_minimums(sear
             confident = searcher.search(row["q"], k=1).confident
             abstained += not confident
             wrong += confident
-    assert right >= DEV2_MIN_CONFIDENT and wrong <= DEV2_MAX_CONFIDENT_WRONG
-    assert abstained >= DEV2_MIN_ABSTAINED
+    assert right >= min_right and wrong <= max_wrong
+    assert abstained >= min_abstained
 
 
 def test_the_clause_question_quotes_the_2019_wording_and_cites_its_notice(searcher):
