@@ -200,6 +200,26 @@ def test_other_kinds_may_answer_with_confidence_without_their_defining_wording()
     assert confidently_answers(cue, fold("理事会应当按时召开会议。"))
 
 
+@pytest.mark.parametrize("question, kind", [
+    # What is to be done about a breach asks for the consequence ...
+    ("会员长期不参加示例互助会的活动应如何处理", "penalty"),
+    ("民政部门将采取怎样处理措施", "penalty"),
+    ("哪些人不能担任示例互助会的理事长", "penalty"),
+    # ... what to do with a thing does not.
+    ("单位改名了旧公章怎么处理", None),
+])
+def test_what_is_done_about_a_breach_asks_for_the_consequence(question, kind):
+    assert analyze(question)[1].kind == kind
+
+
+@pytest.mark.parametrize("passage", [
+    "未经登记，擅自以示例互助会名义进行活动的，由登记管理机关予以取缔。",
+    "会员连续六个月不参加活动的，理事会应当决定把这样的会员除名。",
+])
+def test_a_ban_or_an_expulsion_is_a_consequence(passage):
+    assert answers_kind(analyze("会员长期不参加活动应如何处理")[1], fold(passage))
+
+
 def test_a_who_question_is_answered_by_the_body():
     assert answer(BODY_ARTICLE, "章程变更由谁核准").startswith("章程的变更由登记机关核准。")
 

@@ -58,7 +58,8 @@ HELDOUT_MIN_ABSTAINED = 22
 # definitions of the term asked, 直接负责的主管人员): R@1 0.500, R@5 0.826, Answer@1 0.413; 9
 # confident answers, 8 right (the ninth: 购买彩票是做慈善吗, which no provision answers); 16 of 17
 # unanswerable abstained.
-DEV2_MINIMUMS = {"R@1": 0.5, "R@5": 0.82, "Answer@1": 0.41}
+# Since 应如何处理 asks for the consequence: R@1 0.522, Answer@1 0.435.
+DEV2_MINIMUMS = {"R@1": 0.52, "R@5": 0.82, "Answer@1": 0.43}
 DEV2_MIN_CONFIDENT = 8
 DEV2_MAX_CONFIDENT_WRONG = 1
 DEV2_MIN_ABSTAINED = 16
@@ -69,7 +70,8 @@ DEV2_MIN_ABSTAINED = 16
 # may be one; its label, 第一百七十八条, is marked doubtful), 15 of 15 unanswerable abstained.
 DEV3_MINIMUMS = {"R@1": 0.53, "R@5": 0.79, "Answer@1": 0.48}
 DEV3_MIN_CONFIDENT = 5
-DEV3_MAX_CONFIDENT_WRONG = 1
+# Since 不能 in a 哪些 question asks for prohibitions, that sixth is no longer confident.
+DEV3_MAX_CONFIDENT_WRONG = 0
 DEV3_MIN_ABSTAINED = 15
 # Questions about what the checker requires (answered by the requirement documents generated from the
 # rule packs), the version of a law in force, and the laws added with them. Measured when they were
