@@ -220,6 +220,16 @@ def test_a_ban_or_an_expulsion_is_a_consequence(passage):
     assert answers_kind(analyze("会员长期不参加活动应如何处理")[1], fold(passage))
 
 
+@pytest.mark.parametrize("question, kind", [
+    ("谁可以加入示例互助会", "permission"),
+    ("那么，谁有资格开展互助募捐呢", "permission"),
+    ("示例互助会由谁审批", "agency"),
+    ("谁负责示例互助会的登记", "agency"),
+])
+def test_who_may_is_a_permission_and_who_is_in_charge_a_body(question, kind):
+    assert analyze(question)[1].kind == kind
+
+
 def test_a_who_question_is_answered_by_the_body():
     assert answer(BODY_ARTICLE, "章程变更由谁核准").startswith("章程的变更由登记机关核准。")
 

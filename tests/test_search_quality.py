@@ -68,7 +68,8 @@ DEV2_MIN_ABSTAINED = 16
 # arrived: R@1 0.531, R@5 0.796, Answer@1 0.49; 7 confident, 5 right. After the criminal kind: the
 # same ranking, 6 confident, 5 right (the sixth, 哪些人不能担任公司法定代表人, gets 公司法 第十条 on who
 # may be one; its label, 第一百七十八条, is marked doubtful), 15 of 15 unanswerable abstained.
-DEV3_MINIMUMS = {"R@1": 0.53, "R@5": 0.79, "Answer@1": 0.48}
+# Since 谁可以 asks who may: R@1 0.551, Answer@1 0.510.
+DEV3_MINIMUMS = {"R@1": 0.55, "R@5": 0.79, "Answer@1": 0.5}
 DEV3_MIN_CONFIDENT = 5
 # Since 不能 in a 哪些 question asks for prohibitions, that sixth is no longer confident.
 DEV3_MAX_CONFIDENT_WRONG = 0
