@@ -230,6 +230,30 @@ def test_who_may_is_a_permission_and_who_is_in_charge_a_body(question, kind):
     assert analyze(question)[1].kind == kind
 
 
+BOUNDS_ARTICLE = (
+    "第十五条 成立示例互助会，应当具备下列条件：\n"
+    "（一）有30个以上的会员；\n"
+    "（二）理事会由5名以上理事组成；\n"
+    "（三）有3万元以上活动资金。"
+)
+
+
+def test_a_bound_in_the_unit_asked_is_the_rule_a_count_question_wants():
+    cue = analyze("成立示例互助会最少要几个人")[1]
+    assert answers_kind(cue, fold("有30个以上的会员"), strong=True)
+    assert not answers_kind(cue, fold("有3万元以上活动资金"), strong=True)
+    assert not answers_kind(cue, fold("示例互助会设会长一人。"), strong=True)
+
+
+@pytest.mark.parametrize("question, bound", [
+    ("示例互助会最少要几个会员", "30个以上的会员"),
+    ("示例互助会理事会最少几名理事", "5名以上理事"),
+    ("示例互助会活动资金最少要多少钱", "3万元以上活动资金"),
+])
+def test_of_several_bounds_the_one_on_what_is_asked_answers(question, bound):
+    assert bound in answer(BOUNDS_ARTICLE, question)
+
+
 def test_a_who_question_is_answered_by_the_body():
     assert answer(BODY_ARTICLE, "章程变更由谁核准").startswith("章程的变更由登记机关核准。")
 

@@ -25,9 +25,10 @@ MINIMUMS = {"R@1": 0.9, "R@5": 1.0, "MRR@10": 0.93, "Answer@1": 0.9}
 # Hybrid search (the shipped index with its vectors, dense weight 0.5) measured 0.845 / 0.864,
 # 0.983 / 0.955, 0.902 / 0.914, 0.828 / 0.818; lexical alone 0.81 / 0.864, 0.948 / 0.955,
 # 0.866 / 0.902, 0.793 / 0.818. Since amounts answer in the unit asked and the answer sentence is
-# chosen without cross-word bigrams: 0.879 / 0.909, 0.983 / 0.955, 0.922 / 0.937, 0.879 / 0.864.
+# chosen without cross-word bigrams: 0.879 / 0.909, 0.983 / 0.955, 0.922 / 0.937, 0.879 / 0.864; since a
+# bound in the unit asked ranks an amount's passage: 0.914, 0.983, 0.941, 0.914 on the first.
 LAY_MINIMUMS = {
-    "lay_questions.jsonl": {"R@1": 0.87, "R@5": 0.98, "MRR@10": 0.92, "Answer@1": 0.87},
+    "lay_questions.jsonl": {"R@1": 0.91, "R@5": 0.98, "MRR@10": 0.94, "Answer@1": 0.91},
     "lay_questions_heldout.jsonl": {"R@1": 0.86, "R@5": 0.95, "MRR@10": 0.91, "Answer@1": 0.81},
 }
 # Confidence is calibrated on the real questions (eval/real_questions) for precision: hybrid search
@@ -46,10 +47,10 @@ REAL_MINIMUMS = {"R@1": 0.67, "R@5": 0.81}
 # The held-out real questions (eval/real_questions/heldout.jsonl): other pages, labelled before
 # pbdocs was run on them and never tuned on. Measured at 9d6fca2 (hybrid): 43 answerable, R@1 0.51,
 # R@5 0.81; 8 confident answers, all right; all 22 unanswerable abstained. 0.558 / 0.814 after the
-# unit-bound amounts and the definition of the term asked (changes chosen on the development sets).
-# A failure here means a change lost ground out of sample: look at the method, not at the failing
-# questions.
-HELDOUT_MINIMUMS = {"R@1": 0.55, "R@5": 0.81}
+# unit-bound amounts and the definition of the term asked (changes chosen on the development sets);
+# 0.605 / 0.814 after bounds rank an amount's passage. A failure here means a change lost ground out
+# of sample: look at the method, not at the failing questions.
+HELDOUT_MINIMUMS = {"R@1": 0.6, "R@5": 0.81}
 HELDOUT_MIN_CONFIDENT = 8
 HELDOUT_MIN_ABSTAINED = 22
 # The second development set of real questions (eval/real_questions/dev2.jsonl, 56 further sites,
@@ -70,7 +71,7 @@ DEV2_MIN_ABSTAINED = 16
 # may be one; its label, 第一百七十八条, is marked doubtful), 15 of 15 unanswerable abstained.
 # Since 谁可以 asks who may: R@1 0.551, Answer@1 0.510.
 DEV3_MINIMUMS = {"R@1": 0.55, "R@5": 0.79, "Answer@1": 0.5}
-DEV3_MIN_CONFIDENT = 5
+DEV3_MIN_CONFIDENT = 6
 # Since 不能 in a 哪些 question asks for prohibitions, that sixth is no longer confident.
 DEV3_MAX_CONFIDENT_WRONG = 0
 DEV3_MIN_ABSTAINED = 15

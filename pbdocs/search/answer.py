@@ -10,7 +10,7 @@ from typing import Any
 from ..legal import is_list_item, proviso
 from ..normalize import normalize
 from .passages import split_sentences
-from .question import AMOUNT_PREFIX, Cue, amount_tokens, answers_kind
+from .question import AMOUNT_PREFIX, Cue, amount_tokens, answers_kind, strong_picks_sentence
 from .tokenize import BIGRAM_PREFIX
 
 __all__ = ["Highlight", "best_answer", "highlights", "matched_weight", "fold"]
@@ -77,7 +77,7 @@ def best_answer(text: str, term_weights: Mapping[str, float], cue: Cue | None = 
         for terms, (a, b) in zip(present, spans, strict=False)
     ]
     best = max(range(n), key=lambda i: (scores[i], -i))
-    if cue is not None and cue.kind is not None:
+    if cue is not None and strong_picks_sentence(cue):
         # The wording that defines the kind of answer asked for (本法所称……是指, 从……之日算起,
         # 每年至少召开) answers even where it repeats none of the question's words.
         strong = [answers_kind(cue, normalize(text[a:b]).text, strong=True) for a, b in spans]

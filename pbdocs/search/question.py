@@ -58,6 +58,9 @@ class QuestionKind:
     strong: re.Pattern | None = None
     # Only a passage in the strong wording answers with confidence (a sentence of 有期徒刑 for 判几年).
     confident_needs_strong: bool = False
+    # The strong wording picks the answer sentence even without the question's words (本法所称……
+    # 是指); where it does not (a bound, 不得超过), the sentence must share the question's words too.
+    strong_sentence: bool = True
 
 
 def _alternatives(patterns: list[str]) -> re.Pattern | None:
@@ -79,7 +82,8 @@ def question_kinds() -> dict[str, QuestionKind]:
         kinds[name] = QuestionKind(name, _alternatives(asks), tuple(spec.get("marks", [])), _alternatives(passage),
                                    _alternatives(spec.get("sentence", passage)), tuple(spec.get("units", [])),
                                    _alternatives(spec.get("strong", [])),
-                                   bool(spec.get("confident_needs_strong", False)))
+                                   bool(spec.get("confident_needs_strong", False)),
+                                   bool(spec.get("strong_sentence", True)))
     return kinds
 
 
@@ -89,6 +93,12 @@ _SHARE = re.compile(r"\d+\s*/\s*\d+|[一二三四五六七八九十]+分之[一�
 
 # The term a definition defines: 本法所称慈善组织，是指…… defines 慈善组织.
 _DEFINED_TERM = re.compile(r"所称(?:的)?[“\"]?([^，,。；“”\"]{1,30}?)[”\"]?[，,]?(?:是指|指)")
+
+
+def strong_picks_sentence(cue: Cue | None) -> bool:
+    """Whether the strong wording of ``cue``'s kind chooses the answer sentence on its own."""
+    kind = question_kinds().get(cue.kind) if cue is not None and cue.kind else None
+    return kind is not None and kind.strong is not None and kind.strong_sentence
 
 
 def confidently_answers(cue: Cue, text: str) -> bool:
@@ -120,7 +130,10 @@ def answers_kind(cue: Cue | None, text: str, *, sentence: bool = False, strong: 
         return False
     if strong:
         kind = question_kinds().get(cue.kind)
-        return kind is not None and kind.strong is not None and bool(kind.strong.search(text))
+        if kind is None or kind.strong is None or not kind.strong.search(text):
+            return False
+        # 三人以上 is the rule for 几个人, 10万元以上 is not.
+        return cue.kind != "quantity" or not cue.units or answers_kind(cue, text, sentence=sentence)
     if cue.kind == "list":
         return any(is_list_lead(line) for line in text.splitlines()) if not sentence else is_list_lead(text)
     if cue.kind in ("quantity", "date", "period") and cue.units:
