@@ -254,6 +254,22 @@ def test_of_several_bounds_the_one_on_what_is_asked_answers(question, bound):
     assert bound in answer(BOUNDS_ARTICLE, question)
 
 
+@pytest.mark.parametrize("question, kind", [
+    ("示例互助会几年召开一次会员大会", "period"),
+    ("示例互助会理事会多少个月换届一次", "period"),
+    # A count of years without 一次 asks for the figure.
+    ("示例互助会理事会任期几年", "quantity"),
+    ("登记机关几天内给结果", "quantity"),
+])
+def test_how_many_years_to_once_asks_how_often(question, kind):
+    assert analyze(question)[1].kind == kind
+
+
+def test_every_so_many_years_answers_how_often():
+    cue = analyze("示例互助会几年召开一次会员大会")[1]
+    assert answers_kind(cue, fold("会员大会每五年举行一次，由理事会召集。"), strong=True)
+
+
 def test_a_who_question_is_answered_by_the_body():
     assert answer(BODY_ARTICLE, "章程变更由谁核准").startswith("章程的变更由登记机关核准。")
 

@@ -43,7 +43,8 @@ REAL_MIN_ABSTAINED = 38
 # Hybrid search on their 37 answerable questions: R@1 0.68 (25), R@5 0.81 (30) since the reckoning
 # kind (怎么算); 0.65 / 0.78 when the conditions bonus came to ask for the act the question names
 # (acts.txt); 0.57 / 0.78 before.
-REAL_MINIMUMS = {"R@1": 0.67, "R@5": 0.81}
+# 0.703 / 0.811 since 几年……一次 asks how often.
+REAL_MINIMUMS = {"R@1": 0.7, "R@5": 0.81}
 # The held-out real questions (eval/real_questions/heldout.jsonl): other pages, labelled before
 # pbdocs was run on them and never tuned on. Measured at 9d6fca2 (hybrid): 43 answerable, R@1 0.51,
 # R@5 0.81; 8 confident answers, all right; all 22 unanswerable abstained. 0.558 / 0.814 after the

@@ -32,6 +32,8 @@ _AMOUNT = re.compile(
 )
 _ASK_AMOUNT = re.compile(r"(多少|几)(个月|块钱|个人|[天日年月人名位个家次项岁届钱元万倍])?")
 _LIST_LEAD = re.compile(r"[：:]\s*$")
+_PERIOD_COUNTERS = frozenset({"年", "个月", "月", "天", "日", "届"})
+_ONCE = re.compile(r"[^，,。？?]{0,10}?一次")
 
 
 @dataclass(frozen=True)
@@ -215,7 +217,11 @@ def analyze(question: str) -> tuple[str, Cue]:
         nonlocal cue
         counter = m.group(2)
         if cue is None or cue.kind == "list":
-            cue = Cue("quantity", _units().get(counter, ()) if counter else ())
+            kind = "quantity"
+            if counter in _PERIOD_COUNTERS and _ONCE.match(m.string, m.end()):
+                # 几年召开一次, 多少个月换届一次 ask how often: 每五年举行一次 answers.
+                kind = "period"
+            cue = Cue(kind, _units().get(counter, ()) if counter else ())
         return " "
 
     text = _ASK_AMOUNT.sub(amount, text)
