@@ -254,6 +254,10 @@ def test_of_several_bounds_the_one_on_what_is_asked_answers(question, bound):
     assert bound in answer(BOUNDS_ARTICLE, question)
 
 
+def test_an_item_holding_the_amount_asked_answers_without_its_lead():
+    assert answer(BOUNDS_ARTICLE, "最少要几个会员").startswith("（一）有30个以上的会员")
+
+
 @pytest.mark.parametrize("question, kind", [
     ("示例互助会几年召开一次会员大会", "period"),
     ("示例互助会理事会多少个月换届一次", "period"),

@@ -90,8 +90,10 @@ def best_answer(text: str, term_weights: Mapping[str, float], cue: Cue | None = 
     while best > 0 and _rule_share(text[spans[best][0]:spans[best][1]], term_weights) < 1.0:
         best -= 1
     # An item of a list answers with the sentence that leads into the list (应当提交下列材料：
-    # （一）申办报告): without it the item does not say what it is an item of.
-    if is_list_item(text[spans[best][0]:spans[best][1]]):
+    # （一）申办报告): without it the item does not say what it is an item of. An item that holds
+    # the kind of answer asked (（一）有50个以上的会员 for 多少人) answers alone.
+    item = text[spans[best][0]:spans[best][1]]
+    if is_list_item(item) and not _fits(item, cue):
         lead = best - 1
         while lead >= 0 and is_list_item(text[spans[lead][0]:spans[lead][1]]):
             lead -= 1
