@@ -166,8 +166,12 @@ def test_article_labels_and_words_with_numerals_are_not_amounts(text):
     ("公益支出不能少于收入的百分之几", "quantity", "%"),
     ("年度报告几月份之前要交", "date", "月"),
     ("境外非政府组织归哪个部门登记", "agency", None),
-    # Materials are asked as conditions (question_types.toml): 提交下列文件 answers.
-    ("登记要交哪些材料", "conditions", None),
+    # Conditions, materials and steps are three kinds (question_types.toml): 具备下列条件,
+    # 提交下列文件 and 应当经……审查同意 answer them.
+    ("登记要交哪些材料", "materials", None),
+    ("登记要走哪些程序", "procedure", None),
+    ("登记需要什么条件", "conditions", None),
+    ("怎么申请登记", "conditions", None),
     ("社会组织党建工作的意义", None, None),
 ])
 def test_questions_say_what_kind_of_answer_they_want(question, kind, unit):

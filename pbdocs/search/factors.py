@@ -50,7 +50,7 @@ _BACKGROUND_FACTOR = 0.7
 # 每年至少召开) gets this bonus instead of _CUE_BONUS.
 _STRONG_CUE_BONUS = 1.0
 # Kinds whose bonus needs the passage to name the act the question asks about (acts.txt).
-_ACT_KINDS = frozenset({"conditions"})
+_ACT_KINDS = frozenset({"conditions", "materials", "procedure"})
 # A passage giving a wording: 统一表述为, or a quotation long enough to be a clause.
 _WORDING = re.compile(r"表述为|“[^”]{20,}”")
 # Tuned on the STARD development half (benchmarks/stard.py): 0.1 / 0.15 / 0.2 / 0.3 gave nDCG@10
