@@ -74,7 +74,7 @@ DEV2_MIN_ABSTAINED = 16
 # may be one; its label, 第一百七十八条, is marked doubtful), 15 of 15 unanswerable abstained.
 # Since 谁可以 asks who may: R@1 0.551, Answer@1 0.510; 0.571 / 0.531 with the conditions,
 # documents and steps apart.
-DEV3_MINIMUMS = {"R@1": 0.57, "R@5": 0.79, "Answer@1": 0.53}
+DEV3_MINIMUMS = {"R@1": 0.57, "R@5": 0.81, "Answer@1": 0.53}
 DEV3_MIN_CONFIDENT = 6
 # Since 不能 in a 哪些 question asks for prohibitions, that sixth is no longer confident.
 DEV3_MAX_CONFIDENT_WRONG = 0

@@ -224,3 +224,12 @@ def test_best_answer_for_who_questions_prefers_the_sentence_naming_a_body(cue, e
             "申请材料由登记管理机关负责审查并核实其真实性。")
     a, b = best_answer(text, {"申请材料": 2.0}, cue)
     assert text[a:b] == expected
+
+
+def test_each_lay_word_has_one_line_of_official_wordings():
+    # A second line for the same word would silently replace the first (synonyms() keeps the last).
+    from importlib import resources
+
+    text = resources.files("pbdocs.data.search").joinpath("synonyms.txt").read_text(encoding="utf-8")
+    words = [line.split("\t")[0] for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    assert len(words) == len(set(words)), sorted(w for w in set(words) if words.count(w) > 1)
