@@ -38,7 +38,8 @@ LAY_MAX_CONFIDENT_WRONG = 0
 # The real questions people asked (eval/real_questions): measured 8 confident answers, 7 right
 # (precision 0.875), 38 of the 39 questions the corpus cannot answer abstained on.
 REAL_MIN_PRECISION = 0.85
-REAL_MIN_CONFIDENT = 8
+# 9 right of 10 since a first hit in the kind's wording needs a lower cosine and lead.
+REAL_MIN_CONFIDENT = 9
 REAL_MIN_ABSTAINED = 38
 # Hybrid search on their 37 answerable questions: R@1 0.68 (25), R@5 0.81 (30) since the reckoning
 # kind (怎么算); 0.65 / 0.78 when the conditions bonus came to ask for the act the question names
@@ -53,7 +54,7 @@ REAL_MINIMUMS = {"R@1": 0.72, "R@5": 0.83}
 # 0.605 / 0.814 after bounds rank an amount's passage. A failure here means a change lost ground out
 # of sample: look at the method, not at the failing questions.
 HELDOUT_MINIMUMS = {"R@1": 0.6, "R@5": 0.81}
-HELDOUT_MIN_CONFIDENT = 8
+HELDOUT_MIN_CONFIDENT = 13
 HELDOUT_MIN_ABSTAINED = 22
 # The second development set of real questions (eval/real_questions/dev2.jsonl, 56 further sites,
 # labelled before any run; 46 answerable). Measured when it arrived: R@1 0.413, R@5 0.826,
@@ -64,7 +65,7 @@ HELDOUT_MIN_ABSTAINED = 22
 # Since 应如何处理 asks for the consequence: R@1 0.522, Answer@1 0.435; 0.543 / 0.457 with the
 # conditions, documents and steps apart.
 DEV2_MINIMUMS = {"R@1": 0.54, "R@5": 0.82, "Answer@1": 0.45}
-DEV2_MIN_CONFIDENT = 8
+DEV2_MIN_CONFIDENT = 9
 DEV2_MAX_CONFIDENT_WRONG = 1
 DEV2_MIN_ABSTAINED = 16
 # The third (eval/real_questions/dev3.jsonl, 58 further sites, labelled before any run; 49
@@ -75,7 +76,7 @@ DEV2_MIN_ABSTAINED = 16
 # Since 谁可以 asks who may: R@1 0.551, Answer@1 0.510; 0.571 / 0.531 with the conditions,
 # documents and steps apart.
 DEV3_MINIMUMS = {"R@1": 0.57, "R@5": 0.81, "Answer@1": 0.53}
-DEV3_MIN_CONFIDENT = 6
+DEV3_MIN_CONFIDENT = 7
 # Since 不能 in a 哪些 question asks for prohibitions, that sixth is no longer confident.
 DEV3_MAX_CONFIDENT_WRONG = 0
 DEV3_MIN_ABSTAINED = 15
@@ -268,17 +269,26 @@ def test_off_topic_questions_get_no_confident_answer(searcher, question):
     assert result.message == "没有找到可信的答案：语料库似乎没有涉及这个问题。"
 
 
-@pytest.mark.parametrize("question, article", [
-    ("成立一个协会要满足什么条件", "第十条"),
-    ("加入党组织日期怎么算", "第七条"),
-])
-def test_a_right_first_hit_in_few_of_the_question_s_words_is_still_shown(searcher, question, article):
+def test_a_right_first_hit_in_few_of_the_question_s_words_is_still_shown(searcher):
     # Fewer than 35% of the question's words are in the article; hybrid search shows it by meaning.
     if searcher.dense is None:
         pytest.skip("the dense stage is what tells it apart; the rerank extra is not installed")
-    result = searcher.search(question, k=3)
-    assert result.hits[0].article == article
+    result = searcher.search("加入党组织日期怎么算", k=3)
+    assert result.hits[0].article == "第七条"
     assert result.related and result.message == "没有把握的答案：下面是最接近的条文，未必回答了这个问题，仅供参考。"
+
+
+@pytest.mark.parametrize("question, title, article", [
+    ("成立一个协会要满足什么条件", "社会团体登记管理条例", "第十条"),
+    ("民办非企业怎么申请", "民办非企业单位登记管理暂行条例", "第八条"),
+])
+def test_a_first_hit_in_the_wording_of_the_kind_asked_answers_with_confidence(searcher, question, title, article):
+    # 应当具备下列条件 for 什么条件: a lower cosine and lead suffice (searcher.MIN_COSINE_KIND).
+    if searcher.dense is None:
+        pytest.skip("confidence is calibrated for hybrid search; the rerank extra is not installed")
+    result = searcher.search(question, k=3)
+    assert (result.hits[0].title, result.hits[0].article) == (title, article)
+    assert result.confident
 
 
 @pytest.mark.parametrize("query, title, article", [

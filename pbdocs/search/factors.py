@@ -31,6 +31,8 @@ __all__ = [
     "active_factors",
     "adjusted_score",
     "CITED_WEIGHT",
+    "STRONG_CUE_BONUS",
+    "answer_kind",
     "cited_multiplier",
     "coverage",
     "known_word_coverage",
@@ -48,7 +50,7 @@ _COORDINATION = 0.5
 _BACKGROUND_FACTOR = 0.7
 # A passage with the wording that defines the kind's answer (本法所称……是指, 应当具备下列条件,
 # 每年至少召开) gets this bonus instead of _CUE_BONUS.
-_STRONG_CUE_BONUS = 1.0
+STRONG_CUE_BONUS = 1.0
 # Kinds whose bonus needs the passage to name the act the question asks about (acts.txt).
 _ACT_KINDS = frozenset({"conditions", "materials", "procedure"})
 # A passage giving a wording: 统一表述为, or a quotation long enough to be a clause.
@@ -151,7 +153,7 @@ def answer_kind(plan: QueryPlan, candidate: Candidate) -> float:
     strong = answers_kind(cue, body, strong=True)
     if strong and cue.kind == "definition":
         strong = defines_asked_term(body, fold(plan.query.normalized))
-    return _STRONG_CUE_BONUS if strong else _CUE_BONUS
+    return STRONG_CUE_BONUS if strong else _CUE_BONUS
 
 
 def _names_acts(plan: QueryPlan, candidate: Candidate) -> bool:
