@@ -53,7 +53,8 @@ REAL_MINIMUMS = {"R@1": 0.72, "R@5": 0.83}
 # unit-bound amounts and the definition of the term asked (changes chosen on the development sets);
 # 0.605 / 0.814 after bounds rank an amount's passage. A failure here means a change lost ground out
 # of sample: look at the method, not at the failing questions.
-HELDOUT_MINIMUMS = {"R@1": 0.6, "R@5": 0.81}
+# 0.628 at dense weight 0.6 (chosen on the development sets).
+HELDOUT_MINIMUMS = {"R@1": 0.62, "R@5": 0.81}
 HELDOUT_MIN_CONFIDENT = 13
 HELDOUT_MIN_ABSTAINED = 22
 # The second development set of real questions (eval/real_questions/dev2.jsonl, 56 further sites,
@@ -64,10 +65,11 @@ HELDOUT_MIN_ABSTAINED = 22
 # unanswerable abstained.
 # Since 应如何处理 asks for the consequence: R@1 0.522, Answer@1 0.435; 0.543 / 0.457 with the
 # conditions, documents and steps apart.
-DEV2_MINIMUMS = {"R@1": 0.54, "R@5": 0.82, "Answer@1": 0.45}
-DEV2_MIN_CONFIDENT = 9
-DEV2_MAX_CONFIDENT_WRONG = 1
-DEV2_MIN_ABSTAINED = 16
+# At dense weight 0.6: 0.587 / 0.826 / 0.478, 8 confident, all right, 17 of 17 abstained.
+DEV2_MINIMUMS = {"R@1": 0.58, "R@5": 0.82, "Answer@1": 0.47}
+DEV2_MIN_CONFIDENT = 8
+DEV2_MAX_CONFIDENT_WRONG = 0
+DEV2_MIN_ABSTAINED = 17
 # The third (eval/real_questions/dev3.jsonl, 58 further sites, labelled before any run; 49
 # answerable, more amounts, periods, bodies, conditions, prohibitions and permissions). When it
 # arrived: R@1 0.531, R@5 0.796, Answer@1 0.49; 7 confident, 5 right. After the criminal kind: the
@@ -75,7 +77,8 @@ DEV2_MIN_ABSTAINED = 16
 # may be one; its label, 第一百七十八条, is marked doubtful), 15 of 15 unanswerable abstained.
 # Since 谁可以 asks who may: R@1 0.551, Answer@1 0.510; 0.571 / 0.531 with the conditions,
 # documents and steps apart.
-DEV3_MINIMUMS = {"R@1": 0.57, "R@5": 0.81, "Answer@1": 0.53}
+# At dense weight 0.6: 0.612 / 0.837 / 0.571.
+DEV3_MINIMUMS = {"R@1": 0.61, "R@5": 0.83, "Answer@1": 0.57}
 DEV3_MIN_CONFIDENT = 7
 # Since 不能 in a 哪些 question asks for prohibitions, that sixth is no longer confident.
 DEV3_MAX_CONFIDENT_WRONG = 0
