@@ -77,8 +77,8 @@ DEV2_MIN_ABSTAINED = 17
 # may be one; its label, 第一百七十八条, is marked doubtful), 15 of 15 unanswerable abstained.
 # Since 谁可以 asks who may: R@1 0.551, Answer@1 0.510; 0.571 / 0.531 with the conditions,
 # documents and steps apart.
-# At dense weight 0.6: 0.612 / 0.837 / 0.571.
-DEV3_MINIMUMS = {"R@1": 0.61, "R@5": 0.83, "Answer@1": 0.57}
+# At dense weight 0.6: 0.612 / 0.837 / 0.571; 0.633 / 0.837 / 0.592 since 如何报批 asks for the steps.
+DEV3_MINIMUMS = {"R@1": 0.63, "R@5": 0.83, "Answer@1": 0.59}
 DEV3_MIN_CONFIDENT = 7
 # Since 不能 in a 哪些 question asks for prohibitions, that sixth is no longer confident.
 DEV3_MAX_CONFIDENT_WRONG = 0

@@ -172,6 +172,7 @@ def test_article_labels_and_words_with_numerals_are_not_amounts(text):
     ("登记要走哪些程序", "procedure", None),
     ("登记需要什么条件", "conditions", None),
     ("怎么申请登记", "conditions", None),
+    ("与境外组织合作应当如何报批", "procedure", None),
     ("社会组织党建工作的意义", None, None),
 ])
 def test_questions_say_what_kind_of_answer_they_want(question, kind, unit):
