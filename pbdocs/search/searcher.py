@@ -481,8 +481,9 @@ class Searcher:
             # on and 9 of 20 on the held-out ones. It answers with confidence only the article a
             # question names, and lists its hits otherwise.
             return False
-        folded = self.reader.passage_and_folded(ranking.ranked[0][0])[1]
-        if not self._on_subject(plan, ranking.ranked[0][0], folded):
+        pid = ranking.ranked[0][0]
+        passage, folded = self.reader.passage_and_folded(pid)
+        if not self._on_subject(plan, pid, folded):
             return False
         if not confidently_answers(plan.query.cue, folded):
             return False
@@ -490,14 +491,9 @@ class Searcher:
         lead = first.score / ranking.runner_up if ranking.runner_up > 0 else float("inf")
         known = known_word_coverage(folded, plan, folded=True)
         agrees = ((cosine >= MIN_COSINE and lead >= MIN_LEAD) or (cosine >= MIN_COSINE_CLEAR and lead >= CLEAR_LEAD)
-                  or (cosine >= MIN_COSINE_KIND and lead >= MIN_LEAD_KIND and self._in_kind_wording(plan, ranking)))
+                  or (cosine >= MIN_COSINE_KIND and lead >= MIN_LEAD_KIND
+                      and answer_kind(plan, Candidate(pid, passage, 1.0, 0.0, folded)) >= STRONG_CUE_BONUS))
         return share >= MIN_COVERAGE_HYBRID and known >= MIN_KNOWN_COVERAGE and agrees
-
-    def _in_kind_wording(self, plan: QueryPlan, ranking: _Ranking) -> bool:
-        """Whether the first hit holds the wording that defines the kind of answer asked for."""
-        pid = ranking.ranked[0][0]
-        passage, folded = self.reader.passage_and_folded(pid)
-        return answer_kind(plan, Candidate(pid, passage, 1.0, 0.0, folded)) >= STRONG_CUE_BONUS
 
     def _on_subject(self, plan: QueryPlan, pid: int, folded: str) -> bool:
         """Whether a hit is about what the question names: every word of the question that a rule's
@@ -531,7 +527,9 @@ class Searcher:
         plan = self.plan(Query.parse(question))
         scores = self.reader.matrix.scores(plan.columns.items())
         prior = self.reader.cited
-        first = scores * cited_multiplier(prior) if any(f.name == "cited" for f in factors) else scores
+        # Both sides take their candidates under the citation prior, unless it is switched off.
+        weight = cited_multiplier(prior) if any(f.name == "cited" for f in factors) else 1.0
+        first = scores * weight
         n = max(k, _CANDIDATES)
         pool = [int(i) for i in _top(first, n) if scores[i] > 0]
         cosines = None
@@ -541,9 +539,7 @@ class Searcher:
             # The dense side takes its candidates under the same citation prior as the lexical
             # side (closeness above the typical passage, times the prior): over the national laws
             # the article asked about is more often in a much-cited law (STARD R@100 0.809 -> 0.830).
-            closeness = cosines - float(np.median(cosines))
-            if any(f.name == "cited" for f in factors):
-                closeness = closeness * cited_multiplier(prior)
+            closeness = (cosines - float(np.median(cosines))) * weight
             pool.extend(int(i) for i in _top(closeness, n) if int(i) not in lexical)
         stage = self._first_stage(pool, scores, cosines)
         adjusted: dict[int, float] = {}
