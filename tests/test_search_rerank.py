@@ -87,7 +87,9 @@ def _articles(searcher, question):
 def test_vectors_are_stored_beside_the_index_as_int8_with_a_scale(index):
     meta = json.loads((index / "meta.json").read_text(encoding="utf-8"))
     info = json.loads((index / VECTORS_META).read_text(encoding="utf-8"))
-    assert info == {"model": "fake-encoder", "n_passages": meta["n_passages"], "index_built_at": meta["built_at"]}
+    # Each article is one sentence: its sentence's vector would be its own, so none is stored.
+    assert info == {"model": "fake-encoder", "n_passages": meta["n_passages"], "n_sentences": 0,
+                    "index_built_at": meta["built_at"]}
     # Readable like the index files beside them, not private like a temporary file.
     assert (index / VECTORS).stat().st_mode & 0o777 == (index / "meta.json").stat().st_mode & 0o777
     vectors = PassageVectors.load(index, meta)
@@ -111,6 +113,79 @@ def test_the_dense_stage_finds_a_passage_sharing_no_word_with_the_question(tmp_p
     hybrid = Searcher.load(tmp_path / "idx", dense=False)
     assert rerank.attach(hybrid, encoder) and hybrid.mode == "hybrid"
     assert hybrid.search("多久碰头", k=1).hits[0].article == "第五条"
+
+
+# An article of three duties; the question asks about the third only.
+DUTIES = ("第六条 理事会负责执行会员大会的决议，选举和罢免会长。理事会决定会员的吸收和除名。"
+          "理事会负责筹备召开会员大会，并向大会报告工作。")
+
+
+@pytest.fixture(scope="module")
+def duties_index(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("duties") / "docs"
+    folder.mkdir()
+    (folder / "示例会费办法.md").write_text("# 示例会费办法\n\n" + "\n\n".join([*ARTICLES, DUTIES]) + "\n",
+                                      encoding="utf-8")
+    target = folder.parent / "idx"
+    build([folder], target, encoder=FakeEncoder({"筹备": "prepare"}))
+    return target
+
+
+def test_each_sentence_of_a_passage_of_several_has_its_own_vector(duties_index):
+    searcher = Searcher.load(duties_index, dense=False)
+    vectors = PassageVectors.load(duties_index, searcher.reader.meta)
+    duties = next(i for i in range(searcher.reader.n_passages) if searcher.reader.passage(i).article == "第六条")
+    assert vectors.sentences is not None and list(vectors.owners) == [duties] * 3
+    assert rerank.sentence_texts(searcher.reader.passage(duties))[2].endswith("并向大会报告工作。")
+    assert all(rerank.sentence_texts(searcher.reader.passage(i)) == [] for i in range(4))
+
+
+def test_a_passage_is_ranked_by_its_closest_sentence_too(duties_index):
+    # The third sentence alone means what the question asks; the whole article, less so.
+    searcher = Searcher.load(duties_index, dense=False)
+    assert rerank.attach(searcher, FakeEncoder({"筹备": "prepare"}))
+    stage = searcher.dense
+    question = "谁来筹备大会"
+    cosines = stage.cosines(question)
+    closeness = stage.closeness(question, cosines)
+    duties = int(np.asarray(stage.vectors.owners)[0])
+    query = FakeEncoder({"筹备": "prepare"}).queries([question])[0]
+    third = FakeEncoder({"筹备": "prepare"}).passages([rerank.sentence_texts(
+        searcher.reader.passage(duties))[2]])[0]
+    assert third @ query > cosines[duties]
+    expected = (1 - rerank.FOCUS_SHARE) * cosines[duties] + rerank.FOCUS_SHARE * (third @ query)
+    assert closeness[duties] == pytest.approx(expected, abs=0.02)
+    # A passage of one sentence keeps its cosine.
+    others = [i for i in range(len(cosines)) if i != duties]
+    assert np.allclose(closeness[others], cosines[others], atol=1e-6)
+
+
+def test_vectors_stored_before_sentence_vectors_are_searched_by_the_passages_alone(duties_index, tmp_path):
+    import shutil
+
+    old = tmp_path / "idx"
+    shutil.copytree(duties_index, old)
+    info = json.loads((old / VECTORS_META).read_text(encoding="utf-8"))
+    del info["n_sentences"]
+    (old / VECTORS_META).write_text(json.dumps(info), encoding="utf-8")
+    (old / rerank.SENTENCES).unlink()
+    (old / rerank.SENTENCE_OWNERS).unlink()
+    searcher = Searcher.load(old, dense=False)
+    assert rerank.attach(searcher, FakeEncoder()) and searcher.dense.vectors.sentences is None
+    cosines = searcher.dense.cosines("筹备大会")
+    assert searcher.dense.closeness("筹备大会", cosines) is cosines
+    assert searcher.search("筹备大会", k=1).hits[0].article == "第六条"
+
+
+def test_sentence_vectors_that_do_not_match_their_description_leave_search_lexical(duties_index, tmp_path):
+    import shutil
+
+    broken = tmp_path / "idx"
+    shutil.copytree(duties_index, broken)
+    np.save(broken / rerank.SENTENCE_OWNERS, np.asarray([0, 99, 0], dtype=np.int32))
+    searcher = Searcher.load(broken, dense=False)
+    assert PassageVectors.load(broken, searcher.reader.meta) is None
+    assert not rerank.attach(searcher, FakeEncoder()) and searcher.mode == "lexical"
 
 
 def test_an_interrupted_encoding_resumes_from_the_vector_cache(corpus, tmp_path):

@@ -13,7 +13,7 @@ from pbdocs import open_searcher
 from pbdocs.search import Searcher, rerank
 from pbdocs.search.corpus import PACKAGED_INDEX, Corpus
 from pbdocs.search.index import FORMAT_VERSION
-from pbdocs.search.rerank import PassageVectors, passage_text
+from pbdocs.search.rerank import PassageVectors, passage_text, sentence_texts
 from pbdocs.search.searcher import index_is_fresh
 from pbdocs.search.tokenize import data_fingerprint
 
@@ -28,9 +28,10 @@ def test_the_shipped_index_is_the_bundled_corpus_s():
     assert meta["fingerprint"] == Corpus.load(REPO / "corpus").fingerprint(), STALE
     assert index_is_fresh(PACKAGED_INDEX, Corpus.load(REPO / "corpus"), check_mtime=False)
     assert PassageVectors.describe(PACKAGED_INDEX, meta) == "current", STALE
-    # A few MB, and without the 16 MB segmenter dictionary.
+    # A few MB (the passages, their BM25 matrix, and 388 bytes a passage and a sentence of vectors),
+    # and without the 16 MB segmenter dictionary.
     size = sum(p.stat().st_size for p in PACKAGED_INDEX.rglob("*") if p.is_file())
-    assert size < 8_000_000 and not (PACKAGED_INDEX / "prefixdict").exists()
+    assert size < 10_000_000 and not (PACKAGED_INDEX / "prefixdict").exists()
 
 
 def test_the_default_search_opens_the_shipped_index_and_builds_nothing(tmp_path):
@@ -45,12 +46,24 @@ def test_the_shipped_vectors_are_what_the_model_gives_for_a_sample_of_passages()
     searcher = Searcher.load(PACKAGED_INDEX)
     assert searcher.mode == "hybrid"
     vectors = PassageVectors.load(PACKAGED_INDEX, searcher.reader.meta)
+    encoder = rerank.default_encoder()
     sample = np.linspace(0, searcher.reader.n_passages - 1, 6).astype(int).tolist()
-    fresh = rerank.default_encoder().passages([passage_text(searcher.reader.passage(i)) for i in sample])
-    stored = vectors.rows[sample]
+    fresh = encoder.passages([passage_text(searcher.reader.passage(i)) for i in sample])
+    assert _cosines(fresh, vectors.rows[sample]).min() > 0.99
+    # And a sample of sentences, each of the passage its owner row names.
+    assert vectors.sentences is not None and len(vectors.sentences) > searcher.reader.n_passages
+    picked = np.linspace(0, len(vectors.sentences) - 1, 6).astype(int).tolist()
+    texts = []
+    for row in picked:
+        owner = int(vectors.owners[row])
+        first = int(np.searchsorted(np.asarray(vectors.owners), owner))
+        texts.append(sentence_texts(searcher.reader.passage(owner))[row - first])
+    assert _cosines(encoder.passages(texts), vectors.sentences[picked]).min() > 0.99
+
+
+def _cosines(fresh: np.ndarray, stored: np.ndarray) -> np.ndarray:
     stored = stored["v"].astype(np.float32) * stored["scale"][:, None]
-    cosines = np.sum(fresh * stored, axis=1) / np.linalg.norm(stored, axis=1)
-    assert cosines.min() > 0.99, cosines
+    return np.sum(fresh * stored, axis=1) / np.linalg.norm(stored, axis=1)
 
 
 class _NoEncoding:
@@ -69,10 +82,14 @@ def test_a_rebuild_after_ingest_reuses_the_shipped_vectors(tmp_path):
     meta = json.loads((PACKAGED_INDEX / "meta.json").read_text(encoding="utf-8"))
     stored = PassageVectors.load(PACKAGED_INDEX, meta)
     cache = rerank.VectorCache(tmp_path / "vectors", stored.model)
-    assert rerank.seed_cache(cache, PACKAGED_INDEX) == meta["n_passages"]
-    assert rerank.seed_cache(cache, PACKAGED_INDEX) == 0
     reader = Searcher.load(PACKAGED_INDEX, dense=False).reader
-    texts = [passage_text(reader.passage(i)) for i in range(reader.n_passages)]
+    passages = [reader.passage(i) for i in range(reader.n_passages)]
+    whole = [passage_text(p) for p in passages]
+    sentences = [t for p in passages for t in sentence_texts(p)]
+    # A sentence may be word for word another version's whole article: cached once, as that.
+    assert rerank.seed_cache(cache, PACKAGED_INDEX) == len(whole) + sum(t not in set(whole) for t in sentences)
+    assert rerank.seed_cache(cache, PACKAGED_INDEX) == 0
+    texts = whole + sentences
     rows = rerank.encode_texts(texts, _NoEncoding(stored.model), cache=rerank.VectorCache(tmp_path / "vectors",
                                                                                           stored.model))
-    assert np.array_equal(rows["v"], np.asarray(stored.rows["v"]))
+    assert np.array_equal(rows["v"], np.concatenate([stored.rows["v"], stored.sentences["v"]]))

@@ -532,16 +532,19 @@ class Searcher:
         first = scores * weight
         n = max(k, _CANDIDATES)
         pool = [int(i) for i in _top(first, n) if scores[i] > 0]
-        cosines = None
+        cosines = closeness = None
         if self.dense is not None:
+            # Ranking counts a passage's closest sentence too; confidence keeps the whole
+            # passage's cosine, on which its thresholds were measured.
             cosines = self.dense.cosines(plan.query.normalized)
+            closeness = self.dense.closeness(plan.query.normalized, cosines)
             lexical = set(pool)
             # The dense side takes its candidates under the same citation prior as the lexical
             # side (closeness above the typical passage, times the prior): over the national laws
             # the article asked about is more often in a much-cited law (STARD R@100 0.809 -> 0.830).
-            closeness = (cosines - float(np.median(cosines))) * weight
-            pool.extend(int(i) for i in _top(closeness, n) if int(i) not in lexical)
-        stage = self._first_stage(pool, scores, cosines)
+            above = (closeness - float(np.median(closeness))) * weight
+            pool.extend(int(i) for i in _top(above, n) if int(i) not in lexical)
+        stage = self._first_stage(pool, scores, closeness)
         adjusted: dict[int, float] = {}
         passages: dict[int, Passage] = {}
         for pid in pool:
@@ -557,13 +560,13 @@ class Searcher:
         runner_up = adjusted[ranked[1]] if len(ranked) > 1 else 0.0
         return _Ranking(plan, [(pid, adjusted[pid]) for pid in ranked[:k]], passages, cosines, runner_up)
 
-    def _first_stage(self, pool: list[int], scores: np.ndarray, cosines: np.ndarray | None) -> dict[int, float]:
+    def _first_stage(self, pool: list[int], scores: np.ndarray, closeness: np.ndarray | None) -> dict[int, float]:
         """Each candidate's score before the factors: BM25's alone in lexical search; in hybrid
-        search ``(1 - w) * bm25 + w * cosine``, each scaled to [0, 1] over the candidates."""
-        if cosines is None or not pool:
+        search ``(1 - w) * bm25 + w * closeness``, each scaled to [0, 1] over the candidates."""
+        if closeness is None or not pool:
             return {pid: float(scores[pid]) for pid in pool}
         lexical = np.asarray([scores[pid] for pid in pool], dtype=np.float64)
-        dense = np.asarray([cosines[pid] for pid in pool], dtype=np.float64)
+        dense = np.asarray([closeness[pid] for pid in pool], dtype=np.float64)
         top = float(lexical.max())
         lexical = lexical / top if top > 0 else lexical
         low, high = float(dense.min()), float(dense.max())
