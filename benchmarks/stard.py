@@ -255,6 +255,40 @@ def _pool_dense(searcher, items: list[dict], pool: int, cache_dir: Path):
     return PoolDense(PassageVectors(encoder.name, rows), encoder), len(wanted)
 
 
+def _with_sentences(searcher, items: list[dict], top: int, cache_dir: Path) -> int:
+    """Give the searcher's dense stage the sentence vectors of the passages in each question's
+    hybrid top ``top`` (encoded through the vector cache, resumable); returns how many passages.
+    The others keep their cosine as closeness, so this measures how sentence vectors reorder what
+    passage vectors already bring near the top, not what they would bring in from further down."""
+    import dataclasses
+
+    import numpy as np
+
+    from pbdocs.search.rerank import DenseStage, VectorCache, default_encoder, encode_texts, sentence_texts
+
+    wanted = sorted({pid for item in items for pid, _ in searcher.rank(item["问题"], top)})
+    texts: list[str] = []
+    owners: list[int] = []
+    for pid in wanted:
+        made = sentence_texts(searcher.reader.passage(pid))
+        texts.extend(made)
+        owners.extend([pid] * len(made))
+    started = time.perf_counter()
+
+    def progress(done: int, total: int) -> None:
+        if done == total or done % 1024 == 0:
+            print(f"  sentence vectors: {done}/{total} new ({time.perf_counter() - started:.0f} s)",
+                  file=sys.stderr, flush=True)
+
+    dense = searcher.dense
+    # Both cores for the encoding; the questions are then encoded on one, as a search does.
+    rows = encode_texts(texts, default_encoder(threads=2), cache=VectorCache(cache_dir, dense.encoder.name),
+                        progress=progress)
+    vectors = dataclasses.replace(dense.vectors, sentences=rows, owners=np.asarray(owners, dtype=np.int32))
+    searcher.dense = DenseStage(vectors, dense.encoder)
+    return len(wanted)
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from pbdocs.search import Searcher
     from pbdocs.search.factors import SCORE_FACTORS
@@ -268,6 +302,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
         searcher.dense, encoded = _pool_dense(searcher, items, args.pool, _cache_dir(args))
         print(f"hybrid over the lexical top {args.pool} of each question ({encoded} passages encoded), "
               f"dense weight {searcher.dense_weight}", flush=True)
+    if args.sentences_of_top and searcher.dense is not None:
+        alone = evaluate(searcher, items)
+        print(f"{'passage vectors alone':<28} n={len(items)}  " + "  ".join(f"{k} {v:.4f}" for k, v in alone.items()),
+              flush=True)
+        count = _with_sentences(searcher, items, args.sentences_of_top, _cache_dir(args))
+        print(f"with the sentence vectors of each question's top {args.sentences_of_top} ({count} passages)",
+              flush=True)
     print(f"mode: {searcher.mode}", flush=True)
     runs: list[tuple[str, tuple[str, ...]]] = [("as configured" if not args.disable else
                                                 "without " + ", ".join(args.disable), tuple(args.disable))]
@@ -303,6 +344,8 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("--lexical", action="store_true", help="without the dense stage")
     e.add_argument("--pool", type=int, default=0, help="hybrid over each question's lexical top N (see above)")
     e.add_argument("--cache", default=None, help="the vector cache folder")
+    e.add_argument("--sentences-of-top", type=int, default=0,
+                   help="also measure with the sentence vectors of each question's hybrid top N")
     c = sub.add_parser("encode", help="compute the passage vectors of the STARD index (resumable)")
     c.add_argument("--index", required=True)
     c.add_argument("--cache", default=None, help="the vector cache folder")
