@@ -21,9 +21,10 @@ Hybrid search needs every passage's vector. ``encode`` computes them (about 60,0
 on one shared core), resumable: every batch goes to a vector cache outside the repository
 (``--cache``, default ``$XDG_CACHE_HOME/pbdocs/stard-vectors``), ``--seconds`` stops after that
 long, and running it again goes on where it stopped; once all are encoded it stores them beside
-the index, and ``eval`` is hybrid from then on (``--lexical`` measures without). Sentence vectors
-(see pbdocs.search.rerank) are left out here: STARD's hybrid figures rank by passage vectors alone.
-Until then,
+the index, and ``eval`` is hybrid from then on (``--lexical`` measures without). ``encode
+--sentences`` also computes the vector of each sentence of a passage of several (see
+pbdocs.search.rerank), as ``pbdocs index build`` does; without it the index is ranked by its passage
+vectors alone. Until then,
 ``eval --pool K`` measures the hybrid ranking over the passages of the lexical top ``K`` of each
 question asked (encoding those, through the same cache; a passage outside the pool counts as the
 pool's least close): the dense stage then cannot bring in a passage from outside that pool, so the
@@ -183,27 +184,29 @@ def cmd_encode(args: argparse.Namespace) -> int:
     import numpy as np
 
     from pbdocs.search.index import IndexReader
-    from pbdocs.search.rerank import VectorCache, _encode_and_write, _Texts, default_encoder, encode_texts, passage_text
+    from pbdocs.search.rerank import VectorCache, _encode_and_write, _Texts, default_encoder, encode_texts
 
     reader = IndexReader.open(args.index)
     encoder = default_encoder(threads=args.threads)
     cache = VectorCache(_cache_dir(args), encoder.name)
-    texts = [passage_text(reader.passage(i)) for i in range(reader.n_passages)]
+    wanted = _Texts.of([reader.passage(i) for i in range(reader.n_passages)])
+    if not args.sentences:
+        # Passage vectors only, as the STARD figures before sentence vectors were measured: the
+        # search then ranks by the passages' cosines alone (rerank.DenseStage.closeness).
+        wanted = _Texts(wanted.passages, [], np.zeros(0, dtype=np.int32))
+    texts = wanted.passages + wanted.sentences
     started = time.perf_counter()
     step = 512
     for start in range(0, len(texts), step):
         if args.seconds and time.perf_counter() - started > args.seconds:
             done = sum(1 for t in texts if _known(cache, encoder, t))
-            print(f"stopped after {args.seconds} s: {done}/{len(texts)} passages encoded; run again to go on")
+            print(f"stopped after {args.seconds} s: {done}/{len(texts)} texts encoded; run again to go on")
             return 0
         encode_texts(texts[start:start + step], encoder, cache=cache)
         print(f"  {min(start + step, len(texts))}/{len(texts)} ({time.perf_counter() - started:.0f} s)",
               file=sys.stderr, flush=True)
-    # Passage vectors only: the sentences of 60,000 articles would take three times as long again.
-    # The search then ranks by the passages' cosines alone (rerank.DenseStage.closeness).
-    _encode_and_write(reader.folder, _Texts(texts, [], np.zeros(0, dtype=np.int32)), encoder,
-                      reader.meta["built_at"], cache=cache, progress=None)
-    print(f"{len(texts)} passage vectors stored in {reader.folder}")
+    _encode_and_write(reader.folder, wanted, encoder, reader.meta["built_at"], cache=cache, progress=None)
+    print(f"{len(wanted.passages)} passage and {len(wanted.sentences)} sentence vectors stored in {reader.folder}")
     return 0
 
 
@@ -351,6 +354,8 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--cache", default=None, help="the vector cache folder")
     c.add_argument("--threads", type=int, default=1)
     c.add_argument("--seconds", type=float, default=0, help="stop after this long (0: until done)")
+    c.add_argument("--sentences", action="store_true",
+                   help="also the vector of each sentence of a passage of several (about twice the texts)")
     args = parser.parse_args(argv)
     commands = {"build": cmd_build, "eval": cmd_eval, "encode": cmd_encode}
     return commands[args.command](args)
