@@ -419,10 +419,11 @@ class DenseStage:
             self._unit = _unit_rows(self.vectors.rows)
         return self._unit @ self._query_unit(question)
 
-    def closeness(self, question: str, cosines: np.ndarray) -> np.ndarray:
-        """Per passage, how close it is to ``question`` for ranking: its ``cosines`` (as
-        :meth:`cosines` gives them) mixed with its closest sentence's, FOCUS_SHARE of it; a passage
-        of one sentence, or an index without sentence vectors, keeps its cosine."""
+    def closeness(self, question: str) -> np.ndarray:
+        """Per passage, how close it is to ``question`` for ranking and confidence: its cosine
+        mixed with its closest sentence's, FOCUS_SHARE of it; a passage of one sentence, or an
+        index without sentence vectors, keeps its cosine."""
+        cosines = self.cosines(question)
         sentences, owners = self.vectors.sentences, self.vectors.owners
         if sentences is None or owners is None or not len(sentences):
             return cosines

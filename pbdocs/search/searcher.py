@@ -540,7 +540,7 @@ class Searcher:
         pool = [int(i) for i in _top(first, n) if scores[i] > 0]
         closeness = None
         if self.dense is not None:
-            closeness = self.dense.closeness(plan.query.normalized, self.dense.cosines(plan.query.normalized))
+            closeness = self.dense.closeness(plan.query.normalized)
             lexical = set(pool)
             # The dense side takes its candidates under the same citation prior as the lexical
             # side (closeness above the typical passage, times the prior): over the national laws
