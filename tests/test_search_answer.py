@@ -179,6 +179,14 @@ def test_whom_a_penalty_falls_on_is_not_the_body_in_charge():
     assert answers_kind(cue, in_charge, strong=True)
 
 
+def test_the_body_a_board_answers_to_is_not_the_body_in_charge():
+    cue = analyze("示例互助会的上级单位是哪个部门")[1]
+    assert cue.kind == "agency"
+    answers_to = fold("理事会由会员代表大会选举产生，向会员代表大会负责并报告工作。")
+    assert not answers_kind(cue, answers_to, strong=True)
+    assert answers_kind(cue, fold("上级示例互助会由本级人民政府民政部门负责指导。"), strong=True)
+
+
 @pytest.mark.parametrize("question", ["开展示例互助活动有哪些禁止性行为", "示例互助会有哪些违规行为会被处罚",
                                       "为什么不允许示例互助会在境外发展会员"])
 def test_a_list_of_prohibitions_asks_for_prohibitions(question):

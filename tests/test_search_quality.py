@@ -85,7 +85,7 @@ DEV2_MIN_ABSTAINED = 17
 # documents and steps apart.
 # At dense weight 0.6: 0.612 / 0.837 / 0.571; 0.633 / 0.837 / 0.592 since 如何报批 asks for the steps;
 # 0.653 / 0.837 / 0.612 with sentence vectors.
-DEV3_MINIMUMS = {"R@1": 0.65, "R@5": 0.83, "Answer@1": 0.61}
+DEV3_MINIMUMS = {"R@1": 0.67, "R@5": 0.83, "Answer@1": 0.63}
 # 8 since the confidence thresholds are read on the dense closeness (sentence vectors).
 DEV3_MIN_CONFIDENT = 8
 # Since 不能 in a 哪些 question asks for prohibitions, that sixth is no longer confident.
