@@ -152,6 +152,16 @@ def test_what_kind_of_body_something_is_asks_for_a_definition(question):
     assert analyze(question)[1].kind == "definition"
 
 
+@pytest.mark.parametrize("question", ["示例互助会属于什么性质", "示例互助会是社会团体吗?", "示例分会是独立法人吗"])
+def test_what_category_something_falls_in_asks_for_a_definition(question):
+    assert analyze(question)[1].kind == "definition"
+
+
+@pytest.mark.parametrize("question", ["示例互助会可以是发起人吗", "会员是必须缴费的吗", "这样募捐是合法的吗"])
+def test_is_it_allowed_stays_a_permission_though_it_says_是(question):
+    assert analyze(question)[1].kind == "permission"
+
+
 def test_an_article_saying_what_its_subject_is_defines_it():
     cue = analyze("示例互助会是个什么单位")[1]
     assert answers_kind(cue, fold("示例互助会是本市统一的互助组织，是从事互助工作的社会团体。"))

@@ -57,9 +57,9 @@ REAL_MINIMUMS = {"R@1": 0.75, "R@5": 0.83}
 # 0.605 / 0.814 after bounds rank an amount's passage. A failure here means a change lost ground out
 # of sample: look at the method, not at the failing questions.
 # 0.628 at dense weight 0.6 (chosen on the development sets); R@5 0.837 with sentence vectors.
-HELDOUT_MINIMUMS = {"R@1": 0.62, "R@5": 0.83}
+HELDOUT_MINIMUMS = {"R@1": 0.67, "R@5": 0.83}
 # 14 confident since the confidence thresholds are read on the dense closeness (sentence vectors).
-HELDOUT_MIN_CONFIDENT = 14
+HELDOUT_MIN_CONFIDENT = 16
 HELDOUT_MIN_ABSTAINED = 22
 # The second development set of real questions (eval/real_questions/dev2.jsonl, 56 further sites,
 # labelled before any run; 46 answerable). Measured when it arrived: R@1 0.413, R@5 0.826,
