@@ -152,6 +152,11 @@ def test_what_kind_of_body_something_is_asks_for_a_definition(question):
     assert analyze(question)[1].kind == "definition"
 
 
+@pytest.mark.parametrize("question", ["会员的权利和义务是什么", "示例互助会理事会的职责是什么", "收费的标准是什么"])
+def test_what_a_rule_lists_or_sets_is_not_a_definition(question):
+    assert analyze(question)[1].kind != "definition"
+
+
 @pytest.mark.parametrize("question", ["示例互助会属于什么性质", "示例互助会是社会团体吗?", "示例分会是独立法人吗"])
 def test_what_category_something_falls_in_asks_for_a_definition(question):
     assert analyze(question)[1].kind == "definition"

@@ -58,8 +58,9 @@ REAL_MINIMUMS = {"R@1": 0.75, "R@5": 0.83}
 # of sample: look at the method, not at the failing questions.
 # 0.628 at dense weight 0.6 (chosen on the development sets); R@5 0.837 with sentence vectors.
 # 0.674 (16 confident) once 基金会是组织吗 and 属于什么性质 ask for a definition: that phenomenon was
-# read off these misses, so this step is in sample.
-HELDOUT_MINIMUMS = {"R@1": 0.67, "R@5": 0.83}
+# read off these misses, so this step is in sample. R@5 0.860 once 职责是什么 is no definition
+# (read off dev2, so out of sample here).
+HELDOUT_MINIMUMS = {"R@1": 0.67, "R@5": 0.85}
 # 14 confident since the confidence thresholds are read on the dense closeness (sentence vectors).
 HELDOUT_MIN_CONFIDENT = 16
 HELDOUT_MIN_ABSTAINED = 22
