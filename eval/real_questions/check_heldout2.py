@@ -53,7 +53,8 @@ def doc_files():
 
 
 def main():
-    rows = [json.loads(line) for line in (HERE / "heldout2.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    lines = (HERE / "heldout2.jsonl").read_text(encoding="utf-8").splitlines()
+    rows = [json.loads(line) for line in lines if line.strip()]
     earlier = []
     for name in ("questions.jsonl", "heldout.jsonl", "dev2.jsonl", "dev3.jsonl"):
         earlier += [json.loads(x) for x in (HERE / name).read_text(encoding="utf-8").splitlines() if x.strip()]
