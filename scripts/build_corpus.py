@@ -30,6 +30,18 @@ EFFECTIVE = {
     "中国共产党章程_2022": "2022-10-22",
 }
 
+# 文号 and dates of issue that the bundled texts omit, from the promulgating order or notice as stored
+# public copies print it (read 2026-12-07 through the workplace's page search):
+ISSUED = {
+    # 中华人民共和国民政部令 第39号, 部长 李立国, 2010年12月27日 (law69.infoeach.com/view-Njl8MTE2MjQx.html;
+    # also www.saillro.com, 广西安徽商会, reprinting the order).
+    "社会组织评估管理办法_2011": {"doc_number": "民政部令第39号", "date": "2010-12-27"},
+    # 中华人民共和国民政部令 第67号, 部长 李纪恒, 2020年12月2日 (m.fjcv.org/page179?article_id=1124, 来源：国务院公报).
+    "志愿服务记录与证明出具办法_2021": {"date": "2020-12-02"},
+    # 国发〔1999〕25号 under the title (yuanzhi668.cn/meitibaodao/1806738.html, reprinting the notice).
+    "国务院关于国家行政机关和企业事业单位社会团体印章管理的规定_1999": {"doc_number": "国发〔1999〕25号"},
+}
+
 # Status the corpus cannot infer: none at present (the 2017 党章 is superseded by the bundled 2022 text).
 NOT_IN_FORCE: set[str] = set()
 
@@ -170,7 +182,7 @@ def main(corpus_dir: Path) -> None:
     corpus.entries = [e for e in corpus.entries if e.id != derived.id] + [derived]
     corpus.entries = [replace(e, effective=EFFECTIVE.get(e.id, e.effective),
                               in_force=False if e.id in NOT_IN_FORCE else e.in_force,
-                              **CITED_AS.get(e.id, {}))
+                              **CITED_AS.get(e.id, {}), **ISSUED.get(e.id, {}))
                       for e in corpus.entries]
     corpus.infer_versions()
     corpus.entries = [replace(e, superseded_by=SUPERSEDED_BY.get(e.id, e.superseded_by)) for e in corpus.entries]
