@@ -38,6 +38,9 @@ ISSUED = {
     "社会组织评估管理办法_2011": {"doc_number": "民政部令第39号", "date": "2010-12-27"},
     # 中华人民共和国民政部令 第67号, 部长 李纪恒, 2020年12月2日 (m.fjcv.org/page179?article_id=1124, 来源：国务院公报).
     "志愿服务记录与证明出具办法_2021": {"date": "2020-12-02"},
+    # 中华人民共和国主席令 第四十三号, 2016年3月16日 (xyh.wxc.edu.cn/2022/1207/c6669a165448/page.htm, 皖西学院
+    # reprinting the law with the order). The 2023 amendment's order was not in the stored copies found.
+    "慈善法_2016": {"doc_number": "中华人民共和国主席令第四十三号"},
     # 国发〔1999〕25号 under the title (yuanzhi668.cn/meitibaodao/1806738.html, reprinting the notice).
     "国务院关于国家行政机关和企业事业单位社会团体印章管理的规定_1999": {"doc_number": "国发〔1999〕25号"},
 }
