@@ -151,10 +151,27 @@ def main(argv: list[str] | None = None) -> int:
         searcher.dense = dense if weight > 0 else None
         searcher.dense_weight = weight
         label = "lexical" if weight == 0 else f"hybrid w={weight}"
+        real = {"confident": 0, "right": 0, "unanswerable": 0, "abstained": 0, "answerable": 0, "unsure": 0}
         for path in sets:
-            figures, rows = grade(searcher, _load(path))
+            items = _load(path)
+            figures, rows = grade(searcher, items)
             print(f"{label:14} {path.name:34} " + " ".join(f"{k}={v}" for k, v in figures.items()))
             out_rows.extend({"set": path.name, "weight": weight, **r} for r in rows)
+            if path.parent.name == "real_questions":
+                for item, row in zip(items, rows, strict=True):
+                    real["confident"] += row["confident"]
+                    if item["answers"]:
+                        real["answerable"] += 1
+                        real["right"] += row["confident"] and row["rank"] == 1
+                        real["unsure"] += not row["confident"]
+                    else:
+                        real["unanswerable"] += 1
+                        real["abstained"] += not row["confident"]
+        if real["confident"] or real["unanswerable"]:
+            # The confidence figures over every real-question set at once (docs/evaluation.md).
+            print(f"{label:14} {'real questions together':34} confident={real['confident']} right={real['right']} "
+                  f"precision={round(real['right'] / max(real['confident'], 1), 3)} "
+                  f"abstained={real['abstained']}/{real['unanswerable']} unsure={real['unsure']}/{real['answerable']}")
         if offtopic:
             confident = sum(searcher.search(q).confident for q in offtopic)
             print(f"{label:14} {'off-topic':34} abstained={len(offtopic) - confident}/{len(offtopic)}")
