@@ -32,6 +32,7 @@ sys.path.insert(0, str(REPO))
 DEFAULT_SETS = [REPO / "eval" / "real_questions" / "questions.jsonl",
                 REPO / "eval" / "real_questions" / "dev2.jsonl",
                 REPO / "eval" / "real_questions" / "dev3.jsonl",
+                REPO / "eval" / "real_questions" / "dev4.jsonl",
                 REPO / "eval" / "real_questions" / "heldout.jsonl",
                 REPO / "eval" / "real_questions" / "heldout2.jsonl",
                 REPO / "tests" / "data" / "search" / "lay_questions.jsonl",

@@ -157,7 +157,8 @@ def test_what_a_rule_lists_or_sets_is_not_a_definition(question):
     assert analyze(question)[1].kind != "definition"
 
 
-@pytest.mark.parametrize("question", ["示例互助会属于什么性质", "示例互助会是社会团体吗?", "示例分会是独立法人吗"])
+@pytest.mark.parametrize("question", ["示例互助会属于什么性质", "示例互助会是社会团体吗?", "示例分会是独立法人吗",
+                                      "示例幼儿园属于民办吗?"])
 def test_what_category_something_falls_in_asks_for_a_definition(question):
     assert analyze(question)[1].kind == "definition"
 

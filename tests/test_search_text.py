@@ -76,6 +76,13 @@ def test_synonyms_expand_at_lower_weight():
     assert weights["党建工作指导员"] == 0.5
 
 
+@pytest.mark.parametrize("question, lay, official", [("培训机构应申请哪些牌照", "牌照", "许可证"),
+                                                     ("发现假章如何举报", "假章", "伪造")])
+def test_everyday_names_of_papers_and_seals_expand_to_the_statute_words(question, lay, official):
+    weights = dict(query_terms(question))
+    assert weights[lay] == 1.0 and weights[official] == 0.5
+
+
 @pytest.mark.parametrize("numeral, value", [("十四", 14), ("二十三", 23), ("一百零五", 105), ("十", 10),
                                             ("两百", 200), ("14", 14), ("１４", 14), ("条", None)])
 def test_cn_to_int(numeral, value):

@@ -58,6 +58,12 @@ def policy_files_by_title():
     return by_title
 
 
+def short_answers(answers):
+    """The rule of the later sets: at most three answer strings, each of 15-40 characters."""
+    problems = ["more than 3 answers"] if len(answers) > 3 else []
+    return problems + [f"answer {a!r} is not 15-40 characters" for a in answers if len(fold(a)) < 15 or len(a) > 40]
+
+
 def check(name: str, id_prefix: str, earlier: tuple[str, ...],
           answer_problems: Callable[[list[str]], list[str]], max_per_site: int | None = None) -> int:
     """Print the set's counts and every problem found; 1 when there is one."""

@@ -34,10 +34,10 @@ _ASK_AMOUNT = re.compile(r"(多少|几)(个月|块钱|个人|[天日年月人名
 _LIST_LEAD = re.compile(r"[：:]\s*$")
 _PERIOD_COUNTERS = frozenset({"年", "个月", "月", "天", "日", "届"})
 _ONCE = re.compile(r"[^，,。？?]{0,10}?一次")
-# 基金会是组织吗, 分公司是独立法人吗: a yes-or-no question about what a thing is wants the article
+# 基金会是组织吗, 分公司是独立法人吗, 私立幼儿园属于民办吗: a yes-or-no question about what a thing is wants the article
 # that says what it is, not a permission; a modal verb (可以, 需要) or lawfulness (是合法的吗) makes it
 # one again.
-_CLASSIFYING = re.compile(r"^[^，,。；;？?]{1,16}?(?<!是)是(?![否不])[^，,。；;？?]{1,12}吗[?？]?$")
+_CLASSIFYING = re.compile(r"^[^，,。；;？?]{1,16}?(?:(?<!是)是(?![否不])|属于|算是)[^，,。；;？?]{1,12}吗[?？]?$")
 _MAY_OR_LAWFUL = re.compile(r"可以|能|允许|需要|要|应|必须|得|合法|违法|违规")
 
 
