@@ -168,6 +168,12 @@ def test_is_it_allowed_stays_a_permission_though_it_says_是(question):
     assert analyze(question)[1].kind == "permission"
 
 
+# 可否 is the written form of 能否 (自然人可否作为受托人), with no 吗 to mark the question.
+@pytest.mark.parametrize("question", ["示例互助会可否接受境外捐赠", "会员可否委托他人表决?", "示例互助会能否设立分会"])
+def test_may_it_in_written_form_is_a_permission(question):
+    assert analyze(question)[1].kind == "permission"
+
+
 def test_an_article_saying_what_its_subject_is_defines_it():
     cue = analyze("示例互助会是个什么单位")[1]
     assert answers_kind(cue, fold("示例互助会是本市统一的互助组织，是从事互助工作的社会团体。"))
