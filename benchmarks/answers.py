@@ -3,6 +3,7 @@
 Usage:
   python benchmarks/answers.py [--index DIR] [--sets FILE.jsonl ...] [--offtopic FILE]
                                [--weights 0 0.3 0.5 0.7] [--rows OUT.jsonl] [--startups 5]
+                               [--no-adapter]
 
 Every set is JSON Lines of ``{"q", "answers": [...]}`` (an empty ``answers`` list: the corpus
 cannot answer it). A hit is right when its passage holds one of the answers (whitespace and
@@ -12,7 +13,9 @@ answers are confident, how many of the answerable ones have a wrong first hit, t
 confident answers (a confident answer to an unanswerable question counts as wrong), and how many
 unanswerable questions (and off-topic ones) are abstained on. Defaults: the shipped index of the
 bundled corpus, the real-question development and held-out sets (``eval/real_questions``) when present,
-``tests/data/search``'s sets and off-topic questions.
+``tests/data/search``'s sets and off-topic questions. ``--no-adapter`` measures hybrid search
+without the question adapter (pbdocs.search.rerank.load_adapter), which learned from the
+development and lay sets: their figures with it are in sample.
 
 ``--startups N`` also times whole processes, alternated, median of N each, run from a temporary
 folder with an empty cache: ``pbdocs search`` on the bundled corpus (hybrid, and ``--no-rerank``)
@@ -134,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--weights", type=float, nargs="*", default=None)
     parser.add_argument("--rows", type=Path, default=None)
     parser.add_argument("--startups", type=int, default=0)
+    parser.add_argument("--no-adapter", action="store_true", help="hybrid without the question adapter")
     args = parser.parse_args(argv)
     if args.startups:
         startup(args.startups)
@@ -144,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     searcher = Searcher.load(args.index or PACKAGED_INDEX)
     print(f"index {args.index or PACKAGED_INDEX}: {searcher.reader.n_passages} passages, {searcher.mode}")
     dense = searcher.dense
+    if args.no_adapter and dense is not None:
+        dense.adapter = None
     weights = args.weights if args.weights is not None else ([0.0, searcher.dense_weight] if dense else [0.0])
     sets = [p for p in (args.sets or DEFAULT_SETS) if p.is_file()]
     offtopic = [q for q in args.offtopic.read_text(encoding="utf-8").split() if q] if args.offtopic.is_file() else []

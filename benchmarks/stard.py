@@ -3,7 +3,8 @@
 Usage:
   python benchmarks/stard.py build --laws ARCHIVE_OR_FOLDER --index DIR [--processes 2]
   python benchmarks/stard.py eval --queries queries_dev.json --index DIR [--limit N] [--every N]
-                                  [--disable FACTOR ...] [--each-factor] [--rows OUT.jsonl]
+                                  [--start N] [--no-adapter] [--disable FACTOR ...] [--each-factor]
+                                  [--rows OUT.jsonl]
 
 ``build`` picks the corpus the STARD README describes out of the LawRefBook archive (or an
 unpacked copy): every law outside ``DLC/`` (local regulations) and ``案例/`` (cases), the newest
@@ -16,6 +17,8 @@ repository; the archive is unpacked into a temporary folder.
 parenthesized additions dropped) and article number match, or when its text is the article's
 text. Several passages of one article count once. Prints nDCG@10 (binary gains), R@10, R@100 and
 MRR@10; ``--each-factor`` also measures the searcher with each score factor switched off.
+The question adapter (pbdocs.search.rerank.load_adapter) learned from the first, third, fifth...
+question: ``--every 2 --start 1`` measures on the other half, ``--no-adapter`` without it.
 
 Hybrid search needs every passage's vector. ``encode`` computes them (about 60,000 articles: hours
 on one shared core), resumable: every batch goes to a vector cache outside the repository
@@ -227,6 +230,7 @@ def _pool_dense(searcher, items: list[dict], pool: int, cache_dir: Path):
         VectorCache,
         default_encoder,
         encode_texts,
+        load_adapter,
         passage_text,
     )
 
@@ -250,12 +254,12 @@ def _pool_dense(searcher, items: list[dict], pool: int, cache_dir: Path):
     class PoolDense(DenseStage):
         # A passage outside the pool has no vector: it gets the pool's lowest cosine, so that it
         # neither comes in through the dense side nor stretches the candidates' cosine scale.
-        def cosines(self, question: str) -> np.ndarray:
-            values = super().cosines(question)
+        def cosines(self, question: str, *, adapted: bool = False) -> np.ndarray:
+            values = super().cosines(question, adapted=adapted)
             values[~encoded] = values[encoded].min()
             return values
 
-    return PoolDense(PassageVectors(encoder.name, rows), encoder), len(wanted)
+    return PoolDense(PassageVectors(encoder.name, rows), encoder, adapter=load_adapter(encoder.name)), len(wanted)
 
 
 def _with_sentences(searcher, items: list[dict], top: int, cache_dir: Path) -> int:
@@ -288,7 +292,7 @@ def _with_sentences(searcher, items: list[dict], top: int, cache_dir: Path) -> i
     rows = encode_texts(texts, default_encoder(threads=2), cache=VectorCache(cache_dir, dense.encoder.name),
                         progress=progress)
     vectors = dataclasses.replace(dense.vectors, sentences=rows, owners=np.asarray(owners, dtype=np.int32))
-    searcher.dense = DenseStage(vectors, dense.encoder)
+    searcher.dense = DenseStage(vectors, dense.encoder, adapter=dense.adapter)
     return len(wanted)
 
 
@@ -297,8 +301,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from pbdocs.search.factors import SCORE_FACTORS
 
     items = json.loads(Path(args.queries).read_text(encoding="utf-8"))
-    items = items[:: args.every][: args.limit] if args.limit else items[:: args.every]
+    items = items[args.start:: args.every][: args.limit] if args.limit else items[args.start:: args.every]
     searcher = Searcher.load(args.index, dense=not args.lexical)
+    if args.no_adapter and searcher.dense is not None:
+        searcher.dense.adapter = None
     if args.pool and searcher.dense is None and not args.lexical:
         lexical = evaluate(searcher, items)
         print(f"{'lexical':<28} n={len(items)}  " + "  ".join(f"{k} {v:.4f}" for k, v in lexical.items()), flush=True)
@@ -341,6 +347,9 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("--index", required=True)
     e.add_argument("--limit", type=int, default=None, help="only the first N questions (after --every)")
     e.add_argument("--every", type=int, default=1, help="every Nth question (a spread-out subset)")
+    e.add_argument("--start", type=int, default=0,
+                   help="the first question taken (--every 2 --start 1: the half the question adapter never saw)")
+    e.add_argument("--no-adapter", action="store_true", help="hybrid without the question adapter")
     e.add_argument("--disable", nargs="*", default=[], help="score factors to switch off")
     e.add_argument("--each-factor", action="store_true", help="also measure with each factor off")
     e.add_argument("--rows", help="write one JSON line per question here")

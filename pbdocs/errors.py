@@ -82,6 +82,7 @@ REASONS: dict[str, str] = {
     "read.binary": "binary data, not text",
     "search.rerank_not_installed": "re-ranking needs the rerank extra: {hint}",
     "search.corrupt_vectors": "corrupt passage vectors ({detail}); rebuild them",
+    "search.corrupt_adapter": "corrupt question adapter {path} ({detail}); reinstall pbdocs",
     "search.no_vectors": ("no passage vectors of this model for this index (compute them with "
                           "encode_index, or build the index with an encoder)"),
     "search.unknown_factor": "unknown score factor {factors}; known: {known}",

@@ -29,8 +29,11 @@ MINIMUMS = {"R@1": 0.9, "R@5": 1.0, "MRR@10": 0.93, "Answer@1": 0.9}
 # bound in the unit asked ranks an amount's passage: 0.914, 0.983, 0.941, 0.914 on the first. Since a
 # passage's closest sentence counts in its dense closeness: 0.897, 0.983, 0.934, 0.897; the one lost,
 # 慈善组织成立满几年可以公开募捐, gets 公开募捐管理办法 第五条 (满一年, in other words than its label).
+# The question adapter (pbdocs/data/search/query_adapter.npy) learned from lay_questions.jsonl, so its
+# figures since are in sample: 0.948, 0.983, 0.968, 0.931. The held-out file, never learned from,
+# keeps 0.955, 0.955, MRR@10 0.961 -> 0.962.
 LAY_MINIMUMS = {
-    "lay_questions.jsonl": {"R@1": 0.89, "R@5": 0.98, "MRR@10": 0.93, "Answer@1": 0.89},
+    "lay_questions.jsonl": {"R@1": 0.94, "R@5": 0.98, "MRR@10": 0.96, "Answer@1": 0.93},
     "lay_questions_heldout.jsonl": {"R@1": 0.86, "R@5": 0.95, "MRR@10": 0.91, "Answer@1": 0.81},
 }
 # Confidence is calibrated on the real questions (eval/real_questions) for precision: hybrid search
@@ -49,7 +52,8 @@ REAL_MIN_ABSTAINED = 38
 # 0.703 / 0.811 since 几年……一次 asks how often; 0.730 since conditions, documents and steps are
 # three kinds (9 confident answers, 8 right); R@5 0.838 since 党委 reads as 党的委员会. R@1 0.757
 # since a passage's closest sentence counts in its dense closeness.
-REAL_MINIMUMS = {"R@1": 0.75, "R@5": 0.83}
+# The question adapter learned from this set: 0.892 / 0.946 since, in sample.
+REAL_MINIMUMS = {"R@1": 0.89, "R@5": 0.94}
 # The held-out real questions (eval/real_questions/heldout.jsonl): other pages, labelled before
 # pbdocs was run on them and never tuned on. Measured at 9d6fca2 (hybrid): 43 answerable, R@1 0.51,
 # R@5 0.81; 8 confident answers, all right; all 22 unanswerable abstained. 0.558 / 0.814 after the
@@ -60,7 +64,9 @@ REAL_MINIMUMS = {"R@1": 0.75, "R@5": 0.83}
 # 0.674 (16 confident) once 基金会是组织吗 and 属于什么性质 ask for a definition: that phenomenon was
 # read off these misses, so this step is in sample. R@5 0.860 once 职责是什么 is no definition
 # (read off dev2, so out of sample here).
-HELDOUT_MINIMUMS = {"R@1": 0.67, "R@5": 0.85}
+# With the question adapter (learned from the development sets and half of STARD's, never from
+# this set): R@1 0.674 -> 0.698, R@5 0.860 -> 0.930.
+HELDOUT_MINIMUMS = {"R@1": 0.69, "R@5": 0.93}
 # 14 confident since the confidence thresholds are read on the dense closeness (sentence vectors); 16
 # since the yes-or-no definitions above.
 HELDOUT_MIN_CONFIDENT = 16
@@ -69,7 +75,8 @@ HELDOUT_MIN_ABSTAINED = 22
 # texts before any run; 23 answerable, mostly permissions, seals and private schools). When it arrived:
 # R@1 0.435, R@5 0.696, Answer@1 0.348; 2 confident, both right; 10 of 10 unanswerable abstained.
 # With 牌照 and 假章 in synonyms.txt (read off its misses): 0.478 / 0.739 / 0.391.
-DEV4_MINIMUMS = {"R@1": 0.47, "R@5": 0.73, "Answer@1": 0.39}
+# The question adapter learned from this set: 0.652 / 0.783 / 0.565 since, in sample.
+DEV4_MINIMUMS = {"R@1": 0.65, "R@5": 0.78, "Answer@1": 0.56}
 DEV4_MIN_CONFIDENT = 2
 DEV4_MIN_ABSTAINED = 10
 # The second held-out set (eval/real_questions/heldout2.jsonl, 55 sites no other set uses, labelled
@@ -77,7 +84,9 @@ DEV4_MIN_ABSTAINED = 10
 # arrived (e579e11): R@1 0.729, R@5 0.854, Answer@1 0.667; 15 confident, 14 right (the wrong one,
 # 什么是申请入党人, gets 党章 第五条 on how 申请入党的人 apply; its label, 第一条, is on who may); 17 of 17
 # unanswerable abstained. The changes of that day moved none of its rows. Never used to tune search.
-HELDOUT2_MINIMUMS = {"R@1": 0.72, "R@5": 0.85, "Answer@1": 0.66}
+# With the question adapter (never learned from this set): 0.792 / 0.875 / 0.708, the same 15
+# confident answers.
+HELDOUT2_MINIMUMS = {"R@1": 0.79, "R@5": 0.87, "Answer@1": 0.70}
 HELDOUT2_MIN_CONFIDENT = 14
 HELDOUT2_MAX_CONFIDENT_WRONG = 1
 HELDOUT2_MIN_ABSTAINED = 17
@@ -91,7 +100,8 @@ HELDOUT2_MIN_ABSTAINED = 17
 # conditions, documents and steps apart.
 # At dense weight 0.6: 0.587 / 0.826 / 0.478, 8 confident, all right, 17 of 17 abstained. With
 # sentence vectors: 0.609 / 0.826 / 0.5.
-DEV2_MINIMUMS = {"R@1": 0.60, "R@5": 0.82, "Answer@1": 0.50}
+# The question adapter learned from this set: 0.761 / 0.957 / 0.630 since, in sample.
+DEV2_MINIMUMS = {"R@1": 0.76, "R@5": 0.95, "Answer@1": 0.63}
 # 9 since the confidence thresholds are read on the dense closeness (sentence vectors).
 DEV2_MIN_CONFIDENT = 9
 DEV2_MAX_CONFIDENT_WRONG = 0
@@ -106,7 +116,8 @@ DEV2_MIN_ABSTAINED = 17
 # At dense weight 0.6: 0.612 / 0.837 / 0.571; 0.633 / 0.837 / 0.592 since 如何报批 asks for the steps;
 # 0.653 / 0.837 / 0.612 with sentence vectors; 0.673 / 0.837 / 0.633 once 由……负责 stays inside
 # one clause.
-DEV3_MINIMUMS = {"R@1": 0.67, "R@5": 0.83, "Answer@1": 0.63}
+# The question adapter learned from this set: 0.776 / 0.939 / 0.673 since, in sample.
+DEV3_MINIMUMS = {"R@1": 0.77, "R@5": 0.93, "Answer@1": 0.67}
 # 8 since the confidence thresholds are read on the dense closeness (sentence vectors).
 DEV3_MIN_CONFIDENT = 8
 # Since 不能 in a 哪些 question asks for prohibitions, that sixth is no longer confident.
@@ -115,7 +126,8 @@ DEV3_MIN_ABSTAINED = 15
 # Questions about what the checker requires (answered by the requirement documents generated from the
 # rule packs), the version of a law in force, and the laws added with them. Measured when they were
 # added: R@1 0.86, R@5 1.0, MRR@10 0.90, Answer@1 0.86.
-KNOWLEDGE_MINIMUMS = {"R@1": 0.85, "R@5": 1.0, "MRR@10": 0.89, "Answer@1": 0.85}
+# 0.929 / 1.0 / 0.964 / 0.929 with the question adapter (never learned from them).
+KNOWLEDGE_MINIMUMS = {"R@1": 0.92, "R@5": 1.0, "MRR@10": 0.96, "Answer@1": 0.92}
 
 
 @pytest.fixture(scope="module")

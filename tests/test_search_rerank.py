@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from pbdocs.cli import cli
-from pbdocs.errors import RerankUnavailable
+from pbdocs.errors import RerankUnavailable, SearchIndexError
 from pbdocs.search import Searcher, build, rerank
 from pbdocs.search.rerank import VECTORS, VECTORS_META, PassageVectors, VectorCache
 
@@ -218,6 +218,59 @@ def test_an_attached_reranker_moves_the_passage_meaning_the_question_up(corpus, 
     assert rerank.attach(searcher, encoder)
     after = _articles(searcher, question)
     assert after[0] == target and sorted(after) == sorted(before)
+
+
+def test_the_question_adapter_moves_a_question_to_the_article_it_was_learned_on(index):
+    # An adapter that maps the question's direction onto one article's (what training on such a
+    # labelled question learns) brings that article first, from last among those found; the
+    # closeness that confidence reads stays the model's own.
+    searcher = Searcher.load(index, dense=False)
+    encoder = FakeEncoder(MEANING)
+    assert rerank.attach(searcher, encoder) and searcher.dense.adapter is None
+    question = "会员多久碰头"
+    last = searcher.search(question, k=4).hits[-1]
+    pid = next(i for i in range(4) if searcher.reader.passage(i).article == last.article)
+    own = searcher.dense.closeness(question)
+    vector = encoder.queries([question])[0]
+    target = encoder.passages([rerank.passage_text(searcher.reader.passage(pid))])[0]
+    searcher.dense.adapter = (np.eye(DIM) + 10.0 * np.outer(target, vector)).astype(np.float32)
+    assert searcher.search(question, k=1).hits[0].article == last.article
+    assert np.array_equal(searcher.dense.closeness(question), own)
+    assert np.argmax(searcher.dense.closeness(question, adapted=True)) == pid != np.argmax(own)
+
+
+def test_the_adapter_is_read_only_for_the_model_it_was_learned_for(tmp_path):
+    matrix = np.eye(DIM, dtype=np.float32)
+    np.save(tmp_path / rerank.ADAPTER, matrix)
+    (tmp_path / rerank.ADAPTER_META).write_text(json.dumps({"model": "fake-encoder", "dims": DIM}), encoding="utf-8")
+    assert np.array_equal(rerank.load_adapter("fake-encoder", tmp_path), matrix)
+    assert rerank.load_adapter("another-model", tmp_path) is None
+    (tmp_path / rerank.ADAPTER_META).write_text(json.dumps({"model": "fake-encoder", "dims": 16}), encoding="utf-8")
+    assert rerank.load_adapter("fake-encoder", tmp_path) is None
+    assert rerank.load_adapter("fake-encoder", tmp_path / "nowhere") is None
+
+
+def test_a_corrupt_adapter_is_a_typed_error_naming_the_file(tmp_path):
+    (tmp_path / rerank.ADAPTER).write_bytes(b"not an array")
+    (tmp_path / rerank.ADAPTER_META).write_text(json.dumps({"model": "fake-encoder", "dims": DIM}), encoding="utf-8")
+    with pytest.raises(SearchIndexError) as caught:
+        rerank.load_adapter("fake-encoder", tmp_path)
+    assert caught.value.code == "search.corrupt_adapter" and rerank.ADAPTER in str(caught.value)
+
+
+def test_the_shipped_adapter_is_the_one_its_description_names():
+    import hashlib
+    from importlib import resources
+
+    folder = resources.files("pbdocs.data.search")
+    meta = json.loads(folder.joinpath(rerank.ADAPTER_META).read_text(encoding="utf-8"))
+    assert meta["model"] == rerank.E5Encoder.name
+    assert hashlib.sha256(folder.joinpath(rerank.ADAPTER).read_bytes()).hexdigest()[:16] == meta["sha256"]
+    matrix = rerank.load_adapter(rerank.E5Encoder.name)
+    assert matrix is not None and matrix.shape == (meta["dims"], meta["dims"]) and matrix.dtype == np.float32
+    # Learned from the development sets only: none of the held-out sets is among its sources.
+    assert not any("heldout" in source or "qa_dev" in source or "knowledge" in source
+                   for source in meta["learned_from"])
 
 
 def test_vectors_of_another_build_are_ignored(corpus, tmp_path):

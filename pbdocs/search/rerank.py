@@ -18,7 +18,8 @@ resumes where it stopped, and a rebuild after ``ingest`` encodes only the new pa
 At query time :class:`DenseStage` encodes the question on one thread and scores every passage by
 cosine, and by a closeness that also counts its closest sentence; the searcher fuses the dense best
 with the lexical best (see
-:mod:`pbdocs.search.searcher`).
+:mod:`pbdocs.search.searcher`). For ranking, the question's vector is first mapped by the question
+adapter shipped in ``pbdocs/data/search`` (:func:`load_adapter`), learned on labelled lay questions.
 """
 from __future__ import annotations
 
@@ -38,16 +39,22 @@ from ..files import atomic_path
 from .passages import Passage, split_sentences
 
 if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
     from .searcher import Searcher
 
 __all__ = ["Encoder", "E5Encoder", "PassageVectors", "DenseStage", "VectorCache", "attach", "available",
            "default_encoder", "encode_index", "vectors_writer", "VECTORS", "VECTORS_META", "SENTENCES",
-           "SENTENCE_OWNERS", "passage_text", "sentence_texts"]
+           "SENTENCE_OWNERS", "ADAPTER", "ADAPTER_META", "load_adapter", "passage_text", "sentence_texts"]
 
 VECTORS = "vectors.npy"
 VECTORS_META = "vectors.json"
 SENTENCES = "sentences.npy"
 SENTENCE_OWNERS = "sentence_owners.npy"
+# The question adapter and its description, package data of pbdocs.data.search
+# (scripts/train_query_adapter.py writes them).
+ADAPTER = "query_adapter.npy"
+ADAPTER_META = "query_adapter.json"
 # e5 reads up to 512 tokens; an article's first 400 characters carry its rule, and encoding time
 # grows with length (a 1,000-character passage costs three short ones).
 _PASSAGE_CHARS = 400
@@ -401,6 +408,9 @@ class DenseStage:
     _sentence_norms: np.ndarray | None = field(default=None, repr=False)
     # The last question and its vector: cosines and closeness of one question encode it once.
     _last: tuple[str, np.ndarray] | None = field(default=None, repr=False)
+    # A linear map of question vectors toward the passages that answer them (see
+    # :func:`load_adapter`); None keeps the model's own question vectors.
+    adapter: np.ndarray | None = field(default=None, repr=False)
 
     def encode(self, question: str) -> np.ndarray:
         last = self._last
@@ -408,32 +418,37 @@ class DenseStage:
             last = self._last = (question, self.encoder.queries([question])[0])
         return last[1]
 
-    def _query_unit(self, question: str) -> np.ndarray:
+    def _query_unit(self, question: str, adapted: bool = False) -> np.ndarray:
         query = self.encode(question).astype(np.float32)
+        if adapted and self.adapter is not None:
+            query = self.adapter @ query
         return query / max(float(np.linalg.norm(query)), 1e-12)
 
-    def cosines(self, question: str) -> np.ndarray:
-        """Per passage, its cosine with ``question``."""
+    def cosines(self, question: str, *, adapted: bool = False) -> np.ndarray:
+        """Per passage, its cosine with ``question`` (with ``adapted``, with its adapted vector)."""
         if self._unit is None:
             # Dequantized and normalized once per process: a query is then one product.
             self._unit = _unit_rows(self.vectors.rows)
-        return self._unit @ self._query_unit(question)
+        return self._unit @ self._query_unit(question, adapted)
 
-    def closeness(self, question: str) -> np.ndarray:
-        """Per passage, how close it is to ``question`` for ranking and confidence: its cosine
-        mixed with its closest sentence's, FOCUS_SHARE of it; a passage of one sentence, or an
-        index without sentence vectors, keeps its cosine."""
-        cosines = self.cosines(question)
+    def closeness(self, question: str, *, adapted: bool = False) -> np.ndarray:
+        """Per passage, how close it is to ``question``: its cosine mixed with its closest
+        sentence's, FOCUS_SHARE of it; a passage of one sentence, or an index without sentence
+        vectors, keeps its cosine. With ``adapted`` and an adapter, the question's adapted vector
+        is compared: what ranking reads, while confidence reads the model's own closeness."""
+        if adapted and self.adapter is None:
+            adapted = False
+        cosines = self.cosines(question, adapted=adapted)
         sentences, owners = self.vectors.sentences, self.vectors.owners
         if sentences is None or owners is None or not len(sentences):
             return cosines
         best = np.full(len(cosines), -np.inf, dtype=np.float32)
-        np.maximum.at(best, np.asarray(owners, dtype=np.int64), self._sentence_cosines(sentences, question))
+        np.maximum.at(best, np.asarray(owners, dtype=np.int64), self._sentence_cosines(sentences, question, adapted))
         best = np.where(np.isfinite(best), best, cosines)
         return (1.0 - FOCUS_SHARE) * cosines + FOCUS_SHARE * best
 
 
-    def _sentence_cosines(self, sentences: np.ndarray, question: str) -> np.ndarray:
+    def _sentence_cosines(self, sentences: np.ndarray, question: str, adapted: bool = False) -> np.ndarray:
         # A passage has about three sentences: their vectors stay int8 and are read in chunks,
         # so that a large index does not hold a float copy three times the passages'.
         if self._sentence_norms is None:
@@ -441,7 +456,7 @@ class DenseStage:
                 np.linalg.norm(sentences["v"][i:i + _CHUNK].astype(np.float32), axis=1)
                 for i in range(0, len(sentences), _CHUNK)])
             self._sentence_norms[self._sentence_norms == 0] = 1.0
-        query = self._query_unit(question)
+        query = self._query_unit(question, adapted)
         products = np.concatenate([sentences["v"][i:i + _CHUNK].astype(np.float32) @ query
                                    for i in range(0, len(sentences), _CHUNK)])
         return products / self._sentence_norms
@@ -473,8 +488,35 @@ def attach(searcher: Searcher, encoder: Encoder | None = None, *, required: bool
         if required:
             raise RerankUnavailable("search.no_vectors", path=reader.folder)
         return False
-    searcher.dense, searcher.lexical_reason = DenseStage(vectors, encoder), None
+    searcher.dense, searcher.lexical_reason = DenseStage(vectors, encoder, adapter=load_adapter(encoder.name)), None
     return True
+
+
+def load_adapter(model: str, folder: Path | Traversable | None = None) -> np.ndarray | None:
+    """The question adapter learned for ``model``'s vectors: a square matrix that maps a question's
+    vector toward the passages that answer such questions (lay words toward the statute's), or
+    None when there is none for this model. It is read from ``folder``, by default the package's
+    ``pbdocs/data/search``.
+
+    ``scripts/train_query_adapter.py`` fits it on the real and lay development questions and on
+    half of STARD's; the figures with and without it are in docs/evaluation.md.
+    """
+    if folder is None:
+        from importlib import resources
+
+        folder = resources.files("pbdocs.data.search")
+    try:
+        meta = json.loads(folder.joinpath(ADAPTER_META).read_text(encoding="utf-8"))
+        with folder.joinpath(ADAPTER).open("rb") as fh:
+            matrix = np.load(fh)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        raise SearchIndexError("search.corrupt_adapter", path=str(folder.joinpath(ADAPTER)), detail=exc) from None
+    dims = meta.get("dims")
+    if meta.get("model") != model or matrix.shape != (dims, dims):
+        return None
+    return matrix.astype(np.float32)
 
 
 def seed_cache(cache: VectorCache, index_dir: str | Path) -> int:

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from .rerank import DenseStage, Encoder, Progress
 
 __all__ = ["Hit", "Supersession", "SearchResult", "Searcher", "build", "check_question", "index_is_fresh",
-           "read_batch", "DENSE_WEIGHT", "MAX_QUESTION_CHARS"]
+           "read_batch", "DENSE_WEIGHT", "ADAPTER_SHARE", "MAX_QUESTION_CHARS"]
 
 # Below this share of the query's idf weight found in the best passage, the hit is not an answer.
 # Measured here: off-topic questions (weather, recipes, sports, prices) reach at most 0.30, while
@@ -90,6 +90,11 @@ _CANDIDATES = 50
 # (benchmarks/answers.py --weights, figures in docs/evaluation.md): 80 of 132 first at 0.5, 84 at
 # 0.6, 83 at 0.7.
 DENSE_WEIGHT = 0.6
+# Share of the adapted question's closeness (rerank.load_adapter) in the closeness that ranks, the
+# rest the model's own. Chosen by 4-fold cross-validation on the development and lay sets and the
+# adapter's half of STARD (scripts/train_query_adapter.py; docs/evaluation.md): R@1 0.728 at 0.5,
+# 0.709 at 0.7 and 1.0, 0.714 without the adapter. Confidence reads the model's own closeness.
+ADAPTER_SHARE = 0.5
 # Scores this close count as a tie, which the newer version of a law wins.
 _TIE = 1e-6
 _NUMBER_NOISE = re.compile(r"[\s〔〕\[\]()（）［］【】{}]+")
@@ -493,7 +498,7 @@ class Searcher:
         if not confidently_answers(plan.query.cue, folded):
             return False
         share = coverage(folded, plan, folded=True)
-        lead = first.score / ranking.runner_up if ranking.runner_up > 0 else float("inf")
+        lead = ranking.lead
         known = known_word_coverage(folded, plan, folded=True)
         agrees = ((closeness >= MIN_COSINE and lead >= MIN_LEAD)
                   or (closeness >= MIN_COSINE_CLEAR and lead >= CLEAR_LEAD)
@@ -538,30 +543,44 @@ class Searcher:
         first = scores * weight
         n = max(k, _CANDIDATES)
         pool = [int(i) for i in _top(first, n) if scores[i] > 0]
-        closeness = None
+        closeness = ranking_closeness = None
         if self.dense is not None:
             closeness = self.dense.closeness(plan.query.normalized)
+            ranking_closeness = closeness
+            if self.dense.adapter is not None:
+                adapted = self.dense.closeness(plan.query.normalized, adapted=True)
+                ranking_closeness = (1.0 - ADAPTER_SHARE) * closeness + ADAPTER_SHARE * adapted
             lexical = set(pool)
             # The dense side takes its candidates under the same citation prior as the lexical
             # side (closeness above the typical passage, times the prior): over the national laws
             # the article asked about is more often in a much-cited law (STARD R@100 0.809 -> 0.830).
-            above = (closeness - float(np.median(closeness))) * weight
+            above = (ranking_closeness - float(np.median(ranking_closeness))) * weight
             pool.extend(int(i) for i in _top(above, n) if int(i) not in lexical)
-        stage = self._first_stage(pool, scores, closeness)
-        adjusted: dict[int, float] = {}
-        passages: dict[int, Passage] = {}
-        for pid in pool:
-            passage, folded = self.reader.passage_and_folded(pid)
-            candidate = Candidate(pid, passage, stage[pid], float(prior[pid]), folded)
-            adjusted[pid] = adjusted_score(factors, plan, candidate)
-            passages[pid] = candidate.passage
+        candidates = [Candidate(pid, passage, 0.0, float(prior[pid]), folded)
+                      for pid in pool for passage, folded in [self.reader.passage_and_folded(pid)]]
+        adjusted = self._adjusted(candidates, factors, plan, scores, ranking_closeness)
+        passages = {c.pid: c.passage for c in candidates}
         newest_first = sorted(adjusted, key=lambda i: self._date(passages[i]), reverse=True)
         ranked = sorted(newest_first, key=lambda i: -round(adjusted[i] / _TIE))
         if plan.pinned is not None:
-            adjusted.setdefault(plan.pinned, float(stage.get(plan.pinned, scores[plan.pinned])))
+            adjusted.setdefault(plan.pinned, float(scores[plan.pinned]))
             ranked = [plan.pinned] + [i for i in ranked if i != plan.pinned]
-        runner_up = adjusted[ranked[1]] if len(ranked) > 1 else 0.0
-        return _Ranking(plan, [(pid, adjusted[pid]) for pid in ranked[:k]], passages, closeness, runner_up)
+        # How clearly the first hit wins is read on the model's own closeness: where the question
+        # adapter put another passage first, the two rankings disagree and the lead is below 1.
+        own = adjusted if ranking_closeness is closeness else self._adjusted(candidates, factors, plan, scores,
+                                                                               closeness)
+        others = [score for pid, score in own.items() if ranked and pid != ranked[0]]
+        lead = own.get(ranked[0], 0.0) / max(others) if others and max(others) > 0 else float("inf")
+        return _Ranking(plan, [(pid, adjusted[pid]) for pid in ranked[:k]], passages, closeness, lead)
+
+    def _adjusted(self, candidates: list[Candidate], factors, plan: QueryPlan, scores: np.ndarray,
+                  closeness: np.ndarray | None) -> dict[int, float]:
+        """Each candidate's score: its first-stage score (fused with ``closeness`` in hybrid
+        search) adjusted by the factors."""
+        stage = self._first_stage([c.pid for c in candidates], scores, closeness)
+        return {c.pid: adjusted_score(factors, plan,
+                                      Candidate(c.pid, c.passage, stage[c.pid], c.cited, c.stored_folded))
+                for c in candidates}
 
     def _first_stage(self, pool: list[int], scores: np.ndarray, closeness: np.ndarray | None) -> dict[int, float]:
         """Each candidate's score before the factors: BM25's alone in lexical search; in hybrid
@@ -619,14 +638,14 @@ class Searcher:
 class _Ranking:
     """One question ranked: its plan, the (passage, score) list, the candidates' passages, in
     hybrid search every passage's dense closeness to the question (rerank.DenseStage.closeness),
-    and the runner-up's score."""
+    and how clearly its first hit wins."""
 
     plan: QueryPlan
     ranked: list[tuple[int, float]]
     passages: dict[int, Passage]
     closeness: np.ndarray | None
-    # The second best score among all candidates (whatever k is): how clearly the first one wins.
-    runner_up: float = 0.0
+    # The first hit's score over the best other candidate's (whatever k is): how clearly it wins.
+    lead: float = float("inf")
 
     def closeness_at(self, rank: int) -> float | None:
         if self.closeness is None or rank >= len(self.ranked):
