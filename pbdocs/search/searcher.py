@@ -475,7 +475,7 @@ class Searcher:
     def rank(self, query: str, k: int = 5, *, disabled_factors: Collection[str] = ()) -> list[tuple[int, float]]:
         """(passage id, score) of the ``k`` best passages, best first, without answers: what
         :meth:`search` ranks, for evaluations that grade many hits per question."""
-        return self._ranked(query, k, disabled_factors).ranked
+        return self._ranked(query, k, disabled_factors, with_lead=False).ranked
 
     def _answers(self, plan: QueryPlan, first: Hit, ranking: _Ranking) -> bool:
         """Whether the first hit answers the question: it is the article the question names, or, in
@@ -531,7 +531,7 @@ class Searcher:
                 out.append(title.split("关于", 1)[1] if "关于" in title[:12] else title)
         return out
 
-    def _ranked(self, query: str, k: int, disabled_factors: Collection[str]) -> _Ranking:
+    def _ranked(self, query: str, k: int, disabled_factors: Collection[str], *, with_lead: bool = True) -> _Ranking:
         question = check_question(query)
         factors = active_factors(disabled_factors)
         k = max(1, int(k))
@@ -565,12 +565,15 @@ class Searcher:
         if plan.pinned is not None:
             adjusted.setdefault(plan.pinned, float(scores[plan.pinned]))
             ranked = [plan.pinned] + [i for i in ranked if i != plan.pinned]
-        # How clearly the first hit wins is read on the model's own closeness: where the question
-        # adapter put another passage first, the two rankings disagree and the lead is below 1.
-        own = adjusted if ranking_closeness is closeness else self._adjusted(candidates, factors, plan, scores,
-                                                                               closeness)
-        others = [score for pid, score in own.items() if ranked and pid != ranked[0]]
-        lead = own.get(ranked[0], 0.0) / max(others) if others and max(others) > 0 else float("inf")
+        lead = float("inf")
+        if with_lead and ranked:
+            # How clearly the first hit wins is read on the model's own closeness: where the question
+            # adapter put another passage first, the two rankings disagree and the lead is below 1.
+            own = adjusted if ranking_closeness is closeness else self._adjusted(candidates, factors, plan, scores,
+                                                                                   closeness)
+            others = [score for pid, score in own.items() if pid != ranked[0]]
+            if others and max(others) > 0:
+                lead = own.get(ranked[0], 0.0) / max(others)
         return _Ranking(plan, [(pid, adjusted[pid]) for pid in ranked[:k]], passages, closeness, lead)
 
     def _adjusted(self, candidates: list[Candidate], factors, plan: QueryPlan, scores: np.ndarray,
