@@ -436,8 +436,6 @@ class DenseStage:
         sentence's, FOCUS_SHARE of it; a passage of one sentence, or an index without sentence
         vectors, keeps its cosine. With ``adapted`` and an adapter, the question's adapted vector
         is compared: what ranking reads, while confidence reads the model's own closeness."""
-        if adapted and self.adapter is None:
-            adapted = False
         cosines = self.cosines(question, adapted=adapted)
         sentences, owners = self.vectors.sentences, self.vectors.owners
         if sentences is None or owners is None or not len(sentences):
