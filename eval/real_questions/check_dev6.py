@@ -5,11 +5,10 @@ Runs without pbdocs (labels must not be shaped by the search code):
 """
 import sys
 
-from labels import HERE, check, short_answers
+from labels import check, short_answers
 
-EARLIER = ("questions.jsonl", "heldout.jsonl", "dev2.jsonl", "dev3.jsonl", "heldout2.jsonl", "dev4.jsonl")
-if (HERE / "dev5.jsonl").exists():
-    EARLIER += ("dev5.jsonl",)
+# dev5 and dev6 were collected side by side: each must not repeat the other either.
+EARLIER = ("questions.jsonl", "heldout.jsonl", "dev2.jsonl", "dev3.jsonl", "heldout2.jsonl", "dev4.jsonl", "dev5.jsonl")
 
 if __name__ == "__main__":
     sys.exit(check("dev6.jsonl", "d6q", EARLIER, short_answers, max_per_site=4))
