@@ -3,7 +3,7 @@
 Usage:
   python benchmarks/answers.py [--index DIR] [--sets FILE.jsonl ...] [--offtopic FILE]
                                [--weights 0 0.3 0.5 0.7] [--rows OUT.jsonl] [--startups 5]
-                               [--no-adapter]
+                               [--no-adapter | --adapter DIR]
 
 Every set is JSON Lines of ``{"q", "answers": [...]}`` (an empty ``answers`` list: the corpus
 cannot answer it). A hit is right when its passage holds one of the answers (whitespace and
@@ -15,7 +15,9 @@ unanswerable questions (and off-topic ones) are abstained on. Defaults: the ship
 bundled corpus, the real-question development and held-out sets (``eval/real_questions``) when present,
 ``tests/data/search``'s sets and off-topic questions. ``--no-adapter`` measures hybrid search
 without the question adapter (pbdocs.search.rerank.load_adapter), which learned from the
-development and lay sets: their figures with it are in sample.
+development and lay sets: their figures with it are in sample. ``--adapter DIR`` reads the adapter
+from ``DIR`` instead (one ``scripts/train_query_adapter.py --out DIR`` wrote), to measure a new one
+before it ships.
 
 ``--startups N`` also times whole processes, alternated, median of N each, run from a temporary
 folder with an empty cache: ``pbdocs search`` on the bundled corpus (hybrid, and ``--no-rerank``)
@@ -36,6 +38,10 @@ DEFAULT_SETS = [REPO / "eval" / "real_questions" / "questions.jsonl",
                 REPO / "eval" / "real_questions" / "dev2.jsonl",
                 REPO / "eval" / "real_questions" / "dev3.jsonl",
                 REPO / "eval" / "real_questions" / "dev4.jsonl",
+                REPO / "eval" / "real_questions" / "dev5.jsonl",
+                REPO / "eval" / "real_questions" / "dev6.jsonl",
+                REPO / "eval" / "real_questions" / "dev7.jsonl",
+                REPO / "eval" / "real_questions" / "dev8.jsonl",
                 REPO / "eval" / "real_questions" / "heldout.jsonl",
                 REPO / "eval" / "real_questions" / "heldout2.jsonl",
                 REPO / "tests" / "data" / "search" / "lay_questions.jsonl",
@@ -138,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=Path, default=None)
     parser.add_argument("--startups", type=int, default=0)
     parser.add_argument("--no-adapter", action="store_true", help="hybrid without the question adapter")
+    parser.add_argument("--adapter", type=Path, default=None, help="the question adapter of this folder")
     args = parser.parse_args(argv)
     if args.startups:
         startup(args.startups)
@@ -148,8 +155,13 @@ def main(argv: list[str] | None = None) -> int:
     searcher = Searcher.load(args.index or PACKAGED_INDEX)
     print(f"index {args.index or PACKAGED_INDEX}: {searcher.reader.n_passages} passages, {searcher.mode}")
     dense = searcher.dense
-    if args.no_adapter and dense is not None:
-        dense.adapter = None
+    if dense is not None and (args.no_adapter or args.adapter):
+        from pbdocs.search.rerank import load_adapter
+
+        dense.adapter = None if args.no_adapter else load_adapter(dense.encoder.name, args.adapter)
+        if args.adapter and dense.adapter is None:
+            print(f"{args.adapter}: no question adapter for {dense.encoder.name} there", file=sys.stderr)
+            return 2
     weights = args.weights if args.weights is not None else ([0.0, searcher.dense_weight] if dense else [0.0])
     sets = [p for p in (args.sets or DEFAULT_SETS) if p.is_file()]
     offtopic = [q for q in args.offtopic.read_text(encoding="utf-8").split() if q] if args.offtopic.is_file() else []

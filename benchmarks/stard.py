@@ -3,7 +3,7 @@
 Usage:
   python benchmarks/stard.py build --laws ARCHIVE_OR_FOLDER --index DIR [--processes 2]
   python benchmarks/stard.py eval --queries queries_dev.json --index DIR [--limit N] [--every N]
-                                  [--start N] [--no-adapter] [--disable FACTOR ...] [--each-factor]
+                                  [--start N] [--no-adapter | --adapter DIR] [--disable FACTOR ...] [--each-factor]
                                   [--rows OUT.jsonl]
 
 ``build`` picks the corpus the STARD README describes out of the LawRefBook archive (or an
@@ -18,7 +18,8 @@ parenthesized additions dropped) and article number match, or when its text is t
 text. Several passages of one article count once. Prints nDCG@10 (binary gains), R@10, R@100 and
 MRR@10; ``--each-factor`` also measures the searcher with each score factor switched off.
 The question adapter (pbdocs.search.rerank.load_adapter) learned from the first, third, fifth...
-question: ``--every 2 --start 1`` measures on the other half, ``--no-adapter`` without it.
+question: ``--every 2 --start 1`` measures on the other half, ``--no-adapter`` without it,
+``--adapter DIR`` with the one ``scripts/train_query_adapter.py --out DIR`` wrote.
 
 Hybrid search needs every passage's vector. ``encode`` computes them (about 60,000 articles: hours
 on one shared core), resumable: every batch goes to a vector cache outside the repository
@@ -303,8 +304,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
     items = json.loads(Path(args.queries).read_text(encoding="utf-8"))
     items = items[args.start:: args.every][: args.limit] if args.limit else items[args.start:: args.every]
     searcher = Searcher.load(args.index, dense=not args.lexical)
-    if args.no_adapter and searcher.dense is not None:
-        searcher.dense.adapter = None
+    if searcher.dense is not None and (args.no_adapter or args.adapter):
+        from pbdocs.search.rerank import load_adapter
+
+        searcher.dense.adapter = None if args.no_adapter else load_adapter(searcher.dense.encoder.name, args.adapter)
+        if args.adapter and searcher.dense.adapter is None:
+            print(f"{args.adapter}: no question adapter for {searcher.dense.encoder.name} there", file=sys.stderr)
+            return 2
     if args.pool and searcher.dense is None and not args.lexical:
         lexical = evaluate(searcher, items)
         print(f"{'lexical':<28} n={len(items)}  " + "  ".join(f"{k} {v:.4f}" for k, v in lexical.items()), flush=True)
@@ -350,6 +356,7 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("--start", type=int, default=0,
                    help="the first question taken (--every 2 --start 1: the half the question adapter never saw)")
     e.add_argument("--no-adapter", action="store_true", help="hybrid without the question adapter")
+    e.add_argument("--adapter", type=Path, default=None, help="the question adapter of this folder")
     e.add_argument("--disable", nargs="*", default=[], help="score factors to switch off")
     e.add_argument("--each-factor", action="store_true", help="also measure with each factor off")
     e.add_argument("--rows", help="write one JSON line per question here")

@@ -13,7 +13,7 @@ from pbdocs.legal import parse_numeral as cn_to_int
 from pbdocs.search.answer import best_answer, highlights
 from pbdocs.search.corpus import body_start
 from pbdocs.search.passages import split_passages, split_sentences
-from pbdocs.search.question import AMOUNT_PREFIX, Cue, analyze, has_amount
+from pbdocs.search.question import AMOUNT_PREFIX, Cue, analyze, answers_kind, has_amount
 from pbdocs.search.tokenize import (
     BIGRAM_PREFIX,
     PART_WEIGHT,
@@ -180,12 +180,27 @@ def test_article_labels_and_words_with_numerals_are_not_amounts(text):
     ("登记需要什么条件", "conditions", None),
     ("怎么申请登记", "conditions", None),
     ("与境外组织合作应当如何报批", "procedure", None),
+    # A service guide's task name asks how the act is done, with no asking word.
+    ("示例协会住所变更登记", "procedure", None),
+    ("示例基金会注销", "procedure", None),
+    ("示例中心设立登记（备案）服务指南", "procedure", None),
     ("社会组织党建工作的意义", None, None),
+    ("登记管理机关", "agency", None),
 ])
 def test_questions_say_what_kind_of_answer_they_want(question, kind, unit):
     _, cue = analyze(question)
     assert cue.kind == kind
     assert (unit in cue.units) if unit else not cue.units
+
+
+@pytest.mark.parametrize("text, defines", [
+    ("本条例所称示例会，是指由会员自愿组成的非营利性社会组织。", True),
+    ("示例会是指由会员自愿组成的非营利性社会组织。", True),
+    # 所称……包括 widens what a word covers; it does not say what the thing is.
+    ("本法所称的示例学校包括依法举办的其他示例教育机构。", False),
+])
+def test_only_a_definition_answers_what_is_with_confidence(text, defines):
+    assert answers_kind(Cue("definition"), text, strong=True) is defines
 
 
 def test_asking_phrases_are_cut_out_before_segmentation():
@@ -194,6 +209,8 @@ def test_asking_phrases_are_cut_out_before_segmentation():
     assert not any("多少" in t or "天内" in t for t in terms)
     # The context after an asking word stays: 哪些材料 keeps 材料.
     assert "材料" in [t for t, _ in query_terms("登记要交哪些材料")]
+    # A service guide's own words are not what it is about.
+    assert not any("指南" in t for t, _ in query_terms("事业单位设立登记服务指南"))
 
 
 def test_amounts_in_units_asked_for():

@@ -68,6 +68,9 @@ class QuestionKind:
     # The strong wording picks the answer sentence even without the question's words (本法所称……
     # 是指); where it does not (a bound, 不得超过), the sentence must share the question's words too.
     strong_sentence: bool = True
+    # A question with no asking word that still asks for this kind by its shape: the name of a
+    # service-guide task (基金会注销, 社会团体住所变更登记) asks how it is done.
+    task: re.Pattern | None = None
 
 
 def _alternatives(patterns: list[str]) -> re.Pattern | None:
@@ -90,7 +93,7 @@ def question_kinds() -> dict[str, QuestionKind]:
                                    _alternatives(spec.get("sentence", passage)), tuple(spec.get("units", [])),
                                    _alternatives(spec.get("strong", [])),
                                    bool(spec.get("confident_needs_strong", False)),
-                                   bool(spec.get("strong_sentence", True)))
+                                   bool(spec.get("strong_sentence", True)), _alternatives(spec.get("task", [])))
     return kinds
 
 
@@ -246,6 +249,9 @@ def analyze(question: str) -> tuple[str, Cue]:
     if cue is None:
         cue = next((Cue(kind.name, kind.units) for kind in question_kinds().values()
                     if any(mark in text for mark in kind.marks)), None)
+    if cue is None:
+        cue = next((Cue(kind.name, kind.units) for kind in question_kinds().values()
+                    if kind.task is not None and kind.task.search(text.strip())), None)
     return text, cue or Cue()
 
 
