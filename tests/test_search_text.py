@@ -60,7 +60,8 @@ def test_full_width_and_traditional_text_tokenize_alike():
     assert tokenize("社會組織 黨建") == tokenize("社会组织党建")
 
 
-@pytest.mark.parametrize("question", ["请问社会组织怎么办党建", "社会组织有哪些党建要求", "社会组织党建如何开展呢"])
+@pytest.mark.parametrize("question", ["请问社会组织怎么办党建", "社会组织有哪些党建要求", "社会组织党建如何开展呢",
+                                      "您好，社会组织党建怎么开展", "你知道社会组织党建怎么开展吗"])
 def test_query_stop_words_are_dropped(question):
     terms = [t for t, _ in query_terms(question)]
     stop = query_stopwords()
@@ -77,8 +78,11 @@ def test_synonyms_expand_at_lower_weight():
 
 
 @pytest.mark.parametrize("question, lay, official", [("培训机构应申请哪些牌照", "牌照", "许可证"),
-                                                     ("发现假章如何举报", "假章", "伪造")])
-def test_everyday_names_of_papers_and_seals_expand_to_the_statute_words(question, lay, official):
+                                                     ("发现假章如何举报", "假章", "伪造"),
+                                                     # Everyday short names of party bodies.
+                                                     ("党代会有哪些职权", "党代会", "代表大会"),
+                                                     ("纪委由谁选举", "纪委", "纪律检查")])
+def test_everyday_names_of_papers_seals_and_bodies_expand_to_the_statute_words(question, lay, official):
     weights = dict(query_terms(question))
     assert weights[lay] == 1.0 and weights[official] == 0.5
 
@@ -186,6 +190,10 @@ def test_article_labels_and_words_with_numerals_are_not_amounts(text):
     ("示例中心设立登记（备案）服务指南", "procedure", None),
     ("社会组织党建工作的意义", None, None),
     ("登记管理机关", "agency", None),
+    # A bare closing 吗 is the sentence's particle; the period asked inside it says what is wanted.
+    ("你知道示例会几年开一次，都有哪些职权吗", "period", "年"),
+    ("示例会几年开一次会吗", "period", "年"),
+    ("示例会可以设几个分会吗", "permission", None),
 ])
 def test_questions_say_what_kind_of_answer_they_want(question, kind, unit):
     _, cue = analyze(question)

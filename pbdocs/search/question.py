@@ -210,7 +210,10 @@ def analyze(question: str) -> tuple[str, Cue]:
     """
     cue: Cue | None = None
     text = question
-    asked = _asked_kind(text)
+    asked, asking = _asked_kind(text)
+    # A question closing on a bare 吗 (你知道党代会几年开一次吗) may ask something more definite
+    # inside it; a count or a period it asks (几年……一次) says what.
+    particle_only = asked is not None and asked.name == "permission" and asking.rstrip("?？") == "吗"
     if asked is not None:
         cue = Cue(asked.name, asked.units)
         for kind in question_kinds().values():
@@ -222,9 +225,10 @@ def analyze(question: str) -> tuple[str, Cue]:
             text = text.replace(asking + context, " " + context)
 
     def amount(m: re.Match) -> str:
-        nonlocal cue
+        nonlocal cue, particle_only
         counter = m.group(2)
-        if cue is None or cue.kind == "list":
+        if cue is None or cue.kind == "list" or particle_only:
+            particle_only = False
             kind = "quantity"
             if counter in _PERIOD_COUNTERS and _ONCE.match(m.string, m.end()):
                 # 几年召开一次, 多少个月换届一次 ask how often: 每五年举行一次 answers.
@@ -255,16 +259,17 @@ def analyze(question: str) -> tuple[str, Cue]:
     return text, cue or Cue()
 
 
-def _asked_kind(text: str) -> QuestionKind | None:
-    """The kind whose asking phrase in ``text`` is longest (the first kind on a tie)."""
-    best: tuple[int, QuestionKind] | None = None
+def _asked_kind(text: str) -> tuple[QuestionKind | None, str]:
+    """The kind whose asking phrase in ``text`` is longest (the first kind on a tie), with that
+    phrase."""
+    best: tuple[QuestionKind, str] | None = None
     for kind in question_kinds().values():
         if kind.asks is None:
             continue
         for m in kind.asks.finditer(text):
-            if best is None or len(m.group(0)) > best[0]:
-                best = (len(m.group(0)), kind)
-    return best[1] if best else None
+            if best is None or len(m.group(0)) > len(best[1]):
+                best = (kind, m.group(0))
+    return best if best else (None, "")
 
 
 def _amounts(text: str):
