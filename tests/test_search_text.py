@@ -111,6 +111,15 @@ def test_statute_passages():
         assert p.title == "示例" and p.doc_id == "s"
 
 
+def test_a_laws_own_title_above_its_front_matter_is_no_heading_of_it():
+    doc = extract(DATA / "passages" / "statute_title_block.md")
+    passages = split_passages(doc.text, "s", "中华人民共和国示例组织管理法", body_start=body_start(doc.text))
+    assert passages[0].article is None and passages[0].text.startswith("2020年1月1日")
+    assert [p.article for p in passages[1:]] == ["第一条", "第二条"]
+    assert not any("<!--" in p.text or p.text.startswith("#") for p in passages)
+    assert all(doc.text[p.start:p.end] == p.text for p in passages)
+
+
 def test_prose_passages_split_long_paragraphs_with_overlap():
     doc = extract(DATA / "passages" / "prose.txt")
     spec = json.loads((DATA / "passages" / "prose.expected.json").read_text(encoding="utf-8"))

@@ -80,7 +80,7 @@ def split_passages(
 ) -> list[Passage]:
     """Passages of a document's ``text`` from ``body_start`` (after any header lines)."""
     passages: list[Passage] = []
-    for start, end, chap, art in _units(text, body_start):
+    for start, end, chap, art in _units(text, body_start, title):
         limit = max_chars * 2 if art else max_chars
         spans = [(start, end)] if end - start <= limit else _windows(text, start, end, window_chars)
         for a, b in spans:
@@ -122,9 +122,15 @@ class _Units:
         self.pending_heading = None
 
 
-def _units(text: str, body_start: int) -> list[tuple[int, int, str | None, str | None]]:
-    """A unit per article; outside articles, a unit per paragraph with the heading above it."""
+def _units(text: str, body_start: int, title: str = "") -> list[tuple[int, int, str | None, str | None]]:
+    """A unit per article; outside articles, a unit per paragraph with the heading above it.
+
+    The document's own title above its first paragraph (# 中华人民共和国慈善法, or a title set on
+    two lines) is not a heading of that paragraph: every passage carries the title already.
+    """
     state = _Units()
+    compact_title = re.sub(r"\s+", "", title)
+    title_seen = False
     for text_line in text_lines(text, body_start):
         start, end, line = text_line.start, text_line.end, text_line.text
         stripped = _heading_text(line)
@@ -157,6 +163,9 @@ def _units(text: str, body_start: int) -> list[tuple[int, int, str | None, str |
             continue
         if _is_heading(line):
             state.flush_paragraph()
+            if not state.units and state.pending_heading is None and _names_title(stripped, compact_title, title_seen):
+                title_seen = True
+                continue
             if state.pending_heading is None:
                 state.pending_heading = start
             continue
@@ -165,6 +174,12 @@ def _units(text: str, body_start: int) -> list[tuple[int, int, str | None, str |
     state.flush_article()
     state.flush_paragraph()
     return state.units
+
+
+def _names_title(heading: str, compact_title: str, title_seen: bool) -> bool:
+    """Whether a heading is the title, or, under it, a piece of the title set on two lines."""
+    compact = re.sub(r"\s+", "", heading)
+    return len(compact) >= (2 if title_seen else 4) and compact in compact_title
 
 
 def _windows(text: str, start: int, end: int, window_chars: int) -> list[tuple[int, int]]:
