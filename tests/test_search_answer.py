@@ -290,7 +290,8 @@ def test_an_item_holding_the_amount_asked_answers_without_its_lead():
 
 @pytest.mark.parametrize("question, kind", [
     ("示例互助会几年召开一次会员大会", "period"),
-    ("示例互助会理事会多少个月换届一次", "period"),
+    # ... and of a term of office, how long it runs (每届任期).
+    ("示例互助会理事会多少个月换届一次", "term"),
     # A count of years without 一次 asks for the figure.
     ("示例互助会理事会任期几年", "quantity"),
     ("登记机关几天内给结果", "quantity"),

@@ -81,7 +81,10 @@ def test_synonyms_expand_at_lower_weight():
                                                      ("发现假章如何举报", "假章", "伪造"),
                                                      # Everyday short names of party bodies.
                                                      ("党代会有哪些职权", "党代会", "代表大会"),
-                                                     ("纪委由谁选举", "纪委", "纪律检查")])
+                                                     ("纪委由谁选举", "纪委", "纪律检查"),
+                                                     ("共青团的性质", "共青团", "中国共产主义青年团"),
+                                                     ("妇联归谁管", "妇联", "联合会"),
+                                                     ("县委几年换届一次", "县委", "委员会")])
 def test_everyday_names_of_papers_seals_and_bodies_expand_to_the_statute_words(question, lay, official):
     weights = dict(query_terms(question))
     assert weights[lay] == 1.0 and weights[official] == 0.5
@@ -203,6 +206,10 @@ def test_article_labels_and_words_with_numerals_are_not_amounts(text):
     ("你知道示例会几年开一次，都有哪些职权吗", "period", "年"),
     ("示例会几年开一次会吗", "period", "年"),
     ("示例会可以设几个分会吗", "permission", None),
+    # A period question naming a term of office asks how long the term runs (每届任期五年).
+    ("示例会几年换届一次", "term", "年"),
+    ("示例会理事任期多久", "term", "年"),
+    ("示例会多久开一次会", "period", "次"),
 ])
 def test_questions_say_what_kind_of_answer_they_want(question, kind, unit):
     _, cue = analyze(question)

@@ -256,6 +256,10 @@ def analyze(question: str) -> tuple[str, Cue]:
     if cue is None:
         cue = next((Cue(kind.name, kind.units) for kind in question_kinds().values()
                     if kind.task is not None and kind.task.search(text.strip())), None)
+    if cue is not None and cue.kind == "period":
+        term = question_kinds().get("term")
+        if term is not None and any(mark in question for mark in term.marks):
+            cue = Cue(term.name, cue.units or term.units)
     return text, cue or Cue()
 
 
