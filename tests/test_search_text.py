@@ -227,6 +227,13 @@ def test_only_a_definition_answers_what_is_with_confidence(text, defines):
     assert answers_kind(Cue("definition"), text, strong=True) is defines
 
 
+def test_who_may_apply_states_the_conditions():
+    cue = analyze("加入示例会需要什么条件")[1]
+    assert cue.kind == "conditions"
+    assert answers_kind(cue, "年满十八岁、承认示例会章程的,可以申请加入示例会。")
+    assert not answers_kind(cue, "示例会会员可以申请退会。")
+
+
 def test_asking_phrases_are_cut_out_before_segmentation():
     terms = [t for t, _ in query_terms("民办非企业单位改了章程多少天内要报批")]
     assert "民办非企业单位" in terms and "章程" in terms
