@@ -86,8 +86,9 @@ DEV4_MIN_ABSTAINED = 10
 # confident, 1 wrong; dev8 (11) 0.818 / 0.909 / 0.727. Since a task name asks for the procedure and
 # 所称……包括 is no definition (both read off dev5): dev5 0.514 / 0.730 / 0.432, 8 confident, 1 wrong.
 DEV5_MINIMUMS = {"R@1": 0.51, "R@5": 0.72, "Answer@1": 0.43}
-# dev6 0.632 / 0.868 / 0.526 since a term of office is its own kind (几年换届, 任职期限多久).
-DEV6_MINIMUMS = {"R@1": 0.63, "R@5": 0.86, "Answer@1": 0.52}
+# dev6 0.632 / 0.868 / 0.526 since a term of office is its own kind (几年换届, 任职期限多久); 0.658 /
+# 0.868 / 0.553, 12 confident, none wrong, since who may apply states the conditions (党章 第一条).
+DEV6_MINIMUMS = {"R@1": 0.65, "R@5": 0.86, "Answer@1": 0.55}
 DEV8_MINIMUMS = {"R@1": 0.81, "R@5": 0.90, "Answer@1": 0.72}
 # The second held-out set (eval/real_questions/heldout2.jsonl, 55 sites no other set uses, labelled
 # from the corpus texts before any run; 48 answerable, 8 of them quiz items). Measured once, when it
@@ -122,7 +123,8 @@ HELDOUT2_MIN_ABSTAINED = 17
 # At dense weight 0.6: 0.587 / 0.826 / 0.478, 8 confident, all right, 17 of 17 abstained. With
 # sentence vectors: 0.609 / 0.826 / 0.5.
 # The question adapter learned from this set: 0.761 / 0.957 / 0.630 since, in sample.
-DEV2_MINIMUMS = {"R@1": 0.76, "R@5": 0.95, "Answer@1": 0.63}
+# 0.783 / 0.957 / 0.652 since who may apply states the conditions (大专生入党需要哪些条件: 党章 第一条).
+DEV2_MINIMUMS = {"R@1": 0.78, "R@5": 0.95, "Answer@1": 0.65}
 # 9 since the confidence thresholds are read on the dense closeness (sentence vectors).
 DEV2_MIN_CONFIDENT = 9
 DEV2_MAX_CONFIDENT_WRONG = 0
@@ -243,7 +245,7 @@ def test_real_questions_confident_answers_are_right(searcher):
     ("dev3.jsonl", (49, 15), DEV3_MINIMUMS, DEV3_MIN_CONFIDENT, DEV3_MAX_CONFIDENT_WRONG, DEV3_MIN_ABSTAINED),
     ("dev4.jsonl", (23, 10), DEV4_MINIMUMS, DEV4_MIN_CONFIDENT, 0, DEV4_MIN_ABSTAINED),
     ("dev5.jsonl", (37, 10), DEV5_MINIMUMS, 7, 1, 10),
-    ("dev6.jsonl", (38, 11), DEV6_MINIMUMS, 11, 1, 11),
+    ("dev6.jsonl", (38, 11), DEV6_MINIMUMS, 12, 0, 11),
     ("dev8.jsonl", (11, 5), DEV8_MINIMUMS, 2, 0, 5),
 ])
 def test_further_real_question_sets_meet_the_pinned_minimums(
