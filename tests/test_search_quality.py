@@ -331,8 +331,10 @@ def test_a_right_first_hit_in_few_of_the_question_s_words_is_still_shown(searche
     assert result.related and result.message == "没有把握的答案：下面是最接近的条文，未必回答了这个问题，仅供参考。"
 
 
-@pytest.mark.parametrize("question, opening", [("爱心捐赠,还能撤回吗", "第四十一条 捐赠人应当按照捐赠协议履行捐赠义务"),
-                                               ("公章換新章後舊章怎麼處理", "二十四、国家行政机关和企业事业单位、社会团体的印章")])
+@pytest.mark.parametrize("question, opening", [
+    ("爱心捐赠,还能撤回吗", "第四十一条 捐赠人应当按照捐赠协议履行捐赠义务"),
+    ("公章換新章後舊章怎麼處理", "二十四、国家行政机关和企业事业单位、社会团体的印章"),
+])
 def test_a_right_first_hit_close_to_the_question_in_meaning_is_shown_not_hidden(searcher, question, opening):
     # Few of the question's words and a closeness between 0.87 and 0.88 (searcher.MIN_COSINE_RELATED):
     # shown as 没有把握的答案, not hidden behind 没有找到.
