@@ -71,6 +71,13 @@ def test_query_stop_words_are_dropped(question):
     assert BIGRAM_PREFIX + "问社" not in terms and BIGRAM_PREFIX + "么办" not in terms
 
 
+def test_an_official_wording_brings_no_stop_word():
+    # 党建条款 stands for 党的建设 (synonyms.txt): its 党 and 建设, not the 的 a highlight would mark.
+    terms = [t for t, _ in query_terms("章程里必须写进什么党建条款")]
+    assert "党的建设" in terms or "建设" in terms
+    assert "的" not in terms
+
+
 def test_synonyms_expand_at_lower_weight():
     weights = dict(query_terms("党建指导员由谁选派"))
     assert weights["党建指导员"] == 1.0

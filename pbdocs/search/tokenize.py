@@ -310,7 +310,8 @@ def content_terms(content: str) -> list[tuple[str, float]]:
     learned = associations()
     for w in content_words:
         for official in table.get(w, ()):
-            terms.extend((t, SYNONYM_WEIGHT) for t in words(official, normalized=True) + bigrams(official))
+            terms.extend((t, SYNONYM_WEIGHT) for t in words(official, normalized=True) + bigrams(official)
+                         if t not in stop)
         if w not in table:
             terms.extend((t, ASSOCIATION_WEIGHT) for t in learned.get(w, ()))
     return terms
