@@ -213,6 +213,11 @@ def test_article_labels_and_words_with_numerals_are_not_amounts(text):
     ("你知道示例会几年开一次，都有哪些职权吗", "period", "年"),
     ("示例会几年开一次会吗", "period", "年"),
     ("示例会可以设几个分会吗", "permission", None),
+    # A noun phrase ends in its head: 审批流程 asks for the steps, not for who approves; a task name
+    # (……设立审批) is read by its shape before its words.
+    ("示例会成立审批流程", "procedure", None),
+    ("示例学校设立审批", "procedure", None),
+    ("示例中心年度检查办理程序", "procedure", None),
     # A period question naming a term of office asks how long the term runs (每届任期五年).
     ("示例会几年换届一次", "term", "年"),
     ("示例会理事任期多久", "term", "年"),

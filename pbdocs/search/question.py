@@ -251,16 +251,32 @@ def analyze(question: str) -> tuple[str, Cue]:
         # 年度支出比例 asks for a ratio without saying 多少: the noun naming the value is the cue.
         cue = next((noun_cue for noun, noun_cue in _value_nouns() if noun in text), None)
     if cue is None:
-        cue = next((Cue(kind.name, kind.units) for kind in question_kinds().values()
-                    if any(mark in text for mark in kind.marks)), None)
-    if cue is None:
+        # A service guide's task name (民办学校设立审批) is read by its shape before its words.
         cue = next((Cue(kind.name, kind.units) for kind in question_kinds().values()
                     if kind.task is not None and kind.task.search(text.strip())), None)
+    if cue is None:
+        cue = _marked_kind(text)
     if cue is not None and cue.kind == "period":
         term = question_kinds().get("term")
         if term is not None and any(mark in question for mark in term.marks):
             cue = Cue(term.name, cue.units or term.units)
     return text, cue or Cue()
+
+
+def _marked_kind(text: str) -> Cue | None:
+    """The cue of the kind whose mark ends last in ``text``: a Chinese noun phrase ends in its head,
+    so 审批流程 asks for a 流程 (procedure) and not for who approves (审批, agency). On a tie, the
+    longer mark, then the kind first in ``question_types.toml``."""
+    best: tuple[tuple[int, int, int], Cue] | None = None
+    for order, kind in enumerate(question_kinds().values()):
+        for mark in kind.marks:
+            start = text.rfind(mark)
+            if start < 0:
+                continue
+            key = (start + len(mark), len(mark), -order)
+            if best is None or key > best[0]:
+                best = (key, Cue(kind.name, kind.units))
+    return best[1] if best else None
 
 
 def _asked_kind(text: str) -> tuple[QuestionKind | None, str]:
