@@ -67,6 +67,21 @@ def answer(text: str, question: str) -> str:
     return text[a:b]
 
 
+def test_the_steps_of_another_act_do_not_answer_the_act_asked():
+    # 向……申请登记 is the wording of the steps, but of 登记: asked about 认定, the sentence on 认定
+    # answers, as the passage bonus asks the passage to name the act (acts.txt).
+    from pbdocs.search.query import Query
+
+    text = ("第十条 设立示例组织，应当向县级以上人民政府民政部门申请登记，"
+            "民政部门应当自受理申请之日起三十日内作出决定。"
+            "符合本法规定条件的，准予登记并向社会公告；不符合本法规定条件的，不予登记并书面说明理由。\n\n"
+            "已经设立的示例会、示例中心等非营利性组织符合示例组织条件的，由民政部门认定为示例组织并向社会公告。")
+    query = Query.parse("示例组织认定")
+    assert query.cue.kind == "procedure" and query.acts == ["认定"]
+    a, b = best_answer(text, dict(query_terms("示例组织认定")), query.cue, query.acts)
+    assert "认定为示例组织" in text[a:b] and "申请登记" not in text[a:b]
+
+
 @pytest.mark.parametrize("question, kind, unit", [
     ("示例互助会的年度支出比例", "quantity", "%"),
     ("年度工作报告的报送期限", "quantity", "月"),

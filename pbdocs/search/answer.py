@@ -3,17 +3,17 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ..legal import is_list_item, proviso
 from ..normalize import normalize
 from .passages import split_sentences
-from .question import AMOUNT_PREFIX, Cue, amount_tokens, answers_kind, strong_picks_sentence
-from .tokenize import BIGRAM_PREFIX
+from .question import ACT_KINDS, AMOUNT_PREFIX, Cue, amount_tokens, answers_kind, question_acts, strong_picks_sentence
+from .tokenize import BIGRAM_PREFIX, synonyms
 
-__all__ = ["Highlight", "best_answer", "highlights", "matched_weight", "fold"]
+__all__ = ["Highlight", "best_answer", "highlights", "matched_weight", "fold", "names_acts"]
 
 _LEAD_IN = re.compile(r"[：:]\s*$")
 _SHORT_SENTENCE = 16
@@ -49,7 +49,17 @@ def matched_weight(text: str, term_weights: Mapping[str, float], *, folded: bool
     return sum(term_weights[t] for t in _present_terms(text if folded else fold(text), term_weights))
 
 
-def best_answer(text: str, term_weights: Mapping[str, float], cue: Cue | None = None) -> tuple[int, int]:
+def names_acts(acts: Sequence[str], folded: str) -> bool:
+    """Whether ``folded`` text names every act of ``acts`` (``acts.txt``: 注销, 成立, and 条件 or 材料),
+    each in the question's word or one of its official wordings."""
+    known = question_acts()
+    table = synonyms()
+    return all(any(form in folded for form in (act, *(fold(o) for o in (*known.get(act, ()), *table.get(act, ())))))
+               for act in acts)
+
+
+def best_answer(text: str, term_weights: Mapping[str, float], cue: Cue | None = None,
+                acts: Sequence[str] = ()) -> tuple[int, int]:
     """Span in ``text`` of the one or two sentences that best answer.
 
     A sentence scores the weights of the query terms it contains, each scaled by how rare the
@@ -80,7 +90,10 @@ def best_answer(text: str, term_weights: Mapping[str, float], cue: Cue | None = 
     if cue is not None and strong_picks_sentence(cue):
         # The wording that defines the kind of answer asked for (本法所称……是指, 从……之日算起,
         # 每年至少召开) answers even where it repeats none of the question's words.
-        strong = [answers_kind(cue, normalize(text[a:b]).text, strong=True) for a, b in spans]
+        # For an act's conditions, documents or steps, the sentence must name that act too: the
+        # 登记 steps do not answer 慈善组织认定.
+        strong = [answers_kind(cue, normalize(text[a:b]).text, strong=True)
+                  and (cue.kind not in ACT_KINDS or names_acts(acts, fold(text[a:b]))) for a, b in spans]
         if any(strong):
             top = max(scores) or 1.0
             best = max(range(n), key=lambda i: (scores[i] + top * strong[i], -i))

@@ -17,10 +17,10 @@ from functools import cached_property
 from typing import Literal
 
 from ..errors import QueryError
-from .answer import fold, matched_weight
+from .answer import fold, matched_weight, names_acts
 from .passages import Passage
 from .query import Query
-from .question import answers_kind, defines_asked_term, question_acts
+from .question import ACT_KINDS, answers_kind, defines_asked_term
 from .tokenize import synonyms
 
 __all__ = [
@@ -51,8 +51,6 @@ _BACKGROUND_FACTOR = 0.7
 # A passage with the wording that defines the kind's answer (本法所称……是指, 应当具备下列条件,
 # 每年至少召开) gets this bonus instead of _CUE_BONUS.
 STRONG_CUE_BONUS = 1.0
-# Kinds whose bonus needs the passage to name the act the question asks about (acts.txt).
-_ACT_KINDS = frozenset({"conditions", "materials", "procedure"})
 # A passage giving a wording: 统一表述为, or a quotation long enough to be a clause.
 _WORDING = re.compile(r"表述为|“[^”]{20,}”")
 # Tuned on the STARD development half (benchmarks/stard.py): 0.1 / 0.15 / 0.2 / 0.3 gave nDCG@10
@@ -148,25 +146,12 @@ def answer_kind(plan: QueryPlan, candidate: Candidate) -> float:
     body = folded.removeprefix(fold(passage.article)) if passage.article else folded
     if not answers_kind(cue, body):
         return 0.0
-    if cue.kind in _ACT_KINDS and not _names_acts(plan, candidate):
+    if cue.kind in ACT_KINDS and not names_acts(plan.query.acts, candidate.folded):
         return 0.0
     strong = answers_kind(cue, body, strong=True)
     if strong and cue.kind == "definition":
         strong = defines_asked_term(body, fold(plan.query.normalized))
     return STRONG_CUE_BONUS if strong else _CUE_BONUS
-
-
-def _names_acts(plan: QueryPlan, candidate: Candidate) -> bool:
-    """Whether the passage names every act the question asks about (``acts.txt``: 注销, 成立, and
-    条件 or 材料), each in the question's word or one of its official wordings."""
-    known = question_acts()
-    acts = [word for word, weight in plan.query.terms if weight >= 1.0 and word in known]
-    if not acts:
-        return True
-    table = synonyms()
-    return all(any(form in candidate.folded
-                   for form in (act, *(fold(o) for o in (*known[act], *table.get(act, ())))))
-               for act in acts)
 
 
 def background(plan: QueryPlan, candidate: Candidate) -> float:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..legal import ARTICLE_REFERENCE, parse_numeral
 from ..normalize import normalize
-from .question import AMOUNT_PREFIX, Cue, analyze
+from .question import AMOUNT_PREFIX, Cue, analyze, question_acts
 from .tokenize import BIGRAM_PREFIX, content_terms, synonyms
 
 __all__ = ["ArticleReference", "Query", "is_word", "name_forms"]
@@ -66,6 +66,12 @@ class Query:
     def words(self) -> list[str]:
         """The word terms (no bigrams, no amounts) in order, official wordings included."""
         return [t for t, _ in self.terms if not t.startswith((BIGRAM_PREFIX, AMOUNT_PREFIX))]
+
+    @property
+    def acts(self) -> list[str]:
+        """The acts (``acts.txt``: 注销, 成立, and 条件 or 材料) among the question's own words."""
+        known = question_acts()
+        return [t for t, weight in self.terms if weight >= 1.0 and t in known]
 
     @property
     def amounts(self) -> list[str]:

@@ -16,8 +16,8 @@ from importlib import resources
 
 from ..legal import parse_numeral
 
-__all__ = ["AMOUNT_PREFIX", "Cue", "QuestionKind", "analyze", "amount_tokens", "answers_kind", "has_amount",
-           "is_agency_sentence", "is_list_lead", "question_acts", "question_kinds"]
+__all__ = ["ACT_KINDS", "AMOUNT_PREFIX", "Cue", "QuestionKind", "analyze", "amount_tokens", "answers_kind",
+           "has_amount", "is_agency_sentence", "is_list_lead", "question_acts", "question_kinds"]
 
 AMOUNT_PREFIX = "#"
 
@@ -97,6 +97,9 @@ def question_kinds() -> dict[str, QuestionKind]:
     return kinds
 
 
+# Kinds whose answer must name the act the question asks about (acts.txt): the conditions, documents
+# or steps of 注销 are not those of 成立.
+ACT_KINDS = frozenset({"conditions", "materials", "procedure"})
 _HEAD_COUNT_UNITS = frozenset({"人", "名"})
 _SHARE = re.compile(r"\d+\s*/\s*\d+|[一二三四五六七八九十]+分之[一二三四五六七八九十]+|过半数|半数以上")
 
