@@ -239,6 +239,13 @@ def test_only_a_definition_answers_what_is_with_confidence(text, defines):
     assert answers_kind(Cue("definition"), text, strong=True) is defines
 
 
+def test_a_laws_scope_article_answers_what_its_subject_is():
+    cue = analyze("示例学校是什么")[1]
+    assert cue.kind == "definition"
+    assert answers_kind(cue, "社会组织或者个人利用非国家财政性经费举办示例学校的活动,适用本法。")
+    assert not answers_kind(cue, "示例学校应当遵守招生规则。")
+
+
 def test_who_may_apply_states_the_conditions():
     cue = analyze("加入示例会需要什么条件")[1]
     assert cue.kind == "conditions"
