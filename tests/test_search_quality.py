@@ -88,7 +88,8 @@ DEV4_MIN_ABSTAINED = 10
 # dev5 0.568 / 0.730 / 0.459 since the mark that ends a question decides its kind (审批流程: the steps);
 # Answer@1 0.486 since the steps' sentence must name the act asked (慈善组织认定: 申请认定, not 申请登记).
 # R@5 0.757 since a law's scope article (……的活动，适用本法) answers what its subject is.
-DEV5_MINIMUMS = {"R@1": 0.56, "R@5": 0.75, "Answer@1": 0.48}
+# R@1 0.595, Answer@1 0.514 since 投资 stands for 保值、增值 too (基金会是否可以进行投资活动).
+DEV5_MINIMUMS = {"R@1": 0.59, "R@5": 0.75, "Answer@1": 0.51}
 # dev6 0.632 / 0.868 / 0.526 since a term of office is its own kind (几年换届, 任职期限多久); 0.658 /
 # 0.868 / 0.553, 12 confident, none wrong, since who may apply states the conditions (党章 第一条).
 DEV6_MINIMUMS = {"R@1": 0.65, "R@5": 0.86, "Answer@1": 0.55}

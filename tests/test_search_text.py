@@ -91,7 +91,9 @@ def test_synonyms_expand_at_lower_weight():
                                                      ("纪委由谁选举", "纪委", "纪律检查"),
                                                      ("共青团的性质", "共青团", "中国共产主义青年团"),
                                                      ("妇联归谁管", "妇联", "联合会"),
-                                                     ("县委几年换届一次", "县委", "委员会")])
+                                                     ("县委几年换届一次", "县委", "委员会"),
+                                                     # What a foundation's investment is called in the rules.
+                                                     ("基金会可以投资吗", "投资", "保值")])
 def test_everyday_names_of_papers_seals_and_bodies_expand_to_the_statute_words(question, lay, official):
     weights = dict(query_terms(question))
     assert weights[lay] == 1.0 and weights[official] == 0.5
