@@ -1,6 +1,7 @@
 """From a retrieved passage to an answer: the best one or two sentences, and where terms matched."""
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -52,10 +53,13 @@ def matched_weight(text: str, term_weights: Mapping[str, float], *, folded: bool
 def names_acts(acts: Sequence[str], folded: str) -> bool:
     """Whether ``folded`` text names every act of ``acts`` (``acts.txt``: 注销, 成立, and 条件 or 材料),
     each in the question's word or one of its official wordings."""
-    known = question_acts()
-    table = synonyms()
-    return all(any(form in folded for form in (act, *(fold(o) for o in (*known.get(act, ()), *table.get(act, ())))))
-               for act in acts)
+    return all(any(form in folded for form in _act_forms(act)) for act in acts)
+
+
+@functools.lru_cache(maxsize=256)
+def _act_forms(act: str) -> tuple[str, ...]:
+    # Read for every candidate passage of a question: the wordings are folded once per act.
+    return (act, *(fold(o) for o in (*question_acts().get(act, ()), *synonyms().get(act, ()))))
 
 
 def best_answer(text: str, term_weights: Mapping[str, float], cue: Cue | None = None,

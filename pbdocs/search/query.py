@@ -8,6 +8,7 @@ documents it names) in :class:`.factors.QueryPlan`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..legal import ARTICLE_REFERENCE, parse_numeral
 from ..normalize import normalize
@@ -67,9 +68,10 @@ class Query:
         """The word terms (no bigrams, no amounts) in order, official wordings included."""
         return [t for t, _ in self.terms if not t.startswith((BIGRAM_PREFIX, AMOUNT_PREFIX))]
 
-    @property
+    @cached_property
     def acts(self) -> list[str]:
-        """The acts (``acts.txt``: 注销, 成立, and 条件 or 材料) among the question's own words."""
+        """The acts (``acts.txt``: 注销, 成立, and 条件 or 材料) among the question's own words; read
+        for every candidate passage, so found once."""
         known = question_acts()
         return [t for t, weight in self.terms if weight >= 1.0 and t in known]
 
