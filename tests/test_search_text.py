@@ -224,6 +224,9 @@ def test_article_labels_and_words_with_numerals_are_not_amounts(text):
     ("示例会几年换届一次", "term", "年"),
     ("示例会理事任期多久", "term", "年"),
     ("示例会多久开一次会", "period", "次"),
+    # 人数 asks a head count, as 多少人 does; it is not a word the answer repeats (五十个以下股东).
+    ("示例会会员人数上限是多少", "quantity", "人"),
+    ("示例会会员人数有上限吗", "quantity", "人"),
 ])
 def test_questions_say_what_kind_of_answer_they_want(question, kind, unit):
     _, cue = analyze(question)

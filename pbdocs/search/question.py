@@ -214,8 +214,8 @@ def analyze(question: str) -> tuple[str, Cue]:
     cue: Cue | None = None
     text = question
     asked, asking = _asked_kind(text)
-    # A question closing on a bare 吗 (你知道党代会几年开一次吗) may ask something more definite
-    # inside it; a count or a period it asks (几年……一次) says what.
+    # A question closing on a bare 吗 (你知道党代会几年开一次吗, 股东人数有上限吗) may ask something
+    # more definite inside it: a phrase of question_cues.txt, a count or a period (几年……一次) says what.
     particle_only = asked is not None and asked.name == "permission" and asking.rstrip("?？") == "吗"
     if asked is not None:
         cue = Cue(asked.name, asked.units)
@@ -224,7 +224,8 @@ def analyze(question: str) -> tuple[str, Cue]:
                 text = kind.asks.sub(" ", text)
     for asking, context, phrase_cue in _phrases():
         if asking + context in text:
-            cue = cue or phrase_cue
+            if cue is None or particle_only:
+                cue, particle_only = phrase_cue, False
             text = text.replace(asking + context, " " + context)
 
     def amount(m: re.Match) -> str:
