@@ -89,10 +89,14 @@ DEV4_MIN_ABSTAINED = 10
 # Answer@1 0.486 since the steps' sentence must name the act asked (慈善组织认定: 申请认定, not 申请登记).
 # R@5 0.757 since a law's scope article (……的活动，适用本法) answers what its subject is.
 # R@1 0.595, Answer@1 0.514 since 投资 stands for 保值、增值 too (基金会是否可以进行投资活动).
-DEV5_MINIMUMS = {"R@1": 0.59, "R@5": 0.75, "Answer@1": 0.51}
+# R@1 0.649, R@5 0.784, Answer@1 0.568 since 改名 stands for a change of 名称 and 受伤 for 人身意外伤害
+# (民办大学改名程序是什么, 志愿服务受伤谁来埋单).
+DEV5_MINIMUMS = {"R@1": 0.64, "R@5": 0.78, "Answer@1": 0.56}
 # dev6 0.632 / 0.868 / 0.526 since a term of office is its own kind (几年换届, 任职期限多久); 0.658 /
 # 0.868 / 0.553, 12 confident, none wrong, since who may apply states the conditions (党章 第一条).
-DEV6_MINIMUMS = {"R@1": 0.65, "R@5": 0.86, "Answer@1": 0.55}
+# R@1 0.684, Answer@1 0.579 since 人数 asks a head count and is no content word (公司股东人数上限……多少
+# 股东参与).
+DEV6_MINIMUMS = {"R@1": 0.68, "R@5": 0.86, "Answer@1": 0.57}
 DEV8_MINIMUMS = {"R@1": 0.81, "R@5": 0.90, "Answer@1": 0.72}
 # The second held-out set (eval/real_questions/heldout2.jsonl, 55 sites no other set uses, labelled
 # from the corpus texts before any run; 48 answerable, 8 of them quiz items). Measured once, when it
