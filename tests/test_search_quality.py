@@ -94,9 +94,10 @@ DEV4_MIN_ABSTAINED = 10
 DEV5_MINIMUMS = {"R@1": 0.64, "R@5": 0.78, "Answer@1": 0.56}
 # dev6 0.632 / 0.868 / 0.526 since a term of office is its own kind (几年换届, 任职期限多久); 0.658 /
 # 0.868 / 0.553, 12 confident, none wrong, since who may apply states the conditions (党章 第一条).
-# R@1 0.684, Answer@1 0.579 since 人数 asks a head count and is no content word (公司股东人数上限……多少
-# 股东参与).
-DEV6_MINIMUMS = {"R@1": 0.68, "R@5": 0.86, "Answer@1": 0.57}
+# R@1 0.684, Answer@1 0.579 since 人数, asked for, is the head count and no content word (公司股东人数
+# 上限……多少股东参与); 0.711 / 0.868 / 0.605 since a period question naming a duration wants one
+# (民事诉讼的有效期是多长时间: 诉讼时效期间为三年).
+DEV6_MINIMUMS = {"R@1": 0.71, "R@5": 0.86, "Answer@1": 0.60}
 DEV8_MINIMUMS = {"R@1": 0.81, "R@5": 0.90, "Answer@1": 0.72}
 # The second held-out set (eval/real_questions/heldout2.jsonl, 55 sites no other set uses, labelled
 # from the corpus texts before any run; 48 answerable, 8 of them quiz items). Measured once, when it
@@ -114,9 +115,11 @@ HELDOUT2_MINIMUMS = {"R@1": 0.79, "R@5": 0.89, "Answer@1": 0.72}
 # Measured when they arrived, never tuned on: heldout3 (党章, social-organization rules, seals) R@1
 # 0.917, R@5 0.917, Answer@1 0.833, 5 confident, all right, 7 of 7 abstained; heldout4 (公司法,
 # 民法典, 红十字会法, 慈善法) 0.500 / 0.917 / 0.417, 2 confident, both right, 3 of 3 abstained. The same
-# at the start of that day's shift (9c04edd) and after its readings.
+# at the start of that day's shift (9c04edd) and after its readings. The next shift's duration kind,
+# read off dev6 and the lay questions, put one more heldout4 question first (a 诉讼时效 question,
+# now answered with confidence): 0.583 / 0.917 / 0.500, 3 confident, all right.
 HELDOUT3_MINIMUMS = {"R@1": 0.91, "R@5": 0.91, "Answer@1": 0.83}
-HELDOUT4_MINIMUMS = {"R@1": 0.50, "R@5": 0.91, "Answer@1": 0.41}
+HELDOUT4_MINIMUMS = {"R@1": 0.58, "R@5": 0.91, "Answer@1": 0.50}
 HELDOUT2_MIN_CONFIDENT = 14
 HELDOUT2_MAX_CONFIDENT_WRONG = 1
 HELDOUT2_MIN_ABSTAINED = 17
@@ -248,7 +251,7 @@ def test_real_questions_confident_answers_are_right(searcher):
     ("heldout2.jsonl", (48, 17), HELDOUT2_MINIMUMS, HELDOUT2_MIN_CONFIDENT, HELDOUT2_MAX_CONFIDENT_WRONG,
      HELDOUT2_MIN_ABSTAINED),
     ("heldout3.jsonl", (12, 7), HELDOUT3_MINIMUMS, 5, 0, 7),
-    ("heldout4.jsonl", (12, 3), HELDOUT4_MINIMUMS, 2, 0, 3),
+    ("heldout4.jsonl", (12, 3), HELDOUT4_MINIMUMS, 3, 0, 3),
     ("dev2.jsonl", (46, 17), DEV2_MINIMUMS, DEV2_MIN_CONFIDENT, DEV2_MAX_CONFIDENT_WRONG, DEV2_MIN_ABSTAINED),
     ("dev3.jsonl", (49, 15), DEV3_MINIMUMS, DEV3_MIN_CONFIDENT, DEV3_MAX_CONFIDENT_WRONG, DEV3_MIN_ABSTAINED),
     ("dev4.jsonl", (23, 10), DEV4_MINIMUMS, DEV4_MIN_CONFIDENT, 0, DEV4_MIN_ABSTAINED),

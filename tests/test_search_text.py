@@ -227,9 +227,16 @@ def test_article_labels_and_words_with_numerals_are_not_amounts(text):
     ("示例会几年换届一次", "term", "年"),
     ("示例会理事任期多久", "term", "年"),
     ("示例会多久开一次会", "period", "次"),
-    # 人数 asks a head count, as 多少人 does; it is not a word the answer repeats (五十个以下股东).
+    # One naming a duration asks how long a thing lasts (有效期为5年, 期限不超过一年).
+    ("示例证书的有效期是多长时间", "duration", "年"),
+    ("示例活动最长能搞多久", "duration", "年"),
+    # Asked for, 人数 is the head count wanted, not a word the answer repeats (五十个以下股东).
     ("示例会会员人数上限是多少", "quantity", "人"),
     ("示例会会员人数有上限吗", "quantity", "人"),
+    # Without an asking word 人数 names the value and stays a word of the answer (理事会人数应当为单数).
+    ("示例会理事会人数", "quantity", "人"),
+    # A phrase of question_cues.txt outranks a bare closing 吗 as well.
+    ("你知道示例会的年度报告什么时候交吗", "date", "月"),
 ])
 def test_questions_say_what_kind_of_answer_they_want(question, kind, unit):
     _, cue = analyze(question)

@@ -101,6 +101,8 @@ def question_kinds() -> dict[str, QuestionKind]:
 # or steps of 注销 are not those of 成立.
 ACT_KINDS = frozenset({"conditions", "materials", "procedure"})
 _HEAD_COUNT_UNITS = frozenset({"人", "名"})
+# Kinds answered by an amount in the units asked (多少天: a number of days).
+_COUNTED_KINDS = frozenset({"quantity", "date", "period", "duration"})
 _SHARE = re.compile(r"\d+\s*/\s*\d+|[一二三四五六七八九十]+分之[一二三四五六七八九十]+|过半数|半数以上")
 
 
@@ -149,7 +151,7 @@ def answers_kind(cue: Cue | None, text: str, *, sentence: bool = False, strong: 
         return cue.kind != "quantity" or not cue.units or answers_kind(cue, text, sentence=sentence)
     if cue.kind == "list":
         return any(is_list_lead(line) for line in text.splitlines()) if not sentence else is_list_lead(text)
-    if cue.kind in ("quantity", "date", "period") and cue.units:
+    if cue.kind in _COUNTED_KINDS and cue.units:
         # 多少钱 asks for 元 and 几名 for 名: a limit in other terms (50个以上会员) does not answer.
         # How many people is also answered by a share of a body (2/3以上理事出席, 过半数).
         counts_people = any(unit in _HEAD_COUNT_UNITS for unit in cue.units)
@@ -160,7 +162,7 @@ def answers_kind(cue: Cue | None, text: str, *, sentence: bool = False, strong: 
         return True
     if cue.kind == "agency":
         return is_agency_sentence(text)
-    if cue.kind in ("quantity", "date", "period"):
+    if cue.kind in _COUNTED_KINDS:
         return has_amount(text, cue.units)
     return False
 
@@ -197,8 +199,9 @@ def question_acts() -> dict[str, tuple[str, ...]]:
 
 
 @functools.lru_cache(maxsize=1)
-def _value_nouns() -> tuple[tuple[str, Cue], ...]:
-    return tuple((fields[0], _cue(fields)) for fields in _data_lines("value_nouns.txt"))
+def _value_nouns() -> tuple[tuple[str, Cue, bool], ...]:
+    return tuple((fields[0], _cue(fields), len(fields) > 3 and fields[3] == "asked")
+                 for fields in _data_lines("value_nouns.txt"))
 
 
 @functools.lru_cache(maxsize=1)
@@ -251,9 +254,17 @@ def analyze(question: str) -> tuple[str, Cue]:
         penalty = question_kinds().get("penalty")
         if penalty is not None and any(mark in text for mark in penalty.marks):
             cue = Cue(penalty.name, penalty.units)
-    if cue is None:
-        # 年度支出比例 asks for a ratio without saying 多少: the noun naming the value is the cue.
-        cue = next((noun_cue for noun, noun_cue in _value_nouns() if noun in text), None)
+    asked_count = cue is not None and (particle_only or (cue.kind == "quantity" and not cue.units))
+    if cue is None or asked_count:
+        # 年度支出比例 asks for a ratio without saying 多少: the noun naming the value is the cue. It
+        # also says in what a bare 多少 or 有……吗 is counted (股东人数有上限吗: in 人, 名, 个).
+        found = next(((noun, noun_cue, cut) for noun, noun_cue, cut in _value_nouns() if noun in text), None)
+        if found is not None:
+            noun, cue, cut_when_asked = found
+            if asked_count and cut_when_asked:
+                # Asked for, 人数 is the count wanted, not a word of the answer: a rule writes
+                # 五十个以下股东, and 股东人数较少的 is another rule.
+                text = text.replace(noun, " ")
     if cue is None:
         # A service guide's task name (民办学校设立审批) is read by its shape before its words.
         cue = next((Cue(kind.name, kind.units) for kind in question_kinds().values()
@@ -261,9 +272,13 @@ def analyze(question: str) -> tuple[str, Cue]:
     if cue is None:
         cue = _marked_kind(text)
     if cue is not None and cue.kind == "period":
-        term = question_kinds().get("term")
-        if term is not None and any(mark in question for mark in term.marks):
-            cue = Cue(term.name, cue.units or term.units)
+        # A period question naming a term of office asks how long it runs; one naming a duration
+        # (有效期, 最长) how long a thing lasts. Without either it may ask how often (多久开一次会).
+        for name in ("term", "duration"):
+            narrower = question_kinds().get(name)
+            if narrower is not None and any(mark in question for mark in narrower.marks):
+                cue = Cue(narrower.name, cue.units or narrower.units)
+                break
     return text, cue or Cue()
 
 
