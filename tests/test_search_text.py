@@ -233,6 +233,8 @@ def test_article_labels_and_words_with_numerals_are_not_amounts(text):
     # Asked for, 人数 is the head count wanted, not a word the answer repeats (五十个以下股东).
     ("示例会会员人数上限是多少", "quantity", "人"),
     ("示例会会员人数有上限吗", "quantity", "人"),
+    # A 吗 closing the first of two sentences asks as well.
+    ("示例会会员人数有限制吗?登记机关有具体规定?", "quantity", "人"),
     # Without an asking word 人数 names the value and stays a word of the answer (理事会人数应当为单数).
     ("示例会理事会人数", "quantity", "人"),
     # A phrase of question_cues.txt outranks a bare closing 吗 as well.
