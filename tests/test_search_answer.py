@@ -376,3 +376,11 @@ def test_an_answer_about_another_kind_of_organization_is_never_confident(tmp_pat
     # A question about 民办非企业单位 is on the subject of the same article.
     own = "民办非企业单位申请变更登记应当提交哪些文件，经过哪些程序"
     assert searcher._on_subject(searcher.plan(own), searcher.rank(own, k=1)[0][0], fold(result.hits[0].text))
+
+
+def test_an_act_in_brackets_is_an_alternative_not_a_further_act():
+    # 设立登记（备案）服务指南 is the guide to registering or filing: a rule on 登记 need not name 备案.
+    from pbdocs.search.query import Query
+
+    assert "备案" not in Query.parse("示例中心设立登记（备案）服务指南").acts
+    assert "备案" in Query.parse("示例中心设立备案").acts

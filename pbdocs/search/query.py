@@ -7,6 +7,7 @@ documents it names) in :class:`.factors.QueryPlan`.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -16,6 +17,8 @@ from .question import AMOUNT_PREFIX, Cue, analyze, question_acts
 from .tokenize import BIGRAM_PREFIX, content_terms, synonyms
 
 __all__ = ["ArticleReference", "Query", "is_word", "name_forms"]
+
+_BRACKETED = re.compile(r"[(（][^)）]*[)）]")
 
 
 def is_word(term: str) -> bool:
@@ -73,7 +76,9 @@ class Query:
         """The acts (``acts.txt``: 注销, 成立, and 条件 or 材料) among the question's own words; read
         for every candidate passage, so found once."""
         known = question_acts()
-        return [t for t, weight in self.terms if weight >= 1.0 and t in known]
+        # 设立登记（备案）names an alternative in brackets: a rule on 登记 answers without 备案.
+        outside = _BRACKETED.sub(" ", self.normalized)
+        return [t for t, weight in self.terms if weight >= 1.0 and t in known and t in outside]
 
     @property
     def amounts(self) -> list[str]:
