@@ -91,8 +91,9 @@ DEV4_MIN_ABSTAINED = 10
 # R@1 0.595, Answer@1 0.514 since 投资 stands for 保值、增值 too (基金会是否可以进行投资活动).
 # R@1 0.649, R@5 0.784, Answer@1 0.568 since 改名 stands for a change of 名称 and 受伤 for 人身意外伤害
 # (民办大学改名程序是什么, 志愿服务受伤谁来埋单); R@5 0.811 since an act in brackets (设立登记（备案）) is an
-# alternative, not a further act the passage must name.
-DEV5_MINIMUMS = {"R@1": 0.64, "R@5": 0.81, "Answer@1": 0.56}
+# alternative, not a further act the passage must name; Answer@1 0.595 since 未成年人 stands for
+# 限制民事行为能力人 (未成年人能不能参加志愿服务活动: the rule on a guardian's consent).
+DEV5_MINIMUMS = {"R@1": 0.64, "R@5": 0.81, "Answer@1": 0.59}
 # dev6 0.632 / 0.868 / 0.526 since a term of office is its own kind (几年换届, 任职期限多久); 0.658 /
 # 0.868 / 0.553, 12 confident, none wrong, since who may apply states the conditions (党章 第一条).
 # R@1 0.684, Answer@1 0.579 since 人数, asked for, is the head count and no content word (公司股东人数
@@ -118,9 +119,10 @@ HELDOUT2_MINIMUMS = {"R@1": 0.79, "R@5": 0.89, "Answer@1": 0.72}
 # 民法典, 红十字会法, 慈善法) 0.500 / 0.917 / 0.417, 2 confident, both right, 3 of 3 abstained. The same
 # at the start of that day's shift (9c04edd) and after its readings. The next shift's duration kind,
 # read off dev6 and the lay questions, put one more heldout4 question first (a 诉讼时效 question,
-# now answered with confidence): 0.583 / 0.917 / 0.500, 3 confident, all right.
+# now answered with confidence): 0.583 / 0.917 / 0.500, 3 confident, all right; 0.667 / 0.917 / 0.583
+# since 未成年人 stands for 限制民事行为能力人 (read off dev5).
 HELDOUT3_MINIMUMS = {"R@1": 0.91, "R@5": 0.91, "Answer@1": 0.83}
-HELDOUT4_MINIMUMS = {"R@1": 0.58, "R@5": 0.91, "Answer@1": 0.50}
+HELDOUT4_MINIMUMS = {"R@1": 0.66, "R@5": 0.91, "Answer@1": 0.58}
 HELDOUT2_MIN_CONFIDENT = 14
 HELDOUT2_MAX_CONFIDENT_WRONG = 1
 HELDOUT2_MIN_ABSTAINED = 17

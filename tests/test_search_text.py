@@ -96,7 +96,9 @@ def test_synonyms_expand_at_lower_weight():
                                                      ("基金会可以投资吗", "投资", "保值"),
                                                      # A rename is a change of 名称; an injury, 人身意外伤害.
                                                      ("民办大学改名程序是什么", "改名", "名称"),
-                                                     ("志愿服务受伤谁来埋单", "受伤", "意外")])
+                                                     ("志愿服务受伤谁来埋单", "受伤", "意外"),
+                                                     # A minor is, in the rules, a person of limited capacity.
+                                                     ("未成年人能不能参加志愿服务", "未成年人", "民事行为")])
 def test_everyday_names_of_papers_seals_and_bodies_expand_to_the_statute_words(question, lay, official):
     weights = dict(query_terms(question))
     assert weights[lay] == 1.0 and weights[official] == 0.5
