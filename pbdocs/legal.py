@@ -593,10 +593,13 @@ def cited_titles(text: str) -> list[str]:
 
 # What follows a rule and carves out of it: 但书 (但是，……除外), a deferral to other rules (法律另有
 # 规定的，从其规定) and the special-case escape (特殊情况下，……难以符合前述规定的). Wordings as in
-# 民法典 第一百五十三条 and 慈善法 (2023修正) 第六十一条. Only a sentence that opens with one is an
-# exception: "任期不得超过五年，但法律另有规定的除外。" states its rule first.
+# 民法典 第一百五十三条 and 慈善法 (2023修正) 第六十一条, and the rule for those another article covers
+# (对于依照本条例第十五条的规定发给……的社会团体，……应当简化年度检查的内容: 社会团体登记管理条例 第二十八条).
+# Only a sentence that opens with one is an exception: "任期不得超过五年，但法律另有规定的除外。" states
+# its rule first.
 _PROVISO = re.compile(
     r"^但(?:是)?(?=[，,\w]|$)|另有规定|从其规定|除外|特殊情况|情况特殊|难以符合(?:前述|前款|上述|本条)?规定"
+    r"|^对于?依照本(?:法|条例|办法|规定)第"
     r"|不适用(?:前款|本条|前述)|(?:前款|前述|上述)规定(?:的情形)?不适用"
 )
 _FIRST_CLAUSE = re.compile(r"^[^，,：:；;。]*")

@@ -329,6 +329,8 @@ def test_a_who_question_is_answered_by_the_body():
     ("特殊情况下，年度支出难以符合前述规定的，应当报告。", "特殊情况"),
     ("法律、行政法规另有规定的，从其规定。", "另有规定"),
     ("本条规定的情形除外。", "除外"),
+    # The rule for those another article covers is a special case of the general one before it.
+    ("对于依照本条例第十五条的规定发给登记证书的示例会，登记机关对其应当简化年度检查的内容。", "对于依照本条例第"),
     ("开办资金不得少于10万元，但登记机关另有规定的除外。", None),
     ("年度管理费用不得超过当年总支出的百分之十五；", None),
 ])

@@ -92,8 +92,9 @@ DEV4_MIN_ABSTAINED = 10
 # R@1 0.649, R@5 0.784, Answer@1 0.568 since 改名 stands for a change of 名称 and 受伤 for 人身意外伤害
 # (民办大学改名程序是什么, 志愿服务受伤谁来埋单); R@5 0.811 since an act in brackets (设立登记（备案）) is an
 # alternative, not a further act the passage must name; Answer@1 0.595 since 未成年人 stands for
-# 限制民事行为能力人 (未成年人能不能参加志愿服务活动: the rule on a guardian's consent).
-DEV5_MINIMUMS = {"R@1": 0.64, "R@5": 0.81, "Answer@1": 0.59}
+# 限制民事行为能力人 (未成年人能不能参加志愿服务活动: the rule on a guardian's consent); 0.622 since the rule
+# for those another article covers (对于依照本条例第……的) is a proviso (民办非企业单位的年度检查办理程序).
+DEV5_MINIMUMS = {"R@1": 0.64, "R@5": 0.81, "Answer@1": 0.62}
 # dev6 0.632 / 0.868 / 0.526 since a term of office is its own kind (几年换届, 任职期限多久); 0.658 /
 # 0.868 / 0.553, 12 confident, none wrong, since who may apply states the conditions (党章 第一条).
 # R@1 0.684, Answer@1 0.579 since 人数, asked for, is the head count and no content word (公司股东人数
