@@ -386,3 +386,10 @@ def test_an_act_in_brackets_is_an_alternative_not_a_further_act():
 
     assert "备案" not in Query.parse("示例中心设立登记（备案）服务指南").acts
     assert "备案" in Query.parse("示例中心设立备案").acts
+
+
+def test_how_a_post_is_filled_is_answered_by_who_holds_it():
+    text = ("第十条 示例会的法定代表人按照示例会章程的规定，由代表示例会执行示例会事务的理事长或者秘书长担任。"
+            "担任法定代表人的理事长辞任的，视为同时辞去法定代表人。\n\n"
+            "法定代表人辞任的，示例会应当在法定代表人辞任之日起三十日内确定新的法定代表人。")
+    assert "由代表示例会执行示例会事务的理事长或者秘书长担任" in answer(text, "示例会法定代表人的产生方式是什么")

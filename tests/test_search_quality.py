@@ -91,16 +91,16 @@ DEV4_MIN_ABSTAINED = 10
 # R@1 0.595, Answer@1 0.514 since 投资 stands for 保值、增值 too (基金会是否可以进行投资活动).
 # R@1 0.649, R@5 0.784, Answer@1 0.568 since 改名 stands for a change of 名称 and 受伤 for 人身意外伤害
 # (民办大学改名程序是什么, 志愿服务受伤谁来埋单); R@5 0.811 since an act in brackets (设立登记（备案）) is an
-# alternative, not a further act the passage must name; Answer@1 0.595 since 未成年人 stands for
-# 限制民事行为能力人 (未成年人能不能参加志愿服务活动: the rule on a guardian's consent); 0.622 since the rule
-# for those another article covers (对于依照本条例第……的) is a proviso (民办非企业单位的年度检查办理程序).
-DEV5_MINIMUMS = {"R@1": 0.64, "R@5": 0.81, "Answer@1": 0.62}
+# alternative, not a further act the passage must name; Answer@1 0.595 since the rule for those another
+# article covers (对于依照本条例第……的) is a proviso (民办非企业单位的年度检查办理程序).
+DEV5_MINIMUMS = {"R@1": 0.64, "R@5": 0.81, "Answer@1": 0.59}
 # dev6 0.632 / 0.868 / 0.526 since a term of office is its own kind (几年换届, 任职期限多久); 0.658 /
 # 0.868 / 0.553, 12 confident, none wrong, since who may apply states the conditions (党章 第一条).
 # R@1 0.684, Answer@1 0.579 since 人数, asked for, is the head count and no content word (公司股东人数
 # 上限……多少股东参与); 0.711 / 0.868 / 0.605 since a period question naming a duration wants one
-# (民事诉讼的有效期是多长时间: 诉讼时效期间为三年).
-DEV6_MINIMUMS = {"R@1": 0.71, "R@5": 0.86, "Answer@1": 0.60}
+# (民事诉讼的有效期是多长时间: 诉讼时效期间为三年); Answer@1 0.632 since how a post is filled (产生方式) is
+# answered by who holds it (由……担任).
+DEV6_MINIMUMS = {"R@1": 0.71, "R@5": 0.86, "Answer@1": 0.63}
 DEV8_MINIMUMS = {"R@1": 0.81, "R@5": 0.90, "Answer@1": 0.72}
 # The second held-out set (eval/real_questions/heldout2.jsonl, 55 sites no other set uses, labelled
 # from the corpus texts before any run; 48 answerable, 8 of them quiz items). Measured once, when it
@@ -120,10 +120,9 @@ HELDOUT2_MINIMUMS = {"R@1": 0.79, "R@5": 0.89, "Answer@1": 0.72}
 # 民法典, 红十字会法, 慈善法) 0.500 / 0.917 / 0.417, 2 confident, both right, 3 of 3 abstained. The same
 # at the start of that day's shift (9c04edd) and after its readings. The next shift's duration kind,
 # read off dev6 and the lay questions, put one more heldout4 question first (a 诉讼时效 question,
-# now answered with confidence): 0.583 / 0.917 / 0.500, 3 confident, all right; 0.667 / 0.917 / 0.583
-# since 未成年人 stands for 限制民事行为能力人 (read off dev5).
+# now answered with confidence): 0.583 / 0.917 / 0.500, 3 confident, all right.
 HELDOUT3_MINIMUMS = {"R@1": 0.91, "R@5": 0.91, "Answer@1": 0.83}
-HELDOUT4_MINIMUMS = {"R@1": 0.66, "R@5": 0.91, "Answer@1": 0.58}
+HELDOUT4_MINIMUMS = {"R@1": 0.58, "R@5": 0.91, "Answer@1": 0.50}
 HELDOUT2_MIN_CONFIDENT = 14
 HELDOUT2_MAX_CONFIDENT_WRONG = 1
 HELDOUT2_MIN_ABSTAINED = 17
