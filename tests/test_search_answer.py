@@ -393,3 +393,11 @@ def test_how_a_post_is_filled_is_answered_by_who_holds_it():
             "担任法定代表人的理事长辞任的，视为同时辞去法定代表人。\n\n"
             "法定代表人辞任的，示例会应当在法定代表人辞任之日起三十日内确定新的法定代表人。")
     assert "由代表示例会执行示例会事务的理事长或者秘书长担任" in answer(text, "示例会法定代表人的产生方式是什么")
+
+
+def test_a_short_rule_after_its_article_label_takes_the_next_sentence():
+    # 第七十四条 does not make 法人可以依法设立分支机构。 a sentence long enough to stand alone.
+    text = ("第七十四条 示例法人可以依法设立分支机构。法律、行政法规规定分支机构应当登记的，依照其规定。\n\n"
+            "分支机构以自己的名义从事民事活动，产生的民事责任由示例法人承担。")
+    got = answer(text, "谁可以设立分支机构")
+    assert got.startswith("第七十四条 示例法人可以依法设立分支机构。") and "依照其规定" in got

@@ -76,7 +76,8 @@ HELDOUT_MIN_ABSTAINED = 22
 # R@1 0.435, R@5 0.696, Answer@1 0.348; 2 confident, both right; 10 of 10 unanswerable abstained.
 # With 牌照 and 假章 in synonyms.txt (read off its misses): 0.478 / 0.739 / 0.391.
 # The question adapter learned from this set: 0.652 / 0.783 / 0.565 since, in sample.
-DEV4_MINIMUMS = {"R@1": 0.65, "R@5": 0.78, "Answer@1": 0.56}
+# Answer@1 0.609 since an article's label does not lengthen its first sentence (谁可以设立分支机构).
+DEV4_MINIMUMS = {"R@1": 0.65, "R@5": 0.78, "Answer@1": 0.60}
 DEV4_MIN_CONFIDENT = 2
 DEV4_MIN_ABSTAINED = 10
 # The fifth to eighth development sets (eval/real_questions/dev5.jsonl … dev8.jsonl, 2026-12-07,
@@ -120,8 +121,9 @@ HELDOUT2_MINIMUMS = {"R@1": 0.79, "R@5": 0.89, "Answer@1": 0.72}
 # 民法典, 红十字会法, 慈善法) 0.500 / 0.917 / 0.417, 2 confident, both right, 3 of 3 abstained. The same
 # at the start of that day's shift (9c04edd) and after its readings. The next shift's duration kind,
 # read off dev6 and the lay questions, put one more heldout4 question first (a 诉讼时效 question,
-# now answered with confidence): 0.583 / 0.917 / 0.500, 3 confident, all right.
-HELDOUT3_MINIMUMS = {"R@1": 0.91, "R@5": 0.91, "Answer@1": 0.83}
+# now answered with confidence): 0.583 / 0.917 / 0.500, 3 confident, all right. heldout3 Answer@1 0.917
+# since an article's label does not lengthen its first sentence (read off dev4).
+HELDOUT3_MINIMUMS = {"R@1": 0.91, "R@5": 0.91, "Answer@1": 0.91}
 HELDOUT4_MINIMUMS = {"R@1": 0.58, "R@5": 0.91, "Answer@1": 0.50}
 HELDOUT2_MIN_CONFIDENT = 14
 HELDOUT2_MAX_CONFIDENT_WRONG = 1

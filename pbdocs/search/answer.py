@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..legal import is_list_item, proviso
+from ..legal import article_heading, is_list_item, proviso
 from ..normalize import normalize
 from .passages import split_sentences
 from .question import ACT_KINDS, AMOUNT_PREFIX, Cue, amount_tokens, answers_kind, question_acts, strong_picks_sentence
@@ -135,11 +135,18 @@ def best_answer(text: str, term_weights: Mapping[str, float], cue: Cue | None = 
         before = [i for i, span in enumerate(spans) if span[1] <= start]
         if before and scores[before[-1]] > 0:
             start = spans[before[-1]][0]
-    elif end - start < _SHORT_SENTENCE:
+    elif end - start - _label_length(text[start:end]) < _SHORT_SENTENCE:
         following = [span for span in spans if span[0] >= end][:1]
         if following:
             end = following[0][1]
     return start, end
+
+
+def _label_length(sentence: str) -> int:
+    """How much of ``sentence`` is the article label it opens with (第七十四条 of 第七十四条 法人可以
+    依法设立分支机构。): the label says where the rule is, not what it says."""
+    heading = article_heading(sentence)
+    return len(sentence) - len(sentence[heading.end:].lstrip()) if heading is not None else 0
 
 
 def _within_words(term_weights: Mapping[str, float]) -> dict[str, float]:
