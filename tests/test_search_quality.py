@@ -381,6 +381,8 @@ def test_a_first_hit_in_the_wording_of_the_kind_asked_answers_with_confidence(se
     ("中国共产党章程第三十三条", "中国共产党章程", "第三十三条"),
     ("党章第三十一条怎么说", "中国共产党章程", "第三十一条"),
     ("民法典第八十七条", "中华人民共和国民法典", "第八十七条"),
+    # The 民法总则 (2017) and 民法通则 are still how people name the 民法典's general part.
+    ("民法总则第五十八条", "中华人民共和国民法典", "第五十八条"),
 ])
 def test_a_named_article_comes_first(searcher, query, title, article):
     result = searcher.search(query, k=3)
