@@ -1,0 +1,16 @@
+"""Plain check of heldout6.jsonl: row format, labels against the corpus text, no reuse of pages or sites.
+
+Runs without pbdocs (labels must not be shaped by the search code):
+    python3 eval/real_questions/check_heldout6.py
+"""
+import sys
+
+from labels import check, short_answers
+
+# heldout6 must not repeat any earlier set, held-out or development.
+EARLIER = ("questions.jsonl", "heldout.jsonl", "dev2.jsonl", "dev3.jsonl", "heldout2.jsonl", "dev4.jsonl",
+           "dev5.jsonl", "dev6.jsonl", "dev7.jsonl", "dev8.jsonl", "heldout3.jsonl", "heldout4.jsonl",
+           "heldout5.jsonl")
+
+if __name__ == "__main__":
+    sys.exit(check("heldout6.jsonl", "h6q", EARLIER, short_answers, max_per_site=4))
