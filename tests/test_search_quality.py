@@ -93,8 +93,9 @@ DEV4_MIN_ABSTAINED = 10
 # R@1 0.649, R@5 0.784, Answer@1 0.568 since 改名 stands for a change of 名称 and 受伤 for 人身意外伤害
 # (民办大学改名程序是什么, 志愿服务受伤谁来埋单); R@5 0.811 since an act in brackets (设立登记（备案）) is an
 # alternative, not a further act the passage must name; Answer@1 0.595 since the rule for those another
-# article covers (对于依照本条例第……的) is a proviso (民办非企业单位的年度检查办理程序).
-DEV5_MINIMUMS = {"R@1": 0.64, "R@5": 0.81, "Answer@1": 0.59}
+# article covers (对于依照本条例第……的) is a proviso (民办非企业单位的年度检查办理程序); 0.676 / 0.811 / 0.622
+# since 工资 stands for 无偿 too (志愿者有工資嗎: the unpaid service of 志愿服务条例 第二条).
+DEV5_MINIMUMS = {"R@1": 0.67, "R@5": 0.81, "Answer@1": 0.62}
 # dev6 0.632 / 0.868 / 0.526 since a term of office is its own kind (几年换届, 任职期限多久); 0.658 /
 # 0.868 / 0.553, 12 confident, none wrong, since who may apply states the conditions (党章 第一条).
 # R@1 0.684, Answer@1 0.579 since 人数, asked for, is the head count and no content word (公司股东人数
@@ -129,13 +130,15 @@ HELDOUT4_MINIMUMS = {"R@1": 0.58, "R@5": 0.91, "Answer@1": 0.50}
 # uses, labelled from the corpus texts before any run; 14 answerable). Measured once when it arrived,
 # never read: R@1 0.429, R@5 0.643, Answer@1 0.357, 2 confident, both right, 9 of 9 abstained; the same
 # at the start of that shift (bfc6690).
-HELDOUT5_MINIMUMS = {"R@1": 0.42, "R@5": 0.64, "Answer@1": 0.35}
 # The sixth held-out set and the ninth development set (heldout6.jsonl, dev9.jsonl; collected side by
 # side, hosts n-z and a-m; labels accept a second article where one answers as well). When they arrived
 # (b6641dd): heldout6 R@1 0.455, R@5 0.909, Answer@1 0.455, 1 confident, right, 5 of 5 abstained; dev9
-# 0.571 / 0.857 / 0.571, 2 confident, both right, 7 of 7 abstained.
+# 0.571 / 0.857 / 0.571, 2 confident, both right, 7 of 7 abstained. Read off dev9 then: 大小 asks a size
+# and 工资 stands for 无偿 too: dev9 0.714 / 0.857 / 0.714, and heldout5 R@1 0.500, Answer@1 0.429 (a
+# question on volunteers' pay that its collector's report had named).
+HELDOUT5_MINIMUMS = {"R@1": 0.50, "R@5": 0.64, "Answer@1": 0.42}
 HELDOUT6_MINIMUMS = {"R@1": 0.45, "R@5": 0.90, "Answer@1": 0.45}
-DEV9_MINIMUMS = {"R@1": 0.57, "R@5": 0.85, "Answer@1": 0.57}
+DEV9_MINIMUMS = {"R@1": 0.71, "R@5": 0.85, "Answer@1": 0.71}
 HELDOUT2_MIN_CONFIDENT = 14
 HELDOUT2_MAX_CONFIDENT_WRONG = 1
 HELDOUT2_MIN_ABSTAINED = 17

@@ -96,7 +96,9 @@ def test_synonyms_expand_at_lower_weight():
                                                      ("基金会可以投资吗", "投资", "保值"),
                                                      # A rename is a change of 名称; an injury, 人身意外伤害.
                                                      ("民办大学改名程序是什么", "改名", "名称"),
-                                                     ("志愿服务受伤谁来埋单", "受伤", "意外")])
+                                                     ("志愿服务受伤谁来埋单", "受伤", "意外"),
+                                                     # Whether a volunteer is paid: the rules say 无偿.
+                                                     ("志愿者有工资吗", "工资", "无偿")])
 def test_everyday_names_of_papers_seals_and_bodies_expand_to_the_statute_words(question, lay, official):
     weights = dict(query_terms(question))
     assert weights[lay] == 1.0 and weights[official] == 0.5
@@ -236,6 +238,8 @@ def test_article_labels_and_words_with_numerals_are_not_amounts(text):
     # Asked for, 人数 is the head count wanted, not a word the answer repeats (五十个以下股东).
     ("示例会会员人数上限是多少", "quantity", "人"),
     ("示例会会员人数有上限吗", "quantity", "人"),
+    # 大小 asks a size as 多大 does; it is no word of the answer (直径不得大于4.5厘米, not 责任大小).
+    ("示例公章的大小尺寸", "quantity", None),
     # A 吗 closing the first of two sentences asks as well.
     ("示例会会员人数有限制吗?登记机关有具体规定?", "quantity", "人"),
     # Without an asking word 人数 names the value and stays a word of the answer (理事会人数应当为单数).
