@@ -101,8 +101,9 @@ DEV5_MINIMUMS = {"R@1": 0.67, "R@5": 0.81, "Answer@1": 0.62}
 # R@1 0.684, Answer@1 0.579 since 人数, asked for, is the head count and no content word (公司股东人数
 # 上限……多少股东参与); 0.711 / 0.868 / 0.605 since a period question naming a duration wants one
 # (民事诉讼的有效期是多长时间: 诉讼时效期间为三年); Answer@1 0.632 since how a post is filled (产生方式) is
-# answered by who holds it (由……担任).
-DEV6_MINIMUMS = {"R@1": 0.71, "R@5": 0.86, "Answer@1": 0.63}
+# answered by who holds it (由……担任); 0.737 / 0.868 / 0.658 since 公章 stands for the seal of 企业事业单位、
+# 社会团体 too (公章一般是多大尺寸).
+DEV6_MINIMUMS = {"R@1": 0.73, "R@5": 0.86, "Answer@1": 0.65}
 DEV8_MINIMUMS = {"R@1": 0.81, "R@5": 0.90, "Answer@1": 0.72}
 # The second held-out set (eval/real_questions/heldout2.jsonl, 55 sites no other set uses, labelled
 # from the corpus texts before any run; 48 answerable, 8 of them quiz items). Measured once, when it
@@ -135,10 +136,12 @@ HELDOUT4_MINIMUMS = {"R@1": 0.58, "R@5": 0.91, "Answer@1": 0.50}
 # (b6641dd): heldout6 R@1 0.455, R@5 0.909, Answer@1 0.455, 1 confident, right, 5 of 5 abstained; dev9
 # 0.571 / 0.857 / 0.571, 2 confident, both right, 7 of 7 abstained. Read off dev9 then: 大小 asks a size
 # and 工资 stands for 无偿 too: dev9 0.714 / 0.857 / 0.714, and heldout5 R@1 0.500, Answer@1 0.429 (a
-# question on volunteers' pay that its collector's report had named).
+# question on volunteers' pay that its collector's report had named). Then 公章 stands for the seal of
+# 企业事业单位、社会团体 too (公章大小尺寸: the seal rules' 十四, not 十三 on state organs' internal bodies):
+# dev9 0.786 / 0.857 / 0.786, and out of sample heldout6 R@1 0.545, Answer@1 0.545.
 HELDOUT5_MINIMUMS = {"R@1": 0.50, "R@5": 0.64, "Answer@1": 0.42}
-HELDOUT6_MINIMUMS = {"R@1": 0.45, "R@5": 0.90, "Answer@1": 0.45}
-DEV9_MINIMUMS = {"R@1": 0.71, "R@5": 0.85, "Answer@1": 0.71}
+HELDOUT6_MINIMUMS = {"R@1": 0.54, "R@5": 0.90, "Answer@1": 0.54}
+DEV9_MINIMUMS = {"R@1": 0.78, "R@5": 0.85, "Answer@1": 0.78}
 HELDOUT2_MIN_CONFIDENT = 14
 HELDOUT2_MAX_CONFIDENT_WRONG = 1
 HELDOUT2_MIN_ABSTAINED = 17
@@ -154,7 +157,8 @@ HELDOUT2_MIN_ABSTAINED = 17
 # sentence vectors: 0.609 / 0.826 / 0.5.
 # The question adapter learned from this set: 0.761 / 0.957 / 0.630 since, in sample.
 # 0.783 / 0.957 / 0.652 since who may apply states the conditions (大专生入党需要哪些条件: 党章 第一条).
-DEV2_MINIMUMS = {"R@1": 0.78, "R@5": 0.95, "Answer@1": 0.65}
+# 0.804 / 0.957 / 0.674 since 公章 stands for the seal of 企业事业单位、社会团体 too (刻公章到哪里备案).
+DEV2_MINIMUMS = {"R@1": 0.80, "R@5": 0.95, "Answer@1": 0.67}
 # 9 since the confidence thresholds are read on the dense closeness (sentence vectors).
 DEV2_MIN_CONFIDENT = 9
 DEV2_MAX_CONFIDENT_WRONG = 0
