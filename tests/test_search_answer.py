@@ -401,3 +401,12 @@ def test_a_short_rule_after_its_article_label_takes_the_next_sentence():
             "分支机构以自己的名义从事民事活动，产生的民事责任由示例法人承担。")
     got = answer(text, "谁可以设立分支机构")
     assert got.startswith("第七十四条 示例法人可以依法设立分支机构。") and "依照其规定" in got
+
+
+def test_a_duration_question_is_answered_by_a_length_a_cap_or_a_frequency():
+    # The duration kind extends the period kind: its 多长时间 may still ask how often.
+    cue = analyze("示例会年检的有效期是多长时间")[1]
+    assert cue.kind == "duration"
+    for sentence in ("评估等级有效期为5年。", "临时活动期限不超过一年。", "理事会每年至少召开2次会议。"):
+        assert answers_kind(cue, fold(sentence), strong=True)
+    assert not answers_kind(cue, fold("示例会应当在三十日内办理。"), strong=True)

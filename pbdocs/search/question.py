@@ -89,9 +89,12 @@ def question_kinds() -> dict[str, QuestionKind]:
         # Longest asking phrase first, so that 需要什么材料 is read before 什么.
         asks = sorted(spec.get("asks", []), key=len, reverse=True)
         passage = spec.get("passage", [])
+        # A kind extending an earlier one is answered by that kind's strong wording too (a duration
+        # question's 多长时间 may still ask how often: 每年至少召开).
+        strong = [*raw.get(spec.get("extends", ""), {}).get("strong", []), *spec.get("strong", [])]
         kinds[name] = QuestionKind(name, _alternatives(asks), tuple(spec.get("marks", [])), _alternatives(passage),
                                    _alternatives(spec.get("sentence", passage)), tuple(spec.get("units", [])),
-                                   _alternatives(spec.get("strong", [])),
+                                   _alternatives(strong),
                                    bool(spec.get("confident_needs_strong", False)),
                                    bool(spec.get("strong_sentence", True)), _alternatives(spec.get("task", [])))
     return kinds
