@@ -252,6 +252,9 @@ def test_other_kinds_may_answer_with_confidence_without_their_defining_wording()
     ("哪些人不能担任示例互助会的理事长", "penalty"),
     # ... what to do with a thing does not.
     ("单位改名了旧公章怎么处理", None),
+    ("示例互助会注销后公章应该怎么处理", None),
+    ("示例互助会解散后剩余财产应如何处置", None),
+    ("出国党员的组织关系应如何处理", None),
 ])
 def test_what_is_done_about_a_breach_asks_for_the_consequence(question, kind):
     assert analyze(question)[1].kind == kind
