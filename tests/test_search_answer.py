@@ -167,6 +167,28 @@ def test_what_kind_of_body_something_is_asks_for_a_definition(question):
     assert analyze(question)[1].kind == "definition"
 
 
+# What something is like (志愿服务活动的三大特性?, 简述社会组织的特征) is answered by the article
+# defining it: its defining words are what it is like.
+@pytest.mark.parametrize("question", ["示例互助活动的三大特性?", "简述示例互助会的特征。", "示例互助会有什么特点"])
+def test_what_something_is_like_asks_for_a_definition(question):
+    assert analyze(question)[1].kind == "definition"
+
+
+def test_what_something_is_like_is_answered_by_its_definition(tmp_path):
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    (corpus / "示例互助活动条例.md").write_text(
+        "# 示例互助活动条例\n\n第一章 总则\n\n" + "\n\n".join([
+            "第二条 本条例所称示例互助活动，是指会员自愿、无偿为他人提供的互助服务。",
+            "第十一条 会员可以参与示例互助会开展的示例互助活动，也可以自行开展示例互助活动。",
+            "第十五条 示例互助会安排会员参与示例互助活动，应当与会员的年龄、技能相适应。",
+            "第十八条 示例互助会开展示例互助活动，可以使用示例互助活动标志。"]) + "\n",
+        encoding="utf-8")
+    build([corpus], tmp_path / "idx")
+    top = Searcher.load(tmp_path / "idx").search("示例互助活动的三大特性?", k=1).hits[0]
+    assert top.article == "第二条"
+
+
 @pytest.mark.parametrize("question", ["会员的权利和义务是什么", "示例互助会理事会的职责是什么", "收费的标准是什么"])
 def test_what_a_rule_lists_or_sets_is_not_a_definition(question):
     assert analyze(question)[1].kind != "definition"

@@ -144,6 +144,11 @@ HELDOUT4_MINIMUMS = {"R@1": 0.58, "R@5": 0.91, "Answer@1": 0.50}
 HELDOUT5_MINIMUMS = {"R@1": 0.50, "R@5": 0.64, "Answer@1": 0.42}
 HELDOUT6_MINIMUMS = {"R@1": 0.54, "R@5": 0.90, "Answer@1": 0.54}
 DEV9_MINIMUMS = {"R@1": 0.78, "R@5": 0.85, "Answer@1": 0.78}
+# The tenth development set (dev10.jsonl, nine rows from nine sites no other set uses: the stored pages
+# are nearly mined out). When it arrived (f24eef7): R@1 0.80, R@5 0.80, Answer@1 0.80, none confident,
+# 4 of 4 abstained. Read off it: what something is like (三大特性, 特征, 特点) asks for its definition
+# (志愿服务条例 第二条 from sixth to first): 1.0 / 1.0 / 1.0.
+DEV10_MINIMUMS = {"R@1": 1.0, "R@5": 1.0, "Answer@1": 1.0}
 HELDOUT2_MIN_CONFIDENT = 14
 HELDOUT2_MAX_CONFIDENT_WRONG = 1
 HELDOUT2_MIN_ABSTAINED = 17
@@ -286,6 +291,7 @@ def test_real_questions_confident_answers_are_right(searcher):
     ("dev6.jsonl", (38, 11), DEV6_MINIMUMS, 12, 0, 11),
     ("dev8.jsonl", (11, 5), DEV8_MINIMUMS, 2, 0, 5),
     ("dev9.jsonl", (14, 7), DEV9_MINIMUMS, 2, 0, 7),
+    ("dev10.jsonl", (5, 4), DEV10_MINIMUMS, 0, 0, 4),
 ])
 def test_further_real_question_sets_meet_the_pinned_minimums(
         searcher, name, counts, minimums, min_right, max_wrong, min_abstained):
