@@ -65,12 +65,17 @@ def short_answers(answers):
 
 
 def check(name: str, id_prefix: str, earlier: tuple[str, ...],
-          answer_problems: Callable[[list[str]], list[str]], max_per_site: int | None = None) -> int:
-    """Print the set's counts and every problem found; 1 when there is one."""
+          answer_problems: Callable[[list[str]], list[str]], max_per_site: int | None = None,
+          sites_of: tuple[str, ...] | None = None) -> int:
+    """Print the set's counts and every problem found; 1 when there is one.
+
+    No page or question of ``earlier`` may come again, nor a site of ``sites_of`` (default: of
+    ``earlier``). A development set may share sites with other development sets, never with held-out ones.
+    """
     rows = read_rows(name)
     before = [row for other in earlier for row in read_rows(other)]
     old_sources = {r["source"] for r in before}
-    old_hosts = {host(r) for r in before}
+    old_hosts = {host(r) for other in (earlier if sites_of is None else sites_of) for r in read_rows(other)}
     old_qs = {fold(r["q"]) for r in before}
     by_title = policy_files_by_title()
     problems = []
