@@ -167,6 +167,19 @@ def test_what_kind_of_body_something_is_asks_for_a_definition(question):
     assert analyze(question)[1].kind == "definition"
 
 
+# 到哪办理 is 到哪里办理 said short: which office.
+@pytest.mark.parametrize("question", ["示例培训机构到哪办理", "示例互助会去哪登记", "示例互助会到哪里办理"])
+def test_where_to_go_asks_for_a_body(question):
+    assert analyze(question)[1].kind == "agency"
+
+
+# The whole of 哪些情况下 is cut out: left behind, 下 glued onto the next word (情况/下应/设置).
+@pytest.mark.parametrize("question", ["哪些情况下应设置示例分会?", "什么情况下需要示例备案", "示例互助会在何种情况下应当换届"])
+def test_under_what_circumstances_is_cut_out_whole(question):
+    content, cue = analyze(question)
+    assert cue.kind == "list" and "情况" not in content and "下" not in content
+
+
 # What something is like (志愿服务活动的三大特性?, 简述社会组织的特征) is answered by the article
 # defining it: its defining words are what it is like.
 @pytest.mark.parametrize("question", ["示例互助活动的三大特性?", "简述示例互助会的特征。", "示例互助会有什么特点"])
