@@ -167,6 +167,22 @@ def test_what_kind_of_body_something_is_asks_for_a_definition(question):
     assert analyze(question)[1].kind == "definition"
 
 
+# A code defines by naming: the sentence ending 为……召集人 says who the 召集人 is, though the
+# sentences after it repeat the word more often.
+NAMING_ARTICLE = (
+    "第六十一条 依照示例互助会章程的规定，代表示例互助会召集会员活动的理事，为示例互助会的召集人。"
+    "召集人以示例互助会名义召集的活动，其后果由示例互助会承受。"
+    "示例互助会章程对召集人职权的限制，召集人应当遵守。"
+)
+
+
+def test_a_definition_by_naming_answers_what_something_is():
+    assert answer(NAMING_ARTICLE, "“召集人”是什么人?").startswith("第六十一条 依照示例互助会章程的规定")
+    # Asked about something else, the naming sentence has no claim.
+    consequence = answer(NAMING_ARTICLE, "召集人召集活动的后果由谁承受")
+    assert consequence == "召集人以示例互助会名义召集的活动，其后果由示例互助会承受。"
+
+
 # 到哪办理 is 到哪里办理 said short: which office.
 @pytest.mark.parametrize("question", ["示例培训机构到哪办理", "示例互助会去哪登记", "示例互助会到哪里办理"])
 def test_where_to_go_asks_for_a_body(question):
@@ -174,7 +190,8 @@ def test_where_to_go_asks_for_a_body(question):
 
 
 # The whole of 哪些情况下 is cut out: left behind, 下 glued onto the next word (情况/下应/设置).
-@pytest.mark.parametrize("question", ["哪些情况下应设置示例分会?", "什么情况下需要示例备案", "示例互助会在何种情况下应当换届"])
+@pytest.mark.parametrize("question", ["哪些情况下应设置示例分会?", "什么情况下需要示例备案",
+                                      "示例互助会在何种情况下应当换届"])
 def test_under_what_circumstances_is_cut_out_whole(question):
     content, cue = analyze(question)
     assert cue.kind == "list" and "情况" not in content and "下" not in content

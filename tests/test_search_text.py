@@ -102,7 +102,9 @@ def test_synonyms_expand_at_lower_weight():
                                                      # A 公章 is, most often, a company's or an association's.
                                                      ("公章大小尺寸", "公章", "社会团体"),
                                                      # A private school is, in the statute's words, 民办.
-                                                     ("私立幼儿园属于民办吗", "私立", "国家")])
+                                                     ("私立幼儿园属于民办吗", "私立", "国家"),
+                                                     # 纪检 is how people say 纪律检查.
+                                                     ("党的基层组织的纪检机构应如何设置", "纪检", "纪律检查")])
 def test_everyday_names_of_papers_seals_and_bodies_expand_to_the_statute_words(question, lay, official):
     weights = dict(query_terms(question))
     assert weights[lay] == 1.0 and weights[official] == 0.5

@@ -11,7 +11,16 @@ from typing import Any
 from ..legal import article_heading, is_list_item, proviso
 from ..normalize import normalize
 from .passages import split_sentences
-from .question import ACT_KINDS, AMOUNT_PREFIX, Cue, amount_tokens, answers_kind, question_acts, strong_picks_sentence
+from .question import (
+    ACT_KINDS,
+    AMOUNT_PREFIX,
+    Cue,
+    amount_tokens,
+    answers_kind,
+    names_asked_term,
+    question_acts,
+    strong_picks_sentence,
+)
 from .tokenize import BIGRAM_PREFIX, synonyms
 
 __all__ = ["Highlight", "best_answer", "highlights", "matched_weight", "fold", "names_acts"]
@@ -96,7 +105,9 @@ def best_answer(text: str, term_weights: Mapping[str, float], cue: Cue | None = 
         # 每年至少召开) answers even where it repeats none of the question's words.
         # For an act's conditions, documents or steps, the sentence must name that act too: the
         # 登记 steps do not answer 慈善组织认定.
-        strong = [answers_kind(cue, normalize(text[a:b]).text, strong=True)
+        asked = [t for t in term_weights if not t.startswith((BIGRAM_PREFIX, AMOUNT_PREFIX))]
+        strong = [(answers_kind(cue, normalize(text[a:b]).text, strong=True)
+                   or (cue.kind == "definition" and names_asked_term(normalize(text[a:b]).text, asked)))
                   and (cue.kind not in ACT_KINDS or names_acts(acts, fold(text[a:b]))) for a, b in spans]
         if any(strong):
             top = max(scores) or 1.0

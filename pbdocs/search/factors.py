@@ -20,7 +20,7 @@ from ..errors import QueryError
 from .answer import fold, matched_weight, names_acts
 from .passages import Passage
 from .query import Query
-from .question import ACT_KINDS, answers_kind, defines_asked_term
+from .question import ACT_KINDS, answers_kind, defines_asked_term, names_asked_term
 from .tokenize import synonyms
 
 __all__ = [
@@ -144,14 +144,15 @@ def answer_kind(plan: QueryPlan, candidate: Candidate) -> float:
     # The article label is a number but never an amount.
     folded = candidate.folded
     body = folded.removeprefix(fold(passage.article)) if passage.article else folded
-    if not answers_kind(cue, body):
+    named = cue.kind == "definition" and names_asked_term(body, plan.query.words)
+    if not named and not answers_kind(cue, body):
         return 0.0
     if cue.kind in ACT_KINDS and not names_acts(plan.query.acts, candidate.folded):
         return 0.0
     strong = answers_kind(cue, body, strong=True)
     if strong and cue.kind == "definition":
         strong = defines_asked_term(body, fold(plan.query.normalized))
-    return STRONG_CUE_BONUS if strong else _CUE_BONUS
+    return STRONG_CUE_BONUS if strong or named else _CUE_BONUS
 
 
 def background(plan: QueryPlan, candidate: Candidate) -> float:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 
@@ -131,6 +132,17 @@ def defined_terms(text: str) -> list[str]:
     """The terms the 所称 clauses of normalized ``text`` define, in order: 慈善组织 of 本法所称慈善组织，
     是指……, and 慈善信托 of 本法所称慈善信托属于公益信托，是指…… (what it is a kind of is not the term)."""
     return [term.split("属于", 1)[0] for term in _DEFINED_TERM.findall(text)]
+
+
+# A code defines by naming too: 代表法人从事民事活动的负责人，为法人的法定代表人; ……的法人，为非营利法人.
+_NAMED_AS = re.compile(r"[，,]为([^。；，,：:]{2,16})[。；]")
+
+
+def names_asked_term(text: str, terms: Iterable[str]) -> bool:
+    """Whether normalized ``text`` defines one of the question's word ``terms`` (two characters or
+    more) by naming it at the end of a sentence: ……，为法人的法定代表人 for 法定代表人."""
+    words = [t for t in terms if len(t) >= 2]
+    return any(named.endswith(term) for m in _NAMED_AS.finditer(text) for named in [m.group(1)] for term in words)
 
 
 def defines_asked_term(text: str, question: str) -> bool:
