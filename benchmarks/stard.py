@@ -4,7 +4,7 @@ Usage:
   python benchmarks/stard.py build --laws ARCHIVE_OR_FOLDER --index DIR [--processes 2]
   python benchmarks/stard.py eval --queries queries_dev.json --index DIR [--limit N] [--every N]
                                   [--start N] [--no-adapter | --adapter DIR] [--disable FACTOR ...] [--each-factor]
-                                  [--rows OUT.jsonl]
+                                  [--associations FILE] [--rows OUT.jsonl]
 
 ``build`` picks the corpus the STARD README describes out of the LawRefBook archive (or an
 unpacked copy): every law outside ``DLC/`` (local regulations) and ``案例/`` (cases), the newest
@@ -19,7 +19,10 @@ text. Several passages of one article count once. Prints nDCG@10 (binary gains),
 MRR@10; ``--each-factor`` also measures the searcher with each score factor switched off.
 The question adapter (pbdocs.search.rerank.load_adapter) learned from the first, third, fifth...
 question: ``--every 2 --start 1`` measures on the other half, ``--no-adapter`` without it,
-``--adapter DIR`` with the one ``scripts/train_query_adapter.py --out DIR`` wrote.
+``--adapter DIR`` with the one ``scripts/train_query_adapter.py --out DIR`` wrote. The shipped word
+associations learned from all 772 questions; ``--associations FILE`` reads a table that
+``scripts/learn_associations.py --every 2 --start 0 --out FILE`` learned from the adapter's half
+instead, so that ``--every 2 --start 1`` is out of sample for both.
 
 Hybrid search needs every passage's vector. ``encode`` computes them (about 60,000 articles: hours
 on one shared core), resumable: every batch goes to a vector cache outside the repository
@@ -297,12 +300,27 @@ def _with_sentences(searcher, items: list[dict], top: int, cache_dir: Path) -> i
     return len(wanted)
 
 
+def _use_associations(path: Path) -> None:
+    """Query with the word associations of ``path`` (associations.txt's format) in place of the
+    shipped table, for this process only."""
+    import pbdocs.search.tokenize as tokenize
+
+    table: dict[str, tuple[str, ...]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            lay, _, found = line.partition("\t")
+            table[lay.strip()] = tuple(w.strip() for w in found.split(",") if w.strip())
+    tokenize.associations = lambda: table  # type: ignore[assignment]
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from pbdocs.search import Searcher
     from pbdocs.search.factors import SCORE_FACTORS
 
     items = json.loads(Path(args.queries).read_text(encoding="utf-8"))
     items = items[args.start:: args.every][: args.limit] if args.limit else items[args.start:: args.every]
+    if args.associations:
+        _use_associations(Path(args.associations))
     searcher = Searcher.load(args.index, dense=not args.lexical)
     if searcher.dense is not None and (args.no_adapter or args.adapter):
         from pbdocs.search.rerank import load_adapter
@@ -360,6 +378,7 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("--disable", nargs="*", default=[], help="score factors to switch off")
     e.add_argument("--each-factor", action="store_true", help="also measure with each factor off")
     e.add_argument("--rows", help="write one JSON line per question here")
+    e.add_argument("--associations", help="a word-association table to query with instead of the shipped one")
     e.add_argument("--lexical", action="store_true", help="without the dense stage")
     e.add_argument("--pool", type=int, default=0, help="hybrid over each question's lexical top N (see above)")
     e.add_argument("--cache", default=None, help="the vector cache folder")
