@@ -157,6 +157,10 @@ DEV10_MINIMUMS = {"R@1": 1.0, "R@5": 1.0, "Answer@1": 1.0}
 # by naming (……的负责人，为法人的法定代表人) answers what the named thing is.
 DEV11_MINIMUMS = {"R@1": 0.40, "R@5": 0.80, "Answer@1": 0.26}
 DEV12_MINIMUMS = {"R@1": 0.64, "R@5": 0.80, "Answer@1": 0.48}
+# The thirteenth (dev13.jsonl, 15 rows, asked for amounts, periods, bodies and prohibitions; few were
+# left to find). When it arrived (d0216d2): R@1 0.6, R@5 0.7, Answer@1 0.3, none confident, 5 of 5
+# abstained. Read off it: 公积 is 公积金 and a company's word (background_laws.txt): R@5 0.8.
+DEV13_MINIMUMS = {"R@1": 0.6, "R@5": 0.8, "Answer@1": 0.3}
 HELDOUT2_MIN_CONFIDENT = 14
 HELDOUT2_MAX_CONFIDENT_WRONG = 1
 HELDOUT2_MIN_ABSTAINED = 17
@@ -302,6 +306,7 @@ def test_real_questions_confident_answers_are_right(searcher):
     ("dev10.jsonl", (5, 4), DEV10_MINIMUMS, 0, 0, 4),
     ("dev11.jsonl", (15, 5), DEV11_MINIMUMS, 0, 0, 5),
     ("dev12.jsonl", (25, 10), DEV12_MINIMUMS, 5, 1, 10),
+    ("dev13.jsonl", (10, 5), DEV13_MINIMUMS, 0, 0, 5),
 ])
 def test_further_real_question_sets_meet_the_pinned_minimums(
         searcher, name, counts, minimums, min_right, max_wrong, min_abstained):
@@ -327,6 +332,13 @@ def test_further_real_question_sets_meet_the_pinned_minimums(
             wrong += confident
     assert right >= min_right and wrong <= max_wrong
     assert abstained >= min_abstained
+
+
+# 公积金 and 注册资本 are a company's words: asked about them, the 公司法 is not background.
+@pytest.mark.parametrize("question, background", [("如何计算法定盈余公积?", False), ("注册资本可以分期缴纳吗", False),
+                                                  ("理事会多久开一次会", True)])
+def test_a_question_in_a_company_s_words_is_about_the_company_law(searcher, question, background):
+    assert ("公司法_2023" in searcher.plan(question).background) == background
 
 
 def test_the_clause_question_quotes_the_2019_wording_and_cites_its_notice(searcher):

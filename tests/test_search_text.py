@@ -104,7 +104,9 @@ def test_synonyms_expand_at_lower_weight():
                                                      # A private school is, in the statute's words, 民办.
                                                      ("私立幼儿园属于民办吗", "私立", "国家"),
                                                      # 纪检 is how people say 纪律检查.
-                                                     ("党的基层组织的纪检机构应如何设置", "纪检", "纪律检查")])
+                                                     ("党的基层组织的纪检机构应如何设置", "纪检", "纪律检查"),
+                                                     # The accountant's 盈余公积 is the statute's 公积金.
+                                                     ("如何计算法定盈余公积", "公积", "公积金")])
 def test_everyday_names_of_papers_seals_and_bodies_expand_to_the_statute_words(question, lay, official):
     weights = dict(query_terms(question))
     assert weights[lay] == 1.0 and weights[official] == 0.5
