@@ -184,7 +184,8 @@ def test_a_definition_by_naming_answers_what_something_is():
 
 
 # 到哪办理 is 到哪里办理 said short: which office.
-@pytest.mark.parametrize("question", ["示例培训机构到哪办理", "示例互助会去哪登记", "示例互助会到哪里办理"])
+@pytest.mark.parametrize("question", ["示例培训机构到哪办理", "示例互助会去哪登记", "示例互助会年检在哪办理",
+                                      "示例互助会到哪里办理"])
 def test_where_to_go_asks_for_a_body(question):
     assert analyze(question)[1].kind == "agency"
 
