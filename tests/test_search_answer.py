@@ -62,8 +62,10 @@ LIST_ARTICLE = (
 
 
 def answer(text: str, question: str) -> str:
-    _, cue = analyze(question)
-    a, b = best_answer(text, dict(query_terms(question)), cue)
+    from pbdocs.search.query import Query
+
+    query = Query.parse(question)
+    a, b = best_answer(text, dict(query_terms(question)), query.cue, asked=query.asked_words)
     return text[a:b]
 
 

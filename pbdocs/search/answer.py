@@ -72,7 +72,7 @@ def _act_forms(act: str) -> tuple[str, ...]:
 
 
 def best_answer(text: str, term_weights: Mapping[str, float], cue: Cue | None = None,
-                acts: Sequence[str] = ()) -> tuple[int, int]:
+                acts: Sequence[str] = (), asked: Sequence[str] = ()) -> tuple[int, int]:
     """Span in ``text`` of the one or two sentences that best answer.
 
     A sentence scores the weights of the query terms it contains, each scaled by how rare the
@@ -82,7 +82,9 @@ def best_answer(text: str, term_weights: Mapping[str, float], cue: Cue | None = 
     colon) takes the list with it and the matching sentence before it, and a very short one its
     successor. A ``cue`` favours the sentences that hold the kind of answer the question wants
     (the 70% of a 比例 question), and a sentence that opens as an exception to the rule before it
-    counts less unless the question names the exception.
+    counts less unless the question names the exception. ``asked`` are the question's own words
+    (:attr:`.Query.asked_words`): a definition question is answered by the sentence naming one of
+    them (……，为法人的法定代表人).
     """
     spans = split_sentences(text)
     if not spans:
@@ -105,7 +107,6 @@ def best_answer(text: str, term_weights: Mapping[str, float], cue: Cue | None = 
         # 每年至少召开) answers even where it repeats none of the question's words.
         # For an act's conditions, documents or steps, the sentence must name that act too: the
         # 登记 steps do not answer 慈善组织认定.
-        asked = [t for t in term_weights if not t.startswith((BIGRAM_PREFIX, AMOUNT_PREFIX))]
         strong = [(answers_kind(cue, normalize(text[a:b]).text, strong=True)
                    or (cue.kind == "definition" and names_asked_term(normalize(text[a:b]).text, asked)))
                   and (cue.kind not in ACT_KINDS or names_acts(acts, fold(text[a:b]))) for a, b in spans]

@@ -144,7 +144,7 @@ def answer_kind(plan: QueryPlan, candidate: Candidate) -> float:
     # The article label is a number but never an amount.
     folded = candidate.folded
     body = folded.removeprefix(fold(passage.article)) if passage.article else folded
-    named = cue.kind == "definition" and names_asked_term(body, plan.query.words)
+    named = cue.kind == "definition" and names_asked_term(body, plan.query.asked_words)
     if not named and not answers_kind(cue, body):
         return 0.0
     if cue.kind in ACT_KINDS and not names_acts(plan.query.acts, candidate.folded):

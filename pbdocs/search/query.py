@@ -14,7 +14,7 @@ from functools import cached_property
 from ..legal import ARTICLE_REFERENCE, parse_numeral
 from ..normalize import normalize
 from .question import AMOUNT_PREFIX, Cue, analyze, question_acts
-from .tokenize import BIGRAM_PREFIX, content_terms, synonyms
+from .tokenize import BIGRAM_PREFIX, SYNONYM_WEIGHT, content_terms, synonyms
 
 __all__ = ["ArticleReference", "Query", "is_word", "name_forms"]
 
@@ -70,6 +70,12 @@ class Query:
     def words(self) -> list[str]:
         """The word terms (no bigrams, no amounts) in order, official wordings included."""
         return [t for t, _ in self.terms if not t.startswith((BIGRAM_PREFIX, AMOUNT_PREFIX))]
+
+    @cached_property
+    def asked_words(self) -> list[str]:
+        """The words the question itself asks with, their parts and their official wordings; not
+        the words learned to go with them (associations.txt), which only widen the search."""
+        return [t for t, w in self.terms if w >= SYNONYM_WEIGHT and not t.startswith((BIGRAM_PREFIX, AMOUNT_PREFIX))]
 
     @cached_property
     def acts(self) -> list[str]:

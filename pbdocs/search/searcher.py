@@ -608,7 +608,7 @@ class Searcher:
 
     def _hit(self, rank: int, p: Passage, score: float, plan: QueryPlan) -> Hit:
         info = self.reader.docs.get(p.doc_id, {})
-        a, b = best_answer(p.text, plan.term_weights, plan.query.cue, plan.query.acts)
+        a, b = best_answer(p.text, plan.term_weights, plan.query.cue, plan.query.acts, plan.query.asked_words)
         return Hit(
             rank=rank,
             score=score,
