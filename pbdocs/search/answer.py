@@ -71,6 +71,15 @@ def _act_forms(act: str) -> tuple[str, ...]:
     return (act, *(fold(o) for o in (*question_acts().get(act, ()), *synonyms().get(act, ()))))
 
 
+def _defines_kind(sentence: str, cue: Cue, acts: Sequence[str], asked: Sequence[str]) -> bool:
+    """Whether ``sentence`` holds the wording that defines ``cue``'s kind of answer. For an act's
+    conditions, documents or steps it must name that act too: the 登记 steps do not answer 慈善组织认定."""
+    normalized = normalize(sentence).text
+    defines = (answers_kind(cue, normalized, strong=True)
+               or (cue.kind == "definition" and names_asked_term(normalized, asked)))
+    return defines and (cue.kind not in ACT_KINDS or names_acts(acts, fold(sentence)))
+
+
 def best_answer(text: str, term_weights: Mapping[str, float], cue: Cue | None = None,
                 acts: Sequence[str] = (), asked: Sequence[str] = ()) -> tuple[int, int]:
     """Span in ``text`` of the one or two sentences that best answer.
@@ -105,11 +114,7 @@ def best_answer(text: str, term_weights: Mapping[str, float], cue: Cue | None = 
     if cue is not None and strong_picks_sentence(cue):
         # The wording that defines the kind of answer asked for (本法所称……是指, 从……之日算起,
         # 每年至少召开) answers even where it repeats none of the question's words.
-        # For an act's conditions, documents or steps, the sentence must name that act too: the
-        # 登记 steps do not answer 慈善组织认定.
-        strong = [(answers_kind(cue, normalize(text[a:b]).text, strong=True)
-                   or (cue.kind == "definition" and names_asked_term(normalize(text[a:b]).text, asked)))
-                  and (cue.kind not in ACT_KINDS or names_acts(acts, fold(text[a:b]))) for a, b in spans]
+        strong = [_defines_kind(text[a:b], cue, acts, asked) for a, b in spans]
         if any(strong):
             top = max(scores) or 1.0
             best = max(range(n), key=lambda i: (scores[i] + top * strong[i], -i))
