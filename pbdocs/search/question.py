@@ -142,7 +142,7 @@ def names_asked_term(text: str, terms: Iterable[str]) -> bool:
     """Whether normalized ``text`` defines one of the question's word ``terms`` (two characters or
     more) by naming it at the end of a sentence: ……，为法人的法定代表人 for 法定代表人."""
     words = [t for t in terms if len(t) >= 2]
-    return any(named.endswith(term) for m in _NAMED_AS.finditer(text) for named in [m.group(1)] for term in words)
+    return any(m.group(1).endswith(term) for m in _NAMED_AS.finditer(text) for term in words)
 
 
 def defines_asked_term(text: str, question: str) -> bool:
