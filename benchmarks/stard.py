@@ -305,11 +305,7 @@ def _use_associations(path: Path) -> None:
     shipped table, for this process only."""
     import pbdocs.search.tokenize as tokenize
 
-    table: dict[str, tuple[str, ...]] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            lay, _, found = line.partition("\t")
-            table[lay.strip()] = tuple(w.strip() for w in found.split(",") if w.strip())
+    table = tokenize.word_table(path.read_text(encoding="utf-8"))
     tokenize.associations = lambda: table  # type: ignore[assignment]
 
 

@@ -35,6 +35,7 @@ __all__ = [
     "domain_terms",
     "query_stopwords",
     "synonyms",
+    "word_table",
     "words",
     "search_words",
     "tokenize",
@@ -86,24 +87,27 @@ def query_stopwords() -> frozenset[str]:
     return frozenset(_data_lines("query_stopwords.txt"))
 
 
+def word_table(text: str) -> dict[str, tuple[str, ...]]:
+    """A table of lay words (synonyms.txt, associations.txt): per line, the word, a tab, then the
+    words it stands for, comma separated; # starts a comment line."""
+    table: dict[str, tuple[str, ...]] = {}
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            lay, _, found = line.partition("\t")
+            table[lay.strip()] = tuple(w.strip() for w in found.split(",") if w.strip())
+    return table
+
+
 @functools.lru_cache(maxsize=1)
 def synonyms() -> dict[str, tuple[str, ...]]:
     """Lay word -> the official wordings a query using it should also look for."""
-    table: dict[str, tuple[str, ...]] = {}
-    for line in _data_lines("synonyms.txt"):
-        lay, _, official = line.partition("\t")
-        table[lay.strip()] = tuple(w.strip() for w in official.split(",") if w.strip())
-    return table
+    return word_table(_data_text("synonyms.txt"))
 
 
 @functools.lru_cache(maxsize=1)
 def associations() -> dict[str, tuple[str, ...]]:
     """Lay question word -> article words learned to go with it (scripts/learn_associations.py)."""
-    table: dict[str, tuple[str, ...]] = {}
-    for line in _data_lines("associations.txt"):
-        lay, _, found = line.partition("\t")
-        table[lay.strip()] = tuple(w.strip() for w in found.split(",") if w.strip())
-    return table
+    return word_table(_data_text("associations.txt"))
 
 
 def data_fingerprint() -> str:
