@@ -11,7 +11,8 @@ import pytest
 from pbdocs.legal import proviso
 from pbdocs.search import Searcher, build
 from pbdocs.search.answer import best_answer, fold
-from pbdocs.search.question import analyze, answers_kind, confidently_answers, defines_asked_term
+from pbdocs.search.query import Query
+from pbdocs.search.question import analyze, answers_kind, confidently_answers, defines_asked_term, set_aside
 from pbdocs.search.tokenize import query_terms
 
 # A rule with its ratio, a second ratio, the special-case escape and a standards paragraph that
@@ -205,6 +206,48 @@ def test_under_what_circumstances_is_cut_out_whole(question):
 @pytest.mark.parametrize("question", ["示例互助活动的三大特性?", "简述示例互助会的特征。", "示例互助会有什么特点"])
 def test_what_something_is_like_asks_for_a_definition(question):
     assert analyze(question)[1].kind == "definition"
+
+
+# 除了X还有哪些Y: X is what the question knows already; it asks for the rest.
+@pytest.mark.parametrize("question, meant, aside", [
+    ("示例会员违规了除了纪律处分还有哪些处理", "示例会员违规了还有哪些处理", "纪律处分"),
+    ("除会费以外还有哪些收入", "还有哪些收入", "会费"),
+    ("除了理事会，示例互助会还设什么机构", "，示例互助会还设什么机构", "理事会"),
+    ("除理事会之外，示例互助会也设监事会吗", "，示例互助会也设监事会吗", "理事会"),
+])
+def test_what_a_question_sets_aside_is_read_apart(question, meant, aside):
+    assert set_aside(question) == (meant, aside)
+
+
+# 除 ending a verb (解除, 开除) sets nothing aside, nor does 除了……以外 naming whom a question is about.
+@pytest.mark.parametrize("question", ["解除合同还要赔偿吗", "开除了会籍还能再入会吗", "除了会员以外的人可以参加吗",
+                                      "除了警告以外的处分也要报批吗"])
+def test_a_question_that_sets_nothing_aside_is_read_whole(question):
+    assert set_aside(question) == (question, "")
+
+
+def test_what_a_question_sets_aside_weighs_below_every_word_it_asks_with():
+    query = Query.parse("示例会员违规了除了纪律处分还有哪些处理")
+    weights = dict(query.terms)
+    assert query.meant == "示例会员违规了还有哪些处理"
+    assert weights["纪律处分"] < min(weights[word] for word in ("会员", "违规", "处理"))
+    assert "纪律处分" not in query.asked_words
+
+
+def test_a_question_setting_a_measure_aside_is_answered_by_the_others(tmp_path):
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    (corpus / "示例互助会纪律规定.md").write_text(
+        "# 示例互助会纪律规定\n\n第一章 总则\n\n" + "\n\n".join([
+            "第七条 对违规会员，应当区别情况，给予批评教育、责令检查或者诫勉谈话等处理。",
+            "第八条 对会员的纪律处分有三种：警告、严重警告、除名。纪律处分由理事会决定，"
+            "会员对纪律处分不服的，可以申诉。",
+            AMOUNT_ARTICLE, DEADLINE_ARTICLE, BODY_ARTICLE, MEMBERS_ARTICLE]) + "\n",
+        encoding="utf-8")
+    build([corpus], tmp_path / "idx")
+    searcher = Searcher.load(tmp_path / "idx", dense=False)
+    assert searcher.search("违规会员受了什么纪律处分", k=1).hits[0].article == "第八条"
+    assert searcher.search("违规会员除了纪律处分还有哪些处理", k=1).hits[0].article == "第七条"
 
 
 def test_what_something_is_like_is_answered_by_its_definition(tmp_path):

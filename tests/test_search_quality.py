@@ -33,7 +33,8 @@ MINIMUMS = {"R@1": 0.9, "R@5": 1.0, "MRR@10": 0.93, "Answer@1": 0.9}
 # figures since are in sample: 0.948, 0.983, 0.968, 0.931. The held-out file, never learned from,
 # keeps 0.955, 0.955, MRR@10 0.961 -> 0.962.
 LAY_MINIMUMS = {
-    "lay_questions.jsonl": {"R@1": 0.94, "R@5": 0.98, "MRR@10": 0.96, "Answer@1": 0.93},
+    # R@5 1.0 at dense weight 0.8 (0.983 at 0.6).
+    "lay_questions.jsonl": {"R@1": 0.94, "R@5": 1.0, "MRR@10": 0.96, "Answer@1": 0.93},
     "lay_questions_heldout.jsonl": {"R@1": 0.86, "R@5": 0.95, "MRR@10": 0.91, "Answer@1": 0.81},
 }
 # Confidence is calibrated on the real questions (eval/real_questions) for precision: hybrid search
@@ -52,8 +53,9 @@ REAL_MIN_ABSTAINED = 38
 # 0.703 / 0.811 since 几年……一次 asks how often; 0.730 since conditions, documents and steps are
 # three kinds (9 confident answers, 8 right); R@5 0.838 since 党委 reads as 党的委员会. R@1 0.757
 # since a passage's closest sentence counts in its dense closeness.
-# The question adapter learned from this set: 0.892 / 0.946 since, in sample.
-REAL_MINIMUMS = {"R@1": 0.89, "R@5": 0.94}
+# The question adapter learned from this set: 0.892 / 0.946 since, in sample. R@5 0.973 at dense
+# weight 0.8.
+REAL_MINIMUMS = {"R@1": 0.89, "R@5": 0.97}
 # The held-out real questions (eval/real_questions/heldout.jsonl): other pages, labelled before
 # pbdocs was run on them and never tuned on. Measured at 9d6fca2 (hybrid): 43 answerable, R@1 0.51,
 # R@5 0.81; 8 confident answers, all right; all 22 unanswerable abstained. 0.558 / 0.814 after the
@@ -66,7 +68,10 @@ REAL_MINIMUMS = {"R@1": 0.89, "R@5": 0.94}
 # (read off dev2, so out of sample here).
 # With the question adapter (learned from the development sets and half of STARD's, never from
 # this set): R@1 0.674 -> 0.698, R@5 0.860 -> 0.930.
-HELDOUT_MINIMUMS = {"R@1": 0.69, "R@5": 0.93}
+# At dense weight 0.8 (chosen on dev5 to dev13, which the adapter never learned from; docs/evaluation.md): 0.721 / 0.907:
+# one more first, one fewer in the first five. Over the six held-out sets of real questions, 99 -> 101 of
+# 140 first and 124 -> 127 in the first five.
+HELDOUT_MINIMUMS = {"R@1": 0.72, "R@5": 0.90}
 # 14 confident since the confidence thresholds are read on the dense closeness (sentence vectors); 16
 # since the yes-or-no definitions above.
 HELDOUT_MIN_CONFIDENT = 16
@@ -79,7 +84,8 @@ HELDOUT_MIN_ABSTAINED = 22
 # Answer@1 0.609 since an article's label does not lengthen its first sentence (谁可以设立分支机构).
 # 0.696 / 0.870 / 0.652 since what is done with a thing (公章应该怎么处理) is no penalty question and
 # 私立 reads as 民办.
-DEV4_MINIMUMS = {"R@1": 0.69, "R@5": 0.86, "Answer@1": 0.65}
+# At dense weight 0.8 (chosen on dev5 to dev13, which the adapter never learned from; docs/evaluation.md): 0.739 / 0.913 / 0.652.
+DEV4_MINIMUMS = {"R@1": 0.73, "R@5": 0.91, "Answer@1": 0.65}
 DEV4_MIN_CONFIDENT = 2
 DEV4_MIN_ABSTAINED = 10
 # The fifth to eighth development sets (eval/real_questions/dev5.jsonl … dev8.jsonl, 2026-12-07,
@@ -97,7 +103,12 @@ DEV4_MIN_ABSTAINED = 10
 # alternative, not a further act the passage must name; Answer@1 0.595 since the rule for those another
 # article covers (对于依照本条例第……的) is a proviso (民办非企业单位的年度检查办理程序); 0.676 / 0.811 / 0.622
 # since 工资 stands for 无偿 too (志愿者有工資嗎: the unpaid service of 志愿服务条例 第二条).
-DEV5_MINIMUMS = {"R@1": 0.67, "R@5": 0.81, "Answer@1": 0.62}
+# At dense weight 0.8 (chosen on dev5 to dev13, which the adapter never learned from; docs/evaluation.md): 0.649 / 0.811 / 0.622,
+# 9 confident, 2 wrong: the one set of the nine that lost a first hit (基金会是否可以进行投资活动, now
+# second), and 民办学校设立审批 is answered with confidence by the documents to submit, its label being
+# the body that approves.
+DEV5_MINIMUMS = {"R@1": 0.64, "R@5": 0.81, "Answer@1": 0.62}
+DEV5_MAX_CONFIDENT_WRONG = 2
 # dev6 0.632 / 0.868 / 0.526 since a term of office is its own kind (几年换届, 任职期限多久); 0.658 /
 # 0.868 / 0.553, 12 confident, none wrong, since who may apply states the conditions (党章 第一条).
 # R@1 0.684, Answer@1 0.579 since 人数, asked for, is the head count and no content word (公司股东人数
@@ -105,7 +116,8 @@ DEV5_MINIMUMS = {"R@1": 0.67, "R@5": 0.81, "Answer@1": 0.62}
 # (民事诉讼的有效期是多长时间: 诉讼时效期间为三年); Answer@1 0.632 since how a post is filled (产生方式) is
 # answered by who holds it (由……担任); 0.737 / 0.868 / 0.658 since 公章 stands for the seal of 企业事业单位、
 # 社会团体 too (公章一般是多大尺寸).
-DEV6_MINIMUMS = {"R@1": 0.73, "R@5": 0.86, "Answer@1": 0.65}
+# At dense weight 0.8 (chosen on dev5 to dev13, which the adapter never learned from; docs/evaluation.md): 0.816 / 0.868 / 0.711.
+DEV6_MINIMUMS = {"R@1": 0.81, "R@5": 0.86, "Answer@1": 0.71}
 DEV8_MINIMUMS = {"R@1": 0.81, "R@5": 0.90, "Answer@1": 0.72}
 # The second held-out set (eval/real_questions/heldout2.jsonl, 55 sites no other set uses, labelled
 # from the corpus texts before any run; 48 answerable, 8 of them quiz items). Measured once, when it
@@ -117,7 +129,9 @@ DEV8_MINIMUMS = {"R@1": 0.81, "R@5": 0.90, "Answer@1": 0.72}
 # since: a bare closing 吗 yields to the period asked inside it and 党代会 expands (你知道党代会几年开
 # 一次……吗: sixth -> second, R@5 0.896); 共青团 expands (共青团的性质是什么: the defining sentence,
 # Answer@1 0.729).
-HELDOUT2_MINIMUMS = {"R@1": 0.79, "R@5": 0.89, "Answer@1": 0.72}
+# At dense weight 0.8 (chosen on dev5 to dev13, which the adapter never learned from; docs/evaluation.md): 0.750 / 0.938 / 0.688:
+# two fewer first, two more in the first five.
+HELDOUT2_MINIMUMS = {"R@1": 0.75, "R@5": 0.93, "Answer@1": 0.68}
 # The third and fourth held-out sets (eval/real_questions/heldout3.jsonl, heldout4.jsonl; 2026-12-07,
 # 31 sites no other set uses, labelled from the corpus texts before any run, 12 answerable each).
 # Measured when they arrived, never tuned on: heldout3 (党章, social-organization rules, seals) R@1
@@ -128,7 +142,8 @@ HELDOUT2_MINIMUMS = {"R@1": 0.79, "R@5": 0.89, "Answer@1": 0.72}
 # now answered with confidence): 0.583 / 0.917 / 0.500, 3 confident, all right. heldout3 Answer@1 0.917
 # since an article's label does not lengthen its first sentence (read off dev4).
 HELDOUT3_MINIMUMS = {"R@1": 0.91, "R@5": 0.91, "Answer@1": 0.91}
-HELDOUT4_MINIMUMS = {"R@1": 0.58, "R@5": 0.91, "Answer@1": 0.50}
+# At dense weight 0.8: heldout3 unchanged; heldout4 0.750 / 1.0 / 0.583.
+HELDOUT4_MINIMUMS = {"R@1": 0.75, "R@5": 1.0, "Answer@1": 0.58}
 # The fifth held-out set (eval/real_questions/heldout5.jsonl, 2026-12-07 afternoon, 22 sites no other set
 # uses, labelled from the corpus texts before any run; 14 answerable). Measured once when it arrived,
 # never read: R@1 0.429, R@5 0.643, Answer@1 0.357, 2 confident, both right, 9 of 9 abstained; the same
@@ -141,7 +156,9 @@ HELDOUT4_MINIMUMS = {"R@1": 0.58, "R@5": 0.91, "Answer@1": 0.50}
 # question on volunteers' pay that its collector's report had named). Then 公章 stands for the seal of
 # 企业事业单位、社会团体 too (公章大小尺寸: the seal rules' 十四, not 十三 on state organs' internal bodies):
 # dev9 0.786 / 0.857 / 0.786, and out of sample heldout6 R@1 0.545, Answer@1 0.545.
-HELDOUT5_MINIMUMS = {"R@1": 0.50, "R@5": 0.64, "Answer@1": 0.42}
+# At dense weight 0.8: heldout5 0.571 / 0.714 / 0.500; heldout6 and dev9 unchanged, heldout6 2
+# confident, both right.
+HELDOUT5_MINIMUMS = {"R@1": 0.57, "R@5": 0.71, "Answer@1": 0.50}
 HELDOUT6_MINIMUMS = {"R@1": 0.54, "R@5": 0.90, "Answer@1": 0.54}
 DEV9_MINIMUMS = {"R@1": 0.78, "R@5": 0.85, "Answer@1": 0.78}
 # The tenth development set (dev10.jsonl, nine rows from nine sites no other set uses: the stored pages
@@ -155,8 +172,10 @@ DEV10_MINIMUMS = {"R@1": 1.0, "R@5": 1.0, "Answer@1": 1.0}
 # Answer@1 0.200, none confident, 5 of 5 abstained; dev12 0.640 / 0.760 / 0.440, 5 confident, 1 wrong,
 # 10 of 10 abstained. Read off them: 到哪办理 asks for a body, 纪检 is 纪律检查, and a code's definition
 # by naming (……的负责人，为法人的法定代表人) answers what the named thing is.
-DEV11_MINIMUMS = {"R@1": 0.40, "R@5": 0.80, "Answer@1": 0.26}
-DEV12_MINIMUMS = {"R@1": 0.64, "R@5": 0.80, "Answer@1": 0.48}
+# At dense weight 0.8 (chosen on dev5 to dev13, which the adapter never learned from; docs/evaluation.md): dev11 0.467 / 0.800 / 0.333; dev12
+# 0.680 / 0.880 / 0.520, 6 confident, 1 wrong.
+DEV11_MINIMUMS = {"R@1": 0.46, "R@5": 0.80, "Answer@1": 0.33}
+DEV12_MINIMUMS = {"R@1": 0.68, "R@5": 0.88, "Answer@1": 0.52}
 # The thirteenth (dev13.jsonl, 15 rows, asked for amounts, periods, bodies and prohibitions; few were
 # left to find). When it arrived (d0216d2): R@1 0.6, R@5 0.7, Answer@1 0.3, none confident, 5 of 5
 # abstained. Read off it: 公积 is 公积金 and a company's word (background_laws.txt): R@5 0.8.
@@ -177,7 +196,8 @@ HELDOUT2_MIN_ABSTAINED = 17
 # The question adapter learned from this set: 0.761 / 0.957 / 0.630 since, in sample.
 # 0.783 / 0.957 / 0.652 since who may apply states the conditions (大专生入党需要哪些条件: 党章 第一条).
 # 0.804 / 0.957 / 0.674 since 公章 stands for the seal of 企业事业单位、社会团体 too (刻公章到哪里备案).
-DEV2_MINIMUMS = {"R@1": 0.80, "R@5": 0.95, "Answer@1": 0.67}
+# 0.826 / 0.957 / 0.696 at dense weight 0.8 (in sample for the adapter).
+DEV2_MINIMUMS = {"R@1": 0.82, "R@5": 0.95, "Answer@1": 0.69}
 # 9 since the confidence thresholds are read on the dense closeness (sentence vectors).
 DEV2_MIN_CONFIDENT = 9
 DEV2_MAX_CONFIDENT_WRONG = 0
@@ -193,7 +213,8 @@ DEV2_MIN_ABSTAINED = 17
 # 0.653 / 0.837 / 0.612 with sentence vectors; 0.673 / 0.837 / 0.633 once 由……负责 stays inside
 # one clause.
 # The question adapter learned from this set: 0.776 / 0.939 / 0.673 since, in sample.
-DEV3_MINIMUMS = {"R@1": 0.77, "R@5": 0.93, "Answer@1": 0.67}
+# 0.857 / 0.980 / 0.735 at dense weight 0.8 (in sample for the adapter).
+DEV3_MINIMUMS = {"R@1": 0.85, "R@5": 0.97, "Answer@1": 0.73}
 # 8 since the confidence thresholds are read on the dense closeness (sentence vectors).
 DEV3_MIN_CONFIDENT = 8
 # Since 不能 in a 哪些 question asks for prohibitions, that sixth is no longer confident.
@@ -203,7 +224,9 @@ DEV3_MIN_ABSTAINED = 15
 # rule packs), the version of a law in force, and the laws added with them. Measured when they were
 # added: R@1 0.86, R@5 1.0, MRR@10 0.90, Answer@1 0.86.
 # 0.929 / 1.0 / 0.964 / 0.929 with the question adapter (never learned from them).
-KNOWLEDGE_MINIMUMS = {"R@1": 0.92, "R@5": 1.0, "MRR@10": 0.96, "Answer@1": 0.92}
+# 0.857 / 1.0 / 0.929 / 0.857 at dense weight 0.8: 哪些单位可以接受公益捐赠 gets 公益事业捐赠法 第十条
+# second, after 第十一条 (government bodies that receive gifts in a disaster).
+KNOWLEDGE_MINIMUMS = {"R@1": 0.85, "R@5": 1.0, "MRR@10": 0.92, "Answer@1": 0.85}
 
 
 @pytest.fixture(scope="module")
@@ -295,11 +318,11 @@ def test_real_questions_confident_answers_are_right(searcher):
     ("heldout3.jsonl", (12, 7), HELDOUT3_MINIMUMS, 5, 0, 7),
     ("heldout4.jsonl", (12, 3), HELDOUT4_MINIMUMS, 3, 0, 3),
     ("heldout5.jsonl", (14, 9), HELDOUT5_MINIMUMS, 2, 0, 9),
-    ("heldout6.jsonl", (11, 5), HELDOUT6_MINIMUMS, 1, 0, 5),
+    ("heldout6.jsonl", (11, 5), HELDOUT6_MINIMUMS, 2, 0, 5),
     ("dev2.jsonl", (46, 17), DEV2_MINIMUMS, DEV2_MIN_CONFIDENT, DEV2_MAX_CONFIDENT_WRONG, DEV2_MIN_ABSTAINED),
     ("dev3.jsonl", (49, 15), DEV3_MINIMUMS, DEV3_MIN_CONFIDENT, DEV3_MAX_CONFIDENT_WRONG, DEV3_MIN_ABSTAINED),
     ("dev4.jsonl", (23, 10), DEV4_MINIMUMS, DEV4_MIN_CONFIDENT, 0, DEV4_MIN_ABSTAINED),
-    ("dev5.jsonl", (37, 10), DEV5_MINIMUMS, 7, 1, 10),
+    ("dev5.jsonl", (37, 10), DEV5_MINIMUMS, 7, DEV5_MAX_CONFIDENT_WRONG, 10),
     ("dev6.jsonl", (38, 11), DEV6_MINIMUMS, 12, 0, 11),
     ("dev8.jsonl", (11, 5), DEV8_MINIMUMS, 2, 0, 5),
     ("dev9.jsonl", (14, 7), DEV9_MINIMUMS, 2, 0, 7),

@@ -13,8 +13,8 @@ from functools import cached_property
 
 from ..legal import ARTICLE_REFERENCE, parse_numeral
 from ..normalize import normalize
-from .question import AMOUNT_PREFIX, Cue, analyze, question_acts
-from .tokenize import BIGRAM_PREFIX, SYNONYM_WEIGHT, content_terms, synonyms
+from .question import AMOUNT_PREFIX, Cue, analyze, question_acts, set_aside
+from .tokenize import ASSOCIATION_WEIGHT, BIGRAM_PREFIX, SYNONYM_WEIGHT, content_terms, synonyms
 
 __all__ = ["ArticleReference", "Query", "is_word", "name_forms"]
 
@@ -48,8 +48,9 @@ class Query:
 
     ``normalized`` is the question as :func:`~pbdocs.normalize.normalize` gives it; ``cue`` the kind
     of answer it wants; ``terms`` its weighted tokens (content words, bigrams and amounts at 1,
-    official wordings of its lay words at 0.5); ``name_forms`` the forms titles are looked for in;
-    ``article`` the article it names, if any.
+    official wordings of its lay words at 0.5, what it sets aside at 0.25); ``name_forms`` the forms
+    titles are looked for in; ``article`` the article it names, if any; ``meant`` the question
+    without what it sets aside (除了纪律处分), which is what the dense stage encodes.
     """
 
     text: str
@@ -58,13 +59,19 @@ class Query:
     terms: tuple[tuple[str, float], ...]
     name_forms: frozenset[str]
     article: ArticleReference | None
+    meant: str
 
     @classmethod
     def parse(cls, text: str) -> Query:
         normalized = normalize(text).text
-        content, cue = analyze(normalized)
-        return cls(text, normalized, cue, tuple(content_terms(content)), name_forms(normalized),
-                   _article_reference(normalized))
+        meant, aside = set_aside(normalized)
+        content, cue = analyze(meant)
+        terms = content_terms(content)
+        own = {term for term, _ in terms}
+        # What the question knows already stays in its words, below every word it asks with.
+        terms += [(term, weight * ASSOCIATION_WEIGHT) for term, weight in content_terms(aside) if term not in own]
+        return cls(text, normalized, cue, tuple(terms), name_forms(normalized), _article_reference(normalized),
+                   meant)
 
     @property
     def words(self) -> list[str]:
