@@ -68,9 +68,9 @@ REAL_MINIMUMS = {"R@1": 0.89, "R@5": 0.97}
 # (read off dev2, so out of sample here).
 # With the question adapter (learned from the development sets and half of STARD's, never from
 # this set): R@1 0.674 -> 0.698, R@5 0.860 -> 0.930.
-# At dense weight 0.8 (chosen on dev5 to dev13, which the adapter never learned from; docs/evaluation.md): 0.721 / 0.907:
-# one more first, one fewer in the first five. Over the six held-out sets of real questions, 99 -> 101 of
-# 140 first and 124 -> 127 in the first five.
+# At dense weight 0.8 (chosen on dev5 to dev13, which the adapter never learned from;
+# docs/evaluation.md): 0.721 / 0.907, one more first, one fewer in the first five. Over the six
+# held-out sets of real questions, 99 -> 101 of 140 first and 124 -> 127 in the first five.
 HELDOUT_MINIMUMS = {"R@1": 0.72, "R@5": 0.90}
 # 14 confident since the confidence thresholds are read on the dense closeness (sentence vectors); 16
 # since the yes-or-no definitions above.
@@ -84,7 +84,7 @@ HELDOUT_MIN_ABSTAINED = 22
 # Answer@1 0.609 since an article's label does not lengthen its first sentence (谁可以设立分支机构).
 # 0.696 / 0.870 / 0.652 since what is done with a thing (公章应该怎么处理) is no penalty question and
 # 私立 reads as 民办.
-# At dense weight 0.8 (chosen on dev5 to dev13, which the adapter never learned from; docs/evaluation.md): 0.739 / 0.913 / 0.652.
+# At dense weight 0.8: 0.739 / 0.913 / 0.652.
 DEV4_MINIMUMS = {"R@1": 0.73, "R@5": 0.91, "Answer@1": 0.65}
 DEV4_MIN_CONFIDENT = 2
 DEV4_MIN_ABSTAINED = 10
@@ -103,10 +103,9 @@ DEV4_MIN_ABSTAINED = 10
 # alternative, not a further act the passage must name; Answer@1 0.595 since the rule for those another
 # article covers (对于依照本条例第……的) is a proviso (民办非企业单位的年度检查办理程序); 0.676 / 0.811 / 0.622
 # since 工资 stands for 无偿 too (志愿者有工資嗎: the unpaid service of 志愿服务条例 第二条).
-# At dense weight 0.8 (chosen on dev5 to dev13, which the adapter never learned from; docs/evaluation.md): 0.649 / 0.811 / 0.622,
-# 9 confident, 2 wrong: the one set of the nine that lost a first hit (基金会是否可以进行投资活动, now
-# second), and 民办学校设立审批 is answered with confidence by the documents to submit, its label being
-# the body that approves.
+# At dense weight 0.8: 0.649 / 0.811 / 0.622, 9 confident, 2 wrong: the one set of the nine
+# that lost a first hit (基金会是否可以进行投资活动, now second), and 民办学校设立审批 is answered
+# with confidence by the documents to submit, its label being the body that approves.
 DEV5_MINIMUMS = {"R@1": 0.64, "R@5": 0.81, "Answer@1": 0.62}
 DEV5_MAX_CONFIDENT_WRONG = 2
 # dev6 0.632 / 0.868 / 0.526 since a term of office is its own kind (几年换届, 任职期限多久); 0.658 /
@@ -116,7 +115,7 @@ DEV5_MAX_CONFIDENT_WRONG = 2
 # (民事诉讼的有效期是多长时间: 诉讼时效期间为三年); Answer@1 0.632 since how a post is filled (产生方式) is
 # answered by who holds it (由……担任); 0.737 / 0.868 / 0.658 since 公章 stands for the seal of 企业事业单位、
 # 社会团体 too (公章一般是多大尺寸).
-# At dense weight 0.8 (chosen on dev5 to dev13, which the adapter never learned from; docs/evaluation.md): 0.816 / 0.868 / 0.711.
+# At dense weight 0.8: 0.816 / 0.868 / 0.711.
 DEV6_MINIMUMS = {"R@1": 0.81, "R@5": 0.86, "Answer@1": 0.71}
 DEV8_MINIMUMS = {"R@1": 0.81, "R@5": 0.90, "Answer@1": 0.72}
 # The second held-out set (eval/real_questions/heldout2.jsonl, 55 sites no other set uses, labelled
@@ -129,8 +128,7 @@ DEV8_MINIMUMS = {"R@1": 0.81, "R@5": 0.90, "Answer@1": 0.72}
 # since: a bare closing 吗 yields to the period asked inside it and 党代会 expands (你知道党代会几年开
 # 一次……吗: sixth -> second, R@5 0.896); 共青团 expands (共青团的性质是什么: the defining sentence,
 # Answer@1 0.729).
-# At dense weight 0.8 (chosen on dev5 to dev13, which the adapter never learned from; docs/evaluation.md): 0.750 / 0.938 / 0.688:
-# two fewer first, two more in the first five.
+# At dense weight 0.8: 0.750 / 0.938 / 0.688, two fewer first, two more in the first five.
 HELDOUT2_MINIMUMS = {"R@1": 0.75, "R@5": 0.93, "Answer@1": 0.68}
 # The third and fourth held-out sets (eval/real_questions/heldout3.jsonl, heldout4.jsonl; 2026-12-07,
 # 31 sites no other set uses, labelled from the corpus texts before any run, 12 answerable each).
@@ -172,8 +170,7 @@ DEV10_MINIMUMS = {"R@1": 1.0, "R@5": 1.0, "Answer@1": 1.0}
 # Answer@1 0.200, none confident, 5 of 5 abstained; dev12 0.640 / 0.760 / 0.440, 5 confident, 1 wrong,
 # 10 of 10 abstained. Read off them: 到哪办理 asks for a body, 纪检 is 纪律检查, and a code's definition
 # by naming (……的负责人，为法人的法定代表人) answers what the named thing is.
-# At dense weight 0.8 (chosen on dev5 to dev13, which the adapter never learned from; docs/evaluation.md): dev11 0.467 / 0.800 / 0.333; dev12
-# 0.680 / 0.880 / 0.520, 6 confident, 1 wrong.
+# At dense weight 0.8: dev11 0.467 / 0.800 / 0.333; dev12 0.680 / 0.880 / 0.520, 6 confident, 1 wrong.
 DEV11_MINIMUMS = {"R@1": 0.46, "R@5": 0.80, "Answer@1": 0.33}
 DEV12_MINIMUMS = {"R@1": 0.68, "R@5": 0.88, "Answer@1": 0.52}
 # The thirteenth (dev13.jsonl, 15 rows, asked for amounts, periods, bodies and prohibitions; few were

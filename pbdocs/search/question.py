@@ -227,9 +227,11 @@ def _units() -> dict[str, tuple[str, ...]]:
 # 除了纪律处分，还有哪些处理: what a question sets aside it knows already, and asks for the rest. Only
 # with what follows (还, 也, 其他) is 除了 read so: 除了党员以外的人 alone names whom it asks about.
 # 除 ends verbs too (解除合同还要赔偿吗), so a bare 除 needs its 以外 or 之外.
-_SET_ASIDE = re.compile(r"(?<![解免删排清废消拆扣剔根开破革去摒铲切割祛])除(?:了((?:(?!以外|之外)[^，,。；;？?]){2,16}?)(?:以外|之外)?"
-                        r"|((?:(?!以外|之外)[^，,。；;？?]){2,16}?)(?:以外|之外))"
-                        r"(?=还|也|另外|其[他它]|[，,][^，,。；;？?]{0,8}?(?:还|也|另外|其[他它]))")
+_ASIDE = r"((?:(?!以外|之外)[^，,。；;？?]){2,16}?)"
+_GOES_ON = r"(?:还|也|另外|其[他它])"
+_SET_ASIDE = re.compile(r"(?<![解免删排清废消拆扣剔根开破革去摒铲切割祛])除"
+                        rf"(?:了{_ASIDE}(?:以外|之外)?|{_ASIDE}(?:以外|之外))"
+                        rf"(?={_GOES_ON}|[，,][^，,。；;？?]{{0,8}}?{_GOES_ON})")
 
 
 def set_aside(question: str) -> tuple[str, str]:
