@@ -80,7 +80,7 @@ def bundled_examples(searcher, sets: list[Path]) -> list[tuple[np.ndarray, np.nd
             gold = [i for i, text in enumerate(texts) if contains_answer(text, answers)]
             if not gold:
                 continue
-            vector = unit(searcher.dense.encode(Query.parse(question).normalized))
+            vector = unit(searcher.dense.encode(Query.parse(question).meant))
             near = set(np.argsort(-(passages @ vector))[:_DENSE_NEGATIVES].tolist())
             near |= {pid for pid, _ in searcher.rank(question, _HYBRID_NEGATIVES)}
             examples.append(_example(vector, passages, gold, near))
@@ -106,7 +106,7 @@ def stard_examples(searcher, items: list[dict]) -> list[tuple[np.ndarray, np.nda
         gold = sorted({pid for key, _ in relevant_articles(item) if key for pid in by_article.get(key, [])})
         if not gold:
             continue
-        vector = unit(searcher.dense.encode(Query.parse(item["问题"]).normalized))
+        vector = unit(searcher.dense.encode(Query.parse(item["问题"]).meant))
         near = set(np.argsort(-(passages @ vector.astype(np.float32)))[:_DENSE_NEGATIVES].tolist())
         examples.append(_example(vector, passages, gold, near))
     return examples
