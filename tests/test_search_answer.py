@@ -208,6 +208,15 @@ def test_what_something_is_like_asks_for_a_definition(question):
     assert analyze(question)[1].kind == "definition"
 
 
+# 是什么时候 asks when, not what something is; when a meeting is held, how often it is.
+@pytest.mark.parametrize("question, kind", [("示例互助会的会员大会是什么时候召开", "period"),
+                                            ("示例理事会什么时间召开", "period"),
+                                            ("示例互助日是什么时候", "date"),
+                                            ("示例互助会是什么时间成立的", "date")])
+def test_when_is_asked_is_no_definition(question, kind):
+    assert analyze(question)[1].kind == kind
+
+
 # 除了X还有哪些Y: X is what the question knows already; it asks for the rest.
 @pytest.mark.parametrize("question, meant, aside", [
     ("示例会员违规了除了纪律处分还有哪些处理", "示例会员违规了还有哪些处理", "纪律处分"),

@@ -181,8 +181,10 @@ DEV13_MINIMUMS = {"R@1": 0.6, "R@5": 0.8, "Answer@1": 0.3}
 # schools; most question-form pages are in a set already). When it arrived (80222c0, dense weight
 # 0.8): R@1 0.615, R@5 0.923, Answer@1 0.462, 4 confident, 1 wrong (什么是法人民事權利能力 gets the
 # 民法典's definition of 法人, 第五十七条; its label, 第五十九条, says when the capacity begins and ends),
-# 7 of 7 abstained. At dense weight 0.6 it gave 0.538 / 0.923 / 0.385.
-DEV14_MINIMUMS = {"R@1": 0.61, "R@5": 0.92, "Answer@1": 0.46}
+# 7 of 7 abstained. At dense weight 0.6 it gave 0.538 / 0.923 / 0.385. Read off it: 是什么时候 asks
+# when, not what (it read as a definition), and 什么时候召开 how often a meeting is held (股份公司股东会决议
+# 一般是什么时候召开: 公司法 第一百一十三条, 每年召开一次年会, second to first): 0.692 / 0.923 / 0.538.
+DEV14_MINIMUMS = {"R@1": 0.69, "R@5": 0.92, "Answer@1": 0.53}
 HELDOUT2_MIN_CONFIDENT = 14
 HELDOUT2_MAX_CONFIDENT_WRONG = 1
 HELDOUT2_MIN_ABSTAINED = 17
