@@ -243,34 +243,32 @@ def test_what_a_question_sets_aside_weighs_below_every_word_it_asks_with():
     assert "纪律处分" not in query.asked_words
 
 
-def test_a_question_setting_a_measure_aside_is_answered_by_the_others(tmp_path):
+def _searcher_over(tmp_path, title: str, articles: list[str]) -> Searcher:
+    """Keyword search over one generated rule of ``articles``, under its first chapter."""
     corpus = tmp_path / "docs"
     corpus.mkdir()
-    (corpus / "示例互助会纪律规定.md").write_text(
-        "# 示例互助会纪律规定\n\n第一章 总则\n\n" + "\n\n".join([
-            "第七条 对违规会员，应当区别情况，给予批评教育、责令检查或者诫勉谈话等处理。",
-            "第八条 对会员的纪律处分有三种：警告、严重警告、除名。纪律处分由理事会决定，"
-            "会员对纪律处分不服的，可以申诉。",
-            AMOUNT_ARTICLE, DEADLINE_ARTICLE, BODY_ARTICLE, MEMBERS_ARTICLE]) + "\n",
-        encoding="utf-8")
+    (corpus / f"{title}.md").write_text(f"# {title}\n\n第一章 总则\n\n" + "\n\n".join(articles) + "\n",
+                                        encoding="utf-8")
     build([corpus], tmp_path / "idx")
-    searcher = Searcher.load(tmp_path / "idx", dense=False)
+    return Searcher.load(tmp_path / "idx", dense=False)
+
+
+def test_a_question_setting_a_measure_aside_is_answered_by_the_others(tmp_path):
+    searcher = _searcher_over(tmp_path, "示例互助会纪律规定", [
+        "第七条 对违规会员，应当区别情况，给予批评教育、责令检查或者诫勉谈话等处理。",
+        "第八条 对会员的纪律处分有三种：警告、严重警告、除名。纪律处分由理事会决定，会员对纪律处分不服的，可以申诉。",
+        AMOUNT_ARTICLE, DEADLINE_ARTICLE, BODY_ARTICLE, MEMBERS_ARTICLE])
     assert searcher.search("违规会员受了什么纪律处分", k=1).hits[0].article == "第八条"
     assert searcher.search("违规会员除了纪律处分还有哪些处理", k=1).hits[0].article == "第七条"
 
 
 def test_what_something_is_like_is_answered_by_its_definition(tmp_path):
-    corpus = tmp_path / "docs"
-    corpus.mkdir()
-    (corpus / "示例互助活动条例.md").write_text(
-        "# 示例互助活动条例\n\n第一章 总则\n\n" + "\n\n".join([
-            "第二条 本条例所称示例互助活动，是指会员自愿、无偿为他人提供的互助服务。",
-            "第十一条 会员可以参与示例互助会开展的示例互助活动，也可以自行开展示例互助活动。",
-            "第十五条 示例互助会安排会员参与示例互助活动，应当与会员的年龄、技能相适应。",
-            "第十八条 示例互助会开展示例互助活动，可以使用示例互助活动标志。"]) + "\n",
-        encoding="utf-8")
-    build([corpus], tmp_path / "idx")
-    top = Searcher.load(tmp_path / "idx").search("示例互助活动的三大特性?", k=1).hits[0]
+    searcher = _searcher_over(tmp_path, "示例互助活动条例", [
+        "第二条 本条例所称示例互助活动，是指会员自愿、无偿为他人提供的互助服务。",
+        "第十一条 会员可以参与示例互助会开展的示例互助活动，也可以自行开展示例互助活动。",
+        "第十五条 示例互助会安排会员参与示例互助活动，应当与会员的年龄、技能相适应。",
+        "第十八条 示例互助会开展示例互助活动，可以使用示例互助活动标志。"])
+    top = searcher.search("示例互助活动的三大特性?", k=1).hits[0]
     assert top.article == "第二条"
 
 
@@ -449,14 +447,9 @@ def test_a_sentence_opening_as_an_exception_is_a_proviso(sentence, marker):
 
 
 def test_a_searched_ratio_question_quotes_the_ratio_sentence(tmp_path):
-    corpus = tmp_path / "docs"
-    corpus.mkdir()
-    (corpus / "示例互助会管理办法.md").write_text(
-        "# 示例互助会管理办法\n\n第一章 总则\n\n" + "\n\n".join(
-            [AMOUNT_ARTICLE, DEADLINE_ARTICLE, BODY_ARTICLE, MEMBERS_ARTICLE, RATIO_ARTICLE]) + "\n",
-        encoding="utf-8")
-    build([corpus], tmp_path / "idx")
-    top = Searcher.load(tmp_path / "idx").search("示例互助会的年度支出比例", k=1).hits[0]
+    searcher = _searcher_over(tmp_path, "示例互助会管理办法",
+                              [AMOUNT_ARTICLE, DEADLINE_ARTICLE, BODY_ARTICLE, MEMBERS_ARTICLE, RATIO_ARTICLE])
+    top = searcher.search("示例互助会的年度支出比例", k=1).hits[0]
     assert top.article == "第二十条"
     assert "百分之六十" in top.answer and "特殊情况下" not in top.answer
 
