@@ -14,7 +14,7 @@ from functools import cached_property
 from ..legal import ARTICLE_REFERENCE, parse_numeral
 from ..normalize import normalize
 from .question import AMOUNT_PREFIX, Cue, analyze, question_acts, set_aside
-from .tokenize import ASSOCIATION_WEIGHT, BIGRAM_PREFIX, SYNONYM_WEIGHT, content_terms, synonyms
+from .tokenize import BIGRAM_PREFIX, SET_ASIDE_WEIGHT, SYNONYM_WEIGHT, content_terms, synonyms
 
 __all__ = ["ArticleReference", "Query", "is_word", "name_forms"]
 
@@ -68,8 +68,7 @@ class Query:
         content, cue = analyze(meant)
         terms = content_terms(content)
         own = {term for term, _ in terms}
-        # What the question knows already stays in its words, below every word it asks with.
-        terms += [(term, weight * ASSOCIATION_WEIGHT) for term, weight in content_terms(aside) if term not in own]
+        terms += [(term, weight * SET_ASIDE_WEIGHT) for term, weight in content_terms(aside) if term not in own]
         return cls(text, normalized, cue, tuple(terms), name_forms(normalized), _article_reference(normalized),
                    meant)
 

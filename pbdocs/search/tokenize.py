@@ -59,6 +59,9 @@ PART_WEIGHT = 0.5
 # (associations.txt): each below the question's own words, the learned ones lowest.
 SYNONYM_WEIGHT = 0.5
 ASSOCIATION_WEIGHT = 0.25
+# Weight of what a question sets aside (除了纪律处分，还有哪些处理): known to the asker, so below every
+# word it asks with; kept, since it still says what the question is about.
+SET_ASIDE_WEIGHT = 0.25
 # Bump when tokenization changes so that indexes built by older code are rebuilt.
 TOKENIZER_VERSION = 4
 
