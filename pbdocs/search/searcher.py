@@ -85,8 +85,9 @@ MIN_COSINE_RELATED = 0.87
 # The hits are shown when any of the first RELATED_DEPTH is so related, not only the first: over the
 # real-question sets, of the answerable questions whose answer is in the first five yet not
 # confident, 5 were shown as 没有找到 with no list (如何计算法定盈余公积: a 民法典 article on reckoning
-# periods first, the 公司法's 公积金 articles third and fourth) and 2 are now. Off-topic questions stay unshown (23 of 23);
-# 14 more of the 212 unanswerable ones show their nearest provisions, as uncertain.
+# periods first, the 公司法's 公积金 articles third and fourth) and 2 are now. Off-topic questions
+# stay unshown (23 of 23); 14 more of the 212 unanswerable ones show their nearest provisions, as
+# uncertain.
 RELATED_DEPTH = 3
 # A question is a sentence or two; a longer text is a document to check, not a question.
 MAX_QUESTION_CHARS = 200
