@@ -80,7 +80,8 @@ class Query:
     @cached_property
     def asked_words(self) -> list[str]:
         """The words the question itself asks with, their parts and their official wordings; not
-        the words learned to go with them (associations.txt), which only widen the search."""
+        the words learned to go with them (associations.txt), which only widen the search, nor what
+        it sets aside (除了纪律处分)."""
         return [t for t, w in self.terms if w >= SYNONYM_WEIGHT and not t.startswith((BIGRAM_PREFIX, AMOUNT_PREFIX))]
 
     @cached_property
