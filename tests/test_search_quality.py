@@ -185,6 +185,12 @@ DEV13_MINIMUMS = {"R@1": 0.6, "R@5": 0.8, "Answer@1": 0.3}
 # when, not what (it read as a definition), and 什么时候召开 how often a meeting is held (股份公司股东会决议
 # 一般是什么时候召开: 公司法 第一百一十三条, 每年召开一次年会, second to first): 0.692 / 0.923 / 0.538.
 DEV14_MINIMUMS = {"R@1": 0.69, "R@5": 0.92, "Answer@1": 0.53}
+# The fifteenth (dev15.jsonl, 15 rows, 8 answerable: service-guide task names, 民办非企业单位 changes,
+# 评估, party-work questions whose rules are not bundled; few pages were left to find). When it arrived
+# (7d48484): R@1 0.625, R@5 0.875, Answer@1 0.625, 3 confident, 1 with another article than its label's
+# (申请慈善组织认定 gets the 慈善法's 第十条 on applying for 认定; the label is the 认定办法's conditions),
+# 7 of 7 abstained.
+DEV15_MINIMUMS = {"R@1": 0.62, "R@5": 0.87, "Answer@1": 0.62}
 HELDOUT2_MIN_CONFIDENT = 14
 HELDOUT2_MAX_CONFIDENT_WRONG = 1
 HELDOUT2_MIN_ABSTAINED = 17
@@ -336,6 +342,7 @@ def test_real_questions_confident_answers_are_right(searcher):
     ("dev12.jsonl", (25, 10), DEV12_MINIMUMS, 5, 1, 10),
     ("dev13.jsonl", (10, 5), DEV13_MINIMUMS, 0, 0, 5),
     ("dev14.jsonl", (13, 7), DEV14_MINIMUMS, 3, 1, 7),
+    ("dev15.jsonl", (8, 7), DEV15_MINIMUMS, 2, 1, 7),
 ])
 def test_further_real_question_sets_meet_the_pinned_minimums(
         searcher, name, counts, minimums, min_right, max_wrong, min_abstained):

@@ -144,7 +144,7 @@ HELDOUT = ("heldout.jsonl", "heldout2.jsonl", "heldout3.jsonl", "heldout4.jsonl"
 # In the order they were collected.
 DEVELOPMENT = ("questions.jsonl", "dev2.jsonl", "dev3.jsonl", "dev4.jsonl", "dev5.jsonl", "dev6.jsonl",
                "dev7.jsonl", "dev8.jsonl", "dev9.jsonl", "dev10.jsonl", "dev11.jsonl", "dev12.jsonl",
-               "dev13.jsonl", "dev14.jsonl")
+               "dev13.jsonl", "dev14.jsonl", "dev15.jsonl")
 
 
 def check_later_development_set(name: str, id_prefix: str) -> int:
