@@ -22,7 +22,8 @@ before it ships.
 ``--startups N`` also times whole processes, alternated, median of N each, run from a temporary
 folder with an empty cache: ``pbdocs search`` on the bundled corpus (hybrid, and ``--no-rerank``)
 against the floor ``python -c "import numpy, scipy.sparse"``, and says whether the searches built an
-index (they should not: the shipped one answers).
+index or wrote anything into the cache (they should not: the shipped index and its segmenter's
+dictionary answer).
 """
 from __future__ import annotations
 
@@ -137,13 +138,16 @@ def startup(runs: int) -> None:
                     raise SystemExit(f"{name} failed: {done.stderr}")
         after = checkout_index.stat().st_mtime if checkout_index.exists() else None
         built = (Path(tmp) / "cache" / "pbdocs" / "index").exists() or after != before
+        cache = Path(tmp) / "cache" / "pbdocs"
+        written = sorted(p.name for p in cache.iterdir()) if cache.exists() else []
     floor = statistics.median(times[next(iter(commands))])
     for name, values in times.items():
         median = statistics.median(values)
         print(f"start-up {name:48} {median:.2f} s  ({median / floor:.2f}x the floor; median of {runs})")
     first = times["pbdocs search (hybrid)"][0]
     print(f"start-up: the first search with an empty cache {first:.2f} s ({first / floor:.2f}x the floor); "
-          f"the searches {'built an index' if built else 'built no index'}")
+          f"the searches {'built an index' if built else 'built no index'} and wrote "
+          f"{'into the cache: ' + ', '.join(written) if written else 'nothing into the cache'}")
 
 
 def main(argv: list[str] | None = None) -> int:

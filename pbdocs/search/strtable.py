@@ -28,12 +28,15 @@ def write_string_table(keys: Iterable[str], folder: str | os.PathLike, stem: str
     """Write ``keys`` (distinct) as a table named ``stem`` in ``folder``; returns how many."""
     folder = Path(folder)
     encoded = [k.encode("utf-8") for k in keys]
-    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    joined = b"".join(encoded)
+    # Four bytes an offset where they suffice: the segmenter's table ships in the package.
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int32 if len(joined) < 2**31 else np.int64)
     np.cumsum([len(k) for k in encoded], out=offsets[1:])
     # At most half full, so probes stay short.
     size = 1 << max(4, (2 * len(encoded)).bit_length())
-    hashes = np.fromiter((_hash(k) for k in encoded), dtype=np.uint64, count=len(encoded))
-    (folder / f"{stem}.bin").write_bytes(b"".join(encoded))
+    # One C call a key and one buffer, not an int per key: this runs in the first search's process.
+    hashes = np.frombuffer(b"".join([blake2b(k, digest_size=8).digest() for k in encoded]), dtype="<u8")
+    (folder / f"{stem}.bin").write_bytes(joined)
     np.save(folder / f"{stem}_offsets.npy", offsets)
     np.save(folder / f"{stem}_slots.npy", _slots(hashes, size))
     return len(encoded)

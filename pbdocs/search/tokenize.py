@@ -148,9 +148,9 @@ def use_prefix_dict(folder: str | os.PathLike) -> bool:
 
 def cached_prefix_dict(folder: str | os.PathLike) -> bool:
     """Segment with the prefix dictionary kept in ``folder`` (a per-user cache) when the index
-    brought none (the index shipped in the package leaves its 16 MB out): taken when it is there
-    and current, else written there for the next process, which then starts without loading
-    jieba's dictionary. Returns whether this process uses it."""
+    brought none this tokenizer takes: taken when it is there and current, else written there for
+    the next process, which then starts without loading jieba's dictionary. Returns whether this
+    process uses it."""
     import shutil
 
     folder = Path(folder)
