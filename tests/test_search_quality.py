@@ -106,7 +106,7 @@ DEV4_MIN_ABSTAINED = 10
 # At dense weight 0.8: 0.649 / 0.811 / 0.622, 9 confident, 2 wrong: the one set of the nine
 # that lost a first hit (基金会是否可以进行投资活动, now second), and 民办学校设立审批 is answered
 # with confidence by the documents to submit, its label being the body that approves.
-DEV5_MINIMUMS = {"R@1": 0.64, "R@5": 0.81, "Answer@1": 0.62}
+DEV5_MINIMUMS = {"R@1": 0.64, "R@5": 0.83, "Answer@1": 0.62}
 DEV5_MAX_CONFIDENT_WRONG = 2
 # dev6 0.632 / 0.868 / 0.526 since a term of office is its own kind (几年换届, 任职期限多久); 0.658 /
 # 0.868 / 0.553, 12 confident, none wrong, since who may apply states the conditions (党章 第一条).
@@ -171,7 +171,9 @@ DEV10_MINIMUMS = {"R@1": 1.0, "R@5": 1.0, "Answer@1": 1.0}
 # 10 of 10 abstained. Read off them: 到哪办理 asks for a body, 纪检 is 纪律检查, and a code's definition
 # by naming (……的负责人，为法人的法定代表人) answers what the named thing is.
 # At dense weight 0.8: dev11 0.467 / 0.800 / 0.333; dev12 0.680 / 0.880 / 0.520, 6 confident, 1 wrong.
-DEV11_MINIMUMS = {"R@1": 0.46, "R@5": 0.80, "Answer@1": 0.33}
+# dev11 0.533 / 0.933 / 0.400 since 非法社会组织, 时长 and 工时 are words with the statute's wordings
+# (未经登记/擅自/取缔, 时间, 服务时间); dev5's R@5 0.838.
+DEV11_MINIMUMS = {"R@1": 0.53, "R@5": 0.93, "Answer@1": 0.40}
 DEV12_MINIMUMS = {"R@1": 0.68, "R@5": 0.88, "Answer@1": 0.52}
 # The thirteenth (dev13.jsonl, 15 rows, asked for amounts, periods, bodies and prohibitions; few were
 # left to find). When it arrived (d0216d2): R@1 0.6, R@5 0.7, Answer@1 0.3, none confident, 5 of 5
@@ -564,6 +566,19 @@ def test_questions_asking_how_many_are_answered_with_that_amount(searcher, quest
     _, cue = analyze(question)
     assert unit in cue.units
     assert has_amount(top.answer, cue.units)
+
+
+@pytest.mark.parametrize("question, doc_id, article, within", [
+    # What people call an unregistered body; the regulation says 未经登记，擅自…… and 取缔.
+    ("什么样的组织算非法社会组织", "社会团体登记管理条例_2016", "第三十二条", 1),
+    ("参加非法社会组织活动会怎样", "社会团体登记管理条例_2016", "第三十二条", 1),
+    # A volunteer's hours: 时长 and 工时 for the 办法's 服务时间.
+    ("志愿者的服务时长怎么算", "志愿服务记录与证明出具办法_2021", "第七条", 1),
+    ("志愿者工时怎么记录", "志愿服务记录与证明出具办法_2021", "第七条", 5),
+])
+def test_everyday_words_for_what_the_statute_names_otherwise(searcher, question, doc_id, article, within):
+    hits = searcher.search(question, k=within).hits
+    assert (doc_id, article) in [(hit.doc_id, hit.article) for hit in hits]
 
 
 def _kind_fixtures():
