@@ -33,14 +33,15 @@ def ask(question: str, k: int = 5, index_dir=None, corpus_dir=None, *, cache_dir
 
 
 def open_searcher(index_dir=None, corpus_dir=None, *, cache_dir=None, shipped_index=None, on_build=None,
-                  progress=None, vector_cache=None, prefix_cache=None, dense=True):
+                  progress=None, vector_cache=None, prefix_cache=None, dense=True, vector_seed=None):
     """A :class:`~pbdocs.search.Searcher` to answer many questions from one loaded index.
 
     ``index_dir`` alone: that index, as it is. Otherwise the index of ``corpus_dir``: the
     ``shipped_index`` while it is fresh for that corpus, else the one kept in ``index_dir``, built
     first when missing or older than the corpus (``on_build(index_dir)`` told so; passage vectors
     encoded with ``progress(done, total)`` after each batch, those of ``vector_cache``, a folder,
-    reused). Neither folder given: the bundled corpus and the index shipped with the package, as
+    reused, and those stored in ``vector_seed`` or ``shipped_index`` added to it first). Neither
+    folder given: the bundled corpus and the index shipped with the package, as
     :mod:`pbdocs.shell` (the one place the platform's folders are decided) finds them, with the
     caches (vectors, the segmenter's dictionary, an index of the corpus when the shipped one is
     stale) in ``cache_dir`` (default :func:`pbdocs.shell.cache_dir`: ``$XDG_CACHE_HOME/pbdocs``,
@@ -56,9 +57,11 @@ def open_searcher(index_dir=None, corpus_dir=None, *, cache_dir=None, shipped_in
 
         locations = search_locations(cache=cache_dir)
         index_dir, corpus_dir, shipped_index = locations.index_dir, locations.corpus_dir, locations.shipped_index
+        vector_seed = vector_seed or locations.vector_seed
         vector_cache = vector_cache or vector_cache_dir(cache_dir)
         prefix_cache = prefix_cache or prefix_cache_dir(cache_dir)
-    searcher = _open_searcher(index_dir, corpus_dir, shipped_index, on_build, progress, vector_cache, dense)
+    searcher = _open_searcher(index_dir, corpus_dir, shipped_index, on_build, progress, vector_cache, dense,
+                              vector_seed or shipped_index)
     if prefix_cache is not None:
         from .search.tokenize import cached_prefix_dict
 
@@ -66,7 +69,7 @@ def open_searcher(index_dir=None, corpus_dir=None, *, cache_dir=None, shipped_in
     return searcher
 
 
-def _open_searcher(index_dir, corpus_dir, shipped_index, on_build, progress, vector_cache, dense):
+def _open_searcher(index_dir, corpus_dir, shipped_index, on_build, progress, vector_cache, dense, vector_seed):
     from pathlib import Path
 
     from .errors import InvalidOption, StaleIndexError
@@ -91,7 +94,6 @@ def _open_searcher(index_dir, corpus_dir, shipped_index, on_build, progress, vec
             from .search import rerank
 
             encoder = rerank.default_encoder() if rerank.available() else None
-            if encoder is not None and vector_cache is not None and shipped_index is not None:
-                rerank.seed_cache(rerank.VectorCache(Path(vector_cache), encoder.name), shipped_index)
-        build([corpus_dir], index_dir, encoder=encoder, progress=progress, vector_cache=vector_cache)
+        build([corpus_dir], index_dir, encoder=encoder, progress=progress, vector_cache=vector_cache,
+              vector_seed=vector_seed)
         return Searcher.load(index_dir, dense=dense)

@@ -826,7 +826,7 @@ def search(ctx, query, k, index_dir, corpus_dir, fmt, batch, rerank):
     else:
         where = shell.search_locations(index_dir, corpus_dir)
         searcher = open_searcher(
-            where.index_dir, where.corpus_dir, shipped_index=where.shipped_index,
+            where.index_dir, where.corpus_dir, shipped_index=where.shipped_index, vector_seed=where.vector_seed,
             on_build=lambda path: click.echo(catalogue().text("cli.building_index", path=path), err=True),
             progress=_encoding_progress(), vector_cache=shell.vector_cache_dir(),
             prefix_cache=shell.prefix_cache_dir(), dense=dense)
@@ -914,8 +914,10 @@ def index_build(sources, index_dir, corpus_dir, workers, rerank):
     encoder = None
     if rerank is not False and (rerank is True or dense.available()):
         encoder = dense.default_encoder(threads=workers or 1)
+    bundled = shell.bundled_locations()
     meta = build(sources or [shell.corpus_dir(corpus_dir)], shell.index_dir(index_dir), processes=workers,
-                 encoder=encoder, progress=_encoding_progress(), vector_cache=shell.vector_cache_dir())
+                 encoder=encoder, progress=_encoding_progress(), vector_cache=shell.vector_cache_dir(),
+                 vector_seed=bundled.shipped_index if bundled is not None else None)
     click.echo(catalogue().text("cli.indexed", documents=meta["n_documents"], passages=meta["n_passages"],
                                 terms=meta["n_terms"], seconds=f"{meta['build_seconds']:.1f}"), err=True)
 

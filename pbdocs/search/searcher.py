@@ -265,19 +265,24 @@ def build(
     encoder: Encoder | None = None,
     progress: Progress | None = None,
     vector_cache: str | os.PathLike | None = None,
+    vector_seed: str | os.PathLike | None = None,
 ) -> dict[str, Any]:
     """Build an index of ``sources`` (corpus folders, document files or folders) into ``index_dir``;
     returns its meta. An index of exactly one corpus folder records that corpus's fingerprint, so
     :meth:`Searcher.load` can tell when the corpus has changed since. With an ``encoder`` (see
     :mod:`.rerank`), every passage's vector is stored with it, ``progress(done, total)`` told after
     each batch encoded, and the folder ``vector_cache`` keeps what was encoded for the next build
-    (or the rest of this one, after an interruption)."""
+    (or the rest of this one, after an interruption); the vectors stored in the index
+    ``vector_seed`` (the shipped one) are added to that cache first, so the bundled passages are
+    never encoded again."""
     docs, fingerprint = collect_documents(sources)
     extra = None
     if encoder is not None:
-        from .rerank import VectorCache, vectors_writer
+        from .rerank import VectorCache, seed_cache, vectors_writer
 
         cache = VectorCache(Path(vector_cache), encoder.name) if vector_cache is not None else None
+        if cache is not None and vector_seed is not None:
+            seed_cache(cache, Path(vector_seed))
         extra = vectors_writer(encoder, progress, cache)
     return build_index(docs, Path(index_dir), fingerprint=fingerprint, processes=processes, extra_files=extra)
 

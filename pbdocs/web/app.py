@@ -150,6 +150,7 @@ class _SearchService:
                     where = environment_locations()
                     self._searcher = open_searcher(where.index_dir, where.corpus_dir,
                                                    shipped_index=where.shipped_index, on_build=_announce_build,
+                                                   vector_seed=where.vector_seed,
                                                    vector_cache=vector_cache_dir(), prefix_cache=prefix_cache_dir())
                 if self._searcher.notice is not None:
                     import sys
