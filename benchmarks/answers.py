@@ -137,8 +137,8 @@ def startup(runs: int) -> None:
                 if done.returncode != 0:
                     raise SystemExit(f"{name} failed: {done.stderr}")
         after = checkout_index.stat().st_mtime if checkout_index.exists() else None
-        built = (Path(tmp) / "cache" / "pbdocs" / "index").exists() or after != before
         cache = Path(tmp) / "cache" / "pbdocs"
+        built = (cache / "index").exists() or after != before
         written = sorted(p.name for p in cache.iterdir()) if cache.exists() else []
     floor = statistics.median(times[next(iter(commands))])
     for name, values in times.items():

@@ -20,8 +20,12 @@ from ..files import map_readonly
 __all__ = ["StringTable", "write_string_table"]
 
 
+def _digest(key: bytes) -> bytes:
+    return blake2b(key, digest_size=8).digest()
+
+
 def _hash(key: bytes) -> int:
-    return int.from_bytes(blake2b(key, digest_size=8).digest(), "little")
+    return int.from_bytes(_digest(key), "little")
 
 
 def write_string_table(keys: Iterable[str], folder: str | os.PathLike, stem: str) -> int:
@@ -34,8 +38,8 @@ def write_string_table(keys: Iterable[str], folder: str | os.PathLike, stem: str
     np.cumsum([len(k) for k in encoded], out=offsets[1:])
     # At most half full, so probes stay short.
     size = 1 << max(4, (2 * len(encoded)).bit_length())
-    # One C call a key and one buffer, not an int per key: this runs in the first search's process.
-    hashes = np.frombuffer(b"".join([blake2b(k, digest_size=8).digest() for k in encoded]), dtype="<u8")
+    # _hash of every key, read from one buffer rather than made an int at a time.
+    hashes = np.frombuffer(b"".join(map(_digest, encoded)), dtype="<u8")
     (folder / f"{stem}.bin").write_bytes(joined)
     np.save(folder / f"{stem}_offsets.npy", offsets)
     np.save(folder / f"{stem}_slots.npy", _slots(hashes, size))
