@@ -765,6 +765,8 @@ def serve(host, port, index_dir, max_upload_mb, max_files, workers, timeout, dat
 # --- search --------------------------------------------------------------------------------------
 
 def _hit_lines(hit, color: bool) -> list[str]:
+    from .search.versions import amendment
+
     place = " · ".join(x for x in (hit["citation"], hit.get("chapter")) if x)
     answer = hit["answer"].replace("\n", " ").strip()
     answer = click.style(answer, bold=True, fg="yellow") if color else f"【{answer}】"
@@ -772,7 +774,10 @@ def _hit_lines(hit, color: bool) -> list[str]:
     lines = [zh.text("cli.hit", rank=hit["rank"], place=place, score=f"{hit['score']:.2f}"), f"    {answer}"]
     if hit.get("superseded_by"):
         lines.append(zh.text("cli.superseded", citation=hit["superseded_by"]["citation"]))
-    origin = " · ".join(x for x in (hit.get("issuer"), hit.get("doc_number"), hit.get("date")) if x)
+    date = hit.get("date")
+    if date and (kind := amendment(hit.get("version"), date)):
+        date = zh.text("cli.amended", date=date, kind=kind)
+    origin = " · ".join(x for x in (hit.get("issuer"), hit.get("doc_number"), date) if x)
     if hit.get("effective"):
         origin += (" · " if origin else "") + zh.text("cli.effective", date=hit["effective"])
     # Raw provenance (repository paths, snapshot commits) stays in JSON; people get a web address.

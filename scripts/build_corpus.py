@@ -45,6 +45,11 @@ ISSUED = {
     "国务院关于国家行政机关和企业事业单位社会团体印章管理的规定_1999": {"doc_number": "国发〔1999〕25号"},
 }
 
+# Versions the text's own lines understate: LawRefBook's 社会团体登记管理条例 is the 2016 text but keeps
+# only the 1998 line under its title. The 题注 as stored public copies print it: (1998年10月25日中华人民共和国
+# 国务院令第250号发布 根据2016年2月6日《国务院关于修改部分行政法规的决定》修订) (ahdhf.com/law/xz/5806.html).
+REVISED = {"社会团体登记管理条例_2016": {"version": "2016修订"}}
+
 # Status the corpus cannot infer: none at present (the 2017 党章 is superseded by the bundled 2022 text).
 NOT_IN_FORCE: set[str] = set()
 
@@ -185,7 +190,7 @@ def main(corpus_dir: Path) -> None:
     corpus.entries = [e for e in corpus.entries if e.id != derived.id] + [derived]
     corpus.entries = [replace(e, effective=EFFECTIVE.get(e.id, e.effective),
                               in_force=False if e.id in NOT_IN_FORCE else e.in_force,
-                              **CITED_AS.get(e.id, {}), **ISSUED.get(e.id, {}))
+                              **CITED_AS.get(e.id, {}), **ISSUED.get(e.id, {}), **REVISED.get(e.id, {}))
                       for e in corpus.entries]
     corpus.infer_versions()
     corpus.entries = [replace(e, superseded_by=SUPERSEDED_BY.get(e.id, e.superseded_by)) for e in corpus.entries]

@@ -182,6 +182,26 @@ def test_search_text_labels_a_superseded_hit(versioned):
     assert "已被《示例市民政局关于报送社会组织党建工作年度报告的通知》(示民发〔2023〕7号)取代" in old
 
 
+def test_a_revised_regulation_s_one_line_title_note_dates_the_revision_not_the_decree(tmp_path):
+    # Official texts print the 题注 on one line: (2004年…国务院令第9999号发布　根据2016年…《…决定》修订). The
+    # revision dates the text and names its version; the decree stays its 文号, and the source line says
+    # which of the two the date is.
+    corpus = tmp_path / "c"
+    assert run("ingest", "--corpus", str(corpus), str(DATA / "title_notes")).exit_code == 0
+    entries = {e["id"]: e for e in json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))["documents"]}
+    first, revised = entries["示例社会服务机构条例_2004"], entries["示例社会服务机构条例_2016"]
+    assert (revised["date"], revised["version"], revised["doc_number"], revised["issuer"]) == (
+        "2016-02-06", "2016修订", "中华人民共和国国务院令第9999号", "国务院")
+    assert (first["date"], first["version"], first["superseded_by"]) == ("2004-03-08", "2004", revised["id"])
+    result = run("search", "--corpus", str(corpus), "--index", str(tmp_path / "idx"), "-k", "1", "--no-rerank",
+                 "示例社会服务机构变更名称多久内申请变更登记")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    first_hit = next(i for i, line in enumerate(lines) if line.startswith("[1] "))
+    assert lines[first_hit].startswith("[1] 《示例社会服务机构条例》(2016修订) 第二条")
+    assert lines[first_hit + 2].strip() == "来源：国务院 · 中华人民共和国国务院令第9999号 · 2016-02-06修订"
+
+
 def test_ingest_options_pin_the_version_status(tmp_path):
     corpus = tmp_path / "c"
     notices = sorted((DATA / "local").iterdir())

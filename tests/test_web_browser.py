@@ -54,8 +54,9 @@ def policy_index(tmp_path_factory):
     from pbdocs.search import build
 
     index_dir = tmp_path_factory.mktemp("browser-index") / "index"
-    # Two versions of one local notice, so that the page shows a superseded hit.
-    build([DATA / "policy", DATA.parent / "search" / "local"], index_dir)
+    # Two versions of one local notice, so that the page shows a superseded hit; two of a regulation
+    # whose revision dates its text, so that the page says the date is the revision's.
+    build([DATA / "policy", DATA.parent / "search" / "local", DATA.parent / "search" / "title_notes"], index_dir)
     return index_dir
 
 
@@ -172,6 +173,13 @@ def test_officer_uploads_charters_reads_verdicts_and_asks_a_question(base_url, b
     newer = "《示例市民政局关于报送社会组织党建工作年度报告的通知》(示民发〔2023〕7号)"
     assert page.locator("#search-results .hit").first.locator(".source").inner_text().startswith(f"出处：{newer}")
     assert page.locator("#search-results .hit .superseded").first.inner_text() == f"已被{newer}取代"
+
+    page.fill("#search-input", "示例社会服务机构变更名称多久内申请变更登记")
+    page.click("#search-button")
+    page.wait_for_selector("#search-results .hit .superseded")
+    revised = page.locator("#search-results .hit").first.locator(".source").inner_text()
+    assert revised.startswith("出处：《示例社会服务机构条例》(2016修订) 第二条")
+    assert "国务院 中华人民共和国国务院令第9999号 2016-02-06修订" in revised
 
     screenshot = tmp_path / "pbdocs-web.png"
     page.screenshot(path=str(screenshot), full_page=True)

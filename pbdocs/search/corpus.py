@@ -29,7 +29,7 @@ from typing import Any
 from ..errors import CorpusError, ReadError
 from ..files import sha256_file, write_text_atomic
 from ..models import Document
-from .versions import Edition, effective_date, successors, version_label
+from .versions import Edition, effective_date, enactments, successors, version_label
 
 __all__ = [
     "CorpusEntry",
@@ -49,8 +49,6 @@ MANIFEST = "manifest.json"
 METADATA_FIELDS = ("title", "issuer", "doc_number", "date", "source")
 VERSION_FIELDS = ("version", "effective")
 _HEADER_LINE = re.compile(r"^#\s*(source|origin|title|note|issuer|date|doc_number)\s*:\s*(.*?)\s*$", re.I)
-_INFO_END = "<!-- INFO END -->"
-_PROMULGATION = re.compile(r"^\s*((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日\s*(.*)$")
 _DECREE = re.compile(r"((?:中华人民共和国)?(?:国务院|主席)令第\s*\d+\s*号)")
 _LEGISLATURE = re.compile(r"(全国|[\u4e00-\u9fa5]{2,8}?[省市区州县])(?:第[^届]{1,6}届)?(人民代表大会)(常务委员会)?")
 _VERSION_IN_SOURCE = re.compile(r"\(((?:19|20)\d{2}-\d{2}-\d{2})\)\.\w+\b")
@@ -137,28 +135,20 @@ def body_start(text: str) -> int:
 def statute_fields(text: str) -> dict[str, str]:
     """Date, issuer and decree number from the promulgation lines under a statute's title.
 
-    The latest line that passes, promulgates or amends the text dates the version (施行 lines give
-    the effective date, not the version); the decree (国务院令第250号) or the legislature named on
-    that line is the issuer.
+    The latest act that passes, promulgates or amends the text dates the version (施行 acts give
+    the effective date, not the version); the decree (国务院令第250号) or the legislature named in
+    that act is the issuer.
     """
-    head = text[:3000]
-    if _INFO_END in head:
-        head = head[: head.index(_INFO_END)]
     found: dict[str, str] = {}
     latest = ""
-    for line in head.split("\n"):
-        m = _PROMULGATION.match(line.strip().lstrip("（("))
-        if not m or re.fullmatch(r"\s*施行\s*", m.group(4)) or "批准" in m.group(4):
+    for event in enactments(text):
+        if re.fullmatch(r"\s*起?施行\s*", event.act) or "批准" in event.act or event.date < latest:
             continue
-        date = f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
-        if date < latest:
-            continue
-        latest = date
-        rest = m.group(4)
-        if decree := _DECREE.search(rest):
+        latest = event.date
+        if decree := _DECREE.search(event.act):
             found["doc_number"] = re.sub(r"\s+", "", decree.group(1))
             found["issuer"] = "国务院" if "国务院" in decree.group(1) else "国家主席"
-        elif body := _LEGISLATURE.search(rest):
+        elif body := _LEGISLATURE.search(event.act):
             found["issuer"] = body.group(1) + body.group(2) + (body.group(3) or "")
     if latest:
         found["date"] = latest

@@ -15,9 +15,14 @@ from typing import Any
 
 from ..legal import citation, title_key
 
-__all__ = ["Edition", "effective_date", "version_label", "cite", "successors"]
+__all__ = ["Edition", "Enactment", "enactments", "effective_date", "version_label", "amendment", "cite",
+           "successors"]
 
-_PROMULGATION = re.compile(r"^\s*[（(]?\s*((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日(.*)$")
+# A dated act under a statute's title starts a line or, in the official one-line 题注
+# ((1998年10月25日国务院令第250号发布　根据2016年2月6日《…决定》修订)), follows a space, a comma or 根据;
+# a date after 自 (自1998年10月25日起施行) belongs to the act before it.
+_ACT_DATE = re.compile(r"(?:^|(?<=\s)|(?<=[，,；;、])|(?<=根据))((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日")
+_INFO_END = "<!-- INFO END -->"
 # What a promulgation line under a statute's title does; a bare date line (a notice's 成文日期) does none.
 _ENACTS = re.compile(r"通过|公布|发布|修正|修订|施行")
 _IN_FORCE_FROM = re.compile(r"自\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*起施行")
@@ -29,6 +34,32 @@ def _iso(year: str, month: str, day: str) -> str:
     return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
 
 
+@dataclass(frozen=True)
+class Enactment:
+    """One dated act under a statute's title: the day and what the 题注 says was done (通过, 发布,
+    国务院令第250号发布, 《…决定》修订, 施行)."""
+    date: str
+    act: str
+
+
+def enactments(text: str) -> list[Enactment]:
+    """The dated acts under a statute's title, in the order given, whether one a line (LawRefBook)
+    or several on the one line of an official 题注."""
+    head = text[:_HEAD_CHARS]
+    if _INFO_END in head:
+        head = head[: head.index(_INFO_END)]
+    found: list[Enactment] = []
+    for line in head.split("\n"):
+        line = line.strip().lstrip("（(").rstrip("）)").strip()
+        starts = list(_ACT_DATE.finditer(line))
+        if not starts or starts[0].start() != 0:
+            continue
+        for m, after in zip(starts, [*starts[1:], None], strict=True):
+            act = line[m.end():after.start() if after else len(line)].strip()
+            found.append(Enactment(_iso(*m.group(1, 2, 3)), act.removesuffix("根据").strip()))
+    return found
+
+
 def version_label(text: str, date: str | None) -> str | None:
     """``2023修正``, ``2016修订`` or ``2016`` for a statute dated ``date`` (the promulgation lines under
     its title say whether that year's text amended an earlier one); None for a document without
@@ -37,27 +68,30 @@ def version_label(text: str, date: str | None) -> str | None:
         return None
     year = date[:4]
     promulgated = False
-    for line in text[:_HEAD_CHARS].split("\n"):
-        m = _PROMULGATION.match(line.strip())
-        if not m or not _ENACTS.search(m.group(4)):
+    for event in enactments(text):
+        if not _ENACTS.search(event.act):
             continue
         promulgated = True
-        if m.group(1) == year:
+        if event.date[:4] == year:
             for kind in ("修正", "修订"):
-                if kind in m.group(4):
+                if kind in event.act:
                     return year + kind
     return year if promulgated else None
+
+
+def amendment(version: str | None, date: str | None) -> str | None:
+    """修订 or 修正 when ``date`` is the day a version labelled so amended the text, else None: the
+    date beside a decree's 文号 is then the amendment's, not the decree's (国务院令第250号 of 1998,
+    the 2016 revision's text)."""
+    m = re.fullmatch(r"((?:19|20)\d{2})(修订|修正)", version or "")
+    return m.group(2) if m and (date or "").startswith(m.group(1)) else None
 
 
 def effective_date(text: str, date: str | None) -> str | None:
     """When the text took effect: a 施行 line under the title, else the 自...起施行 of its articles
     when that is not older than the version itself (an amended law keeps its first 施行 date in the
     text, which says nothing about the amendment); 自发布之日起施行 means its date."""
-    found: list[str] = []
-    for line in text[:_HEAD_CHARS].split("\n"):
-        m = _PROMULGATION.match(line.strip())
-        if m and re.fullmatch(r"\s*施行\s*", m.group(4)):
-            found.append(_iso(*m.group(1, 2, 3)))
+    found = [event.date for event in enactments(text) if re.fullmatch(r"\s*起?施行\s*", event.act)]
     found += [_iso(*m.group(1, 2, 3)) for m in _IN_FORCE_FROM.finditer(text)]
     candidates = [d for d in found if not date or d >= date]
     if candidates:

@@ -334,7 +334,11 @@ function hitItem(hit) {
   const title = hit.title ? `《${hit.title.replace(/^《|》$/g, "")}》` : hit.doc_id;
   // The citation names the law's version or the notice's 文号 and the article: 《慈善法》(2023修正) 第六十一条.
   const cited = hit.citation || [title, hit.article].filter(Boolean).join(" ");
-  const origin = [hit.issuer, hit.doc_number, hit.date, hit.effective ? say("effective", { date: hit.effective }) : null, hit.chapter]
+  // A date in the year of a 修订/修正 version is the amendment's, not that of the 文号 beside it
+  // (as pbdocs.search.versions.amendment reads it).
+  const amended = /^(\d{4})(修订|修正)$/.exec(hit.version || "");
+  const dated = hit.date && amended && hit.date.startsWith(amended[1]) ? say("amended", { date: hit.date, kind: amended[2] }) : hit.date;
+  const origin = [hit.issuer, hit.doc_number, dated, hit.effective ? say("effective", { date: hit.effective }) : null, hit.chapter]
     .filter((x) => x && !cited.includes(x)).join(" ");
   // Raw provenance (repository paths, snapshot commits, rule files) stays in the JSON; people get a web address.
   const link = /^https?:\/\//.test(hit.source || "") ? hit.source : "";

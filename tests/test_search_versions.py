@@ -1,0 +1,55 @@
+"""The dated acts under a statute's title (题注) and what they make of its date, version and 文号."""
+from __future__ import annotations
+
+import pytest
+
+from pbdocs.search.corpus import statute_fields
+from pbdocs.search.versions import amendment, effective_date, enactments, version_label
+
+
+def statute(title: str, *note: str) -> str:
+    return "\n\n".join([title, *note, "第一条 为了规范管理，制定本条例。"]) + "\n"
+
+
+DECREE = "中华人民共和国国务院令第250号"
+REVISION = "《国务院关于修改部分行政法规的决定》修订"
+CONGRESS = "第十二届全国人民代表大会第四次会议通过"
+STANDING = "第十四届全国人民代表大会常务委员会第七次会议"
+ONE_LINE = statute("社会团体登记管理条例", f"（1998年10月25日{DECREE}发布　根据2016年2月6日{REVISION}）")
+ONE_LINE_LAW = statute("中华人民共和国慈善法",
+                       f"（2016年3月16日{CONGRESS}　根据2023年12月29日{STANDING}《关于修改〈慈善法〉的决定》修正）")
+ONE_A_LINE = statute("# 中华人民共和国慈善法", f"2016年3月16日 {CONGRESS}", f"2023年12月29日 {STANDING}修正",
+                     "<!-- INFO END -->")
+IN_FORCE_ON_THE_LINE = statute("社会团体登记管理条例", f"(1998年10月25日{DECREE}发布  自1998年10月25日起施行)")
+STATE_COUNCIL = {"doc_number": DECREE, "issuer": "国务院"}
+LEGISLATURE = {"issuer": "全国人民代表大会常务委员会", "date": "2023-12-29"}
+
+
+@pytest.mark.parametrize("text, fields, version, effective", [
+    (ONE_LINE, {**STATE_COUNCIL, "date": "2016-02-06"}, "2016修订", None),
+    (ONE_LINE_LAW, LEGISLATURE, "2023修正", None),
+    (ONE_A_LINE, LEGISLATURE, "2023修正", None),
+    (IN_FORCE_ON_THE_LINE, {**STATE_COUNCIL, "date": "1998-10-25"}, "1998", "1998-10-25"),
+], ids=["official-one-line", "official-one-line-law", "lawrefbook-one-a-line", "in-force-on-the-line"])
+def test_the_latest_act_dates_the_version_and_the_decree_stays_its_number(text, fields, version, effective):
+    found = statute_fields(text)
+    assert found == fields
+    assert version_label(text, found["date"]) == version
+    assert effective_date(text, found["date"]) == effective
+
+
+def test_an_official_title_note_holds_one_act_for_each_date_but_a_date_after_zi():
+    assert [(e.date, e.act) for e in enactments(ONE_LINE)] == [
+        ("1998-10-25", f"{DECREE}发布"), ("2016-02-06", REVISION)]
+    assert [(e.date, e.act) for e in enactments(IN_FORCE_ON_THE_LINE)] == [
+        ("1998-10-25", f"{DECREE}发布  自1998年10月25日起施行")]
+    # A sentence of the body that starts with a date is not under the title.
+    assert enactments("第一条 2020年1月1日起，本办法施行。") == []
+
+
+@pytest.mark.parametrize("version, date, kind", [
+    ("2016修订", "2016-02-06", "修订"), ("2023修正", "2023-12-29", "修正"), ("2016", "2016-02-06", None),
+    ("2016修订", "1998-10-25", None), (None, "2016-02-06", None), ("2021版", "2021-03-01", None),
+])
+def test_a_date_is_an_amendment_s_only_in_the_year_of_an_amended_version(version, date, kind):
+    assert amendment(version, date) == kind
