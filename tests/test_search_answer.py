@@ -164,6 +164,24 @@ def test_a_list_item_answers_with_the_sentence_that_leads_into_the_list():
     assert "（一）入会申请书" in got
 
 
+# A list whose items are whole sentences, as the 党章's 第十条 lists the principles of 民主集中制.
+PRINCIPLES_ARTICLE = (
+    "第八条 示例互助会按照民主议事的原则组织起来。示例互助会议事的基本原则是：\n"
+    "（一）会员服从会员大会的决定，少数服从多数。\n"
+    "（二）理事会成员由会员大会选举产生。\n"
+    "（三）示例互助会的最高权力机构，是会员大会。会员大会闭会期间，由理事会执行会员大会的决议。\n"
+    "（四）理事会定期向会员大会报告工作。"
+)
+
+
+def test_an_item_that_is_a_whole_sentence_answers_without_the_list():
+    highest = answer(PRINCIPLES_ARTICLE, "示例互助会的最高权力机构是什么")
+    assert highest == "（三）示例互助会的最高权力机构，是会员大会。"
+    # Asked for the list, the list answers.
+    listed = answer(PRINCIPLES_ARTICLE, "示例互助会议事的基本原则有哪些")
+    assert "议事的基本原则是：\n（一）" in listed and "（四）" in listed
+
+
 @pytest.mark.parametrize("question", [
     "请问示例互助会是个什么单位", "示例互助会是什么单位?", "示例互助会是什么性质的组织"])
 def test_what_kind_of_body_something_is_asks_for_a_definition(question):

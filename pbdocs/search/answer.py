@@ -125,9 +125,13 @@ def best_answer(text: str, term_weights: Mapping[str, float], cue: Cue | None = 
         best -= 1
     # An item of a list answers with the sentence that leads into the list (应当提交下列材料：
     # （一）申办报告): without it the item does not say what it is an item of. An item that holds
-    # the kind of answer asked (（一）有50个以上的会员 for 多少人) answers alone.
+    # the kind of answer asked (（一）有50个以上的会员 for 多少人) answers alone, and so does an item that
+    # is a whole sentence of a list of sentences (the 党章's （三）党的最高领导机关，是……。 before
+    # （四）): a list of fragments ends only its last item with 。.
     item = text[spans[best][0]:spans[best][1]]
-    if is_list_item(item) and not _fits(item, cue):
+    whole_sentence = item.rstrip().endswith("。") and any(
+        is_list_item(text[a:b]) for a, b in spans[best + 1:])
+    if is_list_item(item) and not _fits(item, cue) and not whole_sentence:
         lead = best - 1
         while lead >= 0 and is_list_item(text[spans[lead][0]:spans[lead][1]]):
             lead -= 1
