@@ -21,6 +21,18 @@ ONE_LINE_LAW = statute("中华人民共和国慈善法",
 ONE_A_LINE = statute("# 中华人民共和国慈善法", f"2016年3月16日 {CONGRESS}", f"2023年12月29日 {STANDING}修正",
                      "<!-- INFO END -->")
 IN_FORCE_ON_THE_LINE = statute("社会团体登记管理条例", f"(1998年10月25日{DECREE}发布  自1998年10月25日起施行)")
+# A city's regulation amended by the city and approved by the province (LawRefBook's 青岛, 洛阳 and 济宁
+# regulations): the city enacted, whichever order the line names them in.
+APPROVED_AFTER = statute("青岛市示例条例", "1992年11月21日 青岛市第十届人民代表大会常务委员会第三十二次会议通过",
+                         "2011年11月25日 山东省第十一届人民代表大会常务委员会第二十七次会议批准的2011年11月15日"
+                         "青岛市第十四届人民代表大会常务委员会第三十三次会议《关于修改〈青岛市示例条例〉的决定》修正")
+APPROVER_ONLY = statute("洛阳市示例条例", "2004年12月24日 洛阳市第十二届人民代表大会常务委员会第七次会议通过",
+                        "2005年3月31日 河南省第十届人民代表大会常务委员会第十五次会议批准的"
+                        "《关于修改〈洛阳市示例条例〉的决定》修正")
+PASSED_THEN_APPROVED = statute("济宁市示例条例",
+                               "2016年10月27日 济宁市第十六届人民代表大会常务委员会第四十五次会议通过",
+                               "2021年8月28日 经济宁市第十七届人民代表大会常务委员会第四十七次会议通过并经2021年9月30日"
+                               "山东省第十三届人民代表大会常务委员会第三十次会议批准的《关于修改〈济宁市示例条例〉的决定》修正")
 STATE_COUNCIL = {"doc_number": DECREE, "issuer": "国务院"}
 LEGISLATURE = {"issuer": "全国人民代表大会常务委员会", "date": "2023-12-29"}
 
@@ -30,7 +42,11 @@ LEGISLATURE = {"issuer": "全国人民代表大会常务委员会", "date": "202
     (ONE_LINE_LAW, LEGISLATURE, "2023修正", None),
     (ONE_A_LINE, LEGISLATURE, "2023修正", None),
     (IN_FORCE_ON_THE_LINE, {**STATE_COUNCIL, "date": "1998-10-25"}, "1998", "1998-10-25"),
-], ids=["official-one-line", "official-one-line-law", "lawrefbook-one-a-line", "in-force-on-the-line"])
+    (APPROVED_AFTER, {"issuer": "青岛市人民代表大会常务委员会", "date": "2011-11-25"}, "2011修正", None),
+    (APPROVER_ONLY, {"issuer": "洛阳市人民代表大会常务委员会", "date": "2005-03-31"}, "2005修正", None),
+    (PASSED_THEN_APPROVED, {"issuer": "济宁市人民代表大会常务委员会", "date": "2021-08-28"}, "2021修正", None),
+], ids=["official-one-line", "official-one-line-law", "lawrefbook-one-a-line", "in-force-on-the-line",
+        "approved-after-the-city", "approver-only", "passed-then-approved"])
 def test_the_latest_act_dates_the_version_and_the_decree_stays_its_number(text, fields, version, effective):
     found = statute_fields(text)
     assert found == fields

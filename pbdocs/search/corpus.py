@@ -49,8 +49,11 @@ MANIFEST = "manifest.json"
 METADATA_FIELDS = ("title", "issuer", "doc_number", "date", "source")
 VERSION_FIELDS = ("version", "effective")
 _HEADER_LINE = re.compile(r"^#\s*(source|origin|title|note|issuer|date|doc_number)\s*:\s*(.*?)\s*$", re.I)
+_INFO_END = "<!-- INFO END -->"
 _DECREE = re.compile(r"((?:中华人民共和国)?(?:国务院|主席)令第\s*\d+\s*号)")
-_LEGISLATURE = re.compile(r"(全国|[\u4e00-\u9fa5]{2,8}?[省市区州县])(?:第[^届]{1,6}届)?(人民代表大会)(常务委员会)?")
+# A date's 日 or the 经 of 并经 can stand right before the name (2011年11月15日青岛市…, 经济宁市…).
+_LEGISLATURE = re.compile(
+    r"(?:(?<=\d)日|经)?(全国|[\u4e00-\u9fa5]{2,8}?[省市区州县])(?:第[^届]{1,6}届)?(人民代表大会)(常务委员会)?")
 _VERSION_IN_SOURCE = re.compile(r"\(((?:19|20)\d{2}-\d{2}-\d{2})\)\.\w+\b")
 
 
@@ -139,20 +142,32 @@ def statute_fields(text: str) -> dict[str, str]:
     the effective date, not the version); the decree (国务院令第250号) or the legislature named in
     that act is the issuer.
     """
+    # LawRefBook closes its promulgation lines with a marker; dates after it are the articles'.
+    head = text.split(_INFO_END, 1)[0]
     found: dict[str, str] = {}
     latest = ""
-    for event in enactments(text):
-        if re.fullmatch(r"\s*起?施行\s*", event.act) or "批准" in event.act or event.date < latest:
+    for event in enactments(head):
+        approval = "批准" in event.act and not re.search(r"修正|修订", event.act)
+        if re.fullmatch(r"\s*起?施行\s*", event.act) or approval or event.date < latest:
             continue
         latest = event.date
         if decree := _DECREE.search(event.act):
             found["doc_number"] = re.sub(r"\s+", "", decree.group(1))
             found["issuer"] = "国务院" if "国务院" in decree.group(1) else "国家主席"
-        elif body := _LEGISLATURE.search(event.act):
+        elif body := _enacting_legislature(event.act):
             found["issuer"] = body.group(1) + body.group(2) + (body.group(3) or "")
     if latest:
         found["date"] = latest
     return found
+
+
+def _enacting_legislature(act: str) -> re.Match[str] | None:
+    """The legislature that passed or amended: of 河南省人大常委会……批准的《洛阳市人大常委会关于修改……的决定》,
+    the city's, not the province that approved it; None when the act names only the approving one
+    (the city's is then on the line that passed it)."""
+    bodies = list(_LEGISLATURE.finditer(act))
+    ends = [b.start() for b in bodies[1:]] + [len(act)]
+    return next((body for body, end in zip(bodies, ends, strict=False) if "批准" not in act[body.end():end]), None)
 
 
 def describe(doc: Document) -> dict[str, str | None]:

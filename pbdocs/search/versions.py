@@ -22,7 +22,6 @@ __all__ = ["Edition", "Enactment", "enactments", "effective_date", "version_labe
 # ((1998年10月25日国务院令第250号发布　根据2016年2月6日《…决定》修订)), follows a space, a comma or 根据;
 # a date after 自 (自1998年10月25日起施行) belongs to the act before it.
 _ACT_DATE = re.compile(r"(?:^|(?<=\s)|(?<=[，,；;、])|(?<=根据))((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日")
-_INFO_END = "<!-- INFO END -->"
 # What a promulgation line under a statute's title does; a bare date line (a notice's 成文日期) does none.
 _ENACTS = re.compile(r"通过|公布|发布|修正|修订|施行")
 _IN_FORCE_FROM = re.compile(r"自\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*起施行")
@@ -45,11 +44,8 @@ class Enactment:
 def enactments(text: str) -> list[Enactment]:
     """The dated acts under a statute's title, in the order given, whether one a line (LawRefBook)
     or several on the one line of an official 题注."""
-    head = text[:_HEAD_CHARS]
-    if _INFO_END in head:
-        head = head[: head.index(_INFO_END)]
     found: list[Enactment] = []
-    for line in head.split("\n"):
+    for line in text[:_HEAD_CHARS].split("\n"):
         line = line.strip().lstrip("（(").rstrip("）)").strip()
         starts = list(_ACT_DATE.finditer(line))
         if not starts or starts[0].start() != 0:
