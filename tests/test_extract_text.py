@@ -111,6 +111,32 @@ def test_notice_metadata_issuer_number_and_date(tmp_path):
     }
 
 
+def test_a_statute_copied_with_its_site_s_menus_is_titled_by_the_line_over_its_promulgation_note(tmp_path):
+    # The site's name is the first line, then its menus and breadcrumb (主页 > 法律法规 > …); the title is
+    # the line naming a kind of document (……条例) right over the 题注. Ingested, it is the 2016 revision.
+    source = DATA / "text" / "copied-statute-page.txt"
+    meta = extract(source).metadata
+    assert (meta.title, meta.issuer, meta.date) == ("示例社会服务机构条例", "国务院", "2016-02-06")
+    corpus = tmp_path / "corpus"
+    assert CliRunner().invoke(cli, ["ingest", "--corpus", str(corpus), str(source)]).exit_code == 0
+    entry = json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))["documents"][0]
+    assert {k: entry[k] for k in ("title", "issuer", "doc_number", "date", "version")} == {
+        "title": "示例社会服务机构条例", "issuer": "国务院", "doc_number": "中华人民共和国国务院令第9999号",
+        "date": "2016-02-06", "version": "2016修订"}
+
+
+@pytest.mark.parametrize("first_lines, title", [
+    # A breadcrumb ends like a title but is the page's path.
+    ("您的位置：首页 > 关于协会 > 协会章程\n示例互助会章程\n第一章 总则\n", "示例互助会章程"),
+    # A title with a parenthesized addition is a title.
+    ("示例合作社章程(示例部2007版)\n第一章 总则\n", "示例合作社章程(示例部2007版)"),
+])
+def test_a_title_is_the_line_naming_a_kind_of_document(tmp_path, first_lines, title):
+    path = tmp_path / "page.txt"
+    path.write_text("示例网站\n" + first_lines + "第一条 本会的名称是示例互助会。\n", encoding="utf-8")
+    assert extract(path).metadata.title == title
+
+
 def test_cited_document_numbers_are_not_the_notice_number():
     meta = extract(SHARED / "seeds" / "003_63aea367893a2ace.txt").metadata
     assert meta.doc_number is None

@@ -47,15 +47,40 @@ def parse_date(text: str) -> str | None:
     return _iso_date(m) if m else None
 
 
+# What a document's title ends with, the kind of document it is (……条例, ……办法（试行）, ……的通知,
+# 社会团体登记管理条例(1998), ……章程(农业部2007版)).
+_TITLE_KIND = re.compile(
+    r"(?:法|条例|办法|规定|细则|规则|章程|决定|通知|意见|准则|纲要|方案|规划|公告|批复|守则|制度|指引)"
+    r"(?:\s*[（(][^（）()]{1,16}[)）])?$")
+# A site's breadcrumb (您的位置：首页 > 关于协会 > 协会章程) ends like a title but is the page's path.
+_BREADCRUMB = re.compile(r"[>»→]|位置\s*[:：]|首页|首頁")
+# What stands under a statute's title: its promulgation note ((1998年10月25日……发布), 2004年3月8日 国务院令
+# 第400号公布), the decree, or its first chapter or article.
+_UNDER_A_TITLE = re.compile(
+    r"^[（(]?\s*(?:(?:19|20)\d{2}\s*年.{0,80}?(?:通过|发布|公布|施行|修正|修订|印发)"
+    r"|(?:中华人民共和国)?(?:国务院|主席)令|第[一1]\s*章|第[一1]\s*条)")
+
+
 def _first_title_line(text: str) -> str | None:
-    for line in text.splitlines()[:15]:
-        line = line.strip().strip("#").strip()
-        if re.search(r"(来源|发布时间|发布于|作者|时间)\s*[:：]", line):
-            continue
-        if (4 <= len(line) <= 60 and not line.startswith(("第", "# source", "source:"))
-                and not re.search(r"[。;；]$", line)):
+    lines = [line.strip().strip("#").strip() for line in text.splitlines()[:40]]
+    lines = [line for line in lines if line]
+    candidates = [i for i, line in enumerate(lines[:15])
+                  if not re.search(r"(来源|发布时间|发布于|作者|时间)\s*[:：]", line)
+                  and 4 <= len(line) <= 60 and not line.startswith(("第", "# source", "source:"))
+                  and not re.search(r"[。;；]$", line)]
+    if not candidates:
+        return None
+    first = lines[candidates[0]]
+    if _TITLE_KIND.search(first):
+        return first
+    # A page copied with its site's name and menus above the text: the statute's title is the line
+    # that names a kind of document and stands right over its promulgation note or first article.
+    for i, line in enumerate(lines[:38]):
+        if (4 <= len(line) <= 60 and _TITLE_KIND.search(line) and not line.startswith("第")
+                and not _BREADCRUMB.search(line)
+                and any(_UNDER_A_TITLE.match(below) for below in lines[i + 1:i + 3])):
             return line
-    return None
+    return first
 
 
 def parse_metadata(text: str, *, title_hint: str | None = None, header_lines=()) -> Metadata:
