@@ -27,7 +27,7 @@ __all__ = [
     "is_page_number", "running_key", "running_lines", "strip_running_lines", "EDGE_LINES", "RUNNING_SHARE",
     "cited_titles", "title_key", "break_furniture", "TextLine", "text_lines", "proviso",
     "ARTICLE_REFERENCE", "is_general_chapter", "short_title", "title_forms", "citation",
-    "copied_furniture", "is_list_item",
+    "copied_furniture", "is_list_item", "Order", "promulgating_order",
 ]
 
 # -- lines ----------------------------------------------------------------------------------------
@@ -535,6 +535,50 @@ def copied_furniture(text: str) -> list[TextLine]:
     lines = text_lines(text)
     found = [*_metadata_lines(lines), *_site_lines(lines), *_anticopy_spans(text), *_chunk_markers(text)]
     return sorted(set(found), key=lambda span: (span.start, span.end))
+
+
+# -- promulgating orders ------------------------------------------------------------------------
+
+# The order that promulgates a statute: 中华人民共和国国务院令第250号, 民政部令第39号, 中华人民共和国主席令
+# 第四十三号, a joint one (中华人民共和国国务院、中华人民共和国中央军事委员会令第608号). It stands in a 题注 on
+# one line, or over a text copied from a government site on two (中华人民共和国民政部令 / 第39号, or
+# (第250号)). A date's 日 may stand right before it (2010年12月27日民政部令第39号公布).
+_ORDER_BODY = (r"(?:(?<=\d)日)?((?:中华人民共和国)?([\u4e00-\u9fa5]{2,16}?"
+               r"(?:、(?:中华人民共和国)?[\u4e00-\u9fa5]{2,16}?)*)令)")
+_ORDER_SERIAL = r"[（(]?\s*(第\s*[0-9〇零一二三四五六七八九十百]+\s*号)\s*[)）]?"
+_ORDER = re.compile(_ORDER_BODY + r"\s*" + _ORDER_SERIAL)
+_ORDER_HEAD = re.compile(r"^\s*" + _ORDER_BODY + r"\s*$")
+_ORDER_TAIL = re.compile(r"^\s*" + _ORDER_SERIAL + r"\s*$")
+
+
+@dataclass(frozen=True)
+class Order:
+    """A promulgating order: its number as cited (国务院令第250号 with 中华人民共和国 when the text has
+    it) and the body that issued it (国务院, 民政部; 国家主席 for a 主席令)."""
+    number: str
+    issuer: str
+
+
+def _order(head: re.Match, serial: str) -> Order:
+    # A joint order (中华人民共和国国务院、中华人民共和国中央军事委员会令) is issued by both.
+    body = "、".join(part.rpartition(_STATE_PREFIX)[2] for part in head.group(2).split("、"))
+    return Order(re.sub(r"\s+", "", head.group(1) + serial), "国家主席" if body == "主席" else body)
+
+
+def promulgating_order(text: str, *, lines: int = 0) -> Order | None:
+    """The first promulgating order in ``text``: anywhere in it, or with ``lines``, only as a block
+    of its own among the first ``lines`` lines (a line that is the order, or the order's name over
+    its number), as government sites print it above the text."""
+    if not lines:
+        m = _ORDER.search(text)
+        return _order(m, m.group(3)) if m else None
+    rows = [row.strip() for row in text.splitlines()[:lines] if row.strip()]
+    for row, below in zip(rows, [*rows[1:], ""], strict=True):
+        if (m := _ORDER.fullmatch(row)) is not None:
+            return _order(m, m.group(3))
+        if (m := _ORDER_HEAD.match(row)) is not None and (serial := _ORDER_TAIL.match(below)) is not None:
+            return _order(m, serial.group(1))
+    return None
 
 
 # -- citations ----------------------------------------------------------------------------------

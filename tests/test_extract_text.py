@@ -137,6 +137,18 @@ def test_a_title_is_the_line_naming_a_kind_of_document(tmp_path, first_lines, ti
     assert extract(path).metadata.title == title
 
 
+@pytest.mark.parametrize("name, title, issuer, number, date", [
+    # 中华人民共和国民政部令 / 第99号 / …现予公布 / 部长　张某某 / 二〇一〇年十二月二十七日, over the text.
+    ("promulgating-order-ministry.txt", "示例社会组织评估办法", "民政部", "中华人民共和国民政部令第99号", "2010-12-27"),
+    # The order's number in brackets on the line under it, signed by the premier.
+    ("promulgating-order-state-council.txt", "示例社会团体管理条例(1998)", "国务院", "中华人民共和国国务院令第9999号",
+     "1998-10-25"),
+])
+def test_a_statute_under_its_promulgating_order_is_numbered_and_issued_by_the_order(name, title, issuer, number, date):
+    meta = extract(DATA / "text" / name).metadata
+    assert (meta.title, meta.issuer, meta.doc_number, meta.date) == (title, issuer, number, date)
+
+
 def test_cited_document_numbers_are_not_the_notice_number():
     meta = extract(SHARED / "seeds" / "003_63aea367893a2ace.txt").metadata
     assert meta.doc_number is None

@@ -33,6 +33,8 @@ PASSED_THEN_APPROVED = statute("济宁市示例条例",
                                "2016年10月27日 济宁市第十六届人民代表大会常务委员会第四十五次会议通过",
                                "2021年8月28日 经济宁市第十七届人民代表大会常务委员会第四十七次会议通过并经2021年9月30日"
                                "山东省第十三届人民代表大会常务委员会第三十次会议批准的《关于修改〈济宁市示例条例〉的决定》修正")
+MINISTRY_RULE = statute("社会组织评估管理办法", "（2010年12月27日民政部令第39号公布　自2011年3月1日起施行）")
+JOINT_ORDER = statute("示例条例", "2011年10月29日 中华人民共和国国务院、中华人民共和国中央军事委员会令第608号公布")
 STATE_COUNCIL = {"doc_number": DECREE, "issuer": "国务院"}
 LEGISLATURE = {"issuer": "全国人民代表大会常务委员会", "date": "2023-12-29"}
 
@@ -45,8 +47,11 @@ LEGISLATURE = {"issuer": "全国人民代表大会常务委员会", "date": "202
     (APPROVED_AFTER, {"issuer": "青岛市人民代表大会常务委员会", "date": "2011-11-25"}, "2011修正", None),
     (APPROVER_ONLY, {"issuer": "洛阳市人民代表大会常务委员会", "date": "2005-03-31"}, "2005修正", None),
     (PASSED_THEN_APPROVED, {"issuer": "济宁市人民代表大会常务委员会", "date": "2021-08-28"}, "2021修正", None),
+    (MINISTRY_RULE, {"doc_number": "民政部令第39号", "issuer": "民政部", "date": "2010-12-27"}, "2010", "2011-03-01"),
+    (JOINT_ORDER, {"doc_number": "中华人民共和国国务院、中华人民共和国中央军事委员会令第608号",
+                   "issuer": "国务院、中央军事委员会", "date": "2011-10-29"}, "2011", None),
 ], ids=["official-one-line", "official-one-line-law", "lawrefbook-one-a-line", "in-force-on-the-line",
-        "approved-after-the-city", "approver-only", "passed-then-approved"])
+        "approved-after-the-city", "approver-only", "passed-then-approved", "ministry-rule", "joint-order"])
 def test_the_latest_act_dates_the_version_and_the_decree_stays_its_number(text, fields, version, effective):
     found = statute_fields(text)
     assert found == fields

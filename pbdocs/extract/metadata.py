@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from ..legal import parse_digits, parse_numeral
+from ..legal import parse_digits, parse_numeral, promulgating_order
 from ..models import Metadata
 
 # 民函〔2018〕78号, 中办发[2015]51号, 国发(2016)1号, 组通字〔2018〕1号
@@ -101,9 +101,17 @@ def parse_metadata(text: str, *, title_hint: str | None = None, header_lines=())
             meta.doc_number = re.sub(r"\s+", "", number.group(0))
             break
 
+    # A statute copied from a government site opens with the order that promulgated it (中华人民共和国
+    # 民政部令 / 第39号 / …现予公布 / 部长 李立国 / 2010年12月27日): its number, its issuer (not the
+    # minister who signed it) and its date.
+    order = promulgating_order("\n".join([*header_lines, *text.splitlines()[:15]]), lines=20)
+    if order is not None:
+        meta.doc_number = meta.doc_number or order.number
     labelled = _LABELLED["issuer"].search(head)
     if labelled:
         meta.issuer = labelled.group(1)
+    elif order is not None:
+        meta.issuer = order.issuer
     elif meta.title and (m := _ISSUER_IN_TITLE.match(meta.title)):
         meta.issuer = m.group("issuer")
     else:
@@ -115,6 +123,8 @@ def parse_metadata(text: str, *, title_hint: str | None = None, header_lines=())
                                .replace("年", "-").replace("月", "-").replace("日", ""))
     elif header_lines and (m := DATE.search("\n".join(header_lines))):
         meta.date = _iso_date(m)
+    elif order is not None and (signed := _order_date(text)):
+        meta.date = signed
     else:
         # A notice is dated under its signature, at the end.
         tail_dates = list(DATE.finditer(tail))
@@ -124,6 +134,14 @@ def parse_metadata(text: str, *, title_hint: str | None = None, header_lines=())
     if source:
         meta.source = source.group(1)
     return meta
+
+
+def _order_date(text: str) -> str | None:
+    """The date under a promulgating order's signature: the first line near the top that is a date."""
+    for line in text.splitlines()[:15]:
+        if (m := DATE.fullmatch(line.strip())) is not None:
+            return _iso_date(m)
+    return None
 
 
 def _issuer_from_signature(tail: str) -> str | None:

@@ -28,6 +28,7 @@ from typing import Any
 
 from ..errors import CorpusError, ReadError
 from ..files import sha256_file, write_text_atomic
+from ..legal import promulgating_order
 from ..models import Document
 from .versions import Edition, effective_date, enactments, successors, version_label
 
@@ -50,7 +51,6 @@ METADATA_FIELDS = ("title", "issuer", "doc_number", "date", "source")
 VERSION_FIELDS = ("version", "effective")
 _HEADER_LINE = re.compile(r"^#\s*(source|origin|title|note|issuer|date|doc_number)\s*:\s*(.*?)\s*$", re.I)
 _INFO_END = "<!-- INFO END -->"
-_DECREE = re.compile(r"((?:中华人民共和国)?(?:国务院|主席)令第\s*\d+\s*号)")
 # A date's 日 or the 经 of 并经 can stand right before the name (2011年11月15日青岛市…, 经济宁市…).
 _LEGISLATURE = re.compile(
     r"(?:(?<=\d)日|经)?(全国|[\u4e00-\u9fa5]{2,8}?[省市区州县])(?:第[^届]{1,6}届)?(人民代表大会)(常务委员会)?")
@@ -151,9 +151,8 @@ def statute_fields(text: str) -> dict[str, str]:
         if re.fullmatch(r"\s*起?施行\s*", event.act) or approval or event.date < latest:
             continue
         latest = event.date
-        if decree := _DECREE.search(event.act):
-            found["doc_number"] = re.sub(r"\s+", "", decree.group(1))
-            found["issuer"] = "国务院" if "国务院" in decree.group(1) else "国家主席"
+        if order := promulgating_order(event.act):
+            found["doc_number"], found["issuer"] = order.number, order.issuer
         elif body := _enacting_legislature(event.act):
             found["issuer"] = body.group(1) + body.group(2) + (body.group(3) or "")
     if latest:
