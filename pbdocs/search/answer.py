@@ -123,21 +123,7 @@ def best_answer(text: str, term_weights: Mapping[str, float], cue: Cue | None = 
     # An exception never answers alone: the rule it is an exception to comes first.
     while best > 0 and _rule_share(text[spans[best][0]:spans[best][1]], term_weights) < 1.0:
         best -= 1
-    # An item of a list answers with the sentence that leads into the list (应当提交下列材料：
-    # （一）申办报告): without it the item does not say what it is an item of. An item that holds
-    # the kind of answer asked (（一）有50个以上的会员 for 多少人) answers alone, and so does an item that
-    # is a whole sentence of a list of sentences (the 党章's （三）党的最高领导机关，是……。 before
-    # （四）): a list of fragments ends only its last item with 。.
-    item = text[spans[best][0]:spans[best][1]]
-    whole_sentence = item.rstrip().endswith("。") and any(
-        is_list_item(text[a:b]) for a, b in spans[best + 1:])
-    if is_list_item(item) and not _fits(item, cue) and not whole_sentence:
-        lead = best - 1
-        while lead >= 0 and is_list_item(text[spans[lead][0]:spans[lead][1]]):
-            lead -= 1
-        if (lead >= 0 and _LEAD_IN.search(text[spans[lead][0]:spans[lead][1]])
-                and spans[best][1] - spans[lead][0] <= _CONTINUATION_CHARS):
-            best = lead
+    best = _list_lead(text, spans, best, cue)
     start, end = spans[best]
     neighbours = [j for j in (best - 1, best + 1) if 0 <= j < n and scores[j] >= _NEIGHBOUR_SHARE * scores[best]]
     if neighbours and scores[best] > 0:
@@ -161,6 +147,25 @@ def best_answer(text: str, term_weights: Mapping[str, float], cue: Cue | None = 
         if following:
             end = following[0][1]
     return start, end
+
+
+def _list_lead(text: str, spans: Sequence[tuple[int, int]], best: int, cue: Cue | None) -> int:
+    """The sentence that answers for ``best``: an item of a list answers with the sentence that leads
+    into the list (应当提交下列材料：（一）申办报告), without which it does not say what it is an item of.
+    An item that holds the kind of answer asked (（一）有50个以上的会员 for 多少人) answers alone, and so
+    does an item that is a whole sentence of a list of sentences (the 党章's （三）党的最高领导机关，是……。
+    before （四）): a list of fragments ends only its last item with 。."""
+    item = text[spans[best][0]:spans[best][1]]
+    whole_sentence = item.rstrip().endswith("。") and any(is_list_item(text[a:b]) for a, b in spans[best + 1:])
+    if not is_list_item(item) or _fits(item, cue) or whole_sentence:
+        return best
+    lead = best - 1
+    while lead >= 0 and is_list_item(text[spans[lead][0]:spans[lead][1]]):
+        lead -= 1
+    if (lead >= 0 and _LEAD_IN.search(text[spans[lead][0]:spans[lead][1]])
+            and spans[best][1] - spans[lead][0] <= _CONTINUATION_CHARS):
+        return lead
+    return best
 
 
 def _label_length(sentence: str) -> int:
