@@ -202,6 +202,22 @@ def test_a_revised_regulation_s_one_line_title_note_dates_the_revision_not_the_d
     assert lines[first_hit + 2].strip() == "来源：国务院 · 中华人民共和国国务院令第9999号 · 2016-02-06修订"
 
 
+def test_a_copy_of_a_regulation_from_a_web_page_is_listed_once_and_brings_no_menus(tmp_path):
+    # The 2016 text, and a copy of it saved from a law site: the site's name, menus and breadcrumb
+    # above the title, half-width commas in the articles. Each article is one hit, and nothing of
+    # the site's is a passage.
+    corpus = tmp_path / "c"
+    page = Path(__file__).parent / "data" / "text" / "copied-statute-page.txt"
+    assert run("ingest", "--corpus", str(corpus), str(DATA / "title_notes" / "示例社会服务机构条例_2016.txt"),
+               str(page)).exit_code == 0
+    result = run("search", "--corpus", str(corpus), "--index", str(tmp_path / "idx"), "-k", "10", "--no-rerank",
+                 "--format", "json", "示例社会服务机构变更名称多久内申请变更登记")
+    assert result.exit_code == 0, result.output
+    hits = json.loads(result.stdout)["hits"]
+    assert [h["article"] for h in hits].count("第二条") == 1
+    assert not any("网站首页" in h["text"] or "admin" in h["text"] for h in hits)
+
+
 def test_ingest_options_pin_the_version_status(tmp_path):
     corpus = tmp_path / "c"
     notices = sorted((DATA / "local").iterdir())

@@ -80,12 +80,32 @@ def split_passages(
 ) -> list[Passage]:
     """Passages of a document's ``text`` from ``body_start`` (after any header lines)."""
     passages: list[Passage] = []
-    for start, end, chap, art in _units(text, body_start, title):
+    for start, end, chap, art in _without_page_chrome(text, _units(text, body_start, title)):
         limit = max_chars * 2 if art else max_chars
         spans = [(start, end)] if end - start <= limit else _windows(text, start, end, window_chars)
         for a, b in spans:
             passages.append(Passage(doc_id, title, chap, art, a, b, text[a:b]))
     return passages
+
+
+# Above a statute's first article: its promulgation note ((2024年7月26日……通过　……施行)) or a
+# preamble in sentences. Anything else there is what a web page printed around the text.
+_PROMULGATION_NOTE = re.compile(r"^[（(]?\s*(?:19|20)\d{2}\s*年")
+_SENTENCE = re.compile(r"[。！？!?]")
+
+
+def _without_page_chrome(text: str, units: list[tuple[int, int, str | None, str | None]]
+                         ) -> list[tuple[int, int, str | None, str | None]]:
+    """``units`` less the lines a statute copied from a web page carries above its first article:
+    the site's name and menus (• 网站首页 • 法律常识), its breadcrumb, a posting line (2022-06-06 15:14
+    admin) and labels (制定机关:国务院). They hold no sentence; a search would find them as a passage
+    of the law. Documents without articles keep every paragraph."""
+    first = next((i for i, unit in enumerate(units) if unit[3] is not None), None)
+    if first is None:
+        return units
+    kept = [unit for unit in units[:first]
+            if _SENTENCE.search(text[unit[0]:unit[1]]) or _PROMULGATION_NOTE.match(text[unit[0]:unit[1]].strip())]
+    return kept + units[first:]
 
 
 @dataclass

@@ -89,6 +89,8 @@ MIN_COSINE_RELATED = 0.87
 # stay unshown (23 of 23); 14 more of the 212 unanswerable ones show their nearest provisions, as
 # uncertain.
 RELATED_DEPTH = 3
+# A passage shorter than this (a heading, a list number) may repeat in one law without being a copy.
+_COPY_MIN_CHARS = 12
 # A question is a sentence or two; a longer text is a document to check, not a question.
 MAX_QUESTION_CHARS = 200
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -578,6 +580,8 @@ class Searcher:
         candidates = [Candidate(pid, passage, 0.0, float(prior[pid]), folded)
                       for pid in pool for passage, folded in [self.reader.passage_and_folded(pid)]]
         adjusted = self._adjusted(candidates, factors, plan, scores, ranking_closeness)
+        copies = self._copies(candidates, adjusted)
+        adjusted = {pid: score for pid, score in adjusted.items() if pid not in copies}
         passages = {c.pid: c.passage for c in candidates}
         newest_first = sorted(adjusted, key=lambda i: self._date(passages[i]), reverse=True)
         ranked = sorted(newest_first, key=lambda i: -round(adjusted[i] / _TIE))
@@ -590,10 +594,30 @@ class Searcher:
             # adapter put another passage first, the two rankings disagree and the lead is below 1.
             own = adjusted if ranking_closeness is closeness else self._adjusted(candidates, factors, plan, scores,
                                                                                    closeness)
-            others = [score for pid, score in own.items() if pid != ranked[0]]
+            others = [score for pid, score in own.items() if pid != ranked[0] and pid not in copies]
             if others and max(others) > 0:
                 lead = own.get(ranked[0], 0.0) / max(others)
         return _Ranking(plan, [(pid, adjusted[pid]) for pid in ranked[:k]], passages, closeness, lead)
+
+    def _copies(self, candidates: list[Candidate], adjusted: dict[int, float]) -> set[int]:
+        """Candidates that repeat a better-scored one: the same article of the same version of one
+        law, in two documents (a copy of a bundled regulation ingested from a web page, its
+        punctuation half-width, a paragraph cut off). Listed once, a copy neither fills the list nor
+        makes the first hit look less sure than it is."""
+        kept: dict[tuple[str, str, str], list[str]] = {}
+        copies: set[int] = set()
+        for c in sorted(candidates, key=lambda c: (-adjusted.get(c.pid, 0.0), c.pid)):
+            info = self.reader.docs.get(c.passage.doc_id, {})
+            text = re.sub(r"\W+", "", c.folded)
+            if len(text) < _COPY_MIN_CHARS:
+                continue
+            group = kept.setdefault((title_key(info.get("title") or ""), info.get("version") or info.get("date") or "",
+                                     c.passage.article or ""), [])
+            if any(text in other or other in text for other in group):
+                copies.add(c.pid)
+            else:
+                group.append(text)
+        return copies
 
     def _adjusted(self, candidates: list[Candidate], factors, plan: QueryPlan, scores: np.ndarray,
                   closeness: np.ndarray | None) -> dict[int, float]:
