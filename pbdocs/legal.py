@@ -27,7 +27,7 @@ __all__ = [
     "is_page_number", "running_key", "running_lines", "strip_running_lines", "EDGE_LINES", "RUNNING_SHARE",
     "cited_titles", "title_key", "break_furniture", "TextLine", "text_lines", "proviso",
     "ARTICLE_REFERENCE", "is_general_chapter", "short_title", "title_forms", "citation",
-    "copied_furniture", "is_list_item", "Order", "promulgating_order",
+    "copied_furniture", "is_list_item", "Order", "promulgating_order", "enacting_body",
 ]
 
 # -- lines ----------------------------------------------------------------------------------------
@@ -579,6 +579,30 @@ def promulgating_order(text: str, *, lines: int = 0) -> Order | None:
         if (m := _ORDER_HEAD.match(row)) is not None and (serial := _ORDER_TAIL.match(below)) is not None:
             return _order(m, serial.group(1))
     return None
+
+
+# A legislature: 全国人民代表大会常务委员会, 青岛市第十四届人民代表大会常务委员会. A date's 日 or the 经 of 并经
+# can stand right before the name (2011年11月15日青岛市…, 经济宁市…).
+_LEGISLATURE = re.compile(
+    r"(?:(?<=\d)日|经)?(全国|[\u4e00-\u9fa5]{2,8}?[省市区州县])(?:第[^届]{1,6}届)?(人民代表大会)(常务委员会)?")
+# A body that issues or amends by itself (2018年11月25日中共中央发布, 2015年10月12日中共中央修订, 国务院办公厅印发).
+_ISSUING_BODY = re.compile(
+    r"^(中共中央(?:办公厅)?|中央办公厅|国务院(?:办公厅)?|中央军委|[\u4e00-\u9fa5]{2,16}?(?:部|委员会|总局|局|署|办公厅|办公室))"
+    r"(?:发布|印发|公布|修订|修正)")
+
+
+def enacting_body(act: str) -> str | None:
+    """Who passed, issued or amended, as one dated act under a statute's title says it: the
+    legislature (of 河南省人大常委会……批准的《洛阳市人大常委会关于修改……的决定》, the city's, not the
+    province that approved it), or the body before 发布, 印发 or 修订 (中共中央). None when the act names
+    only an approving legislature: the enacting one is then on the line that passed the text."""
+    bodies = list(_LEGISLATURE.finditer(act))
+    ends = [b.start() for b in bodies[1:]] + [len(act)]
+    body = next((b for b, end in zip(bodies, ends, strict=False) if "批准" not in act[b.end():end]), None)
+    if body is not None:
+        return body.group(1) + body.group(2) + (body.group(3) or "")
+    issuing = _ISSUING_BODY.match(act.strip())
+    return issuing.group(1) if issuing and not bodies else None
 
 
 # -- citations ----------------------------------------------------------------------------------

@@ -35,6 +35,10 @@ PASSED_THEN_APPROVED = statute("济宁市示例条例",
                                "山东省第十三届人民代表大会常务委员会第三十次会议批准的《关于修改〈济宁市示例条例〉的决定》修正")
 MINISTRY_RULE = statute("社会组织评估管理办法", "（2010年12月27日民政部令第39号公布　自2011年3月1日起施行）")
 JOINT_ORDER = statute("示例条例", "2011年10月29日 中华人民共和国国务院、中华人民共和国中央军事委员会令第608号公布")
+PARTY_RULE = statute("中国共产党纪律处分条例", "（2003年12月31日中共中央发布　2015年10月12日中共中央修订　"
+                     "2018年8月18日中共中央修订　2023年12月19日中共中央修订）")
+APPROVED_THEN_ISSUED = statute("中国共产党支部工作条例（试行）",
+                               "（2018年10月28日中共中央政治局会议审议批准　2018年11月25日中共中央发布）")
 STATE_COUNCIL = {"doc_number": DECREE, "issuer": "国务院"}
 LEGISLATURE = {"issuer": "全国人民代表大会常务委员会", "date": "2023-12-29"}
 
@@ -50,8 +54,11 @@ LEGISLATURE = {"issuer": "全国人民代表大会常务委员会", "date": "202
     (MINISTRY_RULE, {"doc_number": "民政部令第39号", "issuer": "民政部", "date": "2010-12-27"}, "2010", "2011-03-01"),
     (JOINT_ORDER, {"doc_number": "中华人民共和国国务院、中华人民共和国中央军事委员会令第608号",
                    "issuer": "国务院、中央军事委员会", "date": "2011-10-29"}, "2011", None),
+    (PARTY_RULE, {"issuer": "中共中央", "date": "2023-12-19"}, "2023修订", None),
+    (APPROVED_THEN_ISSUED, {"issuer": "中共中央", "date": "2018-11-25"}, "2018", None),
 ], ids=["official-one-line", "official-one-line-law", "lawrefbook-one-a-line", "in-force-on-the-line",
-        "approved-after-the-city", "approver-only", "passed-then-approved", "ministry-rule", "joint-order"])
+        "approved-after-the-city", "approver-only", "passed-then-approved", "ministry-rule", "joint-order",
+        "party-rule-revised", "party-rule-approved-then-issued"])
 def test_the_latest_act_dates_the_version_and_the_decree_stays_its_number(text, fields, version, effective):
     found = statute_fields(text)
     assert found == fields

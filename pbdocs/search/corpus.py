@@ -28,7 +28,7 @@ from typing import Any
 
 from ..errors import CorpusError, ReadError
 from ..files import sha256_file, write_text_atomic
-from ..legal import promulgating_order
+from ..legal import enacting_body, promulgating_order
 from ..models import Document
 from .versions import Edition, effective_date, enactments, successors, version_label
 
@@ -51,9 +51,6 @@ METADATA_FIELDS = ("title", "issuer", "doc_number", "date", "source")
 VERSION_FIELDS = ("version", "effective")
 _HEADER_LINE = re.compile(r"^#\s*(source|origin|title|note|issuer|date|doc_number)\s*:\s*(.*?)\s*$", re.I)
 _INFO_END = "<!-- INFO END -->"
-# A date's 日 or the 经 of 并经 can stand right before the name (2011年11月15日青岛市…, 经济宁市…).
-_LEGISLATURE = re.compile(
-    r"(?:(?<=\d)日|经)?(全国|[\u4e00-\u9fa5]{2,8}?[省市区州县])(?:第[^届]{1,6}届)?(人民代表大会)(常务委员会)?")
 _VERSION_IN_SOURCE = re.compile(r"\(((?:19|20)\d{2}-\d{2}-\d{2})\)\.\w+\b")
 
 
@@ -153,20 +150,11 @@ def statute_fields(text: str) -> dict[str, str]:
         latest = event.date
         if order := promulgating_order(event.act):
             found["doc_number"], found["issuer"] = order.number, order.issuer
-        elif body := _enacting_legislature(event.act):
-            found["issuer"] = body.group(1) + body.group(2) + (body.group(3) or "")
+        elif body := enacting_body(event.act):
+            found["issuer"] = body
     if latest:
         found["date"] = latest
     return found
-
-
-def _enacting_legislature(act: str) -> re.Match[str] | None:
-    """The legislature that passed or amended: of 河南省人大常委会……批准的《洛阳市人大常委会关于修改……的决定》,
-    the city's, not the province that approved it; None when the act names only the approving one
-    (the city's is then on the line that passed it)."""
-    bodies = list(_LEGISLATURE.finditer(act))
-    ends = [b.start() for b in bodies[1:]] + [len(act)]
-    return next((body for body, end in zip(bodies, ends, strict=False) if "批准" not in act[body.end():end]), None)
 
 
 def describe(doc: Document) -> dict[str, str | None]:
