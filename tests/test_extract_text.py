@@ -130,8 +130,11 @@ def test_a_statute_copied_with_its_site_s_menus_is_titled_by_the_line_over_its_p
     ("您的位置：首页 > 关于协会 > 协会章程\n示例互助会章程\n第一章 总则\n", "示例互助会章程"),
     # A title with a parenthesized addition is a title.
     ("示例合作社章程(示例部2007版)\n第一章 总则\n", "示例合作社章程(示例部2007版)"),
+    # A section heading that ends like a title (一、一般规定) is inside the text.
+    ("最高人民法院关于适用《示例法》若干问题的解释\n一、一般规定\n", "最高人民法院关于适用《示例法》若干问题的解释"),
 ])
 def test_a_title_is_the_line_naming_a_kind_of_document(tmp_path, first_lines, title):
+    # Under a site's name: the line naming a kind of document is the title.
     path = tmp_path / "page.txt"
     path.write_text("示例网站\n" + first_lines + "第一条 本会的名称是示例互助会。\n", encoding="utf-8")
     assert extract(path).metadata.title == title
@@ -147,6 +150,12 @@ def test_a_title_is_the_line_naming_a_kind_of_document(tmp_path, first_lines, ti
 def test_a_statute_under_its_promulgating_order_is_numbered_and_issued_by_the_order(name, title, issuer, number, date):
     meta = extract(DATA / "text" / name).metadata
     assert (meta.title, meta.issuer, meta.doc_number, meta.date) == (title, issuer, number, date)
+
+
+def test_a_judicial_interpretation_s_first_line_is_its_title_over_its_sections(tmp_path):
+    path = tmp_path / "interpretation.txt"
+    path.write_text("最高人民法院关于适用《示例法》若干问题的解释\n一、一般规定\n第一条 示例。\n", encoding="utf-8")
+    assert extract(path).metadata.title == "最高人民法院关于适用《示例法》若干问题的解释"
 
 
 def test_cited_document_numbers_are_not_the_notice_number():

@@ -50,8 +50,12 @@ def parse_date(text: str) -> str | None:
 # What a document's title ends with, the kind of document it is (……条例, ……办法（试行）, ……的通知,
 # 社会团体登记管理条例(1998), ……章程(农业部2007版)).
 _TITLE_KIND = re.compile(
-    r"(?:法|条例|办法|规定|细则|规则|章程|决定|通知|意见|准则|纲要|方案|规划|公告|批复|守则|制度|指引)"
+    r"(?:法|条例|办法|规定|细则|规则|章程|决定|通知|意见|准则|纲要|方案|规划|公告|批复|守则|制度|指引|解释|安排"
+    r"|纪要|答复|复函|公约|协定|条约|议定书|规范|标准)"
     r"(?:\s*[（(][^（）()]{1,16}[)）])?$")
+# A heading inside the text (第一章 总则, 一、一般规定, （一）申请条件) names no document.
+_SECTION_HEADING = re.compile(
+    r"^(?:第\s*[一二三四五六七八九十百零〇\d]+\s*[章节编条]|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）])")
 # A site's breadcrumb (您的位置：首页 > 关于协会 > 协会章程) ends like a title but is the page's path.
 _BREADCRUMB = re.compile(r"[>»→]|位置\s*[:：]|首页|首頁")
 # What stands under a statute's title: its promulgation note ((1998年10月25日……发布), 2004年3月8日 国务院令
@@ -71,12 +75,12 @@ def _first_title_line(text: str) -> str | None:
     if not candidates:
         return None
     first = lines[candidates[0]]
-    if _TITLE_KIND.search(first):
+    if _TITLE_KIND.search(first) or "关于" in first:
         return first
     # A page copied with its site's name and menus above the text: the statute's title is the line
     # that names a kind of document and stands right over its promulgation note or first article.
     for i, line in enumerate(lines[:38]):
-        if (4 <= len(line) <= 60 and _TITLE_KIND.search(line) and not line.startswith("第")
+        if (4 <= len(line) <= 60 and _TITLE_KIND.search(line) and not _SECTION_HEADING.match(line)
                 and not _BREADCRUMB.search(line)
                 and any(_UNDER_A_TITLE.match(below) for below in lines[i + 1:i + 3])):
             return line
