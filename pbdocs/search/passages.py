@@ -91,20 +91,28 @@ def split_passages(
 # Above a statute's first article: its promulgation note ((2024年7月26日……通过　……施行)) or a
 # preamble in sentences. Anything else there is what a web page printed around the text.
 _PROMULGATION_NOTE = re.compile(r"^[（(]?\s*(?:19|20)\d{2}\s*年")
-_SENTENCE = re.compile(r"[。！？!?]")
+# A sentence, or a clause leading into the articles (……现就……若干问题解释如下：).
+_SENTENCE = re.compile(r"[。！？!?，]|[：:]\s*$")
 
 
 def _without_page_chrome(text: str, units: list[tuple[int, int, str | None, str | None]]
                          ) -> list[tuple[int, int, str | None, str | None]]:
     """``units`` less the lines a statute copied from a web page carries above its first article:
     the site's name and menus (• 网站首页 • 法律常识), its breadcrumb, a posting line (2022-06-06 15:14
-    admin) and labels (制定机关:国务院). They hold no sentence; a search would find them as a passage
-    of the law. Documents without articles keep every paragraph."""
+    admin) and labels (制定机关:国务院). They hold no sentence or clause and are no promulgation
+    note; a search would find them as a passage of the law. A unit above the first article starts
+    at its first line that is one or the other, and goes when none is. Documents without articles
+    keep every paragraph."""
     first = next((i for i, unit in enumerate(units) if unit[3] is not None), None)
     if first is None:
         return units
-    kept = [unit for unit in units[:first]
-            if _SENTENCE.search(text[unit[0]:unit[1]]) or _PROMULGATION_NOTE.match(text[unit[0]:unit[1]].strip())]
+    kept = []
+    for start, end, chapter, article in units[:first]:
+        lines = text_lines(text[:end], start)
+        begin = next((line.start for line in lines if _SENTENCE.search(line.text.strip())
+                      or _PROMULGATION_NOTE.match(line.text.strip())), None)
+        if begin is not None:
+            kept.append((begin, end, chapter, article))
     return kept + units[first:]
 
 
