@@ -59,10 +59,9 @@ _SECTION_HEADING = re.compile(
 # A site's breadcrumb (您的位置：首页 > 关于协会 > 协会章程) ends like a title but is the page's path.
 _BREADCRUMB = re.compile(r"[>»→]|位置\s*[:：]|首页|首頁")
 # What stands under a statute's title: its promulgation note ((1998年10月25日……发布), 2004年3月8日 国务院令
-# 第400号公布), the decree, or its first chapter or article.
+# 第400号公布), or its first chapter or article.
 _UNDER_A_TITLE = re.compile(
-    r"^[（(]?\s*(?:(?:19|20)\d{2}\s*年.{0,80}?(?:通过|发布|公布|施行|修正|修订|印发)"
-    r"|(?:中华人民共和国)?(?:国务院|主席)令|第[一1]\s*章|第[一1]\s*条)")
+    r"^[（(]?\s*(?:(?:19|20)\d{2}\s*年.{0,80}?(?:通过|发布|公布|施行|修正|修订|印发)|第[一1]\s*章|第[一1]\s*条)")
 
 
 def _first_title_line(text: str) -> str | None:

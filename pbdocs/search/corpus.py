@@ -145,7 +145,7 @@ def statute_fields(text: str) -> dict[str, str]:
     latest = ""
     for event in enactments(head):
         approval = "批准" in event.act and not re.search(r"修正|修订", event.act)
-        if re.fullmatch(r"\s*起?施行\s*", event.act) or approval or event.date < latest:
+        if event.takes_effect or approval or event.date < latest:
             continue
         latest = event.date
         if order := promulgating_order(event.act):

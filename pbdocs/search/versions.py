@@ -40,6 +40,11 @@ class Enactment:
     date: str
     act: str
 
+    @property
+    def takes_effect(self) -> bool:
+        """Whether the act only puts the text in force (2004年6月1日 施行): it dates no version."""
+        return re.fullmatch(r"\s*起?施行\s*", self.act) is not None
+
 
 def enactments(text: str) -> list[Enactment]:
     """The dated acts under a statute's title, in the order given, whether one a line (LawRefBook)
@@ -87,7 +92,7 @@ def effective_date(text: str, date: str | None) -> str | None:
     """When the text took effect: a 施行 line under the title, else the 自...起施行 of its articles
     when that is not older than the version itself (an amended law keeps its first 施行 date in the
     text, which says nothing about the amendment); 自发布之日起施行 means its date."""
-    found = [event.date for event in enactments(text) if re.fullmatch(r"\s*起?施行\s*", event.act)]
+    found = [event.date for event in enactments(text) if event.takes_effect]
     found += [_iso(*m.group(1, 2, 3)) for m in _IN_FORCE_FROM.finditer(text)]
     candidates = [d for d in found if not date or d >= date]
     if candidates:
