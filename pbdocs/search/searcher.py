@@ -362,6 +362,12 @@ class Searcher:
         return {doc_id: normalize(info.get("title") or "").text for doc_id, info in self.reader.docs.items()}
 
     @cached_property
+    def _editions(self) -> dict[str, tuple[str, str]]:
+        """Per document, the law it is a text of and which version: copies of one share both."""
+        return {doc_id: (title_key(info.get("title") or ""), info.get("version") or info.get("date") or "")
+                for doc_id, info in self.reader.docs.items()}
+
+    @cached_property
     def _folded_titles(self) -> dict[str, str]:
         return {doc_id: title.lower() for doc_id, title in self._normalized_titles.items()}
 
@@ -607,12 +613,10 @@ class Searcher:
         kept: dict[tuple[str, str, str], list[str]] = {}
         copies: set[int] = set()
         for c in sorted(candidates, key=lambda c: (-adjusted.get(c.pid, 0.0), c.pid)):
-            info = self.reader.docs.get(c.passage.doc_id, {})
             text = re.sub(r"\W+", "", c.folded)
             if len(text) < _COPY_MIN_CHARS:
                 continue
-            group = kept.setdefault((title_key(info.get("title") or ""), info.get("version") or info.get("date") or "",
-                                     c.passage.article or ""), [])
+            group = kept.setdefault((*self._editions.get(c.passage.doc_id, ("", "")), c.passage.article or ""), [])
             if any(text in other or other in text for other in group):
                 copies.add(c.pid)
             else:
