@@ -39,6 +39,9 @@ PARTY_RULE = statute("中国共产党纪律处分条例", "（2003年12月31日�
                      "2018年8月18日中共中央修订　2023年12月19日中共中央修订）")
 APPROVED_THEN_ISSUED = statute("中国共产党支部工作条例（试行）",
                                "（2018年10月28日中共中央政治局会议审议批准　2018年11月25日中共中央发布）")
+# The one-line 题注 wrapped by a PDF's narrow column, inside the 《决定》's title.
+WRAPPED = statute("社会团体登记管理条例",
+                  f"（1998年10月25日{DECREE}发布　根据2016年2月6日《国务院关于修改部分行政法规\n的决定》修订）")
 STATE_COUNCIL = {"doc_number": DECREE, "issuer": "国务院"}
 LEGISLATURE = {"issuer": "全国人民代表大会常务委员会", "date": "2023-12-29"}
 
@@ -56,9 +59,10 @@ LEGISLATURE = {"issuer": "全国人民代表大会常务委员会", "date": "202
                    "issuer": "国务院、中央军事委员会", "date": "2011-10-29"}, "2011", None),
     (PARTY_RULE, {"issuer": "中共中央", "date": "2023-12-19"}, "2023修订", None),
     (APPROVED_THEN_ISSUED, {"issuer": "中共中央", "date": "2018-11-25"}, "2018", None),
+    (WRAPPED, {**STATE_COUNCIL, "date": "2016-02-06"}, "2016修订", None),
 ], ids=["official-one-line", "official-one-line-law", "lawrefbook-one-a-line", "in-force-on-the-line",
         "approved-after-the-city", "approver-only", "passed-then-approved", "ministry-rule", "joint-order",
-        "party-rule-revised", "party-rule-approved-then-issued"])
+        "party-rule-revised", "party-rule-approved-then-issued", "wrapped-title-note"])
 def test_the_latest_act_dates_the_version_and_the_decree_stays_its_number(text, fields, version, effective):
     found = statute_fields(text)
     assert found == fields

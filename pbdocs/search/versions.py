@@ -27,6 +27,8 @@ _ENACTS = re.compile(r"通过|公布|发布|修正|修订|施行")
 _IN_FORCE_FROM = re.compile(r"自\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*起施行")
 _IN_FORCE_ON_ISSUE = re.compile(r"自(?:发布|公布|印发)之日起施行")
 _HEAD_CHARS = 3000
+# How many lines a wrapped 题注 may run on for.
+_WRAPPED_LINES = 3
 
 
 def _iso(year: str, month: str, day: str) -> str:
@@ -46,11 +48,32 @@ class Enactment:
         return re.fullmatch(r"\s*起?施行\s*", self.act) is not None
 
 
+def _title_note_lines(head: str) -> list[str]:
+    """The lines of ``head``, a bracketed 题注 that a PDF or a narrow page wrapped (（1998年……《国务院关于
+    修改部分行政法规 / 的决定》修订）) joined into one up to its closing bracket."""
+    lines = head.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i].strip()
+        i += 1
+        if line.startswith(("（", "(")) and not line.endswith(("）", ")")):
+            for _ in range(_WRAPPED_LINES):
+                if i >= len(lines) or not lines[i].strip() or _ACT_DATE.match(lines[i].strip()):
+                    break
+                line += lines[i].strip()
+                i += 1
+                if line.endswith(("）", ")")):
+                    break
+        out.append(line)
+    return out
+
+
 def enactments(text: str) -> list[Enactment]:
     """The dated acts under a statute's title, in the order given, whether one a line (LawRefBook)
     or several on the one line of an official 题注."""
     found: list[Enactment] = []
-    for line in text[:_HEAD_CHARS].split("\n"):
+    for line in _title_note_lines(text[:_HEAD_CHARS]):
         line = line.strip().lstrip("（(").rstrip("）)").strip()
         starts = list(_ACT_DATE.finditer(line))
         if not starts or starts[0].start() != 0:
