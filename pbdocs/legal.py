@@ -53,6 +53,7 @@ def text_lines(text: str, start: int = 0) -> list[TextLine]:
 # -- numerals -----------------------------------------------------------------------------------
 
 _DIGIT_VALUES = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+_ZERO_LOOKALIKES = str.maketrans({"0": "〇", "○": "〇", "O": "〇", "o": "〇"})
 _UNIT_VALUES = {"十": 10, "百": 100, "千": 1000}
 # 廿 and 卅 are written for 二十 and 三十 in dates and old texts (廿三日).
 _TENS_VALUES = {"廿": 20, "卅": 30}
@@ -97,6 +98,8 @@ def parse_digits(text: str) -> int | None:
     text = repair_numeral(text)
     if text.isdecimal():
         return int(text)
+    # Typed years mix a digit 0 or a circle ○ into the numerals (二00四, 二○○四).
+    text = text.translate(_ZERO_LOOKALIKES)
     if not text or any(ch not in _DIGIT_VALUES for ch in text):
         return None
     return int("".join(str(_DIGIT_VALUES[ch]) for ch in text))
@@ -565,14 +568,19 @@ def _order(head: re.Match, serial: str) -> Order:
     return Order(re.sub(r"\s+", "", head.group(1) + serial), "国家主席" if body == "主席" else body)
 
 
+def _unbracketed(row: str) -> str:
+    return row[1:-1].strip() if row[:1] in "(（" and row[-1:] in ")）" else row
+
+
 def promulgating_order(text: str, *, lines: int = 0) -> Order | None:
     """The first promulgating order in ``text``: anywhere in it, or with ``lines``, only as a block
-    of its own among the first ``lines`` lines (a line that is the order, or the order's name over
-    its number), as government sites print it above the text."""
+    of its own among the first ``lines`` lines that hold anything (a line that is the order, in
+    brackets or not, or the order's name over its number), as government sites print it above the
+    text."""
     if not lines:
         m = _ORDER.search(text)
         return _order(m, m.group(3)) if m else None
-    rows = [row.strip() for row in text.splitlines()[:lines] if row.strip()]
+    rows = [_unbracketed(row.strip()) for row in text.splitlines() if row.strip()][:lines]
     for row, below in zip(rows, [*rows[1:], ""], strict=True):
         if (m := _ORDER.fullmatch(row)) is not None:
             return _order(m, m.group(3))
@@ -585,10 +593,11 @@ def promulgating_order(text: str, *, lines: int = 0) -> Order | None:
 # can stand right before the name (2011年11月15日青岛市…, 经济宁市…).
 _LEGISLATURE = re.compile(
     r"(?:(?<=\d)日|经)?(全国|[\u4e00-\u9fa5]{2,8}?[省市区州县])(?:第[^届]{1,6}届)?(人民代表大会)(常务委员会)?")
-# A body that issues or amends by itself (2018年11月25日中共中央发布, 2015年10月12日中共中央修订, 国务院办公厅印发).
+# A body that issues or amends by itself (2018年11月25日中共中央发布, 2015年10月12日中共中央修订, 国务院办公厅印发),
+# or whose meeting passed the text (1989年10月13日国务院第四十九次常务会议通过, 民政部部务会议通过).
 _ISSUING_BODY = re.compile(
     r"^(中共中央(?:办公厅)?|中央办公厅|国务院(?:办公厅)?|中央军委|[\u4e00-\u9fa5]{2,16}?(?:部|委员会|总局|局|署|办公厅|办公室))"
-    r"(?:发布|印发|公布|修订|修正)")
+    r"(?:发布|印发|公布|修订|修正|(?:第[^次]{1,6}次)?(?:常务|部务|局务|委务|署务)?会议(?:审议)?通过)")
 
 
 def enacting_body(act: str) -> str | None:

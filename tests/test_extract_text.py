@@ -130,6 +130,10 @@ def test_a_statute_copied_with_its_site_s_menus_is_titled_by_the_line_over_its_p
     ("您的位置：首页 > 关于协会 > 协会章程\n示例互助会章程\n第一章 总则\n", "示例互助会章程"),
     # A title with a parenthesized addition is a title.
     ("示例合作社章程(示例部2007版)\n第一章 总则\n", "示例合作社章程(示例部2007版)"),
+    # The breadcrumb's last step when nothing heads the text.
+    ("您的位置：首页 > 政策法规 > 示例互助会章程\n会员须知\n", "示例互助会章程"),
+    # A title over the promulgating order, a posting line between them.
+    ("示例互助会管理條例\n時間：2019-06-27\n中華人民共和國國務院令\n第9999號\n", "示例互助会管理條例"),
     # A section heading that ends like a title (一、一般规定) is inside the text.
     ("最高人民法院关于适用《示例法》若干问题的解释\n一、一般规定\n", "最高人民法院关于适用《示例法》若干问题的解释"),
 ])
@@ -156,6 +160,16 @@ def test_a_judicial_interpretation_s_first_line_is_its_title_over_its_sections(t
     path = tmp_path / "interpretation.txt"
     path.write_text("最高人民法院关于适用《示例法》若干问题的解释\n一、一般规定\n第一条 示例。\n", encoding="utf-8")
     assert extract(path).metadata.title == "最高人民法院关于适用《示例法》若干问题的解释"
+
+
+def test_an_order_in_traditional_characters_dated_with_a_typed_zero_is_read(tmp_path):
+    # Copied from 中国政府网 in traditional characters; the year typed 二00四 with the digit 0.
+    path = tmp_path / "order.txt"
+    path.write_text("示例基金會管理條例\n中華人民共和國國務院令\n第9999號\n《示例基金會管理條例》已經國務院常務會議通過，現予公布。\n"
+                    "總理 某某\n二00四年三月八日\n第一章 總則\n第一條 為了規范示例基金會的組織和活動，制定本條例。\n",
+                    encoding="utf-8")
+    meta = extract(path).metadata
+    assert (meta.issuer, meta.doc_number, meta.date) == ("国务院", "中华人民共和国国务院令第9999号", "2004-03-08")
 
 
 def test_cited_document_numbers_are_not_the_notice_number():

@@ -42,6 +42,11 @@ APPROVED_THEN_ISSUED = statute("中国共产党支部工作条例（试行）",
 # The one-line 题注 wrapped by a PDF's narrow column, inside the 《决定》's title.
 WRAPPED = statute("社会团体登记管理条例",
                   f"（1998年10月25日{DECREE}发布　根据2016年2月6日《国务院关于修改部分行政法规\n的决定》修订）")
+# A copy that ran the acts together, no space between them.
+UNSPACED = statute("基金会管理条例", "(2004年2月11日国务院第39次常务会议通过2004年3月8日中华人民共和国国务院令"
+                                     "第400号公布自2004年6月1日起施行)")
+# Passed at a government body's meeting, no order number given (the 1989 社团条例).
+MEETING = statute("社会团体登记管理条例", "1989年10月13日国务院第四十九次常务会议通过")
 STATE_COUNCIL = {"doc_number": DECREE, "issuer": "国务院"}
 LEGISLATURE = {"issuer": "全国人民代表大会常务委员会", "date": "2023-12-29"}
 
@@ -60,9 +65,13 @@ LEGISLATURE = {"issuer": "全国人民代表大会常务委员会", "date": "202
     (PARTY_RULE, {"issuer": "中共中央", "date": "2023-12-19"}, "2023修订", None),
     (APPROVED_THEN_ISSUED, {"issuer": "中共中央", "date": "2018-11-25"}, "2018", None),
     (WRAPPED, {**STATE_COUNCIL, "date": "2016-02-06"}, "2016修订", None),
+    (UNSPACED, {"doc_number": "中华人民共和国国务院令第400号", "issuer": "国务院", "date": "2004-03-08"}, "2004",
+     "2004-06-01"),
+    (MEETING, {"issuer": "国务院", "date": "1989-10-13"}, "1989", None),
 ], ids=["official-one-line", "official-one-line-law", "lawrefbook-one-a-line", "in-force-on-the-line",
         "approved-after-the-city", "approver-only", "passed-then-approved", "ministry-rule", "joint-order",
-        "party-rule-revised", "party-rule-approved-then-issued", "wrapped-title-note"])
+        "party-rule-revised", "party-rule-approved-then-issued", "wrapped-title-note", "acts-unspaced",
+        "passed-at-a-meeting"])
 def test_the_latest_act_dates_the_version_and_the_decree_stays_its_number(text, fields, version, effective):
     found = statute_fields(text)
     assert found == fields

@@ -5,6 +5,7 @@ import re
 
 from ..legal import parse_digits, parse_numeral, promulgating_order
 from ..models import Metadata
+from ..normalize import normalize
 
 # 民函〔2018〕78号, 中办发[2015]51号, 国发(2016)1号, 组通字〔2018〕1号
 DOC_NUMBER = re.compile(
@@ -13,7 +14,7 @@ DOC_NUMBER = re.compile(
 DATE = re.compile(
     r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
     r"|((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})"
-    r"|([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
+    r"|([〇○零0一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
 )
 _ISSUER_IN_TITLE = re.compile(
     r"^(?P<issuer>(?:中共中央|国务院|中共[\u4e00-\u9fa5]{1,12}?委员会|[\u4e00-\u9fa5]{2,20}?"
@@ -53,9 +54,13 @@ _TITLE_KIND = re.compile(
     r"(?:法|条例|办法|规定|细则|规则|章程|决定|通知|意见|准则|纲要|方案|规划|公告|批复|守则|制度|指引|解释|安排"
     r"|纪要|答复|复函|公约|协定|条约|议定书|规范|标准)"
     r"(?:\s*[（(][^（）()]{1,16}[)）])?$")
-# A heading inside the text (第一章 总则, 一、一般规定, （一）申请条件) names no document.
+# A heading or numbered item inside the text (第一章 总则, 一、一般规定, 1、关于……的通知, （一）申请条件)
+# names no document.
 _SECTION_HEADING = re.compile(
-    r"^(?:第\s*[一二三四五六七八九十百零〇\d]+\s*[章节编条]|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）])")
+    r"^(?:第\s*[一二三四五六七八九十百零〇\d]+\s*[章节编条]|[一二三四五六七八九十\d]+[、.．]|[（(][一二三四五六七八九十\d]+[)）])")
+# How far below a title its promulgating order, note or first article may stand (a posting line and
+# a print button between them).
+_UNDER_A_TITLE_LINES = 4
 # A site's breadcrumb (您的位置：首页 > 关于协会 > 协会章程) ends like a title but is the page's path.
 _BREADCRUMB = re.compile(r"[>»→]|位置\s*[:：]|首页|首頁")
 # What stands under a statute's title: its promulgation note ((1998年10月25日……发布), 2004年3月8日 国务院令
@@ -64,26 +69,45 @@ _UNDER_A_TITLE = re.compile(
     r"^[（(]?\s*(?:(?:19|20)\d{2}\s*年.{0,80}?(?:通过|发布|公布|施行|修正|修订|印发)|第[一1]\s*章|第[一1]\s*条)")
 
 
+# How many lines from the top a promulgating order and its signature may stand (a site's menus,
+# spaced out, above them).
+_ORDER_LINES = 60
+
+
 def _first_title_line(text: str) -> str | None:
-    lines = [line.strip().strip("#").strip() for line in text.splitlines()[:40]]
+    lines = [line.strip().strip("#•·").strip() for line in text.splitlines()[:40]]
     lines = [line for line in lines if line]
+    folded = [normalize(line).text for line in lines]
     candidates = [i for i, line in enumerate(lines[:15])
                   if not re.search(r"(来源|发布时间|发布于|作者|时间)\s*[:：]", line)
                   and 4 <= len(line) <= 60 and not line.startswith(("第", "# source", "source:"))
                   and not re.search(r"[。;；]$", line)]
     if not candidates:
         return None
-    first = lines[candidates[0]]
-    if _TITLE_KIND.search(first) or "关于" in first:
-        return first
-    # A page copied with its site's name and menus above the text: the statute's title is the line
-    # that names a kind of document and stands right over its promulgation note or first article.
-    for i, line in enumerate(lines[:38]):
-        if (4 <= len(line) <= 60 and _TITLE_KIND.search(line) and not _SECTION_HEADING.match(line)
-                and not _BREADCRUMB.search(line)
-                and any(_UNDER_A_TITLE.match(below) for below in lines[i + 1:i + 3])):
-            return line
-    return first
+    first = candidates[0]
+    crumb = _BREADCRUMB.search(folded[first]) is not None
+    if not crumb and (_TITLE_KIND.search(folded[first]) or "关于" in folded[first]):
+        return lines[first]
+    # A page copied with its site's name, menus or breadcrumb above the text: the title is the line
+    # that names a kind of document and stands over its promulgating order, its promulgation note or
+    # its first article; else the breadcrumb's last step when that names one (首页 > 关于协会 >
+    # 协会章程); else the first line that is no breadcrumb.
+    heading = next((i for i in range(min(len(lines), 38)) if _heads_the_text(lines, folded, i)), None)
+    if heading is not None:
+        return lines[heading]
+    for i in candidates:
+        last = re.split(r"[>»→|]+", lines[i])[-1].strip()
+        if _BREADCRUMB.search(folded[i]) and len(last) >= 4 and _TITLE_KIND.search(normalize(last).text):
+            return last
+    return next((lines[i] for i in candidates if not _BREADCRUMB.search(folded[i])), None)
+
+
+def _heads_the_text(lines: list[str], folded: list[str], i: int) -> bool:
+    below = lines[i + 1:i + 1 + _UNDER_A_TITLE_LINES]
+    return (4 <= len(lines[i]) <= 60 and _TITLE_KIND.search(folded[i]) is not None
+            and not _SECTION_HEADING.match(folded[i]) and not _BREADCRUMB.search(folded[i])
+            and (any(_UNDER_A_TITLE.match(row) for row in below)
+                 or promulgating_order("\n".join(below), lines=len(below)) is not None))
 
 
 def parse_metadata(text: str, *, title_hint: str | None = None, header_lines=()) -> Metadata:
@@ -107,7 +131,8 @@ def parse_metadata(text: str, *, title_hint: str | None = None, header_lines=())
     # A statute copied from a government site opens with the order that promulgated it (中华人民共和国
     # 民政部令 / 第39号 / …现予公布 / 部长 李立国 / 2010年12月27日): its number, its issuer (not the
     # minister who signed it) and its date.
-    order = promulgating_order("\n".join([*header_lines, *text.splitlines()[:15]]), lines=20)
+    top = [normalize(line).text for line in [*header_lines, *text.splitlines()[:_ORDER_LINES]]]
+    order = promulgating_order("\n".join(top), lines=_ORDER_LINES)
     if order is not None:
         meta.doc_number = meta.doc_number or order.number
     labelled = _LABELLED["issuer"].search(head)
@@ -141,7 +166,7 @@ def parse_metadata(text: str, *, title_hint: str | None = None, header_lines=())
 
 def _order_date(text: str) -> str | None:
     """The date under a promulgating order's signature: the first line near the top that is a date."""
-    for line in text.splitlines()[:15]:
+    for line in text.splitlines()[:_ORDER_LINES]:
         if (m := DATE.fullmatch(line.strip())) is not None:
             return _iso_date(m)
     return None

@@ -177,6 +177,9 @@ def describe(doc: Document) -> dict[str, str | None]:
             meta["title"] = first
     body = doc.text[body_start(doc.text):]
     meta["version"] = version_label(body, meta.get("date"))
+    if meta["version"] is None and meta.get("date") and promulgating_order(meta.get("doc_number") or ""):
+        # Issued by an order (国务院令第250号 over the text, no promulgation lines): the order's year.
+        meta["version"] = meta["date"][:4]
     meta["effective"] = effective_date(body, meta.get("date"))
     return {key: meta.get(key) for key in METADATA_FIELDS + VERSION_FIELDS}
 

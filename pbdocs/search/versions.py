@@ -19,9 +19,11 @@ __all__ = ["Edition", "Enactment", "enactments", "effective_date", "version_labe
            "successors"]
 
 # A dated act under a statute's title starts a line or, in the official one-line 题注
-# ((1998年10月25日国务院令第250号发布　根据2016年2月6日《…决定》修订)), follows a space, a comma or 根据;
-# a date after 自 (自1998年10月25日起施行) belongs to the act before it.
-_ACT_DATE = re.compile(r"(?:^|(?<=\s)|(?<=[，,；;、])|(?<=根据))((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日")
+# ((1998年10月25日国务院令第250号发布　根据2016年2月6日《…决定》修订)), follows a space, a comma, 根据 or
+# the act before it when a copy ran them together (……通过2004年3月8日……公布); a date after 自
+# (自1998年10月25日起施行) belongs to the act before it.
+_ACT_DATE = re.compile(r"(?:^|(?<=\s)|(?<=[，,；;、])|(?<=根据)|(?<=通过)|(?<=发布)|(?<=公布)|(?<=批准)"
+                       r"|(?<=修正)|(?<=修订)|(?<=印发))((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日")
 # What a promulgation line under a statute's title does; a bare date line (a notice's 成文日期) does none.
 _ENACTS = re.compile(r"通过|公布|发布|修正|修订|施行")
 _IN_FORCE_FROM = re.compile(r"自\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*起施行")
