@@ -163,6 +163,18 @@ def test_default_index_is_built_when_missing_and_rebuilt_when_stale(corpus_dir, 
     assert searcher.search("示例社会团体管理办法第三条").hits[0].article == "第三条"
 
 
+def test_an_index_cut_by_other_passage_rules_is_rebuilt(corpus_dir, tmp_path):
+    # Built before a change to how documents are cut (a copied page's menus made a passage then).
+    index = tmp_path / "default-index"
+    built = []
+    open_searcher(index, corpus_dir, on_build=built.append)
+    meta = json.loads((index / "meta.json").read_text(encoding="utf-8"))
+    (index / "meta.json").write_text(json.dumps({**meta, "passages": meta["passages"] - 1}), encoding="utf-8")
+    assert not index_is_fresh(index, Corpus.load(corpus_dir))
+    open_searcher(index, corpus_dir, on_build=built.append)
+    assert built == [index, index]
+
+
 def test_loading_never_builds(corpus_dir, tmp_path):
     index = tmp_path / "idx"
     with pytest.raises(StaleIndexError, match="no search index here"):

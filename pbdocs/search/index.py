@@ -36,7 +36,7 @@ from ..files import map_readonly, process_alive
 from ..legal import article_number, cited_titles, title_key
 from ..models import Document
 from .bm25 import BM25Matrix, BM25Params, build_bm25_counts
-from .passages import Passage, split_passages
+from .passages import CUTTING_RULES, Passage, split_passages
 from .strtable import StringTable, write_string_table
 
 __all__ = ["IndexedDocument", "build_index", "IndexReader", "FORMAT_VERSION", "recover"]
@@ -127,6 +127,7 @@ def build_index(
         meta = {
             "format": FORMAT_VERSION,
             "tokenizer": data_fingerprint(),
+            "passages": CUTTING_RULES,
             "params": params.as_dict(),
             "fingerprint": fingerprint,
             "n_documents": len(docs),

@@ -14,7 +14,11 @@ from typing import Any
 
 from ..legal import article_heading, division_heading, text_lines
 
-__all__ = ["Passage", "split_passages", "split_sentences"]
+__all__ = ["Passage", "split_passages", "split_sentences", "CUTTING_RULES"]
+
+# Which rules cut documents into passages; raised whenever the cut changes (a copied page's menus no
+# longer a passage: 2), so that an index cut by other rules is rebuilt, not searched.
+CUTTING_RULES = 2
 
 _SENTENCE_END = re.compile(r"[^。！？；!?;\n]*(?:[。！？；!?;]+[”’」』）)]*|\n|$)")
 _MARKUP = re.compile(r"^\s*(?:<!--.*-->\s*|#\s*(?:source|origin|title|note|issuer|date|doc_number)\s*:.*)$",

@@ -30,7 +30,7 @@ from .factors import (
     known_word_coverage,
 )
 from .index import IndexedDocument, IndexReader, build_index
-from .passages import Passage
+from .passages import CUTTING_RULES, Passage
 from .query import Query, is_word
 from .question import confidently_answers
 from .versions import cite
@@ -195,8 +195,8 @@ class SearchResult:
 
 
 def index_is_fresh(index_dir: Path, corpus: Corpus, *, check_mtime: bool = True) -> bool:
-    """An index is fresh when built by this tokenizer from this manifest (and, with
-    ``check_mtime``, after the corpus's last change)."""
+    """An index is fresh when built by this tokenizer and these passage-cutting rules from this
+    manifest (and, with ``check_mtime``, after the corpus's last change)."""
     import json
 
     from .tokenize import data_fingerprint
@@ -214,6 +214,7 @@ def index_is_fresh(index_dir: Path, corpus: Corpus, *, check_mtime: bool = True)
         meta.get("format") == FORMAT_VERSION
         and meta.get("fingerprint") == corpus.fingerprint()
         and meta.get("tokenizer") == data_fingerprint()
+        and meta.get("passages") == CUTTING_RULES
         and (not check_mtime or float(meta.get("built_at", 0)) >= corpus.newest_mtime())
     )
 
