@@ -600,16 +600,23 @@ _ISSUING_BODY = re.compile(
     r"(?:发布|印发|公布|修订|修正|(?:第[^次]{1,6}次)?(?:常务|部务|局务|委务|署务)?会议(?:审议)?通过)")
 
 
+# The party's congress amends its constitution (中国共产党第二十次全国代表大会部分修改).
+_PARTY_CONGRESS = re.compile(r"中国共产党(?:第[^次]{1,6}次)?全国代表大会")
+
+
 def enacting_body(act: str) -> str | None:
     """Who passed, issued or amended, as one dated act under a statute's title says it: the
     legislature (of 河南省人大常委会……批准的《洛阳市人大常委会关于修改……的决定》, the city's, not the
-    province that approved it), or the body before 发布, 印发 or 修订 (中共中央). None when the act names
+    province that approved it), the party's congress, or the body before 发布, 印发 or 修订 (中共中央).
+    None when the act names
     only an approving legislature: the enacting one is then on the line that passed the text."""
     bodies = list(_LEGISLATURE.finditer(act))
     ends = [b.start() for b in bodies[1:]] + [len(act)]
     body = next((b for b, end in zip(bodies, ends, strict=False) if "批准" not in act[b.end():end]), None)
     if body is not None:
         return body.group(1) + body.group(2) + (body.group(3) or "")
+    if _PARTY_CONGRESS.search(act):
+        return "中国共产党全国代表大会"
     issuing = _ISSUING_BODY.match(act.strip())
     return issuing.group(1) if issuing and not bodies else None
 

@@ -47,6 +47,8 @@ UNSPACED = statute("基金会管理条例", "(2004年2月11日国务院第39次�
                                      "第400号公布自2004年6月1日起施行)")
 # Passed at a government body's meeting, no order number given (the 1989 社团条例).
 MEETING = statute("社会团体登记管理条例", "1989年10月13日国务院第四十九次常务会议通过")
+# The 党章's note says who amended it before when (中国共产党第二十次全国代表大会部分修改，2022年10月22日通过).
+CONGRESS_NOTE = statute("中国共产党章程", "（中国共产党第二十次全国代表大会部分修改，2022年10月22日通过）")
 STATE_COUNCIL = {"doc_number": DECREE, "issuer": "国务院"}
 LEGISLATURE = {"issuer": "全国人民代表大会常务委员会", "date": "2023-12-29"}
 
@@ -68,10 +70,11 @@ LEGISLATURE = {"issuer": "全国人民代表大会常务委员会", "date": "202
     (UNSPACED, {"doc_number": "中华人民共和国国务院令第400号", "issuer": "国务院", "date": "2004-03-08"}, "2004",
      "2004-06-01"),
     (MEETING, {"issuer": "国务院", "date": "1989-10-13"}, "1989", None),
+    (CONGRESS_NOTE, {"issuer": "中国共产党全国代表大会", "date": "2022-10-22"}, "2022", None),
 ], ids=["official-one-line", "official-one-line-law", "lawrefbook-one-a-line", "in-force-on-the-line",
         "approved-after-the-city", "approver-only", "passed-then-approved", "ministry-rule", "joint-order",
         "party-rule-revised", "party-rule-approved-then-issued", "wrapped-title-note", "acts-unspaced",
-        "passed-at-a-meeting"])
+        "passed-at-a-meeting", "party-congress-note"])
 def test_the_latest_act_dates_the_version_and_the_decree_stays_its_number(text, fields, version, effective):
     found = statute_fields(text)
     assert found == fields

@@ -75,14 +75,21 @@ def enactments(text: str) -> list[Enactment]:
     """The dated acts under a statute's title, in the order given, whether one a line (LawRefBook)
     or several on the one line of an official 题注."""
     found: list[Enactment] = []
-    for line in _title_note_lines(text[:_HEAD_CHARS]):
-        line = line.strip().lstrip("（(").rstrip("）)").strip()
+    for raw in _title_note_lines(text[:_HEAD_CHARS]):
+        line = raw.strip().lstrip("（(").rstrip("）)").strip()
         starts = list(_ACT_DATE.finditer(line))
-        if not starts or starts[0].start() != 0:
+        if not starts:
             continue
+        # A bracketed note may say who acted before saying when (（中国共产党第二十次全国代表大会部分修改，
+        # 2022年10月22日通过）): those words belong to its first act.
+        lead = ""
+        if starts[0].start() != 0:
+            if not raw.strip().startswith(("（", "(")):
+                continue
+            lead = line[:starts[0].start()].rstrip("，, ")
         for m, after in zip(starts, [*starts[1:], None], strict=True):
-            act = line[m.end():after.start() if after else len(line)].strip()
-            found.append(Enactment(_iso(*m.group(1, 2, 3)), act.removesuffix("根据").strip()))
+            act = line[m.end():after.start() if after else len(line)].strip().removesuffix("根据").strip()
+            found.append(Enactment(_iso(*m.group(1, 2, 3)), lead + act if m is starts[0] else act))
     return found
 
 
