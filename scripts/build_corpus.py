@@ -172,7 +172,8 @@ def party_constitution_2022_entry(corpus: Corpus, rel: str) -> CorpusEntry:
     return CorpusEntry(
         id="中国共产党章程_2022", file=rel, title="中国共产党章程", issuer="中国共产党全国代表大会",
         date="2022-10-22", sha256=sha256_file(corpus.root / rel), version="2022", effective="2022-10-22",
-        in_force=True,
+        # In force as the newest 党章, not pinned: a later one an office ingests supersedes it.
+        in_force=None,
         source="established from the bundled 2017 text (中国共产党章程_2017, its source) and the 二十大 amendment "
                "(《中国共产党章程（修正案）》, 2022-10-22) as stated in " + AMENDMENT_EXPLANATION +
                "; 第三条 wording: " + DUTIES_2022 +

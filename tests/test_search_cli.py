@@ -218,6 +218,20 @@ def test_a_copy_of_a_regulation_from_a_web_page_is_listed_once_and_brings_no_men
     assert not any("网站首页" in h["text"] or "admin" in h["text"] for h in hits)
 
 
+def test_a_later_party_constitution_ingested_supersedes_the_bundled_2022_text(tmp_path):
+    # A made-up next amendment, its note as the 党章 prints it: who amended it, then when.
+    import shutil
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "corpus", corpus)
+    result = run("ingest", "--corpus", str(corpus), str(DATA / "party_constitution" / "示例党章_下一次修改.txt"))
+    assert result.exit_code == 0, result.output
+    entries = {e["id"]: e for e in json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))["documents"]}
+    later = next(e for e in entries.values() if e["date"] == "2027-10-20")
+    assert (later["issuer"], later["version"], later["superseded_by"]) == ("中国共产党全国代表大会", "2027", None)
+    assert entries["中国共产党章程_2022"]["superseded_by"] == later["id"]
+
+
 def test_ingest_options_pin_the_version_status(tmp_path):
     corpus = tmp_path / "c"
     notices = sorted((DATA / "local").iterdir())
