@@ -12,8 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 
 __all__ = [
-    "Normalized", "normalize", "HAN", "is_han", "is_cjk", "fold_width", "to_simplified", "drop_cjk_spaces",
-    "drop_readings",
+    "Normalized", "normalize", "HAN", "is_han", "is_cjk", "fold_width", "simplified", "to_simplified",
+    "drop_cjk_spaces", "drop_readings",
 ]
 
 
@@ -182,13 +182,18 @@ def _t2s_table() -> dict[int, str]:
     return table
 
 
+def simplified(text: str) -> str:
+    """``text`` with traditional characters folded to simplified ones, character for character."""
+    return text.translate(_t2s_table())
+
+
 def to_simplified(src: Normalized) -> Normalized:
     """Traditional to simplified, character for character so the offset map stays exact.
 
     Phrase-level conversion would change lengths; what matching needs is per character
     (黨→党, 組織→组织, 設立→设立).
     """
-    return Normalized(src.text.translate(_t2s_table()), src.offsets, src.original)
+    return Normalized(simplified(src.text), src.offsets, src.original)
 
 
 # Readings that sites copying from dictionaries put after characters: 共產(chǎn)黨, 領(lǐng)導(dǎo),

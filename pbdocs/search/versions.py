@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..legal import citation, title_key
+from ..normalize import simplified
 
 __all__ = ["Edition", "Enactment", "enactments", "effective_date", "version_label", "amendment", "cite",
            "successors"]
@@ -75,7 +76,8 @@ def enactments(text: str) -> list[Enactment]:
     """The dated acts under a statute's title, in the order given, whether one a line (LawRefBook)
     or several on the one line of an official 题注."""
     found: list[Enactment] = []
-    for raw in _title_note_lines(text[:_HEAD_CHARS]):
+    # Copies in traditional characters (根據……修正) are read as the simplified text is.
+    for raw in _title_note_lines(simplified(text[:_HEAD_CHARS])):
         line = raw.strip().lstrip("（(").rstrip("）)").strip()
         starts = list(_ACT_DATE.finditer(line))
         if not starts:
