@@ -27,7 +27,7 @@ __all__ = [
     "is_page_number", "running_key", "running_lines", "strip_running_lines", "EDGE_LINES", "RUNNING_SHARE",
     "cited_titles", "title_key", "break_furniture", "TextLine", "text_lines", "proviso",
     "ARTICLE_REFERENCE", "is_general_chapter", "short_title", "title_forms", "citation",
-    "copied_furniture", "is_list_item", "Order", "promulgating_order", "enacting_body",
+    "copied_furniture", "is_list_item", "Order", "promulgating_order", "enacting_body", "is_promulgation_note",
 ]
 
 # -- lines ----------------------------------------------------------------------------------------
@@ -541,6 +541,16 @@ def copied_furniture(text: str) -> list[TextLine]:
 
 
 # -- promulgating orders ------------------------------------------------------------------------
+
+# A promulgation note under a statute's title opens with the date of what was done ((1998年10月25日……发布),
+# 2004年3月8日 国务院令第400号公布, 2020年8月31日 最高人民法院审判委员会第1811次会议).
+_PROMULGATION_NOTE = re.compile(r"^[（(]?\s*(?:19|20)\d{2}\s*年.*?(?:通过|发布|公布|施行|修正|修订|印发|批准|会议)")
+
+
+def is_promulgation_note(line: str) -> bool:
+    """Whether ``line``, under a statute's title, is (or opens) its promulgation note."""
+    return _PROMULGATION_NOTE.match(line.strip()) is not None
+
 
 # The order that promulgates a statute: 中华人民共和国国务院令第250号, 民政部令第39号, 中华人民共和国主席令
 # 第四十三号, a joint one (中华人民共和国国务院、中华人民共和国中央军事委员会令第608号). It stands in a 题注 on

@@ -1,9 +1,10 @@
 """Metadata read off the text: title, 发文机关 (issuer), 文号 (document number), 成文日期 (date)."""
 from __future__ import annotations
 
+import functools
 import re
 
-from ..legal import parse_digits, parse_numeral, promulgating_order
+from ..legal import is_promulgation_note, parse_digits, parse_numeral, promulgating_order
 from ..models import Metadata
 from ..normalize import normalize
 
@@ -63,10 +64,8 @@ _SECTION_HEADING = re.compile(
 _UNDER_A_TITLE_LINES = 4
 # A site's breadcrumb (您的位置：首页 > 关于协会 > 协会章程) ends like a title but is the page's path.
 _BREADCRUMB = re.compile(r"[>»→]|位置\s*[:：]|首页|首頁")
-# What stands under a statute's title: its promulgation note ((1998年10月25日……发布), 2004年3月8日 国务院令
-# 第400号公布), or its first chapter or article.
-_UNDER_A_TITLE = re.compile(
-    r"^[（(]?\s*(?:(?:19|20)\d{2}\s*年.{0,80}?(?:通过|发布|公布|施行|修正|修订|印发)|第[一1]\s*章|第[一1]\s*条)")
+# What stands under a statute's title besides its promulgation note or order: its first chapter or article.
+_FIRST_DIVISION = re.compile(r"^第[一1]\s*[章条]")
 
 
 # How many lines from the top a promulgating order and its signature may stand (a site's menus,
@@ -77,7 +76,6 @@ _ORDER_LINES = 60
 def _first_title_line(text: str) -> str | None:
     lines = [line.strip().strip("#•·").strip() for line in text.splitlines()[:40]]
     lines = [line for line in lines if line]
-    folded = [normalize(line).text for line in lines]
     candidates = [i for i, line in enumerate(lines[:15])
                   if not re.search(r"(来源|发布时间|发布于|作者|时间)\s*[:：]", line)
                   and 4 <= len(line) <= 60 and not line.startswith(("第", "# source", "source:"))
@@ -85,28 +83,35 @@ def _first_title_line(text: str) -> str | None:
     if not candidates:
         return None
     first = candidates[0]
-    crumb = _BREADCRUMB.search(folded[first]) is not None
-    if not crumb and (_TITLE_KIND.search(folded[first]) or "关于" in folded[first]):
+    crumb = _BREADCRUMB.search(_folded(lines[first])) is not None
+    if not crumb and (_TITLE_KIND.search(_folded(lines[first])) or "关于" in _folded(lines[first])):
         return lines[first]
     # A page copied with its site's name, menus or breadcrumb above the text: the title is the line
     # that names a kind of document and stands over its promulgating order, its promulgation note or
     # its first article; else the breadcrumb's last step when that names one (首页 > 关于协会 >
     # 协会章程); else the first line that is no breadcrumb.
-    heading = next((i for i in range(min(len(lines), 38)) if _heads_the_text(lines, folded, i)), None)
+    heading = next((i for i in range(min(len(lines), 38)) if _heads_the_text(lines, i)), None)
     if heading is not None:
         return lines[heading]
     for i in candidates:
         last = re.split(r"[>»→|]+", lines[i])[-1].strip()
-        if _BREADCRUMB.search(folded[i]) and len(last) >= 4 and _TITLE_KIND.search(normalize(last).text):
+        if _BREADCRUMB.search(_folded(lines[i])) and len(last) >= 4 and _TITLE_KIND.search(_folded(last)):
             return last
-    return next((lines[i] for i in candidates if not _BREADCRUMB.search(folded[i])), None)
+    return next((lines[i] for i in candidates if not _BREADCRUMB.search(_folded(lines[i]))), None)
 
 
-def _heads_the_text(lines: list[str], folded: list[str], i: int) -> bool:
+@functools.lru_cache(maxsize=4096)
+def _folded(line: str) -> str:
+    # Folded only when looked at: a charter's own first line is its title, and metadata is read for
+    # every document a batch screens.
+    return normalize(line).text
+
+
+def _heads_the_text(lines: list[str], i: int) -> bool:
     below = lines[i + 1:i + 1 + _UNDER_A_TITLE_LINES]
-    return (4 <= len(lines[i]) <= 60 and _TITLE_KIND.search(folded[i]) is not None
-            and not _SECTION_HEADING.match(folded[i]) and not _BREADCRUMB.search(folded[i])
-            and (any(_UNDER_A_TITLE.match(row) for row in below)
+    return (4 <= len(lines[i]) <= 60 and _TITLE_KIND.search(_folded(lines[i])) is not None
+            and not _SECTION_HEADING.match(_folded(lines[i])) and not _BREADCRUMB.search(_folded(lines[i]))
+            and (any(is_promulgation_note(row) or _FIRST_DIVISION.match(row) for row in below)
                  or promulgating_order("\n".join(below), lines=len(below)) is not None))
 
 
@@ -131,8 +136,10 @@ def parse_metadata(text: str, *, title_hint: str | None = None, header_lines=())
     # A statute copied from a government site opens with the order that promulgated it (中华人民共和国
     # 民政部令 / 第39号 / …现予公布 / 部长 李立国 / 2010年12月27日): its number, its issuer (not the
     # minister who signed it) and its date.
-    top = [normalize(line).text for line in [*header_lines, *text.splitlines()[:_ORDER_LINES]]]
-    order = promulgating_order("\n".join(top), lines=_ORDER_LINES)
+    top = [*header_lines, *text.splitlines()[:_ORDER_LINES]]
+    # Every promulgating order's name ends in 令, traditional or not: without one there is none to fold.
+    order = (promulgating_order("\n".join(_folded(line) for line in top), lines=_ORDER_LINES)
+             if any("令" in line for line in top) else None)
     if order is not None:
         meta.doc_number = meta.doc_number or order.number
     labelled = _LABELLED["issuer"].search(head)

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..legal import article_heading, division_heading, text_lines
+from ..legal import article_heading, division_heading, is_promulgation_note, text_lines
 
 __all__ = ["Passage", "split_passages", "split_sentences", "CUTTING_RULES"]
 
@@ -94,7 +94,6 @@ def split_passages(
 
 # Above a statute's first article: its promulgation note ((2024年7月26日……通过　……施行)) or a
 # preamble in sentences. Anything else there is what a web page printed around the text.
-_PROMULGATION_NOTE = re.compile(r"^[（(]?\s*(?:19|20)\d{2}\s*年")
 # A sentence, or a clause leading into the articles (……现就……若干问题解释如下：).
 _SENTENCE = re.compile(r"[。！？!?，]|[：:]\s*$")
 
@@ -114,7 +113,7 @@ def _without_page_chrome(text: str, units: list[tuple[int, int, str | None, str 
     for start, end, chapter, article in units[:first]:
         lines = text_lines(text[:end], start)
         begin = next((line.start for line in lines if _SENTENCE.search(line.text.strip())
-                      or _PROMULGATION_NOTE.match(line.text.strip())), None)
+                      or is_promulgation_note(line.text)), None)
         if begin is not None:
             kept.append((begin, end, chapter, article))
     return kept + units[first:]
