@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 import os
 import re
+from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -369,6 +370,13 @@ class Searcher:
                 for doc_id, info in self.reader.docs.items()}
 
     @cached_property
+    def _shared_editions(self) -> frozenset[tuple[str, str]]:
+        """Versions of a law the index holds in more than one document: only their passages can be
+        copies (none in the bundled corpus)."""
+        counts = Counter(self._editions.values())
+        return frozenset(edition for edition, n in counts.items() if n > 1)
+
+    @cached_property
     def _folded_titles(self) -> dict[str, str]:
         return {doc_id: title.lower() for doc_id, title in self._normalized_titles.items()}
 
@@ -613,11 +621,15 @@ class Searcher:
         makes the first hit look less sure than it is."""
         kept: dict[tuple[str, str, str], list[str]] = {}
         copies: set[int] = set()
+        shared = self._shared_editions
         for c in sorted(candidates, key=lambda c: (-adjusted.get(c.pid, 0.0), c.pid)):
+            edition = self._editions.get(c.passage.doc_id, ("", ""))
+            if edition not in shared:
+                continue
             text = re.sub(r"\W+", "", c.folded)
             if len(text) < _COPY_MIN_CHARS:
                 continue
-            group = kept.setdefault((*self._editions.get(c.passage.doc_id, ("", "")), c.passage.article or ""), [])
+            group = kept.setdefault((*edition, c.passage.article or ""), [])
             if any(text in other or other in text for other in group):
                 copies.add(c.pid)
             else:
