@@ -25,7 +25,7 @@ __all__ = [
     "Heading", "division_heading", "article_heading", "plausible_next_article", "MAX_ARTICLE_STEP",
     "line_headings", "numbered_list_headings", "list_chapter_headings", "inline_headings",
     "is_page_number", "running_key", "running_lines", "strip_running_lines", "EDGE_LINES", "RUNNING_SHARE",
-    "cited_titles", "title_key", "break_furniture", "TextLine", "text_lines", "proviso",
+    "cited_titles", "title_key", "break_furniture", "TextLine", "text_lines", "proviso", "opening_condition",
     "ARTICLE_REFERENCE", "is_general_chapter", "short_title", "title_forms", "citation",
     "copied_furniture", "is_list_item", "Order", "promulgating_order", "enacting_body", "is_promulgation_note",
 ]
@@ -697,6 +697,20 @@ _PROVISO = re.compile(
     r"|不适用(?:前款|本条|前述)|(?:前款|前述|上述)规定(?:的情形)?不适用"
 )
 _FIRST_CLAUSE = re.compile(r"^[^，,：:；;。]*")
+
+
+# A paragraph after an article's first that opens with a condition (法定代表人辞任的，……; 股东对失权有
+# 异议的，……; 因意外事件下落不明，经有关机关证明……的，……) states a special case of the rule before it;
+# one whose condition is the rule's own case (前款规定的行为有违法所得的，……; 未按照前款规定……的) goes on
+# with that rule.
+_OPENING_CONDITION = re.compile(r"^[^。；;：:！？]{2,60}?的[，,]")
+_BACK_REFERENCE = re.compile(r"(?:前款|前两款|前述|上述|本条)(?:规定|所列|情形)")
+
+
+def opening_condition(sentence: str) -> str | None:
+    """The condition of another case than the rule's that ``sentence`` opens with (……的，), else None."""
+    m = _OPENING_CONDITION.match(sentence.strip())
+    return m.group(0) if m and not _BACK_REFERENCE.search(m.group(0)) else None
 
 
 def proviso(sentence: str) -> str | None:

@@ -312,3 +312,16 @@ def test_article_references_inside_sentences():
     sentence = "依照本章程第十四条、第 3 条的规定"
     found = [legal.parse_numeral(m.group(1)) for m in legal.ARTICLE_REFERENCE.finditer(sentence)]
     assert found == [14, 3]
+
+
+@pytest.mark.parametrize("sentence, condition", [
+    ("法定代表人辞任的，公司应当在三十日内确定新的法定代表人。", "法定代表人辞任的，"),
+    ("因意外事件下落不明，经有关机关证明该自然人不可能生存的，申请宣告死亡不受二年时间的限制。",
+     "因意外事件下落不明，经有关机关证明该自然人不可能生存的，"),
+    # The rule's own case goes on with the rule: its fine, its consequence of not filing.
+    ("前款规定的行为有违法所得的，予以没收，并处罚款。", None),
+    ("未按照前款规定将相关文件报民政部门备案的，不享受税收优惠。", None),
+    ("社会团体应当按照章程开展活动。", None),
+])
+def test_the_condition_a_later_paragraph_opens_with(sentence, condition):
+    assert legal.opening_condition(sentence) == condition

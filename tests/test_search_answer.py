@@ -531,3 +531,20 @@ def test_a_duration_question_is_answered_by_a_length_a_cap_or_a_frequency():
     for sentence in ("评估等级有效期为5年。", "临时活动期限不超过一年。", "理事会每年至少召开2次会议。"):
         assert answers_kind(cue, fold(sentence), strong=True)
     assert not answers_kind(cue, fold("示例会应当在三十日内办理。"), strong=True)
+
+
+_RULE_AND_SPECIAL_CASE = (
+    "第十条 示例会的会长按照章程的规定，由理事会选举产生。\n\n"
+    "会长辞任的，示例会应当在会长辞任之日起三十日内确定新的会长。"
+)
+
+
+def test_a_later_paragraph_s_special_case_does_not_answer_how_the_rule_goes():
+    # 确定 is only in the second paragraph, which says what follows a resignation; asked how the
+    # 会长 is chosen, the article's rule answers (公司法 第十条 and 法定代表人如何确定, dev6).
+    assert "由理事会选举产生" in answer(_RULE_AND_SPECIAL_CASE, "示例会会长如何确定")
+
+
+def test_a_question_naming_the_condition_is_answered_by_the_special_case():
+    assert "三十日内确定新的会长" in answer(_RULE_AND_SPECIAL_CASE, "会长辞任后多久要确定新的会长")
+

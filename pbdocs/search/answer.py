@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..legal import article_heading, is_list_item, proviso
+from ..legal import article_heading, is_list_item, opening_condition, proviso
 from ..normalize import normalize
 from .passages import split_sentences
 from .question import (
@@ -36,6 +36,10 @@ _CUE_BONUS = 0.5
 # An exception to a rule (但是……除外, 特殊情况下……) keeps this share of its score: a question asks
 # what the rule requires, unless its own words are the exception's.
 _PROVISO_SHARE = 0.4
+# A later paragraph's special case (法定代表人辞任的，……) keeps this share of its score unless the
+# question names its condition or an act only it names: asked how the representative is chosen, the
+# article's rule answers, not what follows a resignation.
+_SPECIAL_CASE_SHARE = 0.6
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,8 @@ def best_answer(text: str, term_weights: Mapping[str, float], cue: Cue | None = 
         * (1.0 + _CUE_BONUS * _fits(text[a:b], cue)) * _rule_share(text[a:b], term_weights)
         for terms, (a, b) in zip(present, spans, strict=False)
     ]
+    for i, share in enumerate(_special_cases(text, spans, term_weights, acts)):
+        scores[i] *= share
     best = max(range(n), key=lambda i: (scores[i], -i))
     if cue is not None and strong_picks_sentence(cue):
         # The wording that defines the kind of answer asked for (本法所称……是指, 从……之日算起,
@@ -147,6 +153,31 @@ def best_answer(text: str, term_weights: Mapping[str, float], cue: Cue | None = 
         if following:
             end = following[0][1]
     return start, end
+
+
+def _special_cases(text: str, spans: Sequence[tuple[int, int]], term_weights: Mapping[str, float],
+                   acts: Sequence[str]) -> list[float]:
+    """Each sentence's share of its score as part of a later paragraph's special case: 1.0 where it is
+    none, or where the question names a word of its condition that the article's first paragraph
+    lacks, or an act only the special case names (已经设立的……符合条件的，由民政部门认定 for 认定)."""
+    starts = [i for i, (a, _) in enumerate(spans)
+              if i and "\n" in text[spans[i - 1][1]:a] and not is_list_item(text[a:spans[i][1]])]
+    if not starts:
+        return [1.0] * len(spans)
+    rule = fold(text[spans[0][0]:spans[starts[0] - 1][1]])
+    words = [t for t in term_weights if len(t) > 1 and not t.startswith((AMOUNT_PREFIX, BIGRAM_PREFIX))]
+    shares = [1.0] * len(spans)
+    for first, following in zip(starts, [*starts[1:], len(spans)], strict=True):
+        a, b = spans[first]
+        condition = opening_condition(text[a:b])
+        if condition is None:
+            continue
+        own = fold(text[a:spans[following - 1][1]])
+        asked = (any(t in fold(condition) and t not in rule for t in words)
+                 or any(names_acts([act], own) and not names_acts([act], rule) for act in acts))
+        if not asked:
+            shares[first:following] = [_SPECIAL_CASE_SHARE] * (following - first)
+    return shares
 
 
 def _list_lead(text: str, spans: Sequence[tuple[int, int]], best: int, cue: Cue | None) -> int:
