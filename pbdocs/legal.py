@@ -27,7 +27,8 @@ __all__ = [
     "is_page_number", "running_key", "running_lines", "strip_running_lines", "EDGE_LINES", "RUNNING_SHARE",
     "cited_titles", "title_key", "break_furniture", "TextLine", "text_lines", "proviso", "opening_condition",
     "ARTICLE_REFERENCE", "is_general_chapter", "short_title", "title_forms", "citation",
-    "copied_furniture", "is_list_item", "Order", "promulgating_order", "enacting_body", "is_promulgation_note",
+    "copied_furniture", "shows_navigation", "is_list_item", "Order", "promulgating_order", "enacting_body",
+    "is_promulgation_note",
 ]
 
 # -- lines ----------------------------------------------------------------------------------------
@@ -458,6 +459,16 @@ _METADATA_LINE = re.compile(rf"^\s*(?:【(?:{_METADATA_KEY})】|(?:{_METADATA_KE
 _BREADCRUMB_LINE = re.compile(
     r"^\s*(?:(?:当前位置|您的位置|您现在的位置|您当前的位置|所在位置|当前页面)\s*[:：]?.*"
     r"|(?:[^>»›\n]{1,16}\s*(?:>>|>|»|›)\s*){2,}[^>»›\n]{0,40})$")
+# Any sign of a site's navigation in a line (首页, 当前位置：, an arrow between steps). Too loose to strip
+# a line by, since a menu may share its line with text; enough to tell a line is no document's title.
+_NAVIGATION = re.compile(r"[>»→]|位置\s*[:：]|首页|首頁")
+
+
+def shows_navigation(line: str) -> bool:
+    """Whether ``line`` holds any sign of a site's navigation: a breadcrumb's arrow, 首页, 位置：."""
+    return _NAVIGATION.search(line) is not None
+
+
 _SHARE_WORDS = re.compile(
     r"分享到|分享|微信|朋友圈|微博|QQ空间|QQ|豆瓣|打印|关闭|收藏|返回|字号|大|中|小|【|】|\||[:：\s/·]")
 # Runs of one- to three-character ASCII tokens, with symbols among them, at a line's edge.

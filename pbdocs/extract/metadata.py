@@ -4,7 +4,7 @@ from __future__ import annotations
 import functools
 import re
 
-from ..legal import is_promulgation_note, parse_digits, parse_numeral, promulgating_order
+from ..legal import is_promulgation_note, parse_digits, parse_numeral, promulgating_order, shows_navigation
 from ..models import Metadata
 from ..normalize import normalize
 
@@ -63,7 +63,6 @@ _SECTION_HEADING = re.compile(
 # a print button between them).
 _UNDER_A_TITLE_LINES = 4
 # A site's breadcrumb (您的位置：首页 > 关于协会 > 协会章程) ends like a title but is the page's path.
-_BREADCRUMB = re.compile(r"[>»→]|位置\s*[:：]|首页|首頁")
 # What stands under a statute's title besides its promulgation note or order: its first chapter or article.
 _FIRST_DIVISION = re.compile(r"^第[一1]\s*[章条]")
 
@@ -83,7 +82,7 @@ def _first_title_line(text: str) -> str | None:
     if not candidates:
         return None
     first = candidates[0]
-    crumb = _BREADCRUMB.search(_folded(lines[first])) is not None
+    crumb = shows_navigation(_folded(lines[first]))
     if not crumb and (_TITLE_KIND.search(_folded(lines[first])) or "关于" in _folded(lines[first])):
         return lines[first]
     # A page copied with its site's name, menus or breadcrumb above the text: the title is the line
@@ -95,9 +94,9 @@ def _first_title_line(text: str) -> str | None:
         return lines[heading]
     for i in candidates:
         last = re.split(r"[>»→|]+", lines[i])[-1].strip()
-        if _BREADCRUMB.search(_folded(lines[i])) and len(last) >= 4 and _TITLE_KIND.search(_folded(last)):
+        if shows_navigation(_folded(lines[i])) and len(last) >= 4 and _TITLE_KIND.search(_folded(last)):
             return last
-    return next((lines[i] for i in candidates if not _BREADCRUMB.search(_folded(lines[i]))), None)
+    return next((lines[i] for i in candidates if not shows_navigation(_folded(lines[i]))), None)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -110,7 +109,7 @@ def _folded(line: str) -> str:
 def _heads_the_text(lines: list[str], i: int) -> bool:
     below = lines[i + 1:i + 1 + _UNDER_A_TITLE_LINES]
     return (4 <= len(lines[i]) <= 60 and _TITLE_KIND.search(_folded(lines[i])) is not None
-            and not _SECTION_HEADING.match(_folded(lines[i])) and not _BREADCRUMB.search(_folded(lines[i]))
+            and not _SECTION_HEADING.match(_folded(lines[i])) and not shows_navigation(_folded(lines[i]))
             and (any(is_promulgation_note(row) or _FIRST_DIVISION.match(row) for row in below)
                  or promulgating_order("\n".join(below), lines=len(below)) is not None))
 
