@@ -116,7 +116,8 @@ DEV5_MAX_CONFIDENT_WRONG = 2
 # answered by who holds it (由……担任); 0.737 / 0.868 / 0.658 since 公章 stands for the seal of 企业事业单位、
 # 社会团体 too (公章一般是多大尺寸).
 # At dense weight 0.8: 0.816 / 0.868 / 0.711.
-DEV6_MINIMUMS = {"R@1": 0.81, "R@5": 0.86, "Answer@1": 0.71}
+# Answer@1 0.763 since a later paragraph's special case (法定代表人辞任的，……) answers only when asked.
+DEV6_MINIMUMS = {"R@1": 0.81, "R@5": 0.86, "Answer@1": 0.76}
 DEV8_MINIMUMS = {"R@1": 0.81, "R@5": 0.90, "Answer@1": 0.72}
 # The second held-out set (eval/real_questions/heldout2.jsonl, 55 sites no other set uses, labelled
 # from the corpus texts before any run; 48 answerable, 8 of them quiz items). Measured once, when it
@@ -172,9 +173,10 @@ DEV10_MINIMUMS = {"R@1": 1.0, "R@5": 1.0, "Answer@1": 1.0}
 # by naming (……的负责人，为法人的法定代表人) answers what the named thing is.
 # At dense weight 0.8: dev11 0.467 / 0.800 / 0.333; dev12 0.680 / 0.880 / 0.520, 6 confident, 1 wrong.
 # dev11 0.533 / 0.933 / 0.400 since 非法社会组织, 时长 and 工时 are words with the statute's wordings
-# (未经登记/擅自/取缔, 时间, 服务时间); dev5's R@5 0.838.
+# (未经登记/擅自/取缔, 时间, 服务时间); dev5's R@5 0.838. dev12 Answer@1 0.600 since a later
+# paragraph's special case (股东对失权有异议的，……) answers only when the question names its condition.
 DEV11_MINIMUMS = {"R@1": 0.53, "R@5": 0.93, "Answer@1": 0.40}
-DEV12_MINIMUMS = {"R@1": 0.68, "R@5": 0.88, "Answer@1": 0.52}
+DEV12_MINIMUMS = {"R@1": 0.68, "R@5": 0.88, "Answer@1": 0.60}
 # The thirteenth (dev13.jsonl, 15 rows, asked for amounts, periods, bodies and prohibitions; few were
 # left to find). When it arrived (d0216d2): R@1 0.6, R@5 0.7, Answer@1 0.3, none confident, 5 of 5
 # abstained. Read off it: 公积 is 公积金 and a company's word (background_laws.txt): R@5 0.8.
