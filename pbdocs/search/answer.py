@@ -165,7 +165,7 @@ def _special_cases(text: str, spans: Sequence[tuple[int, int]], term_weights: Ma
     if not starts:
         return [1.0] * len(spans)
     rule = fold(text[spans[0][0]:spans[starts[0] - 1][1]])
-    words = [t for t in term_weights if len(t) > 1 and not t.startswith((AMOUNT_PREFIX, BIGRAM_PREFIX))]
+    words = _words(term_weights)
     shares = [1.0] * len(spans)
     for first, following in zip(starts, [*starts[1:], len(spans)], strict=True):
         a, b = spans[first]
@@ -210,9 +210,14 @@ def _within_words(term_weights: Mapping[str, float]) -> dict[str, float]:
     """The terms that choose a sentence: a character bigram counts only inside one of the
     question's words, where it stands in for a misspelt or split word. A bigram across two words
     (会委 of 委员会委员) is rare in every text, so it would outweigh the word the question is about."""
-    words = [t for t in term_weights if len(t) > 1 and not t.startswith((AMOUNT_PREFIX, BIGRAM_PREFIX))]
+    words = _words(term_weights)
     return {t: w for t, w in term_weights.items()
             if not t.startswith(BIGRAM_PREFIX) or any(t[len(BIGRAM_PREFIX):] in word for word in words)}
+
+
+def _words(term_weights: Mapping[str, float]) -> list[str]:
+    """The question's words among its terms: no character bigram, amount or single character."""
+    return [t for t in term_weights if len(t) > 1 and not t.startswith((AMOUNT_PREFIX, BIGRAM_PREFIX))]
 
 
 def _fits(sentence: str, cue: Cue | None) -> bool:
@@ -224,7 +229,7 @@ def _rule_share(sentence: str, term_weights: Mapping[str, float]) -> float:
     if marker is None:
         return 1.0
     folded = fold(marker)
-    asked = any(len(t) > 1 and t in folded for t in term_weights if not t.startswith((AMOUNT_PREFIX, BIGRAM_PREFIX)))
+    asked = any(t in folded for t in _words(term_weights))
     return 1.0 if asked else _PROVISO_SHARE
 
 
