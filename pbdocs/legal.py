@@ -164,6 +164,9 @@ _DIVISION_ALONE = re.compile(rf"{_DIVISION_START}(\S.{{0,30}})?$")
 MAX_ARTICLE_STEP = 5
 
 
+_LETTER_SPACING = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+
+
 @dataclass(frozen=True)
 class Heading:
     """A 编/章/节 division or 第X条 article heading found in a line.
@@ -182,7 +185,8 @@ class Heading:
 
     @property
     def display(self) -> str:
-        return f"{self.label} {self.title}".strip()
+        # Official texts space a short title out (第一章　总　　则); cited, it reads 第一章 总则.
+        return f"{self.label} {_LETTER_SPACING.sub('', self.title)}".strip()
 
 
 def division_heading(line: str, *, punctuated_title: bool = False) -> Heading | None:

@@ -325,3 +325,15 @@ def test_article_references_inside_sentences():
 ])
 def test_the_condition_a_later_paragraph_opens_with(sentence, condition):
     assert legal.opening_condition(sentence) == condition
+
+
+@pytest.mark.parametrize("line, shown", [
+    ("第一章　总　　则", "第一章 总则"),
+    ("第一章 总 则", "第一章 总则"),
+    ("第二节 监  护", "第二节 监护"),
+    ("第三章 有限责任公司的设立和组织机构", "第三章 有限责任公司的设立和组织机构"),
+])
+def test_a_spaced_out_division_title_is_cited_without_its_spaces(line, shown):
+    # The 公司法 and 慈善法 print 第一章 总 则; a search hit's chapter read 第一章 总 则 before.
+    heading = legal.division_heading(line)
+    assert heading is not None and heading.display == shown

@@ -17,8 +17,9 @@ from ..legal import article_heading, division_heading, is_promulgation_note, tex
 __all__ = ["Passage", "split_passages", "split_sentences", "CUTTING_RULES"]
 
 # Which rules cut documents into passages; raised whenever the cut changes (a copied page's menus no
-# longer a passage: 2), so that an index cut by other rules is rebuilt, not searched.
-CUTTING_RULES = 2
+# longer a passage: 2; a spaced-out chapter title cited without its spaces, 第一章 总则: 3), so that an
+# index cut by other rules is rebuilt, not searched.
+CUTTING_RULES = 3
 
 _SENTENCE_END = re.compile(r"[^。！？；!?;\n]*(?:[。！？；!?;]+[”’」』）)]*|\n|$)")
 _MARKUP = re.compile(r"^\s*(?:<!--.*-->\s*|#\s*(?:source|origin|title|note|issuer|date|doc_number)\s*:.*)$",
