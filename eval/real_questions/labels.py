@@ -66,11 +66,12 @@ def short_answers(answers):
 
 def check(name: str, id_prefix: str, earlier: tuple[str, ...],
           answer_problems: Callable[[list[str]], list[str]], max_per_site: int | None = None,
-          sites_of: tuple[str, ...] | None = None) -> int:
+          sites_of: tuple[str, ...] | None = None, retrieved: str = RETRIEVED) -> int:
     """Print the set's counts and every problem found; 1 when there is one.
 
     No page or question of ``earlier`` may come again, nor a site of ``sites_of`` (default: of
     ``earlier``). A development set may share sites with other development sets, never with held-out ones.
+    Every row must have been read on the day ``retrieved``.
     """
     rows = read_rows(name)
     before = [row for other in earlier for row in read_rows(other)]
@@ -91,7 +92,7 @@ def check(name: str, id_prefix: str, earlier: tuple[str, ...],
         seen_ids.add(r["id"])
         if r["kind"] not in KINDS:
             problems.append(f"{where}: kind {r['kind']}")
-        if r["retrieved"] != RETRIEVED:
+        if r["retrieved"] != retrieved:
             problems.append(f"{where}: retrieved")
         if r["source"] in old_sources or host(r) in old_hosts:
             problems.append(f"{where}: page or site already used")
