@@ -27,8 +27,8 @@ __all__ = [
     "is_page_number", "running_key", "running_lines", "strip_running_lines", "EDGE_LINES", "RUNNING_SHARE",
     "cited_titles", "title_key", "break_furniture", "TextLine", "text_lines", "proviso", "opening_condition",
     "ARTICLE_REFERENCE", "is_general_chapter", "short_title", "title_forms", "citation",
-    "copied_furniture", "shows_navigation", "is_list_item", "Order", "promulgating_order", "enacting_body",
-    "is_promulgation_note",
+    "copied_furniture", "shows_navigation", "is_menu_words", "is_list_item", "Order", "promulgating_order",
+    "enacting_body", "is_promulgation_note",
 ]
 
 # -- lines ----------------------------------------------------------------------------------------
@@ -471,6 +471,16 @@ _NAVIGATION = re.compile(r"[>»→]|位置\s*[:：]|首页|首頁")
 def shows_navigation(line: str) -> bool:
     """Whether ``line`` holds any sign of a site's navigation: a breadcrumb's arrow, 首页, 位置：."""
     return _NAVIGATION.search(line) is not None
+
+
+# The words a site's menu labels are made of (网站公告, 通知公告, 政策法规, 最新动态): a label of them names a
+# section of the site, not a document.
+_MENU_WORDS = re.compile(r"(?:网站|通知|公告|新闻|最新|政务|信息|重要|工作|热点|专题|法规|政策|文件|动态|公示|资讯)+")
+
+
+def is_menu_words(text: str) -> bool:
+    """Whether ``text`` is nothing but the words of a site's menu labels (网站, 通知, 政策, 最新…)."""
+    return _MENU_WORDS.fullmatch(text) is not None
 
 
 _SHARE_WORDS = re.compile(

@@ -144,6 +144,16 @@ def test_a_title_is_the_line_naming_a_kind_of_document(tmp_path, first_lines, ti
     assert extract(path).metadata.title == title
 
 
+@pytest.mark.parametrize("menu", ["网站公告", "通知公告", "政策法规"])
+def test_a_site_s_menu_label_heading_the_page_is_no_title(tmp_path, menu):
+    # A copied page opens with its site's menu (网站公告 / 会员中心 / …, eval/real_statutes s04): the
+    # label names a kind of document but no document; the line over the promulgating order is the title.
+    path = tmp_path / "page.txt"
+    path.write_text(f"{menu}\n会员中心\n会员列表\n示例互助会管理条例\n中华人民共和国国务院令\n第9999号\n"
+                    "第一条 为了规范示例互助会，制定本条例。\n", encoding="utf-8")
+    assert extract(path).metadata.title == "示例互助会管理条例"
+
+
 @pytest.mark.parametrize("name, title, issuer, number, date", [
     # 中华人民共和国民政部令 / 第99号 / …现予公布 / 部长　张某某 / 二〇一〇年十二月二十七日, over the text.
     ("promulgating-order-ministry.txt", "示例社会组织评估办法", "民政部", "中华人民共和国民政部令第99号", "2010-12-27"),

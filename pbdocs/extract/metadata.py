@@ -4,7 +4,14 @@ from __future__ import annotations
 import functools
 import re
 
-from ..legal import is_promulgation_note, parse_digits, parse_numeral, promulgating_order, shows_navigation
+from ..legal import (
+    is_menu_words,
+    is_promulgation_note,
+    parse_digits,
+    parse_numeral,
+    promulgating_order,
+    shows_navigation,
+)
 from ..models import Metadata
 from ..normalize import normalize
 
@@ -82,7 +89,7 @@ def _first_title_line(text: str) -> str | None:
     if not candidates:
         return None
     first = candidates[0]
-    crumb = shows_navigation(_folded(lines[first]))
+    crumb = shows_navigation(_folded(lines[first])) or _is_menu_label(lines[first])
     if not crumb and (_TITLE_KIND.search(_folded(lines[first])) or "关于" in _folded(lines[first])):
         return lines[first]
     # A page copied with its site's name, menus or breadcrumb above the text: the title is the line
@@ -96,7 +103,15 @@ def _first_title_line(text: str) -> str | None:
         last = re.split(r"[>»→|]+", lines[i])[-1].strip()
         if shows_navigation(_folded(lines[i])) and len(last) >= 4 and _TITLE_KIND.search(_folded(last)):
             return last
-    return next((lines[i] for i in candidates if not shows_navigation(_folded(lines[i]))), None)
+    return next((lines[i] for i in candidates
+                 if not shows_navigation(_folded(lines[i])) and not _is_menu_label(lines[i])), None)
+
+
+def _is_menu_label(line: str) -> bool:
+    """Whether ``line`` is a site's menu label that names a kind of document but no document: nothing
+    but menu words stands before the kind (网站公告, 通知公告, 政策法规)."""
+    kind = _TITLE_KIND.search(_folded(line))
+    return kind is not None and kind.start() > 0 and is_menu_words(_folded(line)[:kind.start()])
 
 
 @functools.lru_cache(maxsize=4096)
