@@ -172,8 +172,8 @@ def _special_cases(text: str, spans: Sequence[tuple[int, int]], term_weights: Ma
         condition = opening_condition(text[a:b])
         if condition is None:
             continue
-        own = fold(text[a:spans[following - 1][1]])
-        asked = (any(t in fold(condition) and t not in rule for t in words)
+        own, named = fold(text[a:spans[following - 1][1]]), fold(condition)
+        asked = (any(t in named and t not in rule for t in words)
                  or any(names_acts([act], own) and not names_acts([act], rule) for act in acts))
         if not asked:
             shares[first:following] = [_SPECIAL_CASE_SHARE] * (following - first)
