@@ -548,3 +548,31 @@ def test_a_later_paragraph_s_special_case_does_not_answer_how_the_rule_goes():
 def test_a_question_naming_the_condition_is_answered_by_the_special_case():
     assert "三十日内确定新的会长" in answer(_RULE_AND_SPECIAL_CASE, "会长辞任后多久要确定新的会长")
 
+
+
+def test_a_list_run_on_in_a_sentence_answers_which_things():
+    # 哪些类型的非货币财产可以作为股东出资 (dev14) is answered by 公司法 第四十八条's 用实物、知识产权、土地使用权、
+    # 股权、债权等……作价出资, not by the sentence after it on how such property is valued, which holds
+    # 作为 too. The weights are the idf the bundled index gives the question's terms.
+    from pbdocs.search.query import Query
+
+    text = ("第十条 会员可以用货币出资，也可以用实物、知识产权、专业服务等可以用货币估价并可以依法转让的非货币财产"
+            "作价出资；但是，法律、行政法规规定不得作为出资的财产除外。\n\n"
+            "对作为出资的非货币财产应当评估作价，核实财产，不得高估或者低估作价。")
+    weights = {"类型": 5.3, "非": 4.3, "货币": 4.5, "财产": 1.9, "作为": 3.7, "会员": 2.0, "出资": 3.0}
+    cue = Query.parse("哪些类型的非货币财产可以作为会员出资").cue
+    a, b = best_answer(text, weights, cue)
+    assert "实物、知识产权、专业服务等" in text[a:b]
+
+
+@pytest.mark.parametrize("sentence, fits", [
+    ("股东可以用货币出资，也可以用实物、知识产权、土地使用权等非货币财产作价出资；", True),
+    ("社会团体申请登记，应当提交下列文件：", True),
+    # An item of a numbered list that names a few things is one item, not the list.
+    ("（三）临时活动的名称、宗旨、地域和期限等相关材料；", False),
+    ("社会团体的名称应当符合法律、法规的规定。", False),
+])
+def test_a_list_answers_which_things_led_in_or_run_on(sentence, fits):
+    _, cue = analyze("需要哪些")
+    assert cue.kind == "list"
+    assert answers_kind(cue, fold(sentence), sentence=True) is fits

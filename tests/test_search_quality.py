@@ -192,7 +192,8 @@ DEV13_MINIMUMS = {"R@1": 0.6, "R@5": 0.8, "Answer@1": 0.3}
 # 7 of 7 abstained. At dense weight 0.6 it gave 0.538 / 0.923 / 0.385. Read off it: 是什么时候 asks
 # when, not what (it read as a definition), and 什么时候召开 how often a meeting is held (股份公司股东会决议
 # 一般是什么时候召开: 公司法 第一百一十三条, 每年召开一次年会, second to first): 0.692 / 0.923 / 0.538.
-DEV14_MINIMUMS = {"R@1": 0.69, "R@5": 0.92, "Answer@1": 0.53}
+# Answer@1 0.615 since a list run on in a sentence (实物、知识产权……等) answers 哪些.
+DEV14_MINIMUMS = {"R@1": 0.69, "R@5": 0.92, "Answer@1": 0.61}
 # The fifteenth (dev15.jsonl, 15 rows, 8 answerable: service-guide task names, 民办非企业单位 changes,
 # 评估, party-work questions whose rules are not bundled; few pages were left to find). When it arrived
 # (7d48484): R@1 0.625, R@5 0.875, Answer@1 0.625, 3 confident, 1 with another article than its label's

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 
-from ..legal import parse_numeral
+from ..legal import is_list_item, parse_numeral
 
 __all__ = ["ACT_KINDS", "AMOUNT_PREFIX", "Cue", "QuestionKind", "analyze", "amount_tokens", "answers_kind",
            "has_amount", "is_agency_sentence", "is_list_lead", "question_acts", "question_kinds"]
@@ -33,6 +33,8 @@ _AMOUNT = re.compile(
 )
 _ASK_AMOUNT = re.compile(r"(多少|几)(个月|块钱|个人|[天日年月人名位个家次项岁届钱元万倍])?")
 _LIST_LEAD = re.compile(r"[：:]\s*$")
+# Three or more things named in a row and closed by 等 (实物、知识产权、土地使用权等).
+_INLINE_LIST = re.compile(r"(?:[^、，。；：]{1,10}、){2,}[^、，。；：]{1,10}等")
 _PERIOD_COUNTERS = frozenset({"年", "个月", "月", "天", "日", "届"})
 _ONCE = re.compile(r"[^，,。？?]{0,10}?一次")
 # 基金会是组织吗, 分公司是独立法人吗, 私立幼儿园属于民办吗: a yes-or-no question about what a thing is wants the article
@@ -165,7 +167,11 @@ def answers_kind(cue: Cue | None, text: str, *, sentence: bool = False, strong: 
         # 三人以上 is the rule for 几个人, 10万元以上 is not.
         return cue.kind != "quantity" or not cue.units or answers_kind(cue, text, sentence=sentence)
     if cue.kind == "list":
-        return any(is_list_lead(line) for line in text.splitlines()) if not sentence else is_list_lead(text)
+        if not sentence:
+            return any(is_list_lead(line) for line in text.splitlines())
+        # 哪些 is answered by a list, run on in a sentence too (用实物、知识产权、土地使用权、股权、债权等……
+        # 作价出资); an item of a numbered list that names a few things is one item, not the list.
+        return is_list_lead(text) or (_INLINE_LIST.search(text) is not None and not is_list_item(text))
     if cue.kind in _COUNTED_KINDS and cue.units:
         # 多少钱 asks for 元 and 几名 for 名: a limit in other terms (50个以上会员) does not answer.
         # How many people is also answered by a share of a body (2/3以上理事出席, 过半数).
