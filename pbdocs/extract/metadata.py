@@ -69,7 +69,6 @@ _SECTION_HEADING = re.compile(
 # How far below a title its promulgating order, note or first article may stand (a posting line and
 # a print button between them).
 _UNDER_A_TITLE_LINES = 4
-# A site's breadcrumb (您的位置：首页 > 关于协会 > 协会章程) ends like a title but is the page's path.
 # What stands under a statute's title besides its promulgation note or order: its first chapter or article.
 _FIRST_DIVISION = re.compile(r"^第[一1]\s*[章条]")
 
